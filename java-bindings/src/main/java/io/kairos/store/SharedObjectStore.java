@@ -1,0 +1,357 @@
+package io.kairos.store;
+
+import com.sun.jna.Pointer;
+import io.kairos.store.internal.JniStore;
+import io.kairos.store.internal.KairosNative;
+import io.kairos.store.internal.NativeLibraryLoader;
+import io.kairos.store.internal.Status;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.time.Duration;
+
+/**
+ * A shared-memory object store: one segment, {@code /dev/shm/kairos-<name>}, that every attached process maps.
+ * The object table lives in the segment, so a process that attaches finds and reads objects with no round trip to
+ * any other process.
+ *
+ * <p>Objects go through {@link #create} (a writable buffer over the mapped memory) → {@link #seal} (immutable,
+ * visible) → {@link #get} (a read-only view, pinned) → {@link #release} → {@link #delete}. Buffers are Agrona buffers
+ * over the mapped memory: nothing is copied on put or get. A buffer must not be used after its object is released
+ * or deleted, nor after the store is closed.
+ *
+ * <p>When a create does not fit, sealed unpinned objects are evicted in least-recently-used order (see
+ * {@link #onEviction}); pinned objects never are. Then {@link StoreFullException}.
+ *
+ * <p>Thread-safe. The per-object calls (create, seal, get, release) go through JNI; the rest through JNA.
+ * Every failure is a {@link StoreException} subclass whose message names the field and the limit.
+ */
+public final class SharedObjectStore implements AutoCloseable {
+    /** The largest object a Java buffer can span (Agrona buffers are int-indexed). */
+    public static final long MAX_OBJECT_SIZE = Integer.MAX_VALUE;
+
+    private static final int STATS_FIELDS = 12;
+
+    static {
+        final int version = JniStore.abiVersion();
+        if (version != NativeLibraryLoader.EXPECTED_ABI_VERSION) {
+            throw new UnsatisfiedLinkError("libkairos ABI version " + version + ", these bindings need "
+                + NativeLibraryLoader.EXPECTED_ABI_VERSION);
+        }
+    }
+
+    private final String name;
+    private final long handle;
+    private final boolean owner;
+    private final long capacity;
+    private volatile boolean closed;
+    private volatile KairosNative.EvictionCallback evictionCallback;  // strongly held while registered
+
+    private SharedObjectStore(final String name, final long handle, final boolean owner) {
+        this.name = name;
+        this.handle = handle;
+        this.owner = owner;
+        this.capacity = readStats(handle)[0];
+    }
+
+    /**
+     * Creates a store, owned by this process, with a default object table (capacity / 4096 entries, at least 1024).
+     *
+     * @param name          1 to 200 characters of [A-Za-z0-9._-]
+     * @param capacityBytes arena bytes, 64 KiB to 1 TiB
+     */
+    public static SharedObjectStore create(final String name, final long capacityBytes) {
+        return create(name, capacityBytes, 0);
+    }
+
+    /**
+     * Creates a store with an object table of maxObjects entries (0 for the default; else 64 to 16,777,216).
+     * A leftover segment of that name whose owner process is gone is replaced.
+     *
+     * @throws ObjectExistsException if a store of that name exists and its owner is alive
+     */
+    public static SharedObjectStore create(final String name, final long capacityBytes, final int maxObjects) {
+        requireName(name);
+        if (maxObjects < 0) {
+            throw new StoreInvalidArgumentException("maxObjects " + maxObjects + " is negative");
+        }
+        if (capacityBytes < 0) {
+            throw new StoreInvalidArgumentException("capacityBytes " + capacityBytes + " is negative");
+        }
+        final long[] out = new long[1];
+        final int rc = KairosNative.kairos_store_create(name, capacityBytes, maxObjects, out);
+        if (rc != Status.OK) {
+            throw Status.exception(rc, "create store", "'" + name + "'");
+        }
+        return new SharedObjectStore(name, out[0], true);
+    }
+
+    /**
+     * Attaches to a store another process (or this one) created.
+     *
+     * @throws ObjectNotFoundException if there is no store of that name
+     */
+    public static SharedObjectStore attach(final String name) {
+        requireName(name);
+        final long[] out = new long[1];
+        final int rc = KairosNative.kairos_store_attach(name, out);
+        if (rc != Status.OK) {
+            throw Status.exception(rc, "attach store", "'" + name + "'");
+        }
+        return new SharedObjectStore(name, out[0], false);
+    }
+
+    /**
+     * Creates an unsealed object and returns a writable buffer over its memory; write it, then {@link #seal}.
+     *
+     * @param size bytes, 0 to {@link #MAX_OBJECT_SIZE} and at most the store's capacity less 64
+     */
+    public MutableDirectBuffer create(final ObjectId id, final long size) {
+        final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+        create(id, size, buffer);
+        return buffer;
+    }
+
+    /** As {@link #create(ObjectId, long)}, wrapping the caller's buffer instead of allocating one. */
+    public void create(final ObjectId id, final long size, final UnsafeBuffer into) {
+        requireId(id);
+        if (size < 0 || size > MAX_OBJECT_SIZE) {
+            throw new StoreInvalidArgumentException("size " + size + " is outside 0.." + MAX_OBJECT_SIZE + " bytes");
+        }
+        final long address = JniStore.createObject(handle, id.hi(), id.lo(), size);
+        if (address < 0) {
+            throw Status.exception((int) address, "create", id);
+        }
+        into.wrap(address, (int) size);
+    }
+
+    /** Seals an object this process created: it becomes immutable and visible to get, here and in every process. */
+    public void seal(final ObjectId id) {
+        requireId(id);
+        final int rc = JniStore.seal(handle, id.hi(), id.lo());
+        if (rc != Status.OK) {
+            throw Status.exception(rc, "seal", id);
+        }
+    }
+
+    /** Creates, copies length bytes from src and seals: a put. */
+    public void put(final ObjectId id, final DirectBuffer src, final int offset, final int length) {
+        if (src == null) {
+            throw new StoreInvalidArgumentException("src is null");
+        }
+        if (offset < 0 || length < 0 || offset > src.capacity() - length) {
+            throw new StoreInvalidArgumentException("offset " + offset + " and length " + length
+                + " exceed src capacity " + src.capacity());
+        }
+        final MutableDirectBuffer dst = create(id, length);
+        dst.putBytes(0, src, offset, length);
+        seal(id);
+    }
+
+    /** Creates, copies the bytes and seals: a put. */
+    public void put(final ObjectId id, final byte[] bytes) {
+        if (bytes == null) {
+            throw new StoreInvalidArgumentException("bytes is null");
+        }
+        final MutableDirectBuffer dst = create(id, bytes.length);
+        dst.putBytes(0, bytes);
+        seal(id);
+    }
+
+    /** Aborts an unsealed object this process created: its memory is freed and the id can be created again. */
+    public void abort(final ObjectId id) {
+        requireId(id);
+        final int rc = KairosNative.kairos_store_abort(handle, id.toBytes());
+        if (rc != Status.OK) {
+            throw Status.exception(rc, "abort", id);
+        }
+    }
+
+    /**
+     * Gets a sealed object as a read-only view of the mapped memory, pinned (never evicted) until {@link #release}.
+     * Waits up to timeout for an object that is absent or still being created.
+     *
+     * @throws StoreTimeoutException   if it is not sealed in time (or, with a zero timeout, exists but is unsealed)
+     * @throws ObjectNotFoundException if it is absent and the timeout is zero
+     */
+    public DirectBuffer get(final ObjectId id, final Duration timeout) {
+        final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+        get(id, timeoutNanos(timeout), buffer);
+        return buffer;
+    }
+
+    /** As {@link #get(ObjectId, Duration)}, wrapping the caller's buffer instead of allocating: no garbage. */
+    public void get(final ObjectId id, final long timeoutNanos, final UnsafeBuffer into) {
+        requireId(id);
+        if (timeoutNanos < 0) {
+            throw new StoreInvalidArgumentException("timeout " + timeoutNanos + " ns is negative");
+        }
+        final long address = JniStore.get(handle, id.hi(), id.lo(), timeoutNanos);
+        if (address < 0) {
+            throw Status.exception((int) address, "get", id);
+        }
+        into.wrap(address, (int) UnsafeApi.getLong(address - 8));
+    }
+
+    /** Releases one pin this process holds on the object (taken by {@link #get}). */
+    public void release(final ObjectId id) {
+        requireId(id);
+        final int rc = JniStore.release(handle, id.hi(), id.lo());
+        if (rc != Status.OK) {
+            throw Status.exception(rc, "release", id);
+        }
+    }
+
+    /**
+     * Deletes a sealed object. A pinned one is hidden at once and freed at its last release.
+     *
+     * @return false if there was no such object
+     * @throws ObjectStateException if the object is not sealed yet (its creator aborts it instead)
+     */
+    public boolean delete(final ObjectId id) {
+        requireId(id);
+        final int rc = KairosNative.kairos_store_delete(handle, id.toBytes());
+        if (rc == Status.NOT_FOUND) {
+            return false;
+        }
+        if (rc != Status.OK) {
+            throw Status.exception(rc, "delete", id);
+        }
+        return true;
+    }
+
+    /** Whether a sealed, undeleted object has this id. */
+    public boolean contains(final ObjectId id) {
+        requireId(id);
+        final int[] out = new int[1];
+        final int rc = KairosNative.kairos_store_contains(handle, id.toBytes(), out);
+        if (rc != Status.OK) {
+            throw Status.exception(rc, "contains", id);
+        }
+        return out[0] != 0;
+    }
+
+    /** A consistent snapshot of the store's counters. */
+    public StoreStats stats() {
+        final long[] s = readStats(handle);
+        return new StoreStats(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11]);
+    }
+
+    /** Registers (or, with null, clears) the listener told of each object this process evicts. */
+    public void onEviction(final EvictionListener listener) {
+        final KairosNative.EvictionCallback callback = listener == null ? null : (user, id, data, size) -> {
+            final byte[] idBytes = id.getByteArray(0, ObjectId.SIZE);
+            listener.onEvicted(ObjectId.fromBytes(idBytes, 0),
+                new UnsafeBuffer(Pointer.nativeValue(data), (int) Math.min(size, MAX_OBJECT_SIZE)));
+        };
+        final int rc = KairosNative.kairos_store_set_eviction_callback(handle, callback, null);
+        if (rc != Status.OK) {
+            throw Status.exception(rc, "onEviction", "'" + name + "'");
+        }
+        evictionCallback = callback;
+    }
+
+    /** Releases the pins and unsealed objects of attached processes that are gone; returns how many were reaped. */
+    public int reapDeadClients() {
+        final int[] out = new int[1];
+        final int rc = KairosNative.kairos_store_reap_dead_clients(handle, out);
+        if (rc != Status.OK) {
+            throw Status.exception(rc, "reapDeadClients", "'" + name + "'");
+        }
+        return out[0];
+    }
+
+    /** This process's client index in the store (0 for the owner). */
+    public int clientId() {
+        final int[] out = new int[1];
+        final int rc = KairosNative.kairos_store_client_id(handle, out);
+        if (rc != Status.OK) {
+            throw Status.exception(rc, "clientId", "'" + name + "'");
+        }
+        return out[0];
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Arena bytes. */
+    public long capacity() {
+        return capacity;
+    }
+
+    /** Whether this handle created the store (and removes its name on close). */
+    public boolean isOwner() {
+        return owner;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * The native handle, for benchmarks that call the C ABI directly ({@code io.kairos.store.internal}); not an
+     * API for applications.
+     */
+    public long nativeHandle() {
+        return handle;
+    }
+
+    /**
+     * Detaches: this process's pins are released and its unsealed objects aborted; the owner also removes the name
+     * (processes still attached keep their mapping). Idempotent. Later calls throw {@link StoreClosedException}.
+     * Buffers obtained from this handle must not be touched afterwards.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        KairosNative.kairos_store_close(handle);
+        evictionCallback = null;
+    }
+
+    @Override
+    public String toString() {
+        return "SharedObjectStore{name='" + name + "', owner=" + owner + ", capacity=" + capacity
+            + (closed ? ", closed" : "") + '}';
+    }
+
+    private static long[] readStats(final long handle) {
+        final long[] out = new long[STATS_FIELDS];
+        final int rc = KairosNative.kairos_store_stats_get(handle, out);
+        if (rc != Status.OK) {
+            throw Status.exception(rc, "stats", null);
+        }
+        return out;
+    }
+
+    private static long timeoutNanos(final Duration timeout) {
+        if (timeout == null) {
+            throw new StoreInvalidArgumentException("timeout is null");
+        }
+        if (timeout.isNegative()) {
+            throw new StoreInvalidArgumentException("timeout " + timeout + " is negative");
+        }
+        try {
+            return timeout.toNanos();
+        } catch (final ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static void requireId(final ObjectId id) {
+        if (id == null) {
+            throw new StoreInvalidArgumentException("id is null");
+        }
+    }
+
+    private static void requireName(final String name) {
+        if (name == null) {
+            throw new StoreInvalidArgumentException("name is null");
+        }
+    }
+}
