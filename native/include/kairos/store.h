@@ -10,19 +10,19 @@
  *
  * Segment layout (layout version KAIROS_STORE_LAYOUT_VERSION; every offset is from the start of the segment):
  *
- *   0                                                                  header_size (4096)
+ *   0                                                                  header_size (a multiple of 4096)
  *   +----------------------------------------------------------------+
- *   | magic "KAIROSSTORE\0" (u64) | layout version (u32) | ...       |  header: sizes and offsets, the robust
- *   | segment size | arena offset/size | table offsets/capacities   |  process-shared mutex, the seal futex,
- *   | robust pthread mutex | seal futex word | stats | LRU head/tail |  statistics, LRU list ends, TLSF bitmaps
- *   | TLSF bitmaps and free-list heads | client slots (pid, start)  |  and free lists, attached clients
+ *   | 0 magic "KRSSTORE" | 8 layout version u32 | 12 header size u32 |  header: sizes and offsets, the robust
+ *   | 16 segment size | 24 entries | 32 index | 40 pins offsets (u64)|  process-shared mutex, the seal futex,
+ *   | 48 arena offset | 56 arena size | 64 max objects u32 | ...    |  statistics, LRU list ends, TLSF bitmaps
+ *   | robust mutex | futex | stats | LRU | TLSF | client slots       |  and free lists, attached clients
  *   +----------------------------------------------------------------+ entries_offset
  *   | object entries [max_objects] x 64 B: id, state, pins, block,   |  stable slots (never move), linked into
  *   | data size, LRU prev/next, creator client                        |  the LRU list and an entry free list
  *   +----------------------------------------------------------------+ index_offset
  *   | id index [2 * max_objects rounded to a power of two] x u32      |  open addressing, linear probing
  *   +----------------------------------------------------------------+ pins_offset
- *   | pin records [pin_capacity] x 16 B: entry, client, count         |  who pins what, for crash clean-up
+ *   | pin records [>= 4 x max_objects, power of 2] x 16 B             |  (object, client, count): who pins what
  *   +----------------------------------------------------------------+ arena_offset (64-byte aligned)
  *   | arena: TLSF blocks. Each block = 64 B block header + payload.   |
  *   | The 8 bytes just before a payload hold its size (u64, LE).      |
@@ -58,7 +58,7 @@ extern "C" {
 #define KAIROS_OBJECT_ID_SIZE 16
 /** Payloads are aligned to this many bytes. */
 #define KAIROS_STORE_ALIGNMENT 64
-/** Longest store name: [A-Za-z0-9._-], 1..KAIROS_STORE_NAME_MAX characters. */
+/** Store names: 1..KAIROS_STORE_NAME_MAX characters of [A-Za-z0-9._-], not starting with '.'. */
 #define KAIROS_STORE_NAME_MAX 200
 /** Smallest and largest arena capacity accepted by kairos_store_create. */
 #define KAIROS_STORE_MIN_CAPACITY (64u * 1024u)
@@ -157,6 +157,8 @@ KAIROS_API int32_t kairos_store_abort(kairos_store *store, const uint8_t *id);
  * sealed yet, waits up to timeout_ns for it to be sealed (0: do not wait; KAIROS_ERR_NOT_FOUND if absent,
  * KAIROS_ERR_TIMEOUT if unsealed; a wait that ends unsatisfied gives KAIROS_ERR_TIMEOUT). timeout_ns < 0 waits
  * forever. size_out may be null (the size also sits at KAIROS_OBJECT_SIZE_PREFIX_OFFSET).
+ * Pins are recorded per (object, client) pair, in a table that holds at least 3 x max_objects pairs; a get that
+ * needs a new pair when it is full fails with KAIROS_ERR_STORE_FULL ("pin table full").
  */
 KAIROS_API int32_t kairos_store_get(kairos_store *store, const uint8_t *id, int64_t timeout_ns,
                                     const uint8_t **data_out, uint64_t *size_out);

@@ -14,7 +14,7 @@
 
 namespace kairos::store {
 
-inline constexpr uint64_t kMagic = 0x45524f5453534941ull;  // "AISSTORE" little-endian: the segment's first bytes
+inline constexpr uint64_t kMagic = 0x45524f545353524bull;  // the segment's first bytes read "KRSSTORE"
 inline constexpr uint32_t kMaxClients = KAIROS_STORE_MAX_CLIENTS;
 
 enum EntryState : uint32_t { kEntryFree = 0, kEntryCreating = 1, kEntrySealed = 2 };
@@ -94,6 +94,21 @@ struct alignas(64) SegmentHeader {
     alignas(64) TlsfControl tlsf;
     alignas(64) ClientSlot clients[kMaxClients];
 };
+
+// The fixed offsets other languages read (Java mirrors them in io.kairos.store.SegmentLayout).
+static_assert(offsetof(SegmentHeader, magic) == 0, "layout");
+static_assert(offsetof(SegmentHeader, layout_version) == 8, "layout");
+static_assert(offsetof(SegmentHeader, header_size) == 12, "layout");
+static_assert(offsetof(SegmentHeader, segment_size) == 16, "layout");
+static_assert(offsetof(SegmentHeader, entries_offset) == 24, "layout");
+static_assert(offsetof(SegmentHeader, index_offset) == 32, "layout");
+static_assert(offsetof(SegmentHeader, pins_offset) == 40, "layout");
+static_assert(offsetof(SegmentHeader, arena_offset) == 48, "layout");
+static_assert(offsetof(SegmentHeader, arena_size) == 56, "layout");
+static_assert(offsetof(SegmentHeader, max_objects) == 64, "layout");
+static_assert(offsetof(SegmentHeader, index_capacity) == 68, "layout");
+static_assert(offsetof(SegmentHeader, pin_capacity) == 72, "layout");
+static_assert(offsetof(SegmentHeader, owner_pid) == 76, "layout");
 
 inline constexpr uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 inline constexpr uint64_t kHeaderSize = align_up(sizeof(SegmentHeader), 4096);

@@ -141,7 +141,7 @@ int32_t Store::create(const char *name, uint64_t capacity, uint32_t max_objects,
             std::min<uint64_t>(KAIROS_STORE_MAX_OBJECTS, std::max<uint64_t>(kDefaultMinObjects, capacity / 4096)));
     }
     const uint64_t index_capacity = next_pow2(uint64_t{max_objects} * 2);
-    const uint64_t pin_capacity = std::max<uint64_t>(kMinPinCapacity, next_pow2(uint64_t{max_objects} * 2));
+    const uint64_t pin_capacity = std::max<uint64_t>(kMinPinCapacity, next_pow2(uint64_t{max_objects} * 4));
     const uint64_t entries_offset = kHeaderSize;
     const uint64_t index_offset = align_up(entries_offset + sizeof(ObjectEntry) * max_objects, 64);
     const uint64_t pins_offset = align_up(index_offset + sizeof(uint32_t) * index_capacity, 64);
@@ -430,15 +430,16 @@ void Store::recover() {
         const PinRecord r = ps[i];
         if (r.entry == 0 || r.count == 0 || r.entry > high || r.client >= kMaxClients) continue;
         if (es[r.entry - 1].state != kEntrySealed || h->clients[r.client].in_use == 0) continue;
-        auto it = std::find_if(records.begin(), records.end(), [&r](const PinRecord &x) {
-            return x.entry == r.entry && x.client == r.client;
-        });
-        if (it == records.end()) {
-            records.push_back(r);
-        } else {
-            it->count = std::max(it->count, r.count);
-        }
+        records.push_back(r);
     }
+    std::sort(records.begin(), records.end(), [](const PinRecord &a, const PinRecord &b) {
+        return a.entry != b.entry ? a.entry < b.entry : a.client != b.client ? a.client < b.client : a.count > b.count;
+    });
+    records.erase(std::unique(records.begin(), records.end(),
+                              [](const PinRecord &a, const PinRecord &b) {
+                                  return a.entry == b.entry && a.client == b.client;  // keeps the larger count
+                              }),
+                  records.end());
     std::memset(ps, 0, sizeof(PinRecord) * h->pin_capacity);
     h->pins_used = 0;
     for (uint32_t i : indexed) es[i].pins = 0;
@@ -754,30 +755,53 @@ void Store::notify_seal_waiters() {
 // ---------------------------------------------------------------------------------------------------------------
 // object operations
 
+namespace {
+// Holds the segment lock for a scope; status() says whether it was taken.
+class Locked {
+public:
+    explicit Locked(Store *store, int32_t (Store::*lock)(), void (Store::*unlock)())
+        : store_(store), unlock_(unlock), status_((store->*lock)()) {}
+    ~Locked() { release(); }
+    Locked(const Locked &) = delete;
+    Locked &operator=(const Locked &) = delete;
+    int32_t status() const { return status_; }
+    void release() {
+        if (status_ == KAIROS_OK && store_ != nullptr) (store_->*unlock_)();
+        store_ = nullptr;
+    }
+
+private:
+    Store *store_;
+    void (Store::*unlock_)();
+    int32_t status_;
+};
+
+int32_t not_found() { return fail(KAIROS_ERR_NOT_FOUND, "no object with this id"); }
+}  // namespace
+
+#define KAIROS_LOCKED(guard)                                          \
+    Locked guard(this, &Store::lock, &Store::unlock);                 \
+    if ((guard).status() != KAIROS_OK) return (guard).status()
+
 int32_t Store::create_object(const uint8_t *id, uint64_t size, uint8_t **data_out) {
     if (size > hdr_->arena_size - kGranule) {
         return fail(KAIROS_ERR_INVALID_ARGUMENT, "size %llu exceeds the store's largest object, %llu bytes",
                     static_cast<unsigned long long>(size),
                     static_cast<unsigned long long>(hdr_->arena_size - kGranule));
     }
-    if (int32_t rc = lock(); rc != KAIROS_OK) return rc;
-    if (find(id) != 0) {
-        unlock();
-        return fail(KAIROS_ERR_EXISTS, "an object with this id exists");
-    }
+    KAIROS_LOCKED(locked);
+    if (find(id) != 0) return fail(KAIROS_ERR_EXISTS, "an object with this id exists");
     uint32_t e = alloc_entry();
     while (e == 0 && evict_one()) e = alloc_entry();
     if (e == 0 && reap_dead_locked() > 0) e = alloc_entry();
     if (e == 0) {
         hdr_->allocation_failures++;
-        unlock();
         return fail(KAIROS_ERR_STORE_FULL, "object table full: %u objects (max_objects), none evictable",
                     hdr_->max_objects);
     }
     uint64_t payload_offset = 0, block_size = 0;
     if (int32_t rc = allocate_for(size, &payload_offset, &block_size); rc != KAIROS_OK) {
         free_entry(e);
-        unlock();
         return rc;
     }
     ObjectEntry &entry = entries()[e - 1];
@@ -789,88 +813,77 @@ int32_t Store::create_object(const uint8_t *id, uint64_t size, uint8_t **data_ou
     entry.lru_prev = entry.lru_next = 0;
     entry.creator = static_cast<int32_t>(client_);
     entry.flags = 0;
-    __atomic_store_n(&entry.state, static_cast<uint32_t>(kEntryCreating), __ATOMIC_RELEASE);
+    __atomic_store_n(&entry.state, static_cast<uint32_t>(kEntryCreating), __ATOMIC_RELEASE);  // valid from here
     index_insert(e);
     hdr_->objects++;
-    unlock();
     *data_out = base_ + payload_offset;
     return KAIROS_OK;
 }
 
 int32_t Store::seal(const uint8_t *id) {
-    if (int32_t rc = lock(); rc != KAIROS_OK) return rc;
-    const uint32_t e = find(id);
-    if (e == 0) {
-        unlock();
-        return fail(KAIROS_ERR_NOT_FOUND, "no object with this id");
+    {
+        KAIROS_LOCKED(locked);
+        const uint32_t e = find(id);
+        if (e == 0) return not_found();
+        ObjectEntry &entry = entries()[e - 1];
+        if (entry.state != kEntryCreating) return fail(KAIROS_ERR_WRONG_STATE, "object is sealed already");
+        if (entry.creator != static_cast<int32_t>(client_)) {
+            return fail(KAIROS_ERR_WRONG_STATE, "object was created by client %d; only its creator seals it",
+                        entry.creator);
+        }
+        entry.state = kEntrySealed;
+        hdr_->sealed_objects++;
+        lru_push_tail(e);
     }
-    ObjectEntry &entry = entries()[e - 1];
-    if (entry.state != kEntryCreating) {
-        unlock();
-        return fail(KAIROS_ERR_WRONG_STATE, "object is sealed already");
-    }
-    if (entry.creator != static_cast<int32_t>(client_)) {
-        unlock();
-        return fail(KAIROS_ERR_WRONG_STATE, "object was created by client %d; only its creator seals it",
-                    entry.creator);
-    }
-    entry.state = kEntrySealed;
-    hdr_->sealed_objects++;
-    lru_push_tail(e);
-    unlock();
     notify_seal_waiters();
     return KAIROS_OK;
 }
 
 int32_t Store::abort_object(const uint8_t *id) {
-    if (int32_t rc = lock(); rc != KAIROS_OK) return rc;
+    KAIROS_LOCKED(locked);
     const uint32_t e = find(id);
-    if (e == 0) {
-        unlock();
-        return fail(KAIROS_ERR_NOT_FOUND, "no object with this id");
-    }
-    ObjectEntry &entry = entries()[e - 1];
+    if (e == 0) return not_found();
+    const ObjectEntry &entry = entries()[e - 1];
     if (entry.state != kEntryCreating || entry.creator != static_cast<int32_t>(client_)) {
-        unlock();
         return fail(KAIROS_ERR_WRONG_STATE, "only an unsealed object, by its creator, can be aborted");
     }
     destroy_entry(e);
-    unlock();
     return KAIROS_OK;
 }
 
 int32_t Store::get(const uint8_t *id, int64_t timeout_ns, const uint8_t **data_out, uint64_t *size_out) {
-    const int64_t deadline = timeout_ns > 0 ? now_ns() + timeout_ns : 0;
+    const int64_t start = now_ns();
+    if (timeout_ns > INT64_MAX - start) timeout_ns = -1;  // a deadline past the clock's range: wait forever
+    const int64_t deadline = timeout_ns > 0 ? start + timeout_ns : 0;
     for (;;) {
-        if (int32_t rc = lock(); rc != KAIROS_OK) return rc;
-        const uint32_t e = find(id);
-        if (e != 0) {
-            ObjectEntry &entry = entries()[e - 1];
-            if (entry.state == kEntrySealed && (entry.flags & kEntryDeletePending) == 0) {
+        uint32_t seen;
+        {
+            KAIROS_LOCKED(locked);
+            const uint32_t e = find(id);
+            const ObjectEntry *entry = e != 0 ? &entries()[e - 1] : nullptr;
+            const bool deleted = entry != nullptr && (entry->flags & kEntryDeletePending) != 0;
+            if (entry != nullptr && !deleted && entry->state == kEntrySealed) {
                 const int32_t rc = pin(e, client_);
                 if (rc == KAIROS_OK) {
-                    *data_out = base_ + entry.payload_offset;
-                    if (size_out != nullptr) *size_out = entry.size;
+                    *data_out = base_ + entry->payload_offset;
+                    if (size_out != nullptr) *size_out = entry->size;
                 }
-                unlock();
                 return rc;
             }
+            if (timeout_ns == 0) {
+                if (entry == nullptr || deleted) return not_found();
+                return fail(KAIROS_ERR_TIMEOUT, "object is not sealed yet (timeout 0)");
+            }
+            seen = atomic_load(&hdr_->seal_futex);  // read under the lock: a later seal changes it
+            __atomic_fetch_add(&hdr_->seal_waiters, 1u, __ATOMIC_ACQ_REL);
         }
-        const bool pending_delete = e != 0 && (entries()[e - 1].flags & kEntryDeletePending) != 0;
-        if (timeout_ns == 0) {
-            unlock();
-            if (e == 0 || pending_delete) return fail(KAIROS_ERR_NOT_FOUND, "no object with this id");
-            return fail(KAIROS_ERR_TIMEOUT, "object is not sealed yet (timeout 0)");
-        }
-        const uint32_t seen = atomic_load(&hdr_->seal_futex);
-        __atomic_fetch_add(&hdr_->seal_waiters, 1u, __ATOMIC_ACQ_REL);
-        unlock();
         int64_t remaining = -1;
         if (timeout_ns > 0) {
             remaining = deadline - now_ns();
             if (remaining <= 0) {
                 __atomic_fetch_sub(&hdr_->seal_waiters, 1u, __ATOMIC_ACQ_REL);
-                return fail(KAIROS_ERR_TIMEOUT, "object not sealed within %lld ns", static_cast<long long>(timeout_ns));
+                return fail(KAIROS_ERR_TIMEOUT, "object not sealed within %lld ns",
+                            static_cast<long long>(timeout_ns));
             }
         }
         // Bounded slices so that a closing handle (cancel_) is noticed even without a wake.
@@ -884,27 +897,17 @@ int32_t Store::get(const uint8_t *id, int64_t timeout_ns, const uint8_t **data_o
 }
 
 int32_t Store::release(const uint8_t *id) {
-    if (int32_t rc = lock(); rc != KAIROS_OK) return rc;
+    KAIROS_LOCKED(locked);
     const uint32_t e = find(id);
-    if (e == 0) {
-        unlock();
-        return fail(KAIROS_ERR_NOT_FOUND, "no object with this id");
-    }
-    const int32_t rc = unpin(e, client_);
-    unlock();
-    return rc;
+    return e == 0 ? not_found() : unpin(e, client_);
 }
 
 int32_t Store::remove(const uint8_t *id) {
-    if (int32_t rc = lock(); rc != KAIROS_OK) return rc;
+    KAIROS_LOCKED(locked);
     const uint32_t e = find(id);
     ObjectEntry *entry = e != 0 ? &entries()[e - 1] : nullptr;
-    if (entry == nullptr || (entry->flags & kEntryDeletePending) != 0) {
-        unlock();
-        return fail(KAIROS_ERR_NOT_FOUND, "no object with this id");
-    }
+    if (entry == nullptr || (entry->flags & kEntryDeletePending) != 0) return not_found();
     if (entry->state != kEntrySealed) {
-        unlock();
         return fail(KAIROS_ERR_WRONG_STATE, "object is not sealed; its creator aborts it instead");
     }
     if (entry->pins > 0) {
@@ -913,20 +916,18 @@ int32_t Store::remove(const uint8_t *id) {
         lru_remove(e);
         destroy_entry(e);
     }
-    unlock();
     return KAIROS_OK;
 }
 
 int32_t Store::contains(const uint8_t *id, int32_t *out) {
-    if (int32_t rc = lock(); rc != KAIROS_OK) return rc;
+    KAIROS_LOCKED(locked);
     const uint32_t e = find(id);
     *out = e != 0 && entries()[e - 1].state == kEntrySealed && (entries()[e - 1].flags & kEntryDeletePending) == 0;
-    unlock();
     return KAIROS_OK;
 }
 
 int32_t Store::stats(kairos_store_stats *out) {
-    if (int32_t rc = lock(); rc != KAIROS_OK) return rc;
+    KAIROS_LOCKED(locked);
     const SegmentHeader *h = hdr_;
     out->capacity = h->arena_size;
     out->bytes_used = h->tlsf.used_bytes;
@@ -940,7 +941,6 @@ int32_t Store::stats(kairos_store_stats *out) {
     out->clients = h->clients_attached;
     out->recoveries = h->recoveries;
     out->dead_clients_reaped = h->dead_clients_reaped;
-    unlock();
     return KAIROS_OK;
 }
 

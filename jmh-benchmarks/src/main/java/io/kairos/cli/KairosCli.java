@@ -1,0 +1,46 @@
+package io.kairos.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code kairos} command line: {@code bench store} (a short run of the store benchmarks with a table and
+ * targets) and {@code jmh} (full JMH runs). The launcher script {@code ./kairos} builds the jar and starts this with
+ * the JVM flags the stack needs.
+ */
+@Command(name = "kairos", mixinStandardHelpOptions = true, versionProvider = KairosCli.Version.class,
+    description = "Kairos: an embeddable scheduling kernel with a shared-memory object store.",
+    subcommands = {BenchCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
+public final class KairosCli implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    public static void main(final String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (also used by tests). */
+    static CommandLine commandLine() {
+        final CommandLine commandLine = new CommandLine(new KairosCli()).setExpandAtFiles(false);
+        // jmh: every argument, options included, goes to JMH untouched.
+        commandLine.getSubcommands().get("jmh").setUnmatchedOptionsArePositionalParams(true).setStopAtPositional(true);
+        return commandLine;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** The version from the jar's manifest, when there is one. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            final String version = KairosCli.class.getPackage().getImplementationVersion();
+            return new String[] {"kairos " + (version != null ? version : "(development build)"),
+                "JVM: " + System.getProperty("java.vm.name") + " " + Runtime.version()};
+        }
+    }
+}

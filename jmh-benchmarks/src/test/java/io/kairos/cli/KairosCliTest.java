@@ -1,0 +1,50 @@
+package io.kairos.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KairosCliTest {
+    @Test
+    void jmhPassesItsOptionsToJmhUntouched() {
+        final String out = stdoutOf(() -> assertEquals(0, KairosCli.commandLine().execute("jmh", "-l", "StoreGet")));
+        assertTrue(out.contains("io.kairos.bench.StoreGetBenchmark.jniGet"), out);
+        assertFalse(out.contains("StorePutBenchmark"), out);
+    }
+
+    @Test
+    void benchWithoutSubcommandPrintsUsage() {
+        final String out = stdoutOf(() -> assertEquals(0, KairosCli.commandLine().execute("bench")));
+        assertTrue(out.contains("store"), out);
+    }
+
+    @Test
+    void unknownBenchOptionIsAnError() {
+        final PrintStream err = System.err;
+        try {
+            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            assertNotEquals(0, KairosCli.commandLine().execute("bench", "store", "--no-such-option"));
+        } finally {
+            System.setErr(err);
+        }
+    }
+
+    private static String stdoutOf(final Runnable action) {
+        final PrintStream out = System.out;
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            action.run();
+        } finally {
+            System.setOut(out);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
