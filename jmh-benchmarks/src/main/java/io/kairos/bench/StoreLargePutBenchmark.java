@@ -28,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  * the least recently used object. Every page of the arena has been written once before measurement starts (the
  * warm-up fills it several times), so page faults are not part of the figure.
  *
+ * <p>{@link #kairosPutReusedBlock} deletes each object after its put, so the store hands the same block back every
+ * time: its destination stays in cache, as the one-buffer peer's does.
+ *
  * <p>Peers, same run, both the same putBytes from the same source:
  * <ul>
  *   <li>{@link #memoryCopy}: into one preallocated {@value #OBJECT_SIZE}-byte direct buffer. Source and destination
@@ -79,6 +82,20 @@ public class StoreLargePutBenchmark {
         store.create(id, OBJECT_SIZE, object);
         object.putBytes(0, source, 0, OBJECT_SIZE);
         store.seal(id);
+    }
+
+    /**
+     * create + putBytes of 8 MiB + seal + delete: the freed block coalesces back and the next create gets the same
+     * memory, so this put writes a cache-resident destination, like {@link #memoryCopy}: the like-for-like pair
+     * that shows what the store itself adds to a copy.
+     */
+    @Benchmark
+    public void kairosPutReusedBlock() {
+        final ObjectId id = ids.next();
+        store.create(id, OBJECT_SIZE, object);
+        object.putBytes(0, source, 0, OBJECT_SIZE);
+        store.seal(id);
+        store.delete(id);
     }
 
     /** Peer: the same 8 MiB copied into one preallocated 8 MiB direct buffer (cache-resident). */

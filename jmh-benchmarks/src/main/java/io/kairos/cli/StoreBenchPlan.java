@@ -70,17 +70,20 @@ final class StoreBenchPlan {
         plan.targets.add(new Target("small get 64 B >= 2,000,000 ops/s", "get64", null, 2e6, true));
 
         final long large = StoreLargePutBenchmark.OBJECT_SIZE;
-        plan.steps.add(new Step("put8m", "store put 8 MiB", StoreLargePutBenchmark.class, "kairosPut", Map.of(),
-            Mode.Throughput, Kind.GIGABYTES_PER_SECOND, large));
-        plan.steps.add(new Step("put8m.copy", "memory copy 8 MiB, 8 MiB dest.", StoreLargePutBenchmark.class, "memoryCopy",
+        plan.steps.add(new Step("put8m", "store put 8 MiB (evicting)", StoreLargePutBenchmark.class, "kairosPut",
             Map.of(), Mode.Throughput, Kind.GIGABYTES_PER_SECOND, large));
         plan.steps.add(new Step("put8m.footprint", "memory copy 8 MiB, 256 MiB dest.", StoreLargePutBenchmark.class,
             "memoryCopyStoreFootprint", Map.of(), Mode.Throughput, Kind.GIGABYTES_PER_SECOND, large));
-        plan.rows.add(new Row("put8m", List.of("put8m.footprint", "put8m.copy")));
+        plan.steps.add(new Step("put8m.reuse", "store put+delete 8 MiB (block reused)", StoreLargePutBenchmark.class,
+            "kairosPutReusedBlock", Map.of(), Mode.Throughput, Kind.GIGABYTES_PER_SECOND, large));
+        plan.steps.add(new Step("put8m.copy", "memory copy 8 MiB, 8 MiB dest.", StoreLargePutBenchmark.class,
+            "memoryCopy", Map.of(), Mode.Throughput, Kind.GIGABYTES_PER_SECOND, large));
+        plan.rows.add(new Row("put8m", List.of("put8m.footprint")));
+        plan.rows.add(new Row("put8m.reuse", List.of("put8m.copy")));
         plan.targets.add(new Target("large put 8 MiB >= 90% of memory copy (256 MiB dest.)", "put8m",
             "put8m.footprint", 0.9, true));
-        plan.targets.add(new Target("large put 8 MiB >= 90% of memory copy (8 MiB dest.)", "put8m", "put8m.copy",
-            0.9, true));
+        plan.targets.add(new Target("large put+delete 8 MiB >= 90% of memory copy (8 MiB dest.)", "put8m.reuse",
+            "put8m.copy", 0.9, true));
 
         plan.steps.add(new Step("xget", "cross-process get 64 B", StoreCrossProcessGetBenchmark.class,
             "crossProcessGet", Map.of(), Mode.AverageTime, Kind.NANOSECONDS, 0));

@@ -22,6 +22,7 @@ class StoreBenchReportTest {
         scores.put("get64.chm", 3e8);
         scores.put("put8m", 2000.0);  // 16.78 GB/s
         scores.put("put8m.footprint", 2100.0);
+        scores.put("put8m.reuse", 3000.0);  // 75% of the one-buffer copy
         scores.put("put8m.copy", 4000.0);
         scores.put("xget", 110.0);
         scores.put("xget.same", 100.0);
