@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Starts {@link StoreChildProcess} in a second JVM with this JVM's classpath and module flags. */
+/** Starts a test main class (by default {@link StoreChildProcess}) in a second JVM with this JVM's classpath and flags. */
 final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final BufferedReader stdout;
@@ -22,6 +22,12 @@ final class ChildJvm implements AutoCloseable {
     }
 
     static ChildJvm start(final String... args) throws IOException {
+        return startMain(StoreChildProcess.class, List.of(), args);
+    }
+
+    /** Runs mainClass with extra JVM options (after this JVM's flags, so they win). */
+    static ChildJvm startMain(final Class<?> mainClass, final List<String> jvmOptions, final String... args)
+        throws IOException {
         final List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -30,9 +36,10 @@ final class ChildJvm implements AutoCloseable {
                 command.add(arg);
             }
         }
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(StoreChildProcess.class.getName());
+        command.add(mainClass.getName());
         command.addAll(List.of(args));
         return new ChildJvm(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     }
