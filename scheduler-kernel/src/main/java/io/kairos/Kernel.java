@@ -1,0 +1,445 @@
+package io.kairos;
+
+import io.kairos.internal.cluster.Cluster;
+import io.kairos.internal.cluster.LogicalNode;
+import io.kairos.internal.cluster.ResourceRegistry;
+import io.kairos.internal.policy.CompositeSchedulingPolicy;
+import io.kairos.internal.policy.HybridSchedulingPolicy;
+import io.kairos.spi.scheduling.SchedulingPolicy;
+import io.kairos.spi.scheduling.SchedulingStrategy;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * An embedded Kairos kernel: Ray's core programming model in this JVM. Submit tasks with {@code task(f, args...)}
+ * and {@code remote()}, share values with {@link #put}, read them with {@link ObjectRef#get()}.
+ *
+ * <pre>{@code
+ * try (Kernel kernel = Kernel.start(new KernelContext().cpus(4))) {
+ *     ObjectRef<Integer> a = kernel.task(Demo::square, 3).remote();
+ *     ObjectRef<Integer> b = kernel.task(Demo::add, a, 4).setMaxRetries(3).remote();
+ *     int v = b.get();
+ * }
+ * }</pre>
+ *
+ * <p>One conductor thread owns all scheduling state; this class only validates, builds and offers commands to it,
+ * so every method is thread-safe. A process may run several kernels.
+ */
+public final class Kernel extends TaskCalls implements AutoCloseable {
+    private static final long QUERY_TIMEOUT_SECONDS = 30;
+
+    private final KernelContext context;
+    private final ResourceRegistry registry;
+    private final Cluster cluster;
+    private final SchedulerConductor conductor;
+    private final AgentRunner runner;
+    private final AgentInvoker invoker;
+    private final IdleStrategy callerIdle;
+    private final Thread owner;
+    private final AtomicLong ids = new AtomicLong();
+    private volatile boolean closed;
+
+    private Kernel(final KernelContext context) {
+        this.context = context;
+        this.registry = new ResourceRegistry();
+        for (final KernelContext.NodeSpec spec : context.nodes()) {
+            for (final String resource : spec.resources().keySet()) {
+                registry.register(resource);
+            }
+        }
+        final List<LogicalNode> nodes = new ArrayList<>();
+        for (final KernelContext.NodeSpec spec : context.nodes()) {
+            nodes.add(new LogicalNode(nodes.size(), spec.nodeId(), spec.labels(), spec.resources(), registry));
+        }
+        this.cluster = new Cluster(registry, nodes, 0, context.seed());
+        this.conductor = new SchedulerConductor(context.commandQueueCapacity(), cluster, registry, policy(context),
+            context.maxWorkersPerNode());
+        this.owner = Thread.currentThread();
+        this.callerIdle = context.idleStrategy();
+        final ErrorHandler errors = Throwable::printStackTrace;
+        final IdleStrategy idle = new ConductorIdleStrategy(context.idleStrategy(), conductor);
+        if (context.threadingMode() == ThreadingMode.INVOKER) {
+            this.runner = null;
+            this.invoker = new AgentInvoker(errors, null, conductor);
+            this.invoker.start();
+        } else {
+            this.invoker = null;
+            this.runner = new AgentRunner(idle, errors, null, conductor);
+            AgentRunner.startOnThread(runner, r -> {
+                final Thread t = new Thread(r, "kairos-conductor");
+                t.setDaemon(true);
+                conductor.thread = t;
+                return t;
+            });
+        }
+    }
+
+    /**
+     * Starts a kernel (concluding the context: defaults filled, every field validated).
+     *
+     * @throws IllegalArgumentException for a bad context value, naming it
+     */
+    public static Kernel start(final KernelContext context) {
+        return new Kernel(context.conclude());
+    }
+
+    private static SchedulingPolicy policy(final KernelContext context) {
+        final Map<SchedulingStrategy.Kind, SchedulingPolicy> overrides = new EnumMap<>(SchedulingStrategy.Kind.class);
+        overrides.put(SchedulingStrategy.Kind.DEFAULT, new HybridSchedulingPolicy(context.spreadThreshold(), 0.2));
+        for (final SchedulingPolicy p : context.schedulingPolicies()) {
+            overrides.put(p.kind(), p);
+        }
+        return new CompositeSchedulingPolicy(overrides);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // tasks
+
+    @Override
+    <R> TaskCaller<R> newTask(final Object function, final int arity, final Object[] args) {
+        if (function == null) {
+            throw new IllegalArgumentException("function is null");
+        }
+        for (int i = 0; i < arity; i++) {
+            if (args[i] instanceof ObjectRef && ((ObjectRef<?>) args[i]).kernel() != this) {
+                throw new IllegalArgumentException("argument " + i + " is an ObjectRef of another kernel");
+            }
+        }
+        return new TaskCaller<>(this, function, arity, args);
+    }
+
+    <R> ObjectRef<R> submit(final Object function, final int arity, final Object[] args, final String name,
+                            final Map<String, Double> resources, final int maxRetries, final boolean retryExceptions,
+                            final SchedulingStrategy strategy) {
+        ensureOpen();
+        final long[] demand = registry.demand(resources);
+        final String infeasible = cluster.infeasibleReason(demand);
+        if (infeasible != null) {
+            throw new UnschedulableException("task '" + name + "': " + infeasible);
+        }
+        final long id = ids.incrementAndGet();
+        final ObjectState result = new ObjectState(id);
+        final TaskSpec task = new TaskSpec(id, name, function, arity, args, demand, strategy, maxRetries,
+            retryExceptions, result);
+        offer(task);
+        return new ObjectRef<>(result, this);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // objects
+
+    /** Stores a value and returns its ref, ready at once. */
+    public <T> ObjectRef<T> put(final T value) {
+        ensureOpen();
+        return new ObjectRef<>(ObjectState.ready(ids.incrementAndGet(), value), this);
+    }
+
+    /** The values of refs, in order, waiting as long as it takes. */
+    public <T> List<T> get(final List<ObjectRef<T>> refs) {
+        final List<T> values = new ArrayList<>(checkRefs(refs).size());
+        for (final ObjectRef<T> ref : refs) {
+            values.add(ref.get());
+        }
+        return values;
+    }
+
+    /** The values of refs, in order, all within timeout. */
+    public <T> List<T> get(final List<ObjectRef<T>> refs, final Duration timeout) {
+        final long deadline = deadline(timeout, "timeout");
+        final List<T> values = new ArrayList<>(checkRefs(refs).size());
+        for (final ObjectRef<T> ref : refs) {
+            final long remaining = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+            values.add(ref.get(Duration.ofNanos(Math.max(0, remaining))));
+        }
+        return values;
+    }
+
+    /**
+     * Waits until numReturns of refs are done or timeout passes, then says which are ready, as Ray's
+     * {@code ray.wait}: ready holds at most numReturns refs, in the order given.
+     */
+    public <T> WaitResult<T> wait(final List<ObjectRef<T>> refs, final int numReturns, final Duration timeout) {
+        checkRefs(refs);
+        if (numReturns < 0 || numReturns > refs.size()) {
+            throw new IllegalArgumentException("numReturns " + numReturns + " is outside 0.." + refs.size());
+        }
+        final long deadline = deadline(timeout, "timeout");
+        for (int round = 0; ; round++) {
+            int done = 0;
+            ObjectRef<T> firstPending = null;
+            for (final ObjectRef<T> ref : refs) {
+                if (ref.isReady()) {
+                    done++;
+                } else if (firstPending == null) {
+                    firstPending = ref;
+                }
+            }
+            if (done >= numReturns || firstPending == null || System.nanoTime() - deadline >= 0) {
+                break;
+            }
+            // Wait on the first pending ref for a bounded slice, then look at them all again.
+            final long slice = Math.min(deadline - System.nanoTime(), TimeUnit.MICROSECONDS.toNanos(Math.min(1000, 10L << Math.min(round, 6))));
+            awaitDone(firstPending.state(), System.nanoTime() + Math.max(0, slice));
+        }
+        final List<ObjectRef<T>> ready = new ArrayList<>();
+        final List<ObjectRef<T>> unready = new ArrayList<>();
+        for (final ObjectRef<T> ref : refs) {
+            if (ready.size() < numReturns && ref.isReady()) {
+                ready.add(ref);
+            } else {
+                unready.add(ref);
+            }
+        }
+        return new WaitResult<>(ready, unready);
+    }
+
+    /**
+     * Cancels the task producing ref: a queued or waiting task is removed and its ref fails with
+     * {@link TaskCancelledException}; a running one is interrupted, and with force its ref fails at once whatever
+     * the task then does. Cancelling a done or put object does nothing.
+     */
+    public void cancel(final ObjectRef<?> ref, final boolean force) {
+        if (ref == null) {
+            throw new IllegalArgumentException("ref is null");
+        }
+        if (ref.kernel() != this) {
+            throw new IllegalArgumentException("ref belongs to another kernel");
+        }
+        ensureOpen();
+        offer(new SchedulerConductor.CancelCommand(ref.state(), force));
+    }
+
+    /** Each logical node's total and available resources, read on the conductor (a consistent snapshot). */
+    public List<NodeInfo> resources() {
+        ensureOpen();
+        return onConductor(() -> {
+            final List<NodeInfo> infos = new ArrayList<>();
+            for (int i = 0; i < cluster.nodeCount(); i++) {
+                final LogicalNode node = cluster.logicalNode(i);
+                infos.add(new NodeInfo(node.nodeId(), node.labels(), node.totals(), node.available()));
+            }
+            return infos;
+        });
+    }
+
+    /** The conductor's invoker, to drive it from the embedder's thread in {@link ThreadingMode#INVOKER}. */
+    public AgentInvoker invoker() {
+        if (invoker == null) {
+            throw new IllegalStateException("invoker() is for ThreadingMode.INVOKER; this kernel runs "
+                + context.threadingMode());
+        }
+        return invoker;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Closes: no new work is taken, queued and waiting tasks are cancelled, running tasks get the close timeout to
+     * finish and are then interrupted, every thread is stopped. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        final List<Worker> workers = onConductor(conductor::close);
+        for (final Worker worker : workers) {
+            worker.stop();
+        }
+        final long deadline = System.nanoTime() + context.closeTimeout().toNanos();
+        for (final Worker worker : workers) {
+            joinDriving(worker.thread, deadline);
+            if (worker.thread.isAlive()) {
+                worker.thread.interrupt();
+                joinDriving(worker.thread, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+            }
+        }
+        if (runner != null) {
+            runner.close();
+        } else {
+            invoker.invoke();
+            invoker.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Kernel{" + context.threadingMode() + ", nodes=" + cluster.nodeCount() + (closed ? ", closed" : "") + '}';
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // internals shared with ObjectRef and the conductor
+
+    /** Waits for state to be done; inside a task the task's CPU is given back meanwhile. Returns the status. */
+    int awaitDone(final ObjectState state, final long deadlineNanos) {
+        final Worker worker = Worker.current();
+        final TaskSpec task = worker != null ? worker.running : null;
+        if (task != null) {
+            worker.blockedEvent.task = task;
+            conductor.offerFromWorker(worker.blockedEvent);
+        }
+        try {
+            if (drivesConductor()) {
+                callerIdle.reset();
+                while (!state.isDone() && (deadlineNanos == Long.MAX_VALUE || deadlineNanos - System.nanoTime() > 0)) {
+                    callerIdle.idle(invoker.invoke());
+                }
+                return state.status();
+            }
+            return state.parkUntilDone(deadlineNanos);
+        } finally {
+            if (task != null) {
+                worker.unblockedEvent.task = task;
+                conductor.offerFromWorker(worker.unblockedEvent);
+            }
+        }
+    }
+
+    /** A deadline on System.nanoTime() for timeout; Long.MAX_VALUE when it is too far to matter. */
+    static long deadline(final Duration timeout, final String field) {
+        if (timeout == null) {
+            throw new IllegalArgumentException(field + " is null");
+        }
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException(field + " " + timeout + " is negative");
+        }
+        final long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (final ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+        final long now = System.nanoTime();
+        return nanos >= Long.MAX_VALUE - Math.max(0, now) - 1 ? Long.MAX_VALUE : now + nanos;
+    }
+
+    private boolean drivesConductor() {
+        return invoker != null && Thread.currentThread() == owner;
+    }
+
+    private void offer(final Object command) {
+        while (!conductor.offer(command)) {
+            if (drivesConductor()) {
+                invoker.invoke();
+            } else {
+                Thread.onSpinWait();
+            }
+            ensureOpen();
+        }
+    }
+
+    private <T> T onConductor(final Supplier<T> query) {
+        final CompletableFuture<T> future = new CompletableFuture<>();
+        final Runnable command = () -> {
+            try {
+                future.complete(query.get());
+            } catch (final Throwable t) {
+                future.completeExceptionally(t);
+            }
+        };
+        while (!conductor.offer(command)) {
+            if (drivesConductor()) {
+                invoker.invoke();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        try {
+            if (drivesConductor()) {
+                while (!future.isDone()) {
+                    invoker.invoke();
+                }
+            }
+            return future.get(QUERY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (final Exception e) {
+            throw new KairosException("the conductor did not answer within " + QUERY_TIMEOUT_SECONDS + " s", e);
+        }
+    }
+
+    private void joinDriving(final Thread thread, final long deadlineNanos) {
+        while (thread.isAlive() && deadlineNanos - System.nanoTime() > 0) {
+            if (drivesConductor()) {
+                invoker.invoke();
+                Thread.onSpinWait();
+            } else {
+                try {
+                    thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private <T> List<ObjectRef<T>> checkRefs(final List<ObjectRef<T>> refs) {
+        if (refs == null) {
+            throw new IllegalArgumentException("refs is null");
+        }
+        for (int i = 0; i < refs.size(); i++) {
+            final ObjectRef<T> ref = refs.get(i);
+            if (ref == null) {
+                throw new IllegalArgumentException("refs[" + i + "] is null");
+            }
+            if (ref.kernel() != this) {
+                throw new IllegalArgumentException("refs[" + i + "] belongs to another kernel");
+            }
+        }
+        return refs;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new KernelClosedException("the kernel is closed");
+        }
+    }
+
+    /** Wraps the configured idle strategy so that a submitter can wake a parked conductor. */
+    private static final class ConductorIdleStrategy implements IdleStrategy {
+        private final IdleStrategy delegate;
+        private final SchedulerConductor conductor;
+
+        ConductorIdleStrategy(final IdleStrategy delegate, final SchedulerConductor conductor) {
+            this.delegate = delegate;
+            this.conductor = conductor;
+        }
+
+        @Override
+        public void idle(final int workCount) {
+            if (workCount > 0) {
+                delegate.reset();
+                return;
+            }
+            idle();
+        }
+
+        @Override
+        public void idle() {
+            conductor.sleeping(true);
+            if (!conductor.hasCommands()) {
+                delegate.idle(0);
+            }
+            conductor.sleeping(false);
+        }
+
+        @Override
+        public void reset() {
+            delegate.reset();
+        }
+    }
+}

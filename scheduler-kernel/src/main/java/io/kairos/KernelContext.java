@@ -1,0 +1,222 @@
+package io.kairos;
+
+import io.kairos.spi.scheduling.SchedulingPolicy;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The kernel's configuration, fluent as Aeron's {@code MediaDriver.Context}: setters return {@code this},
+ * {@link #conclude()} fills defaults and validates once ({@link Kernel#start} calls it).
+ *
+ * <p>Without {@link #node} calls the kernel has one logical node, "node-0", with {@link #cpus}, {@link #gpus},
+ * {@link #memoryBytes} and the custom {@link #resource}s. With them, each call adds a logical node of its own.
+ */
+public final class KernelContext {
+    /** Default command-queue capacity (submissions and returns in flight). */
+    public static final int COMMAND_QUEUE_CAPACITY_DEFAULT = 64 * 1024;
+    /** Default cap on worker threads per logical node. */
+    public static final int MAX_WORKERS_PER_NODE_DEFAULT = 256;
+
+    private double cpus = Runtime.getRuntime().availableProcessors();
+    private int gpus;
+    private long memoryBytes;
+    private final Map<String, Double> customResources = new LinkedHashMap<>();
+    private final Map<String, String> labels = new LinkedHashMap<>();
+    private final List<NodeSpec> nodes = new ArrayList<>();
+    private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
+    private IdleStrategy idleStrategy;
+    private int commandQueueCapacity = COMMAND_QUEUE_CAPACITY_DEFAULT;
+    private int maxWorkersPerNode = MAX_WORKERS_PER_NODE_DEFAULT;
+    private double spreadThreshold = 0.5;
+    private long seed = 42L;
+    private Duration closeTimeout = Duration.ofSeconds(10);
+    private final List<SchedulingPolicy> policies = new ArrayList<>();
+    private boolean concluded;
+
+    /** A logical node: its id, resources (units) and labels. */
+    public record NodeSpec(String nodeId, Map<String, Double> resources, Map<String, String> labels) {
+        public NodeSpec {
+            Objects.requireNonNull(nodeId, "nodeId");
+            resources = Map.copyOf(Objects.requireNonNull(resources, "resources"));
+            labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
+        }
+    }
+
+    public KernelContext cpus(final double cpus) {
+        this.cpus = cpus;
+        return this;
+    }
+
+    public KernelContext gpus(final int gpus) {
+        this.gpus = gpus;
+        return this;
+    }
+
+    public KernelContext memoryBytes(final long memoryBytes) {
+        this.memoryBytes = memoryBytes;
+        return this;
+    }
+
+    /** A custom resource of the default node, e.g. ("accelerator_tpu", 4). */
+    public KernelContext resource(final String name, final double amount) {
+        customResources.put(Objects.requireNonNull(name, "resource name"), amount);
+        return this;
+    }
+
+    /** A label of the default node. */
+    public KernelContext label(final String key, final String value) {
+        labels.put(Objects.requireNonNull(key, "label key"), Objects.requireNonNull(value, "label value"));
+        return this;
+    }
+
+    /** Adds a logical node (then the defaults above are not used to make "node-0"). */
+    public KernelContext node(final String nodeId, final Map<String, Double> resources, final Map<String, String> labels) {
+        nodes.add(new NodeSpec(nodeId, resources, labels));
+        return this;
+    }
+
+    public KernelContext threadingMode(final ThreadingMode mode) {
+        this.threadingMode = Objects.requireNonNull(mode, "threadingMode");
+        return this;
+    }
+
+    /** How the conductor idles when it has no work (default: back off, spinning, yielding, then parking to 1 ms). */
+    public KernelContext idleStrategy(final IdleStrategy idleStrategy) {
+        this.idleStrategy = Objects.requireNonNull(idleStrategy, "idleStrategy");
+        return this;
+    }
+
+    public KernelContext commandQueueCapacity(final int capacity) {
+        this.commandQueueCapacity = capacity;
+        return this;
+    }
+
+    public KernelContext maxWorkersPerNode(final int max) {
+        this.maxWorkersPerNode = max;
+        return this;
+    }
+
+    /** The hybrid policy's utilisation threshold: pack below it, spread above (default 0.5). */
+    public KernelContext spreadThreshold(final double threshold) {
+        this.spreadThreshold = threshold;
+        return this;
+    }
+
+    /** Seed of the scheduler's random choices (top-k), so runs repeat. */
+    public KernelContext seed(final long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    /** How long close() waits for running tasks before interrupting them. */
+    public KernelContext closeTimeout(final Duration timeout) {
+        this.closeTimeout = Objects.requireNonNull(timeout, "closeTimeout");
+        return this;
+    }
+
+    /** A scheduling policy plugin: replaces the built-in policy of its {@link SchedulingPolicy#kind()}. */
+    public KernelContext schedulingPolicy(final SchedulingPolicy policy) {
+        policies.add(Objects.requireNonNull(policy, "policy"));
+        return this;
+    }
+
+    /**
+     * Fills defaults and validates every field once; the message names the field and its limit.
+     *
+     * @throws IllegalArgumentException for a value out of range
+     */
+    public KernelContext conclude() {
+        if (concluded) {
+            return this;
+        }
+        if (!Double.isFinite(cpus) || cpus < 0) {
+            throw new IllegalArgumentException("cpus " + cpus + " must be >= 0");
+        }
+        if (gpus < 0) {
+            throw new IllegalArgumentException("gpus " + gpus + " must be >= 0");
+        }
+        if (memoryBytes < 0) {
+            throw new IllegalArgumentException("memoryBytes " + memoryBytes + " must be >= 0");
+        }
+        if (commandQueueCapacity < 1024 || Integer.bitCount(commandQueueCapacity) != 1) {
+            throw new IllegalArgumentException("commandQueueCapacity " + commandQueueCapacity
+                + " must be a power of two >= 1024");
+        }
+        if (maxWorkersPerNode < 1 || maxWorkersPerNode > 32_768) {
+            throw new IllegalArgumentException("maxWorkersPerNode " + maxWorkersPerNode + " is outside 1..32768");
+        }
+        if (!(spreadThreshold >= 0 && spreadThreshold <= 1)) {
+            throw new IllegalArgumentException("spreadThreshold " + spreadThreshold + " is outside 0..1");
+        }
+        if (closeTimeout.isNegative()) {
+            throw new IllegalArgumentException("closeTimeout " + closeTimeout + " is negative");
+        }
+        if (idleStrategy == null) {
+            idleStrategy = new BackoffIdleStrategy(64, 16, 1_000, 1_000_000);
+        }
+        if (nodes.isEmpty()) {
+            final Map<String, Double> resources = new LinkedHashMap<>();
+            resources.put("CPU", cpus);
+            if (gpus > 0) {
+                resources.put("GPU", (double) gpus);
+            }
+            if (memoryBytes > 0) {
+                resources.put("memory", (double) memoryBytes);
+            }
+            resources.putAll(customResources);
+            nodes.add(new NodeSpec("node-0", resources, labels));
+        }
+        final List<String> ids = new ArrayList<>();
+        for (final NodeSpec node : nodes) {
+            if (ids.contains(node.nodeId())) {
+                throw new IllegalArgumentException("node id '" + node.nodeId() + "' is used twice");
+            }
+            ids.add(node.nodeId());
+        }
+        concluded = true;
+        return this;
+    }
+
+    public ThreadingMode threadingMode() {
+        return threadingMode;
+    }
+
+    public IdleStrategy idleStrategy() {
+        return idleStrategy;
+    }
+
+    public int commandQueueCapacity() {
+        return commandQueueCapacity;
+    }
+
+    public int maxWorkersPerNode() {
+        return maxWorkersPerNode;
+    }
+
+    public double spreadThreshold() {
+        return spreadThreshold;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    public List<NodeSpec> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    public List<SchedulingPolicy> schedulingPolicies() {
+        return List.copyOf(policies);
+    }
+}

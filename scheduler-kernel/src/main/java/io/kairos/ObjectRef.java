@@ -1,0 +1,69 @@
+package io.kairos;
+
+import java.time.Duration;
+
+/**
+ * A reference to an object that is, or will be, in the kernel: a task's result or a {@link Kernel#put} value.
+ * Returned at once by {@code remote()}; {@link #get()} waits for the value. Pass it as a task argument and the task
+ * gets the value, resolved before it runs. Thread-safe.
+ *
+ * @param <T> the value's type
+ */
+public final class ObjectRef<T> {
+    private final ObjectState state;
+    private final Kernel kernel;
+
+    ObjectRef(final ObjectState state, final Kernel kernel) {
+        this.state = state;
+        this.kernel = kernel;
+    }
+
+    /** This object's id, unique within its kernel. */
+    public long id() {
+        return state.id;
+    }
+
+    /** Whether the object is done: a value is ready or its task failed. Never blocks. */
+    public boolean isReady() {
+        return state.isDone();
+    }
+
+    /**
+     * The value, waiting as long as it takes. Inside a task, the wait gives the task's CPU back to its node.
+     *
+     * @throws TaskFailedException    if the producing task failed (the cause is its exception)
+     * @throws TaskCancelledException if it was cancelled
+     */
+    @SuppressWarnings("unchecked")
+    public T get() {
+        return (T) state.await(Long.MAX_VALUE, kernel);
+    }
+
+    /**
+     * The value, waiting at most timeout.
+     *
+     * @throws GetTimeoutException if it is not ready in time
+     */
+    @SuppressWarnings("unchecked")
+    public T get(final Duration timeout) {
+        final long deadline = Kernel.deadline(timeout, "timeout");
+        final Object v = state.await(deadline, kernel);
+        if (v == null && !state.isDone()) {
+            throw new GetTimeoutException("object " + state.id + " was not ready within " + timeout);
+        }
+        return (T) v;
+    }
+
+    ObjectState state() {
+        return state;
+    }
+
+    Kernel kernel() {
+        return kernel;
+    }
+
+    @Override
+    public String toString() {
+        return "ObjectRef(" + state.id + (state.isDone() ? ", done" : "") + ")";
+    }
+}

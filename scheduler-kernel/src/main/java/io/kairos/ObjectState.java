@@ -1,0 +1,144 @@
+package io.kairos;
+
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One object's value and readiness, shared by its {@link ObjectRef}s, the task that produces it and the tasks that
+ * wait for it. The value is published by a volatile write of {@link #status}; readers of a ready object take no lock.
+ * Threads that must wait push themselves on a lock-free stack and park.
+ */
+final class ObjectState {
+    static final int PENDING = 0;
+    static final int READY = 1;
+    static final int FAILED = 2;
+
+    private static final Waiter DONE = new Waiter(null);
+    private static final AtomicReferenceFieldUpdater<ObjectState, Waiter> WAITERS =
+        AtomicReferenceFieldUpdater.newUpdater(ObjectState.class, Waiter.class, "waiters");
+
+    final long id;
+    private Object value;
+    private RuntimeException error;
+    private volatile int status;
+    private volatile Waiter waiters;
+
+    // --- owned by the conductor thread ---
+    TaskSpec producer;
+    ArrayList<TaskSpec> dependents;
+
+    ObjectState(final long id) {
+        this.id = id;
+    }
+
+    static ObjectState ready(final long id, final Object value) {
+        final ObjectState state = new ObjectState(id);
+        state.value = value;
+        state.status = READY;
+        state.waiters = DONE;
+        return state;
+    }
+
+    int status() {
+        return status;
+    }
+
+    boolean isDone() {
+        return status != PENDING;
+    }
+
+    /** The value of a READY object (the caller checked). */
+    Object value() {
+        return value;
+    }
+
+    RuntimeException error() {
+        return error;
+    }
+
+    /** Publishes the value; false if the object was already done (e.g. cancelled first). */
+    boolean complete(final Object v) {
+        if (status != PENDING) {
+            return false;
+        }
+        value = v;
+        status = READY;
+        wakeAll();
+        return true;
+    }
+
+    boolean fail(final RuntimeException e) {
+        if (status != PENDING) {
+            return false;
+        }
+        error = e;
+        status = FAILED;
+        wakeAll();
+        return true;
+    }
+
+    /** The value, or the failure thrown; waits at most until deadlineNanos (System.nanoTime based). */
+    Object await(final long deadlineNanos, final Kernel kernel) {
+        int s = status;
+        if (s == READY) {
+            return value;
+        }
+        if (s == PENDING) {
+            s = kernel.awaitDone(this, deadlineNanos);
+        }
+        if (s == READY) {
+            return value;
+        }
+        if (s == FAILED) {
+            throw error;
+        }
+        return null;  // PENDING after the deadline: the caller throws its timeout
+    }
+
+    /** Parks the calling thread until done or the deadline; returns the status. */
+    int parkUntilDone(final long deadlineNanos) {
+        for (int spin = 0; spin < 64; spin++) {
+            if (status != PENDING) {
+                return status;
+            }
+            Thread.onSpinWait();
+        }
+        final Waiter me = new Waiter(Thread.currentThread());
+        for (;;) {
+            final Waiter head = waiters;
+            if (head == DONE) {
+                return status;
+            }
+            me.next = head;
+            if (WAITERS.compareAndSet(this, head, me)) {
+                break;
+            }
+        }
+        while (status == PENDING) {
+            final long remaining = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                break;
+            }
+            LockSupport.parkNanos(this, remaining);
+        }
+        return status;
+    }
+
+    private void wakeAll() {
+        Waiter w = WAITERS.getAndSet(this, DONE);
+        while (w != null && w != DONE) {
+            LockSupport.unpark(w.thread);
+            w = w.next;
+        }
+    }
+
+    private static final class Waiter {
+        final Thread thread;
+        Waiter next;
+
+        Waiter(final Thread thread) {
+            this.thread = thread;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.kairos;
+
+import io.kairos.spi.scheduling.SchedulingStrategy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A task call being built, as Ray's {@code TaskCaller}: set options, then {@link #remote()} submits it and returns
+ * the result's {@link ObjectRef} at once. By default a task asks for 1 CPU, is retried up to 3 times on system
+ * failures (an {@link Error} in the worker) and not on exceptions, and uses {@link SchedulingStrategy#DEFAULT}.
+ *
+ * @param <R> the function's result type
+ */
+public final class TaskCaller<R> {
+    private final Kernel kernel;
+    private final Object function;
+    private final int arity;
+    private final Object[] args;
+    private String name;
+    private final Map<String, Double> resources = new LinkedHashMap<>();
+    private int maxRetries = 3;
+    private boolean retryExceptions;
+    private SchedulingStrategy strategy = SchedulingStrategy.DEFAULT;
+
+    TaskCaller(final Kernel kernel, final Object function, final int arity, final Object[] args) {
+        this.kernel = kernel;
+        this.function = function;
+        this.arity = arity;
+        this.args = args;
+        resources.put("CPU", 1.0);
+    }
+
+    /** The task's name, shown in errors and listings (default: the function's class). */
+    public TaskCaller<R> setName(final String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /** Asks for amount of a resource (e.g. "GPU", 0.5); 0 removes it. Replaces the default 1 CPU for "CPU". */
+    public TaskCaller<R> setResource(final String resource, final Double amount) {
+        if (resource == null) {
+            throw new IllegalArgumentException("resource name is null");
+        }
+        if (amount == null || !Double.isFinite(amount) || amount < 0) {
+            throw new IllegalArgumentException("resource '" + resource + "' amount " + amount + " must be >= 0");
+        }
+        resources.put(resource, amount);
+        return this;
+    }
+
+    /** Asks for each of these resources (see {@link #setResource}). */
+    public TaskCaller<R> setResources(final Map<String, Double> amounts) {
+        Objects.requireNonNull(amounts, "resources").forEach(this::setResource);
+        return this;
+    }
+
+    /** How many times the task is run again after a system failure (and, with setRetryExceptions, an exception). */
+    public TaskCaller<R> setMaxRetries(final int maxRetries) {
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("maxRetries " + maxRetries + " must be >= 0");
+        }
+        this.maxRetries = maxRetries;
+        return this;
+    }
+
+    /** Whether an exception the function throws is retried too (up to maxRetries). */
+    public TaskCaller<R> setRetryExceptions(final boolean retryExceptions) {
+        this.retryExceptions = retryExceptions;
+        return this;
+    }
+
+    /** Where the task may run. */
+    public TaskCaller<R> setSchedulingStrategy(final SchedulingStrategy strategy) {
+        this.strategy = Objects.requireNonNull(strategy, "strategy");
+        return this;
+    }
+
+    /**
+     * Submits the task.
+     *
+     * @throws UnschedulableException   if no node can ever satisfy its resources
+     * @throws IllegalArgumentException for an unknown resource or a bad amount (the message names it)
+     * @throws KernelClosedException    if the kernel is closed
+     */
+    public ObjectRef<R> remote() {
+        return kernel.submit(function, arity, args, name != null ? name : defaultName(function), resources, maxRetries,
+            retryExceptions, strategy);
+    }
+
+    private static String defaultName(final Object function) {
+        final String n = function.getClass().getName();
+        final int lambda = n.indexOf("$$Lambda");
+        return lambda > 0 ? n.substring(0, lambda) + "::lambda" : n;
+    }
+}

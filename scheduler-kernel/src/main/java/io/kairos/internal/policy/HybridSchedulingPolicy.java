@@ -1,0 +1,141 @@
+package io.kairos.internal.policy;
+
+import io.kairos.internal.cluster.Feasibility;
+import io.kairos.spi.scheduling.ClusterView;
+import io.kairos.spi.scheduling.NodeView;
+import io.kairos.spi.scheduling.SchedulingPolicy;
+import io.kairos.spi.scheduling.SchedulingResult;
+import io.kairos.spi.scheduling.SchedulingStrategy;
+
+/**
+ * The DEFAULT strategy: Ray's hybrid policy (raylet/scheduling/policy/hybrid_scheduling_policy.h) — pack work onto
+ * nodes until their utilisation reaches a threshold, then spread it.
+ *
+ * <p>Assumptions: utilisation is {@link NodeView#utilization()}, the node's most used resource as it is now, before
+ * this request is placed (as Ray's {@code ComputeNodeScore}); a node "fits" when {@link NodeView#fits} says the
+ * demand fits its available resources now; node indices are a stable order.
+ *
+ * <p>Algorithm:
+ * <ol>
+ *   <li>If the local node fits and its utilisation is below {@code spreadThreshold}, choose it.</li>
+ *   <li>Else pack: choose the lowest-indexed node that fits with utilisation below the threshold.</li>
+ *   <li>Else spread: of the nodes that fit (all at or above the threshold) take the k least utilised, ties to the
+ *       lower index, with {@code k = max(1, ceil(topKFraction * nodeCount))}, and choose one of them uniformly at
+ *       random from the cluster's seeded source, so load spreads without herding onto a single node.</li>
+ *   <li>If no node fits now: Unavailable if some node could ever fit the demand (the request waits), else
+ *       Infeasible, the reason naming the resource and the largest node's amount.</li>
+ * </ol>
+ *
+ * <p>Cost: O(nodes) fits checks, plus O(nodes * k) for the top-k selection; no allocation once the scratch arrays
+ * have grown to the node count. Conductor thread only.
+ */
+public final class HybridSchedulingPolicy implements SchedulingPolicy {
+    public static final double DEFAULT_SPREAD_THRESHOLD = 0.5;
+    public static final double DEFAULT_TOP_K_FRACTION = 0.2;
+
+    private final double spreadThreshold;
+    private final double topKFraction;
+    private int[] candidates = new int[16];
+    private double[] utilizations = new double[16];
+
+    public HybridSchedulingPolicy() {
+        this(DEFAULT_SPREAD_THRESHOLD, DEFAULT_TOP_K_FRACTION);
+    }
+
+    /**
+     * @param spreadThreshold nodes below this utilisation are packed onto, 0.0..1.0 (0 always spreads)
+     * @param topKFraction    the share of the cluster's nodes to choose randomly among when spreading, (0, 1]
+     */
+    public HybridSchedulingPolicy(final double spreadThreshold, final double topKFraction) {
+        if (!(spreadThreshold >= 0 && spreadThreshold <= 1)) {
+            throw new IllegalArgumentException("spreadThreshold " + spreadThreshold + " is outside 0.0..1.0");
+        }
+        if (!(topKFraction > 0 && topKFraction <= 1)) {
+            throw new IllegalArgumentException("topKFraction " + topKFraction + " is outside (0.0, 1.0]");
+        }
+        this.spreadThreshold = spreadThreshold;
+        this.topKFraction = topKFraction;
+    }
+
+    public double spreadThreshold() {
+        return spreadThreshold;
+    }
+
+    public double topKFraction() {
+        return topKFraction;
+    }
+
+    /** How many of the least utilised nodes the spread step chooses among, for a cluster of this many nodes. */
+    public int topK(final int nodeCount) {
+        return Math.max(1, (int) Math.ceil(topKFraction * nodeCount));
+    }
+
+    @Override
+    public SchedulingStrategy.Kind kind() {
+        return SchedulingStrategy.Kind.DEFAULT;
+    }
+
+    @Override
+    public SchedulingResult schedule(final long[] demand, final SchedulingStrategy strategy, final ClusterView cluster) {
+        final int n = cluster.nodeCount();
+        final int local = cluster.localNodeIndex();
+        if (local >= 0 && local < n) {
+            final NodeView node = cluster.node(local);
+            if (node.fits(demand) && node.utilization() < spreadThreshold) {
+                return SchedulingResult.success(local);
+            }
+        }
+        if (candidates.length < n) {
+            candidates = new int[n];
+            utilizations = new double[n];
+        }
+        int fitting = 0;
+        for (int i = 0; i < n; i++) {
+            final NodeView node = cluster.node(i);
+            if (!node.fits(demand)) {
+                continue;
+            }
+            final double utilization = node.utilization();
+            if (utilization < spreadThreshold) {
+                return SchedulingResult.success(i);
+            }
+            candidates[fitting] = i;
+            utilizations[fitting] = utilization;
+            fitting++;
+        }
+        if (fitting == 0) {
+            return Feasibility.anyFeasible(demand, cluster)
+                ? SchedulingResult.unavailable()
+                : SchedulingResult.infeasible(Feasibility.clusterReason(demand, cluster));
+        }
+        final int k = Math.min(topK(n), fitting);
+        selectLeastUtilized(k, fitting);
+        return SchedulingResult.success(candidates[k == 1 ? 0 : cluster.randomInt(k)]);
+    }
+
+    /** Moves the k least utilised of the first {@code count} candidates to the front (ties: lower index first). */
+    private void selectLeastUtilized(final int k, final int count) {
+        for (int i = 0; i < k; i++) {
+            int best = i;
+            for (int j = i + 1; j < count; j++) {
+                if (utilizations[j] < utilizations[best]
+                    || (utilizations[j] == utilizations[best] && candidates[j] < candidates[best])) {
+                    best = j;
+                }
+            }
+            if (best != i) {
+                final int node = candidates[i];
+                candidates[i] = candidates[best];
+                candidates[best] = node;
+                final double utilization = utilizations[i];
+                utilizations[i] = utilizations[best];
+                utilizations[best] = utilization;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HybridSchedulingPolicy(spreadThreshold=" + spreadThreshold + ", topKFraction=" + topKFraction + ")";
+    }
+}

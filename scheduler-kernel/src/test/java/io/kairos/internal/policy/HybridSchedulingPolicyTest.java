@@ -1,0 +1,153 @@
+package io.kairos.internal.policy;
+
+import io.kairos.internal.cluster.Cluster;
+import io.kairos.spi.scheduling.SchedulingResult;
+import io.kairos.spi.scheduling.SchedulingStrategy;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static io.kairos.internal.policy.TestCluster.cpus;
+import static io.kairos.internal.policy.TestCluster.occupy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class HybridSchedulingPolicyTest {
+    private final HybridSchedulingPolicy policy = new HybridSchedulingPolicy(0.5, 0.2);
+
+    private SchedulingResult schedule(final Cluster cluster, final long[] demand) {
+        return policy.schedule(demand, SchedulingStrategy.DEFAULT, cluster);
+    }
+
+    /** Schedules and allocates one-CPU tasks, returning the nodes chosen. */
+    private List<Integer> place(final Cluster cluster, final int tasks) {
+        final List<Integer> chosen = new ArrayList<>();
+        final long[] one = cpus(cluster, 1);
+        for (int i = 0; i < tasks; i++) {
+            final SchedulingResult result = schedule(cluster, one);
+            chosen.add(result.node());
+            cluster.logicalNode(result.node()).allocate(one);
+        }
+        return chosen;
+    }
+
+    @Test
+    void choosesTheLocalNodeWhileItIsBelowTheThreshold() {
+        final Cluster cluster = new TestCluster().cpuNodes(3, 4).build(2, 1);
+        assertEquals(SchedulingResult.success(2), schedule(cluster, cpus(cluster, 1)));
+    }
+
+    @Test
+    void comparesTheLocalUtilizationBeforePlacing() {
+        final Cluster cluster = new TestCluster().cpuNodes(2, 4).build(1, 1);
+        occupy(cluster, 1, 1); // 0.25 now, 0.75 after placing 2 more
+        assertEquals(1, schedule(cluster, cpus(cluster, 2)).node());
+    }
+
+    @Test
+    void packsOntoTheLowestIndexedNodeBelowTheThresholdWhenTheLocalNodeIsPastIt() {
+        final Cluster cluster = new TestCluster().cpuNodes(4, 4).build(2, 1);
+        occupy(cluster, 2, 2);
+        occupy(cluster, 0, 3);
+        assertEquals(1, schedule(cluster, cpus(cluster, 1)).node());
+    }
+
+    @Test
+    void packsThenSpreadsPastTheThreshold() {
+        final Cluster cluster = new TestCluster().cpuNodes(4, 4).build(0, 1);
+        // each node takes two tasks (utilisation 0 then 0.25) before reaching 0.5; then the least utilised (k = 1)
+        assertEquals(List.of(0, 0, 1, 1, 2, 2, 3, 3, 0, 1, 2, 3), place(cluster, 12));
+    }
+
+    @Test
+    void aZeroThresholdAlwaysSpreadsToTheLeastUtilizedNode() {
+        final HybridSchedulingPolicy spread = new HybridSchedulingPolicy(0.0, 0.2);
+        final Cluster cluster = new TestCluster().cpuNodes(3, 4).build(1, 1);
+        final long[] one = cpus(cluster, 1);
+        final List<Integer> chosen = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            final int node = spread.schedule(one, SchedulingStrategy.DEFAULT, cluster).node();
+            chosen.add(node);
+            cluster.logicalNode(node).allocate(one);
+        }
+        assertEquals(List.of(0, 1, 2, 0, 1, 2), chosen);
+    }
+
+    @Test
+    void skipsNodesThatDoNotFit() {
+        final Cluster cluster = new TestCluster().cpuNodes(3, 4).build(0, 1);
+        occupy(cluster, 0, 4);
+        occupy(cluster, 1, 3.5);
+        assertEquals(2, schedule(cluster, cpus(cluster, 1)).node());
+    }
+
+    @Test
+    void spreadsRandomlyAmongTheTopKLeastUtilizedNodes() {
+        final TestCluster builder = new TestCluster().cpuNodes(10, 10);
+        final Cluster cluster = builder.build(0, 3);
+        for (int i = 0; i < 10; i++) {
+            occupy(cluster, i, 5 + (i * 7) % 10 * 0.4); // all at or past 0.5; nodes 0 (0.5) and 3 (0.54) least used
+        }
+        final Set<Integer> chosen = new TreeSet<>();
+        for (int i = 0; i < 200; i++) {
+            chosen.add(schedule(cluster, cpus(cluster, 1)).node());
+        }
+        assertEquals(2, policy.topK(10));
+        assertEquals(Set.of(0, 3), chosen);
+    }
+
+    @Test
+    void topKChoicesRepeatForAFixedSeed() {
+        final List<List<Integer>> runs = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            final Cluster cluster = new TestCluster().cpuNodes(10, 2).build(0, 1234);
+            for (int i = 0; i < 10; i++) {
+                occupy(cluster, i, 1);
+            }
+            final List<Integer> chosen = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                chosen.add(schedule(cluster, cpus(cluster, 1)).node());
+            }
+            runs.add(chosen);
+        }
+        assertEquals(runs.get(0), runs.get(1));
+        assertEquals(Set.of(0, 1), new TreeSet<>(runs.get(0))); // k = 2 of 10 equally used nodes: ties to lower index
+    }
+
+    @Test
+    void topKIsAFractionOfTheNodesRoundedUpAndAtLeastOne() {
+        assertEquals(1, policy.topK(1));
+        assertEquals(1, policy.topK(5));
+        assertEquals(2, policy.topK(6));
+        assertEquals(3, new HybridSchedulingPolicy(0.5, 0.3).topK(10));
+    }
+
+    @Test
+    void unavailableWhenFeasibleButNoNodeHasRoomNow() {
+        final Cluster cluster = new TestCluster().cpuNodes(2, 1).build();
+        occupy(cluster, 0, 1);
+        occupy(cluster, 1, 1);
+        assertSame(SchedulingResult.unavailable(), schedule(cluster, cpus(cluster, 1)));
+    }
+
+    @Test
+    void infeasibleNamesTheResourceAndTheLargestNode() {
+        final Cluster cluster = new TestCluster().node(Map.of("CPU", 4.0, "GPU", 1.0)).cpuNodes(1, 4).build();
+        final SchedulingResult result = schedule(cluster, cluster.registry().demand(Map.of("GPU", 2.0)));
+        assertEquals(SchedulingResult.Status.INFEASIBLE, result.status());
+        assertEquals("no node can ever provide GPU: 2.0 requested, the largest node has 1.0", result.reason());
+    }
+
+    @Test
+    void rejectsParametersOutsideTheirRange() {
+        assertThrows(IllegalArgumentException.class, () -> new HybridSchedulingPolicy(1.5, 0.2));
+        assertThrows(IllegalArgumentException.class, () -> new HybridSchedulingPolicy(Double.NaN, 0.2));
+        assertThrows(IllegalArgumentException.class, () -> new HybridSchedulingPolicy(0.5, 0.0));
+        assertThrows(IllegalArgumentException.class, () -> new HybridSchedulingPolicy(0.5, 1.1));
+    }
+}
