@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -39,6 +41,7 @@ import java.util.function.Supplier;
  */
 public final class Kernel extends TaskCalls implements AutoCloseable {
     private static final long QUERY_TIMEOUT_SECONDS = 30;
+    private static final long[] NO_DEMAND = new long[0];
 
     private final KernelContext context;
     private final ResourceRegistry registry;
@@ -49,6 +52,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     private final IdleStrategy callerIdle;
     private final Thread owner;
     private final AtomicLong ids = new AtomicLong();
+    private final ConcurrentHashMap<String, ActorState> namedActors = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private Kernel(final KernelContext context) {
@@ -65,7 +69,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         }
         this.cluster = new Cluster(registry, nodes, 0, context.seed());
         this.conductor = new SchedulerConductor(context.commandQueueCapacity(), cluster, registry, policy(context),
-            context.maxWorkersPerNode());
+            context.maxWorkersPerNode(), namedActors);
         this.owner = Thread.currentThread();
         this.callerIdle = context.idleStrategy();
         final ErrorHandler errors = Throwable::printStackTrace;
@@ -112,11 +116,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         if (function == null) {
             throw new IllegalArgumentException("function is null");
         }
-        for (int i = 0; i < arity; i++) {
-            if (args[i] instanceof ObjectRef && ((ObjectRef<?>) args[i]).kernel() != this) {
-                throw new IllegalArgumentException("argument " + i + " is an ObjectRef of another kernel");
-            }
-        }
+        checkArgs(args, arity);
         return new TaskCaller<>(this, function, arity, args);
     }
 
@@ -135,6 +135,94 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             retryExceptions, result);
         offer(task);
         return new ObjectRef<>(result, this);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // actors
+
+    @Override
+    <A> ActorCreator<A> newActor(final Object constructor, final int arity, final Object[] args) {
+        if (constructor == null) {
+            throw new IllegalArgumentException("constructor is null");
+        }
+        checkArgs(args, arity);
+        return new ActorCreator<>(this, constructor, arity, args);
+    }
+
+    @SuppressWarnings("unchecked")
+    <A> ActorHandle<A> createActor(final Object constructor, final int arity, final Object[] args, final String name,
+                                   final Map<String, Double> resources, final int maxConcurrency, final int maxRestarts,
+                                   final int maxPendingCalls, final SchedulingStrategy strategy) {
+        ensureOpen();
+        final long[] demand = registry.demand(resources);
+        final String infeasible = cluster.infeasibleReason(demand);
+        final long id = ids.incrementAndGet();
+        final ActorState actor = new ActorState(id, name, className(constructor), maxConcurrency, maxRestarts,
+            maxPendingCalls);
+        if (infeasible != null) {
+            throw new UnschedulableException(actor.describe() + ": " + infeasible);
+        }
+        if (name != null && namedActors.putIfAbsent(name, actor) != null) {
+            throw new IllegalArgumentException("actor name '" + name + "' is taken");
+        }
+        final TaskSpec creation = new TaskSpec(id, actor.describe() + " constructor", constructor, arity, args, demand,
+            strategy, 0, false, new ObjectState(id), TaskSpec.Kind.ACTOR_CREATION, actor);
+        actor.creation = creation;
+        offer(creation);
+        return new ActorHandle<>(this, actor);
+    }
+
+    <R> ObjectRef<R> submitActorCall(final ActorState actor, final Object method, final int arity, final Object[] args,
+                                     final String name) {
+        ensureOpen();
+        checkArgs(args, arity);
+        if (actor.maxPendingCalls > 0 && actor.pendingCalls.incrementAndGet() > actor.maxPendingCalls) {
+            actor.pendingCalls.decrementAndGet();
+            throw new PendingCallsLimitExceededException(actor.describe() + " has " + actor.maxPendingCalls
+                + " pending calls, its maxPendingCalls");
+        } else if (actor.maxPendingCalls <= 0) {
+            actor.pendingCalls.incrementAndGet();
+        }
+        final long id = ids.incrementAndGet();
+        final ObjectState result = new ObjectState(id);
+        offer(new TaskSpec(id, name, method, arity, args, NO_DEMAND, SchedulingStrategy.DEFAULT, 0, false, result,
+            TaskSpec.Kind.ACTOR_CALL, actor));
+        return new ObjectRef<>(result, this);
+    }
+
+    /** The live actor of that name, if any. */
+    @SuppressWarnings("unchecked")
+    public <A> Optional<ActorHandle<A>> getActor(final String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("name is null");
+        }
+        final ActorState actor = namedActors.get(name);
+        return actor == null || actor.status == ActorState.Status.DEAD
+            ? Optional.empty() : Optional.of(new ActorHandle<>(this, actor));
+    }
+
+    /**
+     * Kills an actor: its running calls are interrupted and fail, and it is restarted if it has restarts left and
+     * noRestart is false; otherwise it is dead and its queued calls fail with {@link ActorDiedException}.
+     */
+    public void kill(final ActorHandle<?> handle, final boolean noRestart) {
+        if (handle == null) {
+            throw new IllegalArgumentException("handle is null");
+        }
+        ensureOpen();
+        offer(new SchedulerConductor.KillCommand(handle.state, noRestart));
+    }
+
+    private static String className(final Object constructor) {
+        return FunctionNames.className(constructor);
+    }
+
+    private void checkArgs(final Object[] args, final int arity) {
+        for (int i = 0; i < arity; i++) {
+            if (args[i] instanceof ObjectRef && ((ObjectRef<?>) args[i]).kernel() != this) {
+                throw new IllegalArgumentException("argument " + i + " is an ObjectRef of another kernel");
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------------

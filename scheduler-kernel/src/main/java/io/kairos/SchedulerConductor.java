@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -39,6 +40,9 @@ final class SchedulerConductor implements Agent {
     private final NodeWorkers[] nodeWorkers;
     private final List<SchedulingClass> classes = new ArrayList<>();
     private final ArrayDeque<ObjectState> doneObjects = new ArrayDeque<>();
+    private final ArrayList<ActorState> dirtyActors = new ArrayList<>();
+    private final ArrayList<ActorState> actors = new ArrayList<>();
+    private final Map<String, ActorState> namedActors;
     private boolean dispatchNeeded;
     private boolean closing;
     private long tasksDispatched;
@@ -48,7 +52,9 @@ final class SchedulerConductor implements Agent {
     private volatile boolean sleeping;
 
     SchedulerConductor(final int queueCapacity, final Cluster cluster, final ResourceRegistry registry,
-                       final SchedulingPolicy policy, final int maxWorkersPerNode) {
+                       final SchedulingPolicy policy, final int maxWorkersPerNode,
+                       final Map<String, ActorState> namedActors) {
+        this.namedActors = namedActors;
         this.commands = new ManyToOneConcurrentArrayQueue<>(queueCapacity);
         this.cluster = cluster;
         this.registry = registry;
@@ -67,7 +73,7 @@ final class SchedulerConductor implements Agent {
 
     @Override
     public int doWork() {
-        return drainCommands() + dispatch();
+        return drainCommands() + dispatch() + dispatchActorCalls();
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -123,6 +129,8 @@ final class SchedulerConductor implements Agent {
                 onWorkerEvent((Worker.WorkerEvent) command);
             } else if (command instanceof CancelCommand) {
                 onCancel((CancelCommand) command);
+            } else if (command instanceof KillCommand) {
+                onKill((KillCommand) command);
             } else if (command instanceof Runnable) {
                 ((Runnable) command).run();  // queries and close: run on this thread, with the state they read
             }
@@ -156,6 +164,15 @@ final class SchedulerConductor implements Agent {
             }
         }
         task.pendingArgs = pending;
+        if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
+            actors.add(task.actor);
+        } else if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+            if (task.actor.status == ActorState.Status.DEAD) {
+                finish(task, actorDied(task.actor, task.name));
+                return;
+            }
+            task.actor.calls.add(task);  // submission order, whatever order the arguments resolve in
+        }
         if (pending == 0) {
             makeReady(task);
         } else {
@@ -164,6 +181,14 @@ final class SchedulerConductor implements Agent {
     }
 
     private void onTaskReturned(final TaskSpec task) {
+        if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
+            onActorCreationReturned(task);
+            return;
+        }
+        if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+            onActorCallReturned(task);
+            return;
+        }
         final NodeWorkers workers = nodeWorkers[task.node.index()];
         task.node.release(task.allocation);
         task.allocation = null;
@@ -200,8 +225,9 @@ final class SchedulerConductor implements Agent {
 
     private void onCancel(final CancelCommand command) {
         final TaskSpec task = command.target.producer;
-        if (task == null || task.state == TaskSpec.State.DONE || task.cancelled) {
-            return;
+        if (task == null || task.state == TaskSpec.State.DONE || task.cancelled
+            || task.kind == TaskSpec.Kind.ACTOR_CREATION) {
+            return;  // an actor is ended with kill, not cancel
         }
         task.cancelled = true;
         if (task.state == TaskSpec.State.RUNNING) {
@@ -217,6 +243,9 @@ final class SchedulerConductor implements Agent {
 
     /** Marks a task that never ran (or will not run again) done with a failure. */
     private void finish(final TaskSpec task, final RuntimeException failure) {
+        if (task.kind == TaskSpec.Kind.ACTOR_CALL && task.state != TaskSpec.State.DONE) {
+            task.actor.pendingCalls.decrementAndGet();
+        }
         task.state = TaskSpec.State.DONE;
         if (task.result.fail(failure)) {
             doneObjects.add(task.result);
@@ -250,6 +279,10 @@ final class SchedulerConductor implements Agent {
 
     private void makeReady(final TaskSpec task) {
         task.state = TaskSpec.State.READY;
+        if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+            markDirty(task.actor);
+            return;
+        }
         classOf(task).queue.add(task);
         dispatchNeeded = true;
     }
@@ -311,6 +344,9 @@ final class SchedulerConductor implements Agent {
 
     private boolean run(final TaskSpec task, final int nodeIndex) {
         final LogicalNode node = cluster.logicalNode(nodeIndex);
+        if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
+            return createActor(task, node);
+        }
         final NodeWorkers workers = nodeWorkers[nodeIndex];
         Worker worker = workers.idle.poll();
         if (worker == null) {
@@ -336,6 +372,221 @@ final class SchedulerConductor implements Agent {
         return true;
     }
 
+
+    // ------------------------------------------------------------------------------------------------------------
+    // actors: each has its own worker(s) and an ordered queue of calls; it holds its resources while it lives
+
+    private boolean createActor(final TaskSpec creation, final LogicalNode node) {
+        final ActorState actor = creation.actor;
+        final ResourceAllocation allocation = node.allocate(creation.demand);
+        if (allocation == null) {
+            return false;
+        }
+        actor.node = node;
+        actor.allocation = allocation;
+        final Worker worker = newActorWorker(actor);
+        creation.node = node;
+        creation.worker = worker;
+        creation.state = TaskSpec.State.RUNNING;
+        creation.outcome = TaskSpec.OUTCOME_NONE;
+        tasksDispatched++;
+        worker.assign(creation);
+        return true;
+    }
+
+    private Worker newActorWorker(final ActorState actor) {
+        final Worker worker = new Worker(this, actor.node, registry, -(int) actor.id * 100 - actor.workers.size());
+        actor.workers.add(worker);
+        worker.start();
+        return worker;
+    }
+
+    private void onActorCreationReturned(final TaskSpec creation) {
+        final ActorState actor = creation.actor;
+        final Worker worker = creation.worker;
+        creation.worker = null;
+        creation.state = TaskSpec.State.DONE;
+        if (actor.status == ActorState.Status.DEAD) {
+            worker.stop();
+            releaseActorIfIdle(actor);
+            return;
+        }
+        actor.idleWorkers.push(worker);
+        if (creation.outcome == TaskSpec.OUTCOME_DONE && creation.failure == null) {
+            actor.status = ActorState.Status.ALIVE;
+            markDirty(actor);
+            return;
+        }
+        if (creation.outcome == TaskSpec.OUTCOME_CRASH && actor.restarts < actor.maxRestarts && !closing) {
+            restart(actor);
+            return;
+        }
+        kill(actor, new ActorDiedException(actor.describe() + ": its constructor failed: " + creation.failure,
+            creation.failure));
+    }
+
+    private void onActorCallReturned(final TaskSpec call) {
+        final ActorState actor = call.actor;
+        final Worker worker = call.worker;
+        call.worker = null;
+        call.state = TaskSpec.State.DONE;
+        actor.running--;
+        doneObjects.add(call.result);
+        tasksFinished++;
+        if (actor.status == ActorState.Status.DEAD) {
+            worker.stop();
+            releaseActorIfIdle(actor);
+            return;
+        }
+        actor.idleWorkers.push(worker);
+        if (call.outcome == TaskSpec.OUTCOME_CRASH) {
+            if (actor.restarts < actor.maxRestarts && !closing) {
+                restart(actor);
+            } else {
+                kill(actor, new ActorDiedException(actor.describe() + " crashed in " + call.name + ": " + call.failure,
+                    call.failure));
+            }
+            return;
+        }
+        markDirty(actor);
+    }
+
+    private void onKill(final KillCommand command) {
+        final ActorState actor = command.actor;
+        if (actor.status == ActorState.Status.DEAD) {
+            return;
+        }
+        final boolean canRestart = !command.noRestart && actor.restarts < actor.maxRestarts && !closing
+            && actor.status != ActorState.Status.PENDING_CREATION;
+        if (canRestart) {
+            failRunningCalls(actor, actor.describe() + " was killed and is restarting");
+            restart(actor);
+        } else {
+            kill(actor, new ActorDiedException(actor.describe() + " was killed", null));
+        }
+    }
+
+    /** Runs the constructor again (a new instance); queued calls wait for it. */
+    private void restart(final ActorState actor) {
+        actor.restarts++;
+        actor.status = ActorState.Status.RESTARTING;
+        actor.instance = null;
+        final TaskSpec creation = actor.creation;
+        creation.failure = null;
+        creation.outcome = TaskSpec.OUTCOME_NONE;
+        creation.attempts++;
+        Worker worker = actor.idleWorkers.poll();
+        if (worker == null) {
+            worker = newActorWorker(actor);
+        }
+        creation.worker = worker;
+        creation.state = TaskSpec.State.RUNNING;
+        worker.assign(creation);
+    }
+
+    /** The actor is dead for good: queued calls fail, running ones are interrupted and fail, resources return. */
+    private void kill(final ActorState actor, final ActorDiedException cause) {
+        actor.status = ActorState.Status.DEAD;
+        actor.deathCause = cause;
+        actor.instance = null;
+        if (actor.name != null) {
+            namedActors.remove(actor.name, actor);
+        }
+        final TaskSpec creation = actor.creation;
+        if (creation.state == TaskSpec.State.READY || creation.state == TaskSpec.State.WAITING_FOR_ARGS) {
+            finish(creation, cause);
+        } else if (creation.state == TaskSpec.State.RUNNING) {
+            creation.cancelRequested = true;
+            creation.worker.thread.interrupt();
+        }
+        creation.result.fail(cause);
+        TaskSpec call;
+        while ((call = actor.calls.poll()) != null) {
+            if (call.state == TaskSpec.State.READY || call.state == TaskSpec.State.WAITING_FOR_ARGS) {
+                finish(call, actorDied(actor, call.name));
+            }
+        }
+        failRunningCalls(actor, actor.describe() + " died");
+        Worker idle;
+        while ((idle = actor.idleWorkers.poll()) != null) {
+            idle.stop();
+        }
+        releaseActorIfIdle(actor);
+    }
+
+    private void failRunningCalls(final ActorState actor, final String why) {
+        for (final Worker worker : actor.workers) {
+            final TaskSpec running = worker.running;
+            if (running != null && running.kind == TaskSpec.Kind.ACTOR_CALL && running.state == TaskSpec.State.RUNNING) {
+                running.cancelRequested = true;
+                if (running.result.fail(new ActorDiedException(why + " while " + running.name + " ran", actor.deathCause))) {
+                    doneObjects.add(running.result);
+                }
+                worker.thread.interrupt();
+            }
+        }
+    }
+
+    private void releaseActorIfIdle(final ActorState actor) {
+        if (actor.allocation != null && actor.running == 0 && actor.creation.worker == null) {
+            actor.node.release(actor.allocation);
+            actor.allocation = null;
+            dispatchNeeded = true;
+            actors.remove(actor);
+        }
+    }
+
+    private ActorDiedException actorDied(final ActorState actor, final String callName) {
+        return new ActorDiedException(actor.describe() + " is dead; " + callName + " did not run", actor.deathCause);
+    }
+
+    private void markDirty(final ActorState actor) {
+        if (!actor.dirty) {
+            actor.dirty = true;
+            dirtyActors.add(actor);
+        }
+    }
+
+    private int dispatchActorCalls() {
+        if (dirtyActors.isEmpty()) {
+            return 0;
+        }
+        int dispatched = 0;
+        for (int i = 0; i < dirtyActors.size(); i++) {
+            final ActorState actor = dirtyActors.get(i);
+            actor.dirty = false;
+            while (actor.status == ActorState.Status.ALIVE && actor.running < actor.maxConcurrency) {
+                final TaskSpec call = actor.calls.peek();
+                if (call == null) {
+                    break;
+                }
+                if (call.state == TaskSpec.State.DONE) {
+                    actor.calls.poll();  // cancelled while queued
+                    continue;
+                }
+                if (call.state != TaskSpec.State.READY) {
+                    break;  // in order: a call whose arguments are not ready holds back the ones after it
+                }
+                actor.calls.poll();
+                Worker worker = actor.idleWorkers.poll();
+                if (worker == null) {
+                    worker = newActorWorker(actor);
+                }
+                actor.running++;
+                call.node = actor.node;
+                call.worker = worker;
+                call.state = TaskSpec.State.RUNNING;
+                call.outcome = TaskSpec.OUTCOME_NONE;
+                tasksDispatched++;
+                worker.assign(call);
+                dispatched++;
+            }
+        }
+        dirtyActors.clear();
+        completeDoneObjects();
+        return dispatched;
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // close and views (run on this thread through Runnable commands)
 
@@ -350,8 +601,14 @@ final class SchedulerConductor implements Agent {
                 }
             }
         }
-        completeDoneObjects();
         final List<Worker> all = new ArrayList<>();
+        for (final ActorState actor : new ArrayList<>(actors)) {
+            all.addAll(actor.workers);
+            if (actor.status != ActorState.Status.DEAD) {
+                kill(actor, new ActorDiedException(actor.describe() + ": the kernel closed", null));
+            }
+        }
+        completeDoneObjects();
         for (final NodeWorkers w : nodeWorkers) {
             all.addAll(w.all);
         }
@@ -386,6 +643,17 @@ final class SchedulerConductor implements Agent {
         CancelCommand(final ObjectState target, final boolean force) {
             this.target = target;
             this.force = force;
+        }
+    }
+
+    /** A kill request for an actor. */
+    static final class KillCommand {
+        final ActorState actor;
+        final boolean noRestart;
+
+        KillCommand(final ActorState actor, final boolean noRestart) {
+            this.actor = actor;
+            this.noRestart = noRestart;
         }
     }
 

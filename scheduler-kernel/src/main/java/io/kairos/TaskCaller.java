@@ -90,8 +90,6 @@ public final class TaskCaller<R> {
     }
 
     private static String defaultName(final Object function) {
-        final String n = function.getClass().getName();
-        final int lambda = n.indexOf("$$Lambda");
-        return lambda > 0 ? n.substring(0, lambda) + "::lambda" : n;
+        return FunctionNames.taskName(function);
     }
 }

@@ -12,9 +12,12 @@ import io.kairos.spi.scheduling.SchedulingStrategy;
 final class TaskSpec {
     enum State { WAITING_FOR_ARGS, READY, RUNNING, DONE }
 
+    enum Kind { TASK, ACTOR_CREATION, ACTOR_CALL }
+
     static final int OUTCOME_NONE = 0;
     static final int OUTCOME_DONE = 1;    // the result object is complete or failed
     static final int OUTCOME_RETRY = 2;   // failed, to run again
+    static final int OUTCOME_CRASH = 3;   // an actor's constructor or method threw an Error: restart the actor
 
     // --- set at submission ---
     final long taskId;
@@ -27,6 +30,8 @@ final class TaskSpec {
     final int maxRetries;
     final boolean retryExceptions;
     final ObjectState result;
+    final Kind kind;
+    final ActorState actor;
 
     // --- conductor ---
     State state;
@@ -41,6 +46,7 @@ final class TaskSpec {
 
     // --- worker, read by the conductor after the hand-back ---
     int outcome;
+    Throwable failure;
 
     /** Set by the conductor before it interrupts the worker running this task. */
     volatile boolean cancelRequested;
@@ -48,6 +54,12 @@ final class TaskSpec {
     TaskSpec(final long taskId, final String name, final Object function, final int arity, final Object[] args,
              final long[] demand, final SchedulingStrategy strategy, final int maxRetries,
              final boolean retryExceptions, final ObjectState result) {
+        this(taskId, name, function, arity, args, demand, strategy, maxRetries, retryExceptions, result, Kind.TASK, null);
+    }
+
+    TaskSpec(final long taskId, final String name, final Object function, final int arity, final Object[] args,
+             final long[] demand, final SchedulingStrategy strategy, final int maxRetries,
+             final boolean retryExceptions, final ObjectState result, final Kind kind, final ActorState actor) {
         this.taskId = taskId;
         this.name = name;
         this.function = function;
@@ -58,6 +70,8 @@ final class TaskSpec {
         this.maxRetries = maxRetries;
         this.retryExceptions = retryExceptions;
         this.result = result;
+        this.kind = kind;
+        this.actor = actor;
     }
 
     @Override

@@ -86,61 +86,92 @@ final class Worker implements Runnable {
     }
 
     private void execute(final TaskSpec task) {
+        int arity = task.arity;
+        Object value = null;
+        Throwable thrown = null;
         try {
+            int offset = 0;
+            if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+                resolved[0] = task.actor.instance;
+                offset = 1;
+                arity++;
+            }
             for (int i = 0; i < task.arity; i++) {
                 final Object arg = task.args[i];
-                resolved[i] = arg instanceof ObjectRef ? ((ObjectRef<?>) arg).state().value() : arg;
+                resolved[offset + i] = arg instanceof ObjectRef ? ((ObjectRef<?>) arg).state().value() : arg;
             }
-            final Object value = invoke(task);
-            task.result.complete(value);
-            task.outcome = TaskSpec.OUTCOME_DONE;
+            value = invoke(task.function, arity);
         } catch (final Throwable t) {
-            if (task.cancelRequested) {
-                task.result.fail(new TaskCancelledException("task '" + task.name + "' was cancelled while running"));
-                task.outcome = TaskSpec.OUTCOME_DONE;
-                return;
-            }
-            final boolean system = t instanceof Error;
-            if ((system || task.retryExceptions) && task.attempts < task.maxRetries && !task.result.isDone()) {
-                task.outcome = TaskSpec.OUTCOME_RETRY;
-            } else {
-                task.result.fail(new TaskFailedException(task.name, String.valueOf(t), t));
-                task.outcome = TaskSpec.OUTCOME_DONE;
-            }
+            thrown = t;
         } finally {
-            for (int i = 0; i < task.arity; i++) {
+            for (int i = 0; i < arity; i++) {
                 resolved[i] = null;
             }
+        }
+        if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+            task.actor.pendingCalls.decrementAndGet();  // before the result shows, so a caller who saw it has room
+        }
+        if (thrown == null) {
+            if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
+                task.actor.instance = value;
+                task.result.complete(null);
+            } else {
+                task.result.complete(value);
+            }
+            task.outcome = TaskSpec.OUTCOME_DONE;
+            return;
+        }
+        if (task.cancelRequested) {
+            task.result.fail(new TaskCancelledException("task '" + task.name + "' was cancelled while running"));
+            task.outcome = TaskSpec.OUTCOME_DONE;
+            return;
+        }
+        final boolean system = thrown instanceof Error;
+        if (task.kind != TaskSpec.Kind.TASK) {
+            if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+                task.result.fail(new TaskFailedException(task.name, String.valueOf(thrown), thrown));
+            }
+            task.failure = thrown;  // a failed constructor: the conductor decides between restart and death
+            task.outcome = system ? TaskSpec.OUTCOME_CRASH : TaskSpec.OUTCOME_DONE;
+        } else if ((system || task.retryExceptions) && task.attempts < task.maxRetries && !task.result.isDone()) {
+            task.outcome = TaskSpec.OUTCOME_RETRY;
+        } else {
+            task.result.fail(new TaskFailedException(task.name, String.valueOf(thrown), thrown));
+            task.outcome = TaskSpec.OUTCOME_DONE;
         }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Object invoke(final TaskSpec task) throws Exception {
+    private Object invoke(final Object function, final int arity) throws Exception {
         final Object[] a = resolved;
-        switch (task.arity) {
+        switch (arity) {
             case 0:
-                return ((KFunc0) task.function).apply();
+                return ((KFunc0) function).apply();
             case 1:
-                return ((KFunc1) task.function).apply(a[0]);
+                return ((KFunc1) function).apply(a[0]);
             case 2:
-                return ((KFunc2) task.function).apply(a[0], a[1]);
+                return ((KFunc2) function).apply(a[0], a[1]);
             case 3:
-                return ((KFunc3) task.function).apply(a[0], a[1], a[2]);
+                return ((KFunc3) function).apply(a[0], a[1], a[2]);
             case 4:
-                return ((KFunc4) task.function).apply(a[0], a[1], a[2], a[3]);
+                return ((KFunc4) function).apply(a[0], a[1], a[2], a[3]);
             case 5:
-                return ((KFunc5) task.function).apply(a[0], a[1], a[2], a[3], a[4]);
+                return ((KFunc5) function).apply(a[0], a[1], a[2], a[3], a[4]);
             case 6:
-                return ((KFunc6) task.function).apply(a[0], a[1], a[2], a[3], a[4], a[5]);
+                return ((KFunc6) function).apply(a[0], a[1], a[2], a[3], a[4], a[5]);
             default:
-                throw new IllegalStateException("arity " + task.arity);
+                throw new IllegalStateException("arity " + arity);
         }
     }
 
     /** Built on demand ({@link TaskContext#current()}), so a task that never asks allocates nothing for it. */
     TaskContext contextOf(final TaskSpec task) {
-        final ResourceAllocation allocation = task.allocation;
+        final ResourceAllocation allocation = task.allocation != null ? task.allocation
+            : task.actor != null ? task.actor.allocation : null;
         final Map<String, Double> units = new LinkedHashMap<>();
+        if (allocation == null) {
+            return new TaskContext(task.taskId, task.name, node.nodeId(), task.attempts, Map.of(), new int[0], new double[0]);
+        }
         final long[] amounts = allocation.amounts();
         for (int i = 0; i < amounts.length; i++) {
             if (amounts[i] != 0) {

@@ -1,0 +1,103 @@
+package io.kairos;
+
+import io.kairos.spi.scheduling.SchedulingStrategy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An actor being built, as Ray's {@code ActorCreator}: set options, then {@link #remote()} creates it (its constructor
+ * runs on a worker of its own) and returns its {@link ActorHandle} at once. By default an actor holds no resources
+ * while it lives, runs one call at a time, is not restarted and has no limit on pending calls.
+ *
+ * @param <A> the actor's class
+ */
+public final class ActorCreator<A> {
+    private final Kernel kernel;
+    private final Object constructor;
+    private final int arity;
+    private final Object[] args;
+    private String name;
+    private final Map<String, Double> resources = new LinkedHashMap<>();
+    private int maxConcurrency = 1;
+    private int maxRestarts;
+    private int maxPendingCalls = -1;
+    private SchedulingStrategy strategy = SchedulingStrategy.DEFAULT;
+
+    ActorCreator(final Kernel kernel, final Object constructor, final int arity, final Object[] args) {
+        this.kernel = kernel;
+        this.constructor = constructor;
+        this.arity = arity;
+        this.args = args;
+    }
+
+    /** Makes it a named actor, found with {@link Kernel#getActor(String)}; names are unique per kernel. */
+    public ActorCreator<A> setName(final String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("actor name must be non-blank, was " + (name == null ? "null" : "'" + name + "'"));
+        }
+        this.name = name;
+        return this;
+    }
+
+    /** A resource the actor holds for its lifetime (e.g. "GPU", 1.0). */
+    public ActorCreator<A> setResource(final String resource, final Double amount) {
+        if (resource == null) {
+            throw new IllegalArgumentException("resource name is null");
+        }
+        if (amount == null || !Double.isFinite(amount) || amount < 0) {
+            throw new IllegalArgumentException("resource '" + resource + "' amount " + amount + " must be >= 0");
+        }
+        resources.put(resource, amount);
+        return this;
+    }
+
+    public ActorCreator<A> setResources(final Map<String, Double> amounts) {
+        Objects.requireNonNull(amounts, "resources").forEach(this::setResource);
+        return this;
+    }
+
+    /** How many calls may run at once (each on its own worker thread); 1 keeps calls strictly ordered. */
+    public ActorCreator<A> setMaxConcurrency(final int maxConcurrency) {
+        if (maxConcurrency < 1 || maxConcurrency > 1024) {
+            throw new IllegalArgumentException("maxConcurrency " + maxConcurrency + " is outside 1..1024");
+        }
+        this.maxConcurrency = maxConcurrency;
+        return this;
+    }
+
+    /** How many times the actor is recreated after it crashes (an Error) or is killed without noRestart. */
+    public ActorCreator<A> setMaxRestarts(final int maxRestarts) {
+        if (maxRestarts < 0) {
+            throw new IllegalArgumentException("maxRestarts " + maxRestarts + " must be >= 0");
+        }
+        this.maxRestarts = maxRestarts;
+        return this;
+    }
+
+    /** The most calls that may be pending (queued or running); a call beyond it is refused. -1: no limit. */
+    public ActorCreator<A> setMaxPendingCalls(final int maxPendingCalls) {
+        if (maxPendingCalls == 0 || maxPendingCalls < -1) {
+            throw new IllegalArgumentException("maxPendingCalls " + maxPendingCalls + " must be -1 (no limit) or >= 1");
+        }
+        this.maxPendingCalls = maxPendingCalls;
+        return this;
+    }
+
+    public ActorCreator<A> setSchedulingStrategy(final SchedulingStrategy strategy) {
+        this.strategy = Objects.requireNonNull(strategy, "strategy");
+        return this;
+    }
+
+    /**
+     * Creates the actor.
+     *
+     * @throws IllegalArgumentException if the name is taken or a resource is unknown
+     * @throws UnschedulableException   if no node can ever hold its resources
+     */
+    public ActorHandle<A> remote() {
+        return kernel.createActor(constructor, arity, args, name, resources, maxConcurrency, maxRestarts,
+            maxPendingCalls, strategy);
+    }
+}

@@ -1,0 +1,45 @@
+package io.kairos;
+
+/**
+ * A handle to an actor: call its methods with {@code task(A::method, args...).remote()}. Calls submitted through
+ * handles run in submission order (with max concurrency 1); each returns an {@link ObjectRef} at once. Thread-safe;
+ * handles to the same actor are interchangeable.
+ *
+ * @param <A> the actor's class
+ */
+public final class ActorHandle<A> extends ActorCalls<A> {
+    private final Kernel kernel;
+    final ActorState state;
+
+    ActorHandle(final Kernel kernel, final ActorState state) {
+        this.kernel = kernel;
+        this.state = state;
+    }
+
+    @Override
+    <R> ActorTaskCaller<R> newCall(final Object method, final int arity, final Object[] args) {
+        if (method == null) {
+            throw new IllegalArgumentException("method is null");
+        }
+        return new ActorTaskCaller<>(kernel, state, method, arity, args);
+    }
+
+    public long id() {
+        return state.id;
+    }
+
+    /** The actor's name, or null. */
+    public String name() {
+        return state.name;
+    }
+
+    /** Whether the actor is alive (created and not dead); a snapshot. */
+    public boolean isAlive() {
+        return state.status == ActorState.Status.ALIVE;
+    }
+
+    @Override
+    public String toString() {
+        return "ActorHandle(" + state.describe() + ", " + state.status + ")";
+    }
+}

@@ -1,0 +1,41 @@
+package io.kairos;
+
+import java.util.Objects;
+
+/**
+ * An actor method call being built: {@link #remote()} submits it and returns the result's {@link ObjectRef} at once.
+ *
+ * @param <R> the method's result type
+ */
+public final class ActorTaskCaller<R> {
+    private final Kernel kernel;
+    private final ActorState actor;
+    private final Object method;
+    private final int arity;
+    private final Object[] args;
+    private String name;
+
+    ActorTaskCaller(final Kernel kernel, final ActorState actor, final Object method, final int arity, final Object[] args) {
+        this.kernel = kernel;
+        this.actor = actor;
+        this.method = method;
+        this.arity = arity;
+        this.args = args;
+    }
+
+    /** The call's name in errors (default: the actor's description). */
+    public ActorTaskCaller<R> setName(final String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /**
+     * Submits the call.
+     *
+     * @throws PendingCallsLimitExceededException if the actor has its maximum of pending calls
+     * @throws KernelClosedException              if the kernel is closed
+     */
+    public ObjectRef<R> remote() {
+        return kernel.submitActorCall(actor, method, arity, args, name != null ? name : actor.describe() + " call");
+    }
+}
