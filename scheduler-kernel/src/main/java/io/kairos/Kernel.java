@@ -53,6 +53,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     private final Thread owner;
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<String, ActorState> namedActors = new ConcurrentHashMap<>();
+    private final long[] defaultTaskDemand;
+    private final String defaultTaskInfeasible;
     private volatile boolean closed;
 
     private Kernel(final KernelContext context) {
@@ -68,6 +70,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             nodes.add(new LogicalNode(nodes.size(), spec.nodeId(), spec.labels(), spec.resources(), registry));
         }
         this.cluster = new Cluster(registry, nodes, 0, context.seed());
+        this.defaultTaskDemand = registry.demand(Map.of("CPU", 1.0));
+        this.defaultTaskInfeasible = cluster.infeasibleReason(defaultTaskDemand);
         this.conductor = new SchedulerConductor(context.commandQueueCapacity(), cluster, registry, policy(context),
             context.maxWorkersPerNode(), namedActors);
         this.owner = Thread.currentThread();
@@ -124,10 +128,18 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
                             final Map<String, Double> resources, final int maxRetries, final boolean retryExceptions,
                             final SchedulingStrategy strategy) {
         ensureOpen();
-        final long[] demand = registry.demand(resources);
-        final String infeasible = cluster.infeasibleReason(demand);
-        if (infeasible != null) {
-            throw new UnschedulableException("task '" + name + "': " + infeasible);
+        final long[] demand;
+        if (resources == null) {
+            if (defaultTaskInfeasible != null) {
+                throw new UnschedulableException("task '" + nameOf(name, function) + "': " + defaultTaskInfeasible);
+            }
+            demand = defaultTaskDemand;
+        } else {
+            demand = registry.demand(resources);
+            final String infeasible = cluster.infeasibleReason(demand);
+            if (infeasible != null) {
+                throw new UnschedulableException("task '" + nameOf(name, function) + "': " + infeasible);
+            }
         }
         final long id = ids.incrementAndGet();
         final ObjectState result = new ObjectState(id);
@@ -211,6 +223,10 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         }
         ensureOpen();
         offer(new SchedulerConductor.KillCommand(handle.state, noRestart));
+    }
+
+    private static String nameOf(final String name, final Object function) {
+        return name != null ? name : FunctionNames.taskName(function);
     }
 
     private static String className(final Object constructor) {

@@ -142,7 +142,7 @@ final class SchedulerConductor implements Agent {
     private void onSubmit(final TaskSpec task) {
         task.result.producer = task;
         if (closing) {
-            finish(task, new TaskCancelledException("kernel closed before task '" + task.name + "' ran"));
+            finish(task, new TaskCancelledException("kernel closed before task '" + task.name() + "' ran"));
             return;
         }
         int pending = 0;
@@ -151,7 +151,7 @@ final class SchedulerConductor implements Agent {
                 final ObjectState arg = ((ObjectRef<?>) task.args[i]).state();
                 final int status = arg.status();
                 if (status == ObjectState.FAILED) {
-                    finish(task, new TaskFailedException(task.name, "argument " + i + " failed", arg.error()));
+                    finish(task, new TaskFailedException(task.name(), "argument " + i + " failed", arg.error()));
                     return;
                 }
                 if (status == ObjectState.PENDING) {
@@ -168,7 +168,7 @@ final class SchedulerConductor implements Agent {
             actors.add(task.actor);
         } else if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
             if (task.actor.status == ActorState.Status.DEAD) {
-                finish(task, actorDied(task.actor, task.name));
+                finish(task, actorDied(task.actor, task.name()));
                 return;
             }
             task.actor.calls.add(task);  // submission order, whatever order the arguments resolve in
@@ -202,7 +202,7 @@ final class SchedulerConductor implements Agent {
             return;
         }
         if (task.outcome == TaskSpec.OUTCOME_RETRY) {
-            task.result.fail(new TaskCancelledException("kernel closed before task '" + task.name + "' was retried"));
+            task.result.fail(new TaskCancelledException("kernel closed before task '" + task.name() + "' was retried"));
         }
         task.state = TaskSpec.State.DONE;
         doneObjects.add(task.result);
@@ -233,12 +233,12 @@ final class SchedulerConductor implements Agent {
         if (task.state == TaskSpec.State.RUNNING) {
             task.cancelRequested = true;
             task.worker.thread.interrupt();
-            if (command.force && task.result.fail(new TaskCancelledException("task '" + task.name + "' was cancelled"))) {
+            if (command.force && task.result.fail(new TaskCancelledException("task '" + task.name() + "' was cancelled"))) {
                 doneObjects.add(task.result);
             }
             return;  // the worker returns it; its resources are released then
         }
-        finish(task, new TaskCancelledException("task '" + task.name + "' was cancelled before it ran"));
+        finish(task, new TaskCancelledException("task '" + task.name() + "' was cancelled before it ran"));
     }
 
     /** Marks a task that never ran (or will not run again) done with a failure. */
@@ -267,9 +267,9 @@ final class SchedulerConductor implements Agent {
                     continue;
                 }
                 if (done.status() == ObjectState.FAILED) {
-                    finish(task, new TaskFailedException(task.name, "an argument failed", done.error()));
+                    finish(task, new TaskFailedException(task.name(), "an argument failed", done.error()));
                 } else if (closing) {
-                    finish(task, new TaskCancelledException("kernel closed before task '" + task.name + "' ran"));
+                    finish(task, new TaskCancelledException("kernel closed before task '" + task.name() + "' ran"));
                 } else if (--task.pendingArgs == 0) {
                     makeReady(task);
                 }
@@ -322,7 +322,7 @@ final class SchedulerConductor implements Agent {
                 }
                 queue.poll();
                 if (result.status() == SchedulingResult.Status.INFEASIBLE) {
-                    finish(task, new UnschedulableException("task '" + task.name + "': " + result.reason()));
+                    finish(task, new UnschedulableException("task '" + task.name() + "': " + result.reason()));
                     continue;
                 }
                 if (!run(task, result.node())) {
@@ -443,7 +443,7 @@ final class SchedulerConductor implements Agent {
             if (actor.restarts < actor.maxRestarts && !closing) {
                 restart(actor);
             } else {
-                kill(actor, new ActorDiedException(actor.describe() + " crashed in " + call.name + ": " + call.failure,
+                kill(actor, new ActorDiedException(actor.describe() + " crashed in " + call.name() + ": " + call.failure,
                     call.failure));
             }
             return;
@@ -503,7 +503,7 @@ final class SchedulerConductor implements Agent {
         TaskSpec call;
         while ((call = actor.calls.poll()) != null) {
             if (call.state == TaskSpec.State.READY || call.state == TaskSpec.State.WAITING_FOR_ARGS) {
-                finish(call, actorDied(actor, call.name));
+                finish(call, actorDied(actor, call.name()));
             }
         }
         failRunningCalls(actor, actor.describe() + " died");
@@ -519,7 +519,7 @@ final class SchedulerConductor implements Agent {
             final TaskSpec running = worker.running;
             if (running != null && running.kind == TaskSpec.Kind.ACTOR_CALL && running.state == TaskSpec.State.RUNNING) {
                 running.cancelRequested = true;
-                if (running.result.fail(new ActorDiedException(why + " while " + running.name + " ran", actor.deathCause))) {
+                if (running.result.fail(new ActorDiedException(why + " while " + running.name() + " ran", actor.deathCause))) {
                     doneObjects.add(running.result);
                 }
                 worker.thread.interrupt();
@@ -597,7 +597,7 @@ final class SchedulerConductor implements Agent {
             TaskSpec task;
             while ((task = c.queue.poll()) != null) {
                 if (task.state == TaskSpec.State.READY) {
-                    finish(task, new TaskCancelledException("kernel closed before task '" + task.name + "' ran"));
+                    finish(task, new TaskCancelledException("kernel closed before task '" + task.name() + "' ran"));
                 }
             }
         }

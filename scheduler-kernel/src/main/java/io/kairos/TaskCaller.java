@@ -19,7 +19,7 @@ public final class TaskCaller<R> {
     private final int arity;
     private final Object[] args;
     private String name;
-    private final Map<String, Double> resources = new LinkedHashMap<>();
+    private Map<String, Double> resources;  // null: the default, 1 CPU
     private int maxRetries = 3;
     private boolean retryExceptions;
     private SchedulingStrategy strategy = SchedulingStrategy.DEFAULT;
@@ -29,7 +29,6 @@ public final class TaskCaller<R> {
         this.function = function;
         this.arity = arity;
         this.args = args;
-        resources.put("CPU", 1.0);
     }
 
     /** The task's name, shown in errors and listings (default: the function's class). */
@@ -45,6 +44,10 @@ public final class TaskCaller<R> {
         }
         if (amount == null || !Double.isFinite(amount) || amount < 0) {
             throw new IllegalArgumentException("resource '" + resource + "' amount " + amount + " must be >= 0");
+        }
+        if (resources == null) {
+            resources = new LinkedHashMap<>();
+            resources.put("CPU", 1.0);
         }
         resources.put(resource, amount);
         return this;
@@ -85,11 +88,7 @@ public final class TaskCaller<R> {
      * @throws KernelClosedException    if the kernel is closed
      */
     public ObjectRef<R> remote() {
-        return kernel.submit(function, arity, args, name != null ? name : defaultName(function), resources, maxRetries,
-            retryExceptions, strategy);
+        return kernel.submit(function, arity, args, name, resources, maxRetries, retryExceptions, strategy);
     }
 
-    private static String defaultName(final Object function) {
-        return FunctionNames.taskName(function);
-    }
 }

@@ -21,7 +21,7 @@ final class TaskSpec {
 
     // --- set at submission ---
     final long taskId;
-    final String name;
+    private final String explicitName;
     final Object function;
     final int arity;
     final Object[] args;
@@ -61,7 +61,7 @@ final class TaskSpec {
              final long[] demand, final SchedulingStrategy strategy, final int maxRetries,
              final boolean retryExceptions, final ObjectState result, final Kind kind, final ActorState actor) {
         this.taskId = taskId;
-        this.name = name;
+        this.explicitName = name;
         this.function = function;
         this.arity = arity;
         this.args = args;
@@ -74,8 +74,13 @@ final class TaskSpec {
         this.actor = actor;
     }
 
+    /** The name given with setName, else the function's (looked up only when needed: errors, contexts). */
+    String name() {
+        return explicitName != null ? explicitName : FunctionNames.taskName(function);
+    }
+
     @Override
     public String toString() {
-        return "Task(" + taskId + ", " + name + ", " + state + ")";
+        return "Task(" + taskId + ", " + name() + ", " + state + ")";
     }
 }

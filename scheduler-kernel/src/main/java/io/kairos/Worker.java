@@ -122,21 +122,21 @@ final class Worker implements Runnable {
             return;
         }
         if (task.cancelRequested) {
-            task.result.fail(new TaskCancelledException("task '" + task.name + "' was cancelled while running"));
+            task.result.fail(new TaskCancelledException("task '" + task.name() + "' was cancelled while running"));
             task.outcome = TaskSpec.OUTCOME_DONE;
             return;
         }
         final boolean system = thrown instanceof Error;
         if (task.kind != TaskSpec.Kind.TASK) {
             if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
-                task.result.fail(new TaskFailedException(task.name, String.valueOf(thrown), thrown));
+                task.result.fail(new TaskFailedException(task.name(), String.valueOf(thrown), thrown));
             }
             task.failure = thrown;  // a failed constructor: the conductor decides between restart and death
             task.outcome = system ? TaskSpec.OUTCOME_CRASH : TaskSpec.OUTCOME_DONE;
         } else if ((system || task.retryExceptions) && task.attempts < task.maxRetries && !task.result.isDone()) {
             task.outcome = TaskSpec.OUTCOME_RETRY;
         } else {
-            task.result.fail(new TaskFailedException(task.name, String.valueOf(thrown), thrown));
+            task.result.fail(new TaskFailedException(task.name(), String.valueOf(thrown), thrown));
             task.outcome = TaskSpec.OUTCOME_DONE;
         }
     }
@@ -170,7 +170,7 @@ final class Worker implements Runnable {
             : task.actor != null ? task.actor.allocation : null;
         final Map<String, Double> units = new LinkedHashMap<>();
         if (allocation == null) {
-            return new TaskContext(task.taskId, task.name, node.nodeId(), task.attempts, Map.of(), new int[0], new double[0]);
+            return new TaskContext(task.taskId, task.name(), node.nodeId(), task.attempts, Map.of(), new int[0], new double[0]);
         }
         final long[] amounts = allocation.amounts();
         for (int i = 0; i < amounts.length; i++) {
@@ -185,7 +185,7 @@ final class Worker implements Runnable {
             instances[i] = allocation.gpuInstance(i);
             shares[i] = FixedPoint.toUnits(allocation.gpuAmount(i));
         }
-        return new TaskContext(task.taskId, task.name, node.nodeId(), task.attempts, Map.copyOf(units), instances, shares);
+        return new TaskContext(task.taskId, task.name(), node.nodeId(), task.attempts, Map.copyOf(units), instances, shares);
     }
 
     /** A worker's task is blocked in get (gives its CPU back) or unblocked (takes it again). Preallocated. */
