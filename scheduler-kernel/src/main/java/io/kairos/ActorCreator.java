@@ -24,6 +24,8 @@ public final class ActorCreator<A> {
     private int maxRestarts;
     private int maxPendingCalls = -1;
     private SchedulingStrategy strategy = SchedulingStrategy.DEFAULT;
+    private PlacementGroup group;
+    private int bundleIndex = -1;
 
     ActorCreator(final Kernel kernel, final Object constructor, final int arity, final Object[] args) {
         this.kernel = kernel;
@@ -91,6 +93,24 @@ public final class ActorCreator<A> {
     }
 
     /**
+     * Runs inside a bundle of a placement group, taking resources from its reservation; bundleIndex -1 takes the
+     * first bundle with room.
+     *
+     * @throws IllegalArgumentException if bundleIndex is outside -1..bundleCount-1 or the group is another kernel's
+     */
+    public ActorCreator<A> setPlacementGroup(final PlacementGroup group, final int bundleIndex) {
+        if (group == null) {
+            throw new IllegalArgumentException("placement group is null");
+        }
+        if (bundleIndex < -1 || bundleIndex >= group.bundleCount()) {
+            throw new IllegalArgumentException("bundleIndex " + bundleIndex + " is outside -1.." + (group.bundleCount() - 1));
+        }
+        this.group = group;
+        this.bundleIndex = bundleIndex;
+        return this;
+    }
+
+    /**
      * Creates the actor.
      *
      * @throws IllegalArgumentException if the name is taken or a resource is unknown
@@ -98,6 +118,6 @@ public final class ActorCreator<A> {
      */
     public ActorHandle<A> remote() {
         return kernel.createActor(constructor, arity, args, name, resources, maxConcurrency, maxRestarts,
-            maxPendingCalls, strategy);
+            maxPendingCalls, strategy, group, bundleIndex);
     }
 }

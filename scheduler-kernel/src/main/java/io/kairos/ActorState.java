@@ -2,6 +2,7 @@ package io.kairos;
 
 import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceAllocation;
+import io.kairos.internal.placement.Bundle;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ final class ActorState {
     final ArrayDeque<Worker> idleWorkers = new ArrayDeque<>();
     LogicalNode node;
     ResourceAllocation allocation;
+    Bundle bundle;
     Throwable deathCause;
     boolean dirty;
 

@@ -4,7 +4,9 @@ import io.kairos.internal.cluster.Cluster;
 import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceRegistry;
 import io.kairos.internal.policy.CompositeSchedulingPolicy;
+import io.kairos.internal.placement.PlacementGroupState;
 import io.kairos.internal.policy.HybridSchedulingPolicy;
+import io.kairos.spi.scheduling.PlacementStrategy;
 import io.kairos.spi.scheduling.SchedulingPolicy;
 import io.kairos.spi.scheduling.SchedulingStrategy;
 import org.agrona.ErrorHandler;
@@ -126,7 +128,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
 
     <R> ObjectRef<R> submit(final Object function, final int arity, final Object[] args, final String name,
                             final Map<String, Double> resources, final int maxRetries, final boolean retryExceptions,
-                            final SchedulingStrategy strategy) {
+                            final SchedulingStrategy strategy, final PlacementGroup group, final int bundleIndex) {
         ensureOpen();
         final long[] demand;
         if (resources == null) {
@@ -145,6 +147,11 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         final ObjectState result = new ObjectState(id);
         final TaskSpec task = new TaskSpec(id, name, function, arity, args, demand, strategy, maxRetries,
             retryExceptions, result);
+        if (group != null) {
+            checkBundle(group, bundleIndex, demand, "task '" + nameOf(name, function) + "'");
+            task.group = group;
+            task.bundleIndex = bundleIndex;
+        }
         offer(task);
         return new ObjectRef<>(result, this);
     }
@@ -164,7 +171,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     @SuppressWarnings("unchecked")
     <A> ActorHandle<A> createActor(final Object constructor, final int arity, final Object[] args, final String name,
                                    final Map<String, Double> resources, final int maxConcurrency, final int maxRestarts,
-                                   final int maxPendingCalls, final SchedulingStrategy strategy) {
+                                   final int maxPendingCalls, final SchedulingStrategy strategy,
+                                   final PlacementGroup group, final int bundleIndex) {
         ensureOpen();
         final long[] demand = registry.demand(resources);
         final String infeasible = cluster.infeasibleReason(demand);
@@ -174,12 +182,17 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         if (infeasible != null) {
             throw new UnschedulableException(actor.describe() + ": " + infeasible);
         }
+        if (group != null) {
+            checkBundle(group, bundleIndex, demand, actor.describe());
+        }
         if (name != null && namedActors.putIfAbsent(name, actor) != null) {
             throw new IllegalArgumentException("actor name '" + name + "' is taken");
         }
         final TaskSpec creation = new TaskSpec(id, actor.describe() + " constructor", constructor, arity, args, demand,
             strategy, 0, false, new ObjectState(id), TaskSpec.Kind.ACTOR_CREATION, actor);
         actor.creation = creation;
+        creation.group = group;
+        creation.bundleIndex = bundleIndex;
         offer(creation);
         return new ActorHandle<>(this, actor);
     }
@@ -239,6 +252,76 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
                 throw new IllegalArgumentException("argument " + i + " is an ObjectRef of another kernel");
             }
         }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // placement groups
+
+    /** Reserves bundles of resources by strategy; see {@link PlacementGroup}. */
+    public PlacementGroup createPlacementGroup(final List<Map<String, Double>> bundles, final PlacementStrategy strategy) {
+        return createPlacementGroup(null, bundles, strategy);
+    }
+
+    /**
+     * Reserves bundles of resources by strategy, asynchronously: {@link PlacementGroup#ready} waits for it.
+     *
+     * @throws IllegalArgumentException for an empty bundle list, an empty bundle, an unknown resource or more than
+     *                                  1,000 bundles (the message names the bundle and the limit)
+     */
+    public PlacementGroup createPlacementGroup(final String name, final List<Map<String, Double>> bundles,
+                                               final PlacementStrategy strategy) {
+        ensureOpen();
+        if (strategy == null) {
+            throw new IllegalArgumentException("strategy is null");
+        }
+        final long id = ids.incrementAndGet();
+        final PlacementGroup group = new PlacementGroup(this,
+            PlacementGroupState.create(id, name, strategy, bundles, registry), new ObjectState(id));
+        offer(new SchedulerConductor.PlacementGroupCommand(group, true));
+        return group;
+    }
+
+    /**
+     * Removes a placement group: tasks queued for it fail, its actors are killed, and its resources return to
+     * their nodes once the tasks running in it finish.
+     */
+    public void removePlacementGroup(final PlacementGroup group) {
+        if (group == null) {
+            throw new IllegalArgumentException("placement group is null");
+        }
+        if (group.kernel != this) {
+            throw new IllegalArgumentException("placement group " + group.id() + " belongs to another kernel");
+        }
+        ensureOpen();
+        offer(new SchedulerConductor.PlacementGroupCommand(group, false));
+    }
+
+    private void checkBundle(final PlacementGroup group, final int bundleIndex, final long[] demand, final String who) {
+        if (group.kernel != this) {
+            throw new IllegalArgumentException(who + ": placement group " + group.id() + " belongs to another kernel");
+        }
+        final int from = bundleIndex < 0 ? 0 : bundleIndex;
+        final int to = bundleIndex < 0 ? group.bundleCount() - 1 : bundleIndex;
+        String reason = null;
+        for (int b = from; b <= to; b++) {
+            reason = exceeds(demand, group.state.bundleDemand(b), b);
+            if (reason == null) {
+                return;
+            }
+        }
+        throw new UnschedulableException(who + ": " + (bundleIndex < 0 ? "no bundle of placement group " + group.id()
+            + " can hold it; e.g. " : "") + reason);
+    }
+
+    private String exceeds(final long[] demand, final long[] bundle, final int index) {
+        for (int r = 0; r < demand.length; r++) {
+            final long held = r < bundle.length ? bundle[r] : 0;
+            if (demand[r] > held) {
+                return "bundle " + index + " holds " + registry.name(r) + " " + ResourceRegistry.format(held)
+                    + ", asked for " + ResourceRegistry.format(demand[r]);
+            }
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -4,6 +4,9 @@ import io.kairos.internal.cluster.Cluster;
 import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceAllocation;
 import io.kairos.internal.cluster.ResourceRegistry;
+import io.kairos.internal.placement.Bundle;
+import io.kairos.internal.placement.PlacementGroupScheduler;
+import io.kairos.internal.placement.PlacementGroupState;
 import io.kairos.spi.scheduling.SchedulingPolicy;
 import io.kairos.spi.scheduling.SchedulingResult;
 import io.kairos.spi.scheduling.SchedulingStrategy;
@@ -43,6 +46,9 @@ final class SchedulerConductor implements Agent {
     private final ArrayList<ActorState> dirtyActors = new ArrayList<>();
     private final ArrayList<ActorState> actors = new ArrayList<>();
     private final Map<String, ActorState> namedActors;
+    private final PlacementGroupScheduler groupScheduler = new PlacementGroupScheduler();
+    private final ArrayList<PlacementGroup> pendingGroups = new ArrayList<>();
+    private final ArrayList<PlacementGroup> removingGroups = new ArrayList<>();
     private boolean dispatchNeeded;
     private boolean closing;
     private long tasksDispatched;
@@ -131,6 +137,13 @@ final class SchedulerConductor implements Agent {
                 onCancel((CancelCommand) command);
             } else if (command instanceof KillCommand) {
                 onKill((KillCommand) command);
+            } else if (command instanceof PlacementGroupCommand) {
+                final PlacementGroupCommand pg = (PlacementGroupCommand) command;
+                if (pg.create) {
+                    onCreateGroup(pg.group);
+                } else {
+                    onRemoveGroup(pg.group);
+                }
             } else if (command instanceof Runnable) {
                 ((Runnable) command).run();  // queries and close: run on this thread, with the state they read
             }
@@ -190,8 +203,9 @@ final class SchedulerConductor implements Agent {
             return;
         }
         final NodeWorkers workers = nodeWorkers[task.node.index()];
-        task.node.release(task.allocation);
+        releaseAllocation(task.node, task.bundle, task.allocation);
         task.allocation = null;
+        task.bundle = null;
         workers.idle.push(task.worker);
         task.worker = null;
         dispatchNeeded = true;
@@ -215,11 +229,19 @@ final class SchedulerConductor implements Agent {
         }
         if (event.blocked && !task.blocked) {
             task.blocked = true;
-            task.node.releaseCpuWhileBlocked(task.allocation);
+            if (task.bundle != null) {
+                task.bundle.releaseCpuWhileBlocked(task.allocation);
+            } else {
+                task.node.releaseCpuWhileBlocked(task.allocation);
+            }
             dispatchNeeded = true;
         } else if (!event.blocked && task.blocked) {
             task.blocked = false;
-            task.node.reacquireCpuAfterBlocked(task.allocation);
+            if (task.bundle != null) {
+                task.bundle.reacquireCpuAfterBlocked(task.allocation);
+            } else {
+                task.node.reacquireCpuAfterBlocked(task.allocation);
+            }
         }
     }
 
@@ -290,11 +312,12 @@ final class SchedulerConductor implements Agent {
     private SchedulingClass classOf(final TaskSpec task) {
         for (int i = 0, n = classes.size(); i < n; i++) {
             final SchedulingClass c = classes.get(i);
-            if (c.strategy.equals(task.strategy) && Arrays.equals(c.demand, task.demand)) {
+            if (c.group == task.group && c.bundleIndex == task.bundleIndex && c.strategy.equals(task.strategy)
+                && Arrays.equals(c.demand, task.demand)) {
                 return c;
             }
         }
-        final SchedulingClass c = new SchedulingClass(task.demand, task.strategy);
+        final SchedulingClass c = new SchedulingClass(task.demand, task.strategy, task.group, task.bundleIndex);
         classes.add(c);
         return c;
     }
@@ -307,9 +330,14 @@ final class SchedulerConductor implements Agent {
             return 0;
         }
         dispatchNeeded = false;
-        int dispatched = 0;
+        int dispatched = placePendingGroups();
         for (int i = 0, n = classes.size(); i < n && dispatched < DISPATCH_LIMIT; i++) {
-            final ArrayDeque<TaskSpec> queue = classes.get(i).queue;
+            final SchedulingClass schedulingClass = classes.get(i);
+            final ArrayDeque<TaskSpec> queue = schedulingClass.queue;
+            if (schedulingClass.group != null) {
+                dispatched += dispatchInGroup(schedulingClass, DISPATCH_LIMIT - dispatched);
+                continue;
+            }
             TaskSpec task;
             while (dispatched < DISPATCH_LIMIT && (task = queue.peek()) != null) {
                 if (task.state != TaskSpec.State.READY) {
@@ -377,11 +405,16 @@ final class SchedulerConductor implements Agent {
     // actors: each has its own worker(s) and an ordered queue of calls; it holds its resources while it lives
 
     private boolean createActor(final TaskSpec creation, final LogicalNode node) {
+        return createActor(creation, node, null);
+    }
+
+    private boolean createActor(final TaskSpec creation, final LogicalNode node, final Bundle bundle) {
         final ActorState actor = creation.actor;
-        final ResourceAllocation allocation = node.allocate(creation.demand);
+        final ResourceAllocation allocation = bundle != null ? bundle.allocate(creation.demand) : node.allocate(creation.demand);
         if (allocation == null) {
             return false;
         }
+        actor.bundle = bundle;
         actor.node = node;
         actor.allocation = allocation;
         final Worker worker = newActorWorker(actor);
@@ -529,8 +562,9 @@ final class SchedulerConductor implements Agent {
 
     private void releaseActorIfIdle(final ActorState actor) {
         if (actor.allocation != null && actor.running == 0 && actor.creation.worker == null) {
-            actor.node.release(actor.allocation);
+            releaseAllocation(actor.node, actor.bundle, actor.allocation);
             actor.allocation = null;
+            actor.bundle = null;
             dispatchNeeded = true;
             actors.remove(actor);
         }
@@ -587,12 +621,176 @@ final class SchedulerConductor implements Agent {
         return dispatched;
     }
 
+
+    // ------------------------------------------------------------------------------------------------------------
+    // placement groups: bundles reserved all together; tasks in a bundle take from its reservation
+
+    private void onCreateGroup(final PlacementGroup group) {
+        if (closing) {
+            group.state.markFailed("the kernel closed");
+            group.readiness.fail(new KernelClosedException("the kernel closed before placement group " + group.id()
+                + " was reserved"));
+            return;
+        }
+        if (!tryCreate(group)) {
+            pendingGroups.add(group);
+        }
+    }
+
+    /** Places and reserves; true when the group is done waiting (created or failed for good). */
+    private boolean tryCreate(final PlacementGroup group) {
+        if (groupScheduler.create(group.state, cluster)) {
+            group.readiness.complete(Boolean.TRUE);
+            dispatchNeeded = true;
+            return true;
+        }
+        if (group.state.status() == PlacementGroupState.Status.FAILED) {
+            group.readiness.fail(new UnschedulableException(group.state.failureReason()));
+            dispatchNeeded = true;  // tasks queued for it fail now
+            return true;
+        }
+        return false;
+    }
+
+    private int placePendingGroups() {
+        int created = 0;
+        for (int i = 0; i < pendingGroups.size(); i++) {
+            if (tryCreate(pendingGroups.get(i))) {
+                pendingGroups.remove(i--);
+                created++;
+            }
+        }
+        return created;
+    }
+
+    private void onRemoveGroup(final PlacementGroup group) {
+        if (group.removing) {
+            return;
+        }
+        group.removing = true;
+        dispatchNeeded = true;  // its queued tasks fail at the next pass
+        if (group.state.status() == PlacementGroupState.Status.PENDING) {
+            pendingGroups.remove(group);
+            group.state.markFailed("removed before it was reserved");
+            group.readiness.fail(new KairosException("placement group " + group.id() + " was removed before it was reserved"));
+            return;
+        }
+        for (final ActorState actor : new ArrayList<>(actors)) {
+            if (actor.creation.group == group && actor.status != ActorState.Status.DEAD) {
+                kill(actor, new ActorDiedException(actor.describe() + ": its placement group " + group.id()
+                    + " was removed", null));
+            }
+        }
+        removingGroups.add(group);
+        finishRemovals();
+    }
+
+    /** Returns the bundles of groups being removed once no task holds any part of them. */
+    private void finishRemovals() {
+        for (int i = 0; i < removingGroups.size(); i++) {
+            final PlacementGroup group = removingGroups.get(i);
+            boolean idle = true;
+            for (final Bundle bundle : group.state.bundles()) {
+                idle &= bundle.taskCount() == 0;
+            }
+            if (idle) {
+                if (group.state.status() == PlacementGroupState.Status.CREATED) {
+                    groupScheduler.remove(group.state);
+                }
+                removingGroups.remove(i--);
+                dispatchNeeded = true;
+            }
+        }
+    }
+
+    private int dispatchInGroup(final SchedulingClass schedulingClass, final int limit) {
+        final ArrayDeque<TaskSpec> queue = schedulingClass.queue;
+        final PlacementGroup group = schedulingClass.group;
+        int dispatched = 0;
+        TaskSpec task;
+        while (dispatched < limit && (task = queue.peek()) != null) {
+            if (task.state != TaskSpec.State.READY) {
+                queue.poll();
+                continue;
+            }
+            final PlacementGroupState.Status status = group.state.status();
+            if (group.removing || status == PlacementGroupState.Status.REMOVED
+                || status == PlacementGroupState.Status.FAILED) {
+                queue.poll();
+                finish(task, new UnschedulableException(task.name() + ": placement group " + group.id()
+                    + (group.removing ? " was removed" : " failed: " + group.state.failureReason())));
+                continue;
+            }
+            if (status != PlacementGroupState.Status.CREATED) {
+                break;  // not reserved yet
+            }
+            final Bundle bundle = group.bundleFor(task.bundleIndex, task.demand);
+            if (bundle == null || !bundle.fits(task.demand)) {
+                break;
+            }
+            queue.poll();
+            final boolean started = task.kind == TaskSpec.Kind.ACTOR_CREATION
+                ? createActor(task, bundle.node(), bundle) : runInBundle(task, bundle);
+            if (!started) {
+                queue.addFirst(task);
+                break;
+            }
+            dispatched++;
+        }
+        return dispatched;
+    }
+
+    private boolean runInBundle(final TaskSpec task, final Bundle bundle) {
+        final LogicalNode node = bundle.node();
+        final NodeWorkers workers = nodeWorkers[node.index()];
+        Worker worker = workers.idle.poll();
+        if (worker == null) {
+            if (workers.all.size() >= maxWorkersPerNode) {
+                return false;
+            }
+            worker = new Worker(this, node, registry, workers.all.size());
+            workers.all.add(worker);
+            worker.start();
+        }
+        final ResourceAllocation allocation = bundle.allocate(task.demand);
+        if (allocation == null) {
+            workers.idle.push(worker);
+            return false;
+        }
+        task.bundle = bundle;
+        task.node = node;
+        task.allocation = allocation;
+        task.worker = worker;
+        task.state = TaskSpec.State.RUNNING;
+        task.outcome = TaskSpec.OUTCOME_NONE;
+        tasksDispatched++;
+        worker.assign(task);
+        return true;
+    }
+
+    private void releaseAllocation(final LogicalNode node, final Bundle bundle, final ResourceAllocation allocation) {
+        if (bundle != null) {
+            bundle.release(allocation);
+            if (!removingGroups.isEmpty()) {
+                finishRemovals();
+            }
+        } else {
+            node.release(allocation);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // close and views (run on this thread through Runnable commands)
 
     /** Stops taking work: queued and waiting tasks fail; running ones finish. Returns the workers to stop. */
     List<Worker> close() {
         closing = true;
+        for (final PlacementGroup group : pendingGroups) {
+            group.state.markFailed("the kernel closed");
+            group.readiness.fail(new KernelClosedException("the kernel closed before placement group " + group.id()
+                + " was reserved"));
+        }
+        pendingGroups.clear();
         for (final SchedulingClass c : classes) {
             TaskSpec task;
             while ((task = c.queue.poll()) != null) {
@@ -646,6 +844,17 @@ final class SchedulerConductor implements Agent {
         }
     }
 
+    /** Create (true) or remove (false) a placement group. */
+    static final class PlacementGroupCommand {
+        final PlacementGroup group;
+        final boolean create;
+
+        PlacementGroupCommand(final PlacementGroup group, final boolean create) {
+            this.group = group;
+            this.create = create;
+        }
+    }
+
     /** A kill request for an actor. */
     static final class KillCommand {
         final ActorState actor;
@@ -660,11 +869,16 @@ final class SchedulerConductor implements Agent {
     private static final class SchedulingClass {
         final long[] demand;
         final SchedulingStrategy strategy;
+        final PlacementGroup group;
+        final int bundleIndex;
         final ArrayDeque<TaskSpec> queue = new ArrayDeque<>();
 
-        SchedulingClass(final long[] demand, final SchedulingStrategy strategy) {
+        SchedulingClass(final long[] demand, final SchedulingStrategy strategy, final PlacementGroup group,
+                        final int bundleIndex) {
             this.demand = demand;
             this.strategy = strategy;
+            this.group = group;
+            this.bundleIndex = bundleIndex;
         }
     }
 

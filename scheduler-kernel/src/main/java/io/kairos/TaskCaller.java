@@ -23,6 +23,8 @@ public final class TaskCaller<R> {
     private int maxRetries = 3;
     private boolean retryExceptions;
     private SchedulingStrategy strategy = SchedulingStrategy.DEFAULT;
+    private PlacementGroup group;
+    private int bundleIndex = -1;
 
     TaskCaller(final Kernel kernel, final Object function, final int arity, final Object[] args) {
         this.kernel = kernel;
@@ -81,6 +83,24 @@ public final class TaskCaller<R> {
     }
 
     /**
+     * Runs inside a bundle of a placement group, taking resources from its reservation; bundleIndex -1 takes the
+     * first bundle with room.
+     *
+     * @throws IllegalArgumentException if bundleIndex is outside -1..bundleCount-1 or the group is another kernel's
+     */
+    public TaskCaller<R> setPlacementGroup(final PlacementGroup group, final int bundleIndex) {
+        if (group == null) {
+            throw new IllegalArgumentException("placement group is null");
+        }
+        if (bundleIndex < -1 || bundleIndex >= group.bundleCount()) {
+            throw new IllegalArgumentException("bundleIndex " + bundleIndex + " is outside -1.." + (group.bundleCount() - 1));
+        }
+        this.group = group;
+        this.bundleIndex = bundleIndex;
+        return this;
+    }
+
+    /**
      * Submits the task.
      *
      * @throws UnschedulableException   if no node can ever satisfy its resources
@@ -88,7 +108,8 @@ public final class TaskCaller<R> {
      * @throws KernelClosedException    if the kernel is closed
      */
     public ObjectRef<R> remote() {
-        return kernel.submit(function, arity, args, name, resources, maxRetries, retryExceptions, strategy);
+        return kernel.submit(function, arity, args, name, resources, maxRetries, retryExceptions, strategy, group,
+            bundleIndex);
     }
 
 }

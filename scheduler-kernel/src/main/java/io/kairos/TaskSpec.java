@@ -2,6 +2,7 @@ package io.kairos;
 
 import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceAllocation;
+import io.kairos.internal.placement.Bundle;
 import io.kairos.spi.scheduling.SchedulingStrategy;
 
 /**
@@ -33,8 +34,13 @@ final class TaskSpec {
     final Kind kind;
     final ActorState actor;
 
+    // --- set at submission when the task targets a placement group bundle (-1: any bundle) ---
+    PlacementGroup group;
+    int bundleIndex = -1;
+
     // --- conductor ---
     State state;
+    Bundle bundle;
     int pendingArgs;
     int attempts;
     boolean cancelled;

@@ -247,6 +247,44 @@ public final class LogicalNode implements NodeView {
         }
     }
 
+    // ---- for sub-ledgers that hand out part of an allocation this node made (placement group bundles) ----
+
+    /**
+     * Records in {@code into} a grant a sub-ledger made out of resources this node already allocated to it (a task in
+     * a placement group bundle): marks it held on this node with these amounts and GPU shares, leaving this node's
+     * availability unchanged. Only the sub-ledger may end it ({@link #endSubAllocation}), never {@link #release}.
+     *
+     * @param amounts     fixed-point amounts by resource index (copied)
+     * @param gpuInstance node-local GPU instance ids, the first gpuCount used
+     * @param gpuAmount   the share taken on each of those instances
+     * @throws IllegalStateException if {@code into} is still held
+     */
+    public void beginSubAllocation(final ResourceAllocation into, final long[] amounts, final int[] gpuInstance,
+                                   final long[] gpuAmount, final int gpuCount) {
+        if (into.held()) {
+            throw new IllegalStateException("allocation is already held on node " + into.node() + "; release it first");
+        }
+        into.begin(index, Math.max(total.length, amounts.length));
+        for (int r = 0; r < amounts.length; r++) {
+            into.set(r, amounts[r]);
+        }
+        for (int i = 0; i < gpuCount; i++) {
+            into.addGpu(gpuInstance[i], gpuAmount[i]);
+        }
+    }
+
+    /** Marks a grant recorded by {@link #beginSubAllocation} released, leaving this node's availability unchanged. */
+    public void endSubAllocation(final ResourceAllocation allocation) {
+        checkHeldHere(allocation, "end");
+        allocation.released();
+    }
+
+    /** Records on a sub-ledger's grant whether its CPU is given back while its task is blocked. */
+    public void markSubAllocationCpuReleased(final ResourceAllocation allocation, final boolean released) {
+        checkHeldHere(allocation, "mark CPU of");
+        allocation.cpuReleased(released);
+    }
+
     /**
      * The utilisation of the most used resource the node has, allocated / total, clamped to 0.0..1.0 (CPU may be
      * oversubscribed after {@link #reacquireCpuAfterBlocked}).
