@@ -9,6 +9,8 @@ import io.kairos.internal.policy.HybridSchedulingPolicy;
 import io.kairos.spi.scheduling.PlacementStrategy;
 import io.kairos.spi.scheduling.SchedulingPolicy;
 import io.kairos.spi.scheduling.SchedulingStrategy;
+import io.kairos.store.SharedObjectStore;
+import io.kairos.store.StoreStats;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
@@ -56,6 +58,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<String, ActorState> namedActors = new ConcurrentHashMap<>();
     private final long[] defaultTaskDemand;
+    private final StoredObjects objects;
     private final String defaultTaskInfeasible;
     private volatile boolean closed;
 
@@ -74,8 +77,11 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         this.cluster = new Cluster(registry, nodes, 0, context.seed());
         this.defaultTaskDemand = registry.demand(Map.of("CPU", 1.0));
         this.defaultTaskInfeasible = cluster.infeasibleReason(defaultTaskDemand);
+        this.objects = context.objectStoreBytes() == 0 ? null : new StoredObjects(
+            SharedObjectStore.create(context.objectStoreName(), context.objectStoreBytes()), context.serializers(),
+            context.inlineThresholdBytes());
         this.conductor = new SchedulerConductor(context.commandQueueCapacity(), cluster, registry, policy(context),
-            context.maxWorkersPerNode(), namedActors);
+            context.maxWorkersPerNode(), namedActors, objects);
         this.owner = Thread.currentThread();
         this.callerIdle = context.idleStrategy();
         final ErrorHandler errors = Throwable::printStackTrace;
@@ -330,7 +336,22 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     /** Stores a value and returns its ref, ready at once. */
     public <T> ObjectRef<T> put(final T value) {
         ensureOpen();
-        return new ObjectRef<>(ObjectState.ready(ids.incrementAndGet(), value), this);
+        final ObjectState state = new ObjectState(ids.incrementAndGet());
+        state.complete(value, objects);
+        return new ObjectRef<>(state, this);
+    }
+
+    /**
+     * The shared object store's counters, or null when the kernel runs without one; large objects live there,
+     * readable by any process that attaches to {@link #objectStoreName()}.
+     */
+    public StoreStats objectStoreStats() {
+        return objects == null ? null : objects.stats();
+    }
+
+    /** The shared object store's name (attach with SharedObjectStore.attach), or null without a store. */
+    public String objectStoreName() {
+        return objects == null ? null : objects.storeName();
     }
 
     /** The values of refs, in order, waiting as long as it takes. */
@@ -461,6 +482,9 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         } else {
             invoker.invoke();
             invoker.close();
+        }
+        if (objects != null) {
+            objects.close();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.kairos;
 
 import io.kairos.spi.scheduling.SchedulingPolicy;
+import io.kairos.spi.serialization.Serializer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -10,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The kernel's configuration, fluent as Aeron's {@code MediaDriver.Context}: setters return {@code this},
@@ -23,6 +26,10 @@ public final class KernelContext {
     public static final int COMMAND_QUEUE_CAPACITY_DEFAULT = 64 * 1024;
     /** Default cap on worker threads per logical node. */
     public static final int MAX_WORKERS_PER_NODE_DEFAULT = 256;
+    /** Default shared object store capacity (tmpfs pages are used only as objects fill it). */
+    public static final long OBJECT_STORE_BYTES_DEFAULT = 256L << 20;
+    /** Values whose serialized size reaches this many bytes go to the shared store (Ray's 100 KiB). */
+    public static final long INLINE_THRESHOLD_DEFAULT = 100L << 10;
 
     private double cpus = Runtime.getRuntime().availableProcessors();
     private int gpus;
@@ -38,7 +45,12 @@ public final class KernelContext {
     private long seed = 42L;
     private Duration closeTimeout = Duration.ofSeconds(10);
     private final List<SchedulingPolicy> policies = new ArrayList<>();
+    private final List<Serializer> serializers = new ArrayList<>();
+    private long objectStoreBytes = OBJECT_STORE_BYTES_DEFAULT;
+    private long inlineThresholdBytes = INLINE_THRESHOLD_DEFAULT;
+    private String objectStoreName;
     private boolean concluded;
+    private static final AtomicInteger STORE_SEQUENCE = new AtomicInteger();
 
     /** A logical node: its id, resources (units) and labels. */
     public record NodeSpec(String nodeId, Map<String, Double> resources, Map<String, String> labels) {
@@ -121,6 +133,30 @@ public final class KernelContext {
         return this;
     }
 
+    /** The shared object store's capacity in bytes; 0 keeps every object on the heap (no store). */
+    public KernelContext objectStoreBytes(final long bytes) {
+        this.objectStoreBytes = bytes;
+        return this;
+    }
+
+    /** Values whose serialized size reaches this go to the shared store (default 100 KiB). */
+    public KernelContext inlineThresholdBytes(final long bytes) {
+        this.inlineThresholdBytes = bytes;
+        return this;
+    }
+
+    /** The store's name, /dev/shm/kairos-NAME (default: kernel-PID-N, unique in this process). */
+    public KernelContext objectStoreName(final String name) {
+        this.objectStoreName = Objects.requireNonNull(name, "objectStoreName");
+        return this;
+    }
+
+    /** A serializer plugin, tried before the built-in one (ServiceLoader finds others). */
+    public KernelContext serializer(final Serializer serializer) {
+        serializers.add(Objects.requireNonNull(serializer, "serializer"));
+        return this;
+    }
+
     /** A scheduling policy plugin: replaces the built-in policy of its {@link SchedulingPolicy#kind()}. */
     public KernelContext schedulingPolicy(final SchedulingPolicy policy) {
         policies.add(Objects.requireNonNull(policy, "policy"));
@@ -157,6 +193,19 @@ public final class KernelContext {
         }
         if (closeTimeout.isNegative()) {
             throw new IllegalArgumentException("closeTimeout " + closeTimeout + " is negative");
+        }
+        if (objectStoreBytes != 0 && (objectStoreBytes < (64 << 10) || objectStoreBytes > (1L << 40))) {
+            throw new IllegalArgumentException("objectStoreBytes " + objectStoreBytes
+                + " must be 0 (no store) or 65536..1099511627776");
+        }
+        if (inlineThresholdBytes < 0) {
+            throw new IllegalArgumentException("inlineThresholdBytes " + inlineThresholdBytes + " must be >= 0");
+        }
+        if (objectStoreName == null) {
+            objectStoreName = "kernel-" + ProcessHandle.current().pid() + "-" + STORE_SEQUENCE.incrementAndGet();
+        }
+        for (final Serializer serializer : ServiceLoader.load(Serializer.class)) {
+            serializers.add(serializer);
         }
         if (idleStrategy == null) {
             idleStrategy = new BackoffIdleStrategy(64, 16, 1_000, 1_000_000);
@@ -214,6 +263,22 @@ public final class KernelContext {
 
     public List<NodeSpec> nodes() {
         return List.copyOf(nodes);
+    }
+
+    public long objectStoreBytes() {
+        return objectStoreBytes;
+    }
+
+    public long inlineThresholdBytes() {
+        return inlineThresholdBytes;
+    }
+
+    public String objectStoreName() {
+        return objectStoreName;
+    }
+
+    public List<Serializer> serializers() {
+        return List.copyOf(serializers);
     }
 
     public List<SchedulingPolicy> schedulingPolicies() {

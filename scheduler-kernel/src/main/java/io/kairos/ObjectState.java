@@ -20,6 +20,9 @@ final class ObjectState {
 
     final long id;
     private Object value;
+    private StoredObjects storedIn;  // non-null: the value lives in the shared store at storedAddress
+    private long storedAddress;
+    private int storedLength;
     private RuntimeException error;
     private volatile int status;
     private volatile Waiter waiters;
@@ -48,9 +51,35 @@ final class ObjectState {
         return status != PENDING;
     }
 
-    /** The value of a READY object (the caller checked). */
+    /** The value of a READY object (the caller checked); a stored value is read back from shared memory. */
     Object value() {
-        return value;
+        final StoredObjects objects = storedIn;
+        return objects == null ? value : objects.read(storedAddress, storedLength);
+    }
+
+    /** Marks the value as living in the store (before the status is published). */
+    void stored(final StoredObjects objects, final long address, final int length) {
+        this.storedIn = objects;
+        this.storedAddress = address;
+        this.storedLength = length;
+    }
+
+    /** Whether the value lives in the shared store. */
+    boolean isStored() {
+        return storedIn != null;
+    }
+
+    /** Publishes a value, writing it to the store first when it is large (objects may be null: no store). */
+    boolean complete(final Object v, final StoredObjects objects) {
+        if (status != PENDING) {
+            return false;
+        }
+        if (objects == null || !objects.store(this, v)) {
+            value = v;
+        }
+        status = READY;
+        wakeAll();
+        return true;
     }
 
     RuntimeException error() {
@@ -82,13 +111,13 @@ final class ObjectState {
     Object await(final long deadlineNanos, final Kernel kernel) {
         int s = status;
         if (s == READY) {
-            return value;
+            return value();
         }
         if (s == PENDING) {
             s = kernel.awaitDone(this, deadlineNanos);
         }
         if (s == READY) {
-            return value;
+            return value();
         }
         if (s == FAILED) {
             throw error;

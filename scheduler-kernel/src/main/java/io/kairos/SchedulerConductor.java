@@ -46,6 +46,7 @@ final class SchedulerConductor implements Agent {
     private final ArrayList<ActorState> dirtyActors = new ArrayList<>();
     private final ArrayList<ActorState> actors = new ArrayList<>();
     private final Map<String, ActorState> namedActors;
+    private final StoredObjects objects;
     private final PlacementGroupScheduler groupScheduler = new PlacementGroupScheduler();
     private final ArrayList<PlacementGroup> pendingGroups = new ArrayList<>();
     private final ArrayList<PlacementGroup> removingGroups = new ArrayList<>();
@@ -59,8 +60,9 @@ final class SchedulerConductor implements Agent {
 
     SchedulerConductor(final int queueCapacity, final Cluster cluster, final ResourceRegistry registry,
                        final SchedulingPolicy policy, final int maxWorkersPerNode,
-                       final Map<String, ActorState> namedActors) {
+                       final Map<String, ActorState> namedActors, final StoredObjects objects) {
         this.namedActors = namedActors;
+        this.objects = objects;
         this.commands = new ManyToOneConcurrentArrayQueue<>(queueCapacity);
         this.cluster = cluster;
         this.registry = registry;
@@ -831,6 +833,11 @@ final class SchedulerConductor implements Agent {
 
     Cluster cluster() {
         return cluster;
+    }
+
+    /** Where workers put large results; null without a store. */
+    StoredObjects objects() {
+        return objects;
     }
 
     /** A cancel request for the task producing target. */

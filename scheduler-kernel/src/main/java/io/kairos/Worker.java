@@ -116,7 +116,11 @@ final class Worker implements Runnable {
                 task.actor.instance = value;
                 task.result.complete(null);
             } else {
-                task.result.complete(value);
+                try {
+                    task.result.complete(value, conductor.objects());
+                } catch (final RuntimeException e) {
+                    task.result.fail(new TaskFailedException(task.name(), "its result could not be stored: " + e, e));
+                }
             }
             task.outcome = TaskSpec.OUTCOME_DONE;
             return;
