@@ -239,8 +239,7 @@ int32_t kairos_store_set_eviction_callback(kairos_store *store, kairos_eviction_
     return guarded([&]() -> int32_t {
         Call call(store);
         if (call.status() != KAIROS_OK) return call.status();
-        call.store()->set_eviction_callback(fn, user);
-        return KAIROS_OK;
+        return call.store()->set_eviction_callback(fn, user);
     });
 }
 

@@ -82,7 +82,7 @@ typedef enum kairos_status {
     KAIROS_ERR_TOO_MANY_CLIENTS = -8, /* attach: KAIROS_STORE_MAX_CLIENTS already attached */
     KAIROS_ERR_IO = -9,               /* shm_open, ftruncate or mmap failed (errno in the detail) */
     KAIROS_ERR_INCOMPATIBLE = -10,    /* the segment is not a store of this layout version */
-    KAIROS_ERR_CORRUPT = -11,         /* the segment's lock is not recoverable */
+    KAIROS_ERR_CORRUPT = -11,         /* the segment's lock is not recoverable, or a table in it is corrupt */
     KAIROS_ERR_NO_MEMORY = -12        /* this process is out of memory */
 } kairos_status;
 
@@ -124,11 +124,17 @@ KAIROS_API const char *kairos_last_error_detail(void);
  * capacity: arena bytes, KAIROS_STORE_MIN_CAPACITY..KAIROS_STORE_MAX_CAPACITY (rounded up to 64).
  * max_objects: 0 for the default, else 64..KAIROS_STORE_MAX_OBJECTS.
  * A segment of that name whose owner process is gone is replaced; one whose owner lives gives KAIROS_ERR_EXISTS.
+ * Ownership is an flock(LOCK_EX) the owner holds on the segment from its creation until close (the kernel drops it
+ * when the owner dies; a child forked by the owner shares it while it keeps the inherited descriptor): a segment is
+ * replaced only if that lock is free, so of concurrent creates of one name exactly one succeeds.
  */
 KAIROS_API int32_t kairos_store_create(const char *name, uint64_t capacity, uint32_t max_objects,
                                        kairos_store **out);
 
-/** Attaches to an existing store as a new client. */
+/**
+ * Attaches to an existing store as a new client. KAIROS_ERR_INCOMPATIBLE if the segment is not a formatted store of
+ * this layout version or its header's layout (sizes, capacities, table offsets, arena bounds) is inconsistent.
+ */
 KAIROS_API int32_t kairos_store_attach(const char *name, kairos_store **out);
 
 /**
@@ -178,7 +184,10 @@ KAIROS_API int32_t kairos_store_contains(kairos_store *store, const uint8_t *id,
 /** Fills *out with the store's counters (read under the lock: a consistent snapshot). */
 KAIROS_API int32_t kairos_store_stats_get(kairos_store *store, kairos_store_stats *out);
 
-/** Sets (or, with fn null, clears) this handle's eviction callback. */
+/**
+ * Sets (or, with fn null, clears) this handle's eviction callback. fn and user change together, under the store's
+ * lock: an eviction calls the old pair or the new one, never a mix. Must not be called from the callback itself.
+ */
 KAIROS_API int32_t kairos_store_set_eviction_callback(kairos_store *store, kairos_eviction_fn fn, void *user);
 
 /** Releases the pins and aborts the unsealed creates of clients whose process is gone; *reaped_out may be null. */

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -15,8 +16,6 @@
 #include <cstring>
 #include <ctime>
 #include <new>
-#include <unordered_set>
-#include <vector>
 
 namespace kairos::store {
 namespace {
@@ -118,10 +117,142 @@ T atomic_load(const T *p) {
     return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
+
+// Takes (or tries) an flock, retrying on EINTR; 0 or errno.
+int flock_fd(int fd, int operation) {
+    for (;;) {
+        if (::flock(fd, operation) == 0) return 0;
+        if (errno != EINTR) return errno;
+    }
+}
+
+// Whether the name /dev/shm/<shm_name> refers now to the file open as fd (the same inode).
+bool name_refers_to(const std::string &shm_name, int fd) {
+    struct stat mine {};
+    struct stat named {};
+    if (::fstat(fd, &mine) != 0) return false;
+    const int probe = ::shm_open(shm_name.c_str(), O_RDONLY | O_CLOEXEC, 0);
+    if (probe < 0) return false;
+    const bool same = ::fstat(probe, &named) == 0 && named.st_dev == mine.st_dev && named.st_ino == mine.st_ino;
+    ::close(probe);  // another open file description: closing it leaves any flock held through fd in place
+    return same;
+}
+
+bool is_pow2(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+
+// The end of the region [offset, offset + count * unit), false if it wraps.
+bool region_end(uint64_t offset, uint64_t count, uint64_t unit, uint64_t *end) {
+    uint64_t bytes = 0;
+    return !__builtin_mul_overflow(count, unit, &bytes) && !__builtin_add_overflow(offset, bytes, end);
+}
+
+// Checks every layout field that the store trusts: sizes, capacities and the order of the regions, so that every
+// table and the arena lie inside the mapping of `size` bytes. Returns false with a message in why.
+bool check_geometry(const SegmentHeader *h, uint64_t size, char *why, size_t why_size) {
+    auto bad = [&](const char *format, auto... args) {
+        std::snprintf(why, why_size, format, args...);
+        return false;
+    };
+    using ull = unsigned long long;
+    if (h->header_size != kHeaderSize) {
+        return bad("header_size %u differs from this library's %llu", h->header_size, ull{kHeaderSize});
+    }
+    if (h->segment_size != size) {
+        return bad("segment_size %llu differs from the segment's size %llu", ull{h->segment_size}, ull{size});
+    }
+    const uint64_t max_objects = h->max_objects;
+    if (max_objects < kMinMaxObjects || max_objects > KAIROS_STORE_MAX_OBJECTS) {
+        return bad("max_objects %llu is outside %u..%u", ull{max_objects}, kMinMaxObjects, KAIROS_STORE_MAX_OBJECTS);
+    }
+    if (!is_pow2(h->index_capacity) || h->index_capacity < 2 * max_objects) {
+        return bad("index_capacity %u is not a power of two >= 2 x max_objects (%llu)", h->index_capacity,
+                   ull{2 * max_objects});
+    }
+    const uint64_t min_pins = std::max<uint64_t>(kMinPinCapacity, 4 * max_objects);
+    if (!is_pow2(h->pin_capacity) || h->pin_capacity < min_pins) {
+        return bad("pin_capacity %u is not a power of two >= max(%u, 4 x max_objects) = %llu", h->pin_capacity,
+                   kMinPinCapacity, ull{min_pins});
+    }
+    if (h->arena_size < KAIROS_STORE_MIN_CAPACITY || h->arena_size > KAIROS_STORE_MAX_CAPACITY ||
+        h->arena_size % kGranule != 0) {
+        return bad("arena_size %llu is not a multiple of %llu in %u..%llu", ull{h->arena_size}, ull{kGranule},
+                   KAIROS_STORE_MIN_CAPACITY, ull{KAIROS_STORE_MAX_CAPACITY});
+    }
+    const uint64_t offsets[] = {h->entries_offset, h->index_offset, h->pins_offset, h->arena_offset};
+    for (uint64_t offset : offsets) {
+        if (offset % 64 != 0) return bad("a table offset (%llu) is not 64-byte aligned", ull{offset});
+    }
+    uint64_t entries_end = 0, index_end = 0, pins_end = 0, arena_end = 0;
+    if (h->entries_offset < h->header_size) {
+        return bad("entries_offset %llu lies inside the header (%u bytes)", ull{h->entries_offset}, h->header_size);
+    }
+    if (!region_end(h->entries_offset, max_objects, sizeof(ObjectEntry), &entries_end) ||
+        h->index_offset < entries_end) {
+        return bad("index_offset %llu lies before the end of the entries (%llu)", ull{h->index_offset},
+                   ull{entries_end});
+    }
+    if (!region_end(h->index_offset, h->index_capacity, sizeof(uint32_t), &index_end) || h->pins_offset < index_end) {
+        return bad("pins_offset %llu lies before the end of the index (%llu)", ull{h->pins_offset}, ull{index_end});
+    }
+    if (!region_end(h->pins_offset, h->pin_capacity, sizeof(PinRecord), &pins_end) || h->arena_offset < pins_end) {
+        return bad("arena_offset %llu lies before the end of the pin table (%llu)", ull{h->arena_offset},
+                   ull{pins_end});
+    }
+    if (!region_end(h->arena_offset, h->arena_size, 1, &arena_end) || arena_end != h->segment_size) {
+        return bad("arena_offset %llu + arena_size %llu differs from segment_size %llu", ull{h->arena_offset},
+                   ull{h->arena_size}, ull{h->segment_size});
+    }
+    if (h->tlsf.arena_offset != h->arena_offset || h->tlsf.arena_size != h->arena_size) {
+        return bad("the allocator's arena (%llu, %llu bytes) differs from the header's (%llu, %llu bytes)",
+                   ull{h->tlsf.arena_offset}, ull{h->tlsf.arena_size}, ull{h->arena_offset}, ull{h->arena_size});
+    }
+    return true;
+}
+
+// Holds the segment lock for a scope; status() says whether it was taken. Every path that can throw (allocate)
+// while holding the lock must hold it through this guard, so that unwinding unlocks.
+class Locked {
+public:
+    explicit Locked(Store *store, int32_t (Store::*lock)(), void (Store::*unlock)())
+        : store_(store), unlock_(unlock), status_((store->*lock)()) {}
+    ~Locked() { release(); }
+    Locked(const Locked &) = delete;
+    Locked &operator=(const Locked &) = delete;
+    int32_t status() const { return status_; }
+    void release() {
+        if (status_ == KAIROS_OK && store_ != nullptr) (store_->*unlock_)();
+        store_ = nullptr;
+    }
+
+private:
+    Store *store_;
+    void (Store::*unlock_)();
+    int32_t status_;
+};
+
+int32_t not_found() { return fail(KAIROS_ERR_NOT_FOUND, "no object with this id"); }
+
+// A flag bit recover() uses while it walks the LRU list (cleared before it returns).
+constexpr uint32_t kEntryRecoverySeen = 1u << 31;
+// Marks a pin record that recover() has not re-placed yet (PinRecord::reserved is 0 otherwise).
+constexpr uint32_t kPinPending = 0x50454e44u;  // "PEND"
+
+
 }  // namespace
+
+#define KAIROS_LOCKED(guard)                                          \
+    Locked guard(this, &Store::lock, &Store::unlock);                 \
+    if ((guard).status() != KAIROS_OK) return (guard).status()
 
 // ---------------------------------------------------------------------------------------------------------------
 // create / attach / close
+//
+// Ownership of a name: the owner holds flock(LOCK_EX) on its segment from right after the O_EXCL open until
+// close (the kernel drops it when the owner dies). A competitor that finds the name taken calls the segment stale
+// only if it can take that lock itself: a live owner, even one that has not formatted its segment yet, keeps it.
+// A stale segment is unlinked while its lock is held, and only if the name still refers to it, so no competitor
+// ever unlinks a live owner's segment; an owner that lost its fresh segment to such an unlink (in the instant
+// before its own flock) sees that the name no longer refers to it, and tries again.
 
 int32_t Store::create(const char *name, uint64_t capacity, uint32_t max_objects, std::unique_ptr<Store> *out) {
     std::string shm_name;
@@ -148,43 +279,60 @@ int32_t Store::create(const char *name, uint64_t capacity, uint32_t max_objects,
     const uint64_t arena_offset = align_up(pins_offset + sizeof(PinRecord) * pin_capacity, 4096);
     const uint64_t segment_size = arena_offset + capacity;
 
+    constexpr int kAttempts = 16;  // each retry needs a competitor to win a race of a few system calls
     int fd = -1;
-    for (int attempt = 0; attempt < 2 && fd < 0; attempt++) {
+    for (int attempt = 0; attempt < kAttempts && fd < 0; attempt++) {
         fd = ::shm_open(shm_name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
-        if (fd >= 0) break;
-        if (errno != EEXIST) return fail(KAIROS_ERR_IO, "shm_open(%s): %s", shm_name.c_str(), std::strerror(errno));
-        // A segment of that name exists: replace it only if its owner is gone.
-        int old = ::shm_open(shm_name.c_str(), O_RDWR | O_CLOEXEC, 0600);
-        if (old < 0) continue;  // vanished meanwhile: retry
-        struct stat st {};
-        bool stale = true;
-        if (::fstat(old, &st) == 0 && static_cast<uint64_t>(st.st_size) >= sizeof(SegmentHeader)) {
-            void *p = ::mmap(nullptr, sizeof(SegmentHeader), PROT_READ, MAP_SHARED, old, 0);
-            if (p != MAP_FAILED) {
-                const auto *h = static_cast<const SegmentHeader *>(p);
-                stale = h->magic != kMagic || !process_alive(h->owner_pid, h->owner_start_time) ||
-                        atomic_load(&h->owner_closed) != 0;
-                ::munmap(p, sizeof(SegmentHeader));
+        if (fd >= 0) {
+            if (const int err = flock_fd(fd, LOCK_EX); err != 0) {
+                if (name_refers_to(shm_name, fd)) ::shm_unlink(shm_name.c_str());
+                ::close(fd);
+                return fail(KAIROS_ERR_IO, "flock(%s): %s", shm_name.c_str(), std::strerror(err));
             }
+            if (name_refers_to(shm_name, fd)) break;  // ours, and locked: the name is owned
+            ::close(fd);  // a competitor took it for stale before our flock, and unlinked it: try again
+            fd = -1;
+            continue;
         }
+        if (errno != EEXIST) return fail(KAIROS_ERR_IO, "shm_open(%s): %s", shm_name.c_str(), std::strerror(errno));
+        // A segment of that name exists: replace it only if nobody holds its owner lock.
+        const int old = ::shm_open(shm_name.c_str(), O_RDONLY | O_CLOEXEC, 0);
+        if (old < 0) {
+            if (errno == ENOENT) continue;  // vanished meanwhile: retry
+            return fail(KAIROS_ERR_IO, "shm_open(%s): %s", shm_name.c_str(), std::strerror(errno));
+        }
+        if (const int err = flock_fd(old, LOCK_EX | LOCK_NB); err != 0) {
+            ::close(old);
+            if (err == EWOULDBLOCK) {
+                return fail(KAIROS_ERR_EXISTS, "store '%s' exists and its owner process is alive", name);
+            }
+            return fail(KAIROS_ERR_IO, "flock(%s): %s", shm_name.c_str(), std::strerror(err));
+        }
+        // Stale: its owner is gone (or closed). Unlink it while holding its lock, if the name still refers to it.
+        if (name_refers_to(shm_name, old)) ::shm_unlink(shm_name.c_str());
         ::close(old);
-        if (!stale) return fail(KAIROS_ERR_EXISTS, "store '%s' exists and its owner process is alive", name);
-        ::shm_unlink(shm_name.c_str());
     }
-    if (fd < 0) return fail(KAIROS_ERR_IO, "shm_open(%s): %s", shm_name.c_str(), std::strerror(errno));
+    if (fd < 0) {
+        return fail(KAIROS_ERR_EXISTS, "store '%s': %d attempts to create it all lost a race with other creators",
+                    name, kAttempts);
+    }
+    // From here the name is ours: give it up (unlink, then release the lock) on any failure.
+    auto abandon = [&](void *base) {
+        if (base != nullptr) ::munmap(base, segment_size);
+        ::shm_unlink(shm_name.c_str());
+        ::close(fd);
+    };
     ::fchmod(fd, 0600);
     if (::ftruncate(fd, static_cast<off_t>(segment_size)) != 0) {
         const int err = errno;
-        ::close(fd);
-        ::shm_unlink(shm_name.c_str());
+        abandon(nullptr);
         return fail(KAIROS_ERR_IO, "ftruncate(%s, %llu): %s", shm_name.c_str(),
                     static_cast<unsigned long long>(segment_size), std::strerror(err));
     }
     void *base = ::mmap(nullptr, segment_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (base == MAP_FAILED) {
         const int err = errno;
-        ::close(fd);
-        ::shm_unlink(shm_name.c_str());
+        abandon(nullptr);
         return fail(KAIROS_ERR_IO, "mmap(%s, %llu): %s", shm_name.c_str(),
                     static_cast<unsigned long long>(segment_size), std::strerror(err));
     }
@@ -211,9 +359,7 @@ int32_t Store::create(const char *name, uint64_t capacity, uint32_t max_objects,
     const int mrc = pthread_mutex_init(&h->lock, &attr);
     pthread_mutexattr_destroy(&attr);
     if (mrc != 0) {
-        ::munmap(base, segment_size);
-        ::close(fd);
-        ::shm_unlink(shm_name.c_str());
+        abandon(base);
         return fail(KAIROS_ERR_IO, "pthread_mutex_init: %s", std::strerror(mrc));
     }
     Tlsf::format(static_cast<uint8_t *>(base), &h->tlsf, arena_offset, capacity);
@@ -228,21 +374,32 @@ int32_t Store::create(const char *name, uint64_t capacity, uint32_t max_objects,
 
     std::unique_ptr<Store> s(new (std::nothrow) Store());
     if (!s) {
-        ::munmap(base, segment_size);
-        ::close(fd);
-        ::shm_unlink(shm_name.c_str());
+        abandon(base);
         return fail(KAIROS_ERR_NO_MEMORY, "out of memory for the store handle");
     }
     s->name_ = name;
+    s->shm_name_ = shm_name;
     s->fd_ = fd;
     s->base_ = static_cast<uint8_t *>(base);
     s->mapped_size_ = segment_size;
     s->hdr_ = h;
+    s->set_geometry();
     s->client_ = 0;
     s->owner_ = true;
     s->closed_ = false;
     *out = std::move(s);
     return KAIROS_OK;
+}
+
+void Store::set_geometry() {
+    entries_ = reinterpret_cast<ObjectEntry *>(base_ + hdr_->entries_offset);
+    index_ = reinterpret_cast<uint32_t *>(base_ + hdr_->index_offset);
+    pins_ = reinterpret_cast<PinRecord *>(base_ + hdr_->pins_offset);
+    max_objects_ = hdr_->max_objects;
+    index_capacity_ = hdr_->index_capacity;
+    pin_capacity_ = hdr_->pin_capacity;
+    arena_offset_ = hdr_->arena_offset;
+    arena_size_ = hdr_->arena_size;
 }
 
 int32_t Store::attach(const char *name, std::unique_ptr<Store> *out) {
@@ -277,45 +434,54 @@ int32_t Store::attach(const char *name, std::unique_ptr<Store> *out) {
     if (h->layout_version != KAIROS_STORE_LAYOUT_VERSION) {
         return reject(KAIROS_ERR_INCOMPATIBLE, "layout version differs from this library's");
     }
-    if (h->segment_size != size) return reject(KAIROS_ERR_INCOMPATIBLE, "size differs from its header");
+    char why[256];
+    if (!check_geometry(h, size, why, sizeof(why))) return reject(KAIROS_ERR_INCOMPATIBLE, why);
 
     std::unique_ptr<Store> s(new (std::nothrow) Store());
     if (!s) return reject(KAIROS_ERR_NO_MEMORY, "out of memory for the store handle");
     s->name_ = name;
+    s->shm_name_ = shm_name;
     s->fd_ = fd;
     s->base_ = static_cast<uint8_t *>(base);
     s->mapped_size_ = size;
     s->hdr_ = h;
-    if (int32_t rc = s->lock(); rc != KAIROS_OK) {
+    s->set_geometry();
+    auto unmap = [&]() {
         s->fd_ = -1;
+        s->hdr_ = nullptr;
         ::munmap(base, size);
         ::close(fd);
-        return rc;
-    }
+    };
     int32_t slot = -1;
-    for (int pass = 0; pass < 2 && slot < 0; pass++) {
-        for (uint32_t i = 1; i < kMaxClients; i++) {
-            if (h->clients[i].in_use == 0) {
-                slot = static_cast<int32_t>(i);
-                break;
-            }
+    {
+        Locked locked(s.get(), &Store::lock, &Store::unlock);
+        if (locked.status() != KAIROS_OK) {
+            unmap();
+            return locked.status();
         }
-        if (slot < 0 && pass == 0) s->reap_dead_locked();
+        for (int pass = 0; pass < 2 && slot < 0; pass++) {
+            for (uint32_t i = 1; i < kMaxClients; i++) {
+                if (h->clients[i].in_use == 0) {
+                    slot = static_cast<int32_t>(i);
+                    break;
+                }
+            }
+            if (slot < 0 && pass == 0) s->reap_dead_locked();
+        }
+        if (slot >= 0) {
+            ClientSlot &c = h->clients[slot];
+            c.pid = static_cast<int32_t>(::getpid());
+            c.start_time = process_start_time(c.pid);
+            c.attach_count++;
+            c.in_use = 1;
+            h->clients_attached++;
+        }
     }
     if (slot < 0) {
-        s->unlock();
-        ::munmap(base, size);
-        ::close(fd);
+        unmap();
         return fail(KAIROS_ERR_TOO_MANY_CLIENTS, "store '%s' already has %u attached clients (the limit)", name,
                     kMaxClients);
     }
-    ClientSlot &c = h->clients[slot];
-    c.pid = static_cast<int32_t>(::getpid());
-    c.start_time = process_start_time(c.pid);
-    c.attach_count++;
-    c.in_use = 1;
-    h->clients_attached++;
-    s->unlock();
     s->client_ = static_cast<uint32_t>(slot);
     s->closed_ = false;
     *out = std::move(s);
@@ -327,20 +493,23 @@ Store::~Store() { close(); }
 int32_t Store::close() {
     if (closed_) return KAIROS_OK;
     closed_ = true;
-    if (lock() == KAIROS_OK) {
-        release_client_locked(client_);
-        std::memset(&hdr_->clients[client_], 0, sizeof(ClientSlot));
-        if (hdr_->clients_attached > 0) hdr_->clients_attached--;
-        if (owner_) __atomic_store_n(&hdr_->owner_closed, 1u, __ATOMIC_RELEASE);
-        unlock();
+    {
+        Locked locked(this, &Store::lock, &Store::unlock);  // allocation-free inside, but guarded all the same
+        if (locked.status() == KAIROS_OK) {
+            release_client_locked(client_);
+            std::memset(&hdr_->clients[client_], 0, sizeof(ClientSlot));
+            if (hdr_->clients_attached > 0) hdr_->clients_attached--;
+            if (owner_) __atomic_store_n(&hdr_->owner_closed, 1u, __ATOMIC_RELEASE);
+        }
     }
     notify_seal_waiters();
     ::munmap(base_, mapped_size_);
-    ::close(fd_);
     if (owner_) {
-        std::string shm_name;
-        if (validate_name(name_.c_str(), &shm_name) == KAIROS_OK) ::shm_unlink(shm_name.c_str());
+        // Unlink before closing fd, which releases the owner lock: until then no competitor can take the name for
+        // stale, so this unlink can only remove our own segment (checked too, against an outside unlink).
+        if (name_refers_to(shm_name_, fd_)) ::shm_unlink(shm_name_.c_str());
     }
+    ::close(fd_);
     base_ = nullptr;
     hdr_ = nullptr;
     fd_ = -1;
@@ -369,143 +538,183 @@ void Store::unlock() { pthread_mutex_unlock(&hdr_->lock); }
 int32_t Store::lock_for_test() { return lock(); }
 void Store::unlock_for_test() { unlock(); }
 
+// Repairs the segment after a lock holder died mid-update, from the object entries (the source of truth). Runs with
+// the lock held, so it allocates nothing: the index table serves as its scratch space until step 4 rebuilds it.
 void Store::recover() {
     SegmentHeader *h = hdr_;
     h->recoveries++;
     ObjectEntry *es = entries();
-    const uint32_t high = std::min(h->entries_high_water, h->max_objects);
+    const uint32_t high = std::min(h->entries_high_water, max_objects_);
     h->entries_high_water = high;
-    const uint64_t arena_begin = h->arena_offset;
-    const uint64_t arena_end = h->arena_offset + h->arena_size;
+    const uint64_t arena_begin = arena_offset_;
+    const uint64_t arena_end = arena_offset_ + arena_size_;
 
-    // 1. Keep the entries whose fields are sane and whose blocks do not overlap; drop the rest.
-    std::vector<uint32_t> live;
+    // 1. Keep the entries whose fields are sane (every comparison safe from wrap-around: the block must start
+    //    inside the arena before its size is compared with the room left), listing them in the index's memory.
+    uint32_t *list = index();  // index_capacity >= 2 x max_objects slots: room for every entry
+    uint32_t n = 0;
     for (uint32_t i = 0; i < high; i++) {
         ObjectEntry &e = es[i];
         if (e.state != kEntryCreating && e.state != kEntrySealed) {
             e.state = kEntryFree;
             continue;
         }
-        const uint64_t block = e.payload_offset - kGranule;
         const bool sane = e.payload_offset >= arena_begin + kGranule && e.payload_offset % kGranule == 0 &&
-                          e.block_size >= kGranule && e.block_size % kGranule == 0 &&
-                          e.block_size <= arena_end - block && e.size <= e.block_size - kGranule &&
-                          e.creator >= 0 && e.creator < static_cast<int32_t>(kMaxClients);
+                          e.payload_offset - kGranule < arena_end && e.block_size >= kGranule &&
+                          e.block_size % kGranule == 0 && e.block_size <= arena_end - (e.payload_offset - kGranule) &&
+                          e.size <= e.block_size - kGranule && e.creator >= 0 &&
+                          e.creator < static_cast<int32_t>(kMaxClients);
         if (!sane) {
             e.state = kEntryFree;
             continue;
         }
-        live.push_back(i);
+        list[n++] = i;
     }
-    std::sort(live.begin(), live.end(),
-              [es](uint32_t a, uint32_t b) { return es[a].payload_offset < es[b].payload_offset; });
-    std::vector<uint32_t> kept;
+
+    // 2. Drop the entries whose blocks overlap an earlier one (in offset order).
+    std::sort(list, list + n, [es](uint32_t a, uint32_t b) { return es[a].payload_offset < es[b].payload_offset; });
+    uint32_t kept = 0;
     uint64_t cursor = arena_begin;
-    for (uint32_t i : live) {
+    for (uint32_t k = 0; k < n; k++) {
+        const uint32_t i = list[k];
         if (es[i].payload_offset - kGranule < cursor) {
             es[i].state = kEntryFree;
             continue;
         }
         cursor = es[i].payload_offset - kGranule + es[i].block_size;
-        kept.push_back(i);
+        list[kept++] = i;
     }
+    n = kept;
 
-    // 2. Rebuild the index (dropping duplicate ids).
-    std::memset(index(), 0, sizeof(uint32_t) * h->index_capacity);
-    std::vector<uint32_t> indexed;
-    for (uint32_t i : kept) {
-        if (find(es[i].id) != 0) {
-            es[i].state = kEntryFree;
-            continue;
+    // 3. The allocator, from the live blocks in offset order (it skips, and we drop, any it would not accept).
+    h->tlsf.arena_offset = arena_offset_;
+    h->tlsf.arena_size = arena_size_;
+    Tlsf tlsf(base_, &h->tlsf);
+    Tlsf::RebuildCursor rebuild = tlsf.begin_rebuild();
+    for (uint32_t k = 0; k < n; k++) {
+        ObjectEntry &e = es[list[k]];
+        if (!tlsf.rebuild_add(&rebuild, e.payload_offset - kGranule, e.block_size, e.size)) e.state = kEntryFree;
+    }
+    tlsf.end_rebuild(&rebuild);
+
+    // 4. The index (the list is done with), dropping duplicate ids; then the free entry list.
+    std::memset(index(), 0, sizeof(uint32_t) * index_capacity_);
+    for (uint32_t i = 0; i < high; i++) {
+        ObjectEntry &e = es[i];
+        if (e.state == kEntryFree) continue;
+        uint32_t found = 0;
+        if (find(e.id, &found) != KAIROS_OK || found != 0 || index_insert(i + 1) != KAIROS_OK) {
+            tlsf.free(e.payload_offset);
+            e.state = kEntryFree;
         }
-        index_insert(i + 1);
-        indexed.push_back(i);
     }
-
-    // 3. Pin records: keep those of live sealed entries and attached clients, merge duplicates (a half-done
-    //    shift copies a record before clearing it: take the larger count, never the sum), recount pins.
-    PinRecord *ps = pins();
-    std::vector<PinRecord> records;
-    for (uint32_t i = 0; i < h->pin_capacity; i++) {
-        const PinRecord r = ps[i];
-        if (r.entry == 0 || r.count == 0 || r.entry > high || r.client >= kMaxClients) continue;
-        if (es[r.entry - 1].state != kEntrySealed || h->clients[r.client].in_use == 0) continue;
-        records.push_back(r);
-    }
-    std::sort(records.begin(), records.end(), [](const PinRecord &a, const PinRecord &b) {
-        return a.entry != b.entry ? a.entry < b.entry : a.client != b.client ? a.client < b.client : a.count > b.count;
-    });
-    records.erase(std::unique(records.begin(), records.end(),
-                              [](const PinRecord &a, const PinRecord &b) {
-                                  return a.entry == b.entry && a.client == b.client;  // keeps the larger count
-                              }),
-                  records.end());
-    std::memset(ps, 0, sizeof(PinRecord) * h->pin_capacity);
-    h->pins_used = 0;
-    for (uint32_t i : indexed) es[i].pins = 0;
-    for (const PinRecord &r : records) {
-        const uint64_t mask = h->pin_capacity - 1;
-        for (uint64_t j = hash_pin(r.entry, r.client) & mask;; j = (j + 1) & mask) {
-            if (ps[j].entry == 0) {
-                ps[j] = r;
-                break;
-            }
-        }
-        h->pins_used++;
-        es[r.entry - 1].pins += r.count;
-    }
-
-    // 4. Counters, then the LRU list: keep the old order where it is intact, append the rest.
-    std::vector<char> is_live(high, 0);
-    h->objects = h->sealed_objects = h->pinned_objects = 0;
-    for (uint32_t i : indexed) {
-        is_live[i] = 1;
-        h->objects++;
-        if (es[i].state == kEntrySealed) h->sealed_objects++;
-        if (es[i].pins > 0) h->pinned_objects++;
-    }
-    auto evictable = [&](uint32_t i) {
-        return is_live[i] && es[i].state == kEntrySealed && es[i].pins == 0 && (es[i].flags & kEntryDeletePending) == 0;
-    };
-    std::vector<uint32_t> order;
-    std::vector<char> seen(high, 0);
-    for (uint32_t e = h->lru_head, steps = 0; e != 0 && e <= high && steps < high; steps++) {
-        const uint32_t i = e - 1;
-        if (seen[i]) break;
-        seen[i] = 1;
-        if (evictable(i)) order.push_back(i);
-        e = es[i].lru_next;
-    }
-    for (uint32_t i : indexed) {
-        if (!seen[i] && evictable(i)) order.push_back(i);
-    }
-    h->lru_head = h->lru_tail = 0;
-    for (uint32_t i : order) lru_push_tail(i + 1);
-
-    // 5. The allocator, from the live blocks; then the free entry list.
-    std::vector<LiveBlock> blocks;
-    blocks.reserve(indexed.size());
-    for (uint32_t i : indexed) {
-        blocks.push_back({es[i].payload_offset - kGranule, es[i].block_size, es[i].size});
-    }
-    Tlsf(base_, &h->tlsf).rebuild(std::move(blocks));
     h->free_entry_head = 0;
     for (uint32_t i = high; i-- > 0;) {
-        if (!is_live[i]) {
-            es[i].state = kEntryFree;
+        if (es[i].state == kEntryFree) {
             es[i].lru_next = h->free_entry_head;
             h->free_entry_head = i + 1;
         }
     }
 
-    // 6. Deletes that were waiting only for pins that are gone now, then the dead clients themselves.
-    for (uint32_t i : indexed) {
-        if ((es[i].flags & kEntryDeletePending) != 0 && es[i].pins == 0) destroy_entry(i + 1);
+    // 5. Pin records, then each entry's pin count from them.
+    recover_pins(high);
+
+    // 6. Counters, then the LRU list: keep the old order where it is intact, append the rest.
+    h->objects = h->sealed_objects = h->pinned_objects = 0;
+    for (uint32_t i = 0; i < high; i++) {
+        if (es[i].state == kEntryFree) continue;
+        h->objects++;
+        if (es[i].state == kEntrySealed) h->sealed_objects++;
+        if (es[i].pins > 0) h->pinned_objects++;
+    }
+    auto evictable = [es](uint32_t i) {
+        return es[i].state == kEntrySealed && es[i].pins == 0 && (es[i].flags & kEntryDeletePending) == 0;
+    };
+    for (uint32_t i = 0; i < high; i++) es[i].flags &= ~kEntryRecoverySeen;
+    uint32_t e = h->lru_head;
+    h->lru_head = h->lru_tail = 0;
+    for (uint32_t steps = 0; e != 0 && e <= high && steps < high; steps++) {
+        const uint32_t i = e - 1;
+        if ((es[i].flags & kEntryRecoverySeen) != 0) break;
+        es[i].flags |= kEntryRecoverySeen;
+        e = es[i].lru_next;                     // read before the push rewrites it
+        if (evictable(i)) lru_push_tail(i + 1);  // rewrites only entries visited already
+    }
+    for (uint32_t i = 0; i < high; i++) {
+        if ((es[i].flags & kEntryRecoverySeen) == 0 && evictable(i)) lru_push_tail(i + 1);
+        es[i].flags &= ~kEntryRecoverySeen;
+    }
+
+    // 7. Deletes that were waiting only for pins that are gone now, then the dead clients themselves.
+    for (uint32_t i = 0; i < high; i++) {
+        if (es[i].state != kEntryFree && (es[i].flags & kEntryDeletePending) != 0 && es[i].pins == 0) {
+            destroy_entry(i + 1);
+        }
     }
     uint32_t attached = 0;
     for (uint32_t c = 0; c < kMaxClients; c++) attached += h->clients[c].in_use != 0;
     h->clients_attached = attached;
     reap_dead_locked();
+}
+
+// Keeps the pin records of live sealed entries and attached clients, merging duplicates (a half-done shift copies a
+// record before clearing it: the larger count wins, never the sum), and at most 3/4 of the table, so that every
+// probe meets an empty slot. In place: the records to keep are marked pending, then each is taken out of its slot
+// and placed from its home. A placement may land on a pending slot: it takes it and carries the record found there
+// on. No placed record's probe path ever crosses a pending slot, so a slot a pending record leaves empty breaks
+// no path.
+void Store::recover_pins(uint32_t high) {
+    SegmentHeader *h = hdr_;
+    ObjectEntry *es = entries();
+    PinRecord *ps = pins();
+    const uint64_t cap = pin_capacity_, mask = cap - 1, limit = cap * 3 / 4;
+    for (uint64_t j = 0; j < cap; j++) {
+        PinRecord &r = ps[j];
+        const bool keep = r.entry != 0 && r.count != 0 && r.entry <= high && r.client < kMaxClients &&
+                          es[r.entry - 1].state == kEntrySealed && h->clients[r.client].in_use != 0;
+        if (keep) {
+            r.reserved = kPinPending;
+        } else {
+            std::memset(&r, 0, sizeof(PinRecord));
+        }
+    }
+    uint64_t placed = 0;
+    for (uint64_t j = 0; j < cap; j++) {
+        if (ps[j].reserved != kPinPending) continue;
+        PinRecord r = ps[j];
+        std::memset(&ps[j], 0, sizeof(PinRecord));
+        for (bool carrying = true; carrying;) {
+            carrying = false;
+            r.reserved = 0;
+            uint64_t s = hash_pin(r.entry, r.client) & mask;
+            for (uint64_t probes = 0; probes < cap; probes++, s = (s + 1) & mask) {
+                PinRecord &slot = ps[s];
+                if (slot.entry != 0 && slot.reserved != kPinPending) {  // placed
+                    if (slot.entry == r.entry && slot.client == r.client) {
+                        slot.count = std::max(slot.count, r.count);
+                        break;
+                    }
+                    continue;
+                }
+                if (placed >= limit) break;  // the table keeps 3/4 at most: this record is dropped
+                const PinRecord displaced = slot;
+                slot = r;
+                placed++;
+                if (displaced.entry != 0) {  // a pending record: place it in turn
+                    r = displaced;
+                    carrying = true;
+                }
+                break;
+            }
+        }
+    }
+    h->pins_used = static_cast<uint32_t>(placed);
+    for (uint32_t i = 0; i < high; i++) es[i].pins = 0;
+    for (uint64_t j = 0; j < cap; j++) {
+        if (ps[j].entry == 0) continue;
+        uint32_t &pins = es[ps[j].entry - 1].pins;
+        pins = ps[j].count > UINT32_MAX - pins ? UINT32_MAX : pins + ps[j].count;
+    }
 }
 
 uint32_t Store::reap_dead_locked() {
@@ -523,64 +732,104 @@ uint32_t Store::reap_dead_locked() {
     return reaped;
 }
 
+// Releases every pin the client holds and aborts its unsealed creates. Scans the pin table in place: erasing a
+// record shifts later records of its cluster back, possibly into the current slot, so the scan looks at that slot
+// again after an erase. (A shift never moves a record the scan has not seen yet into a slot it has passed.)
 void Store::release_client_locked(uint32_t client) {
     PinRecord *ps = pins();
-    std::vector<std::pair<uint32_t, uint32_t>> held;  // (entry + 1, count)
-    for (uint32_t i = 0; i < hdr_->pin_capacity; i++) {
-        if (ps[i].entry != 0 && ps[i].client == client) held.emplace_back(ps[i].entry, ps[i].count);
-    }
-    for (const auto &[e, count] : held) {
-        for (uint32_t k = 0; k < count; k++) unpin(e, client);
+    for (uint64_t i = 0; i < pin_capacity_;) {
+        if (ps[i].entry == 0 || ps[i].client != client) {
+            i++;
+            continue;
+        }
+        const uint32_t e = ps[i].entry;
+        const uint32_t count = ps[i].count;
+        pin_erase_slot(i);
+        drop_pins(e, count);
     }
     ObjectEntry *es = entries();
-    for (uint32_t i = 0; i < hdr_->entries_high_water; i++) {
+    const uint32_t high = std::min(hdr_->entries_high_water, max_objects_);
+    for (uint32_t i = 0; i < high; i++) {
         if (es[i].state == kEntryCreating && es[i].creator == static_cast<int32_t>(client)) destroy_entry(i + 1);
     }
 }
 
 int32_t Store::reap_dead_clients(uint32_t *reaped_out) {
-    if (int32_t rc = lock(); rc != KAIROS_OK) return rc;
-    const uint32_t reaped = reap_dead_locked();
-    unlock();
+    uint32_t reaped = 0;
+    {
+        KAIROS_LOCKED(locked);
+        reaped = reap_dead_locked();
+    }
     if (reaped_out != nullptr) *reaped_out = reaped;
+    return KAIROS_OK;
+}
+
+int32_t Store::set_eviction_callback(kairos_eviction_fn fn, void *user) {
+    KAIROS_LOCKED(locked);
+    evict_fn_ = fn;
+    evict_user_ = user;
     return KAIROS_OK;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // the table: index, entries, LRU, pins
 
-uint32_t Store::find(const uint8_t *id) const {
+int32_t Store::find(const uint8_t *id, uint32_t *out) const {
     const uint32_t *ix = index();
     const ObjectEntry *es = entries();
-    const uint64_t mask = hdr_->index_capacity - 1;
-    for (uint64_t i = hash_id(id) & mask;; i = (i + 1) & mask) {
+    const uint64_t cap = index_capacity_, mask = cap - 1;
+    uint64_t i = hash_id(id) & mask;
+    for (uint64_t probes = 0; probes < cap; probes++, i = (i + 1) & mask) {
         const uint32_t v = ix[i];
-        if (v == 0) return 0;
-        if (std::memcmp(es[v - 1].id, id, KAIROS_OBJECT_ID_SIZE) == 0) return v;
+        if (v == 0) {
+            *out = 0;
+            return KAIROS_OK;
+        }
+        if (v > max_objects_) {
+            return fail(KAIROS_ERR_CORRUPT, "store '%s': index slot %llu holds entry %u, beyond max_objects %u",
+                        name_.c_str(), static_cast<unsigned long long>(i), v, max_objects_);
+        }
+        if (std::memcmp(es[v - 1].id, id, KAIROS_OBJECT_ID_SIZE) == 0) {
+            *out = v;
+            return KAIROS_OK;
+        }
     }
+    return fail(KAIROS_ERR_CORRUPT, "store '%s': id index has no empty slot (%llu probed); the segment is corrupt",
+                name_.c_str(), static_cast<unsigned long long>(cap));
 }
 
 int32_t Store::index_insert(uint32_t e) {
     uint32_t *ix = index();
-    const uint64_t mask = hdr_->index_capacity - 1;
-    for (uint64_t i = hash_id(entries()[e - 1].id) & mask;; i = (i + 1) & mask) {
+    const uint64_t cap = index_capacity_, mask = cap - 1;
+    uint64_t i = hash_id(entries()[e - 1].id) & mask;
+    for (uint64_t probes = 0; probes < cap; probes++, i = (i + 1) & mask) {
         if (ix[i] == 0) {
             ix[i] = e;
             return KAIROS_OK;
         }
     }
+    return fail(KAIROS_ERR_CORRUPT, "store '%s': id index has no empty slot (%llu probed); the segment is corrupt",
+                name_.c_str(), static_cast<unsigned long long>(cap));
 }
 
 void Store::index_erase(const uint8_t *id) {
     uint32_t *ix = index();
     const ObjectEntry *es = entries();
-    const uint64_t mask = hdr_->index_capacity - 1;
+    const uint64_t cap = index_capacity_, mask = cap - 1;
+    auto entry_id = [&](uint32_t v) { return v <= max_objects_ ? es[v - 1].id : nullptr; };
     uint64_t i = hash_id(id) & mask;
-    while (ix[i] != 0 && std::memcmp(es[ix[i] - 1].id, id, KAIROS_OBJECT_ID_SIZE) != 0) i = (i + 1) & mask;
-    if (ix[i] == 0) return;
-    // Backward-shift deletion keeps every probe sequence unbroken without tombstones.
-    for (uint64_t j = (i + 1) & mask; ix[j] != 0; j = (j + 1) & mask) {
-        const uint64_t home = hash_id(es[ix[j] - 1].id) & mask;
+    uint64_t probes = 0;
+    for (; probes < cap && ix[i] != 0; probes++, i = (i + 1) & mask) {
+        const uint8_t *other = entry_id(ix[i]);
+        if (other != nullptr && std::memcmp(other, id, KAIROS_OBJECT_ID_SIZE) == 0) break;
+    }
+    if (probes == cap || ix[i] == 0) return;  // absent
+    // Backward-shift deletion keeps every probe sequence unbroken without tombstones. At most cap - 1 slots follow.
+    uint64_t j = (i + 1) & mask;
+    for (uint64_t n = 1; n < cap && ix[j] != 0; n++, j = (j + 1) & mask) {
+        const uint8_t *other = entry_id(ix[j]);
+        if (other == nullptr) continue;  // garbage: leave it where it is
+        const uint64_t home = hash_id(other) & mask;
         const bool movable = (j > i) ? (home <= i || home > j) : (home <= i && home > j);
         if (movable) {
             ix[i] = ix[j];
@@ -597,9 +846,10 @@ uint32_t Store::alloc_entry() {
         h->free_entry_head = entries()[e - 1].lru_next;
         return e;
     }
-    if (h->entries_high_water < h->max_objects) return ++h->entries_high_water;
+    if (h->entries_high_water < max_objects_) return ++h->entries_high_water;
     return 0;
 }
+
 
 void Store::free_entry(uint32_t e) {
     ObjectEntry &entry = entries()[e - 1];
@@ -636,28 +886,67 @@ void Store::lru_remove(uint32_t e) {
     entry.lru_prev = entry.lru_next = 0;
 }
 
-uint32_t *Store::pin_find(uint32_t e, uint32_t client) {
+int32_t Store::pin_find(uint32_t e, uint32_t client, uint64_t *slot, bool *found) const {
+    const PinRecord *ps = pins();
+    const uint64_t cap = pin_capacity_, mask = cap - 1;
+    uint64_t i = hash_pin(e, client) & mask;
+    for (uint64_t probes = 0; probes < cap; probes++, i = (i + 1) & mask) {
+        if (ps[i].entry == 0 || (ps[i].entry == e && ps[i].client == client)) {
+            *slot = i;
+            *found = ps[i].entry != 0;
+            return KAIROS_OK;
+        }
+    }
+    return fail(KAIROS_ERR_CORRUPT, "store '%s': pin table has no empty slot (%llu probed); the segment is corrupt",
+                name_.c_str(), static_cast<unsigned long long>(cap));
+}
+
+void Store::pin_erase_slot(uint64_t i) {
     PinRecord *ps = pins();
-    const uint64_t mask = hdr_->pin_capacity - 1;
-    for (uint64_t i = hash_pin(e, client) & mask;; i = (i + 1) & mask) {
-        if (ps[i].entry == 0) return nullptr;
-        if (ps[i].entry == e && ps[i].client == client) return &ps[i].count;
+    const uint64_t cap = pin_capacity_, mask = cap - 1;
+    // Backward-shift deletion keeps every probe sequence unbroken without tombstones. At most cap - 1 slots follow.
+    uint64_t j = (i + 1) & mask;
+    for (uint64_t n = 1; n < cap && ps[j].entry != 0; n++, j = (j + 1) & mask) {
+        const uint64_t home = hash_pin(ps[j].entry, ps[j].client) & mask;
+        const bool movable = (j > i) ? (home <= i || home > j) : (home <= i && home > j);
+        if (movable) {
+            ps[i] = ps[j];
+            i = j;
+        }
+    }
+    std::memset(&ps[i], 0, sizeof(PinRecord));
+    if (hdr_->pins_used > 0) hdr_->pins_used--;
+}
+
+void Store::drop_pins(uint32_t e, uint32_t count) {
+    if (e == 0 || e > max_objects_) return;
+    ObjectEntry &entry = entries()[e - 1];
+    if (entry.pins == 0) return;
+    entry.pins = count >= entry.pins ? 0 : entry.pins - count;
+    if (entry.pins == 0) {
+        if (hdr_->pinned_objects > 0) hdr_->pinned_objects--;
+        if ((entry.flags & kEntryDeletePending) != 0) {
+            destroy_entry(e);
+        } else {
+            lru_push_tail(e);
+        }
     }
 }
 
 int32_t Store::pin(uint32_t e, uint32_t client) {
-    if (uint32_t *count = pin_find(e, client); count != nullptr) {
-        if (*count == UINT32_MAX) return fail(KAIROS_ERR_WRONG_STATE, "pin count of this client is at its limit");
-        (*count)++;
+    uint64_t i = 0;
+    bool found = false;
+    if (int32_t rc = pin_find(e, client, &i, &found); rc != KAIROS_OK) return rc;
+    PinRecord *ps = pins();
+    if (found) {
+        if (ps[i].count == UINT32_MAX) return fail(KAIROS_ERR_WRONG_STATE, "pin count of this client is at its limit");
+        ps[i].count++;
     } else {
-        if (uint64_t{hdr_->pins_used} + 1 > uint64_t{hdr_->pin_capacity} * 3 / 4) {
-            return fail(KAIROS_ERR_STORE_FULL, "pin table full: %u (object, client) pairs pinned, limit %u",
-                        hdr_->pins_used, hdr_->pin_capacity * 3 / 4);
+        const uint64_t limit = pin_capacity_ * 3 / 4;
+        if (uint64_t{hdr_->pins_used} + 1 > limit) {
+            return fail(KAIROS_ERR_STORE_FULL, "pin table full: %u (object, client) pairs pinned, limit %llu",
+                        hdr_->pins_used, static_cast<unsigned long long>(limit));
         }
-        PinRecord *ps = pins();
-        const uint64_t mask = hdr_->pin_capacity - 1;
-        uint64_t i = hash_pin(e, client) & mask;
-        while (ps[i].entry != 0) i = (i + 1) & mask;
         ps[i].client = client;
         ps[i].count = 1;
         ps[i].entry = e;
@@ -672,32 +961,13 @@ int32_t Store::pin(uint32_t e, uint32_t client) {
 }
 
 int32_t Store::unpin(uint32_t e, uint32_t client) {
+    uint64_t i = 0;
+    bool found = false;
+    if (int32_t rc = pin_find(e, client, &i, &found); rc != KAIROS_OK) return rc;
+    if (!found) return fail(KAIROS_ERR_WRONG_STATE, "object is not pinned by this client");
     PinRecord *ps = pins();
-    const uint64_t mask = hdr_->pin_capacity - 1;
-    uint64_t i = hash_pin(e, client) & mask;
-    while (ps[i].entry != 0 && !(ps[i].entry == e && ps[i].client == client)) i = (i + 1) & mask;
-    if (ps[i].entry == 0) return fail(KAIROS_ERR_WRONG_STATE, "object is not pinned by this client");
-    if (--ps[i].count == 0) {
-        for (uint64_t j = (i + 1) & mask; ps[j].entry != 0; j = (j + 1) & mask) {
-            const uint64_t home = hash_pin(ps[j].entry, ps[j].client) & mask;
-            const bool movable = (j > i) ? (home <= i || home > j) : (home <= i && home > j);
-            if (movable) {
-                ps[i] = ps[j];
-                i = j;
-            }
-        }
-        std::memset(&ps[i], 0, sizeof(PinRecord));
-        hdr_->pins_used--;
-    }
-    ObjectEntry &entry = entries()[e - 1];
-    if (--entry.pins == 0) {
-        hdr_->pinned_objects--;
-        if ((entry.flags & kEntryDeletePending) != 0) {
-            destroy_entry(e);
-        } else {
-            lru_push_tail(e);
-        }
-    }
+    if (--ps[i].count == 0) pin_erase_slot(i);
+    drop_pins(e, 1);
     return KAIROS_OK;
 }
 
@@ -715,12 +985,19 @@ bool Store::evict_one() {
     if (e == 0) return false;
     lru_remove(e);
     ObjectEntry &entry = entries()[e - 1];
-    if (evict_fn_ != nullptr) evict_fn_(evict_user_, entry.id, base_ + entry.payload_offset, entry.size);
+    if (evict_fn_ != nullptr) {
+        try {
+            evict_fn_(evict_user_, entry.id, base_ + entry.payload_offset, entry.size);
+        } catch (...) {
+            // A callback must not throw; if one does, the eviction still completes (the table stays consistent).
+        }
+    }
     hdr_->evictions++;
     hdr_->evicted_bytes += entry.size;
     destroy_entry(e);
     return true;
 }
+
 
 int32_t Store::allocate_for(uint64_t size, uint64_t *payload_offset, uint64_t *block_size) {
     Tlsf tlsf(base_, &hdr_->tlsf);
@@ -755,34 +1032,6 @@ void Store::notify_seal_waiters() {
 // ---------------------------------------------------------------------------------------------------------------
 // object operations
 
-namespace {
-// Holds the segment lock for a scope; status() says whether it was taken.
-class Locked {
-public:
-    explicit Locked(Store *store, int32_t (Store::*lock)(), void (Store::*unlock)())
-        : store_(store), unlock_(unlock), status_((store->*lock)()) {}
-    ~Locked() { release(); }
-    Locked(const Locked &) = delete;
-    Locked &operator=(const Locked &) = delete;
-    int32_t status() const { return status_; }
-    void release() {
-        if (status_ == KAIROS_OK && store_ != nullptr) (store_->*unlock_)();
-        store_ = nullptr;
-    }
-
-private:
-    Store *store_;
-    void (Store::*unlock_)();
-    int32_t status_;
-};
-
-int32_t not_found() { return fail(KAIROS_ERR_NOT_FOUND, "no object with this id"); }
-}  // namespace
-
-#define KAIROS_LOCKED(guard)                                          \
-    Locked guard(this, &Store::lock, &Store::unlock);                 \
-    if ((guard).status() != KAIROS_OK) return (guard).status()
-
 int32_t Store::create_object(const uint8_t *id, uint64_t size, uint8_t **data_out) {
     if (size > hdr_->arena_size - kGranule) {
         return fail(KAIROS_ERR_INVALID_ARGUMENT, "size %llu exceeds the store's largest object, %llu bytes",
@@ -790,14 +1039,16 @@ int32_t Store::create_object(const uint8_t *id, uint64_t size, uint8_t **data_ou
                     static_cast<unsigned long long>(hdr_->arena_size - kGranule));
     }
     KAIROS_LOCKED(locked);
-    if (find(id) != 0) return fail(KAIROS_ERR_EXISTS, "an object with this id exists");
+    uint32_t existing = 0;
+    if (int32_t rc = find(id, &existing); rc != KAIROS_OK) return rc;
+    if (existing != 0) return fail(KAIROS_ERR_EXISTS, "an object with this id exists");
     uint32_t e = alloc_entry();
     while (e == 0 && evict_one()) e = alloc_entry();
     if (e == 0 && reap_dead_locked() > 0) e = alloc_entry();
     if (e == 0) {
         hdr_->allocation_failures++;
         return fail(KAIROS_ERR_STORE_FULL, "object table full: %u objects (max_objects), none evictable",
-                    hdr_->max_objects);
+                    max_objects_);
     }
     uint64_t payload_offset = 0, block_size = 0;
     if (int32_t rc = allocate_for(size, &payload_offset, &block_size); rc != KAIROS_OK) {
@@ -806,6 +1057,11 @@ int32_t Store::create_object(const uint8_t *id, uint64_t size, uint8_t **data_ou
     }
     ObjectEntry &entry = entries()[e - 1];
     std::memcpy(entry.id, id, KAIROS_OBJECT_ID_SIZE);
+    if (int32_t rc = index_insert(e); rc != KAIROS_OK) {  // only a corrupt index has no room
+        Tlsf(base_, &hdr_->tlsf).free(payload_offset);
+        free_entry(e);
+        return rc;
+    }
     entry.pins = 0;
     entry.payload_offset = payload_offset;
     entry.size = size;
@@ -814,7 +1070,6 @@ int32_t Store::create_object(const uint8_t *id, uint64_t size, uint8_t **data_ou
     entry.creator = static_cast<int32_t>(client_);
     entry.flags = 0;
     __atomic_store_n(&entry.state, static_cast<uint32_t>(kEntryCreating), __ATOMIC_RELEASE);  // valid from here
-    index_insert(e);
     hdr_->objects++;
     *data_out = base_ + payload_offset;
     return KAIROS_OK;
@@ -823,7 +1078,8 @@ int32_t Store::create_object(const uint8_t *id, uint64_t size, uint8_t **data_ou
 int32_t Store::seal(const uint8_t *id) {
     {
         KAIROS_LOCKED(locked);
-        const uint32_t e = find(id);
+        uint32_t e = 0;
+        if (int32_t rc = find(id, &e); rc != KAIROS_OK) return rc;
         if (e == 0) return not_found();
         ObjectEntry &entry = entries()[e - 1];
         if (entry.state != kEntryCreating) return fail(KAIROS_ERR_WRONG_STATE, "object is sealed already");
@@ -841,7 +1097,8 @@ int32_t Store::seal(const uint8_t *id) {
 
 int32_t Store::abort_object(const uint8_t *id) {
     KAIROS_LOCKED(locked);
-    const uint32_t e = find(id);
+    uint32_t e = 0;
+    if (int32_t rc = find(id, &e); rc != KAIROS_OK) return rc;
     if (e == 0) return not_found();
     const ObjectEntry &entry = entries()[e - 1];
     if (entry.state != kEntryCreating || entry.creator != static_cast<int32_t>(client_)) {
@@ -859,7 +1116,8 @@ int32_t Store::get(const uint8_t *id, int64_t timeout_ns, const uint8_t **data_o
         uint32_t seen;
         {
             KAIROS_LOCKED(locked);
-            const uint32_t e = find(id);
+            uint32_t e = 0;
+            if (int32_t rc = find(id, &e); rc != KAIROS_OK) return rc;
             const ObjectEntry *entry = e != 0 ? &entries()[e - 1] : nullptr;
             const bool deleted = entry != nullptr && (entry->flags & kEntryDeletePending) != 0;
             if (entry != nullptr && !deleted && entry->state == kEntrySealed) {
@@ -898,13 +1156,15 @@ int32_t Store::get(const uint8_t *id, int64_t timeout_ns, const uint8_t **data_o
 
 int32_t Store::release(const uint8_t *id) {
     KAIROS_LOCKED(locked);
-    const uint32_t e = find(id);
+    uint32_t e = 0;
+    if (int32_t rc = find(id, &e); rc != KAIROS_OK) return rc;
     return e == 0 ? not_found() : unpin(e, client_);
 }
 
 int32_t Store::remove(const uint8_t *id) {
     KAIROS_LOCKED(locked);
-    const uint32_t e = find(id);
+    uint32_t e = 0;
+    if (int32_t rc = find(id, &e); rc != KAIROS_OK) return rc;
     ObjectEntry *entry = e != 0 ? &entries()[e - 1] : nullptr;
     if (entry == nullptr || (entry->flags & kEntryDeletePending) != 0) return not_found();
     if (entry->state != kEntrySealed) {
@@ -921,7 +1181,8 @@ int32_t Store::remove(const uint8_t *id) {
 
 int32_t Store::contains(const uint8_t *id, int32_t *out) {
     KAIROS_LOCKED(locked);
-    const uint32_t e = find(id);
+    uint32_t e = 0;
+    if (int32_t rc = find(id, &e); rc != KAIROS_OK) return rc;
     *out = e != 0 && entries()[e - 1].state == kEntrySealed && (entries()[e - 1].flags & kEntryDeletePending) == 0;
     return KAIROS_OK;
 }
@@ -945,25 +1206,33 @@ int32_t Store::stats(kairos_store_stats *out) {
 }
 
 std::string Store::check_consistency() {
-    if (lock() != KAIROS_OK) return "lock failed";
+    Locked locked(this, &Store::lock, &Store::unlock);  // the strings below allocate
+    if (locked.status() != KAIROS_OK) return "lock failed";
     std::string error;
     const TlsfCheck tc = Tlsf(base_, &hdr_->tlsf).check();
     if (!tc.ok) error = "allocator: " + tc.error;
     const ObjectEntry *es = entries();
     uint64_t objects = 0, sealed = 0, pinned = 0, pin_sum_entries = 0;
-    for (uint32_t i = 0; i < hdr_->entries_high_water && error.empty(); i++) {
+    const uint32_t high = std::min(hdr_->entries_high_water, max_objects_);
+    for (uint32_t i = 0; i < high && error.empty(); i++) {
         const ObjectEntry &e = es[i];
         if (e.state == kEntryFree) continue;
         objects++;
         sealed += e.state == kEntrySealed;
         pinned += e.pins > 0;
         pin_sum_entries += e.pins;
-        if (find(e.id) != i + 1) error = "entry " + std::to_string(i) + " not reachable through the index";
+        uint32_t found = 0;
+        if (find(e.id, &found) != KAIROS_OK || found != i + 1) error = "entry " + std::to_string(i) + " not reachable through the index";
         const BlockHeader *b = Tlsf(base_, &hdr_->tlsf).header_of_payload(e.payload_offset);
         if (b->is_free || b->size != e.block_size) error = "entry " + std::to_string(i) + " block mismatch";
     }
-    uint64_t pin_sum_records = 0;
-    for (uint32_t i = 0; i < hdr_->pin_capacity; i++) pin_sum_records += pins()[i].entry != 0 ? pins()[i].count : 0;
+    uint64_t pin_sum_records = 0, pin_records = 0;
+    for (uint64_t i = 0; i < pin_capacity_; i++) {
+        pin_records += pins()[i].entry != 0;
+        pin_sum_records += pins()[i].entry != 0 ? pins()[i].count : 0;
+    }
+    if (error.empty() && pin_records != hdr_->pins_used) error = "pins_used counter mismatch";
+    if (error.empty() && pin_records > pin_capacity_ * 3 / 4) error = "pin table more than 3/4 full";
     if (error.empty() && objects != hdr_->objects) error = "objects counter mismatch";
     if (error.empty() && sealed != hdr_->sealed_objects) error = "sealed counter mismatch";
     if (error.empty() && pinned != hdr_->pinned_objects) error = "pinned counter mismatch";
@@ -975,7 +1244,6 @@ std::string Store::check_consistency() {
         if (x.state != kEntrySealed || x.pins != 0) error = "non-evictable object on the LRU list";
         if (++lru_len > objects) error = "LRU list cycles";
     }
-    unlock();
     return error;
 }
 

@@ -3,6 +3,10 @@
 // Thread safety: every public method may be called from any thread; state in the segment is guarded by the
 // segment's robust process-shared mutex. A holder that dies is detected (EOWNERDEAD) and the next locker
 // repairs the segment from the object entries (recover()).
+//
+// The work done under the lock allocates nothing (recover() works in place, using the index table as its
+// scratch space), and any path that might throw holds the lock through the Locked scope guard: an out-of-memory
+// failure never leaves the robust mutex owned by a live thread, which would block every process for good.
 #ifndef KAIROS_STORE_STORE_IMPL_H
 #define KAIROS_STORE_STORE_IMPL_H
 
@@ -39,7 +43,9 @@ public:
     int32_t reap_dead_clients(uint32_t *reaped_out);
     // A flag that, once set, makes a waiting get() return KAIROS_ERR_CLOSED (the handle is closing).
     void set_cancel_flag(const std::atomic<bool> *flag) { cancel_ = flag; }
-    void set_eviction_callback(kairos_eviction_fn fn, void *user) { evict_fn_ = fn; evict_user_ = user; }
+    // Sets both halves under the segment lock, the lock evict_one runs under: an eviction sees the old pair or the
+    // new one, never a mix.
+    int32_t set_eviction_callback(kairos_eviction_fn fn, void *user);
 
     // Wakes every getter waiting on this segment (they re-check their object, and a closing handle).
     void wake_waiters() { notify_seal_waiters(); }
@@ -62,13 +68,18 @@ private:
     void unlock();
     void recover();                 // rebuild table, pins, LRU and allocator from the entries; lock held
     uint32_t reap_dead_locked();    // lock held
-    void release_client_locked(uint32_t client);
+    void release_client_locked(uint32_t client);  // allocation-free
+    void set_geometry();                          // caches the (validated) layout fields below
 
-    ObjectEntry *entries() const { return reinterpret_cast<ObjectEntry *>(base_ + hdr_->entries_offset); }
-    uint32_t *index() const { return reinterpret_cast<uint32_t *>(base_ + hdr_->index_offset); }
-    PinRecord *pins() const { return reinterpret_cast<PinRecord *>(base_ + hdr_->pins_offset); }
+    // The tables, at the offsets validated when the segment was created or attached (cached: a scribbled header
+    // cannot move them afterwards).
+    ObjectEntry *entries() const { return entries_; }
+    uint32_t *index() const { return index_; }
+    PinRecord *pins() const { return pins_; }
 
-    uint32_t find(const uint8_t *id) const;  // entry index + 1, 0 if absent
+    // Every probe loop visits at most its table's capacity: a table with no empty slot (only a corrupt segment
+    // has one) gives KAIROS_ERR_CORRUPT instead of a loop that never ends.
+    int32_t find(const uint8_t *id, uint32_t *out) const;  // *out = entry index + 1, 0 if absent
     int32_t index_insert(uint32_t entry_plus_one);
     void index_erase(const uint8_t *id);
     uint32_t alloc_entry();
@@ -77,13 +88,18 @@ private:
     void lru_remove(uint32_t e);
     int32_t pin(uint32_t e, uint32_t client);
     int32_t unpin(uint32_t e, uint32_t client);
-    uint32_t *pin_find(uint32_t e, uint32_t client);
+    // The slot of (e, client)'s record (*found) or of the empty slot that ends its probe (!*found).
+    int32_t pin_find(uint32_t e, uint32_t client, uint64_t *slot, bool *found) const;
+    void pin_erase_slot(uint64_t slot);          // backward-shift deletion
+    void drop_pins(uint32_t e, uint32_t count);  // the entry's side of releasing count pins
+    void recover_pins(uint32_t high);            // recover() step: in place, at most 3/4 of the table
     void destroy_entry(uint32_t e);  // index, allocator, stats; entry returned to the free list
     bool evict_one();
     int32_t allocate_for(uint64_t size, uint64_t *payload_offset, uint64_t *block_size);
     void notify_seal_waiters();
 
     std::string name_;
+    std::string shm_name_;  // "/kairos-<name>", made at create/attach so that close allocates nothing
     int fd_ = -1;
     uint8_t *base_ = nullptr;
     uint64_t mapped_size_ = 0;
@@ -91,7 +107,15 @@ private:
     uint32_t client_ = 0;
     bool owner_ = false;
     bool closed_ = true;
-    kairos_eviction_fn evict_fn_ = nullptr;
+    ObjectEntry *entries_ = nullptr;
+    uint32_t *index_ = nullptr;
+    PinRecord *pins_ = nullptr;
+    uint32_t max_objects_ = 0;
+    uint64_t index_capacity_ = 0;
+    uint64_t pin_capacity_ = 0;
+    uint64_t arena_offset_ = 0;
+    uint64_t arena_size_ = 0;
+    kairos_eviction_fn evict_fn_ = nullptr;  // both guarded by the segment lock
     void *evict_user_ = nullptr;
     const std::atomic<bool> *cancel_ = nullptr;
 };

@@ -167,38 +167,58 @@ void Tlsf::free(uint64_t payload_offset) {
     insert_free(offset);
 }
 
-void Tlsf::rebuild(std::vector<LiveBlock> live) {
-    std::sort(live.begin(), live.end(),
-              [](const LiveBlock &a, const LiveBlock &b) { return a.block_offset < b.block_offset; });
+Tlsf::RebuildCursor Tlsf::begin_rebuild() {
     const uint64_t arena_offset = c_->arena_offset;
     const uint64_t arena_size = c_->arena_size;
     std::memset(c_, 0, sizeof(TlsfControl));
     c_->arena_offset = arena_offset;
     c_->arena_size = arena_size;
+    RebuildCursor cursor;
+    cursor.next = arena_offset;
+    cursor.prev = 0;
+    return cursor;
+}
 
-    uint64_t cursor = arena_offset;
-    uint64_t prev = 0;
-    auto emit = [&](uint64_t offset, uint64_t size, bool is_free, uint64_t payload_size) {
-        BlockHeader *b = block(offset);
-        std::memset(b, 0, sizeof(BlockHeader));
-        b->size = size;
-        b->prev_phys = prev;
-        b->magic = kBlockMagic;
-        b->payload_size = payload_size;
-        if (is_free) {
-            insert_free(offset);
-        } else {
-            c_->used_bytes += size;
-            c_->used_blocks += 1;
-        }
-        prev = offset;
-    };
-    for (const LiveBlock &lb : live) {
-        if (lb.block_offset > cursor) emit(cursor, lb.block_offset - cursor, true, 0);
-        emit(lb.block_offset, lb.block_size, false, lb.payload_size);
-        cursor = lb.block_offset + lb.block_size;
+void Tlsf::emit(RebuildCursor *cursor, uint64_t offset, uint64_t size, bool is_free, uint64_t payload_size) {
+    BlockHeader *b = block(offset);
+    std::memset(b, 0, sizeof(BlockHeader));
+    b->size = size;
+    b->prev_phys = cursor->prev;
+    b->magic = kBlockMagic;
+    b->payload_size = payload_size;
+    if (is_free) {
+        insert_free(offset);
+    } else {
+        c_->used_bytes += size;
+        c_->used_blocks += 1;
     }
-    if (cursor < arena_end()) emit(cursor, arena_end() - cursor, true, 0);
+    cursor->prev = offset;
+    cursor->next = offset + size;
+}
+
+bool Tlsf::rebuild_add(RebuildCursor *cursor, uint64_t block_offset, uint64_t block_size, uint64_t payload_size) {
+    const uint64_t end = arena_end();
+    // Every comparison is written so that it cannot wrap: offsets and sizes come from a segment that a crashed
+    // process may have left half-written.
+    const bool fits = block_offset >= cursor->next && block_offset < end && block_offset % kGranule == 0 &&
+                      block_size >= kGranule && block_size % kGranule == 0 && block_size <= end - block_offset &&
+                      payload_size <= block_size - kGranule;
+    if (!fits) return false;
+    if (block_offset > cursor->next) emit(cursor, cursor->next, block_offset - cursor->next, true, 0);
+    emit(cursor, block_offset, block_size, false, payload_size);
+    return true;
+}
+
+void Tlsf::end_rebuild(RebuildCursor *cursor) {
+    if (cursor->next < arena_end()) emit(cursor, cursor->next, arena_end() - cursor->next, true, 0);
+}
+
+void Tlsf::rebuild(std::vector<LiveBlock> live) {
+    std::sort(live.begin(), live.end(),
+              [](const LiveBlock &a, const LiveBlock &b) { return a.block_offset < b.block_offset; });
+    RebuildCursor cursor = begin_rebuild();
+    for (const LiveBlock &lb : live) rebuild_add(&cursor, lb.block_offset, lb.block_size, lb.payload_size);
+    end_rebuild(&cursor);
 }
 
 TlsfCheck Tlsf::check() const {

@@ -82,8 +82,20 @@ public:
     }
 
     // Rebuilds every header and free list from the blocks that are known live (after a crashed lock holder).
-    // Blocks may come in any order; overlapping or out-of-arena blocks must have been filtered out by the caller.
+    // Blocks may come in any order. A block that is misaligned, overlaps the one before it (in offset order), or
+    // does not lie wholly inside the arena is skipped, never written. Allocates (a sorted copy): tests and tools.
     void rebuild(std::vector<LiveBlock> live);
+
+    // The same, allocation-free, for a caller that already has the blocks in ascending offset order:
+    // begin_rebuild(), rebuild_add() per block, end_rebuild(). rebuild_add returns false, and writes nothing, for
+    // a block it skips (see rebuild). Until end_rebuild the arena is not a valid heap.
+    struct RebuildCursor {
+        uint64_t next = 0;  // the first byte not yet covered by an emitted block
+        uint64_t prev = 0;  // offset of the last emitted block, 0 for none
+    };
+    RebuildCursor begin_rebuild();
+    bool rebuild_add(RebuildCursor *cursor, uint64_t block_offset, uint64_t block_size, uint64_t payload_size);
+    void end_rebuild(RebuildCursor *cursor);
 
     // Walks the arena and verifies every invariant (sizes, links, coalescing, free lists, bitmaps).
     TlsfCheck check() const;
@@ -96,6 +108,7 @@ private:
     uint64_t arena_end() const { return c_->arena_offset + c_->arena_size; }
     void insert_free(uint64_t offset);
     void remove_free(uint64_t offset);
+    void emit(RebuildCursor *cursor, uint64_t offset, uint64_t size, bool is_free, uint64_t payload_size);
     uint64_t find_suitable(uint64_t size) const;
 
     uint8_t *base_;

@@ -182,7 +182,13 @@ public final class SharedObjectStore implements AutoCloseable {
         return buffer;
     }
 
-    /** As {@link #get(ObjectId, Duration)}, wrapping the caller's buffer instead of allocating: no garbage. */
+    /**
+     * As {@link #get(ObjectId, Duration)}, wrapping the caller's buffer instead of allocating: no garbage.
+     *
+     * @throws StoreInvalidArgumentException if the object is larger than {@link #MAX_OBJECT_SIZE} (a client of the C
+     *                                       ABI can make one): no Java buffer spans it, so its pin is released
+     *                                       again and the message names its size
+     */
     public void get(final ObjectId id, final long timeoutNanos, final UnsafeBuffer into) {
         requireId(id);
         if (timeoutNanos < 0) {
@@ -192,7 +198,14 @@ public final class SharedObjectStore implements AutoCloseable {
         if (address < 0) {
             throw Status.exception((int) address, "get", id);
         }
-        into.wrap(address, (int) UnsafeApi.getLong(address - 8));
+        final long size = UnsafeApi.getLong(address - 8);  // the native u64 size prefix
+        if (size < 0 || size > MAX_OBJECT_SIZE) {  // negative: a u64 of 2^63 bytes or more
+            final int rc = JniStore.release(handle, id.hi(), id.lo());
+            throw new StoreInvalidArgumentException("object " + id + " is " + Long.toUnsignedString(size)
+                + " bytes, more than a Java buffer spans (MAX_OBJECT_SIZE " + MAX_OBJECT_SIZE + " bytes)"
+                + (rc == Status.OK ? "; its pin was released" : "; releasing its pin failed: " + rc));
+        }
+        into.wrap(address, (int) size);
     }
 
     /** Releases one pin this process holds on the object (taken by {@link #get}). */
@@ -239,12 +252,20 @@ public final class SharedObjectStore implements AutoCloseable {
         return new StoreStats(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11]);
     }
 
-    /** Registers (or, with null, clears) the listener told of each object this process evicts. */
-    public void onEviction(final EvictionListener listener) {
+    /**
+     * Registers (or, with null, clears) the listener told of each object this process evicts. An evicted object
+     * larger than {@link #MAX_OBJECT_SIZE} (made by a client of the C ABI) cannot be wrapped in a buffer: the listener
+     * is told through {@link EvictionListener#onEvictedTooLarge} instead, with its true size, never with a truncated
+     * buffer. Synchronized, so that the native registration and the callback this object keeps alive always agree.
+     */
+    public synchronized void onEviction(final EvictionListener listener) {
         final KairosNative.EvictionCallback callback = listener == null ? null : (user, id, data, size) -> {
-            final byte[] idBytes = id.getByteArray(0, ObjectId.SIZE);
-            listener.onEvicted(ObjectId.fromBytes(idBytes, 0),
-                new UnsafeBuffer(Pointer.nativeValue(data), (int) Math.min(size, MAX_OBJECT_SIZE)));
+            final ObjectId objectId = ObjectId.fromBytes(id.getByteArray(0, ObjectId.SIZE), 0);
+            if (size >= 0 && size <= MAX_OBJECT_SIZE) {
+                listener.onEvicted(objectId, new UnsafeBuffer(Pointer.nativeValue(data), (int) size));
+            } else {
+                listener.onEvictedTooLarge(objectId, size);
+            }
         };
         final int rc = KairosNative.kairos_store_set_eviction_callback(handle, callback, null);
         if (rc != Status.OK) {
@@ -311,7 +332,9 @@ public final class SharedObjectStore implements AutoCloseable {
         }
         closed = true;
         KairosNative.kairos_store_close(handle);
-        evictionCallback = null;
+        synchronized (this) {  // as onEviction: the callback is dropped only once the native side can no longer call it
+            evictionCallback = null;
+        }
     }
 
     @Override
