@@ -401,8 +401,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             final long slice = Math.min(deadline - System.nanoTime(), TimeUnit.MICROSECONDS.toNanos(Math.min(1000, 10L << Math.min(round, 6))));
             awaitDone(firstPending.state(), System.nanoTime() + Math.max(0, slice));
         }
-        final List<ObjectRef<T>> ready = new ArrayList<>();
-        final List<ObjectRef<T>> unready = new ArrayList<>();
+        final List<ObjectRef<T>> ready = new ArrayList<>(Math.min(numReturns, refs.size()));
+        final List<ObjectRef<T>> unready = new ArrayList<>(refs.size());
         for (final ObjectRef<T> ref : refs) {
             if (ready.size() < numReturns && ref.isReady()) {
                 ready.add(ref);

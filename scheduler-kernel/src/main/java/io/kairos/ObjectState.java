@@ -15,14 +15,13 @@ final class ObjectState {
     static final int FAILED = 2;
 
     private static final Waiter DONE = new Waiter(null);
+    private static final int SPINS = 200;
     private static final AtomicReferenceFieldUpdater<ObjectState, Waiter> WAITERS =
         AtomicReferenceFieldUpdater.newUpdater(ObjectState.class, Waiter.class, "waiters");
 
     final long id;
     private Object value;
-    private StoredObjects storedIn;  // non-null: the value lives in the shared store at storedAddress
-    private long storedAddress;
-    private int storedLength;
+    private StoredValue stored;  // non-null: the value lives in the shared store
     private RuntimeException error;
     private volatile int status;
     private volatile Waiter waiters;
@@ -53,20 +52,31 @@ final class ObjectState {
 
     /** The value of a READY object (the caller checked); a stored value is read back from shared memory. */
     Object value() {
-        final StoredObjects objects = storedIn;
-        return objects == null ? value : objects.read(storedAddress, storedLength);
+        final StoredValue s = stored;
+        return s == null ? value : s.objects.read(s.address, s.length);
     }
 
     /** Marks the value as living in the store (before the status is published). */
     void stored(final StoredObjects objects, final long address, final int length) {
-        this.storedIn = objects;
-        this.storedAddress = address;
-        this.storedLength = length;
+        this.stored = new StoredValue(objects, address, length);
     }
 
     /** Whether the value lives in the shared store. */
     boolean isStored() {
-        return storedIn != null;
+        return stored != null;
+    }
+
+    /** Where a stored value lives: kept apart so that inline objects (the many) stay small. */
+    private static final class StoredValue {
+        final StoredObjects objects;
+        final long address;
+        final int length;
+
+        StoredValue(final StoredObjects objects, final long address, final int length) {
+            this.objects = objects;
+            this.address = address;
+            this.length = length;
+        }
     }
 
     /** Publishes a value, writing it to the store first when it is large (objects may be null: no store). */
@@ -127,11 +137,15 @@ final class ObjectState {
 
     /** Parks the calling thread until done or the deadline; returns the status. */
     int parkUntilDone(final long deadlineNanos) {
-        for (int spin = 0; spin < 64; spin++) {
+        for (int spin = 0; spin < SPINS; spin++) {
             if (status != PENDING) {
                 return status;
             }
-            Thread.onSpinWait();
+            if (spin < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();  // let the worker that will complete it run, on a machine with few cores
+            }
         }
         final Waiter me = new Waiter(Thread.currentThread());
         for (;;) {

@@ -30,7 +30,8 @@ final class StoredObjects implements AutoCloseable {
     private final SharedObjectStore store;
     private final List<Serializer> serializers;
     private final long inlineThreshold;
-    private final Cleaner cleaner = Cleaner.create(r -> {
+    /** One cleaner thread per process, shared by every kernel: closing a kernel leaves no thread behind. */
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
         final Thread t = new Thread(r, "kairos-object-cleaner");
         t.setDaemon(true);
         return t;
@@ -87,7 +88,7 @@ final class StoredObjects implements AutoCloseable {
             throw e;
         }
         state.stored(this, buffer.addressOffset(), buffer.capacity());
-        cleaner.register(state, new Unpin(store, id));
+        CLEANER.register(state, new Unpin(store, id));
         stored.incrementAndGet();
         storedBytes.addAndGet(buffer.capacity());
         return true;

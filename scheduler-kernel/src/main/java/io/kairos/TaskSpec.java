@@ -21,7 +21,6 @@ final class TaskSpec {
     static final int OUTCOME_CRASH = 3;   // an actor's constructor or method threw an Error: restart the actor
 
     // --- set at submission ---
-    final long taskId;
     private final String explicitName;
     final Object function;
     final int arity;
@@ -48,7 +47,6 @@ final class TaskSpec {
     LogicalNode node;
     ResourceAllocation allocation;
     Worker worker;
-    TaskSpec nextInQueue;
 
     // --- worker, read by the conductor after the hand-back ---
     int outcome;
@@ -66,7 +64,6 @@ final class TaskSpec {
     TaskSpec(final long taskId, final String name, final Object function, final int arity, final Object[] args,
              final long[] demand, final SchedulingStrategy strategy, final int maxRetries,
              final boolean retryExceptions, final ObjectState result, final Kind kind, final ActorState actor) {
-        this.taskId = taskId;
         this.explicitName = name;
         this.function = function;
         this.arity = arity;
@@ -80,6 +77,11 @@ final class TaskSpec {
         this.actor = actor;
     }
 
+    /** The task's id: its result object's id. */
+    long taskId() {
+        return result.id;
+    }
+
     /** The name given with setName, else the function's (looked up only when needed: errors, contexts). */
     String name() {
         return explicitName != null ? explicitName : FunctionNames.taskName(function);
@@ -87,6 +89,6 @@ final class TaskSpec {
 
     @Override
     public String toString() {
-        return "Task(" + taskId + ", " + name() + ", " + state + ")";
+        return "Task(" + taskId() + ", " + name() + ", " + state + ")";
     }
 }

@@ -32,6 +32,8 @@ final class Worker implements Runnable {
     private final Object[] resolved = new Object[6];
     private volatile TaskSpec mailbox;
     private volatile boolean stopping;
+    private volatile boolean parked;
+    private static final int SPINS = 200;
     volatile TaskSpec running;
 
     Worker(final SchedulerConductor conductor, final LogicalNode node, final ResourceRegistry registry, final int number) {
@@ -51,11 +53,13 @@ final class Worker implements Runnable {
         thread.start();
     }
 
-    /** Conductor: hands over a task (the worker is idle). */
+    /** Conductor: hands over a task (the worker is idle); wakes the worker only if it went to sleep. */
     void assign(final TaskSpec task) {
         running = task;
         mailbox = task;
-        LockSupport.unpark(thread);
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
     }
 
     /** Finishes the current task, then exits. */
@@ -73,7 +77,7 @@ final class Worker implements Runnable {
                 if (stopping) {
                     break;
                 }
-                LockSupport.park(this);
+                idle();
                 continue;
             }
             mailbox = null;
@@ -83,6 +87,28 @@ final class Worker implements Runnable {
             conductor.offerFromWorker(task);
         }
         CURRENT.remove();
+    }
+
+    /**
+     * Waits for the next task: spins a little (the conductor often hands one over within microseconds, and a park
+     * and unpark cost far more), then announces it sleeps and parks.
+     */
+    private void idle() {
+        for (int i = 0; i < SPINS; i++) {
+            if (mailbox != null || stopping) {
+                return;
+            }
+            if (i < SPINS / 2) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+        parked = true;
+        if (mailbox == null && !stopping) {
+            LockSupport.park(this);
+        }
+        parked = false;
     }
 
     private void execute(final TaskSpec task) {
@@ -174,7 +200,7 @@ final class Worker implements Runnable {
             : task.actor != null ? task.actor.allocation : null;
         final Map<String, Double> units = new LinkedHashMap<>();
         if (allocation == null) {
-            return new TaskContext(task.taskId, task.name(), node.nodeId(), task.attempts, Map.of(), new int[0], new double[0]);
+            return new TaskContext(task.taskId(), task.name(), node.nodeId(), task.attempts, Map.of(), new int[0], new double[0]);
         }
         final long[] amounts = allocation.amounts();
         for (int i = 0; i < amounts.length; i++) {
@@ -189,7 +215,7 @@ final class Worker implements Runnable {
             instances[i] = allocation.gpuInstance(i);
             shares[i] = FixedPoint.toUnits(allocation.gpuAmount(i));
         }
-        return new TaskContext(task.taskId, task.name(), node.nodeId(), task.attempts, Map.copyOf(units), instances, shares);
+        return new TaskContext(task.taskId(), task.name(), node.nodeId(), task.attempts, Map.copyOf(units), instances, shares);
     }
 
     /** A worker's task is blocked in get (gives its CPU back) or unblocked (takes it again). Preallocated. */

@@ -6,13 +6,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code kairos} command line: {@code bench store} (a short run of the store benchmarks with a table and
- * targets) and {@code jmh} (full JMH runs). The launcher script {@code ./kairos} builds the jar and starts this with
- * the JVM flags the stack needs.
+ * The {@code kairos} command line: {@code demo} (a realistic workload on the embedded kernel), {@code bench store} and {@code bench kernel} (short runs of the store and kernel
+ * benchmarks with a table and targets) and {@code jmh} (full JMH runs). The launcher script {@code ./kairos} builds
+ * the jar and starts this with the JVM flags the stack needs.
  */
 @Command(name = "kairos", mixinStandardHelpOptions = true, versionProvider = KairosCli.Version.class,
     description = "Kairos: an embeddable scheduling kernel with a shared-memory object store.",
-    subcommands = {BenchCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, BenchCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
 public final class KairosCli implements Runnable {
     @Spec
     CommandSpec spec;

@@ -23,6 +23,16 @@ class KairosCliTest {
     void benchWithoutSubcommandPrintsUsage() {
         final String out = stdoutOf(() -> assertEquals(0, KairosCli.commandLine().execute("bench")));
         assertTrue(out.contains("store"), out);
+        assertTrue(out.contains("kernel"), out);
+    }
+
+    @Test
+    void jmhListsTheKernelBenchmarksUnderRaysNames() {
+        final String out = stdoutOf(() -> assertEquals(0, KairosCli.commandLine().execute("jmh", "-l", "Kernel")));
+        for (final String name : new String[] {"single_client_tasks_async", "single_client_tasks_sync",
+            "single_client_put_calls", "single_client_get_calls", "single_client_wait_1k_refs", "many_queued_tasks"}) {
+            assertTrue(out.contains(name), name + " not in\n" + out);
+        }
     }
 
     @Test

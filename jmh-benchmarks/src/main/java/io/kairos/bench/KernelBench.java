@@ -1,0 +1,154 @@
+package io.kairos.bench;
+
+import io.kairos.Kernel;
+import io.kairos.KernelContext;
+import io.kairos.function.KFunc0;
+import io.kairos.function.KFunc1;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the kernel benchmarks share: the no-op task functions (one instance each, so a submission allocates no
+ * lambda), kernel start and close, the check that closed kernels and pools left no thread behind, and the heap
+ * figures of the queued-tasks benchmark.
+ */
+final class KernelBench {
+    /** What a no-op task returns (a cached box: returning it allocates nothing). */
+    static final Integer RESULT = 0;
+    /** The no-op task for the kernel. */
+    static final KFunc0<Integer> NOOP = KernelBench::noop;
+    /** The no-op task taking the value of one ObjectRef (the queued tasks that wait for an argument). */
+    static final KFunc1<Integer, Integer> NOOP1 = KernelBench::noop1;
+    /** The same no-op for the JDK executors. */
+    static final Callable<Integer> NOOP_CALLABLE = KernelBench::noop;
+    /** Name prefix of every kernel thread (conductor, workers, object cleaner). */
+    static final String KERNEL_THREAD_PREFIX = "kairos-";
+    /** A closed kernel's object-store Cleaner thread: alive until the kernel is garbage-collected. */
+    static final String CLEANER_THREAD = "kairos-object-cleaner";
+
+    private static boolean cleanerWarned;
+
+    private KernelBench() {
+    }
+
+    static Integer noop() {
+        return RESULT;
+    }
+
+    static Integer noop1(final Integer ignored) {
+        return RESULT;
+    }
+
+    /** A kernel with one node of cpus CPUs, DEDICATED threading (a conductor thread plus up to cpus workers). */
+    static Kernel startKernel(final int cpus) {
+        return Kernel.start(new KernelContext().cpus(cpus));
+    }
+
+    /** Closes the kernel (null: nothing); the caller then drops its references, then {@link #checkNoKernelThreads}. */
+    static void closeKernel(final Kernel kernel) {
+        if (kernel != null) {
+            kernel.close();
+        }
+    }
+
+    /**
+     * Fails if a kernel's conductor or worker thread is still alive 10 s after its kernel was closed: a benchmark
+     * must leave no thread behind (the next trial in the same JVM would compete with it for the 2 cores). Call it
+     * after dropping every reference to the closed kernels and their ObjectRefs.
+     *
+     * <p>A closed kernel's {@value #CLEANER_THREAD} thread (one per kernel: its object store's Cleaner) stays alive
+     * until the kernel is garbage-collected, so this runs System.gc() while only such threads are left; one still
+     * alive after that is reported on stderr, once per JVM, not failed on (a kernel issue, not the benchmark's).
+     */
+    static void checkNoKernelThreads() {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> left = liveThreads(KERNEL_THREAD_PREFIX, 0);
+        while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
+            if (left.stream().allMatch(name -> name.startsWith(CLEANER_THREAD))) {
+                System.gc();
+                sleep(100);
+            } else {
+                sleep(10);
+            }
+            left = liveThreads(KERNEL_THREAD_PREFIX, 0);
+        }
+        if (left.stream().anyMatch(name -> !name.startsWith(CLEANER_THREAD))) {
+            throw new IllegalStateException("kernel threads alive 10 s after Kernel.close(): " + left);
+        }
+        if (!left.isEmpty() && !cleanerWarned) {
+            cleanerWarned = true;
+            System.err.println("WARNING: closed kernels left " + left + " alive, even after System.gc()");
+        }
+    }
+
+    private static void sleep(final long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Shuts an executor down and waits for its threads; fails if they do not stop within 10 s. */
+    static void shutdown(final ExecutorService executor) {
+        if (executor == null) {
+            return;
+        }
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(executor + " did not terminate within 10 s");
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping " + executor, e);
+        }
+    }
+
+    /** Names of live threads whose name starts with prefix, after waiting up to graceNanos for them to end. */
+    static List<String> liveThreads(final String prefix, final long graceNanos) {
+        final long deadline = System.nanoTime() + graceNanos;
+        while (true) {
+            final List<String> names = new ArrayList<>();
+            for (final Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.isAlive() && t.getName().startsWith(prefix)) {
+                    names.add(t.getName() + " (" + t.getState() + ")");
+                }
+            }
+            if (names.isEmpty() || System.nanoTime() - deadline > 0 || Thread.currentThread().isInterrupted()) {
+                return names;
+            }
+            sleep(10);
+        }
+    }
+
+    /** Bytes this thread has allocated so far (HotSpot's per-thread TLAB accounting). */
+    static long threadAllocatedBytes() {
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        if (threads instanceof com.sun.management.ThreadMXBean) {
+            return ((com.sun.management.ThreadMXBean) threads).getCurrentThreadAllocatedBytes();
+        }
+        return -1;
+    }
+
+    /** Heap in use after full collections (System.gc() until the figure settles, at most 5 times). */
+    static long usedHeapAfterGc() {
+        long previous = Long.MAX_VALUE;
+        long used = 0;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            if (Math.abs(previous - used) < (1L << 20)) {
+                break;
+            }
+            previous = used;
+        }
+        return used;
+    }
+}

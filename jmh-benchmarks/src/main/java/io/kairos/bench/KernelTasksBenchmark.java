@@ -1,0 +1,229 @@
+package io.kairos.bench;
+
+import io.kairos.Kernel;
+import io.kairos.ObjectRef;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Ray's "single client tasks async" and "single client tasks sync" (python/ray/_private/ray_perf.py): one client
+ * thread submits no-op tasks to an embedded {@link Kernel} and gets their results.
+ * <ul>
+ *   <li>{@link #single_client_tasks_async}: submit {@value #TASKS} no-op tasks, then get all; the score counts
+ *       tasks (ops/s = tasks/s).</li>
+ *   <li>{@link #single_client_tasks_sync}: submit one no-op task and get it; also in SampleTime mode, for the
+ *       p50/p99 round trip.</li>
+ * </ul>
+ * The kernel has one node of {@code workers} CPUs (a parameter, default 2: a conductor thread plus up to 2 worker
+ * threads on this 2-core machine). Peers, measured in the same run with the same number of threads and the same no-op:
+ * a fixed {@link ThreadPoolExecutor} (submit + {@code Future.get}), a {@link ForkJoinPool} (submit + join) and
+ * {@link CompletableFuture#supplyAsync(Supplier, java.util.concurrent.Executor)} on such a ForkJoinPool (+ join).
+ * Each subject is its own {@link State}, so only the one measured has threads in that fork.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 3, jvmArgsAppend = {JvmFlags.ADD_EXPORTS_MISC, JvmFlags.ENABLE_NATIVE_ACCESS})
+@Threads(1)
+public class KernelTasksBenchmark {
+    /** Tasks per invocation of the async benchmarks. */
+    public static final int TASKS = 1000;
+
+    /** The kernel and its result refs. */
+    @State(Scope.Benchmark)
+    public static class KernelState {
+        /** CPUs of the kernel's node (and threads of each peer). */
+        @Param("2")
+        int workers;
+
+        Kernel kernel;
+        final ObjectRef<?>[] refs = new ObjectRef<?>[TASKS];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            kernel = KernelBench.startKernel(workers);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            KernelBench.closeKernel(kernel);
+            kernel = null;
+            Arrays.fill(refs, null);
+            KernelBench.checkNoKernelThreads();
+        }
+    }
+
+    /** Peer: a fixed pool of {@code workers} threads, unbounded queue. */
+    @State(Scope.Benchmark)
+    public static class ThreadPoolState {
+        @Param("2")
+        int workers;
+
+        ThreadPoolExecutor pool;
+        final Future<?>[] futures = new Future<?>[TASKS];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+            pool.prestartAllCoreThreads();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            KernelBench.shutdown(pool);
+        }
+    }
+
+    /** Peer: a ForkJoinPool of {@code workers} threads (the common pool has 1 on 2 cores). */
+    @State(Scope.Benchmark)
+    public static class ForkJoinState {
+        @Param("2")
+        int workers;
+
+        ForkJoinPool pool;
+        final ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[TASKS];
+        final CompletableFuture<?>[] futures = new CompletableFuture<?>[TASKS];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            pool = new ForkJoinPool(workers);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            KernelBench.shutdown(pool);
+        }
+    }
+
+    private static final Supplier<Integer> NOOP_SUPPLIER = KernelBench::noop;
+
+    // ---------------------------------------------------------------------------------------------------------
+    // async: submit TASKS, then get them all
+
+    /** Ray: "single client tasks async". Submit {@value #TASKS} no-op tasks, then get every result. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public Object single_client_tasks_async(final KernelState s) {
+        final Kernel kernel = s.kernel;
+        final ObjectRef<?>[] refs = s.refs;
+        for (int i = 0; i < TASKS; i++) {
+            refs[i] = kernel.task(KernelBench.NOOP).remote();
+        }
+        Object last = null;
+        for (int i = 0; i < TASKS; i++) {
+            last = refs[i].get();
+            refs[i] = null;
+        }
+        return last;
+    }
+
+    /** Peer of single_client_tasks_async: ThreadPoolExecutor submit x {@value #TASKS}, then Future.get each. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public Object jdk_thread_pool_tasks_async(final ThreadPoolState s) throws ExecutionException,
+        InterruptedException {
+        final Future<?>[] futures = s.futures;
+        for (int i = 0; i < TASKS; i++) {
+            futures[i] = s.pool.submit(KernelBench.NOOP_CALLABLE);
+        }
+        Object last = null;
+        for (int i = 0; i < TASKS; i++) {
+            last = futures[i].get();
+            futures[i] = null;
+        }
+        return last;
+    }
+
+    /** Peer of single_client_tasks_async: ForkJoinPool submit x {@value #TASKS}, then join each. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public Object jdk_fork_join_tasks_async(final ForkJoinState s) {
+        final ForkJoinTask<?>[] tasks = s.tasks;
+        for (int i = 0; i < TASKS; i++) {
+            tasks[i] = s.pool.submit(KernelBench.NOOP_CALLABLE);
+        }
+        Object last = null;
+        for (int i = 0; i < TASKS; i++) {
+            last = tasks[i].join();
+            tasks[i] = null;
+        }
+        return last;
+    }
+
+    /** Peer of single_client_tasks_async: CompletableFuture.supplyAsync x {@value #TASKS} on the ForkJoinPool. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public Object jdk_completable_future_tasks_async(final ForkJoinState s) {
+        final CompletableFuture<?>[] futures = s.futures;
+        for (int i = 0; i < TASKS; i++) {
+            futures[i] = CompletableFuture.supplyAsync(NOOP_SUPPLIER, s.pool);
+        }
+        Object last = null;
+        for (int i = 0; i < TASKS; i++) {
+            last = futures[i].join();
+            futures[i] = null;
+        }
+        return last;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // sync: one task, get it
+
+    /** Ray: "single client tasks sync". Submit one no-op task and get its result. */
+    @Benchmark
+    @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public Object single_client_tasks_sync(final KernelState s) {
+        return s.kernel.task(KernelBench.NOOP).remote().get();
+    }
+
+    /** Peer of single_client_tasks_sync: ThreadPoolExecutor submit + Future.get. */
+    @Benchmark
+    @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public Object jdk_thread_pool_tasks_sync(final ThreadPoolState s) throws ExecutionException,
+        InterruptedException {
+        return s.pool.submit(KernelBench.NOOP_CALLABLE).get();
+    }
+
+    /** Peer of single_client_tasks_sync: ForkJoinPool submit + join. */
+    @Benchmark
+    @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public Object jdk_fork_join_tasks_sync(final ForkJoinState s) {
+        return s.pool.submit(KernelBench.NOOP_CALLABLE).join();
+    }
+
+    /** Peer of single_client_tasks_sync: CompletableFuture.supplyAsync on the ForkJoinPool + join. */
+    @Benchmark
+    @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public Object jdk_completable_future_tasks_sync(final ForkJoinState s) {
+        return CompletableFuture.supplyAsync(NOOP_SUPPLIER, s.pool).join();
+    }
+}

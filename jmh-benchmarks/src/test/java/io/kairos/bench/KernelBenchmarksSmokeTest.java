@@ -1,0 +1,88 @@
+package io.kairos.bench;
+
+import io.kairos.WaitResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Each kernel benchmark method, called a few times outside JMH: right results, and no thread left behind. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class KernelBenchmarksSmokeTest {
+    /** The states were local to the test: their kernels are unreachable, so even their Cleaner threads must go. */
+    @AfterEach
+    void noKernelThreadIsLeft() {
+        KernelBench.checkNoKernelThreads();
+        final List<String> left = KernelBench.liveThreads(KernelBench.KERNEL_THREAD_PREFIX, 0);
+        assertTrue(left.isEmpty(), left.toString());
+    }
+
+    @Test
+    void tasksBenchmarks() throws Exception {
+        final KernelTasksBenchmark b = new KernelTasksBenchmark();
+        final KernelTasksBenchmark.KernelState kernel = new KernelTasksBenchmark.KernelState();
+        kernel.workers = 2;
+        kernel.setUp();
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(KernelBench.RESULT, b.single_client_tasks_async(kernel));
+                assertEquals(KernelBench.RESULT, b.single_client_tasks_sync(kernel));
+            }
+        } finally {
+            kernel.tearDown();
+        }
+        final KernelTasksBenchmark.ThreadPoolState pool = new KernelTasksBenchmark.ThreadPoolState();
+        pool.workers = 2;
+        pool.setUp();
+        try {
+            assertEquals(KernelBench.RESULT, b.jdk_thread_pool_tasks_async(pool));
+            assertEquals(KernelBench.RESULT, b.jdk_thread_pool_tasks_sync(pool));
+        } finally {
+            pool.tearDown();
+        }
+        final KernelTasksBenchmark.ForkJoinState forkJoin = new KernelTasksBenchmark.ForkJoinState();
+        forkJoin.workers = 2;
+        forkJoin.setUp();
+        try {
+            assertEquals(KernelBench.RESULT, b.jdk_fork_join_tasks_async(forkJoin));
+            assertEquals(KernelBench.RESULT, b.jdk_fork_join_tasks_sync(forkJoin));
+            assertEquals(KernelBench.RESULT, b.jdk_completable_future_tasks_async(forkJoin));
+            assertEquals(KernelBench.RESULT, b.jdk_completable_future_tasks_sync(forkJoin));
+        } finally {
+            forkJoin.tearDown();
+        }
+    }
+
+    @Test
+    void objectsBenchmarks() {
+        final KernelObjectsBenchmark b = new KernelObjectsBenchmark();
+        final KernelObjectsBenchmark.KernelState kernel = new KernelObjectsBenchmark.KernelState();
+        kernel.setUp();
+        try {
+            assertEquals(42, b.single_client_put_calls(kernel).get());
+            assertEquals(42, b.single_client_get_calls(kernel));
+            assertEquals(KernelObjectsBenchmark.WAIT_REFS, readyAfterWait(b, kernel));
+        } finally {
+            kernel.tearDown();
+        }
+        final KernelObjectsBenchmark.MapState map = new KernelObjectsBenchmark.MapState();
+        map.setUp();
+        b.jdk_concurrent_hash_map_put(map);
+        assertEquals(KernelObjectsBenchmark.KEY_RING / 2, b.jdk_concurrent_hash_map_get(map));
+        final KernelObjectsBenchmark.FuturesState futures = new KernelObjectsBenchmark.FuturesState();
+        futures.setUp();
+        b.jdk_completable_future_all_of_1k(futures);
+    }
+
+    /** In a method of its own, so that no local of the test keeps the refs (and their kernel) reachable. */
+    private static int readyAfterWait(final KernelObjectsBenchmark b, final KernelObjectsBenchmark.KernelState kernel) {
+        final WaitResult<Integer> waited = b.single_client_wait_1k_refs(kernel);
+        assertTrue(waited.unready().isEmpty());
+        return waited.ready().size();
+    }
+}
