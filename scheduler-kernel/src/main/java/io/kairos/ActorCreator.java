@@ -2,9 +2,7 @@ package io.kairos;
 
 import io.kairos.spi.scheduling.SchedulingStrategy;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * An actor being built, as Ray's {@code ActorCreator}: set options, then {@link #remote()} creates it (its constructor
@@ -19,13 +17,10 @@ public final class ActorCreator<A> {
     private final int arity;
     private final Object[] args;
     private String name;
-    private final Map<String, Double> resources = new LinkedHashMap<>();
+    private final Placement placement = new Placement(Map.of());
     private int maxConcurrency = 1;
     private int maxRestarts;
     private int maxPendingCalls = -1;
-    private SchedulingStrategy strategy = SchedulingStrategy.DEFAULT;
-    private PlacementGroup group;
-    private int bundleIndex = -1;
 
     ActorCreator(final Kernel kernel, final Object constructor, final int arity, final Object[] args) {
         this.kernel = kernel;
@@ -45,18 +40,12 @@ public final class ActorCreator<A> {
 
     /** A resource the actor holds for its lifetime (e.g. "GPU", 1.0). */
     public ActorCreator<A> setResource(final String resource, final Double amount) {
-        if (resource == null) {
-            throw new IllegalArgumentException("resource name is null");
-        }
-        if (amount == null || !Double.isFinite(amount) || amount < 0) {
-            throw new IllegalArgumentException("resource '" + resource + "' amount " + amount + " must be >= 0");
-        }
-        resources.put(resource, amount);
+        placement.resource(resource, amount);
         return this;
     }
 
     public ActorCreator<A> setResources(final Map<String, Double> amounts) {
-        Objects.requireNonNull(amounts, "resources").forEach(this::setResource);
+        placement.resources(amounts);
         return this;
     }
 
@@ -88,7 +77,7 @@ public final class ActorCreator<A> {
     }
 
     public ActorCreator<A> setSchedulingStrategy(final SchedulingStrategy strategy) {
-        this.strategy = Objects.requireNonNull(strategy, "strategy");
+        placement.strategy(strategy);
         return this;
     }
 
@@ -99,14 +88,7 @@ public final class ActorCreator<A> {
      * @throws IllegalArgumentException if bundleIndex is outside -1..bundleCount-1 or the group is another kernel's
      */
     public ActorCreator<A> setPlacementGroup(final PlacementGroup group, final int bundleIndex) {
-        if (group == null) {
-            throw new IllegalArgumentException("placement group is null");
-        }
-        if (bundleIndex < -1 || bundleIndex >= group.bundleCount()) {
-            throw new IllegalArgumentException("bundleIndex " + bundleIndex + " is outside -1.." + (group.bundleCount() - 1));
-        }
-        this.group = group;
-        this.bundleIndex = bundleIndex;
+        placement.placementGroup(group, bundleIndex);
         return this;
     }
 
@@ -117,7 +99,7 @@ public final class ActorCreator<A> {
      * @throws UnschedulableException   if no node can ever hold its resources
      */
     public ActorHandle<A> remote() {
-        return kernel.createActor(constructor, arity, args, name, resources, maxConcurrency, maxRestarts,
-            maxPendingCalls, strategy, group, bundleIndex);
+        return kernel.createActor(constructor, arity, args, name, placement.resourcesOrNull(), maxConcurrency,
+            maxRestarts, maxPendingCalls, placement.strategy, placement.group, placement.bundleIndex);
     }
 }

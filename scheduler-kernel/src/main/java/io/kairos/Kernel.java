@@ -180,7 +180,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
                                    final int maxPendingCalls, final SchedulingStrategy strategy,
                                    final PlacementGroup group, final int bundleIndex) {
         ensureOpen();
-        final long[] demand = registry.demand(resources);
+        final long[] demand = registry.demand(resources != null ? resources : Map.of());
         final String infeasible = cluster.infeasibleReason(demand);
         final long id = ids.incrementAndGet();
         final ActorState actor = new ActorState(id, name, className(constructor), maxConcurrency, maxRestarts,

@@ -377,7 +377,12 @@ final class SchedulerConductor implements Agent {
         if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
             return createActor(task, node);
         }
-        final NodeWorkers workers = nodeWorkers[nodeIndex];
+        return start(task, node, null);
+    }
+
+    /** Allocates on the node (or in the bundle) and hands the task to an idle worker of the node. */
+    private boolean start(final TaskSpec task, final LogicalNode node, final Bundle bundle) {
+        final NodeWorkers workers = nodeWorkers[node.index()];
         Worker worker = workers.idle.poll();
         if (worker == null) {
             if (workers.all.size() >= maxWorkersPerNode) {
@@ -387,11 +392,12 @@ final class SchedulerConductor implements Agent {
             workers.all.add(worker);
             worker.start();
         }
-        final ResourceAllocation allocation = node.allocate(task.demand);
+        final ResourceAllocation allocation = bundle != null ? bundle.allocate(task.demand) : node.allocate(task.demand);
         if (allocation == null) {
             workers.idle.push(worker);
             return false;  // the policy chose a node that does not fit: treat as not now
         }
+        task.bundle = bundle;
         task.node = node;
         task.allocation = allocation;
         task.worker = worker;
@@ -401,7 +407,6 @@ final class SchedulerConductor implements Agent {
         worker.assign(task);
         return true;
     }
-
 
     // ------------------------------------------------------------------------------------------------------------
     // actors: each has its own worker(s) and an ordered queue of calls; it holds its resources while it lives
@@ -732,7 +737,7 @@ final class SchedulerConductor implements Agent {
             }
             queue.poll();
             final boolean started = task.kind == TaskSpec.Kind.ACTOR_CREATION
-                ? createActor(task, bundle.node(), bundle) : runInBundle(task, bundle);
+                ? createActor(task, bundle.node(), bundle) : start(task, bundle.node(), bundle);
             if (!started) {
                 queue.addFirst(task);
                 break;
@@ -740,34 +745,6 @@ final class SchedulerConductor implements Agent {
             dispatched++;
         }
         return dispatched;
-    }
-
-    private boolean runInBundle(final TaskSpec task, final Bundle bundle) {
-        final LogicalNode node = bundle.node();
-        final NodeWorkers workers = nodeWorkers[node.index()];
-        Worker worker = workers.idle.poll();
-        if (worker == null) {
-            if (workers.all.size() >= maxWorkersPerNode) {
-                return false;
-            }
-            worker = new Worker(this, node, registry, workers.all.size());
-            workers.all.add(worker);
-            worker.start();
-        }
-        final ResourceAllocation allocation = bundle.allocate(task.demand);
-        if (allocation == null) {
-            workers.idle.push(worker);
-            return false;
-        }
-        task.bundle = bundle;
-        task.node = node;
-        task.allocation = allocation;
-        task.worker = worker;
-        task.state = TaskSpec.State.RUNNING;
-        task.outcome = TaskSpec.OUTCOME_NONE;
-        tasksDispatched++;
-        worker.assign(task);
-        return true;
     }
 
     private void releaseAllocation(final LogicalNode node, final Bundle bundle, final ResourceAllocation allocation) {

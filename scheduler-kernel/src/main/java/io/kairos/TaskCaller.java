@@ -2,7 +2,6 @@ package io.kairos;
 
 import io.kairos.spi.scheduling.SchedulingStrategy;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,12 +18,9 @@ public final class TaskCaller<R> {
     private final int arity;
     private final Object[] args;
     private String name;
-    private Map<String, Double> resources;  // null: the default, 1 CPU
+    private final Placement placement = new Placement(Map.of("CPU", 1.0));
     private int maxRetries = 3;
     private boolean retryExceptions;
-    private SchedulingStrategy strategy = SchedulingStrategy.DEFAULT;
-    private PlacementGroup group;
-    private int bundleIndex = -1;
 
     TaskCaller(final Kernel kernel, final Object function, final int arity, final Object[] args) {
         this.kernel = kernel;
@@ -41,23 +37,13 @@ public final class TaskCaller<R> {
 
     /** Asks for amount of a resource (e.g. "GPU", 0.5); 0 removes it. Replaces the default 1 CPU for "CPU". */
     public TaskCaller<R> setResource(final String resource, final Double amount) {
-        if (resource == null) {
-            throw new IllegalArgumentException("resource name is null");
-        }
-        if (amount == null || !Double.isFinite(amount) || amount < 0) {
-            throw new IllegalArgumentException("resource '" + resource + "' amount " + amount + " must be >= 0");
-        }
-        if (resources == null) {
-            resources = new LinkedHashMap<>();
-            resources.put("CPU", 1.0);
-        }
-        resources.put(resource, amount);
+        placement.resource(resource, amount);
         return this;
     }
 
     /** Asks for each of these resources (see {@link #setResource}). */
     public TaskCaller<R> setResources(final Map<String, Double> amounts) {
-        Objects.requireNonNull(amounts, "resources").forEach(this::setResource);
+        placement.resources(amounts);
         return this;
     }
 
@@ -78,7 +64,7 @@ public final class TaskCaller<R> {
 
     /** Where the task may run. */
     public TaskCaller<R> setSchedulingStrategy(final SchedulingStrategy strategy) {
-        this.strategy = Objects.requireNonNull(strategy, "strategy");
+        placement.strategy(strategy);
         return this;
     }
 
@@ -89,14 +75,7 @@ public final class TaskCaller<R> {
      * @throws IllegalArgumentException if bundleIndex is outside -1..bundleCount-1 or the group is another kernel's
      */
     public TaskCaller<R> setPlacementGroup(final PlacementGroup group, final int bundleIndex) {
-        if (group == null) {
-            throw new IllegalArgumentException("placement group is null");
-        }
-        if (bundleIndex < -1 || bundleIndex >= group.bundleCount()) {
-            throw new IllegalArgumentException("bundleIndex " + bundleIndex + " is outside -1.." + (group.bundleCount() - 1));
-        }
-        this.group = group;
-        this.bundleIndex = bundleIndex;
+        placement.placementGroup(group, bundleIndex);
         return this;
     }
 
@@ -108,8 +87,8 @@ public final class TaskCaller<R> {
      * @throws KernelClosedException    if the kernel is closed
      */
     public ObjectRef<R> remote() {
-        return kernel.submit(function, arity, args, name, resources, maxRetries, retryExceptions, strategy, group,
-            bundleIndex);
+        return kernel.submit(function, arity, args, name, placement.resourcesOrNull(), maxRetries, retryExceptions,
+            placement.strategy, placement.group, placement.bundleIndex);
     }
 
 }
