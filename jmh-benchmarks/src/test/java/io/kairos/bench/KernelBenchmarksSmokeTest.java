@@ -14,11 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Each kernel benchmark method, called a few times outside JMH: right results, and no thread left behind. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class KernelBenchmarksSmokeTest {
-    /** The states were local to the test: their kernels are unreachable, so even their Cleaner threads must go. */
+    /** Closed kernels leave no conductor or worker thread behind. */
     @AfterEach
     void noKernelThreadIsLeft() {
         KernelBench.checkNoKernelThreads();
-        final List<String> left = KernelBench.liveThreads(KernelBench.KERNEL_THREAD_PREFIX, 0);
+        final List<String> left = KernelBench.kernelThreads();
         assertTrue(left.isEmpty(), left.toString());
     }
 
