@@ -77,14 +77,14 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         this.cluster = new Cluster(registry, nodes, 0, context.seed());
         this.defaultTaskDemand = registry.demand(Map.of("CPU", 1.0));
         this.defaultTaskInfeasible = cluster.infeasibleReason(defaultTaskDemand);
+        final ErrorHandler errors = Throwable::printStackTrace;
         this.objects = context.objectStoreBytes() == 0 ? null : new StoredObjects(
             SharedObjectStore.create(context.objectStoreName(), context.objectStoreBytes()), context.serializers(),
             context.inlineThresholdBytes());
         this.conductor = new SchedulerConductor(context.commandQueueCapacity(), cluster, registry, policy(context),
-            context.maxWorkersPerNode(), namedActors, objects);
+            context.maxWorkersPerNode(), namedActors, objects, context.listeners(), context.workerLauncher(), errors);
         this.owner = Thread.currentThread();
         this.callerIdle = context.idleStrategy();
-        final ErrorHandler errors = Throwable::printStackTrace;
         final IdleStrategy idle = new ConductorIdleStrategy(context.idleStrategy(), conductor);
         if (context.threadingMode() == ThreadingMode.INVOKER) {
             this.runner = null;

@@ -1,5 +1,8 @@
 package io.kairos;
 
+import io.kairos.spi.kernel.KernelListener;
+import io.kairos.spi.kernel.ResourceProvider;
+import io.kairos.spi.kernel.WorkerLauncher;
 import io.kairos.spi.scheduling.SchedulingPolicy;
 import io.kairos.spi.serialization.Serializer;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -46,6 +49,9 @@ public final class KernelContext {
     private Duration closeTimeout = Duration.ofSeconds(10);
     private final List<SchedulingPolicy> policies = new ArrayList<>();
     private final List<Serializer> serializers = new ArrayList<>();
+    private final List<KernelListener> listeners = new ArrayList<>();
+    private final List<ResourceProvider> resourceProviders = new ArrayList<>();
+    private WorkerLauncher workerLauncher;
     private long objectStoreBytes = OBJECT_STORE_BYTES_DEFAULT;
     private long inlineThresholdBytes = INLINE_THRESHOLD_DEFAULT;
     private String objectStoreName;
@@ -157,6 +163,24 @@ public final class KernelContext {
         return this;
     }
 
+    /** A listener told of every task, actor and placement-group transition (ServiceLoader finds others). */
+    public KernelContext listener(final KernelListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /** A provider of node resources, asked once per node at start (ServiceLoader finds others). */
+    public KernelContext resourceProvider(final ResourceProvider provider) {
+        resourceProviders.add(Objects.requireNonNull(provider, "resourceProvider"));
+        return this;
+    }
+
+    /** How worker threads are made (default: daemon platform threads; else the first one ServiceLoader finds). */
+    public KernelContext workerLauncher(final WorkerLauncher launcher) {
+        this.workerLauncher = Objects.requireNonNull(launcher, "workerLauncher");
+        return this;
+    }
+
     /** A scheduling policy plugin: replaces the built-in policy of its {@link SchedulingPolicy#kind()}. */
     public KernelContext schedulingPolicy(final SchedulingPolicy policy) {
         policies.add(Objects.requireNonNull(policy, "policy"));
@@ -207,6 +231,15 @@ public final class KernelContext {
         for (final Serializer serializer : ServiceLoader.load(Serializer.class)) {
             serializers.add(serializer);
         }
+        ServiceLoader.load(KernelListener.class).forEach(listeners::add);
+        ServiceLoader.load(ResourceProvider.class).forEach(resourceProviders::add);
+        if (workerLauncher == null) {
+            workerLauncher = ServiceLoader.load(WorkerLauncher.class).findFirst().orElse((loop, nodeId, name) -> {
+                final Thread thread = new Thread(loop, name);
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
         if (idleStrategy == null) {
             idleStrategy = new BackoffIdleStrategy(64, 16, 1_000, 1_000_000);
         }
@@ -221,6 +254,17 @@ public final class KernelContext {
             }
             resources.putAll(customResources);
             nodes.add(new NodeSpec("node-0", resources, labels));
+        }
+        if (!resourceProviders.isEmpty()) {
+            for (int i = 0; i < nodes.size(); i++) {
+                final NodeSpec node = nodes.get(i);
+                final Map<String, Double> merged = new LinkedHashMap<>();
+                for (final ResourceProvider provider : resourceProviders) {
+                    provider.resources(node.nodeId()).forEach((name, amount) -> merged.merge(name, amount, Double::sum));
+                }
+                merged.putAll(node.resources());  // what the node's configuration names wins
+                nodes.set(i, new NodeSpec(node.nodeId(), merged, node.labels()));
+            }
         }
         final List<String> ids = new ArrayList<>();
         for (final NodeSpec node : nodes) {
@@ -275,6 +319,18 @@ public final class KernelContext {
 
     public String objectStoreName() {
         return objectStoreName;
+    }
+
+    public List<KernelListener> listeners() {
+        return List.copyOf(listeners);
+    }
+
+    public List<ResourceProvider> resourceProviders() {
+        return List.copyOf(resourceProviders);
+    }
+
+    public WorkerLauncher workerLauncher() {
+        return workerLauncher;
     }
 
     public List<Serializer> serializers() {

@@ -10,6 +10,9 @@ import io.kairos.internal.placement.PlacementGroupState;
 import io.kairos.spi.scheduling.SchedulingPolicy;
 import io.kairos.spi.scheduling.SchedulingResult;
 import io.kairos.spi.scheduling.SchedulingStrategy;
+import io.kairos.spi.kernel.KernelListener;
+import io.kairos.spi.kernel.WorkerLauncher;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
@@ -47,6 +50,9 @@ final class SchedulerConductor implements Agent {
     private final ArrayList<ActorState> actors = new ArrayList<>();
     private final Map<String, ActorState> namedActors;
     private final StoredObjects objects;
+    private final KernelListener[] listeners;
+    private final WorkerLauncher launcher;
+    private final ErrorHandler errors;
     private final PlacementGroupScheduler groupScheduler = new PlacementGroupScheduler();
     private final ArrayList<PlacementGroup> pendingGroups = new ArrayList<>();
     private final ArrayList<PlacementGroup> removingGroups = new ArrayList<>();
@@ -60,8 +66,13 @@ final class SchedulerConductor implements Agent {
 
     SchedulerConductor(final int queueCapacity, final Cluster cluster, final ResourceRegistry registry,
                        final SchedulingPolicy policy, final int maxWorkersPerNode,
-                       final Map<String, ActorState> namedActors, final StoredObjects objects) {
+                       final Map<String, ActorState> namedActors, final StoredObjects objects,
+                       final List<KernelListener> listeners, final WorkerLauncher launcher,
+                       final ErrorHandler errors) {
         this.namedActors = namedActors;
+        this.listeners = listeners.toArray(new KernelListener[0]);
+        this.launcher = launcher;
+        this.errors = errors;
         this.objects = objects;
         this.commands = new ManyToOneConcurrentArrayQueue<>(queueCapacity);
         this.cluster = cluster;
@@ -156,6 +167,15 @@ final class SchedulerConductor implements Agent {
 
     private void onSubmit(final TaskSpec task) {
         task.result.producer = task;
+        if (listeners.length != 0 && task.kind != TaskSpec.Kind.ACTOR_CREATION) {
+            for (final KernelListener l : listeners) {
+                try {
+                    l.onTaskSubmitted(task.taskId());
+                } catch (final Throwable t) {
+                    errors.onError(t);
+                }
+            }
+        }
         if (closing) {
             finish(task, new TaskCancelledException("kernel closed before task '" + task.name() + "' ran"));
             return;
@@ -222,6 +242,7 @@ final class SchedulerConductor implements Agent {
         }
         task.state = TaskSpec.State.DONE;
         doneObjects.add(task.result);
+        finished(task);
     }
 
     private void onWorkerEvent(final Worker.WorkerEvent event) {
@@ -266,6 +287,52 @@ final class SchedulerConductor implements Agent {
     }
 
     /** Marks a task that never ran (or will not run again) done with a failure. */
+    private void started(final TaskSpec task) {
+        if (listeners.length != 0) {
+            for (final KernelListener l : listeners) {
+                try {
+                    l.onTaskStarted(task.taskId(), task.node.nodeId(), task.attempts);
+                } catch (final Throwable t) {
+                    errors.onError(t);
+                }
+            }
+        }
+    }
+
+    private void finished(final TaskSpec task) {
+        if (listeners.length != 0 && task.kind != TaskSpec.Kind.ACTOR_CREATION) {
+            final boolean succeeded = task.result.status() == ObjectState.READY;
+            for (final KernelListener l : listeners) {
+                try {
+                    l.onTaskFinished(task.taskId(), succeeded);
+                } catch (final Throwable t) {
+                    errors.onError(t);
+                }
+            }
+        }
+    }
+
+    private void actorState(final ActorState actor, final ActorState.Status status) {
+        actor.status = status;
+        for (final KernelListener l : listeners) {
+            try {
+                l.onActorState(actor.id, status.name());
+            } catch (final Throwable t) {
+                errors.onError(t);
+            }
+        }
+    }
+
+    private void groupState(final PlacementGroup group, final String state) {
+        for (final KernelListener l : listeners) {
+            try {
+                l.onPlacementGroupState(group.id(), state);
+            } catch (final Throwable t) {
+                errors.onError(t);
+            }
+        }
+    }
+
     private void finish(final TaskSpec task, final RuntimeException failure) {
         if (task.kind == TaskSpec.Kind.ACTOR_CALL && task.state != TaskSpec.State.DONE) {
             task.actor.pendingCalls.decrementAndGet();
@@ -274,6 +341,7 @@ final class SchedulerConductor implements Agent {
         if (task.result.fail(failure)) {
             doneObjects.add(task.result);
         }
+        finished(task);
     }
 
     /** Wakes the dependents of every object completed in this step; a failure fails them in turn. */
@@ -388,7 +456,7 @@ final class SchedulerConductor implements Agent {
             if (workers.all.size() >= maxWorkersPerNode) {
                 return false;
             }
-            worker = new Worker(this, node, registry, workers.all.size());
+            worker = new Worker(this, node, registry, workers.all.size(), launcher);
             workers.all.add(worker);
             worker.start();
         }
@@ -404,6 +472,7 @@ final class SchedulerConductor implements Agent {
         task.state = TaskSpec.State.RUNNING;
         task.outcome = TaskSpec.OUTCOME_NONE;
         tasksDispatched++;
+        started(task);
         worker.assign(task);
         return true;
     }
@@ -435,7 +504,7 @@ final class SchedulerConductor implements Agent {
     }
 
     private Worker newActorWorker(final ActorState actor) {
-        final Worker worker = new Worker(this, actor.node, registry, -(int) actor.id * 100 - actor.workers.size());
+        final Worker worker = new Worker(this, actor.node, registry, -(int) actor.id * 100 - actor.workers.size(), launcher);
         actor.workers.add(worker);
         worker.start();
         return worker;
@@ -453,7 +522,7 @@ final class SchedulerConductor implements Agent {
         }
         actor.idleWorkers.push(worker);
         if (creation.outcome == TaskSpec.OUTCOME_DONE && creation.failure == null) {
-            actor.status = ActorState.Status.ALIVE;
+            actorState(actor, ActorState.Status.ALIVE);
             markDirty(actor);
             return;
         }
@@ -473,6 +542,7 @@ final class SchedulerConductor implements Agent {
         actor.running--;
         doneObjects.add(call.result);
         tasksFinished++;
+        finished(call);
         if (actor.status == ActorState.Status.DEAD) {
             worker.stop();
             releaseActorIfIdle(actor);
@@ -509,7 +579,7 @@ final class SchedulerConductor implements Agent {
     /** Runs the constructor again (a new instance); queued calls wait for it. */
     private void restart(final ActorState actor) {
         actor.restarts++;
-        actor.status = ActorState.Status.RESTARTING;
+        actorState(actor, ActorState.Status.RESTARTING);
         actor.instance = null;
         final TaskSpec creation = actor.creation;
         creation.failure = null;
@@ -526,7 +596,7 @@ final class SchedulerConductor implements Agent {
 
     /** The actor is dead for good: queued calls fail, running ones are interrupted and fail, resources return. */
     private void kill(final ActorState actor, final ActorDiedException cause) {
-        actor.status = ActorState.Status.DEAD;
+        actorState(actor, ActorState.Status.DEAD);
         actor.deathCause = cause;
         actor.instance = null;
         if (actor.name != null) {
@@ -619,6 +689,7 @@ final class SchedulerConductor implements Agent {
                 call.state = TaskSpec.State.RUNNING;
                 call.outcome = TaskSpec.OUTCOME_NONE;
                 tasksDispatched++;
+                started(call);
                 worker.assign(call);
                 dispatched++;
             }
@@ -648,11 +719,13 @@ final class SchedulerConductor implements Agent {
     private boolean tryCreate(final PlacementGroup group) {
         if (groupScheduler.create(group.state, cluster)) {
             group.readiness.complete(Boolean.TRUE);
+            groupState(group, "CREATED");
             dispatchNeeded = true;
             return true;
         }
         if (group.state.status() == PlacementGroupState.Status.FAILED) {
             group.readiness.fail(new UnschedulableException(group.state.failureReason()));
+            groupState(group, "FAILED");
             dispatchNeeded = true;  // tasks queued for it fail now
             return true;
         }
@@ -703,6 +776,7 @@ final class SchedulerConductor implements Agent {
             if (idle) {
                 if (group.state.status() == PlacementGroupState.Status.CREATED) {
                     groupScheduler.remove(group.state);
+                    groupState(group, "REMOVED");
                 }
                 removingGroups.remove(i--);
                 dispatchNeeded = true;

@@ -10,6 +10,7 @@ import io.kairos.function.KFunc6;
 import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceAllocation;
 import io.kairos.internal.cluster.ResourceRegistry;
+import io.kairos.spi.kernel.WorkerLauncher;
 import io.kairos.spi.scheduling.FixedPoint;
 
 import java.util.LinkedHashMap;
@@ -36,12 +37,12 @@ final class Worker implements Runnable {
     private static final int SPINS = 200;
     volatile TaskSpec running;
 
-    Worker(final SchedulerConductor conductor, final LogicalNode node, final ResourceRegistry registry, final int number) {
+    Worker(final SchedulerConductor conductor, final LogicalNode node, final ResourceRegistry registry, final int number,
+           final WorkerLauncher launcher) {
         this.conductor = conductor;
         this.node = node;
         this.registry = registry;
-        this.thread = new Thread(this, "kairos-worker-" + node.nodeId() + "-" + number);
-        this.thread.setDaemon(true);
+        this.thread = launcher.newWorkerThread(this, node.nodeId(), "kairos-worker-" + node.nodeId() + "-" + number);
     }
 
     /** The worker whose thread this is, or null. */

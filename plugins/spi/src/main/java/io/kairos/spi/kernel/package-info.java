@@ -1,0 +1,2 @@
+/** Plugin points of the kernel itself: listeners, resource providers and worker launchers. */
+package io.kairos.spi.kernel;
