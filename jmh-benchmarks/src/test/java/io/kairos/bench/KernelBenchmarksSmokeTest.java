@@ -85,4 +85,37 @@ class KernelBenchmarksSmokeTest {
         assertTrue(waited.unready().isEmpty());
         return waited.ready().size();
     }
+
+    @Test
+    void actorAndPlacementGroupBenchmarks() throws Exception {
+        final KernelActorsBenchmark actors = new KernelActorsBenchmark();
+        final KernelActorsBenchmark.KernelState kernel = new KernelActorsBenchmark.KernelState();
+        kernel.setUp();
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(KernelBench.RESULT, actors.actor_calls_1_1_sync(kernel));
+                assertEquals(KernelBench.RESULT, actors.actor_calls_1_1_async(kernel));
+            }
+        } finally {
+            kernel.tearDown();
+        }
+        final KernelActorsBenchmark.ExecutorState executor = new KernelActorsBenchmark.ExecutorState();
+        executor.setUp();
+        try {
+            assertEquals(KernelBench.RESULT, actors.singleThreadExecutor_async(executor));
+        } finally {
+            executor.tearDown();
+        }
+        final KernelPlacementGroupBenchmark groups = new KernelPlacementGroupBenchmark();
+        final KernelPlacementGroupBenchmark.KernelState pgKernel = new KernelPlacementGroupBenchmark.KernelState();
+        pgKernel.setUp();
+        try {
+            for (int i = 0; i < 100; i++) {
+                assertTrue(groups.placement_group_create_removal(pgKernel), "group " + i + " reserved");
+            }
+        } finally {
+            pgKernel.tearDown();
+        }
+        assertTrue(groups.semaphore_acquire_release(new KernelPlacementGroupBenchmark.SemaphoreState()));
+    }
 }

@@ -1,10 +1,12 @@
 package io.kairos.cli;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,6 +45,17 @@ class KairosCliTest {
             assertNotEquals(0, KairosCli.commandLine().execute("bench", "store", "--no-such-option"));
         } finally {
             System.setErr(err);
+        }
+    }
+
+    @Test
+    void benchCommandsTakeQuickAndJson() {
+        for (final String name : new String[] {"store", "kernel"}) {
+            final CommandLine.ParseResult parsed = KairosCli.commandLine()
+                .parseArgs("bench", name, "--quick", "--json", "out.json");
+            final Object command = parsed.subcommand().subcommand().commandSpec().userObject();
+            assertEquals(Path.of("out.json"), ((BenchPlanCommand) command).json, name);
+            assertTrue(parsed.subcommand().subcommand().hasMatchedOption("--quick"), name);
         }
     }
 

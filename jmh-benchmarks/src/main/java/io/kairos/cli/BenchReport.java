@@ -1,9 +1,9 @@
 package io.kairos.cli;
 
-import io.kairos.cli.KernelBenchPlan.Figure;
-import io.kairos.cli.KernelBenchPlan.Kind;
-import io.kairos.cli.KernelBenchPlan.Row;
-import io.kairos.cli.KernelBenchPlan.Target;
+import io.kairos.cli.BenchPlan.Figure;
+import io.kairos.cli.BenchPlan.Kind;
+import io.kairos.cli.BenchPlan.Row;
+import io.kairos.cli.BenchPlan.Target;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,25 +12,30 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The table and the target verdicts of {@code kairos bench kernel}, from the figures (ops/s, latencies in ns,
- * seconds, bytes per task). A figure without a value (its step failed) shows as "failed" and its targets as n/a.
+ * The table and the target verdicts of a {@link BenchPlan}, from the readings of its figures (see
+ * {@link Figure#from}). A figure without a reading (its step failed) shows as "failed" and its targets as n/a.
  */
-final class KernelBenchReport {
+final class BenchReport {
     private static final String[] HEADER = {"Benchmark", "Result", "Unit", "Peer", "Peer result", "Ratio"};
 
-    private final KernelBenchPlan plan;
-    private final Map<String, Double> figures;
+    private final BenchPlan plan;
+    private final Map<String, Double> readings;
 
-    KernelBenchReport(final KernelBenchPlan plan, final Map<String, Double> figures) {
+    BenchReport(final BenchPlan plan, final Map<String, Double> readings) {
         this.plan = plan;
-        this.figures = new LinkedHashMap<>(figures);
+        this.readings = new LinkedHashMap<>(readings);
     }
 
-    /** A figure's value in its measured unit (ops/s, ns, s, B/task); NaN if it has none. */
+    /** A figure's value in its kind's measured unit (ops/s, GB/s, ns, s, B/task); NaN if it has none. */
     double value(final String key) {
-        plan.figure(key);  // throws for an unknown key
-        final Double value = figures.get(key);
-        return value == null ? Double.NaN : value;
+        final Figure figure = plan.figure(key);  // throws for an unknown key
+        final Double reading = readings.get(key);
+        return reading == null ? Double.NaN : reading * figure.scale();
+    }
+
+    /** A figure's value and unit, as the progress line shows it. */
+    String show(final String key) {
+        return plan.figure(key).kind().show(value(key));
     }
 
     /** The table, one line per string. */
@@ -38,18 +43,18 @@ final class KernelBenchReport {
         final List<String[]> cells = new ArrayList<>();
         cells.add(HEADER);
         for (final Row row : plan.rows) {
-            final Figure figure = plan.figure(row.key());
+            final Kind kind = plan.figure(row.key()).kind();
             final double value = value(row.key());
             boolean first = true;
             for (final String peerKey : row.peerKeys()) {
                 final Figure peer = plan.figure(peerKey);
                 final double peerValue = value(peerKey);
                 cells.add(new String[] {
-                    first ? figure.label() : "",
-                    first ? format(figure.kind(), value) : "",
-                    first ? unit(figure.kind()) : "",
+                    first ? plan.figure(row.key()).label() : "",
+                    first ? kind.format(value) : "",
+                    first ? kind.unit(value) : "",
                     peer.label(),
-                    format(peer.kind(), peerValue) + " " + unit(peer.kind()),
+                    plan.style.peerUnit() ? peer.kind().show(peerValue) : peer.kind().format(peerValue),
                     ratio(value, peerValue)});
                 first = false;
             }
@@ -69,8 +74,7 @@ final class KernelBenchReport {
                 lines.add("-".repeat(widths[0] + widths[1] + widths[2] + widths[3] + widths[4] + widths[5] + 9));
             }
         }
-        lines.add("Ratio = result / peer result: above 1 is faster for ops/s; slower, or bigger, for µs, s and "
-            + "B/task.");
+        lines.add(plan.style.ratioNote());
         return lines;
     }
 
@@ -84,13 +88,14 @@ final class KernelBenchReport {
         for (final Target target : plan.targets) {
             final Kind kind = plan.figure(target.key()).kind();
             final double value = value(target.key());
-            final double peer = target.peerKey() == null ? Double.NaN : value(target.peerKey());
+            final double peer = peer(target);
             final boolean known = !Double.isNaN(value) && (target.peerKey() == null || !Double.isNaN(peer));
             final String verdict = !known ? "n/a " : target.met(value, peer) ? "PASS" : "MISS";
-            String figure = format(kind, value) + " " + unit(kind);
+            String figure = kind.show(value);
             if (target.peerKey() != null && known) {
-                figure += String.format(Locale.ROOT, " = %s of %s %s", ratio(value, peer), format(kind, peer),
-                    unit(kind));
+                figure += " = " + (plan.style.relativeInPercent()
+                    ? String.format(Locale.ROOT, "%.0f%%", 100 * value / peer) : ratio(value, peer))
+                    + " of " + kind.show(peer);
             }
             lines.add(String.format(Locale.ROOT, "  %s  %-" + width + "s  %s", verdict, target.description(),
                 known ? figure : "(no result)"));
@@ -100,44 +105,11 @@ final class KernelBenchReport {
 
     /** Whether every target with a result was met. */
     boolean allMet() {
-        for (final Target target : plan.targets) {
-            final double value = value(target.key());
-            final double peer = target.peerKey() == null ? Double.NaN : value(target.peerKey());
-            if (!Double.isNaN(value) && !target.met(value, peer)) {
-                return false;
-            }
-        }
-        return true;
+        return plan.targets.stream().allMatch(t -> Double.isNaN(value(t.key())) || t.met(value(t.key()), peer(t)));
     }
 
-    /** A value for display: ops/s with thousands separators, latencies in µs, seconds, whole bytes. */
-    static String format(final Kind kind, final double value) {
-        if (Double.isNaN(value)) {
-            return "failed";
-        }
-        switch (kind) {
-            case OPS_PER_SECOND:
-                return String.format(Locale.ROOT, "%,.0f", value);
-            case LATENCY:
-                return String.format(Locale.ROOT, "%.2f", value / 1000);
-            case SECONDS:
-                return String.format(Locale.ROOT, "%.3f", value);
-            default:
-                return String.format(Locale.ROOT, "%.0f", value);
-        }
-    }
-
-    static String unit(final Kind kind) {
-        switch (kind) {
-            case OPS_PER_SECOND:
-                return "ops/s";
-            case LATENCY:
-                return "µs";
-            case SECONDS:
-                return "s";
-            default:
-                return "B/task";
-        }
+    private double peer(final Target target) {
+        return target.peerKey() == null ? Double.NaN : value(target.peerKey());
     }
 
     private static String ratio(final double value, final double peer) {

@@ -1,41 +1,55 @@
 package io.kairos.cli;
 
 import io.kairos.bench.KernelQueuedTasksBenchmark;
-import io.kairos.cli.KernelBenchPlan.Figure;
-import io.kairos.cli.KernelBenchPlan.Source;
-import io.kairos.cli.KernelBenchPlan.Step;
+import io.kairos.cli.BenchPlan.Figure;
+import io.kairos.cli.BenchPlan.Source;
+import io.kairos.cli.BenchPlan.Step;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.results.AggregationPolicy;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.ScalarResult;
-import org.openjdk.jmh.runner.options.Options;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class KernelBenchPlanTest {
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void everyStepNamesABenchmarkMethodItsModeAndItsParameters(final boolean quick) {
-        for (final Step step : KernelBenchPlan.create(quick).steps) {
+/** Both plans: steps that name real benchmarks, keys that refer to each other; then what each plan holds. */
+class BenchPlanTest {
+    /** Each plan's factory, by the name of its command. */
+    private static final Map<String, Function<Boolean, BenchPlan>> PLANS =
+        Map.of("store", StoreBenchPlan::create, "kernel", KernelBenchPlan::create);
+
+    static Stream<Arguments> plans() {
+        return PLANS.keySet().stream().sorted().flatMap(name -> Stream.of(false, true)
+            .map(quick -> Arguments.of(name, quick, PLANS.get(name).apply(quick))));
+    }
+
+    @ParameterizedTest(name = "{0}, quick={1}")
+    @MethodSource("plans")
+    void everyStepNamesABenchmarkMethodItsModeAndItsParameters(final String name, final boolean quick,
+                                                               final BenchPlan plan) {
+        for (final Step step : plan.steps) {
             final Method method = Arrays.stream(step.benchmark().getMethods())
                 .filter(m -> m.getName().equals(step.method())).findFirst().orElse(null);
             assertNotNull(method, step.key() + ": no method " + step.method());
@@ -47,17 +61,17 @@ class KernelBenchPlanTest {
             assertTrue(Arrays.asList(modes.value()).contains(step.mode()),
                 step.key() + ": not annotated " + step.mode());
             for (final String param : step.params().keySet()) {
-                assertTrue(hasParam(method, param), step.key() + ": no @Param " + param);
+                assertTrue(hasParam(step.benchmark(), method, param), step.key() + ": no @Param " + param);
             }
-            final String name = step.benchmark().getName() + "." + step.method();
-            assertTrue(Pattern.compile(step.include()).matcher(name).find(), name);
+            final String benchmark = step.benchmark().getName() + "." + step.method();
+            assertTrue(Pattern.compile(step.include()).matcher(benchmark).find(), benchmark);
             assertTrue(!step.figures().isEmpty(), step.key());
         }
     }
 
-    @Test
-    void figuresRowsAndTargetsReferToEachOther() {
-        final KernelBenchPlan plan = KernelBenchPlan.create(false);
+    @ParameterizedTest(name = "{0}, quick={1}")
+    @MethodSource("plans")
+    void figuresRowsAndTargetsReferToEachOther(final String name, final boolean quick, final BenchPlan plan) {
         final Set<String> steps = new HashSet<>();
         final Set<String> figures = new HashSet<>();
         for (final Step step : plan.steps) {
@@ -73,45 +87,42 @@ class KernelBenchPlanTest {
             assertTrue(figures.contains(target.key()), target.key());
             assertTrue(target.peerKey() == null || figures.contains(target.peerKey()), target.peerKey());
         });
-        assertEquals(7, plan.targets.size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"store", "kernel"})
+    void quickRunIsASubsetOfTheShortRun(final String name) {
+        final Set<String> full = new HashSet<>();
+        PLANS.get(name).apply(false).steps.forEach(s -> full.add(s.key()));
+        final BenchPlan quick = PLANS.get(name).apply(true);
+        quick.steps.forEach(s -> assertTrue(full.contains(s.key()), s.key()));
+        assertTrue(quick.steps.size() < full.size());
     }
 
     @Test
-    void quickRunIsASubsetOfTheShortRunWithEveryTarget() {
-        final Set<String> full = new HashSet<>();
-        KernelBenchPlan.create(false).steps.forEach(s -> full.add(s.key()));
-        final KernelBenchPlan quick = KernelBenchPlan.create(true);
-        quick.steps.forEach(s -> assertTrue(full.contains(s.key()), s.key()));
-        assertTrue(quick.steps.size() < full.size());
-        assertEquals(KernelBenchPlan.create(false).targets, quick.targets);
+    void storeQuickRunMeasures64BytesOnly() {
+        final BenchPlan quick = StoreBenchPlan.create(true);
+        assertEquals(0, quick.steps.stream().filter(s -> "1024".equals(s.params().get("size"))).count());
+    }
+
+    @Test
+    void kernelQuickRunKeepsEveryTarget() {
+        assertEquals(9, KernelBenchPlan.create(false).targets.size());
+        assertEquals(KernelBenchPlan.create(false).targets, KernelBenchPlan.create(true).targets);
     }
 
     @Test
     void stepsMeasureInTheirFiguresUnits() {
-        final KernelBenchPlan plan = KernelBenchPlan.create(false);
+        final BenchPlan plan = KernelBenchPlan.create(false);
         assertEquals(TimeUnit.SECONDS, plan.step("tasks_async").timeUnit());
         assertEquals(TimeUnit.NANOSECONDS, plan.step("tasks_sync").timeUnit());
         assertEquals(TimeUnit.SECONDS, plan.step("queued").timeUnit());
         assertTrue(plan.step("queued").needsFootprint());
         assertTrue(!plan.step("tasks_sync").needsFootprint());
         assertEquals(Map.of("blockedOn", "cpu"), plan.step("queued").params());
-    }
-
-    @Test
-    void optionsRunOneForkOneThreadAndTheFootprintProfilerWhereNeeded() {
-        final KernelBenchPlan plan = KernelBenchPlan.create(true);
-        final BenchKernelCommand.Timing timing = BenchKernelCommand.timing(true);
-        final Options sync = BenchKernelCommand.options(plan.step("tasks_sync"), timing);
-        assertEquals(1, sync.getForkCount().get());
-        assertEquals(1, sync.getThreads().get());
-        assertEquals(List.of(Mode.SampleTime), List.copyOf(sync.getBenchModes()));
-        assertTrue(sync.getProfilers().isEmpty());
-        final Options queued = BenchKernelCommand.options(plan.step("queued"), timing);
-        assertEquals(0, queued.getWarmupIterations().get());
-        assertEquals(1, queued.getMeasurementIterations().get());
-        assertEquals(1, queued.getProfilers().size());
-        assertTrue(queued.getJvmArgsAppend().get().contains(KernelQueuedTasksBenchmark.INITIAL_HEAP));
-        assertTrue(queued.getJvmArgsAppend().get().contains("-D" + KernelQueuedTasksBenchmark.QUIET_PROP + "=true"));
+        final BenchPlan store = StoreBenchPlan.create(false);
+        assertEquals(TimeUnit.SECONDS, store.step("put8m").timeUnit());
+        assertEquals(TimeUnit.NANOSECONDS, store.step("xget").timeUnit());
     }
 
     @Test
@@ -126,10 +137,12 @@ class KernelBenchPlanTest {
         assertTrue(Double.isNaN(KernelBenchPlan.create(true).figure("queued.drain").from(primary, Map.of())));
     }
 
-    /** A @Param field of that name in one of the method's @State parameter classes (or their superclasses). */
-    private static boolean hasParam(final Method method, final String name) {
-        for (final Parameter parameter : method.getParameters()) {
-            for (Class<?> c = parameter.getType(); c != null; c = c.getSuperclass()) {
+    /** A @Param field of that name in the benchmark or one of the method's @State parameter classes. */
+    private static boolean hasParam(final Class<?> benchmark, final Method method, final String name) {
+        final List<Class<?>> states = new ArrayList<>(List.of(benchmark));
+        Arrays.stream(method.getParameters()).map(Parameter::getType).forEach(states::add);
+        for (final Class<?> state : states) {
+            for (Class<?> c = state; c != null; c = c.getSuperclass()) {
                 for (final Field field : c.getDeclaredFields()) {
                     if (field.getName().equals(name) && field.getAnnotation(Param.class) != null) {
                         return true;
