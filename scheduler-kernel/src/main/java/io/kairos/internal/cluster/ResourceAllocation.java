@@ -88,7 +88,7 @@ public final class ResourceAllocation {
         cpuReleased = false;
     }
 
-    // ---- written by LogicalNode only ----
+    // ---- written by InstanceLedger (nodes and bundles) only ----
 
     void begin(final int node, final int resourceCount) {
         if (held) {

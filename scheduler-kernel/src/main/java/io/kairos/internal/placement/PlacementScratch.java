@@ -1,5 +1,6 @@
 package io.kairos.internal.placement;
 
+import io.kairos.internal.cluster.GpuPacking;
 import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.spi.scheduling.ClusterView;
 import io.kairos.spi.scheduling.NodeView;
@@ -15,11 +16,12 @@ import static io.kairos.spi.scheduling.FixedPoint.SCALE;
  * capacities (or, for the "could it ever fit" check, its totals on idle instances) that the policies pack bundles
  * into without touching the nodes.
  *
- * <p>GPU packing mirrors {@link LogicalNode}: a fraction goes on one instance, best fit (least free that fits, ties
- * to the lowest id); k whole GPUs take the k lowest-numbered fully free instances. The order fractions are packed in
- * decides whether they fit, so a node's GPU demands are always packed in one canonical order, largest first (whole
- * GPUs before fractions); {@link PlacementGroupScheduler#create} reserves the bundles on a node in that same order,
- * so bundles that fit together here fit together on the node. Other resources simply add up.
+ * <p>GPU packing is {@link LogicalNode}'s ({@link GpuPacking}): a fraction goes on one instance, best fit (least
+ * free that fits, ties to the lowest id); k whole GPUs take the k lowest-numbered fully free instances. The order
+ * fractions are packed in decides whether they fit, so a node's GPU demands are always packed in one canonical
+ * order, largest first (whole GPUs before fractions); {@link PlacementGroupScheduler#create} reserves the bundles on a
+ * node in that same order, so bundles that fit together here fit together on the node. Other resources simply add
+ * up.
  *
  * <p>Nodes that are not {@link LogicalNode}s (views from elsewhere) show no GPU instances; their available GPU is
  * taken as whole free instances plus one holding the fractional remainder.
@@ -229,7 +231,7 @@ final class PlacementScratch {
             return free;
         }
         final long total = Math.max(node.total(GPU), 0);
-        final long[] free = new long[(int) Math.min((total + SCALE - 1) / SCALE, LogicalNode.MAX_GPU_INSTANCES)];
+        final long[] free = new long[(int) Math.min(GpuPacking.wholeInstances(total), LogicalNode.MAX_GPU_INSTANCES)];
         long remaining = idle ? total : Math.max(node.available(GPU), 0);
         for (int i = 0; i < free.length && remaining > 0; i++) {
             free[i] = Math.min(remaining, SCALE);

@@ -1,0 +1,84 @@
+package io.kairos.internal.cluster;
+
+import static io.kairos.spi.scheduling.FixedPoint.SCALE;
+
+/**
+ * GPU instance packing over an array of the free capacity left on each instance: a fraction (below 1) goes on one
+ * instance, best fit (the least capacity left that still fits, ties to the first); k whole GPUs take the first k fully
+ * free instances. Used by {@link InstanceLedger} (a node's instances, a bundle's shares of its instances) and by the
+ * placement scratch that packs bundles tentatively. Allocates nothing.
+ */
+public final class GpuPacking {
+    private GpuPacking() {
+    }
+
+    /** How many whole instances a demand of 1 or more takes. */
+    public static long wholeInstances(final long wanted) {
+        return (wanted + SCALE - 1) / SCALE;
+    }
+
+    /** The best-fit instance among the first {@code count} for a fraction, or -1 if none has room. */
+    public static int bestFit(final long[] free, final int count, final long wanted) {
+        int best = -1;
+        for (int i = 0; i < count; i++) {
+            if (free[i] >= wanted && (best < 0 || free[i] < free[best])) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** Whether the demand fits the first {@code count} instances. */
+    public static boolean fits(final long[] free, final int count, final long wanted) {
+        if (wanted < SCALE) {
+            return bestFit(free, count, wanted) >= 0;
+        }
+        final long needed = wholeInstances(wanted);
+        long whole = 0;
+        for (int i = 0; i < count; i++) {
+            if (free[i] == SCALE && ++whole >= needed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Packs the demand onto the first {@code count} instances; false, leaving them unchanged, if it does not fit. */
+    public static boolean pack(final long[] free, final int count, final long wanted) {
+        if (!fits(free, count, wanted)) {
+            return false;
+        }
+        take(free, count, wanted, null);
+        return true;
+    }
+
+    /**
+     * Takes a demand that {@link #fits} off the first {@code count} instances: a fraction off the best fit, each
+     * whole GPU off the next fully free instance.
+     *
+     * @param taken if not null, receives the positions taken from, in order (a fraction takes one, k whole GPUs k)
+     * @return how many instances it took from
+     */
+    static int take(final long[] free, final int count, final long wanted, final int[] taken) {
+        if (wanted < SCALE) {
+            final int best = bestFit(free, count, wanted);
+            free[best] -= wanted;
+            if (taken != null) {
+                taken[0] = best;
+            }
+            return 1;
+        }
+        final long needed = wholeInstances(wanted);
+        int took = 0;
+        for (int i = 0; i < count && took < needed; i++) {
+            if (free[i] == SCALE) {
+                free[i] = 0;
+                if (taken != null) {
+                    taken[took] = i;
+                }
+                took++;
+            }
+        }
+        return took;
+    }
+}

@@ -1,0 +1,307 @@
+package io.kairos.internal.cluster;
+
+import java.util.Arrays;
+
+import static io.kairos.internal.cluster.ResourceRegistry.CPU;
+import static io.kairos.internal.cluster.ResourceRegistry.GPU;
+import static io.kairos.spi.scheduling.FixedPoint.SCALE;
+
+/**
+ * A fixed-point resource ledger with GPU instances, the base of a {@link LogicalNode} (its totals, GPUs as instances
+ * 0..n-1 of capacity 1.0 each) and of a placement group bundle (a sub-ledger over what its reservation on a node holds:
+ * amounts, and the node's GPU instances with the share of each it holds).
+ *
+ * <p>Amounts are by resource index: the totals and what is available now. GPU placement ({@link GpuPacking}): a
+ * fractional demand (below 1) goes on one instance, best fit (least left that fits, ties to the first instance), so
+ * fractions pack and whole instances stay free; k whole GPUs take the first k instances with their whole capacity
+ * free. Allocations name the node and the node-local ids of the instances they use; a sub-ledger's allocations leave
+ * the node's own availability untouched.
+ *
+ * <p>Demand arrays may be shorter or longer than the ledger's resource count: missing entries are 0, and a positive
+ * demand for a resource the ledger lacks never fits. Non-positive entries are ignored.
+ *
+ * <p>Subclasses say which allocations they hold ({@link #holds}) and may veto or track allocations
+ * ({@link #checkCanAllocate}, {@link #allocated}, {@link #releasing}). Thread-safety: none; owned by the conductor.
+ * Nothing here allocates except {@link #allocate(long[])}, the constructors and the messages.
+ */
+public abstract class InstanceLedger {
+    private final int node;
+    private final long[] total;
+    private final long[] available;
+    /** The node-local id of the instance at each position; null when position and id are the same (a node). */
+    private final int[] instanceIds;
+    private final long[] capacity;
+    private final long[] free;
+    /** Whether every instance has capacity 1.0, so the totals alone decide feasibility. */
+    private final boolean wholeCapacities;
+    private final int[] taken;
+
+    /**
+     * A node's ledger over these totals (owned by the ledger from now on), its GPUs (a whole number) as instances
+     * 0..n-1 of capacity 1.0 each.
+     */
+    InstanceLedger(final int node, final long[] total) {
+        this(node, total, null, fullInstances((int) (total[GPU] / SCALE)));
+    }
+
+    /**
+     * A sub-ledger over what a held node allocation holds: its amounts as totals, its GPU instances with their shares
+     * as capacities.
+     */
+    protected InstanceLedger(final ResourceAllocation held) {
+        this(held.node(), held.amounts().clone(), gpuIds(held), gpuShares(held));
+    }
+
+    private InstanceLedger(final int node, final long[] total, final int[] instanceIds, final long[] capacity) {
+        this.node = node;
+        this.total = total;
+        this.available = total.clone();
+        this.instanceIds = instanceIds;
+        this.capacity = capacity;
+        this.free = capacity.clone();
+        boolean whole = true;
+        for (final long c : capacity) {
+            whole &= c == SCALE;
+        }
+        this.wholeCapacities = whole;
+        this.taken = new int[Math.max(capacity.length, 1)];
+    }
+
+    private static long[] fullInstances(final int count) {
+        final long[] capacity = new long[count];
+        Arrays.fill(capacity, SCALE);
+        return capacity;
+    }
+
+    private static int[] gpuIds(final ResourceAllocation held) {
+        final int[] ids = new int[held.gpuInstanceCount()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = held.gpuInstance(i);
+        }
+        return ids;
+    }
+
+    private static long[] gpuShares(final ResourceAllocation held) {
+        final long[] shares = new long[held.gpuInstanceCount()];
+        for (int i = 0; i < shares.length; i++) {
+            shares[i] = held.gpuAmount(i);
+        }
+        return shares;
+    }
+
+    // ---- what a subclass says about the allocations it holds ----
+
+    /** Whether the allocation is held out of this ledger. */
+    protected abstract boolean holds(ResourceAllocation allocation);
+
+    /** Where the ledger's allocations are held, for messages, e.g. "on node-0" or "in bundle 1 on node-0". */
+    protected abstract String where();
+
+    /** Throws IllegalStateException if the ledger may not allocate at all any more; nothing by default. */
+    protected void checkCanAllocate() {
+    }
+
+    /** Called after an allocation was made out of the ledger; nothing by default. */
+    protected void allocated(final ResourceAllocation allocation) {
+    }
+
+    /** Called when a held allocation is released, before it is marked released; nothing by default. */
+    protected void releasing(final ResourceAllocation allocation) {
+    }
+
+    /** How many resources the ledger has entries for. */
+    protected final int resourceCount() {
+        return total.length;
+    }
+
+    /** The fixed-point total of a resource (0 for resources beyond the ledger). */
+    public final long total(final int resource) {
+        return resource >= 0 && resource < total.length ? total[resource] : 0;
+    }
+
+    /** The fixed-point amount of a resource available now (0 for resources beyond the ledger). */
+    public final long available(final int resource) {
+        return resource >= 0 && resource < available.length ? available[resource] : 0;
+    }
+
+    /** How many GPU instances the ledger has. */
+    protected final int instanceCount() {
+        return free.length;
+    }
+
+    /** The fixed-point capacity still free on the GPU instance at this position. */
+    protected final long instanceFree(final int position) {
+        return free[position];
+    }
+
+    /** Whether the demand fits what is available now. */
+    public boolean fits(final long[] demand) {
+        for (int r = 0; r < demand.length; r++) {
+            final long wanted = demand[r];
+            if (wanted <= 0) {
+                continue;
+            }
+            if (r >= available.length) {
+                return false;
+            }
+            if (r == GPU) {
+                if (!GpuPacking.fits(free, free.length, wanted)) {
+                    return false;
+                }
+            } else if (available[r] < wanted) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the demand could ever fit, with nothing allocated. */
+    public final boolean feasible(final long[] demand) {
+        for (int r = 0; r < demand.length; r++) {
+            final long wanted = demand[r];
+            if (wanted > 0 && lacks(r, wanted)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a positive amount of one resource can never fit, with nothing allocated. */
+    protected final boolean lacks(final int resource, final long wanted) {
+        // With whole capacities, total >= demand also covers "a fraction needs one instance" and "k.x needs k+1".
+        return total(resource) < wanted
+            || resource == GPU && !wholeCapacities && !GpuPacking.fits(capacity, capacity.length, wanted);
+    }
+
+    /** Allocates the demand if it fits now, else returns null. */
+    public final ResourceAllocation allocate(final long[] demand) {
+        final ResourceAllocation allocation = new ResourceAllocation(total.length);
+        return allocate(demand, allocation) ? allocation : null;
+    }
+
+    /**
+     * Allocates the demand into a reusable allocation if it fits now.
+     *
+     * @return false, leaving ledger and allocation unchanged, if it does not fit
+     * @throws IllegalStateException if the ledger may not allocate ({@link #checkCanAllocate}) or the allocation is
+     *                               still held
+     */
+    public final boolean allocate(final long[] demand, final ResourceAllocation into) {
+        checkCanAllocate();
+        if (into.held()) {
+            throw new IllegalStateException("allocation is already held on node " + into.node() + "; release it first");
+        }
+        if (!fits(demand)) {
+            return false;
+        }
+        into.begin(node, total.length);
+        final int n = Math.min(demand.length, available.length);
+        for (int r = 0; r < n; r++) {
+            final long wanted = demand[r];
+            if (wanted <= 0) {
+                continue;
+            }
+            if (r == GPU) {
+                allocateGpu(wanted, into);
+            } else {
+                available[r] -= wanted;
+                into.set(r, wanted);
+            }
+        }
+        allocated(into);
+        return true;
+    }
+
+    /**
+     * Returns what the allocation holds (its CPU excepted if it was given back while blocked).
+     *
+     * @throws IllegalStateException if it is not held out of this ledger (e.g. released twice)
+     */
+    public final void release(final ResourceAllocation allocation) {
+        checkHeld(allocation, "release");
+        final long[] amounts = allocation.amounts();
+        final int n = Math.min(amounts.length, available.length);
+        for (int r = 0; r < n; r++) {
+            if (r == GPU || (r == CPU && allocation.cpuReleased())) {
+                continue;
+            }
+            available[r] += amounts[r];
+        }
+        for (int i = 0; i < allocation.gpuInstanceCount(); i++) {
+            final long amount = allocation.gpuAmount(i);
+            free[position(allocation.gpuInstance(i))] += amount;
+            available[GPU] += amount;
+        }
+        releasing(allocation);
+        allocation.released();
+    }
+
+    /** Gives the allocation's CPU back while its task waits in get; does nothing if already given back. */
+    public final void releaseCpuWhileBlocked(final ResourceAllocation allocation) {
+        checkHeld(allocation, "release CPU of");
+        if (!allocation.cpuReleased()) {
+            available[CPU] += allocation.amount(CPU);
+            allocation.cpuReleased(true);
+        }
+    }
+
+    /**
+     * Takes the allocation's CPU again after its task stops waiting, even if that oversubscribes the ledger (available
+     * CPU may go negative, as in Ray); does nothing if the CPU was not given back.
+     */
+    public final void reacquireCpuAfterBlocked(final ResourceAllocation allocation) {
+        checkHeld(allocation, "reacquire CPU of");
+        if (allocation.cpuReleased()) {
+            available[CPU] -= allocation.amount(CPU);
+            allocation.cpuReleased(false);
+        }
+    }
+
+    /**
+     * The utilisation of the most used resource, allocated / total, clamped to 0.0..1.0 (CPU may be oversubscribed
+     * after {@link #reacquireCpuAfterBlocked}).
+     */
+    public final double utilization() {
+        double highest = 0;
+        for (int r = 0; r < total.length; r++) {
+            if (total[r] > 0) {
+                highest = Math.max(highest, (double) (total[r] - available[r]) / total[r]);
+            }
+        }
+        return Math.min(highest, 1.0);
+    }
+
+    /** "{totalLabel}=[...], available=[...]", the raw fixed-point arrays. */
+    protected final String describe(final String totalLabel) {
+        return totalLabel + "=" + Arrays.toString(total) + ", available=" + Arrays.toString(available);
+    }
+
+    private void checkHeld(final ResourceAllocation allocation, final String action) {
+        if (!holds(allocation)) {
+            throw new IllegalStateException("cannot " + action + " an allocation that is not held " + where() + ": "
+                + allocation);
+        }
+    }
+
+    private void allocateGpu(final long wanted, final ResourceAllocation into) {
+        final int took = GpuPacking.take(free, free.length, wanted, taken);
+        final long each = wanted < SCALE ? wanted : SCALE;
+        for (int i = 0; i < took; i++) {
+            into.addGpu(instanceIds == null ? taken[i] : instanceIds[taken[i]], each);
+        }
+        available[GPU] -= took * each;
+        into.set(GPU, wanted < SCALE ? wanted : GpuPacking.wholeInstances(wanted) * SCALE);
+    }
+
+    private int position(final int instance) {
+        if (instanceIds == null) {
+            return instance;
+        }
+        for (int i = 0; i < instanceIds.length; i++) {
+            if (instanceIds[i] == instance) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("GPU instance " + instance + " is not in this ledger of node " + node);
+    }
+}
