@@ -150,7 +150,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             }
         }
         final long id = ids.incrementAndGet();
-        final ObjectState result = new ObjectState(id);
+        final ObjectRef<R> result = new ObjectRef<>(id, this);
         final TaskSpec task = new TaskSpec(id, name, function, arity, args, demand, strategy, maxRetries,
             retryExceptions, result);
         if (group != null) {
@@ -159,7 +159,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             task.bundleIndex = bundleIndex;
         }
         offer(task);
-        return new ObjectRef<>(result, this);
+        return result;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -215,10 +215,10 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             actor.pendingCalls.incrementAndGet();
         }
         final long id = ids.incrementAndGet();
-        final ObjectState result = new ObjectState(id);
+        final ObjectRef<R> result = new ObjectRef<>(id, this);
         offer(new TaskSpec(id, name, method, arity, args, NO_DEMAND, SchedulingStrategy.DEFAULT, 0, false, result,
             TaskSpec.Kind.ACTOR_CALL, actor));
-        return new ObjectRef<>(result, this);
+        return result;
     }
 
     /** The live actor of that name, if any. */
@@ -336,9 +336,9 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     /** Stores a value and returns its ref, ready at once. */
     public <T> ObjectRef<T> put(final T value) {
         ensureOpen();
-        final ObjectState state = new ObjectState(ids.incrementAndGet());
-        state.complete(value, objects);
-        return new ObjectRef<>(state, this);
+        final ObjectRef<T> ref = new ObjectRef<>(ids.incrementAndGet(), this);
+        ref.complete(value, objects);
+        return ref;
     }
 
     /**

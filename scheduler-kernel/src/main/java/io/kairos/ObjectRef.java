@@ -9,23 +9,22 @@ import java.time.Duration;
  *
  * @param <T> the value's type
  */
-public final class ObjectRef<T> {
-    private final ObjectState state;
+public final class ObjectRef<T> extends ObjectState {
     private final Kernel kernel;
 
-    ObjectRef(final ObjectState state, final Kernel kernel) {
-        this.state = state;
+    ObjectRef(final long id, final Kernel kernel) {
+        super(id);
         this.kernel = kernel;
     }
 
     /** This object's id, unique within its kernel. */
     public long id() {
-        return state.id;
+        return id;
     }
 
     /** Whether the object is done: a value is ready or its task failed. Never blocks. */
     public boolean isReady() {
-        return state.isDone();
+        return isDone();
     }
 
     /**
@@ -36,7 +35,7 @@ public final class ObjectRef<T> {
      */
     @SuppressWarnings("unchecked")
     public T get() {
-        return (T) state.await(Long.MAX_VALUE, kernel);
+        return (T) await(Long.MAX_VALUE, kernel);
     }
 
     /**
@@ -47,15 +46,15 @@ public final class ObjectRef<T> {
     @SuppressWarnings("unchecked")
     public T get(final Duration timeout) {
         final long deadline = Kernel.deadline(timeout, "timeout");
-        final Object v = state.await(deadline, kernel);
-        if (v == null && !state.isDone()) {
-            throw new GetTimeoutException("object " + state.id + " was not ready within " + timeout);
+        final Object v = await(deadline, kernel);
+        if (v == null && !isDone()) {
+            throw new GetTimeoutException("object " + id + " was not ready within " + timeout);
         }
         return (T) v;
     }
 
     ObjectState state() {
-        return state;
+        return this;
     }
 
     Kernel kernel() {
@@ -64,6 +63,6 @@ public final class ObjectRef<T> {
 
     @Override
     public String toString() {
-        return "ObjectRef(" + state.id + (state.isDone() ? ", done" : "") + ")";
+        return "ObjectRef(" + id + (isDone() ? ", done" : "") + ")";
     }
 }

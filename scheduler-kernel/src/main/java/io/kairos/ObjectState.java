@@ -5,11 +5,11 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One object's value and readiness, shared by its {@link ObjectRef}s, the task that produces it and the tasks that
- * wait for it. The value is published by a volatile write of {@link #status}; readers of a ready object take no lock.
+ * One object's value and readiness, shared by the task that produces it and the tasks that wait for it; an
+ * {@link ObjectRef} is one (so a task result costs one object, not two). The value is published by a volatile write of {@link #status}; readers of a ready object take no lock.
  * Threads that must wait push themselves on a lock-free stack and park.
  */
-final class ObjectState {
+class ObjectState {
     static final int PENDING = 0;
     static final int READY = 1;
     static final int FAILED = 2;
@@ -32,14 +32,6 @@ final class ObjectState {
 
     ObjectState(final long id) {
         this.id = id;
-    }
-
-    static ObjectState ready(final long id, final Object value) {
-        final ObjectState state = new ObjectState(id);
-        state.value = value;
-        state.status = READY;
-        state.waiters = DONE;
-        return state;
     }
 
     int status() {

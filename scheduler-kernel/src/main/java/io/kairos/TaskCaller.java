@@ -18,7 +18,8 @@ public final class TaskCaller<R> {
     private final int arity;
     private final Object[] args;
     private String name;
-    private final Placement placement = new Placement(Map.of("CPU", 1.0));
+    private static final Placement DEFAULTS = new Placement(Map.of("CPU", 1.0));
+    private Placement placement = DEFAULTS;  // shared until an option is set: a plain remote() allocates no options
     private int maxRetries = 3;
     private boolean retryExceptions;
 
@@ -37,13 +38,13 @@ public final class TaskCaller<R> {
 
     /** Asks for amount of a resource (e.g. "GPU", 0.5); 0 removes it. Replaces the default 1 CPU for "CPU". */
     public TaskCaller<R> setResource(final String resource, final Double amount) {
-        placement.resource(resource, amount);
+        options().resource(resource, amount);
         return this;
     }
 
     /** Asks for each of these resources (see {@link #setResource}). */
     public TaskCaller<R> setResources(final Map<String, Double> amounts) {
-        placement.resources(amounts);
+        options().resources(amounts);
         return this;
     }
 
@@ -64,7 +65,7 @@ public final class TaskCaller<R> {
 
     /** Where the task may run. */
     public TaskCaller<R> setSchedulingStrategy(final SchedulingStrategy strategy) {
-        placement.strategy(strategy);
+        options().strategy(strategy);
         return this;
     }
 
@@ -75,8 +76,15 @@ public final class TaskCaller<R> {
      * @throws IllegalArgumentException if bundleIndex is outside -1..bundleCount-1 or the group is another kernel's
      */
     public TaskCaller<R> setPlacementGroup(final PlacementGroup group, final int bundleIndex) {
-        placement.placementGroup(group, bundleIndex);
+        options().placementGroup(group, bundleIndex);
         return this;
+    }
+
+    private Placement options() {
+        if (placement == DEFAULTS) {
+            placement = new Placement(Map.of("CPU", 1.0));
+        }
+        return placement;
     }
 
     /**
