@@ -28,6 +28,8 @@ final class ActorState {
     int restarts;
     int running;
     final ArrayDeque<TaskSpec> calls = new ArrayDeque<>();
+    /** Calls handed to a worker behind a chain's head and not returned yet, in order. */
+    final ArrayDeque<TaskSpec> chained = new ArrayDeque<>();
     final List<Worker> workers = new ArrayList<>();
     final ArrayDeque<Worker> idleWorkers = new ArrayDeque<>();
     LogicalNode node;

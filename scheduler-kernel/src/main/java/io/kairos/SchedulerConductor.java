@@ -37,6 +37,7 @@ final class SchedulerConductor implements Agent {
     static final int COMMAND_DRAIN_LIMIT = 1024;
     static final int DISPATCH_LIMIT = 1024;
     static final int MAX_IDLE_CLASSES = 64;
+    static final int ACTOR_CHAIN_LIMIT = 64;
 
     private final ManyToOneConcurrentArrayQueue<Object> commands;
     private final Cluster cluster;
@@ -57,6 +58,7 @@ final class SchedulerConductor implements Agent {
     private final ArrayList<PlacementGroup> pendingGroups = new ArrayList<>();
     private final ArrayList<PlacementGroup> removingGroups = new ArrayList<>();
     private boolean dispatchNeeded;
+    private int chainIds;
     private boolean closing;
     private long tasksDispatched;
     private long tasksFinished;
@@ -275,6 +277,14 @@ final class SchedulerConductor implements Agent {
             return;  // an actor is ended with kill, not cancel
         }
         task.cancelled = true;
+        if (task.state == TaskSpec.State.RUNNING && task.kind == TaskSpec.Kind.ACTOR_CALL && task.chainId != 0
+            && task.actor.chained.contains(task) && task.takeBack(task.chainId)) {
+            task.actor.chained.remove(task);
+            task.actor.running--;
+            task.worker = null;
+            finish(task, new TaskCancelledException("task '" + task.name() + "' was cancelled before it ran"));
+            return;
+        }
         if (task.state == TaskSpec.State.RUNNING) {
             task.cancelRequested = true;
             task.worker.thread.interrupt();
@@ -540,9 +550,15 @@ final class SchedulerConductor implements Agent {
         call.worker = null;
         call.state = TaskSpec.State.DONE;
         actor.running--;
+        if (call.chainId != 0) {
+            actor.chained.remove(call);
+        }
         doneObjects.add(call.result);
         tasksFinished++;
         finished(call);
+        if (!call.lastInChain) {
+            return;  // its worker goes on with the next call of the chain
+        }
         if (actor.status == ActorState.Status.DEAD) {
             worker.stop();
             releaseActorIfIdle(actor);
@@ -578,6 +594,7 @@ final class SchedulerConductor implements Agent {
 
     /** Runs the constructor again (a new instance); queued calls wait for it. */
     private void restart(final ActorState actor) {
+        takeBackChained(actor, true);
         actor.restarts++;
         actorState(actor, ActorState.Status.RESTARTING);
         actor.instance = null;
@@ -610,6 +627,7 @@ final class SchedulerConductor implements Agent {
             creation.worker.thread.interrupt();
         }
         creation.result.fail(cause);
+        takeBackChained(actor, false);
         TaskSpec call;
         while ((call = actor.calls.poll()) != null) {
             if (call.state == TaskSpec.State.READY || call.state == TaskSpec.State.WAITING_FOR_ARGS) {
@@ -667,31 +685,21 @@ final class SchedulerConductor implements Agent {
             final ActorState actor = dirtyActors.get(i);
             actor.dirty = false;
             while (actor.status == ActorState.Status.ALIVE && actor.running < actor.maxConcurrency) {
-                final TaskSpec call = actor.calls.peek();
+                final TaskSpec call = nextReadyCall(actor);
                 if (call == null) {
                     break;
                 }
-                if (call.state == TaskSpec.State.DONE) {
-                    actor.calls.poll();  // cancelled while queued
-                    continue;
-                }
-                if (call.state != TaskSpec.State.READY) {
-                    break;  // in order: a call whose arguments are not ready holds back the ones after it
-                }
-                actor.calls.poll();
                 Worker worker = actor.idleWorkers.poll();
                 if (worker == null) {
                     worker = newActorWorker(actor);
                 }
-                actor.running++;
-                call.node = actor.node;
-                call.worker = worker;
-                call.state = TaskSpec.State.RUNNING;
-                call.outcome = TaskSpec.OUTCOME_NONE;
-                tasksDispatched++;
-                started(call);
-                worker.assign(call);
+                prime(call, actor, worker);
+                call.chainId = 0;
+                if (actor.maxConcurrency == 1) {
+                    dispatched += chainAfter(call, actor, worker);  // they run in order on this worker anyway
+                }
                 dispatched++;
+                worker.assign(call);
             }
         }
         dirtyActors.clear();
@@ -699,6 +707,71 @@ final class SchedulerConductor implements Agent {
         return dispatched;
     }
 
+    /** Takes the head call if it is ready (in order: a call whose arguments are pending holds back the rest). */
+    private static TaskSpec nextReadyCall(final ActorState actor) {
+        TaskSpec call;
+        while ((call = actor.calls.peek()) != null && call.state == TaskSpec.State.DONE) {
+            actor.calls.poll();  // cancelled while queued
+        }
+        if (call == null || call.state != TaskSpec.State.READY) {
+            return null;
+        }
+        return actor.calls.poll();
+    }
+
+    private void prime(final TaskSpec call, final ActorState actor, final Worker worker) {
+        actor.running++;
+        call.node = actor.node;
+        call.worker = worker;
+        call.state = TaskSpec.State.RUNNING;
+        call.outcome = TaskSpec.OUTCOME_NONE;
+        call.chainNext = null;
+        call.lastInChain = true;
+        tasksDispatched++;
+        started(call);
+    }
+
+    /**
+     * Links the ready calls queued behind head into a chain its worker runs one after another, each claimable by
+     * that chain only, so that kill, restart and cancel can take back those not started yet.
+     */
+    private int chainAfter(final TaskSpec head, final ActorState actor, final Worker worker) {
+        TaskSpec previous = head;
+        int chained = 0;
+        TaskSpec call;
+        while (chained < ACTOR_CHAIN_LIMIT && (call = nextReadyCall(actor)) != null) {
+            if (chained == 0) {
+                head.chainId = ++chainIds == 0 ? ++chainIds : chainIds;
+            }
+            prime(call, actor, worker);
+            call.chainId = head.chainId;
+            call.offerToChain(head.chainId);
+            previous.chainNext = call;
+            previous = call;
+            actor.chained.add(call);
+            chained++;
+        }
+        return chained;
+    }
+
+    /** Takes back the chained calls no worker started: requeued in order (restart) or failed (death). */
+    private void takeBackChained(final ActorState actor, final boolean requeue) {
+        for (final java.util.Iterator<TaskSpec> it = actor.chained.descendingIterator(); it.hasNext();) {
+            final TaskSpec call = it.next();
+            if (!call.takeBack(call.chainId)) {
+                continue;  // started: it returns through the worker
+            }
+            it.remove();
+            actor.running--;
+            call.worker = null;
+            if (requeue) {
+                call.state = TaskSpec.State.READY;
+                actor.calls.addFirst(call);
+            } else {
+                finish(call, actorDied(actor, call.name()));
+            }
+        }
+    }
 
     // ------------------------------------------------------------------------------------------------------------
     // placement groups: bundles reserved all together; tasks in a bundle take from its reservation

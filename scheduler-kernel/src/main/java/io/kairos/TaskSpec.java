@@ -5,6 +5,8 @@ import io.kairos.internal.cluster.ResourceAllocation;
 import io.kairos.internal.placement.Bundle;
 import io.kairos.spi.scheduling.SchedulingStrategy;
 
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
 /**
  * One task: what to run and where it stands. The submitting thread fills the first block and offers the spec to the
  * conductor's queue; from then on the conductor owns it, except while a worker runs it (the worker writes the
@@ -54,6 +56,35 @@ final class TaskSpec {
 
     /** Set by the conductor before it interrupts the worker running this task. */
     volatile boolean cancelRequested;
+
+    // --- actor call chains: a worker runs the calls after this one without a conductor round trip ---
+    static final int CLAIMED = -1;
+    static final int TAKEN_BACK = -2;
+    private static final AtomicIntegerFieldUpdater<TaskSpec> CLAIM =
+        AtomicIntegerFieldUpdater.newUpdater(TaskSpec.class, "claim");
+
+    /** The next call of this call's chain (set by the conductor before the chain's head is handed over). */
+    TaskSpec chainNext;
+    /** The worker sets it on the call it returns: it will run no further call of the chain. */
+    boolean lastInChain;
+    /** The id of the chain that may claim this call; CLAIMED once its worker took it, TAKEN_BACK by the conductor. */
+    private volatile int claim;
+
+    void offerToChain(final int chainId) {
+        CLAIM.set(this, chainId);
+    }
+
+    /** Worker: takes this call if it is still its chain's to run. */
+    boolean claimForChain(final int chainId) {
+        return CLAIM.compareAndSet(this, chainId, CLAIMED);
+    }
+
+    /** Conductor: takes this call back from its chain if no worker took it yet. */
+    boolean takeBack(final int chainId) {
+        return CLAIM.compareAndSet(this, chainId, TAKEN_BACK);
+    }
+
+    int chainId;
 
     TaskSpec(final long taskId, final String name, final Object function, final int arity, final Object[] args,
              final long[] demand, final SchedulingStrategy strategy, final int maxRetries,

@@ -82,12 +82,32 @@ final class Worker implements Runnable {
                 continue;
             }
             mailbox = null;
-            execute(task);
-            running = null;
-            Thread.interrupted();  // a cancel's interrupt must not reach the next task
-            conductor.offerFromWorker(task);
+            TaskSpec current = task;
+            while (current != null) {
+                execute(current);
+                Thread.interrupted();  // a cancel's interrupt must not reach the next task
+                final TaskSpec next = current.outcome == TaskSpec.OUTCOME_CRASH || stopping ? null : claimNext(current);
+                current.lastInChain = next == null;
+                running = next;
+                conductor.offerFromWorker(current);
+                current = next;
+            }
         }
         CURRENT.remove();
+    }
+
+    /** The next call of current's chain that the conductor has not taken back, claimed for this worker. */
+    private static TaskSpec claimNext(final TaskSpec current) {
+        final int chain = current.chainId;
+        if (chain == 0) {
+            return null;
+        }
+        for (TaskSpec c = current.chainNext; c != null; c = c.chainNext) {
+            if (c.claimForChain(chain)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /**

@@ -291,4 +291,58 @@ class ActorTest {
     static int nested(final Counter counter, final int x) {
         return KernelTest.parentOfChild(x);
     }
+
+    /** Queues calls behind a blocked call so that they are handed to the actor's worker as one chain. */
+    private List<ObjectRef<Integer>> chainBehindABlockedCall(final ActorHandle<Counter> counter, final int calls)
+        throws Exception {
+        LATCHES.put("gate1", new CountDownLatch(1));
+        LATCHES.put("gate2", new CountDownLatch(1));
+        LATCHES.put("gate2-started", new CountDownLatch(1));
+        final ObjectRef<String> first = counter.task(Counter::await, "gate1").remote();
+        counter.task(Counter::await, "gate2").remote();
+        final List<ObjectRef<Integer>> adds = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            adds.add(counter.task(Counter::add, 1).remote());
+        }
+        LATCHES.get("gate1").countDown();  // the calls queued meanwhile go out together, gate2 first
+        first.get(WAIT);
+        assertTrue(LATCHES.get("gate2-started").await(20, TimeUnit.SECONDS));
+        return adds;
+    }
+
+    @Test
+    void killWithRestartRequeuesTheChainedCallsThatHadNotStarted() throws Exception {
+        start(new KernelContext().cpus(2));
+        final ActorHandle<Counter> counter = kernel.actor(Counter::new, 1000).setMaxRestarts(1).remote();
+        final List<ObjectRef<Integer>> adds = chainBehindABlockedCall(counter, 50);
+        kernel.kill(counter, false);
+        for (int i = 0; i < adds.size(); i++) {
+            assertEquals(1001 + i, adds.get(i).get(WAIT), "call " + i + " ran once, in order, on the new instance");
+        }
+    }
+
+    @Test
+    void killWithoutRestartFailsTheChainedCalls() throws Exception {
+        start(new KernelContext().cpus(2));
+        final ActorHandle<Counter> counter = kernel.actor(Counter::new, 0).remote();
+        final List<ObjectRef<Integer>> adds = chainBehindABlockedCall(counter, 20);
+        kernel.kill(counter, true);
+        for (final ObjectRef<Integer> add : adds) {
+            assertThrows(ActorDiedException.class, () -> add.get(WAIT));
+        }
+    }
+
+    @Test
+    void cancellingAChainedCallRemovesOnlyThatCall() throws Exception {
+        start(new KernelContext().cpus(2));
+        final ActorHandle<Counter> counter = kernel.actor(Counter::new, 0).remote();
+        final List<ObjectRef<Integer>> adds = chainBehindABlockedCall(counter, 10);
+        kernel.cancel(adds.get(4), false);
+        kernel.resources();  // a conductor round trip: the cancel is processed
+        LATCHES.get("gate2").countDown();
+        assertThrows(TaskCancelledException.class, () -> adds.get(4).get(WAIT));
+        assertEquals(9, adds.get(9).get(WAIT), "nine adds ran, in order");
+        assertEquals(4, adds.get(3).get(WAIT));
+        assertEquals(5, adds.get(5).get(WAIT));
+    }
 }
