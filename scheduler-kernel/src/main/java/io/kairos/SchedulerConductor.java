@@ -38,6 +38,7 @@ final class SchedulerConductor implements Agent {
     static final int DISPATCH_LIMIT = 1024;
     static final int MAX_IDLE_CLASSES = 64;
     static final int ACTOR_CHAIN_LIMIT = 64;
+    static final int TASK_CHAIN_LIMIT = 16;
 
     private final ManyToOneConcurrentArrayQueue<Object> commands;
     private final Cluster cluster;
@@ -59,6 +60,7 @@ final class SchedulerConductor implements Agent {
     private final ArrayList<PlacementGroup> removingGroups = new ArrayList<>();
     private boolean dispatchNeeded;
     private int chainIds;
+    private final ArrayList<TaskSpec> heads = new ArrayList<>();
     private boolean closing;
     private long tasksDispatched;
     private long tasksFinished;
@@ -227,12 +229,14 @@ final class SchedulerConductor implements Agent {
             return;
         }
         final NodeWorkers workers = nodeWorkers[task.node.index()];
-        releaseAllocation(task.node, task.bundle, task.allocation);
+        if (task.lastInChain) {  // a chain shares its head's allocation and worker: the last one gives them back
+            releaseAllocation(task.node, task.bundle, task.allocation);
+            workers.idle.push(task.worker);
+            dispatchNeeded = true;
+        }
         task.allocation = null;
         task.bundle = null;
-        workers.idle.push(task.worker);
         task.worker = null;
-        dispatchNeeded = true;
         tasksFinished++;
         if (task.outcome == TaskSpec.OUTCOME_RETRY && !task.cancelled && !closing && !task.result.isDone()) {
             task.attempts++;
@@ -254,6 +258,9 @@ final class SchedulerConductor implements Agent {
         }
         if (event.blocked && !task.blocked) {
             task.blocked = true;
+            if (task.chainId != 0 && task.kind == TaskSpec.Kind.TASK) {
+                takeBackTasksAfter(task, false);  // a task waiting in get must not hold back, or wait for, those
+            }
             if (task.bundle != null) {
                 task.bundle.releaseCpuWhileBlocked(task.allocation);
             } else {
@@ -277,6 +284,13 @@ final class SchedulerConductor implements Agent {
             return;  // an actor is ended with kill, not cancel
         }
         task.cancelled = true;
+        if (task.state == TaskSpec.State.RUNNING && task.kind == TaskSpec.Kind.TASK && task.chainId != 0
+            && task.worker != null && task.worker.running != task && task.takeBack(task.chainId)) {
+            task.allocation = null;
+            task.worker = null;
+            finish(task, new TaskCancelledException("task '" + task.name() + "' was cancelled before it ran"));
+            return;
+        }
         if (task.state == TaskSpec.State.RUNNING && task.kind == TaskSpec.Kind.ACTOR_CALL && task.chainId != 0
             && task.actor.chained.contains(task) && task.takeBack(task.chainId)) {
             task.actor.chained.remove(task);
@@ -418,6 +432,7 @@ final class SchedulerConductor implements Agent {
                 dispatched += dispatchInGroup(schedulingClass, DISPATCH_LIMIT - dispatched);
                 continue;
             }
+            final boolean chainable = schedulingClass.strategy.kind() == SchedulingStrategy.Kind.DEFAULT;
             TaskSpec task;
             while (dispatched < DISPATCH_LIMIT && (task = queue.peek()) != null) {
                 if (task.state != TaskSpec.State.READY) {
@@ -433,11 +448,19 @@ final class SchedulerConductor implements Agent {
                     finish(task, new UnschedulableException("task '" + task.name() + "': " + result.reason()));
                     continue;
                 }
-                if (!run(task, result.node())) {
+                if (!run(task, result.node(), chainable)) {
                     queue.addFirst(task);
                     break;
                 }
                 dispatched++;
+            }
+            if (!heads.isEmpty()) {
+                dispatched += chainBehindHeads(queue);  // the class has no more room: batch the rest onto the heads
+                for (int h = 0; h < heads.size(); h++) {
+                    final TaskSpec head = heads.get(h);
+                    head.worker.assign(head);
+                }
+                heads.clear();
             }
         }
         if (dispatched == DISPATCH_LIMIT) {
@@ -450,16 +473,101 @@ final class SchedulerConductor implements Agent {
         return dispatched;
     }
 
-    private boolean run(final TaskSpec task, final int nodeIndex) {
+    private boolean run(final TaskSpec task, final int nodeIndex, final boolean chainable) {
         final LogicalNode node = cluster.logicalNode(nodeIndex);
         if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
             return createActor(task, node);
         }
-        return start(task, node, null);
+        if (!chainable) {
+            return start(task, node, null);
+        }
+        if (!prepare(task, node, null)) {
+            return false;
+        }
+        task.chainId = nextChainId();
+        heads.add(task);  // handed over after the pass, with the chain it may get
+        return true;
+    }
+
+    private int nextChainId() {
+        return ++chainIds == 0 ? ++chainIds : chainIds;
+    }
+
+    /**
+     * Ray-style lease reuse: the ready tasks left in a class that has no room now are linked, round robin, behind
+     * the tasks just started from it, to run one after another on those workers under the same allocation. A
+     * chained task is claimable only by its chain, so a blocked get, a cancel or close takes it back if it has not
+     * started.
+     */
+    private int chainBehindHeads(final ArrayDeque<TaskSpec> queue) {
+        int chained = 0;
+        for (int round = 0; round < TASK_CHAIN_LIMIT; round++) {
+            for (int h = 0; h < heads.size(); h++) {
+                TaskSpec next;
+                while ((next = queue.peek()) != null && next.state != TaskSpec.State.READY) {
+                    queue.poll();
+                }
+                if (next == null) {
+                    return chained;
+                }
+                queue.poll();
+                final TaskSpec head = heads.get(h);
+                TaskSpec tail = head;
+                while (tail.chainNext != null) {
+                    tail = tail.chainNext;
+                }
+                next.node = head.node;
+                next.bundle = null;
+                next.allocation = head.allocation;  // shared: released by the last of the chain to return
+                next.worker = head.worker;
+                next.state = TaskSpec.State.RUNNING;
+                next.outcome = TaskSpec.OUTCOME_NONE;
+                next.chainNext = null;
+                next.lastInChain = true;
+                next.chainId = head.chainId;
+                next.offerToChain(head.chainId);
+                tail.chainNext = next;
+                tasksDispatched++;
+                started(next);
+                chained++;
+            }
+        }
+        return chained;
+    }
+
+    /** Takes back the chained tasks after task that no worker started: requeued (or, closing, cancelled). */
+    private void takeBackTasksAfter(final TaskSpec task, final boolean fail) {
+        final ArrayList<TaskSpec> taken = new ArrayList<>();
+        for (TaskSpec c = task.chainNext; c != null; c = c.chainNext) {
+            if (c.takeBack(c.chainId)) {
+                taken.add(c);
+            }
+        }
+        for (int i = taken.size() - 1; i >= 0; i--) {
+            final TaskSpec c = taken.get(i);
+            c.allocation = null;
+            c.worker = null;
+            if (fail) {
+                finish(c, new TaskCancelledException("kernel closed before task '" + c.name() + "' ran"));
+            } else {
+                c.state = TaskSpec.State.READY;
+                classOf(c).queue.addFirst(c);
+                dispatchNeeded = true;
+            }
+        }
     }
 
     /** Allocates on the node (or in the bundle) and hands the task to an idle worker of the node. */
     private boolean start(final TaskSpec task, final LogicalNode node, final Bundle bundle) {
+        if (!prepare(task, node, bundle)) {
+            return false;
+        }
+        task.worker.assign(task);
+        return true;
+    }
+
+    /** Allocates and picks the worker; the caller hands the task over (assign). */
+    private boolean prepare(final TaskSpec task, final LogicalNode node, final Bundle bundle) {
         final NodeWorkers workers = nodeWorkers[node.index()];
         Worker worker = workers.idle.poll();
         if (worker == null) {
@@ -481,9 +589,11 @@ final class SchedulerConductor implements Agent {
         task.worker = worker;
         task.state = TaskSpec.State.RUNNING;
         task.outcome = TaskSpec.OUTCOME_NONE;
+        task.chainId = 0;
+        task.chainNext = null;
+        task.lastInChain = true;
         tasksDispatched++;
         started(task);
-        worker.assign(task);
         return true;
     }
 
@@ -741,7 +851,7 @@ final class SchedulerConductor implements Agent {
         TaskSpec call;
         while (chained < ACTOR_CHAIN_LIMIT && (call = nextReadyCall(actor)) != null) {
             if (chained == 0) {
-                head.chainId = ++chainIds == 0 ? ++chainIds : chainIds;
+                head.chainId = nextChainId();
             }
             prime(call, actor, worker);
             call.chainId = head.chainId;
@@ -922,6 +1032,14 @@ final class SchedulerConductor implements Agent {
             while ((task = c.queue.poll()) != null) {
                 if (task.state == TaskSpec.State.READY) {
                     finish(task, new TaskCancelledException("kernel closed before task '" + task.name() + "' ran"));
+                }
+            }
+        }
+        for (final NodeWorkers w : nodeWorkers) {
+            for (final Worker worker : w.all) {
+                final TaskSpec running = worker.running;
+                if (running != null && running.kind == TaskSpec.Kind.TASK && running.chainId != 0) {
+                    takeBackTasksAfter(running, true);
                 }
             }
         }
