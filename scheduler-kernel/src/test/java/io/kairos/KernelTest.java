@@ -34,16 +34,21 @@ class KernelTest {
 
     @AfterEach
     void tearDown() {
+        closeReleasingLatches(kernel);
+        COUNTERS.clear();
+    }
+
+    /** Opens every latch (so no task stays parked on one), forgets them, and closes the kernel (null: none). */
+    static void closeReleasingLatches(final Kernel kernel) {
         LATCHES.values().forEach(l -> {
             while (l.getCount() > 0) {
                 l.countDown();
             }
         });
+        LATCHES.clear();
         if (kernel != null) {
             kernel.close();
         }
-        LATCHES.clear();
-        COUNTERS.clear();
     }
 
     static int square(final int x) {

@@ -27,15 +27,7 @@ class PlacementGroupTest {
 
     @AfterEach
     void tearDown() {
-        KernelTest.LATCHES.values().forEach(l -> {
-            while (l.getCount() > 0) {
-                l.countDown();
-            }
-        });
-        KernelTest.LATCHES.clear();
-        if (kernel != null) {
-            kernel.close();
-        }
+        KernelTest.closeReleasingLatches(kernel);
     }
 
     private Kernel threeNodes(final double cpusEach) {

@@ -24,15 +24,7 @@ class TaskChainTest {
 
     @AfterEach
     void tearDown() {
-        KernelTest.LATCHES.values().forEach(l -> {
-            while (l.getCount() > 0) {
-                l.countDown();
-            }
-        });
-        KernelTest.LATCHES.clear();
-        if (kernel != null) {
-            kernel.close();
-        }
+        KernelTest.closeReleasingLatches(kernel);
     }
 
     private Kernel invokerKernel(final KernelContext context) {
