@@ -78,10 +78,11 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         this.defaultTaskDemand = registry.demand(Map.of("CPU", 1.0));
         this.defaultTaskInfeasible = cluster.infeasibleReason(defaultTaskDemand);
         final ErrorHandler errors = Throwable::printStackTrace;
+        final SchedulingPolicy policy = policy(context);  // may reject a plugin: before anything needs closing
         this.objects = context.objectStoreBytes() == 0 ? null : new StoredObjects(
             SharedObjectStore.create(context.objectStoreName(), context.objectStoreBytes()), context.serializers(),
             context.inlineThresholdBytes());
-        this.conductor = new SchedulerConductor(context.commandQueueCapacity(), cluster, registry, policy(context),
+        this.conductor = new SchedulerConductor(context.commandQueueCapacity(), cluster, registry, policy,
             context.maxWorkersPerNode(), namedActors, objects, context.listeners(), context.workerLauncher(), errors);
         this.owner = Thread.currentThread();
         this.callerIdle = context.idleStrategy();
