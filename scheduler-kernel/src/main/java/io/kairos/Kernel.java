@@ -152,7 +152,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         }
         final long id = ids.incrementAndGet();
         final ObjectRef<R> result = new ObjectRef<>(id, this);
-        final TaskSpec task = new TaskSpec(id, name, function, arity, args, demand, strategy, maxRetries,
+        final TaskSpec task = new TaskSpec(name, function, arity, args, demand, strategy, maxRetries,
             retryExceptions, result);
         if (group != null) {
             checkBundle(group, bundleIndex, demand, "task '" + nameOf(name, function) + "'");
@@ -195,7 +195,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         if (name != null && namedActors.putIfAbsent(name, actor) != null) {
             throw new IllegalArgumentException("actor name '" + name + "' is taken");
         }
-        final TaskSpec creation = new TaskSpec(id, actor.describe() + " constructor", constructor, arity, args, demand,
+        final TaskSpec creation = new TaskSpec(actor.describe() + " constructor", constructor, arity, args, demand,
             strategy, 0, false, new ObjectState(id), TaskSpec.Kind.ACTOR_CREATION, actor);
         actor.creation = creation;
         creation.group = group;
@@ -217,7 +217,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         }
         final long id = ids.incrementAndGet();
         final ObjectRef<R> result = new ObjectRef<>(id, this);
-        offer(new TaskSpec(id, name, method, arity, args, NO_DEMAND, SchedulingStrategy.DEFAULT, 0, false, result,
+        offer(new TaskSpec(name, method, arity, args, NO_DEMAND, SchedulingStrategy.DEFAULT, 0, false, result,
             TaskSpec.Kind.ACTOR_CALL, actor));
         return result;
     }

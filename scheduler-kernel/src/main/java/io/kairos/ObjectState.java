@@ -53,11 +53,6 @@ class ObjectState {
         this.stored = new StoredValue(objects, address, length);
     }
 
-    /** Whether the value lives in the shared store. */
-    boolean isStored() {
-        return stored != null;
-    }
-
     /** Where a stored value lives: kept apart so that inline objects (the many) stay small. */
     private static final class StoredValue {
         final StoredObjects objects;
@@ -90,13 +85,7 @@ class ObjectState {
 
     /** Publishes the value; false if the object was already done (e.g. cancelled first). */
     boolean complete(final Object v) {
-        if (status != PENDING) {
-            return false;
-        }
-        value = v;
-        status = READY;
-        wakeAll();
-        return true;
+        return complete(v, null);
     }
 
     boolean fail(final RuntimeException e) {

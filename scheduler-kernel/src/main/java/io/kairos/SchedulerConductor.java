@@ -62,8 +62,6 @@ final class SchedulerConductor implements Agent {
     private int chainIds;
     private final ArrayList<TaskSpec> heads = new ArrayList<>();
     private boolean closing;
-    private long tasksDispatched;
-    private long tasksFinished;
 
     volatile Thread thread;
     private volatile boolean sleeping;
@@ -85,7 +83,7 @@ final class SchedulerConductor implements Agent {
         this.maxWorkersPerNode = maxWorkersPerNode;
         this.nodeWorkers = new NodeWorkers[cluster.nodeCount()];
         for (int i = 0; i < nodeWorkers.length; i++) {
-            nodeWorkers[i] = new NodeWorkers(cluster.logicalNode(i));
+            nodeWorkers[i] = new NodeWorkers();
         }
     }
 
@@ -237,7 +235,6 @@ final class SchedulerConductor implements Agent {
         task.allocation = null;
         task.bundle = null;
         task.worker = null;
-        tasksFinished++;
         if (task.outcome == TaskSpec.OUTCOME_RETRY && !task.cancelled && !closing && !task.result.isDone()) {
             task.attempts++;
             makeReady(task);
@@ -527,7 +524,6 @@ final class SchedulerConductor implements Agent {
                 next.chainId = head.chainId;
                 next.offerToChain(head.chainId);
                 tail.chainNext = next;
-                tasksDispatched++;
                 started(next);
                 chained++;
             }
@@ -592,7 +588,6 @@ final class SchedulerConductor implements Agent {
         task.chainId = 0;
         task.chainNext = null;
         task.lastInChain = true;
-        tasksDispatched++;
         started(task);
         return true;
     }
@@ -618,7 +613,6 @@ final class SchedulerConductor implements Agent {
         creation.worker = worker;
         creation.state = TaskSpec.State.RUNNING;
         creation.outcome = TaskSpec.OUTCOME_NONE;
-        tasksDispatched++;
         worker.assign(creation);
         return true;
     }
@@ -664,7 +658,6 @@ final class SchedulerConductor implements Agent {
             actor.chained.remove(call);
         }
         doneObjects.add(call.result);
-        tasksFinished++;
         finished(call);
         if (!call.lastInChain) {
             return;  // its worker goes on with the next call of the chain
@@ -837,7 +830,6 @@ final class SchedulerConductor implements Agent {
         call.outcome = TaskSpec.OUTCOME_NONE;
         call.chainNext = null;
         call.lastInChain = true;
-        tasksDispatched++;
         started(call);
     }
 
@@ -1057,26 +1049,6 @@ final class SchedulerConductor implements Agent {
         return all;
     }
 
-    long tasksDispatched() {
-        return tasksDispatched;
-    }
-
-    long tasksFinished() {
-        return tasksFinished;
-    }
-
-    int queuedTasks() {
-        int queued = 0;
-        for (final SchedulingClass c : classes) {
-            queued += c.queue.size();
-        }
-        return queued;
-    }
-
-    Cluster cluster() {
-        return cluster;
-    }
-
     /** Where workers put large results; null without a store. */
     StoredObjects objects() {
         return objects;
@@ -1132,12 +1104,7 @@ final class SchedulerConductor implements Agent {
     }
 
     private static final class NodeWorkers {
-        final LogicalNode node;
         final ArrayDeque<Worker> idle = new ArrayDeque<>();
         final List<Worker> all = new ArrayList<>();
-
-        NodeWorkers(final LogicalNode node) {
-            this.node = node;
-        }
     }
 }

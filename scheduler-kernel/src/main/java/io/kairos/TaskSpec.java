@@ -86,13 +86,13 @@ final class TaskSpec {
 
     int chainId;
 
-    TaskSpec(final long taskId, final String name, final Object function, final int arity, final Object[] args,
+    TaskSpec(final String name, final Object function, final int arity, final Object[] args,
              final long[] demand, final SchedulingStrategy strategy, final int maxRetries,
              final boolean retryExceptions, final ObjectState result) {
-        this(taskId, name, function, arity, args, demand, strategy, maxRetries, retryExceptions, result, Kind.TASK, null);
+        this(name, function, arity, args, demand, strategy, maxRetries, retryExceptions, result, Kind.TASK, null);
     }
 
-    TaskSpec(final long taskId, final String name, final Object function, final int arity, final Object[] args,
+    TaskSpec(final String name, final Object function, final int arity, final Object[] args,
              final long[] demand, final SchedulingStrategy strategy, final int maxRetries,
              final boolean retryExceptions, final ObjectState result, final Kind kind, final ActorState actor) {
         this.explicitName = name;
