@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The kernel's large objects: values whose serialized size reaches the inline threshold are written once into the
@@ -36,9 +35,6 @@ final class StoredObjects implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final AtomicLong stored = new AtomicLong();
-    private final AtomicLong storedBytes = new AtomicLong();
-    private final AtomicLong inlineFallbacks = new AtomicLong();
 
     StoredObjects(final SharedObjectStore store, final List<Serializer> plugins, final long inlineThreshold) {
         this.store = store;
@@ -51,14 +47,15 @@ final class StoredObjects implements AutoCloseable {
      * Writes value into the store and makes state refer to it, if it is large enough; false keeps it inline (small,
      * no serializer for it, or no room in the store).
      */
-    boolean store(final ObjectState state, final Object value) {
-        if (value == null || !worthStoring(value)) {
+    boolean store(final ObjectState state, final Object original) {
+        if (original == null || !worthStoring(original)) {
             return false;
         }
-        final Serializer serializer = serializerFor(value);
+        final Serializer serializer = serializerFor(original);
         if (serializer == null) {
             return false;
         }
+        final Object value = serializer instanceof DefaultSerializer ? DefaultSerializer.prepare(original) : original;
         final long size = serializer.serializedSize(value);
         if (size + HEADER < inlineThreshold || size + HEADER > SharedObjectStore.MAX_OBJECT_SIZE) {
             return false;
@@ -68,8 +65,7 @@ final class StoredObjects implements AutoCloseable {
         try {
             store.create(id, size + HEADER, buffer);
         } catch (final StoreException e) {
-            inlineFallbacks.incrementAndGet();  // e.g. full of pinned objects: the value stays on the heap
-            return false;
+            return false;  // e.g. full of pinned objects: the value stays on the heap
         }
         try {
             buffer.putInt(0, serializer.typeId());
@@ -89,8 +85,6 @@ final class StoredObjects implements AutoCloseable {
         }
         state.stored(this, buffer.addressOffset(), buffer.capacity());
         CLEANER.register(state, new Unpin(store, id));
-        stored.incrementAndGet();
-        storedBytes.addAndGet(buffer.capacity());
         return true;
     }
 
@@ -105,19 +99,6 @@ final class StoredObjects implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no serializer with type id " + typeId + " is registered");
-    }
-
-    /** Objects written to the store, and their bytes, since the kernel started. */
-    long storedObjects() {
-        return stored.get();
-    }
-
-    long storedBytes() {
-        return storedBytes.get();
-    }
-
-    long inlineFallbacks() {
-        return inlineFallbacks.get();
     }
 
     StoreStats stats() {

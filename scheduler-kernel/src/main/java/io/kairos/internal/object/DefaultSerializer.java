@@ -40,6 +40,20 @@ public final class DefaultSerializer implements Serializer {
             || value instanceof Serializable;
     }
 
+    /**
+     * The value as this serializer will write it: anything that needs Java serialization is serialized here, once,
+     * so that sizing and writing it do not each serialize it.
+     */
+    public static Object prepare(final Object value) {
+        final boolean raw = value instanceof byte[] || value instanceof ByteBuffer || value instanceof String
+            || value instanceof Long || value instanceof Integer || value instanceof Double;
+        return raw ? value : new JavaBytes(javaSerialize(value));
+    }
+
+    /** A value already Java-serialized by {@link #prepare}. */
+    private record JavaBytes(byte[] bytes) {
+    }
+
     @Override
     public long serializedSize(final Object value) {
         if (value instanceof byte[]) {
@@ -57,7 +71,7 @@ public final class DefaultSerializer implements Serializer {
         if (value instanceof Integer) {
             return 5;
         }
-        return 1L + javaSerialize(value).length;
+        return 1L + (value instanceof JavaBytes ? ((JavaBytes) value).bytes() : javaSerialize(value)).length;
     }
 
     @Override
@@ -75,7 +89,7 @@ public final class DefaultSerializer implements Serializer {
         } else if (value instanceof Double) {
             out.put(DOUBLE).putDouble((Double) value);
         } else {
-            out.put(JAVA).put(javaSerialize(value));
+            out.put(JAVA).put(value instanceof JavaBytes ? ((JavaBytes) value).bytes() : javaSerialize(value));
         }
     }
 
