@@ -502,8 +502,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         final Worker worker = Worker.current();
         final TaskSpec task = worker != null ? worker.running : null;
         if (task != null) {
-            worker.blockedEvent.task = task;
-            conductor.offerFromWorker(worker.blockedEvent);
+            conductor.offerFromWorker(new Worker.WorkerEvent(task, true));
         }
         try {
             if (drivesConductor()) {
@@ -516,8 +515,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             return state.parkUntilDone(deadlineNanos);
         } finally {
             if (task != null) {
-                worker.unblockedEvent.task = task;
-                conductor.offerFromWorker(worker.unblockedEvent);
+                conductor.offerFromWorker(new Worker.WorkerEvent(task, false));
             }
         }
     }

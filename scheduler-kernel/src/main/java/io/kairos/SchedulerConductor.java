@@ -307,7 +307,6 @@ final class SchedulerConductor implements Agent {
         finish(task, new TaskCancelledException("task '" + task.name() + "' was cancelled before it ran"));
     }
 
-    /** Marks a task that never ran (or will not run again) done with a failure. */
     private void started(final TaskSpec task) {
         if (listeners.length != 0) {
             for (final KernelListener l : listeners) {
@@ -354,6 +353,7 @@ final class SchedulerConductor implements Agent {
         }
     }
 
+    /** Marks a task that never ran (or will not run again) done with a failure. */
     private void finish(final TaskSpec task, final RuntimeException failure) {
         if (task.kind == TaskSpec.Kind.ACTOR_CALL && task.state != TaskSpec.State.DONE) {
             task.actor.pendingCalls.decrementAndGet();
@@ -654,8 +654,8 @@ final class SchedulerConductor implements Agent {
         call.worker = null;
         call.state = TaskSpec.State.DONE;
         actor.running--;
-        if (call.chainId != 0) {
-            actor.chained.remove(call);
+        if (call.chainId != 0 && actor.chained.peekFirst() == call) {
+            actor.chained.pollFirst();  // chained calls return in order
         }
         doneObjects.add(call.result);
         finished(call);
@@ -717,6 +717,9 @@ final class SchedulerConductor implements Agent {
     /** The actor is dead for good: queued calls fail, running ones are interrupted and fail, resources return. */
     private void kill(final ActorState actor, final ActorDiedException cause) {
         actorState(actor, ActorState.Status.DEAD);
+        if (actor.allocation == null) {
+            actors.remove(actor);  // never placed: nothing to give back later
+        }
         actor.deathCause = cause;
         actor.instance = null;
         if (actor.name != null) {

@@ -26,8 +26,6 @@ final class Worker implements Runnable {
 
     final LogicalNode node;
     final Thread thread;
-    final WorkerEvent blockedEvent = new WorkerEvent(this, true);
-    final WorkerEvent unblockedEvent = new WorkerEvent(this, false);
     private final SchedulerConductor conductor;
     private final ResourceRegistry registry;
     private final Object[] resolved = new Object[6];
@@ -239,14 +237,16 @@ final class Worker implements Runnable {
         return new TaskContext(task.taskId(), task.name(), node.nodeId(), task.attempts, Map.copyOf(units), instances, shares);
     }
 
-    /** A worker's task is blocked in get (gives its CPU back) or unblocked (takes it again). Preallocated. */
+    /**
+     * A worker's task is blocked in get (gives its CPU back) or unblocked (takes it again). One per event: a get is
+     * not a hot path, and an event must keep naming the task it was sent for.
+     */
     static final class WorkerEvent {
-        final Worker worker;
+        final TaskSpec task;
         final boolean blocked;
-        TaskSpec task;
 
-        WorkerEvent(final Worker worker, final boolean blocked) {
-            this.worker = worker;
+        WorkerEvent(final TaskSpec task, final boolean blocked) {
+            this.task = task;
             this.blocked = blocked;
         }
     }

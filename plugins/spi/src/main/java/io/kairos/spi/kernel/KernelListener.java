@@ -11,7 +11,11 @@ public interface KernelListener {
     default void onTaskSubmitted(final long taskId) {
     }
 
-    /** A task started on a worker of nodeId (a retry starts again with attempt > 0). */
+    /**
+     * A task was handed to a worker of nodeId (a retry starts again with attempt > 0). A task queued behind another
+     * on the same worker (a chain) is reported when the chain is handed over, and again if it is taken back and
+     * handed over anew.
+     */
     default void onTaskStarted(final long taskId, final String nodeId, final int attempt) {
     }
 
