@@ -61,6 +61,7 @@ final class SchedulerConductor implements Agent {
     private boolean dispatchNeeded;
     private int chainIds;
     private final ArrayList<TaskSpec> heads = new ArrayList<>();
+    private final ArrayDeque<ResourceAllocation> spareAllocations = new ArrayDeque<>();
     private boolean closing;
 
     volatile Thread thread;
@@ -574,8 +575,9 @@ final class SchedulerConductor implements Agent {
             workers.all.add(worker);
             worker.start();
         }
-        final ResourceAllocation allocation = bundle != null ? bundle.allocate(task.demand) : node.allocate(task.demand);
-        if (allocation == null) {
+        final ResourceAllocation allocation = spareAllocation();
+        if (!(bundle != null ? bundle.allocate(task.demand, allocation) : node.allocate(task.demand, allocation))) {
+            spareAllocations.push(allocation);
             workers.idle.push(worker);
             return false;  // the policy chose a node that does not fit: treat as not now
         }
@@ -1008,6 +1010,13 @@ final class SchedulerConductor implements Agent {
         } else {
             node.release(allocation);
         }
+        allocation.clear();
+        spareAllocations.push(allocation);  // reused by the next dispatch: no allocation object per task
+    }
+
+    private ResourceAllocation spareAllocation() {
+        final ResourceAllocation spare = spareAllocations.poll();
+        return spare != null ? spare : new ResourceAllocation();
     }
 
     // ------------------------------------------------------------------------------------------------------------
