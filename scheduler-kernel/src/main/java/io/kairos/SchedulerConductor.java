@@ -690,6 +690,7 @@ final class SchedulerConductor implements Agent {
         final boolean canRestart = !command.noRestart && actor.restarts < actor.maxRestarts && !closing
             && actor.status != ActorState.Status.PENDING_CREATION;
         if (canRestart) {
+            takeBackChained(actor, true);  // before any interrupt: an interrupted call's worker would claim the next
             failRunningCalls(actor, actor.describe() + " was killed and is restarting");
             restart(actor);
         } else {
@@ -761,6 +762,12 @@ final class SchedulerConductor implements Agent {
                 worker.thread.interrupt();
             }
         }
+        for (final TaskSpec claimed : actor.chained) {  // a worker took them but may not have begun: they fail
+            claimed.cancelRequested = true;
+            if (claimed.result.fail(new ActorDiedException(why + " before " + claimed.name() + " ran", actor.deathCause))) {
+                doneObjects.add(claimed.result);
+            }
+        }
     }
 
     private void releaseActorIfIdle(final ActorState actor) {
@@ -829,6 +836,7 @@ final class SchedulerConductor implements Agent {
 
     private void prime(final TaskSpec call, final ActorState actor, final Worker worker) {
         actor.running++;
+        call.target = actor.instance;
         call.node = actor.node;
         call.worker = worker;
         call.state = TaskSpec.State.RUNNING;

@@ -54,8 +54,10 @@ final class TaskSpec {
     int outcome;
     Throwable failure;
 
-    /** Set by the conductor before it interrupts the worker running this task. */
+    /** Set by the conductor before it interrupts the worker running this task; a call not begun is then skipped. */
     volatile boolean cancelRequested;
+    /** An actor call's instance, bound when the call is dispatched: a call never runs on a later incarnation. */
+    Object target;
 
     // --- actor call chains: a worker runs the calls after this one without a conductor round trip ---
     static final int CLAIMED = -1;

@@ -131,13 +131,20 @@ final class Worker implements Runnable {
     }
 
     private void execute(final TaskSpec task) {
+        if (task.cancelRequested) {  // its actor was killed after this worker claimed it: it must not begin
+            task.target = null;
+            task.result.fail(new TaskCancelledException("task '" + task.name() + "' was cancelled before it ran"));
+            task.outcome = TaskSpec.OUTCOME_DONE;
+            return;
+        }
         int arity = task.arity;
         Object value = null;
         Throwable thrown = null;
         try {
             int offset = 0;
             if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
-                resolved[0] = task.actor.instance;
+                resolved[0] = task.target;
+                task.target = null;
                 offset = 1;
                 arity++;
             }
