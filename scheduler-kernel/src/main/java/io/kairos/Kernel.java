@@ -82,8 +82,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         this.objects = context.objectStoreBytes() == 0 ? null : new StoredObjects(
             SharedObjectStore.create(context.objectStoreName(), context.objectStoreBytes()), context.serializers(),
             context.inlineThresholdBytes());
-        this.conductor = new SchedulerConductor(context.commandQueueCapacity(), cluster, registry, policy,
-            context.maxWorkersPerNode(), namedActors, objects, context.listeners(), context.workerLauncher(), errors);
+        this.conductor = new SchedulerConductor(context, cluster, registry, policy, namedActors, objects, errors);
         this.owner = Thread.currentThread();
         this.callerIdle = context.idleStrategy();
         final IdleStrategy idle = new ConductorIdleStrategy(context.idleStrategy(), conductor);
@@ -437,7 +436,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             final List<NodeInfo> infos = new ArrayList<>();
             for (int i = 0; i < cluster.nodeCount(); i++) {
                 final LogicalNode node = cluster.logicalNode(i);
-                infos.add(new NodeInfo(node.nodeId(), node.labels(), node.totals(), node.available()));
+                infos.add(new NodeInfo(node.nodeId(), node.labels(), node.totals(), node.available(),
+                    conductor.workerCount(i)));
             }
             return infos;
         });

@@ -7,6 +7,8 @@ import io.kairos.spi.scheduling.SchedulingPolicy;
 import io.kairos.spi.serialization.Serializer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +36,9 @@ public final class KernelContext {
     /** Values whose serialized size reaches this many bytes go to the shared store (Ray's 100 KiB). */
     public static final long INLINE_THRESHOLD_DEFAULT = 100L << 10;
 
+    /** Default time an idle worker thread above a node's CPU count lives before it is stopped. */
+    public static final Duration IDLE_WORKER_TIMEOUT_DEFAULT = Duration.ofSeconds(10);
+
     private double cpus = Runtime.getRuntime().availableProcessors();
     private int gpus;
     private long memoryBytes;
@@ -47,6 +52,8 @@ public final class KernelContext {
     private double spreadThreshold = 0.5;
     private long seed = 42L;
     private Duration closeTimeout = Duration.ofSeconds(10);
+    private Duration idleWorkerTimeout = IDLE_WORKER_TIMEOUT_DEFAULT;
+    private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private final List<SchedulingPolicy> policies = new ArrayList<>();
     private final List<Serializer> serializers = new ArrayList<>();
     private final List<KernelListener> listeners = new ArrayList<>();
@@ -140,6 +147,21 @@ public final class KernelContext {
     }
 
     /** The shared object store's capacity in bytes; 0 keeps every object on the heap (no store). */
+    /**
+     * How long a node's worker thread may sit idle before it is stopped, once the node has more workers than CPUs
+     * (workers beyond that are started while tasks are blocked in get; default 10 s).
+     */
+    public KernelContext idleWorkerTimeout(final Duration timeout) {
+        this.idleWorkerTimeout = Objects.requireNonNull(timeout, "idleWorkerTimeout");
+        return this;
+    }
+
+    /** The conductor's clock, for its timers (default: System.nanoTime); tests pass a clock they advance. */
+    public KernelContext nanoClock(final NanoClock clock) {
+        this.nanoClock = Objects.requireNonNull(clock, "nanoClock");
+        return this;
+    }
+
     public KernelContext objectStoreBytes(final long bytes) {
         this.objectStoreBytes = bytes;
         return this;
@@ -217,6 +239,9 @@ public final class KernelContext {
         }
         if (closeTimeout.isNegative()) {
             throw new IllegalArgumentException("closeTimeout " + closeTimeout + " is negative");
+        }
+        if (idleWorkerTimeout.isNegative() || idleWorkerTimeout.isZero()) {
+            throw new IllegalArgumentException("idleWorkerTimeout " + idleWorkerTimeout + " must be > 0");
         }
         if (objectStoreBytes != 0 && (objectStoreBytes < (64 << 10) || objectStoreBytes > (1L << 40))) {
             throw new IllegalArgumentException("objectStoreBytes " + objectStoreBytes
@@ -303,6 +328,14 @@ public final class KernelContext {
 
     public Duration closeTimeout() {
         return closeTimeout;
+    }
+
+    public Duration idleWorkerTimeout() {
+        return idleWorkerTimeout;
+    }
+
+    public NanoClock nanoClock() {
+        return nanoClock;
     }
 
     public List<NodeSpec> nodes() {

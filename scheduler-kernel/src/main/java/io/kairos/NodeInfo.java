@@ -9,7 +9,8 @@ import java.util.Map;
  * @param labels    its labels
  * @param total     resource totals, in units
  * @param available what is free now, in units (CPU can dip below zero while blocked tasks take theirs back)
+ * @param workers   worker threads of its task pool, busy or idle (actors' own workers not counted)
  */
 public record NodeInfo(String nodeId, Map<String, String> labels, Map<String, Double> total,
-                       Map<String, Double> available) {
+                       Map<String, Double> available, int workers) {
 }

@@ -7,6 +7,7 @@ import io.kairos.internal.cluster.ResourceRegistry;
 import io.kairos.internal.placement.Bundle;
 import io.kairos.internal.placement.PlacementGroupScheduler;
 import io.kairos.internal.placement.PlacementGroupState;
+import io.kairos.spi.scheduling.FixedPoint;
 import io.kairos.spi.scheduling.SchedulingPolicy;
 import io.kairos.spi.scheduling.SchedulingResult;
 import io.kairos.spi.scheduling.SchedulingStrategy;
@@ -15,6 +16,7 @@ import io.kairos.spi.kernel.WorkerLauncher;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.NanoClock;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -63,28 +65,35 @@ final class SchedulerConductor implements Agent {
     private final ArrayList<TaskSpec> heads = new ArrayList<>();
     private final ArrayDeque<ResourceAllocation> spareAllocations = new ArrayDeque<>();
     private boolean closing;
+    private final NanoClock clock;
+    private final long idleWorkerTimeoutNs;
+    private long nowNs;
+    private long nextIdleCheckNs;
 
     volatile Thread thread;
     private volatile boolean sleeping;
 
-    SchedulerConductor(final int queueCapacity, final Cluster cluster, final ResourceRegistry registry,
-                       final SchedulingPolicy policy, final int maxWorkersPerNode,
-                       final Map<String, ActorState> namedActors, final StoredObjects objects,
-                       final List<KernelListener> listeners, final WorkerLauncher launcher,
-                       final ErrorHandler errors) {
+    SchedulerConductor(final KernelContext context, final Cluster cluster, final ResourceRegistry registry,
+                       final SchedulingPolicy policy, final Map<String, ActorState> namedActors,
+                       final StoredObjects objects, final ErrorHandler errors) {
         this.namedActors = namedActors;
-        this.listeners = listeners.toArray(new KernelListener[0]);
-        this.launcher = launcher;
+        this.listeners = context.listeners().toArray(new KernelListener[0]);
+        this.launcher = context.workerLauncher();
         this.errors = errors;
         this.objects = objects;
-        this.commands = new ManyToOneConcurrentArrayQueue<>(queueCapacity);
+        this.commands = new ManyToOneConcurrentArrayQueue<>(context.commandQueueCapacity());
         this.cluster = cluster;
         this.registry = registry;
         this.policy = policy;
-        this.maxWorkersPerNode = maxWorkersPerNode;
+        this.maxWorkersPerNode = context.maxWorkersPerNode();
+        this.clock = context.nanoClock();
+        this.idleWorkerTimeoutNs = context.idleWorkerTimeout().toNanos();
+        this.nowNs = clock.nanoTime();
+        this.nextIdleCheckNs = nowNs + idleWorkerTimeoutNs;
         this.nodeWorkers = new NodeWorkers[cluster.nodeCount()];
         for (int i = 0; i < nodeWorkers.length; i++) {
-            nodeWorkers[i] = new NodeWorkers();
+            final LogicalNode node = cluster.node(i);
+            nodeWorkers[i] = new NodeWorkers(Math.max(1, (int) Math.ceil(FixedPoint.toUnits(node.total(ResourceRegistry.CPU)))));
         }
     }
 
@@ -95,7 +104,39 @@ final class SchedulerConductor implements Agent {
 
     @Override
     public int doWork() {
-        return drainCommands() + dispatch() + dispatchActorCalls();
+        nowNs = clock.nanoTime();
+        final int work = drainCommands() + dispatch() + dispatchActorCalls();
+        return nowNs - nextIdleCheckNs >= 0 ? work + stopIdleWorkers() : work;
+    }
+
+    /**
+     * Stops the workers that have been idle for the idle-worker timeout on nodes that have more workers than CPUs
+     * (those beyond were started while tasks were blocked in get). The longest idle sit at the bottom of the stack.
+     */
+    private int stopIdleWorkers() {
+        long next = nowNs + idleWorkerTimeoutNs;
+        int stopped = 0;
+        for (final NodeWorkers workers : nodeWorkers) {
+            Worker oldest;
+            while (workers.all.size() > workers.keep && (oldest = workers.idle.peekLast()) != null) {
+                final long expiry = oldest.idleSinceNs + idleWorkerTimeoutNs;
+                if (expiry - nowNs > 0) {
+                    next = Math.min(next, expiry);
+                    break;
+                }
+                workers.idle.pollLast();
+                workers.all.remove(oldest);
+                oldest.stop();
+                stopped++;
+            }
+        }
+        nextIdleCheckNs = next;  // a worker that goes idle later expires after it
+        return stopped;
+    }
+
+    /** The number of worker threads of a node's task pool (actors' workers not counted). */
+    int workerCount(final int nodeIndex) {
+        return nodeWorkers[nodeIndex].all.size();
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -230,6 +271,7 @@ final class SchedulerConductor implements Agent {
         final NodeWorkers workers = nodeWorkers[task.node.index()];
         if (task.lastInChain) {  // a chain shares its head's allocation and worker: the last one gives them back
             releaseAllocation(task.node, task.bundle, task.allocation);
+            task.worker.idleSinceNs = nowNs;
             workers.idle.push(task.worker);
             dispatchNeeded = true;
         }
@@ -571,13 +613,14 @@ final class SchedulerConductor implements Agent {
             if (workers.all.size() >= maxWorkersPerNode) {
                 return false;
             }
-            worker = new Worker(this, node, registry, workers.all.size(), launcher);
+            worker = new Worker(this, node, registry, ++workers.started, launcher);
             workers.all.add(worker);
             worker.start();
         }
         final ResourceAllocation allocation = spareAllocation();
         if (!(bundle != null ? bundle.allocate(task.demand, allocation) : node.allocate(task.demand, allocation))) {
             spareAllocations.push(allocation);
+            worker.idleSinceNs = nowNs;
             workers.idle.push(worker);
             return false;  // the policy chose a node that does not fit: treat as not now
         }
@@ -1126,5 +1169,12 @@ final class SchedulerConductor implements Agent {
     private static final class NodeWorkers {
         final ArrayDeque<Worker> idle = new ArrayDeque<>();
         final List<Worker> all = new ArrayList<>();
+        /** Workers kept however long they idle: the node's CPUs, rounded up, at least one. */
+        final int keep;
+        int started;
+
+        NodeWorkers(final int keep) {
+            this.keep = keep;
+        }
     }
 }

@@ -34,6 +34,8 @@ final class Worker implements Runnable {
     private volatile boolean parked;
     private static final int SPINS = 200;
     volatile TaskSpec running;
+    /** Conductor: when this worker last went back to its node's idle pool. */
+    long idleSinceNs;
 
     Worker(final SchedulerConductor conductor, final LogicalNode node, final ResourceRegistry registry, final int number,
            final WorkerLauncher launcher) {
