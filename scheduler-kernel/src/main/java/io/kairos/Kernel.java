@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -85,7 +86,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         this.conductor = new SchedulerConductor(context, cluster, registry, policy, namedActors, objects, errors);
         this.owner = Thread.currentThread();
         this.callerIdle = context.idleStrategy();
-        final IdleStrategy idle = new ConductorIdleStrategy(context.idleStrategy(), conductor);
+        final IdleStrategy idle = new ConductorIdleStrategy(context.defaultIdleStrategy() ? null : context.idleStrategy(),
+            conductor);
         if (context.threadingMode() == ThreadingMode.INVOKER) {
             this.runner = null;
             this.invoker = new AgentInvoker(errors, null, conductor);
@@ -620,10 +622,23 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     }
 
     /** Wraps the configured idle strategy so that a submitter can wake a parked conductor. */
+    /**
+     * The conductor's idle strategy: tells callers and workers when the conductor parks, so that they unpark it only
+     * then. By default it spins, yields, then parks from 1 us doubling to 1 ms (as Agrona's backoff) and raises the
+     * flag in the park phase only; around a strategy set by the embedder it raises the flag on every idle call.
+     */
     private static final class ConductorIdleStrategy implements IdleStrategy {
+        private static final int SPINS = 64;
+        private static final int YIELDS = 16;
+        private static final long MIN_PARK_NS = 1_000;
+        private static final long MAX_PARK_NS = 1_000_000;
+
         private final IdleStrategy delegate;
         private final SchedulerConductor conductor;
+        private int idles;
+        private long parkNs = MIN_PARK_NS;
 
+        /** @param delegate the embedder's strategy, or null for the default backoff */
         ConductorIdleStrategy(final IdleStrategy delegate, final SchedulerConductor conductor) {
             this.delegate = delegate;
             this.conductor = conductor;
@@ -632,7 +647,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         @Override
         public void idle(final int workCount) {
             if (workCount > 0) {
-                delegate.reset();
+                reset();
                 return;
             }
             idle();
@@ -640,16 +655,37 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
 
         @Override
         public void idle() {
-            conductor.sleeping(true);
-            if (!conductor.hasCommands()) {
-                delegate.idle(0);
+            if (delegate != null) {
+                conductor.sleeping(true);
+                if (!conductor.hasCommands()) {
+                    delegate.idle(0);
+                }
+                conductor.sleeping(false);
+                return;
             }
-            conductor.sleeping(false);
+            if (idles < SPINS) {
+                idles++;
+                Thread.onSpinWait();
+            } else if (idles < SPINS + YIELDS) {
+                idles++;
+                Thread.yield();
+            } else {
+                conductor.sleeping(true);
+                if (!conductor.hasCommands()) {
+                    LockSupport.parkNanos(parkNs);
+                    parkNs = Math.min(parkNs << 1, MAX_PARK_NS);
+                }
+                conductor.sleeping(false);
+            }
         }
 
         @Override
         public void reset() {
-            delegate.reset();
+            if (delegate != null) {
+                delegate.reset();
+            }
+            idles = 0;
+            parkNs = MIN_PARK_NS;
         }
     }
 }

@@ -47,6 +47,7 @@ public final class KernelContext {
     private final List<NodeSpec> nodes = new ArrayList<>();
     private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
     private IdleStrategy idleStrategy;
+    private boolean defaultIdleStrategy;
     private int commandQueueCapacity = COMMAND_QUEUE_CAPACITY_DEFAULT;
     private int maxWorkersPerNode = MAX_WORKERS_PER_NODE_DEFAULT;
     private double spreadThreshold = 0.5;
@@ -266,6 +267,7 @@ public final class KernelContext {
             });
         }
         if (idleStrategy == null) {
+            defaultIdleStrategy = true;
             idleStrategy = new BackoffIdleStrategy(64, 16, 1_000, 1_000_000);
         }
         if (nodes.isEmpty()) {
@@ -308,6 +310,11 @@ public final class KernelContext {
 
     public IdleStrategy idleStrategy() {
         return idleStrategy;
+    }
+
+    /** True when no idle strategy was set: the conductor then backs off the same way but knows when it parks. */
+    boolean defaultIdleStrategy() {
+        return defaultIdleStrategy;
     }
 
     public int commandQueueCapacity() {

@@ -26,8 +26,10 @@ class ObjectState {
     private volatile int status;
     private volatile Waiter waiters;
 
-    // --- owned by the conductor thread ---
+    /** The task that produces this object (set before it is submitted; read by the conductor). */
     TaskSpec producer;
+
+    // --- owned by the conductor thread ---
     ArrayList<TaskSpec> dependents;
 
     ObjectState(final long id) {

@@ -63,6 +63,7 @@ final class SchedulerConductor implements Agent {
     private boolean dispatchNeeded;
     private int chainIds;
     private final ArrayList<TaskSpec> heads = new ArrayList<>();
+    private final ArrayList<TaskSpec> tails = new ArrayList<>();
     private final ArrayDeque<ResourceAllocation> spareAllocations = new ArrayDeque<>();
     private boolean closing;
     private final NanoClock clock;
@@ -210,7 +211,6 @@ final class SchedulerConductor implements Agent {
     }
 
     private void onSubmit(final TaskSpec task) {
-        task.result.producer = task;
         if (listeners.length != 0 && task.kind != TaskSpec.Kind.ACTOR_CREATION) {
             for (final KernelListener l : listeners) {
                 try {
@@ -238,6 +238,9 @@ final class SchedulerConductor implements Agent {
                         arg.dependents = new ArrayList<>(2);
                     }
                     arg.dependents.add(task);
+                    if (arg.producer != null) {
+                        arg.producer.hasDependents = true;
+                    }
                     pending++;
                 }
             }
@@ -287,7 +290,9 @@ final class SchedulerConductor implements Agent {
             task.result.fail(new TaskCancelledException("kernel closed before task '" + task.name() + "' was retried"));
         }
         task.state = TaskSpec.State.DONE;
-        doneObjects.add(task.result);
+        if (task.hasDependents) {
+            doneObjects.add(task.result);  // else its object is not read here again: its cache line stays with the worker
+        }
         finished(task);
     }
 
@@ -501,6 +506,7 @@ final class SchedulerConductor implements Agent {
                     head.worker.assign(head);
                 }
                 heads.clear();
+                tails.clear();
             }
         }
         if (dispatched == DISPATCH_LIMIT) {
@@ -526,6 +532,7 @@ final class SchedulerConductor implements Agent {
         }
         task.chainId = nextChainId();
         heads.add(task);  // handed over after the pass, with the chain it may get
+        tails.add(task);
         return true;
     }
 
@@ -552,10 +559,7 @@ final class SchedulerConductor implements Agent {
                 }
                 queue.poll();
                 final TaskSpec head = heads.get(h);
-                TaskSpec tail = head;
-                while (tail.chainNext != null) {
-                    tail = tail.chainNext;
-                }
+                final TaskSpec tail = tails.get(h);
                 next.node = head.node;
                 next.bundle = null;
                 next.allocation = head.allocation;  // shared: released by the last of the chain to return
@@ -567,6 +571,7 @@ final class SchedulerConductor implements Agent {
                 next.chainId = head.chainId;
                 next.offerToChain(head.chainId);
                 tail.chainNext = next;
+                tails.set(h, next);
                 started(next);
                 chained++;
             }

@@ -46,6 +46,8 @@ final class TaskSpec {
     int attempts;
     boolean cancelled;
     boolean blocked;
+    /** A task waits for this one's result: its completion must be handed to the dependents. */
+    boolean hasDependents;
     LogicalNode node;
     ResourceAllocation allocation;
     Worker worker;
@@ -106,6 +108,7 @@ final class TaskSpec {
         this.maxRetries = maxRetries;
         this.retryExceptions = retryExceptions;
         this.result = result;
+        result.producer = this;
         this.kind = kind;
         this.actor = actor;
     }
