@@ -41,8 +41,10 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
- * <p>One conductor thread owns all scheduling state; this class only validates, builds and offers commands to it,
- * so every method is thread-safe. A process may run several kernels.
+ * <p>One conductor owns all scheduling state; this class only validates, builds and offers commands to it, so every
+ * method is thread-safe. The conductor runs on its own thread; a caller waiting in get runs its duty cycles while the
+ * thread does not (one holder at a time), which on a machine with few cores saves the hand-offs a round trip would
+ * otherwise wait for. A process may run several kernels.
  */
 public final class Kernel extends TaskCalls implements AutoCloseable {
     private static final long QUERY_TIMEOUT_SECONDS = 30;
@@ -55,6 +57,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     private final AgentRunner runner;
     private final AgentInvoker invoker;
     private final IdleStrategy callerIdle;
+    /** Duty cycles (or spins, when there is nothing to do) a caller waiting in get helps the conductor with. */
+    private static final int HELP_ROUNDS = 256;
     private final Thread owner;
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<String, ActorState> namedActors = new ConcurrentHashMap<>();
@@ -513,6 +517,19 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
                     callerIdle.idle(invoker.invoke());
                 }
                 return state.status();
+            }
+            if (task == null && runner != null && !closed) {
+                for (int i = 0; i < HELP_ROUNDS; i++) {  // the conductor's own submission and dispatch, done here
+                    if (state.isDone()) {
+                        return state.status();
+                    }
+                    if (conductor.help() == 0) {
+                        if (deadlineNanos != Long.MAX_VALUE && deadlineNanos - System.nanoTime() <= 0) {
+                            break;
+                        }
+                        Thread.onSpinWait();
+                    }
+                }
             }
             return state.parkUntilDone(deadlineNanos);
         } finally {

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -73,6 +74,9 @@ final class SchedulerConductor implements Agent {
 
     volatile Thread thread;
     private volatile boolean sleeping;
+    private static final AtomicIntegerFieldUpdater<SchedulerConductor> DUTY =
+        AtomicIntegerFieldUpdater.newUpdater(SchedulerConductor.class, "duty");
+    private volatile int duty;
 
     SchedulerConductor(final KernelContext context, final Cluster cluster, final ResourceRegistry registry,
                        final SchedulingPolicy policy, final Map<String, ActorState> namedActors,
@@ -103,11 +107,45 @@ final class SchedulerConductor implements Agent {
         return "kairos-conductor";
     }
 
+    /**
+     * One duty cycle, by whichever thread holds the duty: the conductor's own thread, or a caller waiting in get
+     * ({@link #help}). The duty is taken and handed back through a volatile field, so each cycle sees everything the
+     * cycles before it wrote: the state has one owner at a time. 0 when another thread holds the duty.
+     */
     @Override
     public int doWork() {
-        nowNs = clock.nanoTime();
-        final int work = drainCommands() + dispatch() + dispatchActorCalls();
-        return nowNs - nextIdleCheckNs >= 0 ? work + stopIdleWorkers() : work;
+        if (duty != 0 || !DUTY.compareAndSet(this, 0, 1)) {
+            return 0;
+        }
+        try {
+            nowNs = clock.nanoTime();
+            final int work = drainCommands() + dispatch() + dispatchActorCalls();
+            return nowNs - nextIdleCheckNs >= 0 ? work + stopIdleWorkers() : work;
+        } finally {
+            duty = 0;
+        }
+    }
+
+    /**
+     * A caller waiting in get runs a duty cycle when no one else does, so that on a machine with few cores its own
+     * submission is dispatched without waking or waiting for the conductor's thread. Errors go to the error handler;
+     * work left for the next cycle wakes the conductor's thread if it sleeps.
+     */
+    int help() {
+        int work;
+        try {
+            work = doWork();
+        } catch (final Throwable t) {
+            errors.onError(t);
+            work = 1;
+        }
+        if (work > 0 && (dispatchNeeded || !commands.isEmpty()) && sleeping) {
+            final Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+        return work;
     }
 
     /**

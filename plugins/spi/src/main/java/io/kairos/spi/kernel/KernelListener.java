@@ -1,9 +1,11 @@
 package io.kairos.spi.kernel;
 
 /**
- * Told of the kernel's state transitions, for metrics and tracing. Every method is called on the conductor thread,
- * in order, as the transition happens: return quickly, never block, never call the kernel back (hand events to a
- * queue of your own if they need work). A listener that throws is reported and does not stop the kernel.
+ * Told of the kernel's state transitions, for metrics and tracing. Every method is called by the conductor, one call
+ * at a time, in order, as the transition happens (on the conductor's thread, or on a caller's thread that runs a duty
+ * cycle for it while waiting in get: never rely on the thread's identity). Return quickly, never block, never call the
+ * kernel back (hand events to a queue of your own if they need work). A listener that throws is reported and does not
+ * stop the kernel.
  * All methods are {@code default} no-ops: implement what you need; new events arrive as new default methods.
  */
 public interface KernelListener {

@@ -12,7 +12,8 @@ import java.util.List;
  * {@link NodeView#fits} packs them. The kernel then reserves the bundles; if they do not all fit after all, it
  * reserves none and the group waits, as for {@link BundlePlacementResult#unavailable()}.
  *
- * <p>Called on the kernel's conductor thread only: implementations need no synchronisation and must not block.
+ * <p>Called by the kernel's conductor only, one call at a time (on its thread, or on a caller's thread that runs a
+ * duty cycle for it while waiting in get): implementations need no synchronisation and must not block.
  */
 public interface BundlePlacementPolicy {
     /** The strategy this policy serves. */
