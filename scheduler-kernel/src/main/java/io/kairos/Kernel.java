@@ -518,11 +518,11 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
                 }
                 return state.status();
             }
-            if (task == null && runner != null && !closed) {
-                for (int i = 0; i < HELP_ROUNDS; i++) {  // the conductor's own submission and dispatch, done here
-                    if (state.isDone()) {
-                        return state.status();
-                    }
+            final TaskSpec producer = state.producer;
+            if (task == null && runner != null && !closed && producer != null) {
+                // while the conductor has not taken the task yet, take and dispatch it here rather than wait for the
+                // conductor's thread; once it has, helping would only move the conductor's state between cores
+                for (int i = 0; i < HELP_ROUNDS && producer.state == null; i++) {
                     if (conductor.help() == 0) {
                         if (deadlineNanos != Long.MAX_VALUE && deadlineNanos - System.nanoTime() <= 0) {
                             break;

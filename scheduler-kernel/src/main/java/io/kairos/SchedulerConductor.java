@@ -64,7 +64,6 @@ final class SchedulerConductor implements Agent {
     private boolean dispatchNeeded;
     private int chainIds;
     private final ArrayList<TaskSpec> heads = new ArrayList<>();
-    private final ArrayList<TaskSpec> tails = new ArrayList<>();
     private final ArrayDeque<ResourceAllocation> spareAllocations = new ArrayDeque<>();
     private boolean closing;
     private final NanoClock clock;
@@ -544,7 +543,6 @@ final class SchedulerConductor implements Agent {
                     head.worker.assign(head);
                 }
                 heads.clear();
-                tails.clear();
             }
         }
         if (dispatched == DISPATCH_LIMIT) {
@@ -570,7 +568,6 @@ final class SchedulerConductor implements Agent {
         }
         task.chainId = nextChainId();
         heads.add(task);  // handed over after the pass, with the chain it may get
-        tails.add(task);
         return true;
     }
 
@@ -579,15 +576,19 @@ final class SchedulerConductor implements Agent {
     }
 
     /**
-     * Ray-style lease reuse: the ready tasks left in a class that has no room now are linked, round robin, behind
-     * the tasks just started from it, to run one after another on those workers under the same allocation. A
-     * chained task is claimable only by its chain, so a blocked get, a cancel or close takes it back if it has not
-     * started.
+     * Ray-style lease reuse: the ready tasks left in a class that has no room now are linked behind the tasks just
+     * started from it, to run one after another on those workers under the same allocation — an equal share each, in
+     * consecutive runs (tasks submitted together sit together in memory: one worker per run keeps two workers from
+     * writing to the same cache lines). A chained task is claimable only by its chain, so a blocked get, a cancel or
+     * close takes it back if it has not started.
      */
     private int chainBehindHeads(final ArrayDeque<TaskSpec> queue) {
+        final int share = Math.min(TASK_CHAIN_LIMIT, (queue.size() + heads.size() - 1) / heads.size());
         int chained = 0;
-        for (int round = 0; round < TASK_CHAIN_LIMIT; round++) {
-            for (int h = 0; h < heads.size(); h++) {
+        for (int h = 0; h < heads.size(); h++) {
+            final TaskSpec head = heads.get(h);
+            TaskSpec tail = head;
+            for (int k = 0; k < share; k++) {
                 TaskSpec next;
                 while ((next = queue.peek()) != null && next.state != TaskSpec.State.READY) {
                     queue.poll();
@@ -596,8 +597,6 @@ final class SchedulerConductor implements Agent {
                     return chained;
                 }
                 queue.poll();
-                final TaskSpec head = heads.get(h);
-                final TaskSpec tail = tails.get(h);
                 next.node = head.node;
                 next.bundle = null;
                 next.allocation = head.allocation;  // shared: released by the last of the chain to return
@@ -609,7 +608,7 @@ final class SchedulerConductor implements Agent {
                 next.chainId = head.chainId;
                 next.offerToChain(head.chainId);
                 tail.chainNext = next;
-                tails.set(h, next);
+                tail = next;
                 started(next);
                 chained++;
             }
