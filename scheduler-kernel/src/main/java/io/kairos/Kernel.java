@@ -48,6 +48,9 @@ import java.util.function.Supplier;
  */
 public final class Kernel extends TaskCalls implements AutoCloseable {
     private static final long QUERY_TIMEOUT_SECONDS = 30;
+    /** How long close waits for an interrupted worker to stop: the close timeout, within these bounds. */
+    private static final long INTERRUPT_GRACE_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long INTERRUPT_GRACE_MAX_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long[] NO_DEMAND = new long[0];
 
     private final KernelContext context;
@@ -464,7 +467,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
 
     /**
      * Closes: no new work is taken, queued and waiting tasks are cancelled, running tasks get the close timeout to
-     * finish and are then interrupted, every thread is stopped. Idempotent.
+     * finish and are then interrupted, every thread is stopped. A task that ignores the interrupt keeps its thread
+     * (a daemon) but its result fails with {@link KernelClosedException}, so no caller waits for it. Idempotent.
      */
     @Override
     public void close() {
@@ -481,7 +485,13 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             joinDriving(worker.thread, deadline);
             if (worker.thread.isAlive()) {
                 worker.thread.interrupt();
-                joinDriving(worker.thread, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+                joinDriving(worker.thread, System.nanoTime() + Math.max(INTERRUPT_GRACE_MIN_NANOS,
+                    Math.min(INTERRUPT_GRACE_MAX_NANOS, context.closeTimeout().toNanos())));
+            }
+            final TaskSpec stuck = worker.running;
+            if (worker.thread.isAlive() && stuck != null) {  // it ignores interrupts: its callers must not wait forever
+                stuck.result.fail(new KernelClosedException("the kernel closed while task '" + stuck.name()
+                    + "' ran; its worker thread " + worker.thread.getName() + " did not stop when interrupted"));
             }
         }
         if (runner != null) {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -360,6 +361,34 @@ class KernelTest {
         assertThrows(KairosException.class, () -> waiting.get(WAIT));
         assertThrows(KairosException.class, () -> running.get(WAIT));
         assertTrue(kernel.isClosed());
+    }
+
+    static final AtomicBoolean STUBBORN_RELEASE = new AtomicBoolean();
+
+    static String ignoreInterrupts(final String key) {
+        LATCHES.get(key).countDown();
+        while (!STUBBORN_RELEASE.get()) {
+            Thread.onSpinWait();  // never looks at its interrupt
+        }
+        return "done";
+    }
+
+    @Test
+    void closeFailsTheResultOfATaskWhoseWorkerIgnoresTheInterrupt() throws Exception {
+        start(new KernelContext().cpus(1).closeTimeout(Duration.ofMillis(50)));
+        STUBBORN_RELEASE.set(false);
+        latch("stubborn", 1);
+        final ObjectRef<String> stubborn = kernel.task(KernelTest::ignoreInterrupts, "stubborn").remote();
+        assertTrue(LATCHES.get("stubborn").await(20, TimeUnit.SECONDS));
+        try {
+            final long start = System.nanoTime();
+            kernel.close();
+            final KernelClosedException e = assertThrows(KernelClosedException.class, () -> stubborn.get(WAIT));
+            assertTrue(e.getMessage().contains("did not stop"), e.getMessage());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "close waited a bounded time");
+        } finally {
+            STUBBORN_RELEASE.set(true);
+        }
     }
 
     @Test
