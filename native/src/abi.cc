@@ -110,6 +110,10 @@ const char *kairos_status_name(int32_t status) {
         case KAIROS_ERR_INCOMPATIBLE: return "KAIROS_ERR_INCOMPATIBLE";
         case KAIROS_ERR_CORRUPT: return "KAIROS_ERR_CORRUPT";
         case KAIROS_ERR_NO_MEMORY: return "KAIROS_ERR_NO_MEMORY";
+        case KAIROS_ERR_NO_DEVICE: return "KAIROS_ERR_NO_DEVICE";
+        case KAIROS_ERR_DEVICE_OUT_OF_MEMORY: return "KAIROS_ERR_DEVICE_OUT_OF_MEMORY";
+        case KAIROS_ERR_DEVICE: return "KAIROS_ERR_DEVICE";
+        case KAIROS_ERR_UNSUPPORTED: return "KAIROS_ERR_UNSUPPORTED";
         default: return "KAIROS_ERR_UNKNOWN";
     }
 }

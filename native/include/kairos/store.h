@@ -40,14 +40,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kairos/common.h"
+
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-#if defined(__GNUC__)
-#define KAIROS_API __attribute__((visibility("default")))
-#else
-#define KAIROS_API
 #endif
 
 /** ABI version: bumped on any incompatible change of this header. Check kairos_store_abi_version() at load. */
@@ -70,21 +66,6 @@ extern "C" {
 /** Offset, from a payload pointer, of the u64 that holds the payload size. */
 #define KAIROS_OBJECT_SIZE_PREFIX_OFFSET (-8)
 
-typedef enum kairos_status {
-    KAIROS_OK = 0,
-    KAIROS_ERR_INVALID_ARGUMENT = -1, /* a null pointer, a bad size, name or timeout */
-    KAIROS_ERR_CLOSED = -2,           /* the handle was closed */
-    KAIROS_ERR_EXISTS = -3,           /* an object (or a live store) with this id (name) exists */
-    KAIROS_ERR_NOT_FOUND = -4,        /* no such object (or store) */
-    KAIROS_ERR_WRONG_STATE = -5,      /* e.g. seal of a sealed object, release without a pin */
-    KAIROS_ERR_STORE_FULL = -6,       /* no room even after evicting every evictable object */
-    KAIROS_ERR_TIMEOUT = -7,          /* get: the object was not sealed in time */
-    KAIROS_ERR_TOO_MANY_CLIENTS = -8, /* attach: KAIROS_STORE_MAX_CLIENTS already attached */
-    KAIROS_ERR_IO = -9,               /* shm_open, ftruncate or mmap failed (errno in the detail) */
-    KAIROS_ERR_INCOMPATIBLE = -10,    /* the segment is not a store of this layout version */
-    KAIROS_ERR_CORRUPT = -11,         /* the segment's lock is not recoverable, or a table in it is corrupt */
-    KAIROS_ERR_NO_MEMORY = -12        /* this process is out of memory */
-} kairos_status;
 
 typedef struct kairos_store kairos_store; /* an opaque handle: one per create or attach */
 
@@ -112,12 +93,6 @@ typedef void (*kairos_eviction_fn)(void *user, const uint8_t *id, const uint8_t 
 
 /** The ABI version of the loaded library (KAIROS_STORE_ABI_VERSION it was built with). */
 KAIROS_API int32_t kairos_store_abi_version(void);
-
-/** The enum name of a status, e.g. "KAIROS_ERR_STORE_FULL"; "KAIROS_ERR_UNKNOWN" for other values. */
-KAIROS_API const char *kairos_status_name(int32_t status);
-
-/** A message for the last failed call on this thread, naming the field and the limit; "" if none. */
-KAIROS_API const char *kairos_last_error_detail(void);
 
 /**
  * Creates the store and its segment, and becomes its owner (client 0).
