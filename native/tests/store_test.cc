@@ -52,12 +52,16 @@ TEST(StoreAbi, StatusNameNamesEveryCode) {
         {KAIROS_ERR_INCOMPATIBLE, "KAIROS_ERR_INCOMPATIBLE"},
         {KAIROS_ERR_CORRUPT, "KAIROS_ERR_CORRUPT"},
         {KAIROS_ERR_NO_MEMORY, "KAIROS_ERR_NO_MEMORY"},
+        {KAIROS_ERR_NO_DEVICE, "KAIROS_ERR_NO_DEVICE"},
+        {KAIROS_ERR_DEVICE_OUT_OF_MEMORY, "KAIROS_ERR_DEVICE_OUT_OF_MEMORY"},
+        {KAIROS_ERR_DEVICE, "KAIROS_ERR_DEVICE"},
+        {KAIROS_ERR_UNSUPPORTED, "KAIROS_ERR_UNSUPPORTED"},
     };
     for (const auto &[code, name] : names) {
         ASSERT_NE(kairos_status_name(code), nullptr) << code;
         EXPECT_STREQ(kairos_status_name(code), name);
     }
-    for (int32_t other : {1, -13, -100, INT32_MIN, INT32_MAX}) {
+    for (int32_t other : {1, -17, -100, INT32_MIN, INT32_MAX}) {
         ASSERT_NE(kairos_status_name(other), nullptr) << other;
         EXPECT_STREQ(kairos_status_name(other), "KAIROS_ERR_UNKNOWN") << other;
     }

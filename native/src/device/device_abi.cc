@@ -1,6 +1,7 @@
 // The device C ABI: argument checks, the allocation/stream/event tables every address and id is checked against,
 // the closed/in-flight guard, and no exception ever crossing the boundary.
 #include <atomic>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -18,6 +19,15 @@
 using kairos::fail;
 using kairos::device::Backend;
 using kairos::device::CopyKind;
+
+static_assert(sizeof(kairos_device_info) == 368, "io.kairos.gpu.internal.DeviceNative.INFO_SIZE");
+static_assert(offsetof(kairos_device_info, name) == 8, "DeviceNative.INFO_NAME");
+static_assert(offsetof(kairos_device_info, uuid) == 264, "DeviceNative.INFO_UUID");
+static_assert(offsetof(kairos_device_info, pci_bus_id) == 312, "DeviceNative.INFO_PCI_BUS_ID");
+static_assert(offsetof(kairos_device_info, total_memory) == 344, "DeviceNative.INFO_TOTAL_MEMORY");
+static_assert(offsetof(kairos_device_info, free_memory) == 352, "DeviceNative.INFO_FREE_MEMORY");
+static_assert(offsetof(kairos_device_info, compute_major) == 360, "DeviceNative.INFO_COMPUTE_MAJOR");
+static_assert(offsetof(kairos_device_info, compute_minor) == 364, "DeviceNative.INFO_COMPUTE_MINOR");
 
 namespace {
 constexpr uint64_t kDevicesMagic = 0x4b4149524f534431ull;  // "KAIROSD1"

@@ -142,11 +142,12 @@ uint64_t read_unit(const char *&p) {
     for (const auto &unit : kUnits) {
         const size_t n = std::strlen(unit.name);
         if (std::strncmp(p, unit.name, n) == 0) {
+            if (std::isalpha(static_cast<unsigned char>(p[n]))) return 0;  // "16Gb": no unit of ours
             p += n;
             return unit.factor;
         }
     }
-    return *p == '\0' || *p == ',' ? 1 : 0;
+    return *p == '\0' || *p == ',' || *p == ' ' ? 1 : 0;
 }
 
 }  // namespace
