@@ -122,6 +122,24 @@ class ConductorInvokerTest {
     }
 
     @Test
+    void cpuOnlyTasksAvoidTheGpuNodeUntilNoOtherNodeFits() {
+        kernel = Kernel.start(new KernelContext()
+            .threadingMode(ThreadingMode.INVOKER)
+            .nanoClock(clock)
+            .listener(recorder)
+            .node("gpu-node", Map.of("CPU", 2.0, "GPU", 1.0), Map.of())
+            .node("cpu-node", Map.of("CPU", 1.0), Map.of()));
+        held("c0", SchedulingStrategy.DEFAULT);
+        step();
+        assertEquals(List.of("cpu-node"), recorder.startedOn, "the CPU-only node, though the GPU node is local");
+        final ObjectRef<String> gpuTask = kernel.task(KernelTest::contextNode).setResource("GPU", 1.0).remote();
+        assertEquals("gpu-node", gpuTask.get(WAIT));
+        held("c1", SchedulingStrategy.DEFAULT);
+        step();
+        assertEquals("gpu-node", recorder.startedOn.get(2), "the CPU-only node is full: the GPU node takes it");
+    }
+
+    @Test
     void spreadGoesRoundRobinOverTheNodesThatFit() {
         threeNodes(2);
         for (int i = 0; i < 4; i++) {

@@ -15,7 +15,9 @@ import io.kairos.spi.scheduling.SchedulingStrategy;
  * this request is placed (as Ray's {@code ComputeNodeScore}); a node "fits" when {@link NodeView#fits} says the
  * demand fits its available resources now; node indices are a stable order.
  *
- * <p>Algorithm:
+ * <p>Algorithm — with {@code avoidGpuNodes} (the default, as Ray's {@code scheduler_avoid_gpu_nodes}) a request that
+ * asks for no GPU first runs it over the nodes without GPUs only, and over every node only if none of those fits
+ * now; a GPU request (or a cluster of one kind of node) runs it once over every node:
  * <ol>
  *   <li>If the local node fits and its utilisation is below {@code spreadThreshold}, choose it.</li>
  *   <li>Else pack: choose the lowest-indexed node that fits with utilisation below the threshold.</li>
@@ -35,6 +37,8 @@ public final class HybridSchedulingPolicy implements SchedulingPolicy {
 
     private final double spreadThreshold;
     private final double topKFraction;
+    private final boolean avoidGpuNodes;
+    private boolean skippedGpuNode;
     private int[] candidates = new int[16];
     private double[] utilizations = new double[16];
 
@@ -47,6 +51,15 @@ public final class HybridSchedulingPolicy implements SchedulingPolicy {
      * @param topKFraction    the share of the cluster's nodes to choose randomly among when spreading, (0, 1]
      */
     public HybridSchedulingPolicy(final double spreadThreshold, final double topKFraction) {
+        this(spreadThreshold, topKFraction, true);
+    }
+
+    /**
+     * @param spreadThreshold nodes below this utilisation are packed onto, 0.0..1.0 (0 always spreads)
+     * @param topKFraction    the share of the cluster's nodes to choose randomly among when spreading, (0, 1]
+     * @param avoidGpuNodes   whether a request that needs no GPU goes to a GPU node only when no other node fits
+     */
+    public HybridSchedulingPolicy(final double spreadThreshold, final double topKFraction, final boolean avoidGpuNodes) {
         if (!(spreadThreshold >= 0 && spreadThreshold <= 1)) {
             throw new IllegalArgumentException("spreadThreshold " + spreadThreshold + " is outside 0.0..1.0");
         }
@@ -55,6 +68,11 @@ public final class HybridSchedulingPolicy implements SchedulingPolicy {
         }
         this.spreadThreshold = spreadThreshold;
         this.topKFraction = topKFraction;
+        this.avoidGpuNodes = avoidGpuNodes;
+    }
+
+    public boolean avoidGpuNodes() {
+        return avoidGpuNodes;
     }
 
     public double spreadThreshold() {
@@ -77,11 +95,41 @@ public final class HybridSchedulingPolicy implements SchedulingPolicy {
 
     @Override
     public SchedulingResult schedule(final long[] demand, final SchedulingStrategy strategy, final ClusterView cluster) {
+        if (avoidGpuNodes) {
+            final int gpu = cluster.resourceIndex("GPU");
+            if (gpu >= 0 && (gpu >= demand.length || demand[gpu] <= 0)) {
+                final SchedulingResult withoutGpus = pass(demand, cluster, gpu, false);
+                if (withoutGpus != null) {
+                    return withoutGpus;
+                }
+                if (!skippedGpuNode) {  // there are none: the pass over every node would be this one again
+                    return Feasibility.anyFeasible(demand, cluster)
+                        ? SchedulingResult.unavailable()
+                        : SchedulingResult.infeasible(Feasibility.clusterReason(demand, cluster));
+                }
+            }
+        }
+        final SchedulingResult any = pass(demand, cluster, -1, true);
+        if (any != null) {
+            return any;
+        }
+        return Feasibility.anyFeasible(demand, cluster)
+            ? SchedulingResult.unavailable()
+            : SchedulingResult.infeasible(Feasibility.clusterReason(demand, cluster));
+    }
+
+    /**
+     * One pass over the nodes (those without the resource gpu when gpu >= 0, else all); null if none fits now.
+     * includeGpuNodes is false only in the first pass of a request that needs no GPU.
+     */
+    private SchedulingResult pass(final long[] demand, final ClusterView cluster, final int gpu,
+                                  final boolean includeGpuNodes) {
         final int n = cluster.nodeCount();
         final int local = cluster.localNodeIndex();
+        skippedGpuNode = false;
         if (local >= 0 && local < n) {
             final NodeView node = cluster.node(local);
-            if (node.fits(demand) && node.utilization() < spreadThreshold) {
+            if ((includeGpuNodes || node.total(gpu) == 0) && node.fits(demand) && node.utilization() < spreadThreshold) {
                 return SchedulingResult.success(local);
             }
         }
@@ -92,6 +140,10 @@ public final class HybridSchedulingPolicy implements SchedulingPolicy {
         int fitting = 0;
         for (int i = 0; i < n; i++) {
             final NodeView node = cluster.node(i);
+            if (!includeGpuNodes && node.total(gpu) != 0) {
+                skippedGpuNode = true;
+                continue;
+            }
             if (!node.fits(demand)) {
                 continue;
             }
@@ -104,9 +156,7 @@ public final class HybridSchedulingPolicy implements SchedulingPolicy {
             fitting++;
         }
         if (fitting == 0) {
-            return Feasibility.anyFeasible(demand, cluster)
-                ? SchedulingResult.unavailable()
-                : SchedulingResult.infeasible(Feasibility.clusterReason(demand, cluster));
+            return null;
         }
         final int k = Math.min(topK(n), fitting);
         selectLeastUtilized(k, fitting);
@@ -136,6 +186,7 @@ public final class HybridSchedulingPolicy implements SchedulingPolicy {
 
     @Override
     public String toString() {
-        return "HybridSchedulingPolicy(spreadThreshold=" + spreadThreshold + ", topKFraction=" + topKFraction + ")";
+        return "HybridSchedulingPolicy(spreadThreshold=" + spreadThreshold + ", topKFraction=" + topKFraction
+            + ", avoidGpuNodes=" + avoidGpuNodes + ")";
     }
 }

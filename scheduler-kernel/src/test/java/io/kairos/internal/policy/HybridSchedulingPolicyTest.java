@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import static io.kairos.internal.policy.TestCluster.cpus;
 import static io.kairos.internal.policy.TestCluster.occupy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -149,5 +150,47 @@ class HybridSchedulingPolicyTest {
         assertThrows(IllegalArgumentException.class, () -> new HybridSchedulingPolicy(Double.NaN, 0.2));
         assertThrows(IllegalArgumentException.class, () -> new HybridSchedulingPolicy(0.5, 0.0));
         assertThrows(IllegalArgumentException.class, () -> new HybridSchedulingPolicy(0.5, 1.1));
+    }
+
+    @Test
+    void aRequestWithoutGpusGoesToANodeWithoutGpusEvenWhenTheLocalNodeHasThem() {
+        final Cluster cluster = new TestCluster()
+            .node(Map.of("CPU", 8.0, "GPU", 4.0))
+            .node(Map.of("CPU", 8.0))
+            .build(0, 1);
+        assertEquals(1, schedule(cluster, cpus(cluster, 1)).node(), "the CPU-only node, though node 0 is local");
+        final long[] gpuTask = cluster.registry().demand(Map.of("CPU", 1.0, "GPU", 1.0));
+        assertEquals(0, schedule(cluster, gpuTask).node(), "a GPU request still takes the GPU node");
+    }
+
+    @Test
+    void aRequestWithoutGpusTakesAGpuNodeOnlyWhenNoOtherNodeFits() {
+        final Cluster cluster = new TestCluster()
+            .node(Map.of("CPU", 4.0, "GPU", 1.0))
+            .node(Map.of("CPU", 2.0))
+            .build(0, 1);
+        final List<Integer> chosen = place(cluster, 4);
+        assertEquals(List.of(1, 1, 0, 0), chosen, "the CPU-only node until it is full, then the GPU node");
+        occupy(cluster, 0, 2);
+        assertEquals(SchedulingResult.Status.UNAVAILABLE, schedule(cluster, cpus(cluster, 1)).status());
+    }
+
+    @Test
+    void avoidingGpuNodesCanBeTurnedOff() {
+        final Cluster cluster = new TestCluster()
+            .node(Map.of("CPU", 8.0, "GPU", 4.0))
+            .node(Map.of("CPU", 8.0))
+            .build(0, 1);
+        final HybridSchedulingPolicy plain = new HybridSchedulingPolicy(0.5, 0.2, false);
+        assertEquals(0, plain.schedule(cpus(cluster, 1), SchedulingStrategy.DEFAULT, cluster).node());
+        assertTrue(policy.avoidGpuNodes());
+    }
+
+    @Test
+    void aClusterWithoutGpuNodesIsScannedOnceAndStillReportsInfeasibleRequests() {
+        final Cluster cluster = new TestCluster().cpuNodes(2, 2).build();
+        final SchedulingResult result = schedule(cluster, cpus(cluster, 3));
+        assertEquals(SchedulingResult.Status.INFEASIBLE, result.status());
+        assertTrue(result.reason().contains("CPU"), result.reason());
     }
 }
