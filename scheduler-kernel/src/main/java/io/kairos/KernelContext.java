@@ -286,11 +286,14 @@ public final class KernelContext {
             for (int i = 0; i < nodes.size(); i++) {
                 final NodeSpec node = nodes.get(i);
                 final Map<String, Double> merged = new LinkedHashMap<>();
+                final Map<String, String> mergedLabels = new LinkedHashMap<>();
                 for (final ResourceProvider provider : resourceProviders) {
                     provider.resources(node.nodeId()).forEach((name, amount) -> merged.merge(name, amount, Double::sum));
+                    mergedLabels.putAll(provider.labels(node.nodeId()));
                 }
                 merged.putAll(node.resources());  // what the node's configuration names wins
-                nodes.set(i, new NodeSpec(node.nodeId(), merged, node.labels()));
+                mergedLabels.putAll(node.labels());
+                nodes.set(i, new NodeSpec(node.nodeId(), merged, mergedLabels));
             }
         }
         final List<String> ids = new ArrayList<>();

@@ -1,0 +1,78 @@
+package io.kairos;
+
+import io.kairos.gpu.GpuDeviceInfo;
+import io.kairos.gpu.GpuDevices;
+import io.kairos.spi.kernel.ResourceProvider;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Gives one logical node the devices of a {@link GpuDevices} handle: {@value #GPU} = their count (device i is GPU
+ * instance i, so a task's {@link TaskContext#gpuInstances()} are device indices), {@value #GPU_MEMORY} = their total
+ * memory in bytes, and the label {@value #ACCELERATOR_TYPE} = their model as Ray names it ("H100"; "SIMULATED" for
+ * simulated devices; the models joined by "+" when they differ). A machine with no device adds nothing.
+ *
+ * <pre>{@code
+ * try (GpuDevices gpus = GpuDevices.discover();
+ *      Kernel kernel = Kernel.start(new KernelContext().resourceProvider(new GpuResourceProvider(gpus)))) { ... }
+ * }</pre>
+ */
+public final class GpuResourceProvider implements ResourceProvider {
+    public static final String GPU = "GPU";
+    public static final String GPU_MEMORY = "GPU_memory";
+    public static final String ACCELERATOR_TYPE = "accelerator_type";
+    /** The id of the kernel's node when no {@link KernelContext#node} is configured. */
+    public static final String DEFAULT_NODE = "node-0";
+
+    private final String nodeId;
+    private final Map<String, Double> resources;
+    private final Map<String, String> labels;
+
+    /** The devices go to the default node, "node-0". */
+    public GpuResourceProvider(final GpuDevices devices) {
+        this(devices, DEFAULT_NODE);
+    }
+
+    /** The devices go to the logical node with this id. Reads the devices' descriptions now. */
+    public GpuResourceProvider(final GpuDevices devices, final String nodeId) {
+        Objects.requireNonNull(devices, "devices");
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+        final List<GpuDeviceInfo> infos = devices.infos();
+        final Map<String, Double> r = new LinkedHashMap<>();
+        final Map<String, String> l = new LinkedHashMap<>();
+        if (!infos.isEmpty()) {
+            long memory = 0;
+            final StringBuilder types = new StringBuilder();
+            for (final GpuDeviceInfo info : infos) {
+                memory += info.totalMemory();
+                final String type = info.acceleratorType();
+                if (!("+" + types + "+").contains("+" + type + "+")) {
+                    types.append(types.length() == 0 ? "" : "+").append(type);
+                }
+            }
+            r.put(GPU, (double) infos.size());
+            r.put(GPU_MEMORY, (double) memory);
+            l.put(ACCELERATOR_TYPE, types.toString());
+        }
+        this.resources = Map.copyOf(r);
+        this.labels = Map.copyOf(l);
+    }
+
+    @Override
+    public Map<String, Double> resources(final String node) {
+        return nodeId.equals(node) ? resources : Map.of();
+    }
+
+    @Override
+    public Map<String, String> labels(final String node) {
+        return nodeId.equals(node) ? labels : Map.of();
+    }
+
+    @Override
+    public String toString() {
+        return "GpuResourceProvider{" + nodeId + ": " + resources + ", " + labels + '}';
+    }
+}

@@ -1,0 +1,82 @@
+package io.kairos;
+
+import io.kairos.gpu.GpuDevices;
+import io.kairos.spi.scheduling.SchedulingStrategy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Discovered (here: simulated) devices become a node's GPUs, GPU memory and accelerator type. */
+@Timeout(60)
+class GpuResourceProviderTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final double GIB = 1L << 30;
+
+    private GpuDevices gpus;
+    private Kernel kernel;
+
+    @AfterEach
+    void tearDown() {
+        if (kernel != null) {
+            kernel.close();
+        }
+        if (gpus != null) {
+            gpus.close();
+        }
+    }
+
+    static String gpuAndNode() {
+        final TaskContext c = TaskContext.current();
+        return c.nodeId() + ":" + c.gpuInstances()[0];
+    }
+
+    @Test
+    void simulatedDevicesBecomeTheDefaultNodesGpusMemoryAndAcceleratorType() {
+        gpus = GpuDevices.simulated("2x16GiB");
+        kernel = Kernel.start(new KernelContext().cpus(2).resourceProvider(new GpuResourceProvider(gpus)));
+        final NodeInfo node = kernel.resources().get(0);
+        assertEquals(2.0, node.total().get("GPU"), 1e-9);
+        assertEquals(32 * GIB, node.total().get(GpuResourceProvider.GPU_MEMORY), 1.0);
+        assertEquals("SIMULATED", node.labels().get(GpuResourceProvider.ACCELERATOR_TYPE));
+
+        assertEquals("node-0:0", kernel.task(GpuResourceProviderTest::gpuAndNode).setResource("GPU", 1.0)
+            .setResource(GpuResourceProvider.GPU_MEMORY, 8 * GIB).remote().get(WAIT));
+        assertEquals("node-0:0", kernel.task(GpuResourceProviderTest::gpuAndNode)
+            .setSchedulingStrategy(SchedulingStrategy.nodeLabels(Map.of("accelerator_type", "SIMULATED"), Map.of()))
+            .setResource("GPU", 0.5).remote().get(WAIT), "the label selects the node");
+        final UnschedulableException tooMuch = assertThrows(UnschedulableException.class, () -> kernel
+            .task(GpuResourceProviderTest::gpuAndNode).setResource(GpuResourceProvider.GPU_MEMORY, 40 * GIB).remote()
+            .get(WAIT));
+        assertTrue(tooMuch.getMessage().contains("GPU_memory"), tooMuch.getMessage());
+    }
+
+    @Test
+    void devicesGoToTheNamedNodeAndConfiguredValuesWin() {
+        gpus = GpuDevices.simulated("1x8GiB");
+        kernel = Kernel.start(new KernelContext()
+            .node("cpu", Map.of("CPU", 1.0), Map.of())
+            .node("gpu", Map.of("CPU", 1.0), Map.of("accelerator_type", "H100"))
+            .resourceProvider(new GpuResourceProvider(gpus, "gpu")));
+        assertEquals(null, kernel.resources().get(0).total().get(GpuResourceProvider.GPU_MEMORY));
+        assertEquals(0.0, kernel.resources().get(0).total().getOrDefault("GPU", 0.0), 1e-9);
+        assertEquals(1.0, kernel.resources().get(1).total().get("GPU"), 1e-9);
+        assertEquals("H100", kernel.resources().get(1).labels().get("accelerator_type"),
+            "a label the node's configuration names keeps its value");
+        assertEquals("gpu:0", kernel.task(GpuResourceProviderTest::gpuAndNode).setResource("GPU", 1.0).remote().get(WAIT));
+    }
+
+    @Test
+    void noDevicesAddNothing() {
+        gpus = GpuDevices.simulated("");
+        final GpuResourceProvider provider = new GpuResourceProvider(gpus);
+        assertEquals(Map.of(), provider.resources("node-0"));
+        assertEquals(Map.of(), provider.labels("node-0"));
+    }
+}
