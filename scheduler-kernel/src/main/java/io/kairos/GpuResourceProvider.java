@@ -15,6 +15,10 @@ import java.util.Objects;
  * memory in bytes, and the label {@value #ACCELERATOR_TYPE} = their model as Ray names it ("H100"; "SIMULATED" for
  * simulated devices; the models joined by "+" when they differ). A machine with no device adds nothing.
  *
+ * <p>GPU memory is accounted per device: a task's {@code setResource("GPU_memory", bytes)} must be free, and is
+ * taken, on each device it gets (with no GPU share asked for, on one device, as memory only). The node's ledger
+ * splits its GPU_memory evenly over its GPU instances, so give one logical node devices of one size.
+ *
  * <pre>{@code
  * try (GpuDevices gpus = GpuDevices.discover();
  *      Kernel kernel = Kernel.start(new KernelContext().resourceProvider(new GpuResourceProvider(gpus)))) { ... }

@@ -57,6 +57,45 @@ class GpuResourceProviderTest {
         assertTrue(tooMuch.getMessage().contains("GPU_memory"), tooMuch.getMessage());
     }
 
+    static String deviceAfter(final String key) throws InterruptedException {
+        KernelTest.LATCHES.get(key).await();
+        final TaskContext c = TaskContext.current();
+        return c.gpuInstances()[0] + "@" + c.gpuAmounts()[0];
+    }
+
+    @Test
+    void gpuMemoryIsAccountedPerDevice() throws Exception {
+        gpus = GpuDevices.simulated("2x16GiB");
+        kernel = Kernel.start(new KernelContext().cpus(4).resourceProvider(new GpuResourceProvider(gpus)));
+        KernelTest.LATCHES.put("mem", new java.util.concurrent.CountDownLatch(1));
+        try {
+            final ObjectRef<String> first = kernel.task(GpuResourceProviderTest::deviceAfter, "mem")
+                .setResource("GPU", 0.25).setResource(GpuResourceProvider.GPU_MEMORY, 10 * GIB).remote();
+            final ObjectRef<String> second = kernel.task(GpuResourceProviderTest::deviceAfter, "mem")
+                .setResource("GPU", 0.25).setResource(GpuResourceProvider.GPU_MEMORY, 10 * GIB).remote();
+            final ObjectRef<String> memoryOnly = kernel.task(GpuResourceProviderTest::deviceAfter, "mem")
+                .setResource(GpuResourceProvider.GPU_MEMORY, 6 * GIB).remote();
+            final long deadline = System.nanoTime() + WAIT.toNanos();
+            while (kernel.resources().get(0).available().get(GpuResourceProvider.GPU_MEMORY) > 6 * GIB + 1
+                && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(6 * GIB, kernel.resources().get(0).available().get(GpuResourceProvider.GPU_MEMORY), 1.0,
+                "10 + 10 + 6 of 32 GiB taken");
+            KernelTest.LATCHES.get("mem").countDown();
+            final String a = first.get(WAIT);
+            final String b = second.get(WAIT);
+            assertTrue(!a.substring(0, 1).equals(b.substring(0, 1)), "16 GiB devices cannot hold 10 + 10: " + a + ", " + b);
+            assertTrue(memoryOnly.get(WAIT).endsWith("@0.0"), "memory only: a device, no compute share");
+        } finally {
+            KernelTest.LATCHES.get("mem").countDown();
+        }
+        final UnschedulableException tooBig = assertThrows(UnschedulableException.class, () -> kernel
+            .task(GpuResourceProviderTest::gpuAndNode).setResource("GPU", 1.0)
+            .setResource(GpuResourceProvider.GPU_MEMORY, 20 * GIB).remote().get(WAIT));
+        assertTrue(tooBig.getMessage().contains("GPU_memory"), tooBig.getMessage());
+    }
+
     @Test
     void devicesGoToTheNamedNodeAndConfiguredValuesWin() {
         gpus = GpuDevices.simulated("1x8GiB");

@@ -7,6 +7,11 @@ import static io.kairos.spi.scheduling.FixedPoint.SCALE;
  * instance, best fit (the least capacity left that still fits, ties to the first); k whole GPUs take the first k fully
  * free instances. Used by {@link InstanceLedger} (a node's instances, a bundle's shares of its instances) and by the
  * placement scratch that packs bundles tentatively. Allocates nothing.
+ *
+ * <p>With device memory ({@code mem}, the memory left on each instance, and {@code wantedMem} &gt; 0), every instance
+ * taken must also have wantedMem left, and gives it: a fraction takes the best fit among those, k whole GPUs the first
+ * k fully free ones that have it, and a memory-only request (no GPU share) the instance with the least memory left
+ * that has it. {@code mem} null means no memory is asked for.
  */
 public final class GpuPacking {
     private GpuPacking() {
@@ -19,9 +24,18 @@ public final class GpuPacking {
 
     /** The best-fit instance among the first {@code count} for a fraction, or -1 if none has room. */
     public static int bestFit(final long[] free, final int count, final long wanted) {
+        return bestFit(free, null, count, wanted, 0);
+    }
+
+    /** The best-fit instance for a fraction (or a memory-only request) that also has wantedMem left; -1 if none. */
+    public static int bestFit(final long[] free, final long[] mem, final int count, final long wanted,
+                              final long wantedMem) {
         int best = -1;
         for (int i = 0; i < count; i++) {
-            if (free[i] >= wanted && (best < 0 || free[i] < free[best])) {
+            if (free[i] < wanted || wantedMem > 0 && mem[i] < wantedMem) {
+                continue;
+            }
+            if (best < 0 || (wanted > 0 ? free[i] < free[best] : mem[i] < mem[best])) {
                 best = i;
             }
         }
@@ -30,13 +44,19 @@ public final class GpuPacking {
 
     /** Whether the demand fits the first {@code count} instances. */
     public static boolean fits(final long[] free, final int count, final long wanted) {
+        return fits(free, null, count, wanted, 0);
+    }
+
+    /** Whether the demand (a GPU share and the memory wanted on each instance it takes) fits. */
+    public static boolean fits(final long[] free, final long[] mem, final int count, final long wanted,
+                               final long wantedMem) {
         if (wanted < SCALE) {
-            return bestFit(free, count, wanted) >= 0;
+            return bestFit(free, mem, count, wanted, wantedMem) >= 0;
         }
         final long needed = wholeInstances(wanted);
         long whole = 0;
         for (int i = 0; i < count; i++) {
-            if (free[i] == SCALE && ++whole >= needed) {
+            if (free[i] == SCALE && (wantedMem <= 0 || mem[i] >= wantedMem) && ++whole >= needed) {
                 return true;
             }
         }
@@ -60,9 +80,18 @@ public final class GpuPacking {
      * @return how many instances it took from
      */
     static int take(final long[] free, final int count, final long wanted, final int[] taken) {
+        return take(free, null, count, wanted, 0, taken);
+    }
+
+    /** As {@link #take(long[], int, long, int[])}, taking wantedMem off each instance it takes as well. */
+    static int take(final long[] free, final long[] mem, final int count, final long wanted, final long wantedMem,
+                    final int[] taken) {
         if (wanted < SCALE) {
-            final int best = bestFit(free, count, wanted);
+            final int best = bestFit(free, mem, count, wanted, wantedMem);
             free[best] -= wanted;
+            if (wantedMem > 0) {
+                mem[best] -= wantedMem;
+            }
             if (taken != null) {
                 taken[0] = best;
             }
@@ -71,8 +100,11 @@ public final class GpuPacking {
         final long needed = wholeInstances(wanted);
         int took = 0;
         for (int i = 0; i < count && took < needed; i++) {
-            if (free[i] == SCALE) {
+            if (free[i] == SCALE && (wantedMem <= 0 || mem[i] >= wantedMem)) {
                 free[i] = 0;
+                if (wantedMem > 0) {
+                    mem[i] -= wantedMem;
+                }
                 if (taken != null) {
                     taken[took] = i;
                 }

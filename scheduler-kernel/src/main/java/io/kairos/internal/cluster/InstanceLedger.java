@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import static io.kairos.internal.cluster.ResourceRegistry.CPU;
 import static io.kairos.internal.cluster.ResourceRegistry.GPU;
+import static io.kairos.internal.cluster.ResourceRegistry.GPU_MEMORY;
 import static io.kairos.spi.scheduling.FixedPoint.SCALE;
 
 /**
@@ -16,6 +17,11 @@ import static io.kairos.spi.scheduling.FixedPoint.SCALE;
  * fractions pack and whole instances stay free; k whole GPUs take the first k instances with their whole capacity
  * free. Allocations name the node and the node-local ids of the instances they use; a sub-ledger's allocations leave
  * the node's own availability untouched.
+ *
+ * <p>GPU memory ({@code GPU_memory}, bytes) is accounted per instance: a node's total is split evenly over its
+ * instances (the first takes the remainder), a bundle's instances hold the memory its reservation took on each. A
+ * request's GPU_memory is needed, and taken, on each instance it takes; with no GPU share it takes one instance's
+ * memory only (the one with the least left that has it). The node-level amount is the sum over instances.
  *
  * <p>Demand arrays may be shorter or longer than the ledger's resource count: missing entries are 0, and a positive
  * demand for a resource the ledger lacks never fits. Non-positive entries are ignored.
@@ -32,6 +38,9 @@ public abstract class InstanceLedger {
     private final int[] instanceIds;
     private final long[] capacity;
     private final long[] free;
+    /** GPU memory by instance position: what each has, what is left. */
+    private final long[] memCapacity;
+    private final long[] memFree;
     /** Whether every instance has capacity 1.0, so the totals alone decide feasibility. */
     private final boolean wholeCapacities;
     private final int[] taken;
@@ -41,7 +50,8 @@ public abstract class InstanceLedger {
      * 0..n-1 of capacity 1.0 each.
      */
     InstanceLedger(final int node, final long[] total) {
-        this(node, total, null, fullInstances((int) (total[GPU] / SCALE)));
+        this(node, total, null, fullInstances((int) (total[GPU] / SCALE)),
+            evenSplit(total.length > GPU_MEMORY ? total[GPU_MEMORY] : 0, (int) (total[GPU] / SCALE)));
     }
 
     /**
@@ -49,16 +59,19 @@ public abstract class InstanceLedger {
      * as capacities.
      */
     protected InstanceLedger(final ResourceAllocation held) {
-        this(held.node(), held.amounts().clone(), gpuIds(held), gpuShares(held));
+        this(held.node(), held.amounts().clone(), gpuIds(held), gpuShares(held), gpuMemories(held));
     }
 
-    private InstanceLedger(final int node, final long[] total, final int[] instanceIds, final long[] capacity) {
+    private InstanceLedger(final int node, final long[] total, final int[] instanceIds, final long[] capacity,
+                           final long[] memCapacity) {
         this.node = node;
         this.total = total;
         this.available = total.clone();
         this.instanceIds = instanceIds;
         this.capacity = capacity;
         this.free = capacity.clone();
+        this.memCapacity = memCapacity;
+        this.memFree = memCapacity.clone();
         boolean whole = true;
         for (final long c : capacity) {
             whole &= c == SCALE;
@@ -71,6 +84,23 @@ public abstract class InstanceLedger {
         final long[] capacity = new long[count];
         Arrays.fill(capacity, SCALE);
         return capacity;
+    }
+
+    private static long[] evenSplit(final long memory, final int instances) {
+        final long[] split = new long[instances];
+        if (instances > 0) {
+            Arrays.fill(split, memory / instances);
+            split[0] += memory % instances;
+        }
+        return split;
+    }
+
+    private static long[] gpuMemories(final ResourceAllocation held) {
+        final long[] memory = new long[held.gpuInstanceCount()];
+        for (int i = 0; i < memory.length; i++) {
+            memory[i] = held.gpuMemory(i);
+        }
+        return memory;
     }
 
     private static int[] gpuIds(final ResourceAllocation held) {
@@ -134,25 +164,37 @@ public abstract class InstanceLedger {
         return free[position];
     }
 
+    /** The GPU memory of the instance that has the most, nothing allocated. */
+    protected final long largestInstanceMemory() {
+        long largest = 0;
+        for (final long m : memCapacity) {
+            largest = Math.max(largest, m);
+        }
+        return largest;
+    }
+
+    /** The fixed-point GPU memory still free on the GPU instance at this position. */
+    protected final long instanceMemoryFree(final int position) {
+        return memFree[position];
+    }
+
     /** Whether the demand fits what is available now. */
     public boolean fits(final long[] demand) {
         for (int r = 0; r < demand.length; r++) {
             final long wanted = demand[r];
-            if (wanted <= 0) {
+            if (wanted <= 0 || r == GPU || r == GPU_MEMORY) {
                 continue;
             }
-            if (r >= available.length) {
-                return false;
-            }
-            if (r == GPU) {
-                if (!GpuPacking.fits(free, free.length, wanted)) {
-                    return false;
-                }
-            } else if (available[r] < wanted) {
+            if (r >= available.length || available[r] < wanted) {
                 return false;
             }
         }
-        return true;
+        final long gpu = demand.length > GPU ? demand[GPU] : 0;
+        final long memory = demand.length > GPU_MEMORY ? demand[GPU_MEMORY] : 0;
+        if (gpu <= 0 && memory <= 0) {
+            return true;
+        }
+        return GpuPacking.fits(free, memFree, free.length, Math.max(gpu, 0), Math.max(memory, 0));
     }
 
     /** Whether the demand could ever fit, with nothing allocated. */
@@ -163,12 +205,17 @@ public abstract class InstanceLedger {
                 return false;
             }
         }
-        return true;
+        final long memory = demand.length > GPU_MEMORY ? demand[GPU_MEMORY] : 0;
+        return memory <= 0
+            || GpuPacking.fits(capacity, memCapacity, capacity.length, Math.max(demand[GPU], 0), memory);
     }
 
     /** Whether a positive amount of one resource can never fit, with nothing allocated. */
     protected final boolean lacks(final int resource, final long wanted) {
         // With whole capacities, total >= demand also covers "a fraction needs one instance" and "k.x needs k+1".
+        if (resource == GPU_MEMORY) {
+            return largestInstanceMemory() < wanted;  // needed on one device
+        }
         return total(resource) < wanted
             || resource == GPU && !wholeCapacities && !GpuPacking.fits(capacity, capacity.length, wanted);
     }
@@ -198,15 +245,16 @@ public abstract class InstanceLedger {
         final int n = Math.min(demand.length, available.length);
         for (int r = 0; r < n; r++) {
             final long wanted = demand[r];
-            if (wanted <= 0) {
+            if (wanted <= 0 || r == GPU || r == GPU_MEMORY) {
                 continue;
             }
-            if (r == GPU) {
-                allocateGpu(wanted, into);
-            } else {
-                available[r] -= wanted;
-                into.set(r, wanted);
-            }
+            available[r] -= wanted;
+            into.set(r, wanted);
+        }
+        final long gpu = demand.length > GPU ? Math.max(demand[GPU], 0) : 0;
+        final long memory = demand.length > GPU_MEMORY ? Math.max(demand[GPU_MEMORY], 0) : 0;
+        if (gpu > 0 || memory > 0) {
+            allocateGpu(gpu, memory, into);
         }
         allocated(into);
         return true;
@@ -229,7 +277,9 @@ public abstract class InstanceLedger {
         }
         for (int i = 0; i < allocation.gpuInstanceCount(); i++) {
             final long amount = allocation.gpuAmount(i);
-            free[position(allocation.gpuInstance(i))] += amount;
+            final int position = position(allocation.gpuInstance(i));
+            free[position] += amount;
+            memFree[position] += allocation.gpuMemory(i);
             available[GPU] += amount;
         }
         releasing(allocation);
@@ -283,14 +333,18 @@ public abstract class InstanceLedger {
         }
     }
 
-    private void allocateGpu(final long wanted, final ResourceAllocation into) {
-        final int took = GpuPacking.take(free, free.length, wanted, taken);
+    private void allocateGpu(final long wanted, final long memory, final ResourceAllocation into) {
+        final int took = GpuPacking.take(free, memFree, free.length, wanted, memory, taken);
         final long each = wanted < SCALE ? wanted : SCALE;
         for (int i = 0; i < took; i++) {
-            into.addGpu(instanceIds == null ? taken[i] : instanceIds[taken[i]], each);
+            into.addGpu(instanceIds == null ? taken[i] : instanceIds[taken[i]], each, memory);
         }
         available[GPU] -= took * each;
         into.set(GPU, wanted < SCALE ? wanted : GpuPacking.wholeInstances(wanted) * SCALE);
+        if (memory > 0) {
+            available[GPU_MEMORY] -= took * memory;
+            into.set(GPU_MEMORY, took * memory);
+        }
     }
 
     private int position(final int instance) {

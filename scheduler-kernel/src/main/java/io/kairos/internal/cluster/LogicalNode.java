@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static io.kairos.internal.cluster.ResourceRegistry.GPU;
+import static io.kairos.internal.cluster.ResourceRegistry.GPU_MEMORY;
 import static io.kairos.spi.scheduling.FixedPoint.SCALE;
 
 /**
@@ -84,6 +85,10 @@ public final class LogicalNode extends InstanceLedger implements NodeView {
             throw new IllegalArgumentException("node '" + nodeId + "' GPU total " + ResourceRegistry.format(total[GPU])
                 + " must be a whole number");
         }
+        if (total[GPU_MEMORY] > 0 && total[GPU] == 0) {
+            throw new IllegalArgumentException("node '" + nodeId + "' has GPU_memory " + ResourceRegistry.format(total[GPU_MEMORY])
+                + " but no GPU: GPU memory is accounted per GPU instance");
+        }
         if (total[GPU] / SCALE > MAX_GPU_INSTANCES) {
             throw new IllegalArgumentException("node '" + nodeId + "' GPU total " + ResourceRegistry.format(total[GPU])
                 + " is above " + MAX_GPU_INSTANCES);
@@ -116,10 +121,20 @@ public final class LogicalNode extends InstanceLedger implements NodeView {
         return instanceFree(instance);
     }
 
+    /** The fixed-point GPU memory still free on one GPU instance. */
+    public long gpuInstanceMemoryAvailable(final int instance) {
+        return instanceMemoryFree(instance);
+    }
+
     /** Why the demand can never fit here, e.g. "GPU: 2.0 requested, node-0 has 1.0"; null if it can. */
     public String infeasibleReason(final long[] demand) {
         if (feasible(demand)) {
             return null;
+        }
+        final long memory = demand.length > GPU_MEMORY ? demand[GPU_MEMORY] : 0;
+        if (memory > largestInstanceMemory() && memory <= total(GPU_MEMORY)) {
+            return "GPU_memory: " + ResourceRegistry.format(memory) + " requested on one device, " + nodeId
+                + "'s devices have " + ResourceRegistry.format(largestInstanceMemory()) + " each at most";
         }
         return Feasibility.nodeReason(demand, this, r -> r < registry.count() ? registry.name(r) : null);
     }

@@ -14,6 +14,7 @@ public final class ResourceAllocation {
     private long[] amounts;
     private int[] gpuInstances = new int[1];
     private long[] gpuAmounts = new long[1];
+    private long[] gpuMemory = new long[1];
     private int gpuInstanceCount;
     private int node = -1;
     private boolean held;
@@ -56,6 +57,12 @@ public final class ResourceAllocation {
     public long gpuAmount(final int i) {
         checkGpuIndex(i);
         return gpuAmounts[i];
+    }
+
+    /** The fixed-point GPU memory held on the i-th GPU instance used (0 when the request asked for none). */
+    public long gpuMemory(final int i) {
+        checkGpuIndex(i);
+        return gpuMemory[i];
     }
 
     /** The index of the node that granted it, or -1 if never allocated. */
@@ -109,13 +116,15 @@ public final class ResourceAllocation {
         amounts[resource] = amount;
     }
 
-    void addGpu(final int instance, final long amount) {
+    void addGpu(final int instance, final long amount, final long memory) {
         if (gpuInstanceCount == gpuInstances.length) {
             gpuInstances = Arrays.copyOf(gpuInstances, gpuInstanceCount * 2);
             gpuAmounts = Arrays.copyOf(gpuAmounts, gpuInstanceCount * 2);
+            gpuMemory = Arrays.copyOf(gpuMemory, gpuInstanceCount * 2);
         }
         gpuInstances[gpuInstanceCount] = instance;
         gpuAmounts[gpuInstanceCount] = amount;
+        gpuMemory[gpuInstanceCount] = memory;
         gpuInstanceCount++;
     }
 
@@ -141,6 +150,9 @@ public final class ResourceAllocation {
         for (int i = 0; i < gpuInstanceCount; i++) {
             sb.append(i == 0 ? ", gpus=" : ",").append(gpuInstances[i]).append(':')
                 .append(ResourceRegistry.format(gpuAmounts[i]));
+            if (gpuMemory[i] != 0) {
+                sb.append('+').append(ResourceRegistry.format(gpuMemory[i])).append("B");
+            }
         }
         return sb.append(held ? ", held" : "").append(cpuReleased ? ", cpu released" : "").append(')').toString();
     }

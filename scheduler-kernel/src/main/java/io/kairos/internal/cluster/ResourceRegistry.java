@@ -23,6 +23,8 @@ public final class ResourceRegistry {
     public static final int GPU = 1;
     public static final int MEMORY = 2;
     public static final int OBJECT_STORE_MEMORY = 3;
+    /** Device memory in bytes, accounted per GPU instance: a request's amount is needed on each device it takes. */
+    public static final int GPU_MEMORY = 4;
 
     /** What a resource name may look like. */
     public static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9_./:-]{1,64}");
@@ -35,6 +37,7 @@ public final class ResourceRegistry {
         register("GPU");
         register("memory");
         register("object_store_memory");
+        register("GPU_memory");
     }
 
     /**

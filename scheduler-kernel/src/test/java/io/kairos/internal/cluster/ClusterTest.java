@@ -30,9 +30,9 @@ class ClusterTest {
     @Test
     void exposesTheRegistrysResources() {
         final Cluster cluster = new Cluster(registry, List.of(node(0, Map.of("TPU", 1.0))), 0, 7);
-        assertEquals(5, cluster.resourceCount());
-        assertEquals(4, cluster.resourceIndex("TPU"));
-        assertEquals("TPU", cluster.resourceName(4));
+        assertEquals(6, cluster.resourceCount());
+        assertEquals(5, cluster.resourceIndex("TPU"));
+        assertEquals("TPU", cluster.resourceName(5));
     }
 
     @Test

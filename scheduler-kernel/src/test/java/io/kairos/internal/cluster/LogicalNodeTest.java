@@ -173,7 +173,7 @@ class LogicalNodeTest {
     void totalsRegisterCustomResources() {
         final LogicalNode node = node(Map.of("CPU", 1.0, "TPU", 4.0));
         final int tpu = registry.indexOf("TPU");
-        assertEquals(4, tpu);
+        assertEquals(5, tpu);
         assertEquals(40_000, node.total(tpu));
         assertEquals(Map.of("CPU", 1.0, "TPU", 4.0), node.totals());
     }

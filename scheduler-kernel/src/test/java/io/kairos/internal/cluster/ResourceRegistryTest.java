@@ -19,16 +19,17 @@ class ResourceRegistryTest {
         assertEquals(ResourceRegistry.GPU, registry.indexOf("GPU"));
         assertEquals(ResourceRegistry.MEMORY, registry.indexOf("memory"));
         assertEquals(ResourceRegistry.OBJECT_STORE_MEMORY, registry.indexOf("object_store_memory"));
-        assertEquals(4, registry.count());
+        assertEquals(ResourceRegistry.GPU_MEMORY, registry.indexOf("GPU_memory"));
+        assertEquals(5, registry.count());
         assertEquals("object_store_memory", registry.name(3));
     }
 
     @Test
     void registerAppendsACustomResource() {
-        assertEquals(4, registry.register("TPU"));
-        assertEquals(5, registry.register("accelerator_type:A100"));
-        assertEquals(6, registry.count());
-        assertEquals("TPU", registry.name(4));
+        assertEquals(5, registry.register("TPU"));
+        assertEquals(6, registry.register("accelerator_type:A100"));
+        assertEquals(7, registry.count());
+        assertEquals("TPU", registry.name(5));
     }
 
     @Test
@@ -36,7 +37,7 @@ class ResourceRegistryTest {
         final int tpu = registry.register("TPU");
         assertEquals(tpu, registry.register("TPU"));
         assertEquals(ResourceRegistry.GPU, registry.register("GPU"));
-        assertEquals(5, registry.count());
+        assertEquals(6, registry.count());
     }
 
     @Test
@@ -68,7 +69,7 @@ class ResourceRegistryTest {
     @Test
     void nameOfAnIndexOutOfRangeNamesTheRange() {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> registry.name(9));
-        assertEquals("resource index 9 is outside 0..3", e.getMessage());
+        assertEquals("resource index 9 is outside 0..4", e.getMessage());
     }
 
     @Test
@@ -87,7 +88,7 @@ class ResourceRegistryTest {
         registry.register("FPGA");
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> registry.demand(Map.of("TPU", 1.0)));
-        assertEquals("unknown resource 'TPU'; known: CPU, GPU, memory, object_store_memory, FPGA", e.getMessage());
+        assertEquals("unknown resource 'TPU'; known: CPU, GPU, memory, object_store_memory, GPU_memory, FPGA", e.getMessage());
     }
 
     @Test
@@ -140,7 +141,7 @@ class ResourceRegistryTest {
 
     @Test
     void anEmptyDemandIsAllZeros() {
-        assertArrayEquals(new long[4], registry.demand(Map.of()));
+        assertArrayEquals(new long[5], registry.demand(Map.of()));
     }
 
     @Test

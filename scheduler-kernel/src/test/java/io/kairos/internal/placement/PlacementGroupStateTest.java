@@ -31,7 +31,7 @@ class PlacementGroupStateTest {
         assertEquals("train", pg.name());
         assertEquals(PlacementStrategy.STRICT_PACK, pg.strategy());
         assertEquals(2, pg.bundleCount());
-        assertArrayEquals(new long[] {SCALE, SCALE / 2, 0, 0}, pg.bundleDemand(0));
+        assertArrayEquals(new long[] {SCALE, SCALE / 2, 0, 0, 0}, pg.bundleDemand(0));
         assertEquals(PlacementGroupState.Status.PENDING, pg.status());
         assertTrue(pg.bundles().isEmpty());
         assertThrows(IllegalStateException.class, () -> pg.bundle(0));
@@ -53,7 +53,7 @@ class PlacementGroupStateTest {
 
     @Test
     void rejectsAnUnknownResourceNamingTheBundle() {
-        assertEquals("bundle 0: unknown resource 'TPU'; known: CPU, GPU, memory, object_store_memory",
+        assertEquals("bundle 0: unknown resource 'TPU'; known: CPU, GPU, memory, object_store_memory, GPU_memory",
             rejection(PlacementStrategy.PACK, List.of(Map.of("TPU", 1.0))));
     }
 
