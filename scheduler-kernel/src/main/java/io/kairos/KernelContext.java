@@ -1,5 +1,6 @@
 package io.kairos;
 
+import io.kairos.gpu.GpuDevices;
 import io.kairos.spi.kernel.KernelListener;
 import io.kairos.spi.kernel.ResourceProvider;
 import io.kairos.spi.kernel.WorkerLauncher;
@@ -55,6 +56,7 @@ public final class KernelContext {
     private Duration closeTimeout = Duration.ofSeconds(10);
     private Duration idleWorkerTimeout = IDLE_WORKER_TIMEOUT_DEFAULT;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private GpuDevices gpuDevices;
     private final List<SchedulingPolicy> policies = new ArrayList<>();
     private final List<Serializer> serializers = new ArrayList<>();
     private final List<KernelListener> listeners = new ArrayList<>();
@@ -154,6 +156,16 @@ public final class KernelContext {
      */
     public KernelContext idleWorkerTimeout(final Duration timeout) {
         this.idleWorkerTimeout = Objects.requireNonNull(timeout, "idleWorkerTimeout");
+        return this;
+    }
+
+    /**
+     * The GPUs the kernel schedules and keeps device-resident objects on ({@link DeviceObject}): their resources
+     * and accelerator type go to the first logical node ({@link GpuResourceProvider}). The embedder owns the handle
+     * and closes it after the kernel.
+     */
+    public KernelContext gpus(final GpuDevices devices) {
+        this.gpuDevices = Objects.requireNonNull(devices, "gpus");
         return this;
     }
 
@@ -282,6 +294,9 @@ public final class KernelContext {
             resources.putAll(customResources);
             nodes.add(new NodeSpec("node-0", resources, labels));
         }
+        if (gpuDevices != null) {
+            resourceProviders.add(new GpuResourceProvider(gpuDevices, nodes.get(0).nodeId()));
+        }
         if (!resourceProviders.isEmpty()) {
             for (int i = 0; i < nodes.size(); i++) {
                 final NodeSpec node = nodes.get(i);
@@ -346,6 +361,11 @@ public final class KernelContext {
 
     public NanoClock nanoClock() {
         return nanoClock;
+    }
+
+    /** The kernel's GPUs, or null. */
+    public GpuDevices gpuDevices() {
+        return gpuDevices;
     }
 
     public List<NodeSpec> nodes() {

@@ -76,6 +76,9 @@ class ObjectState {
         if (objects == null || !objects.store(this, v)) {
             value = v;
         }
+        if (v instanceof DeviceObject) {
+            ((DeviceObject) v).freeWith(this, StoredObjects.cleaner());
+        }
         status = READY;
         wakeAll();
         return true;

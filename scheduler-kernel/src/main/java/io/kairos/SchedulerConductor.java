@@ -1,5 +1,6 @@
 package io.kairos;
 
+import io.kairos.gpu.GpuDevices;
 import io.kairos.internal.cluster.Cluster;
 import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceAllocation;
@@ -67,6 +68,7 @@ final class SchedulerConductor implements Agent {
     private final ArrayDeque<ResourceAllocation> spareAllocations = new ArrayDeque<>();
     private boolean closing;
     private final NanoClock clock;
+    private final GpuDevices gpus;
     private final long idleWorkerTimeoutNs;
     private long nowNs;
     private long nextIdleCheckNs;
@@ -91,6 +93,7 @@ final class SchedulerConductor implements Agent {
         this.policy = policy;
         this.maxWorkersPerNode = context.maxWorkersPerNode();
         this.clock = context.nanoClock();
+        this.gpus = context.gpuDevices();
         this.idleWorkerTimeoutNs = context.idleWorkerTimeout().toNanos();
         this.nowNs = clock.nanoTime();
         this.nextIdleCheckNs = nowNs + idleWorkerTimeoutNs;
@@ -1152,6 +1155,11 @@ final class SchedulerConductor implements Agent {
             all.addAll(w.all);
         }
         return all;
+    }
+
+    /** The kernel's GPUs, for device-resident objects; null without. */
+    GpuDevices gpus() {
+        return gpus;
     }
 
     /** Where workers put large results; null without a store. */

@@ -36,6 +36,11 @@ final class StoredObjects implements AutoCloseable {
         return t;
     });
 
+    /** The process's cleaner thread, shared with device-resident objects. */
+    static Cleaner cleaner() {
+        return CLEANER;
+    }
+
     StoredObjects(final SharedObjectStore store, final List<Serializer> plugins, final long inlineThreshold) {
         this.store = store;
         this.serializers = new ArrayList<>(plugins);

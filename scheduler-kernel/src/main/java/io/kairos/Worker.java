@@ -7,6 +7,7 @@ import io.kairos.function.KFunc3;
 import io.kairos.function.KFunc4;
 import io.kairos.function.KFunc5;
 import io.kairos.function.KFunc6;
+import io.kairos.gpu.GpuDevices;
 import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceAllocation;
 import io.kairos.internal.cluster.ResourceRegistry;
@@ -43,6 +44,11 @@ final class Worker implements Runnable {
         this.node = node;
         this.registry = registry;
         this.thread = launcher.newWorkerThread(this, node.nodeId(), "kairos-worker-" + node.nodeId() + "-" + number);
+    }
+
+    /** The kernel's GPUs, or null. */
+    GpuDevices gpus() {
+        return conductor.gpus();
     }
 
     /** The worker whose thread this is, or null. */
@@ -152,7 +158,11 @@ final class Worker implements Runnable {
             }
             for (int i = 0; i < task.arity; i++) {
                 final Object arg = task.args[i];
-                resolved[offset + i] = arg instanceof ObjectRef ? ((ObjectRef<?>) arg).state().value() : arg;
+                final Object resolvedArg = arg instanceof ObjectRef ? ((ObjectRef<?>) arg).state().value() : arg;
+                if (resolvedArg instanceof DeviceObject) {
+                    ((DeviceObject) resolvedArg).stageFor(deviceOf(task));
+                }
+                resolved[offset + i] = resolvedArg;
             }
             value = invoke(task.function, arity);
         } catch (final Throwable t) {
@@ -220,6 +230,13 @@ final class Worker implements Runnable {
             default:
                 throw new IllegalStateException("arity " + arity);
         }
+    }
+
+    /** The first GPU instance the task holds, or -1. */
+    private static int deviceOf(final TaskSpec task) {
+        final ResourceAllocation allocation = task.allocation != null ? task.allocation
+            : task.actor != null ? task.actor.allocation : null;
+        return allocation != null && allocation.gpuInstanceCount() > 0 ? allocation.gpuInstance(0) : -1;
     }
 
     /** Built on demand ({@link TaskContext#current()}), so a task that never asks allocates nothing for it. */

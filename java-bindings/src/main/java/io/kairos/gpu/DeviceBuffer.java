@@ -32,6 +32,11 @@ public final class DeviceBuffer implements AutoCloseable {
         return device;
     }
 
+    /** The handle that owns this buffer. */
+    public GpuDevices devices() {
+        return devices;
+    }
+
     /** The device address (a CUDA device pointer on the CUDA backend). */
     public long address() {
         return address;
