@@ -117,7 +117,15 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      * @throws IllegalArgumentException for a bad context value, naming it
      */
     public static Kernel start(final KernelContext context) {
-        return new Kernel(context.conclude());
+        context.conclude();
+        try {
+            return new Kernel(context);
+        } catch (final RuntimeException | Error e) {
+            if (context.ownsGpuDevices()) {
+                context.gpuDevices().close();
+            }
+            throw e;
+        }
     }
 
     private static SchedulingPolicy policy(final KernelContext context) {
@@ -502,6 +510,9 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         }
         if (objects != null) {
             objects.close();
+        }
+        if (context.ownsGpuDevices()) {
+            context.gpuDevices().close();
         }
     }
 

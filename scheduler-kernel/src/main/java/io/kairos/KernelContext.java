@@ -1,5 +1,6 @@
 package io.kairos;
 
+import io.kairos.gpu.GpuBackend;
 import io.kairos.gpu.GpuDevices;
 import io.kairos.spi.kernel.KernelListener;
 import io.kairos.spi.kernel.ResourceProvider;
@@ -57,6 +58,9 @@ public final class KernelContext {
     private Duration idleWorkerTimeout = IDLE_WORKER_TIMEOUT_DEFAULT;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private GpuDevices gpuDevices;
+    private GpuBackend gpuBackend;
+    private String gpuSpec;
+    private boolean ownsGpuDevices;
     private final List<SchedulingPolicy> policies = new ArrayList<>();
     private final List<Serializer> serializers = new ArrayList<>();
     private final List<KernelListener> listeners = new ArrayList<>();
@@ -166,6 +170,27 @@ public final class KernelContext {
      */
     public KernelContext gpus(final GpuDevices devices) {
         this.gpuDevices = Objects.requireNonNull(devices, "gpus");
+        return this;
+    }
+
+    /**
+     * Simulated GPUs for the kernel, e.g. "2x16GiB" (see {@link GpuDevices#simulated}): the kernel opens the handle
+     * when it starts and closes it when it closes; otherwise as {@link #gpus(GpuDevices)}. A context so configured
+     * starts one kernel.
+     */
+    public KernelContext simulatedGpus(final String spec) {
+        this.gpuBackend = GpuBackend.SIMULATED;
+        this.gpuSpec = Objects.requireNonNull(spec, "simulatedGpus");
+        return this;
+    }
+
+    /**
+     * The machine's GPUs for the kernel: CUDA devices, else those {@value GpuDevices#SIMULATED_GPUS_ENV} describes,
+     * else none (see {@link GpuDevices#discover}); the kernel owns the handle, as with {@link #simulatedGpus}.
+     */
+    public KernelContext discoverGpus() {
+        this.gpuBackend = GpuBackend.AUTO;
+        this.gpuSpec = null;
         return this;
     }
 
@@ -294,7 +319,11 @@ public final class KernelContext {
             resources.putAll(customResources);
             nodes.add(new NodeSpec("node-0", resources, labels));
         }
-        if (gpuDevices != null) {
+        if (gpuDevices == null && gpuBackend != null) {
+            gpuDevices = GpuDevices.open(gpuBackend, gpuSpec);  // the kernel closes it (ownsGpuDevices)
+            ownsGpuDevices = true;
+        }
+        if (gpuDevices != null && gpuDevices.count() > 0) {
             resourceProviders.add(new GpuResourceProvider(gpuDevices, nodes.get(0).nodeId()));
         }
         if (!resourceProviders.isEmpty()) {
@@ -366,6 +395,11 @@ public final class KernelContext {
     /** The kernel's GPUs, or null. */
     public GpuDevices gpuDevices() {
         return gpuDevices;
+    }
+
+    /** Whether the kernel opened the GPU handle itself ({@link #simulatedGpus}, {@link #discoverGpus}) and closes it. */
+    boolean ownsGpuDevices() {
+        return ownsGpuDevices;
     }
 
     public List<NodeSpec> nodes() {

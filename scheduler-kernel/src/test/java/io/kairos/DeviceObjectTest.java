@@ -140,4 +140,22 @@ class DeviceObjectTest {
             plain.close();
         }
     }
+
+    static int allocateTooMuch(final long bytes) {
+        DeviceObject.allocate(bytes).close();
+        return 0;
+    }
+
+    @Test
+    void aKernelOwnsTheSimulatedGpusItWasAskedForAndRunningOutOfDeviceMemoryIsAClearError() {
+        final KernelContext context = new KernelContext().cpus(2).simulatedGpus("2x8GiB");
+        kernel = Kernel.start(context);
+        assertEquals(2.0, kernel.resources().get(0).total().get("GPU"), 1e-9);
+        final TaskFailedException e = assertThrows(TaskFailedException.class, () -> kernel
+            .task(DeviceObjectTest::allocateTooMuch, 9L << 30).setResource("GPU", 1.0).remote().get(WAIT));
+        assertTrue(e.getCause() instanceof io.kairos.gpu.GpuOutOfMemoryException, String.valueOf(e.getCause()));
+        assertTrue(e.getMessage().contains("free"), e.getMessage());
+        kernel.close();
+        assertTrue(context.gpuDevices().isClosed(), "the kernel closed the handle it opened");
+    }
 }
