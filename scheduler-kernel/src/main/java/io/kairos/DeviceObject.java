@@ -63,7 +63,7 @@ public final class DeviceObject implements AutoCloseable {
         if (gpus == null) {
             throw new IllegalStateException("the kernel has no GpuDevices: start it with KernelContext.gpus(devices)");
         }
-        return gpus.allocate(deviceOf(context), size);
+        return gpus.allocate(deviceOf(context, worker), size);
     }
 
     /** The device that holds the original. */
@@ -103,10 +103,11 @@ public final class DeviceObject implements AutoCloseable {
     /** The bytes on the current task's device (its first GPU instance). */
     public DeviceBuffer local() {
         final TaskContext context = TaskContext.current();
-        if (context == null) {
+        final Worker worker = Worker.current();
+        if (context == null || worker == null) {
             throw new IllegalStateException("local() is for a task that runs on a GPU; outside use on(device) or host()");
         }
-        return on(deviceOf(context));
+        return on(deviceOf(context, worker));
     }
 
     /** The bytes in host memory, copied once and kept: a read-only view. */
@@ -182,7 +183,11 @@ public final class DeviceObject implements AutoCloseable {
         }
     }
 
-    private static int deviceOf(final TaskContext context) {
+    private static int deviceOf(final TaskContext context, final Worker worker) {
+        if (!worker.onGpuNode()) {
+            throw new IllegalStateException("task '" + context.taskName() + "' runs on node " + context.nodeId()
+                + ", whose GPUs are not the kernel's devices (they belong to the first node): use host()");
+        }
         final int[] gpus = context.gpuInstances();
         if (gpus.length == 0) {
             throw new IllegalStateException("task '" + context.taskName() + "' has no GPU: ask for one with "

@@ -61,6 +61,7 @@ public final class KernelContext {
     private GpuBackend gpuBackend;
     private String gpuSpec;
     private boolean ownsGpuDevices;
+    private String gpuNodeId;
     private final List<SchedulingPolicy> policies = new ArrayList<>();
     private final List<Serializer> serializers = new ArrayList<>();
     private final List<KernelListener> listeners = new ArrayList<>();
@@ -324,7 +325,8 @@ public final class KernelContext {
             ownsGpuDevices = true;
         }
         if (gpuDevices != null && gpuDevices.count() > 0) {
-            resourceProviders.add(new GpuResourceProvider(gpuDevices, nodes.get(0).nodeId()));
+            gpuNodeId = nodes.get(0).nodeId();
+            resourceProviders.add(new GpuResourceProvider(gpuDevices, gpuNodeId));
         }
         if (!resourceProviders.isEmpty()) {
             for (int i = 0; i < nodes.size(); i++) {
@@ -395,6 +397,11 @@ public final class KernelContext {
     /** The kernel's GPUs, or null. */
     public GpuDevices gpuDevices() {
         return gpuDevices;
+    }
+
+    /** The logical node the kernel's GPUs belong to (its GPU instance i is device i), or null. */
+    public String gpuNodeId() {
+        return gpuNodeId;
     }
 
     /** Whether the kernel opened the GPU handle itself ({@link #simulatedGpus}, {@link #discoverGpus}) and closes it. */

@@ -69,6 +69,7 @@ final class SchedulerConductor implements Agent {
     private boolean closing;
     private final NanoClock clock;
     private final GpuDevices gpus;
+    private final int gpuNode;
     private final long idleWorkerTimeoutNs;
     private long nowNs;
     private long nextIdleCheckNs;
@@ -94,6 +95,13 @@ final class SchedulerConductor implements Agent {
         this.maxWorkersPerNode = context.maxWorkersPerNode();
         this.clock = context.nanoClock();
         this.gpus = context.gpuDevices();
+        int gpuNodeIndex = -1;
+        for (int i = 0; i < cluster.nodeCount(); i++) {
+            if (cluster.logicalNode(i).nodeId().equals(context.gpuNodeId())) {
+                gpuNodeIndex = i;
+            }
+        }
+        this.gpuNode = gpuNodeIndex;
         this.idleWorkerTimeoutNs = context.idleWorkerTimeout().toNanos();
         this.nowNs = clock.nanoTime();
         this.nextIdleCheckNs = nowNs + idleWorkerTimeoutNs;
@@ -1160,6 +1168,11 @@ final class SchedulerConductor implements Agent {
     /** The kernel's GPUs, for device-resident objects; null without. */
     GpuDevices gpus() {
         return gpus;
+    }
+
+    /** The index of the logical node whose GPU instances are the kernel's devices; -1 if none. */
+    int gpuNode() {
+        return gpuNode;
     }
 
     /** Where workers put large results; null without a store. */

@@ -51,6 +51,11 @@ final class Worker implements Runnable {
         return conductor.gpus();
     }
 
+    /** Whether this worker's node is the one whose GPU instances are the kernel's devices. */
+    boolean onGpuNode() {
+        return node.index() == conductor.gpuNode();
+    }
+
     /** The worker whose thread this is, or null. */
     static Worker current() {
         return CURRENT.get();
@@ -160,7 +165,7 @@ final class Worker implements Runnable {
                 final Object arg = task.args[i];
                 final Object resolvedArg = arg instanceof ObjectRef ? ((ObjectRef<?>) arg).state().value() : arg;
                 if (resolvedArg instanceof DeviceObject) {
-                    ((DeviceObject) resolvedArg).stageFor(deviceOf(task));
+                    ((DeviceObject) resolvedArg).stageFor(onGpuNode() ? deviceOf(task) : -1);
                 }
                 resolved[offset + i] = resolvedArg;
             }

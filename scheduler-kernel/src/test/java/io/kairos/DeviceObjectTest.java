@@ -2,12 +2,14 @@ package io.kairos;
 
 import io.kairos.gpu.DeviceBuffer;
 import io.kairos.gpu.GpuDevices;
+import io.kairos.spi.scheduling.SchedulingStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -157,5 +159,23 @@ class DeviceObjectTest {
         assertTrue(e.getMessage().contains("free"), e.getMessage());
         kernel.close();
         assertTrue(context.gpuDevices().isClosed(), "the kernel closed the handle it opened");
+    }
+
+    @Test
+    void aConsumerOnANodeWithoutTheKernelsDevicesGetsTheHostCopy() {
+        gpus = GpuDevices.simulated("1x64MiB");
+        kernel = Kernel.start(new KernelContext()
+            .node("gpu-node", Map.of("CPU", 2.0), Map.of())
+            .node("other", Map.of("CPU", 2.0, "GPU", 1.0), Map.of())
+            .gpus(gpus));
+        final ObjectRef<DeviceObject> x = kernel.task(DeviceObjectTest::produce, 5).setResource("GPU", 0.5)
+            .setSchedulingStrategy(SchedulingStrategy.nodeAffinity("gpu-node", false)).remote();
+        assertEquals(10, kernel.task(DeviceObjectTest::consumeOnHost, x).setResource("GPU", 1.0)
+            .setSchedulingStrategy(SchedulingStrategy.nodeAffinity("other", false)).remote().get(WAIT));
+        final TaskFailedException e = assertThrows(TaskFailedException.class, () -> kernel
+            .task(DeviceObjectTest::consumeOnDevice, x).setResource("GPU", 1.0)
+            .setSchedulingStrategy(SchedulingStrategy.nodeAffinity("other", false)).remote().get(WAIT));
+        assertTrue(e.getMessage().contains("not the kernel's devices"), e.getMessage());
+        assertEquals(1, x.get(WAIT).hostCopies());
     }
 }

@@ -1,12 +1,16 @@
 package io.kairos.cli;
 
 import io.kairos.ActorHandle;
+import io.kairos.DeviceObject;
+import io.kairos.GpuResourceProvider;
 import io.kairos.Kernel;
 import io.kairos.KernelContext;
 import io.kairos.ObjectRef;
 import io.kairos.PlacementGroup;
 import io.kairos.TaskContext;
+import io.kairos.gpu.DeviceBuffer;
 import io.kairos.spi.scheduling.PlacementStrategy;
+import io.kairos.spi.scheduling.SchedulingStrategy;
 import io.kairos.store.StoreStats;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
@@ -24,8 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code kairos demo}: a realistic workload on the embedded default kernel — a DAG of dependent tasks (a map over
- * leaves and a pairwise-sum reduction tree), an actor pipeline, large objects through the shared store, and a
- * placement group over two logical nodes — with a progress line, then a summary: tasks/s, p50/p99 latency
+ * leaves and a pairwise-sum reduction tree), an actor pipeline, large objects through the shared store, a
+ * placement group over two logical nodes, and device-resident objects on two simulated GPUs — with a progress line, then a summary: tasks/s, p50/p99 latency
  * (HdrHistogram) and store use.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -45,6 +49,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--latency-samples", defaultValue = "20000", description = "Synchronous round trips timed.")
     int latencySamples;
+
+    @Option(names = "--device-objects", defaultValue = "32",
+        description = "16 MiB device-resident objects made on simulated GPUs and consumed on devices and host.")
+    int deviceObjects;
 
     private final PrintStream out = System.out;
     private final PrintStream progress = System.err;
@@ -81,6 +89,22 @@ public final class DemoCommand implements Callable<Integer> {
         return sum;
     }
 
+    static DeviceObject makeOnDevice(final int seed) {
+        final DeviceBuffer buffer = DeviceObject.allocate(16L << 20);
+        buffer.fill(seed & 0x7f);
+        return DeviceObject.of(buffer);
+    }
+
+    /** The first byte as a consumer on a GPU sees it, plus 1000 x the device it read it on. */
+    static long onDevice(final DeviceObject x) {
+        final DeviceBuffer local = x.local();
+        return local.device() * 1000L + local.read(0, 1)[0];
+    }
+
+    static long onHost(final DeviceObject x) {
+        return x.host().get((16 << 20) - 1);
+    }
+
     static String whereAmI(final int bundle) {
         return "bundle " + bundle + " on " + TaskContext.current().nodeId();
     }
@@ -111,12 +135,14 @@ public final class DemoCommand implements Callable<Integer> {
         }
         final long started = System.nanoTime();
         final KernelContext context = new KernelContext()
-            .node("node-a", Map.of("CPU", 2.0, "GPU", 1.0), Map.of("zone", "a"))
+            .node("node-a", Map.of("CPU", 2.0), Map.of("zone", "a"))
             .node("node-b", Map.of("CPU", 2.0, "GPU", 1.0), Map.of("zone", "b"))
+            .simulatedGpus("2x8GiB")  // node-a's GPUs: device objects live there
             .objectStoreBytes(512L << 20);
         final List<String> summary = new ArrayList<>();
         try (Kernel kernel = Kernel.start(context)) {
             summary.add(placementGroup(kernel));
+            summary.add(deviceObjects(kernel));
             summary.add(dag(kernel));
             summary.add(pipeline(kernel));
             summary.add(largeObjects(kernel));
@@ -128,7 +154,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         progress.print("\r" + " ".repeat(78) + "\r");
         out.println();
-        out.println("Kairos demo: 2 logical nodes x 2 CPUs, JDK " + Runtime.version() + ", "
+        out.println("Kairos demo: 2 logical nodes x 2 CPUs (node-a with 2 simulated GPUs, node-b with 1 GPU), JDK " + Runtime.version() + ", "
             + Runtime.getRuntime().availableProcessors() + " CPUs");
         out.println();
         summary.forEach(out::println);
@@ -148,6 +174,40 @@ public final class DemoCommand implements Callable<Integer> {
             .remote().get();
         kernel.removePlacementGroup(group);
         return String.format(Locale.ROOT, "%-22s STRICT_SPREAD of 2 bundles: %s, %s", "placement group", a, b);
+    }
+
+    private String deviceObjects(final Kernel kernel) {
+        final SchedulingStrategy onSimulatedGpus = SchedulingStrategy.nodeLabels(
+            Map.of(GpuResourceProvider.ACCELERATOR_TYPE, "SIMULATED"), Map.of());
+        // an actor holding half of device 0 all along: producers (0.75 GPU) then land on device 1, and consumers
+        // read in place (0.75, device 1) or after a device-to-device copy (0.5, device 0's half)
+        final ActorHandle<Stage> resident = kernel.actor(Stage::new, 1L).setResource("GPU", 0.5)
+            .setSchedulingStrategy(onSimulatedGpus).remote();
+        resident.task(Stage::process, 0L).remote().get();
+        final long start = System.nanoTime();
+        long checks = 0;
+        final List<DeviceObject> made = new ArrayList<>();
+        for (int i = 0; i < deviceObjects; i++) {
+            final ObjectRef<DeviceObject> x = kernel.task(DemoCommand::makeOnDevice, i).setResource("GPU", 0.75)
+                .setResource(GpuResourceProvider.GPU_MEMORY, (double) (16 << 20))
+                .setSchedulingStrategy(onSimulatedGpus).remote();
+            final ObjectRef<Long> gpu = kernel.task(DemoCommand::onDevice, x).setResource("GPU", i % 2 == 0 ? 0.75 : 0.5)
+                .setSchedulingStrategy(onSimulatedGpus).remote();
+            final ObjectRef<Long> host = kernel.task(DemoCommand::onHost, x).remote();
+            if (gpu.get() % 1000 != (i & 0x7f) || host.get() != (i & 0x7f)) {
+                throw new IllegalStateException("device object " + i + " read back wrong");
+            }
+            made.add(x.get());
+            checks += 2;
+            showProgress("device objects", i, deviceObjects, start);
+        }
+        kernel.kill(resident, true);
+        final double seconds = (System.nanoTime() - start) / 1e9;
+        final long d2d = made.stream().mapToLong(DeviceObject::deviceCopies).sum();
+        final long toHost = made.stream().mapToLong(DeviceObject::hostCopies).sum();
+        return String.format(Locale.ROOT, "%-22s %d x 16 MiB on 2 simulated GPUs, %d reads in %.2f s: %d on the same "
+            + "device (no copy), %d device-to-device copies, %d host copies", "device objects", deviceObjects, checks,
+            seconds, deviceObjects - d2d, d2d, toHost);
     }
 
     private String dag(final Kernel kernel) {

@@ -59,6 +59,18 @@ class KairosCliTest {
         }
     }
 
+    @Test
+    void aSmallDemoRunsEveryStageAndChecksItsResults() {
+        final String out = stdoutOf(() -> assertEquals(0, KairosCli.commandLine().execute("demo", "--leaves", "64",
+            "--pipeline-items", "200", "--large-objects", "2", "--latency-samples", "200", "--device-objects", "4")));
+        for (final String stage : new String[] {"placement group", "device objects", "task DAG", "actor pipeline",
+            "large objects", "task latency", "object store"}) {
+            assertTrue(out.contains(stage), stage + " missing from:\n" + out);
+        }
+        assertTrue(out.contains("2 on the same device (no copy), 2 device-to-device copies, 4 host copies"), out);
+        assertTrue(out.contains("127 tasks") && out.contains("result checked"), out);
+    }
+
     private static String stdoutOf(final Runnable action) {
         final PrintStream out = System.out;
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
