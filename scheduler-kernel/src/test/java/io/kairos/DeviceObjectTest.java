@@ -79,10 +79,15 @@ class DeviceObjectTest {
         start();
         final ObjectRef<DeviceObject> x = kernel.task(DeviceObjectTest::produce, 9).setResource("GPU", 1.0).remote();
         final int home = x.get(WAIT).device();
-        KernelTest.LATCHES.put("gpu", new CountDownLatch(1));
-        // take the producer's device whole, so the consumers land on the other one
-        final ObjectRef<String> holder = kernel.task(DeviceObjectTest::holdWholeGpu, "gpu").setResource("GPU", 1.0).remote();
         final long deadline = System.nanoTime() + WAIT.toNanos();
+        // the result shows before the conductor takes the producer's return: wait until its GPU is given back
+        while (kernel.resources().get(0).available().get("GPU") < 2.0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        KernelTest.LATCHES.put("gpu", new CountDownLatch(1));
+        // take the producer's device (the first fully free one, as it was for the producer) whole, so the consumers
+        // land on the other one
+        final ObjectRef<String> holder = kernel.task(DeviceObjectTest::holdWholeGpu, "gpu").setResource("GPU", 1.0).remote();
         while (kernel.resources().get(0).available().get("GPU") > 1.0 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
