@@ -39,6 +39,6 @@ final class BenchKernelCommand extends BenchPlanCommand {
     static Timing timing(final boolean quick) {
         return quick
             ? new Timing(1, TimeValue.milliseconds(300), 2, TimeValue.milliseconds(300))
-            : new Timing(2, TimeValue.milliseconds(500), 2, TimeValue.milliseconds(500));  // JIT: a waiting caller helps the conductor only once compiled
+            : new Timing(1, TimeValue.milliseconds(500), 2, TimeValue.milliseconds(500));
     }
 }
