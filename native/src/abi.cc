@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "kairos/store.h"
+#include "abi_guard.h"
 #include "store/status.h"
 #include "store/store_impl.h"
 
@@ -35,45 +36,20 @@ Store *store_of(kairos_store *handle) {
 
 namespace {
 
-// Counts a call in flight so that close waits for it; fails if the handle is null, foreign or closed.
-class Call {
+// A call on a store handle (see abi_guard.h).
+class Call : public kairos::abi::Call<kairos_store> {
 public:
-    explicit Call(kairos_store *h) : h_(h) {
-        if (h_ == nullptr) {
-            status_ = fail(KAIROS_ERR_INVALID_ARGUMENT, "store is null");
-            return;
-        }
-        if (h_->magic != kHandleMagic) {
-            status_ = fail(KAIROS_ERR_INVALID_ARGUMENT, "store is not a live store handle");
-            h_ = nullptr;
-            return;
-        }
-        h_->in_flight.fetch_add(1, std::memory_order_seq_cst);
-        if (h_->closed.load(std::memory_order_seq_cst)) status_ = fail(KAIROS_ERR_CLOSED, "store is closed");
-    }
-    ~Call() {
-        if (h_ != nullptr) h_->in_flight.fetch_sub(1, std::memory_order_release);
-    }
-    Call(const Call &) = delete;
-    Call &operator=(const Call &) = delete;
+    explicit Call(kairos_store *h) : kairos::abi::Call<kairos_store>(h, kHandleMagic, "store"), h_(h) {}
 
-    int32_t status() const { return status_; }
     Store *store() const { return h_->store.get(); }
 
 private:
     kairos_store *h_;
-    int32_t status_ = KAIROS_OK;
 };
 
 template <typename F>
-int32_t guarded(F &&f) noexcept {
-    try {
-        return f();
-    } catch (const std::bad_alloc &) {
-        return fail(KAIROS_ERR_NO_MEMORY, "out of memory");
-    } catch (...) {
-        return fail(KAIROS_ERR_CORRUPT, "unexpected internal error");
-    }
+int32_t guarded(F &&body) noexcept {
+    return kairos::abi::guarded(body, KAIROS_ERR_CORRUPT);
 }
 
 int32_t check_id(const uint8_t *id) {

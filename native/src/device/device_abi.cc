@@ -14,6 +14,7 @@
 
 #include "device/backend.h"
 #include "kairos/device.h"
+#include "abi_guard.h"
 #include "store/status.h"
 
 using kairos::fail;
@@ -58,44 +59,15 @@ struct kairos_devices {
 
 namespace {
 
-class Call {
+// A call on a devices handle (see abi_guard.h).
+class Call : public kairos::abi::Call<kairos_devices> {
 public:
-    explicit Call(kairos_devices *d) : d_(d) {
-        kairos::clear_error_detail();
-        if (d_ == nullptr) {
-            status_ = fail(KAIROS_ERR_INVALID_ARGUMENT, "devices is null");
-            return;
-        }
-        if (d_->magic != kDevicesMagic) {
-            status_ = fail(KAIROS_ERR_INVALID_ARGUMENT, "devices is not a live devices handle");
-            d_ = nullptr;
-            return;
-        }
-        d_->in_flight.fetch_add(1, std::memory_order_seq_cst);
-        if (d_->closed.load(std::memory_order_seq_cst)) status_ = fail(KAIROS_ERR_CLOSED, "devices handle is closed");
-    }
-    ~Call() {
-        if (d_ != nullptr) d_->in_flight.fetch_sub(1, std::memory_order_release);
-    }
-    Call(const Call &) = delete;
-    Call &operator=(const Call &) = delete;
-
-    int32_t status() const { return status_; }
-
-private:
-    kairos_devices *d_;
-    int32_t status_ = KAIROS_OK;
+    explicit Call(kairos_devices *d) : kairos::abi::Call<kairos_devices>(d, kDevicesMagic, "devices") {}
 };
 
 template <typename F>
 int32_t guarded(F &&body) noexcept {
-    try {
-        return body();
-    } catch (const std::bad_alloc &) {
-        return fail(KAIROS_ERR_NO_MEMORY, "out of memory");
-    } catch (...) {
-        return fail(KAIROS_ERR_DEVICE, "unexpected exception in the device library");
-    }
+    return kairos::abi::guarded(body, KAIROS_ERR_DEVICE);
 }
 
 int32_t check_device(const kairos_devices *d, int32_t device, const char *field) {
@@ -192,6 +164,39 @@ int32_t new_handle(kairos_devices *devices, int32_t device, bool stream, uint64_
         (stream ? devices->streams : devices->events).emplace(id, Handle{device, handle});
         *out = id;
         return KAIROS_OK;
+    });
+}
+
+// Runs body on a live event, under the shared lock; KAIROS_ERR_NOT_FOUND if there is none with that id.
+template <typename F>
+int32_t with_event(kairos_devices *devices, uint64_t event, F &&body) {
+    Call call(devices);
+    if (call.status() != KAIROS_OK) return call.status();
+    return guarded([&]() -> int32_t {
+        std::shared_lock<std::shared_mutex> read(devices->lock);
+        const auto it = devices->events.find(event);
+        if (it == devices->events.end()) {
+            return fail(KAIROS_ERR_NOT_FOUND, "event %llu is not a live event", static_cast<unsigned long long>(event));
+        }
+        return body(it->second);
+    });
+}
+
+// Takes a stream or an event out of its table and destroys it.
+int32_t destroy_handle(kairos_devices *devices, bool stream, uint64_t id) {
+    Call call(devices);
+    if (call.status() != KAIROS_OK) return call.status();
+    return guarded([&]() -> int32_t {
+        std::unique_lock<std::shared_mutex> write(devices->lock);
+        auto &table = stream ? devices->streams : devices->events;
+        const auto it = table.find(id);
+        if (it == table.end()) {
+            return fail(KAIROS_ERR_NOT_FOUND, "%s %llu is not a live %s", stream ? "stream" : "event",
+                        static_cast<unsigned long long>(id), stream ? "stream" : "event");
+        }
+        void *handle = it->second.backend;
+        table.erase(it);
+        return stream ? devices->backend->stream_destroy(handle) : devices->backend->event_destroy(handle);
     });
 }
 
@@ -415,18 +420,7 @@ int32_t kairos_device_stream_synchronize(kairos_devices *devices, uint64_t strea
 }
 
 int32_t kairos_device_stream_destroy(kairos_devices *devices, uint64_t stream) {
-    Call call(devices);
-    if (call.status() != KAIROS_OK) return call.status();
-    return guarded([&]() -> int32_t {
-        std::unique_lock<std::shared_mutex> write(devices->lock);
-        const auto it = devices->streams.find(stream);
-        if (it == devices->streams.end()) {
-            return fail(KAIROS_ERR_NOT_FOUND, "stream %llu is not a live stream", static_cast<unsigned long long>(stream));
-        }
-        void *s = it->second.backend;
-        devices->streams.erase(it);
-        return devices->backend->stream_destroy(s);
-    });
+    return destroy_handle(devices, true, stream);
 }
 
 int32_t kairos_device_event_create(kairos_devices *devices, int32_t device, uint64_t *out_event) {
@@ -434,64 +428,30 @@ int32_t kairos_device_event_create(kairos_devices *devices, int32_t device, uint
 }
 
 int32_t kairos_device_event_record(kairos_devices *devices, uint64_t event, uint64_t stream) {
-    Call call(devices);
-    if (call.status() != KAIROS_OK) return call.status();
-    return guarded([&]() -> int32_t {
-        std::shared_lock<std::shared_mutex> read(devices->lock);
-        const auto it = devices->events.find(event);
-        if (it == devices->events.end()) {
-            return fail(KAIROS_ERR_NOT_FOUND, "event %llu is not a live event", static_cast<unsigned long long>(event));
-        }
+    return with_event(devices, event, [&](const Handle &e) -> int32_t {
         if (stream == 0) return fail(KAIROS_ERR_INVALID_ARGUMENT, "stream is 0: an event is recorded on a stream");
         void *s = nullptr;
-        const int32_t status = find_stream(devices, stream, it->second.device, &s);
-        return status != KAIROS_OK ? status : devices->backend->event_record(it->second.backend, s);
+        const int32_t status = find_stream(devices, stream, e.device, &s);
+        return status != KAIROS_OK ? status : devices->backend->event_record(e.backend, s);
     });
 }
 
 int32_t kairos_device_event_query(kairos_devices *devices, uint64_t event, int32_t *out_done) {
     if (out_done == nullptr) return fail(KAIROS_ERR_INVALID_ARGUMENT, "out_done is null");
-    Call call(devices);
-    if (call.status() != KAIROS_OK) return call.status();
-    return guarded([&]() -> int32_t {
-        std::shared_lock<std::shared_mutex> read(devices->lock);
-        const auto it = devices->events.find(event);
-        if (it == devices->events.end()) {
-            return fail(KAIROS_ERR_NOT_FOUND, "event %llu is not a live event", static_cast<unsigned long long>(event));
-        }
+    return with_event(devices, event, [&](const Handle &e) -> int32_t {
         bool done = false;
-        const int32_t s = devices->backend->event_query(it->second.backend, &done);
+        const int32_t s = devices->backend->event_query(e.backend, &done);
         *out_done = done ? 1 : 0;
         return s;
     });
 }
 
 int32_t kairos_device_event_synchronize(kairos_devices *devices, uint64_t event) {
-    Call call(devices);
-    if (call.status() != KAIROS_OK) return call.status();
-    return guarded([&]() -> int32_t {
-        std::shared_lock<std::shared_mutex> read(devices->lock);
-        const auto it = devices->events.find(event);
-        if (it == devices->events.end()) {
-            return fail(KAIROS_ERR_NOT_FOUND, "event %llu is not a live event", static_cast<unsigned long long>(event));
-        }
-        return devices->backend->event_synchronize(it->second.backend);
-    });
+    return with_event(devices, event, [&](const Handle &e) { return devices->backend->event_synchronize(e.backend); });
 }
 
 int32_t kairos_device_event_destroy(kairos_devices *devices, uint64_t event) {
-    Call call(devices);
-    if (call.status() != KAIROS_OK) return call.status();
-    return guarded([&]() -> int32_t {
-        std::unique_lock<std::shared_mutex> write(devices->lock);
-        const auto it = devices->events.find(event);
-        if (it == devices->events.end()) {
-            return fail(KAIROS_ERR_NOT_FOUND, "event %llu is not a live event", static_cast<unsigned long long>(event));
-        }
-        void *e = it->second.backend;
-        devices->events.erase(it);
-        return devices->backend->event_destroy(e);
-    });
+    return destroy_handle(devices, false, event);
 }
 
 int32_t kairos_host_alloc_pinned(kairos_devices *devices, uint64_t size, void **out) {
