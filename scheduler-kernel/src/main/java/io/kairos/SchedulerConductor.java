@@ -455,6 +455,7 @@ final class SchedulerConductor implements Agent {
             task.actor.pendingCalls.decrementAndGet();
         }
         task.state = TaskSpec.State.DONE;
+        task.target = null;  // a call that never ran must not keep its dead actor's instance reachable
         if (task.result.fail(failure)) {
             doneObjects.add(task.result);
         }

@@ -14,16 +14,12 @@ import static io.kairos.gpu.internal.DeviceNative.*;
  * without a stream return when done; with a stream they are enqueued, and the host memory they read or write must
  * stay untouched until the stream (or an event recorded after them) is synchronized. Thread-safe.
  */
-public final class DeviceBuffer implements AutoCloseable {
-    private final GpuDevices devices;
-    private final int device;
+public final class DeviceBuffer extends DeviceResource {
     private final long address;
     private final long size;
-    private volatile boolean closed;
 
     DeviceBuffer(final GpuDevices devices, final int device, final long address, final long size) {
-        this.devices = devices;
-        this.device = device;
+        super(devices, device);
         this.address = address;
         this.size = size;
     }
@@ -116,22 +112,18 @@ public final class DeviceBuffer implements AutoCloseable {
 
     /** Sets every byte to (byte) value. */
     public void fill(final int value) {
-        open();
+        checkOpen();
         GpuDevices.check(devices.call(h -> kairos_device_memset(h, device, address, value, size)), "fill", device);
     }
 
-    public boolean isClosed() {
-        return closed || devices.isClosed();
+    @Override
+    int release(final long handle) {
+        return kairos_device_free(handle, device, address);
     }
 
-    /** Frees the memory. Idempotent; a no-op once its GpuDevices is closed (which freed it). */
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        GpuDevices.check(devices.callIfOpen(h -> kairos_device_free(h, device, address)), "free", device);
+    String releaseName() {
+        return "free";
     }
 
     @Override
@@ -139,14 +131,8 @@ public final class DeviceBuffer implements AutoCloseable {
         return "DeviceBuffer{device " + device + ", " + size + " bytes at 0x" + Long.toHexString(address) + '}';
     }
 
-    private void open() {
-        if (closed) {
-            throw new GpuClosedException(0, this + " is closed");
-        }
-    }
-
     private void range(final long offset, final long length) {
-        open();
+        checkOpen();
         if (offset < 0 || length <= 0 || offset > size - length) {
             throw new IndexOutOfBoundsException("offset " + offset + " + length " + length + " is outside this buffer's "
                 + size + " bytes (length must be > 0)");

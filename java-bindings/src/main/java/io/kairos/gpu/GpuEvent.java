@@ -3,15 +3,11 @@ package io.kairos.gpu;
 import static io.kairos.gpu.internal.DeviceNative.*;
 
 /** An event of one device: recorded on a stream, it is done once the work enqueued before it is. Owned. */
-public final class GpuEvent implements AutoCloseable {
-    private final GpuDevices devices;
-    private final int device;
+public final class GpuEvent extends DeviceResource {
     private final long id;
-    private volatile boolean closed;
 
     GpuEvent(final GpuDevices devices, final int device, final long id) {
-        this.devices = devices;
-        this.device = device;
+        super(devices, device);
         this.id = id;
     }
 
@@ -37,18 +33,22 @@ public final class GpuEvent implements AutoCloseable {
     }
 
     private long id() {
-        if (closed) {
-            throw new GpuClosedException(0, "the event is closed");
-        }
+        checkOpen();
         return id;
     }
 
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        GpuDevices.check(devices.callIfOpen(h -> kairos_device_event_destroy(h, id)), "destroy event", device);
+    int release(final long handle) {
+        return kairos_device_event_destroy(handle, id);
+    }
+
+    @Override
+    String releaseName() {
+        return "destroy event";
+    }
+
+    @Override
+    public String toString() {
+        return "GpuEvent{device " + device + ", id " + id + '}';
     }
 }

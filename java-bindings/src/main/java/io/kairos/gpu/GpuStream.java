@@ -4,15 +4,11 @@ import static io.kairos.gpu.internal.DeviceNative.kairos_device_stream_destroy;
 import static io.kairos.gpu.internal.DeviceNative.kairos_device_stream_synchronize;
 
 /** A stream of one device: what is enqueued on it runs in order. Owned: close destroys it. */
-public final class GpuStream implements AutoCloseable {
-    private final GpuDevices devices;
-    private final int device;
+public final class GpuStream extends DeviceResource {
     private final long id;
-    private volatile boolean closed;
 
     GpuStream(final GpuDevices devices, final int device, final long id) {
-        this.devices = devices;
-        this.device = device;
+        super(devices, device);
         this.id = id;
     }
 
@@ -30,19 +26,22 @@ public final class GpuStream implements AutoCloseable {
         if (owner != devices) {
             throw new IllegalArgumentException("the stream belongs to another GpuDevices handle");
         }
-        if (closed) {
-            throw new GpuClosedException(0, "the stream is closed");
-        }
+        checkOpen();
         return id;
     }
 
-    /** Destroys the stream. Idempotent; a no-op once its GpuDevices is closed. */
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        GpuDevices.check(devices.callIfOpen(h -> kairos_device_stream_destroy(h, id)), "destroy stream", device);
+    int release(final long handle) {
+        return kairos_device_stream_destroy(handle, id);
+    }
+
+    @Override
+    String releaseName() {
+        return "destroy stream";
+    }
+
+    @Override
+    public String toString() {
+        return "GpuStream{device " + device + ", id " + id + '}';
     }
 }

@@ -11,15 +11,13 @@ import static io.kairos.gpu.internal.DeviceNative.kairos_host_free_pinned;
  * Page-locked host memory (plain aligned memory on the simulated backend), for copies that the device can run
  * without staging. {@link #byteBuffer()} and {@link #buffer()} are views of it: do not use them after close.
  */
-public final class PinnedBuffer implements AutoCloseable {
-    private final GpuDevices devices;
+public final class PinnedBuffer extends DeviceResource {
     private final long address;
     private final int size;
     private final ByteBuffer view;
-    private volatile boolean closed;
 
     PinnedBuffer(final GpuDevices devices, final long address, final int size) {
-        this.devices = devices;
+        super(devices, -1);
         this.address = address;
         this.size = size;
         this.view = new Pointer(address).getByteBuffer(0, size);
@@ -41,18 +39,18 @@ public final class PinnedBuffer implements AutoCloseable {
         return new UnsafeBuffer(address, size);
     }
 
-    private void checkOpen() {
-        if (closed || devices.isClosed()) {
-            throw new GpuClosedException(0, "the pinned buffer is closed");
-        }
+    @Override
+    int release(final long handle) {
+        return kairos_host_free_pinned(handle, address);
     }
 
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        GpuDevices.check(devices.callIfOpen(h -> kairos_host_free_pinned(h, address)), "free pinned", -1);
+    String releaseName() {
+        return "free pinned";
+    }
+
+    @Override
+    public String toString() {
+        return "PinnedBuffer{" + size + " bytes at 0x" + Long.toHexString(address) + '}';
     }
 }
