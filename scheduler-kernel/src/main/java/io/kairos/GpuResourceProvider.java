@@ -5,9 +5,11 @@ import io.kairos.gpu.GpuDevices;
 import io.kairos.spi.kernel.ResourceProvider;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Gives one logical node the devices of a {@link GpuDevices} handle: {@value #GPU} = their count (device i is GPU
@@ -49,17 +51,14 @@ public final class GpuResourceProvider implements ResourceProvider {
         final Map<String, String> l = new LinkedHashMap<>();
         if (!infos.isEmpty()) {
             long memory = 0;
-            final StringBuilder types = new StringBuilder();
+            final Set<String> types = new LinkedHashSet<>();
             for (final GpuDeviceInfo info : infos) {
                 memory += info.totalMemory();
-                final String type = info.acceleratorType();
-                if (!("+" + types + "+").contains("+" + type + "+")) {
-                    types.append(types.length() == 0 ? "" : "+").append(type);
-                }
+                types.add(info.acceleratorType());
             }
             r.put(GPU, (double) infos.size());
             r.put(GPU_MEMORY, (double) memory);
-            l.put(ACCELERATOR_TYPE, types.toString());
+            l.put(ACCELERATOR_TYPE, String.join("+", types));
         }
         this.resources = Map.copyOf(r);
         this.labels = Map.copyOf(l);

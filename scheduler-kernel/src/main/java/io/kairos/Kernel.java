@@ -542,7 +542,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             final TaskSpec producer = state.producer;
             if (task == null && runner != null && !closed && producer != null) {
                 // while the conductor has not taken the task yet, take and dispatch it here rather than wait for the
-                // conductor's thread; once it has, helping would only move the conductor's state between cores
+                // conductor's thread; once it has, helping would only move the conductor's state between cores.
+                // producer.state is the conductor's: read racily here, a stale null costs one idle help cycle
                 for (int i = 0; i < HELP_ROUNDS && producer.state == null; i++) {
                     if (conductor.help() == 0) {
                         if (deadlineNanos != Long.MAX_VALUE && deadlineNanos - System.nanoTime() <= 0) {
