@@ -4,6 +4,7 @@ import io.kairos.gpu.GpuDeviceInfo;
 import io.kairos.gpu.GpuDevices;
 import io.kairos.spi.kernel.ResourceProvider;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,8 +19,8 @@ import java.util.Set;
  * simulated devices; the models joined by "+" when they differ). A machine with no device adds nothing.
  *
  * <p>GPU memory is accounted per device: a task's {@code setResource("GPU_memory", bytes)} must be free, and is
- * taken, on each device it gets (with no GPU share asked for, on one device, as memory only). The node's ledger
- * splits its GPU_memory evenly over its GPU instances, so give one logical node devices of one size.
+ * taken, on each device it gets (with no GPU share asked for, on one device, as memory only). Each GPU instance has
+ * its own device's memory ({@link #gpuMemoryByDevice}), so devices of different sizes can share a node.
  *
  * <pre>{@code
  * try (GpuDevices gpus = GpuDevices.discover();
@@ -36,6 +37,7 @@ public final class GpuResourceProvider implements ResourceProvider {
     private final String nodeId;
     private final Map<String, Double> resources;
     private final Map<String, String> labels;
+    private final List<Double> memoryByDevice;
 
     /** The devices go to the default node, "node-0". */
     public GpuResourceProvider(final GpuDevices devices) {
@@ -49,11 +51,13 @@ public final class GpuResourceProvider implements ResourceProvider {
         final List<GpuDeviceInfo> infos = devices.infos();
         final Map<String, Double> r = new LinkedHashMap<>();
         final Map<String, String> l = new LinkedHashMap<>();
+        final List<Double> byDevice = new ArrayList<>();
         if (!infos.isEmpty()) {
             long memory = 0;
             final Set<String> types = new LinkedHashSet<>();
             for (final GpuDeviceInfo info : infos) {
                 memory += info.totalMemory();
+                byDevice.add((double) info.totalMemory());
                 types.add(info.acceleratorType());
             }
             r.put(GPU, (double) infos.size());
@@ -62,6 +66,7 @@ public final class GpuResourceProvider implements ResourceProvider {
         }
         this.resources = Map.copyOf(r);
         this.labels = Map.copyOf(l);
+        this.memoryByDevice = List.copyOf(byDevice);
     }
 
     @Override
@@ -72,6 +77,11 @@ public final class GpuResourceProvider implements ResourceProvider {
     @Override
     public Map<String, String> labels(final String node) {
         return nodeId.equals(node) ? labels : Map.of();
+    }
+
+    @Override
+    public List<Double> gpuMemoryByDevice(final String node) {
+        return nodeId.equals(node) ? memoryByDevice : List.of();
     }
 
     @Override

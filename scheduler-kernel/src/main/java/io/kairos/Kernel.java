@@ -80,7 +80,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         }
         final List<LogicalNode> nodes = new ArrayList<>();
         for (final KernelContext.NodeSpec spec : context.nodes()) {
-            nodes.add(new LogicalNode(nodes.size(), spec.nodeId(), spec.labels(), spec.resources(), registry));
+            nodes.add(new LogicalNode(nodes.size(), spec.nodeId(), spec.labels(), spec.resources(),
+                spec.gpuMemoryByDevice(), registry));
         }
         this.cluster = new Cluster(registry, nodes, 0, context.seed());
         this.defaultTaskDemand = registry.demand(Map.of("CPU", 1.0));

@@ -74,11 +74,18 @@ public final class KernelContext {
     private static final AtomicInteger STORE_SEQUENCE = new AtomicInteger();
 
     /** A logical node: its id, resources (units) and labels. */
-    public record NodeSpec(String nodeId, Map<String, Double> resources, Map<String, String> labels) {
+    public record NodeSpec(String nodeId, Map<String, Double> resources, Map<String, String> labels,
+                           List<Double> gpuMemoryByDevice) {
         public NodeSpec {
             Objects.requireNonNull(nodeId, "nodeId");
             resources = Map.copyOf(Objects.requireNonNull(resources, "resources"));
             labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
+            gpuMemoryByDevice = List.copyOf(Objects.requireNonNull(gpuMemoryByDevice, "gpuMemoryByDevice"));
+        }
+
+        /** A node whose GPU_memory (if any) is split evenly over its GPUs. */
+        public NodeSpec(final String nodeId, final Map<String, Double> resources, final Map<String, String> labels) {
+            this(nodeId, resources, labels, List.of());
         }
     }
 
@@ -333,13 +340,15 @@ public final class KernelContext {
                 final NodeSpec node = nodes.get(i);
                 final Map<String, Double> merged = new LinkedHashMap<>();
                 final Map<String, String> mergedLabels = new LinkedHashMap<>();
+                final List<Double> gpuMemory = new ArrayList<>(node.gpuMemoryByDevice());
                 for (final ResourceProvider provider : resourceProviders) {
                     provider.resources(node.nodeId()).forEach((name, amount) -> merged.merge(name, amount, Double::sum));
                     mergedLabels.putAll(provider.labels(node.nodeId()));
+                    gpuMemory.addAll(provider.gpuMemoryByDevice(node.nodeId()));
                 }
                 merged.putAll(node.resources());  // what the node's configuration names wins
                 mergedLabels.putAll(node.labels());
-                nodes.set(i, new NodeSpec(node.nodeId(), merged, mergedLabels));
+                nodes.set(i, new NodeSpec(node.nodeId(), merged, mergedLabels, gpuMemory));
             }
         }
         final List<String> ids = new ArrayList<>();

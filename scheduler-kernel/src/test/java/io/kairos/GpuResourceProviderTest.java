@@ -112,6 +112,32 @@ class GpuResourceProviderTest {
     }
 
     @Test
+    void devicesOfDifferentSizesEachKeepTheirOwnMemory() {
+        gpus = GpuDevices.simulated("1x80GiB,1x16GiB");
+        kernel = Kernel.start(new KernelContext().cpus(2).resourceProvider(new GpuResourceProvider(gpus)));
+        assertEquals(96 * GIB, kernel.resources().get(0).total().get(GpuResourceProvider.GPU_MEMORY), 1.0);
+        // 60 GiB fits only the 80 GiB device (an even split would give each 48 GiB and refuse it).
+        assertEquals("node-0:0", kernel.task(GpuResourceProviderTest::gpuAndNode).setResource("GPU", 0.5)
+            .setResource(GpuResourceProvider.GPU_MEMORY, 60 * GIB).remote().get(WAIT));
+        final UnschedulableException tooBig = assertThrows(UnschedulableException.class, () -> kernel
+            .task(GpuResourceProviderTest::gpuAndNode).setResource(GpuResourceProvider.GPU_MEMORY, 81 * GIB).remote()
+            .get(WAIT));
+        assertTrue(tooBig.getMessage().contains("GPU_memory: " + (81L << 30) + ".0 requested on one device"),
+            tooBig.getMessage());
+    }
+
+    @Test
+    void aNodeOfEightLargeDevicesHasAllTheirMemory() {
+        gpus = GpuDevices.simulated("8x141GiB");
+        final GpuResourceProvider provider = new GpuResourceProvider(gpus);
+        kernel = Kernel.start(new KernelContext().cpus(2).resourceProvider(provider));
+        assertEquals(8 * 141 * GIB, kernel.resources().get(0).total().get(GpuResourceProvider.GPU_MEMORY), 1.0,
+            "1.1 TiB of GPU memory on one node");
+        assertEquals("node-0:0", kernel.task(GpuResourceProviderTest::gpuAndNode).setResource("GPU", 8.0)
+            .setResource(GpuResourceProvider.GPU_MEMORY, 140 * GIB).remote().get(WAIT));
+    }
+
+    @Test
     void noDevicesAddNothing() {
         gpus = GpuDevices.simulated("");
         final GpuResourceProvider provider = new GpuResourceProvider(gpus);

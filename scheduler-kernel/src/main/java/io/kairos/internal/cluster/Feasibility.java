@@ -42,6 +42,9 @@ public final class Feasibility {
 
     /** {@link #nodeReason(long[], NodeView, IntFunction)} with the cluster's resource names. */
     public static String nodeReason(final long[] demand, final NodeView node, final ClusterView cluster) {
+        if (node instanceof LogicalNode) {
+            return ((LogicalNode) node).infeasibleReason(demand);  // knows its devices
+        }
         return nodeReason(demand, node, r -> resourceName(cluster, r));
     }
 

@@ -65,10 +65,16 @@ public final class GpuPacking {
 
     /** Packs the demand onto the first {@code count} instances; false, leaving them unchanged, if it does not fit. */
     public static boolean pack(final long[] free, final int count, final long wanted) {
-        if (!fits(free, count, wanted)) {
+        return pack(free, null, count, wanted, 0);
+    }
+
+    /** As {@link #pack(long[], int, long)}, with wantedMem needed and taken on each instance it takes. */
+    public static boolean pack(final long[] free, final long[] mem, final int count, final long wanted,
+                               final long wantedMem) {
+        if (!fits(free, mem, count, wanted, wantedMem)) {
             return false;
         }
-        take(free, count, wanted, null);
+        take(free, mem, count, wanted, wantedMem, null);
         return true;
     }
 

@@ -18,8 +18,8 @@ import static io.kairos.spi.scheduling.FixedPoint.SCALE;
  * free. Allocations name the node and the node-local ids of the instances they use; a sub-ledger's allocations leave
  * the node's own availability untouched.
  *
- * <p>GPU memory ({@code GPU_memory}, bytes) is accounted per instance: a node's total is split evenly over its
- * instances (the first takes the remainder), a bundle's instances hold the memory its reservation took on each. A
+ * <p>GPU memory ({@code GPU_memory}, bytes) is accounted per instance: a node's instances have what their devices
+ * have (or the total split evenly, the first taking the remainder), a bundle's instances hold the memory its reservation took on each. A
  * request's GPU_memory is needed, and taken, on each instance it takes; with no GPU share it takes one instance's
  * memory only (the one with the least left that has it). The node-level amount is the sum over instances.
  *
@@ -47,11 +47,10 @@ public abstract class InstanceLedger {
 
     /**
      * A node's ledger over these totals (owned by the ledger from now on), its GPUs (a whole number) as instances
-     * 0..n-1 of capacity 1.0 each.
+     * 0..n-1 of capacity 1.0 each, with this GPU memory each (adding up to the GPU_memory total).
      */
-    InstanceLedger(final int node, final long[] total) {
-        this(node, total, null, fullInstances((int) (total[GPU] / SCALE)),
-            evenSplit(total.length > GPU_MEMORY ? total[GPU_MEMORY] : 0, (int) (total[GPU] / SCALE)));
+    InstanceLedger(final int node, final long[] total, final long[] instanceMemory) {
+        this(node, total, null, fullInstances((int) (total[GPU] / SCALE)), instanceMemory);
     }
 
     /**
@@ -84,15 +83,6 @@ public abstract class InstanceLedger {
         final long[] capacity = new long[count];
         Arrays.fill(capacity, SCALE);
         return capacity;
-    }
-
-    private static long[] evenSplit(final long memory, final int instances) {
-        final long[] split = new long[instances];
-        if (instances > 0) {
-            Arrays.fill(split, memory / instances);
-            split[0] += memory % instances;
-        }
-        return split;
     }
 
     private static long[] gpuMemories(final ResourceAllocation held) {
@@ -171,6 +161,11 @@ public abstract class InstanceLedger {
             largest = Math.max(largest, m);
         }
         return largest;
+    }
+
+    /** The fixed-point GPU memory of the GPU instance at this position, nothing allocated. */
+    protected final long instanceMemory(final int position) {
+        return memCapacity[position];
     }
 
     /** The fixed-point GPU memory still free on the GPU instance at this position. */

@@ -3,8 +3,10 @@ package io.kairos.internal.cluster;
 import io.kairos.spi.scheduling.FixedPoint;
 import io.kairos.spi.scheduling.NodeView;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static io.kairos.internal.cluster.ResourceRegistry.GPU;
@@ -42,7 +44,25 @@ public final class LogicalNode extends InstanceLedger implements NodeView {
      */
     public LogicalNode(final int index, final String nodeId, final Map<String, String> labels,
                        final Map<String, Double> totals, final ResourceRegistry registry) {
-        super(index, checkedTotals(index, nodeId, labels, totals, registry));
+        this(index, nodeId, labels, totals, List.of(), registry);
+    }
+
+    /**
+     * As {@link #LogicalNode(int, String, Map, Map, ResourceRegistry)}, with the GPU memory of each GPU instance in
+     * bytes (devices of different sizes). The list is used when it has one amount per GPU and they add up to the
+     * node's GPU_memory; otherwise (empty, or the node's configuration overrode GPU or GPU_memory) the GPU_memory is
+     * split evenly over the instances.
+     */
+    public LogicalNode(final int index, final String nodeId, final Map<String, String> labels,
+                       final Map<String, Double> totals, final List<Double> gpuMemoryByInstance,
+                       final ResourceRegistry registry) {
+        this(index, nodeId, labels, checkedTotals(index, nodeId, labels, totals, registry), gpuMemoryByInstance,
+            registry);
+    }
+
+    private LogicalNode(final int index, final String nodeId, final Map<String, String> labels, final long[] total,
+                        final List<Double> gpuMemoryByInstance, final ResourceRegistry registry) {
+        super(index, total, instanceMemory(nodeId, total, gpuMemoryByInstance));
         this.index = index;
         this.nodeId = nodeId;
         this.registry = registry;
@@ -54,6 +74,29 @@ public final class LogicalNode extends InstanceLedger implements NodeView {
             }
         }
         totalsView = Collections.unmodifiableMap(view);
+    }
+
+    private static long[] instanceMemory(final String nodeId, final long[] total, final List<Double> byInstance) {
+        final int instances = (int) (total[GPU] / SCALE);
+        final long memory = total[GPU_MEMORY];
+        if (byInstance != null && byInstance.size() == instances && instances > 0) {
+            final long[] split = new long[instances];
+            long sum = 0;
+            for (int i = 0; i < instances; i++) {
+                split[i] = ResourceRegistry.amount(byInstance.get(i),
+                    "node '" + nodeId + "' GPU instance " + i + " GPU_memory");
+                sum += split[i];
+            }
+            if (sum == memory) {
+                return split;
+            }
+        }
+        final long[] split = new long[instances];
+        if (instances > 0) {
+            Arrays.fill(split, memory / instances);
+            split[0] += memory % instances;
+        }
+        return split;
     }
 
     /** Validates the arguments, in this order, and returns the totals in fixed point by resource index. */
@@ -119,6 +162,11 @@ public final class LogicalNode extends InstanceLedger implements NodeView {
     /** The fixed-point capacity still free on one GPU instance. */
     public long gpuInstanceAvailable(final int instance) {
         return instanceFree(instance);
+    }
+
+    /** The fixed-point GPU memory one GPU instance has, nothing allocated. */
+    public long gpuInstanceMemory(final int instance) {
+        return instanceMemory(instance);
     }
 
     /** The fixed-point GPU memory still free on one GPU instance. */

@@ -20,8 +20,8 @@ import java.util.List;
  * reason naming the policy, so a faulty plugin fails the group, never the conductor. Plugin policies get copies of
  * the demands.
  *
- * <p>Reserving: the bundles are reserved largest GPU demand first (ties by bundle index), the order the built-in
- * policies pack fractional GPUs in, so a placement they found fits exactly; if any reservation fails anyway, those
+ * <p>Reserving: the bundles are reserved in the canonical GPU order (largest GPU share first, then most GPU memory,
+ * ties by bundle index), the order the built-in policies pack GPU demands in, so a placement they found fits exactly; if any reservation fails anyway, those
  * made are returned and the group stays PENDING.
  *
  * <p>Thread-safety: none; owned by the conductor.
@@ -129,7 +129,11 @@ public final class PlacementGroupScheduler {
      * @throws IllegalStateException if the group is not PENDING
      */
     public boolean create(final PlacementGroupState pg, final Cluster cluster) {
-        final BundlePlacementResult result = place(pg, cluster);
+        return reserve(pg, cluster, place(pg, cluster));
+    }
+
+    /** {@link #create} with the placement already made by {@link #place} on the cluster as it is now. */
+    boolean reserve(final PlacementGroupState pg, final Cluster cluster, final BundlePlacementResult result) {
         if (result.status() == BundlePlacementResult.Status.INFEASIBLE) {
             pg.markFailed("placement group " + pg.id() + (pg.name().isEmpty() ? "" : " '" + pg.name() + "'") + ": "
                 + result.reason());
@@ -144,9 +148,8 @@ public final class PlacementGroupScheduler {
             order[b] = b;
         }
         Arrays.sort(order, (a, b) -> {
-            final long ga = PlacementScratch.gpu(demands.get(a));
-            final long gb = PlacementScratch.gpu(demands.get(b));
-            return ga != gb ? Long.compare(gb, ga) : Integer.compare(a, b);
+            final int c = PlacementScratch.canonicalOrder(demands.get(a), demands.get(b));
+            return c != 0 ? c : Integer.compare(a, b);
         });
         final Bundle[] bundles = new Bundle[order.length];
         for (final int b : order) {

@@ -5,6 +5,7 @@ import io.kairos.internal.cluster.ResourceRegistry;
 import io.kairos.spi.scheduling.BundlePlacementPolicy;
 import io.kairos.spi.scheduling.BundlePlacementResult;
 import io.kairos.spi.scheduling.ClusterView;
+import io.kairos.spi.scheduling.FixedPoint;
 
 import java.util.Arrays;
 import java.util.List;
@@ -94,7 +95,7 @@ abstract class ScratchBundlePolicy implements BundlePlacementPolicy {
         for (final long[] demand : bundles) {
             for (int r = 0; r < demand.length; r++) {
                 if (demand[r] > 0) {
-                    sum[r] += demand[r];
+                    sum[r] = FixedPoint.add(sum[r], demand[r]);
                 }
             }
         }
@@ -129,7 +130,7 @@ abstract class ScratchBundlePolicy implements BundlePlacementPolicy {
             }
             long total = 0;
             for (int i = 0; i < cluster.nodeCount(); i++) {
-                total += cluster.node(i).total(r);
+                total = FixedPoint.add(total, cluster.node(i).total(r));
             }
             if (total < sum[r]) {
                 return strategy() + ": the " + bundles.size() + " bundles need " + name(cluster, r) + ": "

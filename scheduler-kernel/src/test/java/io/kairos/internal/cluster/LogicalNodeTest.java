@@ -166,7 +166,7 @@ class LogicalNodeTest {
     void aNegativeTotalIsRejectedNamingTheNode() {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> node(Map.of("CPU", -2.0)));
-        assertEquals("node 'node-0' resource 'CPU' amount -2.0 is outside 0..1099511627776", e.getMessage());
+        assertEquals("node 'node-0' resource 'CPU' amount -2.0 is outside 0..70368744177664", e.getMessage());
     }
 
     @Test

@@ -20,6 +20,21 @@ final class Nodes {
         return this;
     }
 
+    /** A node with GPUs whose devices have these sizes in GiB (GPU_memory per device). */
+    Nodes gpuNode(final double... deviceGib) {
+        double total = 0;
+        final List<Double> bytes = new ArrayList<>();
+        for (final double gib : deviceGib) {
+            bytes.add(gib * GIB);
+            total += gib * GIB;
+        }
+        nodes.add(new LogicalNode(nodes.size(), "node-" + nodes.size(), Map.of(),
+            Map.of("CPU", 8.0, "GPU", (double) deviceGib.length, "GPU_memory", total), bytes, registry));
+        return this;
+    }
+
+    static final double GIB = 1L << 30;
+
     Nodes cpuNodes(final int count, final double cpus) {
         for (int i = 0; i < count; i++) {
             node(Map.of("CPU", cpus));
@@ -56,16 +71,29 @@ final class Nodes {
         return allocation;
     }
 
-    /** Every node's available amounts and GPU instance capacities, to compare before and after. */
+    /** A copy of a node as it was built: its totals and the GPU memory of each instance. */
+    Nodes copyOf(final LogicalNode node) {
+        final List<Double> memory = new ArrayList<>();
+        for (int g = 0; g < node.gpuInstances(); g++) {
+            memory.add((double) (node.gpuInstanceMemory(g) / io.kairos.spi.scheduling.FixedPoint.SCALE));
+        }
+        nodes.add(new LogicalNode(nodes.size(), "node-" + nodes.size(), Map.of(), node.totals(), memory, registry));
+        return this;
+    }
+
+    /** Every node's available amounts, GPU instance capacities and GPU memory, to compare before and after. */
     static String ledger(final Cluster cluster) {
         final StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cluster.nodeCount(); i++) {
             final LogicalNode node = cluster.logicalNode(i);
             final long[] gpus = new long[node.gpuInstances()];
+            final long[] memory = new long[node.gpuInstances()];
             for (int g = 0; g < gpus.length; g++) {
                 gpus[g] = node.gpuInstanceAvailable(g);
+                memory[g] = node.gpuInstanceMemoryAvailable(g);
             }
-            sb.append(node.nodeId()).append(node.available()).append(Arrays.toString(gpus)).append(' ');
+            sb.append(node.nodeId()).append(node.available()).append(Arrays.toString(gpus))
+                .append(Arrays.toString(memory)).append(' ');
         }
         return sb.toString();
     }

@@ -1,10 +1,12 @@
 package io.kairos.internal.placement;
 
 import io.kairos.internal.cluster.Cluster;
+import io.kairos.internal.cluster.ResourceRegistry;
 import io.kairos.internal.cluster.ResourceAllocation;
 import io.kairos.spi.scheduling.BundlePlacementPolicy;
 import io.kairos.spi.scheduling.BundlePlacementResult;
 import io.kairos.spi.scheduling.ClusterView;
+import io.kairos.spi.scheduling.FixedPoint;
 import io.kairos.spi.scheduling.PlacementStrategy;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +114,19 @@ class PlacementGroupSchedulerTest {
             gpus(cluster, 0.6), gpus(cluster, 0.6));
         assertTrue(scheduler.create(pg, cluster));
         assertEquals(0, cluster.logicalNode(0).available(GPU));
+    }
+
+    @Test
+    void gpuMemoryBundlesOnDevicesOfDifferentSizesAreReservedAsTheyWerePlaced() {
+        final Cluster cluster = new Nodes().gpuNode(80, 16).build();
+        final long[] small = Nodes.demand(cluster, Map.of("GPU", 0.5, "GPU_memory", 12 * Nodes.GIB));
+        final long[] large = Nodes.demand(cluster, Map.of("GPU", 0.5, "GPU_memory", 70 * Nodes.GIB));
+        final PlacementGroupState pg = group(PlacementStrategy.STRICT_PACK, small, large);
+        assertTrue(scheduler.create(pg, cluster));
+        assertEquals(0, pg.bundle(1).reservation().gpuInstance(0), "70 GiB on the 80 GiB device");
+        assertEquals(1, pg.bundle(0).reservation().gpuInstance(0), "12 GiB on the 16 GiB device");
+        assertEquals(14L << 30, Math.round((double) cluster.logicalNode(0).available(ResourceRegistry.GPU_MEMORY)
+            / FixedPoint.SCALE));
     }
 
     @Test

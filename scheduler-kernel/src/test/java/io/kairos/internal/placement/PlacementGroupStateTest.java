@@ -59,7 +59,7 @@ class PlacementGroupStateTest {
 
     @Test
     void rejectsABadAmountNamingTheBundle() {
-        assertEquals("bundle 0: resource 'CPU' amount -1.0 is outside 0..1099511627776",
+        assertEquals("bundle 0: resource 'CPU' amount -1.0 is outside 0..70368744177664",
             rejection(PlacementStrategy.PACK, List.of(Map.of("CPU", -1.0))));
         assertEquals("bundle 0: GPU 1.5: amounts above 1 must be whole numbers",
             rejection(PlacementStrategy.PACK, List.of(Map.of("GPU", 1.5))));

@@ -66,4 +66,25 @@ class StrictPackBundlePolicyTest {
         assertSame(BundlePlacementResult.unavailable(),
             policy.place(List.of(cpus(cluster, 2), cpus(cluster, 2)), cluster));
     }
+
+    @Test
+    void gpuMemoryMustFitPerDeviceNotJustAsANodeTotal() {
+        // 3 x 10 GiB fit the node's 32 GiB in all, but each 16 GiB device holds one: infeasible now, not pending.
+        final Cluster cluster = new Nodes().gpuNode(16, 16).build();
+        final long[] tenGib = Nodes.demand(cluster, Map.of("GPU_memory", 10 * Nodes.GIB));
+        final BundlePlacementResult result = policy.place(List.of(tenGib, tenGib, tenGib), cluster);
+        assertEquals("STRICT_PACK needs GPU_memory: " + (30L << 30) + ".0 on one node; no node can ever hold all 3 "
+            + "bundles together", result.reason());
+        assertArrayEquals(new int[] {0, 0}, policy.place(List.of(tenGib, tenGib), cluster).nodePerBundle());
+    }
+
+    @Test
+    void gpuMemoryPacksOntoDevicesOfDifferentSizesWhateverTheBundleOrder() {
+        // An 80 GiB and a 16 GiB device: 12 GiB must go on the small one for 70 GiB to fit the large one.
+        final Cluster cluster = new Nodes().gpuNode(80, 16).build();
+        final long[] small = Nodes.demand(cluster, Map.of("GPU", 0.5, "GPU_memory", 12 * Nodes.GIB));
+        final long[] large = Nodes.demand(cluster, Map.of("GPU", 0.5, "GPU_memory", 70 * Nodes.GIB));
+        assertArrayEquals(new int[] {0, 0}, policy.place(List.of(small, large), cluster).nodePerBundle());
+        assertArrayEquals(new int[] {0, 0}, policy.place(List.of(large, small), cluster).nodePerBundle());
+    }
 }

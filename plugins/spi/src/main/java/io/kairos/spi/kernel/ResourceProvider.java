@@ -1,5 +1,6 @@
 package io.kairos.spi.kernel;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,5 +15,15 @@ public interface ResourceProvider {
     /** Labels (e.g. {"accelerator_type": "H100"}) this provider adds to the node with this id; none by default. */
     default Map<String, String> labels(final String nodeId) {
         return Map.of();
+    }
+
+    /**
+     * The GPU memory in bytes of each GPU this provider contributes to the node, in device order, for devices of
+     * different sizes; empty (the default) to have the node's {@code GPU_memory} split evenly over its GPUs. Lists of
+     * several providers are joined in provider order; they are used when they name one amount per GPU of the node and
+     * add up to its GPU_memory.
+     */
+    default List<Double> gpuMemoryByDevice(final String nodeId) {
+        return List.of();
     }
 }

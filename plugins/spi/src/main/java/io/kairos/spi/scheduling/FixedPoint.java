@@ -7,8 +7,11 @@ package io.kairos.spi.scheduling;
 public final class FixedPoint {
     /** Fixed-point units per resource unit. */
     public static final long SCALE = 10_000L;
-    /** The largest amount of one resource: 2^40 units, enough for bytes of memory on any machine. */
-    public static final double MAX_UNITS = 1L << 40;
+    /**
+     * The largest amount of one resource: 2^46 units, so bytes of memory up to 64 TiB on one node (eight 141 GiB GPUs
+     * are 1.1 TiB). In fixed point that is about 7 * 10^17, so sums over many nodes use {@link #add}.
+     */
+    public static final double MAX_UNITS = 1L << 46;
 
     private FixedPoint() {
     }
@@ -24,6 +27,12 @@ public final class FixedPoint {
             throw new IllegalArgumentException(field + " amount " + units + " is outside 0.." + (long) MAX_UNITS);
         }
         return Math.round(units * SCALE);
+    }
+
+    /** a + b for non-negative amounts, Long.MAX_VALUE where the sum would overflow (cluster-wide totals). */
+    public static long add(final long a, final long b) {
+        final long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     /** Converts fixed point back to units (for display and views only). */
