@@ -4,6 +4,7 @@ import io.kairos.gpu.DeviceBuffer;
 import io.kairos.gpu.GpuBackend;
 import io.kairos.gpu.GpuDevices;
 import io.kairos.gpu.PinnedBuffer;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * pinned memory, and device to device across two devices, {@code size} bytes a copy. The backend is CUDA where the
  * machine has a GPU (two copies of a device-to-device pair on one GPU when it has one), else two simulated devices,
  * whose raw peer is a host memory copy ({@code Unsafe.copyMemory}) of the same size: the overhead of the bindings.
- * Scores are copies per second; bytes per second = score x size.
+ * On a GPU the {@code raw_cuda_*} peers copy the same bytes between the same buffers with the CUDA runtime's own
+ * {@code cudaMemcpy} ({@link RawCudart}); without one they stop at set-up with "needs a CUDA device", and JMH goes on
+ * with the rest. Scores are copies per second; bytes per second = score x size.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -76,6 +79,30 @@ public class GpuCopyBenchmark {
         public void tearDown() {
             gpus.close();
         }
+
+        boolean cuda() {
+            return gpus.backend() == GpuBackend.CUDA;
+        }
+    }
+
+    /** The raw CUDA peer's pointers: the same pinned buffer and device buffers as the bindings use. */
+    @State(Scope.Benchmark)
+    public static class Cuda {
+        long pinned;
+        long a;
+        long b;
+
+        @Setup(Level.Trial)
+        public void setUp(final Devices devices) {
+            if (!devices.cuda()) {
+                throw new IllegalStateException("raw_cuda_* needs a CUDA device; this run uses " + devices.gpus);
+            }
+            RawCudart.load();
+            RawCudart.check(RawCudart.cudaSetDevice(0), "cudaSetDevice");
+            pinned = BufferUtil.address(devices.host);
+            a = devices.a.address();
+            b = devices.b.address();
+        }
     }
 
     @Benchmark
@@ -91,6 +118,24 @@ public class GpuCopyBenchmark {
     @Benchmark
     public void device_to_device(final Devices s) {
         s.a.copyTo(s.b);
+    }
+
+    /** Peer: cudaMemcpy of the same bytes from the same pinned buffer to the same device buffer. */
+    @Benchmark
+    public void raw_cuda_host_to_device(final Devices s, final Cuda c) {
+        RawCudart.check(RawCudart.cudaMemcpy(c.a, c.pinned, s.size, RawCudart.MEMCPY_DEFAULT), "cudaMemcpy");
+    }
+
+    /** Peer: cudaMemcpy of the same bytes from the same device buffer to the same pinned buffer. */
+    @Benchmark
+    public void raw_cuda_device_to_host(final Devices s, final Cuda c) {
+        RawCudart.check(RawCudart.cudaMemcpy(c.pinned, c.a, s.size, RawCudart.MEMCPY_DEFAULT), "cudaMemcpy");
+    }
+
+    /** Peer: cudaMemcpy of the same bytes between the same two device buffers. */
+    @Benchmark
+    public void raw_cuda_device_to_device(final Devices s, final Cuda c) {
+        RawCudart.check(RawCudart.cudaMemcpy(c.b, c.a, s.size, RawCudart.MEMCPY_DEFAULT), "cudaMemcpy");
     }
 
     /** Peer: the same bytes copied host to host with Unsafe.copyMemory (a memcpy), no bindings. */
