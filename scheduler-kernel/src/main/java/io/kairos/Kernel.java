@@ -3,9 +3,13 @@ package io.kairos;
 import io.kairos.internal.cluster.Cluster;
 import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceRegistry;
+import io.kairos.internal.journal.JournalRecords;
+import io.kairos.internal.journal.JournalReplay;
+import io.kairos.internal.journal.TaskCodec;
 import io.kairos.internal.policy.CompositeSchedulingPolicy;
 import io.kairos.internal.placement.PlacementGroupState;
 import io.kairos.internal.policy.HybridSchedulingPolicy;
+import io.kairos.spi.journal.Journal;
 import io.kairos.spi.scheduling.PlacementStrategy;
 import io.kairos.spi.scheduling.SchedulingPolicy;
 import io.kairos.spi.scheduling.SchedulingStrategy;
@@ -13,12 +17,15 @@ import io.kairos.store.SharedObjectStore;
 import io.kairos.store.StoreStats;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,8 +76,11 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     private final StoredObjects objects;
     private final String defaultTaskInfeasible;
     private volatile boolean closed;
+    private final KernelJournal journal;
+    private final AgentRunner journalRunner;
+    private volatile Recovery recovery = Recovery.NONE;
 
-    private Kernel(final KernelContext context) {
+    private Kernel(final KernelContext context, final Journal openJournal, final JournalReplay replay) {
         this.context = context;
         this.registry = new ResourceRegistry();
         for (final KernelContext.NodeSpec spec : context.nodes()) {
@@ -88,10 +98,18 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         this.defaultTaskInfeasible = cluster.infeasibleReason(defaultTaskDemand);
         final ErrorHandler errors = Throwable::printStackTrace;
         final SchedulingPolicy policy = policy(context);  // may reject a plugin: before anything needs closing
+        if (openJournal != null) {
+            ids.set(replay.maxId());
+            this.journal = new KernelJournal(openJournal, registry, defaultTaskDemand, replay.maxFunctionId() + 1,
+                context.nanoClock());
+        } else {
+            this.journal = null;
+        }
         this.objects = context.objectStoreBytes() == 0 ? null : new StoredObjects(
             SharedObjectStore.create(context.objectStoreName(), context.objectStoreBytes()), context.serializers(),
             context.inlineThresholdBytes());
-        this.conductor = new SchedulerConductor(context, cluster, registry, policy, namedActors, objects, errors);
+        this.conductor = new SchedulerConductor(context, cluster, registry, policy, namedActors, objects, errors,
+            journal);
         this.owner = Thread.currentThread();
         this.callerIdle = context.idleStrategy();
         final IdleStrategy idle = new ConductorIdleStrategy(context.defaultIdleStrategy() ? null : context.idleStrategy(),
@@ -110,6 +128,9 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
                 return t;
             });
         }
+        this.journalRunner = journal == null ? null : new AgentRunner(
+            new BackoffIdleStrategy(64, 16, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)),
+            errors, null, journal);
     }
 
     /**
@@ -119,13 +140,153 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      */
     public static Kernel start(final KernelContext context) {
         context.conclude();
+        Journal openJournal = null;
         try {
-            return new Kernel(context);
+            JournalReplay replay = null;
+            final long replayStart = System.nanoTime();
+            if (context.dataDirectory() != null) {
+                openJournal = context.journalProvider().open(context.dataDirectory().resolve("journal"),
+                    context.journalOptions());
+                replay = JournalReplay.read(openJournal);
+            }
+            final Kernel kernel = new Kernel(context, openJournal, replay);
+            if (kernel.journal != null) {
+                try {
+                    kernel.recover(replay, replayStart);
+                } catch (final RuntimeException | Error e) {
+                    kernel.close();
+                    throw e;
+                }
+            }
+            return kernel;
         } catch (final RuntimeException | Error e) {
+            if (openJournal != null) {
+                openJournal.close();
+            }
             if (context.ownsGpuDevices()) {
                 context.gpuDevices().close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Submits again the tasks the journal says were submitted and did not end, with their ids (oldest first, so a
+     * task's argument produced by another recovered task refers to its new result); those that cannot be made again
+     * get a failed result and an UNRECOVERABLE record, appended before the journal agent starts.
+     */
+    private void recover(final JournalReplay replay, final long startNs) {
+        final Map<Long, ObjectRef<?>> results = new LinkedHashMap<>();
+        final List<String> unrecoverable = new ArrayList<>();
+        final List<TaskCodec.Submitted> toRun = new ArrayList<>();
+        final List<long[]> demands = new ArrayList<>();
+        final ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
+            ? Thread.currentThread().getContextClassLoader() : Kernel.class.getClassLoader();
+        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+        for (final byte[] record : replay.pending()) {
+            view.wrap(record);
+            final long id = view.getLong(JournalRecords.ID_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
+            String why;
+            TaskCodec.Submitted task = null;
+            long[] demand = null;
+            try {
+                if (view.getInt(JournalRecords.TYPE_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN)
+                    == JournalRecords.UNREPLAYABLE) {
+                    throw new IllegalStateException(TaskCodec.readStringBody(view));
+                }
+                task = TaskCodec.readSubmitted(view, replay.functions(), loader);
+                why = resolveRefs(task, results, replay);
+                if (why == null) {
+                    demand = task.resources() == null ? defaultTaskDemand : registry.demand(task.resources());
+                    why = cluster.infeasibleReason(demand);
+                }
+            } catch (final RuntimeException e) {
+                why = e.getMessage();
+            }
+            if (why == null) {
+                toRun.add(task);
+                demands.add(demand);
+                results.put(id, null);  // filled below, in order
+            } else {
+                final String name = task != null && task.name() != null ? " '" + task.name() + "'" : "";
+                unrecoverable.add("task " + id + name + ": " + why);
+                journal.appendUnrecoverable(id, why);
+                final ObjectRef<?> failed = new ObjectRef<>(id, this);
+                failed.state().fail(new TaskFailedException("task " + id + name,
+                    "it was submitted before the kernel restarted and cannot be run again: " + why, null));
+                results.put(id, failed);
+            }
+        }
+        AgentRunner.startOnThread(journalRunner, r -> {
+            final Thread t = new Thread(r, "kairos-journal");
+            t.setDaemon(true);
+            return t;
+        });
+        for (int t = 0; t < toRun.size(); t++) {
+            final TaskCodec.Submitted task = toRun.get(t);
+            final Object[] args = task.args();
+            for (int i = 0; i < args.length; i++) {
+                if (args[i] instanceof TaskCodec.Ref) {
+                    args[i] = results.get(((TaskCodec.Ref) args[i]).objectId());
+                }
+            }
+            results.put(task.taskId(), submitWithId(task.taskId(), task.function(), args.length, args, task.name(),
+                task.resources(), task.maxRetries(), task.retryExceptions(), SchedulingStrategy.DEFAULT, null, -1,
+                demands.get(t)));
+        }
+        recovery = new Recovery(replay.records(), replay.endedTasks(), results, unrecoverable,
+            Duration.ofNanos(System.nanoTime() - startNs));
+    }
+
+    /** Null if every reference argument names a task recovered before this one, else why not. */
+    private static String resolveRefs(final TaskCodec.Submitted task, final Map<Long, ObjectRef<?>> results,
+                                      final JournalReplay replay) {
+        final Object[] args = task.args();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof TaskCodec.Ref) {
+                final long object = ((TaskCodec.Ref) args[i]).objectId();
+                if (!results.containsKey(object)) {
+                    return "argument " + i + " is object " + object + ", which "
+                        + (replay.endedTask(object) ? "its task made before the restart" : "was put before the restart")
+                        + " and was lost with the old process (results are not persisted)";
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What the kernel found in its journal when it started: the tasks it submitted again and their results. Empty
+     * without a data directory or on a new one.
+     */
+    public Recovery recovery() {
+        return recovery;
+    }
+
+    /**
+     * Waits until every task submitted (and every transition made) before this call is in the journal, so that a
+     * crash from now on cannot lose it.
+     *
+     * @throws IllegalStateException if the kernel has no data directory
+     * @throws GetTimeoutException   if the journal did not catch up within the timeout
+     */
+    public void syncJournal(final Duration timeout) {
+        ensureOpen();
+        if (journal == null) {
+            throw new IllegalStateException("the kernel has no journal: set KernelContext.dataDirectory");
+        }
+        final long target = onConductor(journal::offered);
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (journal.appended() < target) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new GetTimeoutException("the journal appended " + journal.appended() + " of " + target
+                    + " records within " + timeout);
+            }
+            if (drivesConductor()) {
+                invoker.invoke();
+            } else {
+                LockSupport.parkNanos(10_000);
+            }
         }
     }
 
@@ -167,7 +328,14 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
                 throw new UnschedulableException("task '" + nameOf(name, function) + "': " + infeasible);
             }
         }
-        final long id = ids.incrementAndGet();
+        return submitWithId(ids.incrementAndGet(), function, arity, args, name, resources, maxRetries, retryExceptions,
+            strategy, group, bundleIndex, demand);
+    }
+
+    private <R> ObjectRef<R> submitWithId(final long id, final Object function, final int arity, final Object[] args,
+                                          final String name, final Map<String, Double> resources, final int maxRetries,
+                                          final boolean retryExceptions, final SchedulingStrategy strategy,
+                                          final PlacementGroup group, final int bundleIndex, final long[] demand) {
         final ObjectRef<R> result = new ObjectRef<>(id, this);
         final TaskSpec task = new TaskSpec(name, function, arity, args, demand, strategy, maxRetries,
             retryExceptions, result);
@@ -508,6 +676,9 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         } else {
             invoker.invoke();
             invoker.close();
+        }
+        if (journal != null) {
+            journalRunner.close();  // appends what is left and closes the journal (on this thread if never started)
         }
         if (objects != null) {
             objects.close();

@@ -2,6 +2,8 @@ package io.kairos;
 
 import io.kairos.gpu.GpuBackend;
 import io.kairos.gpu.GpuDevices;
+import io.kairos.spi.journal.JournalOptions;
+import io.kairos.spi.journal.JournalProvider;
 import io.kairos.spi.kernel.KernelListener;
 import io.kairos.spi.kernel.ResourceProvider;
 import io.kairos.spi.kernel.WorkerLauncher;
@@ -12,6 +14,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,6 +73,9 @@ public final class KernelContext {
     private long objectStoreBytes = OBJECT_STORE_BYTES_DEFAULT;
     private long inlineThresholdBytes = INLINE_THRESHOLD_DEFAULT;
     private String objectStoreName;
+    private Path dataDirectory;
+    private JournalProvider journalProvider;
+    private JournalOptions journalOptions = JournalOptions.DEFAULT;
     private boolean concluded;
     private static final AtomicInteger STORE_SEQUENCE = new AtomicInteger();
 
@@ -225,6 +231,28 @@ public final class KernelContext {
         return this;
     }
 
+    /**
+     * Where the kernel keeps its durable state (the journal under {@code journal/}); a kernel started again on the
+     * same directory runs again the tasks that were submitted and did not end ({@link Kernel#recovery()}). None by
+     * default: nothing is journaled.
+     */
+    public KernelContext dataDirectory(final Path directory) {
+        this.dataDirectory = Objects.requireNonNull(directory, "dataDirectory");
+        return this;
+    }
+
+    /** The journal plugin (default: the first {@link JournalProvider} ServiceLoader finds, e.g. Chronicle Queue's). */
+    public KernelContext journal(final JournalProvider provider) {
+        this.journalProvider = Objects.requireNonNull(provider, "journal");
+        return this;
+    }
+
+    /** How the journal rolls its files and how many it keeps (default: daily, all kept). */
+    public KernelContext journalOptions(final JournalOptions options) {
+        this.journalOptions = Objects.requireNonNull(options, "journalOptions");
+        return this;
+    }
+
     /** A serializer plugin, tried before the built-in one (ServiceLoader finds others). */
     public KernelContext serializer(final Serializer serializer) {
         serializers.add(Objects.requireNonNull(serializer, "serializer"));
@@ -298,6 +326,11 @@ public final class KernelContext {
         }
         if (objectStoreName == null) {
             objectStoreName = "kernel-" + ProcessHandle.current().pid() + "-" + STORE_SEQUENCE.incrementAndGet();
+        }
+        if (dataDirectory != null && journalProvider == null) {
+            journalProvider = ServiceLoader.load(JournalProvider.class).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("dataDirectory " + dataDirectory + " is set but no journal plugin is on "
+                    + "the class path (add kairos-journal-chronicle, or give one with journal(provider))"));
         }
         for (final Serializer serializer : ServiceLoader.load(Serializer.class)) {
             serializers.add(serializer);
@@ -448,6 +481,18 @@ public final class KernelContext {
 
     public List<Serializer> serializers() {
         return List.copyOf(serializers);
+    }
+
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    public JournalProvider journalProvider() {
+        return journalProvider;
+    }
+
+    public JournalOptions journalOptions() {
+        return journalOptions;
     }
 
     public List<SchedulingPolicy> schedulingPolicies() {

@@ -5,6 +5,7 @@ import io.kairos.internal.cluster.Cluster;
 import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceAllocation;
 import io.kairos.internal.cluster.ResourceRegistry;
+import io.kairos.internal.journal.JournalRecords;
 import io.kairos.internal.placement.Bundle;
 import io.kairos.internal.placement.PlacementGroupScheduler;
 import io.kairos.internal.placement.PlacementGroupState;
@@ -65,6 +66,8 @@ final class SchedulerConductor implements Agent {
     private boolean dispatchNeeded;
     private int chainIds;
     private final ArrayList<TaskSpec> heads = new ArrayList<>();
+    /** Where transitions are journaled; null without a data directory. */
+    private final KernelJournal journal;
     private final ArrayDeque<ResourceAllocation> spareAllocations = new ArrayDeque<>();
     private boolean closing;
     private final NanoClock clock;
@@ -82,8 +85,9 @@ final class SchedulerConductor implements Agent {
 
     SchedulerConductor(final KernelContext context, final Cluster cluster, final ResourceRegistry registry,
                        final SchedulingPolicy policy, final Map<String, ActorState> namedActors,
-                       final StoredObjects objects, final ErrorHandler errors) {
+                       final StoredObjects objects, final ErrorHandler errors, final KernelJournal journal) {
         this.namedActors = namedActors;
+        this.journal = journal;
         this.listeners = context.listeners().toArray(new KernelListener[0]);
         this.launcher = context.workerLauncher();
         this.errors = errors;
@@ -259,6 +263,9 @@ final class SchedulerConductor implements Agent {
     }
 
     private void onSubmit(final TaskSpec task) {
+        if (journal != null && task.kind == TaskSpec.Kind.TASK) {
+            journal.submitted(task);
+        }
         if (listeners.length != 0 && task.kind != TaskSpec.Kind.ACTOR_CREATION) {
             for (final KernelListener l : listeners) {
                 try {
@@ -330,6 +337,9 @@ final class SchedulerConductor implements Agent {
         task.bundle = null;
         task.worker = null;
         if (task.outcome == TaskSpec.OUTCOME_RETRY && !task.cancelled && !closing && !task.result.isDone()) {
+            if (journal != null) {
+                journal.task(JournalRecords.RETRIED, task.taskId(), nowNs, 0, task.attempts);
+            }
             task.attempts++;
             makeReady(task);
             return;
@@ -404,6 +414,9 @@ final class SchedulerConductor implements Agent {
     }
 
     private void started(final TaskSpec task) {
+        if (journal != null && task.kind == TaskSpec.Kind.TASK) {
+            journal.task(JournalRecords.STARTED, task.taskId(), nowNs, task.node.index(), task.attempts);
+        }
         if (listeners.length != 0) {
             for (final KernelListener l : listeners) {
                 try {
@@ -416,6 +429,11 @@ final class SchedulerConductor implements Agent {
     }
 
     private void finished(final TaskSpec task) {
+        if (journal != null && task.kind == TaskSpec.Kind.TASK
+            && !(closing && task.result.status() != ObjectState.READY)) {  // stopped by close: runs again on restart
+            journal.task(task.cancelled ? JournalRecords.CANCELLED : task.result.status() == ObjectState.READY
+                ? JournalRecords.FINISHED : JournalRecords.FAILED, task.taskId(), nowNs, 0, task.attempts);
+        }
         if (listeners.length != 0 && task.kind != TaskSpec.Kind.ACTOR_CREATION) {
             final boolean succeeded = task.result.status() == ObjectState.READY;
             for (final KernelListener l : listeners) {
@@ -430,6 +448,9 @@ final class SchedulerConductor implements Agent {
 
     private void actorState(final ActorState actor, final ActorState.Status status) {
         actor.status = status;
+        if (journal != null) {
+            journal.actor(actor.id, nowNs, status);
+        }
         for (final KernelListener l : listeners) {
             try {
                 l.onActorState(actor.id, status.name());
@@ -440,6 +461,9 @@ final class SchedulerConductor implements Agent {
     }
 
     private void groupState(final PlacementGroup group, final String state) {
+        if (journal != null) {
+            journal.group(group.id(), nowNs, state);
+        }
         for (final KernelListener l : listeners) {
             try {
                 l.onPlacementGroupState(group.id(), state);

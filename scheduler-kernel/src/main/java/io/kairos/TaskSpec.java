@@ -118,6 +118,11 @@ final class TaskSpec {
         return result.id;
     }
 
+    /** The name given with setName, or null. */
+    String explicitName() {
+        return explicitName;
+    }
+
     /** The name given with setName, else the function's (looked up only when needed: errors, contexts). */
     String name() {
         return explicitName != null ? explicitName : FunctionNames.taskName(function);

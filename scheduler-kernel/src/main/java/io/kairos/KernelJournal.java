@@ -1,0 +1,205 @@
+package io.kairos;
+
+import io.kairos.internal.cluster.ResourceRegistry;
+import io.kairos.internal.journal.JournalRecords;
+import io.kairos.internal.journal.TaskCodec;
+import io.kairos.spi.journal.Journal;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The kernel's side of the journal: the conductor hands it each transition (a submitted task as its spec, the rest as
+ * a fixed-size message on a ring buffer) and goes on; this agent, on its own thread, encodes them into records and
+ * appends them to the {@link Journal} in batches. Nothing here runs on the conductor but the two non-blocking offers
+ * (which spin only while the journal is a whole queue behind).
+ *
+ * <p>Records of one task may reach the journal in another order than they happened (a task's FINISHED before its
+ * SUBMITTED): recovery reads them as sets, so the order does not matter. {@link #offered} and {@link #appended}
+ * count records so that a caller can wait until everything offered before a point is in the journal.
+ */
+final class KernelJournal implements Agent {
+    private static final int SUBMIT_QUEUE_CAPACITY = 1 << 16;
+    private static final int RING_BYTES = 1 << 20;
+    private static final int EVENT_LENGTH = 24;
+    private static final int DRAIN_LIMIT = 4096;
+    private static final String[] GROUP_STATES = {"PENDING", "CREATED", "REMOVED", "FAILED"};
+    private static final ActorState.Status[] ACTOR_STATES = ActorState.Status.values();
+
+    private final Journal journal;
+    private final ResourceRegistry registry;
+    private final long[] defaultDemand;
+    private final long epochOffsetNs;
+    private final org.agrona.concurrent.NanoClock clock;
+    private final OneToOneConcurrentArrayQueue<TaskSpec> submits = new OneToOneConcurrentArrayQueue<>(SUBMIT_QUEUE_CAPACITY);
+    private final OneToOneRingBuffer events = new OneToOneRingBuffer(
+        new UnsafeBuffer(ByteBuffer.allocateDirect(RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
+    private final UnsafeBuffer event = new UnsafeBuffer(ByteBuffer.allocateDirect(EVENT_LENGTH));
+    private final TaskCodec codec;
+    private final UnsafeBuffer record = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+    private final MessageHandler onEvent = this::onEvent;
+    /** Conductor only (read by others after a conductor command). */
+    private long offered;
+    /** Conductor: times an offer found the journal a whole queue behind. */
+    long backPressured;
+    private volatile long appended;
+
+    KernelJournal(final Journal journal, final ResourceRegistry registry, final long[] defaultDemand,
+                  final int firstFunctionId, final org.agrona.concurrent.NanoClock clock) {
+        this.journal = journal;
+        this.registry = registry;
+        this.defaultDemand = defaultDemand;
+        this.clock = clock;
+        this.epochOffsetNs = System.currentTimeMillis() * 1_000_000L - clock.nanoTime();
+        this.codec = new TaskCodec(value -> value instanceof ObjectRef ? ((ObjectRef<?>) value).id() : -1,
+            firstFunctionId);
+    }
+
+    @Override
+    public String roleName() {
+        return "kairos-journal";
+    }
+
+    // ---- conductor ----
+
+    void submitted(final TaskSpec task) {
+        while (!submits.offer(task)) {
+            backPressured++;
+            Thread.onSpinWait();
+        }
+        offered++;
+    }
+
+    /** A transition of a task (STARTED with its node and attempt; FINISHED, FAILED, CANCELLED, RETRIED). */
+    void task(final int type, final long id, final long nowNs, final int node, final int attempt) {
+        event.putLong(0, id);
+        event.putLong(8, nowNs);
+        event.putInt(16, node);
+        event.putInt(20, attempt);
+        while (!events.write(type, event, 0, EVENT_LENGTH)) {
+            backPressured++;
+            Thread.onSpinWait();
+        }
+        offered++;
+    }
+
+    void actor(final long id, final long nowNs, final ActorState.Status status) {
+        task(JournalRecords.ACTOR, id, nowNs, status.ordinal(), 0);
+    }
+
+    void group(final long id, final long nowNs, final String state) {
+        int code = 0;
+        while (code < GROUP_STATES.length - 1 && !GROUP_STATES[code].equals(state)) {
+            code++;
+        }
+        task(JournalRecords.GROUP, id, nowNs, code, 0);
+    }
+
+    /** Records offered so far (conductor thread, or after a conductor command). */
+    long offered() {
+        return offered;
+    }
+
+    // ---- any thread ----
+
+    long appended() {
+        return appended;
+    }
+
+    /** Appends a record now, from the thread that starts the kernel, before the agent runs. */
+    void appendUnrecoverable(final long taskId, final String reason) {
+        append(codec.encodeUnrecoverable(taskId, epochNanos(clock.nanoTime()), reason));
+    }
+
+    // ---- agent ----
+
+    @Override
+    public int doWork() {
+        int work = 0;
+        TaskSpec task;
+        while (work < DRAIN_LIMIT && (task = submits.poll()) != null) {
+            encodeSubmitted(task);
+            work++;
+        }
+        work += events.read(onEvent, DRAIN_LIMIT);
+        if (work > 0) {
+            appended += work;
+        }
+        return work;
+    }
+
+    /** Appends everything offered (after the conductor stopped); then the journal can be closed. */
+    void drain() {
+        while (doWork() > 0) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Appends what is left (the conductor has stopped) and closes the journal. */
+    @Override
+    public void onClose() {
+        try {
+            drain();
+        } finally {
+            journal.close();
+        }
+    }
+
+    private void encodeSubmitted(final TaskSpec task) {
+        final long timeNs = epochNanos(clock.nanoTime());
+        final int functionLength = codec.encodeFunctionIfNew(task.function, timeNs);
+        if (functionLength > 0) {
+            append(functionLength);
+        }
+        final String notRecoverable = task.group != null ? "it runs in a placement group (not recovered yet)"
+            : task.strategy.kind() != io.kairos.spi.scheduling.SchedulingStrategy.Kind.DEFAULT
+            ? "its scheduling strategy " + task.strategy.kind() + " is not recovered yet" : null;
+        append(codec.encodeSubmitted(task.taskId(), timeNs, task.explicitName(), task.function, task.arity, task.args,
+            task.demand == defaultDemand ? null : task.demand, registry::name, task.maxRetries, task.retryExceptions,
+            notRecoverable));
+    }
+
+    private void append(final int length) {
+        final ByteBuffer bytes = codec.buffer().byteBuffer();
+        bytes.limit(length).position(0);
+        journal.append(bytes);
+        bytes.clear();
+    }
+
+    private void onEvent(final int type, final org.agrona.MutableDirectBuffer buffer, final int index, final int length) {
+        record.putInt(JournalRecords.TYPE_OFFSET, type, ByteOrder.LITTLE_ENDIAN);
+        record.putLong(JournalRecords.ID_OFFSET, buffer.getLong(index), ByteOrder.LITTLE_ENDIAN);
+        record.putLong(JournalRecords.TIME_OFFSET, epochNanos(buffer.getLong(index + 8)), ByteOrder.LITTLE_ENDIAN);
+        final int a = buffer.getInt(index + 16);
+        final int b = buffer.getInt(index + 20);
+        final int recordLength;
+        if (type == JournalRecords.ACTOR || type == JournalRecords.GROUP) {
+            final String state = type == JournalRecords.ACTOR ? ACTOR_STATES[a].name() : GROUP_STATES[a];
+            recordLength = codec.encodeWithString(type, buffer.getLong(index), epochNanos(buffer.getLong(index + 8)),
+                state);
+            append(recordLength);
+            return;
+        }
+        if (type == JournalRecords.STARTED) {
+            record.putInt(JournalRecords.HEADER_LENGTH, a, ByteOrder.LITTLE_ENDIAN);
+            record.putInt(JournalRecords.HEADER_LENGTH + 4, b, ByteOrder.LITTLE_ENDIAN);
+            recordLength = JournalRecords.HEADER_LENGTH + 8;
+        } else {
+            recordLength = JournalRecords.HEADER_LENGTH;
+        }
+        final ByteBuffer bytes = record.byteBuffer();
+        bytes.limit(recordLength).position(0);
+        journal.append(bytes);
+        bytes.clear();
+    }
+
+    private long epochNanos(final long nanoTime) {
+        return nanoTime + epochOffsetNs;
+    }
+}

@@ -1,0 +1,67 @@
+package io.kairos;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a kernel found in its journal when it started on a data directory that had one: the tasks submitted before the
+ * restart that had not ended are submitted again with their ids, and {@link #tasks()} holds their results.
+ *
+ * <p>A task counts as ended when its FINISHED (or FAILED, CANCELLED) record is in the journal: the kernel appends it
+ * after the task's result is complete, so a task that completed just before a crash may run again (at least once);
+ * a task whose end is in the journal never runs again. A task that cannot be run again (its function or an argument
+ * cannot be made again, or an argument object was lost with the old process) has a failed result saying why, and is
+ * listed in {@link #unrecoverable()}.
+ */
+public final class Recovery {
+    static final Recovery NONE = new Recovery(0, 0, Map.of(), List.of(), Duration.ZERO);
+
+    private final long records;
+    private final int endedBefore;
+    private final Map<Long, ObjectRef<?>> tasks;
+    private final List<String> unrecoverable;
+    private final Duration replayTime;
+
+    Recovery(final long records, final int endedBefore, final Map<Long, ObjectRef<?>> tasks,
+             final List<String> unrecoverable, final Duration replayTime) {
+        this.records = records;
+        this.endedBefore = endedBefore;
+        this.tasks = Collections.unmodifiableMap(tasks);
+        this.unrecoverable = List.copyOf(unrecoverable);
+        this.replayTime = replayTime;
+    }
+
+    /** How many journal records were read. */
+    public long records() {
+        return records;
+    }
+
+    /** How many tasks the journal says ended before the restart (they are not run again). */
+    public int endedBefore() {
+        return endedBefore;
+    }
+
+    /** The result of every task submitted again (and of those that could not be), by task id, oldest first. */
+    public Map<Long, ObjectRef<?>> tasks() {
+        return tasks;
+    }
+
+    /** "task 12 'Demo::square': why", for each task that could not be run again. */
+    public List<String> unrecoverable() {
+        return unrecoverable;
+    }
+
+    /** How long reading the journal and submitting the tasks again took. */
+    public Duration time() {
+        return replayTime;
+    }
+
+    @Override
+    public String toString() {
+        return "Recovery{records=" + records + ", endedBefore=" + endedBefore + ", resubmitted="
+            + (tasks.size() - unrecoverable.size()) + ", unrecoverable=" + unrecoverable.size() + ", time=" + replayTime
+            + '}';
+    }
+}
