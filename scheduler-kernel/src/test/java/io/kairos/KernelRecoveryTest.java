@@ -187,6 +187,41 @@ class KernelRecoveryTest {
         assertEquals("journal record 0 has unknown type 77: not a Kairos journal, or a newer one", e.getMessage());
     }
 
+    static int failing(final int x) {
+        throw new IllegalStateException("no " + x);
+    }
+
+    @Test
+    void theHistoryListsTasksByStateAndTheTimelineIsAChromeTrace() throws Exception {
+        gate = new CountDownLatch(1);
+        kernel = start();
+        kernel.task(KernelRecoveryTest::plus, 1, 2).setName("add \"one\"").remote().get(WAIT);
+        assertThrows(TaskFailedException.class, () -> kernel.task(KernelRecoveryTest::failing, 3).remote().get(WAIT));
+        final ObjectRef<Integer> running = kernel.task(KernelRecoveryTest::gated, "h", 5).remote();
+        kernel.syncJournal(WAIT);
+        final long deadline = System.nanoTime() + WAIT.toNanos();
+        JournalHistory history = JournalHistory.read(dir, journal);
+        while (history.tasks(JournalHistory.TaskState.RUNNING).isEmpty() && System.nanoTime() < deadline) {
+            kernel.syncJournal(WAIT);
+            history = JournalHistory.read(dir, journal);
+        }
+        assertEquals(List.of(running.id()), history.tasks(JournalHistory.TaskState.RUNNING).stream()
+            .map(JournalHistory.TaskRecord::id).toList());
+        assertEquals("KernelRecoveryTest::gated", history.tasks(JournalHistory.TaskState.RUNNING).get(0).name());
+        assertEquals(1, history.taskCounts().get(JournalHistory.TaskState.FINISHED));
+        assertEquals("KernelRecoveryTest::failing", history.tasks(JournalHistory.TaskState.FAILED).get(0).name());
+        gate.countDown();
+        running.get(WAIT);
+        kernel.syncJournal(WAIT);
+        final java.io.StringWriter trace = new java.io.StringWriter();
+        JournalHistory.read(dir, journal).writeChromeTrace(trace);
+        final String json = trace.toString();
+        assertTrue(json.startsWith("{\"displayTimeUnit\":\"ms\",\"traceEvents\":["), json);
+        assertTrue(json.contains("\"name\":\"add \\\"one\\\"\",\"cat\":\"task\",\"ph\":\"X\""), json);
+        assertTrue(json.contains("\"outcome\":\"FAILED\""), json);
+        assertEquals(3, json.split("\"ph\":\"X\"", -1).length - 1, "one run per task: " + json);
+    }
+
     @Test
     void withoutADataDirectorySyncSaysSo() {
         kernel = Kernel.start(new KernelContext().cpus(1));

@@ -397,6 +397,18 @@ public final class TaskCodec {
         return new Submitted(taskId, name, function, args, resources, maxRetries, retryExceptions);
     }
 
+    /** A SUBMITTED record's explicit name, or null. */
+    public static String readName(final DirectBuffer record) {
+        return getString(record, new int[] {JournalRecords.HEADER_LENGTH + 4});
+    }
+
+    /** A SUBMITTED record's function id (-1: the function is written whole). */
+    public static int readFunctionId(final DirectBuffer record) {
+        final int[] p = {JournalRecords.HEADER_LENGTH + 4};
+        getString(record, p);
+        return record.getInt(p[0], ByteOrder.LITTLE_ENDIAN);
+    }
+
     /** Reads the string body of an UNRECOVERABLE, ACTOR or GROUP record. */
     public static String readStringBody(final DirectBuffer record) {
         return getString(record, new int[] {JournalRecords.HEADER_LENGTH});
