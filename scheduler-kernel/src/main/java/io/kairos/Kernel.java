@@ -10,6 +10,7 @@ import io.kairos.internal.policy.CompositeSchedulingPolicy;
 import io.kairos.internal.placement.PlacementGroupState;
 import io.kairos.internal.policy.HybridSchedulingPolicy;
 import io.kairos.spi.journal.Journal;
+import io.kairos.spi.metadata.MetadataStore;
 import io.kairos.spi.scheduling.PlacementStrategy;
 import io.kairos.spi.scheduling.SchedulingPolicy;
 import io.kairos.spi.scheduling.SchedulingStrategy;
@@ -79,8 +80,17 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     private final KernelJournal journal;
     private final AgentRunner journalRunner;
     private volatile Recovery recovery = Recovery.NONE;
+    /** The data directory's metadata store, or null. */
+    private final MetadataStore metadata;
+    /** Encodes named actors for the metadata store (functions written whole); guarded by itself. */
+    private final TaskCodec actorCodec;
+    private static final String ACTORS_TABLE = "actors";
 
-    private Kernel(final KernelContext context, final Journal openJournal, final JournalReplay replay) {
+    private Kernel(final KernelContext context, final Journal openJournal, final JournalReplay replay,
+                   final MetadataStore metadata) {
+        this.metadata = metadata;
+        this.actorCodec = metadata == null ? null
+            : new TaskCodec(value -> value instanceof ObjectRef ? ((ObjectRef<?>) value).id() : -1, 0);
         this.context = context;
         this.registry = new ResourceRegistry();
         for (final KernelContext.NodeSpec spec : context.nodes()) {
@@ -141,6 +151,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     public static Kernel start(final KernelContext context) {
         context.conclude();
         Journal openJournal = null;
+        MetadataStore metadata = null;
         try {
             JournalReplay replay = null;
             final long replayStart = System.nanoTime();
@@ -148,8 +159,11 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
                 openJournal = context.journalProvider().open(context.dataDirectory().resolve("journal"),
                     context.journalOptions());
                 replay = JournalReplay.read(openJournal);
+                if (context.metadataProvider() != null) {
+                    metadata = context.metadataProvider().open(context.dataDirectory().resolve("metadata"));
+                }
             }
-            final Kernel kernel = new Kernel(context, openJournal, replay);
+            final Kernel kernel = new Kernel(context, openJournal, replay, metadata);
             if (kernel.journal != null) {
                 try {
                     kernel.recover(replay, replayStart);
@@ -162,6 +176,9 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         } catch (final RuntimeException | Error e) {
             if (openJournal != null) {
                 openJournal.close();
+            }
+            if (metadata != null) {
+                metadata.close();
             }
             if (context.ownsGpuDevices()) {
                 context.gpuDevices().close();
@@ -234,8 +251,87 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
                 task.resources(), task.maxRetries(), task.retryExceptions(), SchedulingStrategy.DEFAULT, null, -1,
                 demands.get(t)));
         }
-        recovery = new Recovery(replay.records(), replay.endedTasks(), results, unrecoverable,
+        final List<String> actors = metadata == null ? List.of() : recoverActors(replay, unrecoverable);
+        recovery = new Recovery(replay.records(), replay.endedTasks(), results, unrecoverable, actors,
             Duration.ofNanos(System.nanoTime() - startNs));
+    }
+
+    /** Creates again the named actors the metadata store keeps, unless the journal says they died. */
+    private List<String> recoverActors(final JournalReplay replay, final List<String> unrecoverable) {
+        final Map<String, byte[]> stored = new LinkedHashMap<>();
+        metadata.scan(ACTORS_TABLE, new byte[0], (key, value) ->
+            stored.put(new String(key, java.nio.charset.StandardCharsets.UTF_8), value));
+        final List<String> created = new ArrayList<>();
+        final ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
+            ? Thread.currentThread().getContextClassLoader() : Kernel.class.getClassLoader();
+        for (final Map.Entry<String, byte[]> entry : stored.entrySet()) {
+            final String name = entry.getKey();
+            final UnsafeBuffer value = new UnsafeBuffer(entry.getValue());
+            final long oldId = value.getLong(0, java.nio.ByteOrder.LITTLE_ENDIAN);
+            if ("DEAD".equals(replay.actorState(oldId))) {
+                metadata.delete(ACTORS_TABLE, entry.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                continue;
+            }
+            try {
+                final TaskCodec.Submitted spec = TaskCodec.readSubmitted(
+                    new UnsafeBuffer(entry.getValue(), ACTOR_OPTIONS_LENGTH, entry.getValue().length - ACTOR_OPTIONS_LENGTH),
+                    Map.of(), loader);
+                for (final Object arg : spec.args()) {
+                    if (arg instanceof TaskCodec.Ref) {
+                        throw new IllegalStateException("a constructor argument is object "
+                            + ((TaskCodec.Ref) arg).objectId() + ", lost with the old process");
+                    }
+                }
+                createActor(spec.function(), spec.args().length, spec.args(), name, spec.resources(),
+                    value.getInt(8, java.nio.ByteOrder.LITTLE_ENDIAN), value.getInt(12, java.nio.ByteOrder.LITTLE_ENDIAN),
+                    value.getInt(16, java.nio.ByteOrder.LITTLE_ENDIAN), SchedulingStrategy.DEFAULT, null, -1);
+                created.add(name);
+            } catch (final RuntimeException e) {
+                unrecoverable.add("actor '" + name + "': " + e.getMessage());
+                metadata.delete(ACTORS_TABLE, entry.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return created;
+    }
+
+    /** id (long), maxConcurrency, maxRestarts, maxPendingCalls (ints), then the constructor as a SUBMITTED record. */
+    private static final int ACTOR_OPTIONS_LENGTH = 20;
+
+    /** Keeps a named actor in the metadata store, so that a restarted kernel creates it again. */
+    private void keepActor(final ActorState actor, final Object constructor, final int arity, final Object[] args,
+                           final long[] demand) {
+        final byte[] value;
+        synchronized (actorCodec) {
+            final int length = actorCodec.encodeSubmitted(actor.id, 0, null, constructor, arity, args, demand,
+                registry::name, 0, false, null);
+            final org.agrona.MutableDirectBuffer encoded = actorCodec.buffer();
+            if (encoded.getInt(JournalRecords.TYPE_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN) != JournalRecords.SUBMITTED) {
+                throw new IllegalArgumentException(actor.describe() + " cannot be kept across restarts: "
+                    + TaskCodec.readStringBody(encoded));
+            }
+            value = new byte[ACTOR_OPTIONS_LENGTH + length];
+            final UnsafeBuffer out = new UnsafeBuffer(value);
+            out.putLong(0, actor.id, java.nio.ByteOrder.LITTLE_ENDIAN);
+            out.putInt(8, actor.maxConcurrency, java.nio.ByteOrder.LITTLE_ENDIAN);
+            out.putInt(12, actor.maxRestarts, java.nio.ByteOrder.LITTLE_ENDIAN);
+            out.putInt(16, actor.maxPendingCalls, java.nio.ByteOrder.LITTLE_ENDIAN);
+            encoded.getBytes(0, value, ACTOR_OPTIONS_LENGTH, length);
+        }
+        metadata.put(ACTORS_TABLE, actor.name.getBytes(java.nio.charset.StandardCharsets.UTF_8), value);
+    }
+
+    /**
+     * The kernel's durable key-value store, in the data directory's metadata store.
+     *
+     * @throws IllegalStateException if the kernel has no metadata store
+     */
+    public KeyValueStore kv() {
+        ensureOpen();
+        if (metadata == null) {
+            throw new IllegalStateException("the kernel has no metadata store: set KernelContext.dataDirectory and put "
+                + "a metadata plugin (kairos-metadata-lmdb) on the class path, or give one with metadata(provider)");
+        }
+        return new KeyValueStore(metadata, "");
     }
 
     /** Null if every reference argument names a task recovered before this one, else why not. */
@@ -379,6 +475,15 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         }
         if (name != null && namedActors.putIfAbsent(name, actor) != null) {
             throw new IllegalArgumentException("actor name '" + name + "' is taken");
+        }
+        if (name != null && metadata != null && group == null
+            && strategy.kind() == SchedulingStrategy.Kind.DEFAULT) {
+            try {
+                keepActor(actor, constructor, arity, args, resources == null ? null : demand);
+            } catch (final RuntimeException e) {
+                namedActors.remove(name, actor);
+                throw e;
+            }
         }
         final TaskSpec creation = new TaskSpec(actor.describe() + " constructor", constructor, arity, args, demand,
             strategy, 0, false, new ObjectState(id), TaskSpec.Kind.ACTOR_CREATION, actor);
@@ -679,6 +784,9 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         }
         if (journal != null) {
             journalRunner.close();  // appends what is left and closes the journal (on this thread if never started)
+        }
+        if (metadata != null) {
+            metadata.close();
         }
         if (objects != null) {
             objects.close();

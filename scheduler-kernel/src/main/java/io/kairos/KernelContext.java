@@ -5,6 +5,7 @@ import io.kairos.gpu.GpuDevices;
 import io.kairos.spi.journal.JournalOptions;
 import io.kairos.spi.journal.JournalProvider;
 import io.kairos.spi.kernel.KernelListener;
+import io.kairos.spi.metadata.MetadataProvider;
 import io.kairos.spi.kernel.ResourceProvider;
 import io.kairos.spi.kernel.WorkerLauncher;
 import io.kairos.spi.scheduling.SchedulingPolicy;
@@ -76,6 +77,7 @@ public final class KernelContext {
     private Path dataDirectory;
     private JournalProvider journalProvider;
     private JournalOptions journalOptions = JournalOptions.DEFAULT;
+    private MetadataProvider metadataProvider;
     private boolean concluded;
     private static final AtomicInteger STORE_SEQUENCE = new AtomicInteger();
 
@@ -253,6 +255,15 @@ public final class KernelContext {
         return this;
     }
 
+    /**
+     * The metadata plugin for {@link Kernel#kv()} and named actors kept across restarts (default: the first
+     * {@link MetadataProvider} ServiceLoader finds, e.g. LMDB's; none: no kv, named actors not kept).
+     */
+    public KernelContext metadata(final MetadataProvider provider) {
+        this.metadataProvider = Objects.requireNonNull(provider, "metadata");
+        return this;
+    }
+
     /** A serializer plugin, tried before the built-in one (ServiceLoader finds others). */
     public KernelContext serializer(final Serializer serializer) {
         serializers.add(Objects.requireNonNull(serializer, "serializer"));
@@ -331,6 +342,9 @@ public final class KernelContext {
             journalProvider = ServiceLoader.load(JournalProvider.class).findFirst().orElseThrow(() ->
                 new IllegalArgumentException("dataDirectory " + dataDirectory + " is set but no journal plugin is on "
                     + "the class path (add kairos-journal-chronicle, or give one with journal(provider))"));
+        }
+        if (dataDirectory != null && metadataProvider == null) {
+            metadataProvider = ServiceLoader.load(MetadataProvider.class).findFirst().orElse(null);
         }
         for (final Serializer serializer : ServiceLoader.load(Serializer.class)) {
             serializers.add(serializer);
@@ -493,6 +507,10 @@ public final class KernelContext {
 
     public JournalOptions journalOptions() {
         return journalOptions;
+    }
+
+    public MetadataProvider metadataProvider() {
+        return metadataProvider;
     }
 
     public List<SchedulingPolicy> schedulingPolicies() {

@@ -13,23 +13,28 @@ import java.util.Map;
  * after the task's result is complete, so a task that completed just before a crash may run again (at least once);
  * a task whose end is in the journal never runs again. A task that cannot be run again (its function or an argument
  * cannot be made again, or an argument object was lost with the old process) has a failed result saying why, and is
- * listed in {@link #unrecoverable()}.
+ * listed in {@link #unrecoverable()}. Tasks the kernel's close stopped before they ended run again too.
+ *
+ * <p>With a metadata plugin, named actors are created again as well ({@link #actors()}), unless the journal says they
+ * died.
  */
 public final class Recovery {
-    static final Recovery NONE = new Recovery(0, 0, Map.of(), List.of(), Duration.ZERO);
+    static final Recovery NONE = new Recovery(0, 0, Map.of(), List.of(), List.of(), Duration.ZERO);
 
     private final long records;
     private final int endedBefore;
     private final Map<Long, ObjectRef<?>> tasks;
     private final List<String> unrecoverable;
+    private final List<String> actors;
     private final Duration replayTime;
 
     Recovery(final long records, final int endedBefore, final Map<Long, ObjectRef<?>> tasks,
-             final List<String> unrecoverable, final Duration replayTime) {
+             final List<String> unrecoverable, final List<String> actors, final Duration replayTime) {
         this.records = records;
         this.endedBefore = endedBefore;
         this.tasks = Collections.unmodifiableMap(tasks);
         this.unrecoverable = List.copyOf(unrecoverable);
+        this.actors = List.copyOf(actors);
         this.replayTime = replayTime;
     }
 
@@ -48,7 +53,15 @@ public final class Recovery {
         return tasks;
     }
 
-    /** "task 12 'Demo::square': why", for each task that could not be run again. */
+    /**
+     * The named actors created again (their constructors run again: state kept in fields is not restored; get them
+     * with {@link Kernel#getActor}).
+     */
+    public List<String> actors() {
+        return actors;
+    }
+
+    /** "task 12 'Demo::square': why" (or "actor 'x': why"), for each one that could not be made again. */
     public List<String> unrecoverable() {
         return unrecoverable;
     }
@@ -61,7 +74,8 @@ public final class Recovery {
     @Override
     public String toString() {
         return "Recovery{records=" + records + ", endedBefore=" + endedBefore + ", resubmitted="
-            + (tasks.size() - unrecoverable.size()) + ", unrecoverable=" + unrecoverable.size() + ", time=" + replayTime
+            + (tasks.size() - unrecoverable.size()) + ", actors=" + actors.size() + ", unrecoverable="
+            + unrecoverable.size() + ", time=" + replayTime
             + '}';
     }
 }

@@ -448,7 +448,7 @@ final class SchedulerConductor implements Agent {
 
     private void actorState(final ActorState actor, final ActorState.Status status) {
         actor.status = status;
-        if (journal != null) {
+        if (journal != null && !closing) {  // actors ended by close are created again on restart
             journal.actor(actor.id, nowNs, status);
         }
         for (final KernelListener l : listeners) {

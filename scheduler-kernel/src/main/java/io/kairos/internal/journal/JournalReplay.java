@@ -22,6 +22,7 @@ public final class JournalReplay {
     private final Map<Integer, TaskCodec.FunctionRecord> functions = new HashMap<>();
     private final TreeMap<Long, byte[]> submitted = new TreeMap<>();
     private final Set<Long> ended = new HashSet<>();
+    private final Map<Long, String> actorStates = new HashMap<>();
     private long maxId;
     private int maxFunctionId;
     private long records;
@@ -69,6 +70,8 @@ public final class JournalReplay {
             submitted.put(id, copy);
         } else if (JournalRecords.ends(type)) {
             ended.add(id);
+        } else if (type == JournalRecords.ACTOR) {
+            actorStates.put(id, TaskCodec.readStringBody(view));
         }
     }
 
@@ -99,6 +102,11 @@ public final class JournalReplay {
             count += ended.contains(id) ? 1 : 0;
         }
         return count;
+    }
+
+    /** The last state the journal saw of the actor with this id (e.g. "ALIVE", "DEAD"), or null. */
+    public String actorState(final long id) {
+        return actorStates.get(id);
     }
 
     public long maxId() {

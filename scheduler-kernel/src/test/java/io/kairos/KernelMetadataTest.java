@@ -1,0 +1,150 @@
+package io.kairos;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The key-value store and named actors outlive a restart of the kernel on the same data directory. */
+@Timeout(60)
+class KernelMetadataTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+    private final MemoryJournal journal = new MemoryJournal();
+    private final MemoryMetadata metadata = new MemoryMetadata();
+    private Kernel kernel;
+
+    @AfterEach
+    void tearDown() {
+        if (kernel != null) {
+            kernel.close();
+        }
+    }
+
+    private Kernel start() {
+        return Kernel.start(new KernelContext().cpus(2).dataDirectory(dir).journal(journal).metadata(metadata));
+    }
+
+    private static byte[] bytes(final String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void keysAndValuesSurviveARestartInTheirNamespaces() {
+        kernel = start();
+        final KeyValueStore kv = kernel.kv();
+        kv.put("job/1", bytes("RUNNING"));
+        kv.put("job/2", bytes("DONE"));
+        kv.put("other", bytes("x"));
+        kv.namespace("team-b").put("job/1", bytes("theirs"));
+        assertTrue(kv.putIfAbsent("job/3", bytes("NEW")));
+        assertFalse(kv.putIfAbsent("job/3", bytes("AGAIN")));
+        assertTrue(kv.delete("job/2"));
+        assertFalse(kv.delete("job/2"));
+        kernel.close();
+
+        kernel = start();
+        final KeyValueStore again = kernel.kv();
+        assertArrayEquals(bytes("RUNNING"), again.get("job/1"));
+        assertArrayEquals(bytes("NEW"), again.get("job/3"));
+        assertNull(again.get("job/2"));
+        assertEquals(List.of("job/1", "job/3"), again.list("job/"));
+        assertEquals(List.of("job/1", "job/3", "other"), again.list(""));
+        assertEquals(List.of("job/1"), again.namespace("team-b").list(""));
+        assertArrayEquals(bytes("theirs"), again.namespace("team-b").get("job/1"));
+    }
+
+    @Test
+    void badKeysAreRefusedNamingTheLimit() {
+        kernel = start();
+        final KeyValueStore kv = kernel.kv();
+        assertEquals("key must be a non-empty string, was empty",
+            assertThrows(IllegalArgumentException.class, () -> kv.put("", bytes("v"))).getMessage());
+        final String longKey = "k".repeat(600);
+        assertEquals("key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...' is 600 bytes in UTF-8; at most 510 in namespace ''",
+            assertThrows(IllegalArgumentException.class, () -> kv.put(longKey, bytes("v"))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> kv.namespace("a\0b"));
+    }
+
+    @Test
+    void withoutAMetadataStoreKvSaysWhatToAdd() {
+        kernel = Kernel.start(new KernelContext().cpus(1));
+        final IllegalStateException e = assertThrows(IllegalStateException.class, kernel::kv);
+        assertTrue(e.getMessage().startsWith("the kernel has no metadata store"), e.getMessage());
+    }
+
+    /** A named actor's state. */
+    public static final class Counter {
+        private int count;
+
+        public Counter(final int start) {
+            count = start;
+        }
+
+        public int increment() {
+            return ++count;
+        }
+    }
+
+    @Test
+    void namedActorsAreCreatedAgainAfterARestartUnlessTheyDied() {
+        kernel = start();
+        final ActorHandle<Counter> counter = kernel.actor(Counter::new, 10).setName("counter").setMaxRestarts(2)
+            .remote();
+        assertEquals(11, counter.task(Counter::increment).remote().get(WAIT));
+        final ActorHandle<Counter> doomed = kernel.actor(Counter::new, 0).setName("doomed").remote();
+        assertEquals(1, doomed.task(Counter::increment).remote().get(WAIT));
+        kernel.kill(doomed, true);
+        kernel.syncJournal(WAIT);
+        final long deadline = System.nanoTime() + WAIT.toNanos();
+        while (kernel.getActor("doomed").isPresent() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        kernel.syncJournal(WAIT);
+        kernel.close();
+
+        kernel = start();
+        assertEquals(List.of("counter"), kernel.recovery().actors(), kernel.recovery().toString());
+        final ActorHandle<Counter> again = kernel.<Counter>getActor("counter").orElseThrow();
+        assertEquals(11, again.task(Counter::increment).remote().get(WAIT), "created again from its constructor");
+        assertTrue(kernel.getActor("doomed").isEmpty());
+        kernel.close();
+
+        kernel = start();
+        assertEquals(List.of("counter"), kernel.recovery().actors(), "kept across a second restart too");
+    }
+
+    /** Not serializable: cannot be written for a restart. */
+    static final class Opaque {
+    }
+
+    public static final class Holder {
+        public Holder(final Opaque opaque) {
+        }
+    }
+
+    @Test
+    void aNamedActorThatCannotBeKeptIsRefusedAtCreation() {
+        kernel = start();
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> kernel.actor(Holder::new, new Opaque()).setName("h").remote());
+        assertTrue(e.getMessage().contains("cannot be kept across restarts: argument 0 (" + Opaque.class.getName()
+            + ") is not Serializable"), e.getMessage());
+        assertTrue(kernel.getActor("h").isEmpty(), "the name is free again");
+        kernel.actor(Holder::new, new Opaque()).remote();  // unnamed actors are not kept: fine
+    }
+}
