@@ -117,7 +117,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         }
         this.objects = context.objectStoreBytes() == 0 ? null : new StoredObjects(
             SharedObjectStore.create(context.objectStoreName(), context.objectStoreBytes()), context.serializers(),
-            context.inlineThresholdBytes());
+            context.inlineThresholdBytes(), spillFiles(context, metadata), context.spillThreshold());
         this.conductor = new SchedulerConductor(context, cluster, registry, policy, namedActors, objects, errors,
             journal);
         this.owner = Thread.currentThread();
@@ -254,6 +254,26 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         final List<String> actors = metadata == null ? List.of() : recoverActors(replay, unrecoverable);
         recovery = new Recovery(replay.records(), replay.endedTasks(), results, unrecoverable, actors,
             Duration.ofNanos(System.nanoTime() - startNs));
+    }
+
+    private static SpillFiles spillFiles(final KernelContext context, final MetadataStore metadata) {
+        if (context.spillDirectory() != null) {
+            return new SpillFiles(context.spillDirectory(), metadata, false);
+        }
+        if (context.dataDirectory() != null) {
+            return new SpillFiles(context.dataDirectory().resolve("spill"), metadata, false);
+        }
+        try {
+            return new SpillFiles(java.nio.file.Files.createTempDirectory("kairos-spill-"), null, true);
+        } catch (final java.io.IOException e) {
+            throw new java.io.UncheckedIOException("no temporary directory for spilled objects: " + e.getMessage()
+                + " (set KernelContext.spillDirectory)", e);
+        }
+    }
+
+    /** What object spilling did so far (all zero without an object store). */
+    public SpillStats spillStats() {
+        return objects == null ? new SpillStats(0, 0, 0, 0, 0, 0, 0, 0) : objects.spillStats();
     }
 
     /** Creates again the named actors the metadata store keeps, unless the journal says they died. */

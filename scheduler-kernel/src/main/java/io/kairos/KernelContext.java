@@ -78,6 +78,8 @@ public final class KernelContext {
     private JournalProvider journalProvider;
     private JournalOptions journalOptions = JournalOptions.DEFAULT;
     private MetadataProvider metadataProvider;
+    private double spillThreshold = 0.8;
+    private Path spillDirectory;
     private boolean concluded;
     private static final AtomicInteger STORE_SEQUENCE = new AtomicInteger();
 
@@ -264,6 +266,24 @@ public final class KernelContext {
         return this;
     }
 
+    /**
+     * The share of the object store this kernel's objects may take before the least recently used are spilled to
+     * files (default 0.8).
+     */
+    public KernelContext spillThreshold(final double threshold) {
+        this.spillThreshold = threshold;
+        return this;
+    }
+
+    /**
+     * Where spilled objects go (default: {@code spill/} under the data directory, else a temporary directory deleted
+     * at close).
+     */
+    public KernelContext spillDirectory(final Path directory) {
+        this.spillDirectory = Objects.requireNonNull(directory, "spillDirectory");
+        return this;
+    }
+
     /** A serializer plugin, tried before the built-in one (ServiceLoader finds others). */
     public KernelContext serializer(final Serializer serializer) {
         serializers.add(Objects.requireNonNull(serializer, "serializer"));
@@ -331,6 +351,9 @@ public final class KernelContext {
         if (objectStoreBytes != 0 && (objectStoreBytes < (64 << 10) || objectStoreBytes > (1L << 40))) {
             throw new IllegalArgumentException("objectStoreBytes " + objectStoreBytes
                 + " must be 0 (no store) or 65536..1099511627776");
+        }
+        if (!(spillThreshold > 0 && spillThreshold <= 1)) {
+            throw new IllegalArgumentException("spillThreshold " + spillThreshold + " is outside (0, 1]");
         }
         if (inlineThresholdBytes < 0) {
             throw new IllegalArgumentException("inlineThresholdBytes " + inlineThresholdBytes + " must be >= 0");
@@ -507,6 +530,15 @@ public final class KernelContext {
 
     public JournalOptions journalOptions() {
         return journalOptions;
+    }
+
+    public double spillThreshold() {
+        return spillThreshold;
+    }
+
+    /** The configured spill directory, or null for the default. */
+    public Path spillDirectory() {
+        return spillDirectory;
     }
 
     public MetadataProvider metadataProvider() {

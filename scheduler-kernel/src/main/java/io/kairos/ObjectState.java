@@ -21,7 +21,7 @@ class ObjectState {
 
     final long id;
     private Object value;
-    private StoredValue stored;  // non-null: the value lives in the shared store
+    private StoredObjects.Stored stored;  // non-null: the value lives in the shared store (or was spilled from it)
     private RuntimeException error;
     private volatile int status;
     private volatile Waiter waiters;
@@ -46,26 +46,18 @@ class ObjectState {
 
     /** The value of a READY object (the caller checked); a stored value is read back from shared memory. */
     Object value() {
-        final StoredValue s = stored;
-        return s == null ? value : s.objects.read(s.address, s.length);
+        final StoredObjects.Stored s = stored;
+        return s == null ? value : s.read();
     }
 
     /** Marks the value as living in the store (before the status is published). */
-    void stored(final StoredObjects objects, final long address, final int length) {
-        this.stored = new StoredValue(objects, address, length);
+    void stored(final StoredObjects.Stored where) {
+        this.stored = where;
     }
 
-    /** Where a stored value lives: kept apart so that inline objects (the many) stay small. */
-    private static final class StoredValue {
-        final StoredObjects objects;
-        final long address;
-        final int length;
-
-        StoredValue(final StoredObjects objects, final long address, final int length) {
-            this.objects = objects;
-            this.address = address;
-            this.length = length;
-        }
+    /** Where a large value lives, or null if it is on the heap. */
+    StoredObjects.Stored storedValue() {
+        return stored;
     }
 
     /** Publishes a value, writing it to the store first when it is large (objects may be null: no store). */

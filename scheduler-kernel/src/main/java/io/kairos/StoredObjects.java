@@ -12,8 +12,14 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The kernel's large objects: values whose serialized size reaches the inline threshold are written once into the
@@ -21,14 +27,36 @@ import java.util.List;
  * long as their {@link ObjectState} is reachable (an {@link ObjectRef}, a pending task); a {@link Cleaner} then
  * releases and deletes them. So a live object is never evicted, and any attached process can read it.
  *
+ * <p>Spilling: when this kernel's objects would take more than the spill threshold of the store, the least recently
+ * used of them (CLOCK: a get marks an object used, a spill pass gives a used object a second chance) are written to
+ * {@link SpillFiles} in one batch and their store memory freed; a get of a spilled object reads it from its file. If
+ * spilling is off (no spill directory) or cannot free enough, a value that does not fit stays on the heap.
+ *
  * <p>Layout of a stored object: {@code [type id: int][reserved: int][the serializer's bytes]}.
+ *
+ * <p>Thread-safety: any thread. Storing and freeing a large object take the spill lock (not the inline hot path);
+ * reading one takes none (a reader count per object keeps a spill from freeing memory being read).
  */
 final class StoredObjects implements AutoCloseable {
     private static final int HEADER = 8;
+    /** Spill at least this much at once, so that many small objects go in one file and one write. */
+    private static final long MIN_SPILL_BATCH = 8L << 20;
 
     private final SharedObjectStore store;
     private final List<Serializer> serializers;
     private final long inlineThreshold;
+    private final SpillFiles spill;
+    private final long spillLimit;
+    private final ReentrantLock spillLock = new ReentrantLock();
+    /** Objects in the store, oldest first (guarded by spillLock). */
+    private final LinkedHashSet<Stored> resident = new LinkedHashSet<>();
+    private long residentBytes;  // guarded by spillLock
+    private final AtomicLong spilledObjects = new AtomicLong();
+    private final AtomicLong spilledBytes = new AtomicLong();
+    private final AtomicLong spillNanos = new AtomicLong();
+    private final AtomicLong restoredObjects = new AtomicLong();
+    private final AtomicLong restoredBytes = new AtomicLong();
+    private final AtomicLong restoreNanos = new AtomicLong();
     /** One cleaner thread per process, shared by every kernel: closing a kernel leaves no thread behind. */
     private static final Cleaner CLEANER = Cleaner.create(r -> {
         final Thread t = new Thread(r, "kairos-object-cleaner");
@@ -41,11 +69,18 @@ final class StoredObjects implements AutoCloseable {
         return CLEANER;
     }
 
-    StoredObjects(final SharedObjectStore store, final List<Serializer> plugins, final long inlineThreshold) {
+    /**
+     * @param spill          where spilled objects go, or null for no spilling
+     * @param spillThreshold the share of the store this kernel's objects may take before some are spilled
+     */
+    StoredObjects(final SharedObjectStore store, final List<Serializer> plugins, final long inlineThreshold,
+                  final SpillFiles spill, final double spillThreshold) {
         this.store = store;
         this.serializers = new ArrayList<>(plugins);
         this.serializers.add(new DefaultSerializer());
         this.inlineThreshold = inlineThreshold;
+        this.spill = spill;
+        this.spillLimit = (long) (store.capacity() * spillThreshold);
     }
 
     /**
@@ -67,10 +102,20 @@ final class StoredObjects implements AutoCloseable {
         }
         final ObjectId id = ObjectId.random();
         final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+        if (spill != null) {
+            makeRoom(size + HEADER);
+        }
         try {
             store.create(id, size + HEADER, buffer);
         } catch (final StoreException e) {
-            return false;  // e.g. full of pinned objects: the value stays on the heap
+            if (spill == null || spillAtLeast(size + HEADER, false) == 0) {
+                return false;  // e.g. full of pinned objects and nothing to spill: the value stays on the heap
+            }
+            try {
+                store.create(id, size + HEADER, buffer);
+            } catch (final StoreException again) {
+                return false;
+            }
         }
         try {
             buffer.putInt(0, serializer.typeId());
@@ -88,26 +133,156 @@ final class StoredObjects implements AutoCloseable {
             store.abort(id);
             throw e;
         }
-        state.stored(this, buffer.addressOffset(), buffer.capacity());
-        CLEANER.register(state, new Unpin(store, id));
+        final Stored stored = new Stored(this, id, buffer.addressOffset(), buffer.capacity());
+        spillLock.lock();
+        try {
+            resident.add(stored);
+            residentBytes += stored.length;
+        } finally {
+            spillLock.unlock();
+        }
+        state.stored(stored);
+        CLEANER.register(state, stored);
         return true;
     }
 
-    /** Reads a stored value back (a fresh copy, as Ray's get). */
-    Object read(final long address, final int length) {
-        final UnsafeBuffer header = new UnsafeBuffer(address, HEADER);
-        final int typeId = header.getInt(0);
+    /** Spills, if this kernel's objects plus one of this size would pass the spill threshold, down below it. */
+    private void makeRoom(final long size) {
+        final long over;
+        spillLock.lock();
+        try {
+            over = residentBytes + size - spillLimit;
+        } finally {
+            spillLock.unlock();
+        }
+        if (over > 0) {
+            spillAtLeast(over, true);
+        }
+    }
+
+    /**
+     * Spills least recently used objects until at least this many bytes are freed (or a batch of MIN_SPILL_BATCH).
+     *
+     * @param batch true to spill at least MIN_SPILL_BATCH (fusing small objects into one file)
+     * @return the bytes freed
+     */
+    private long spillAtLeast(final long bytes, final boolean batch) {
+        spillLock.lock();
+        try {
+            final long target = batch ? Math.max(bytes, Math.min(MIN_SPILL_BATCH, residentBytes)) : bytes;
+            final List<Stored> victims = new ArrayList<>();
+            long chosen = 0;
+            final Iterator<Stored> clock = resident.iterator();
+            final List<Stored> secondChance = new ArrayList<>();
+            while (chosen < target && clock.hasNext()) {
+                final Stored s = clock.next();
+                if (s.referenced) {
+                    s.referenced = false;
+                    clock.remove();
+                    secondChance.add(s);
+                } else if (s.beginSpill()) {
+                    clock.remove();
+                    victims.add(s);
+                    chosen += s.length;
+                }
+            }
+            resident.addAll(secondChance);  // to the tail: used recently
+            for (final Iterator<Stored> again = resident.iterator(); chosen < target && again.hasNext(); ) {
+                final Stored s = again.next();  // every object was used recently: take them after all, oldest first
+                if (s.beginSpill()) {
+                    again.remove();
+                    victims.add(s);
+                    chosen += s.length;
+                }
+            }
+            if (victims.isEmpty()) {
+                return 0;
+            }
+            final long start = System.nanoTime();
+            final ByteBuffer[] buffers = new ByteBuffer[victims.size()];
+            for (int i = 0; i < buffers.length; i++) {
+                final Stored s = victims.get(i);
+                buffers[i] = new Pointer(s.address).getByteBuffer(0, s.length);
+            }
+            final SpillFiles.Location[] locations;
+            try {
+                locations = spill.write(buffers, buffers.length);
+            } catch (final IOException | RuntimeException e) {
+                for (final Stored s : victims) {
+                    s.endSpill(null);
+                    resident.add(s);
+                }
+                return 0;  // the disk is full or gone: the objects stay in the store
+            }
+            for (int i = 0; i < locations.length; i++) {
+                final Stored s = victims.get(i);
+                s.endSpill(locations[i]);
+                releaseQuietly(s.id);
+                residentBytes -= s.length;
+            }
+            spillNanos.addAndGet(System.nanoTime() - start);
+            spilledObjects.addAndGet(victims.size());
+            spilledBytes.addAndGet(chosen);
+            return chosen;
+        } finally {
+            spillLock.unlock();
+        }
+    }
+
+    private void releaseQuietly(final ObjectId id) {
+        try {
+            store.release(id);
+            store.delete(id);
+        } catch (final StoreException e) {
+            // the store is closed: the object went with it
+        }
+    }
+
+    /** A stored object is unreachable (the Cleaner): frees its store memory or its place in a spill file. */
+    private void free(final Stored s, final SpillFiles.Location spilled) {
+        if (spilled != null) {
+            spill.free(spilled);
+            return;
+        }
+        spillLock.lock();
+        try {
+            resident.remove(s);
+            residentBytes -= s.length;
+        } finally {
+            spillLock.unlock();
+        }
+        releaseQuietly(s.id);
+    }
+
+    /** Deserializes a stored value from its bytes (header first). */
+    private Object deserialize(final ByteBuffer bytes) {
+        final int typeId = bytes.order(ByteOrder.nativeOrder()).getInt(bytes.position());  // written by UnsafeBuffer
         for (final Serializer serializer : serializers) {
             if (serializer.typeId() == typeId) {
-                return serializer.read(new Pointer(address + HEADER).getByteBuffer(0, length - HEADER)
-                    .asReadOnlyBuffer().order(ByteOrder.BIG_ENDIAN));
+                return serializer.read(bytes.position(bytes.position() + HEADER).slice().asReadOnlyBuffer()
+                    .order(ByteOrder.BIG_ENDIAN));
             }
         }
         throw new IllegalStateException("no serializer with type id " + typeId + " is registered");
     }
 
+    private Object restore(final SpillFiles.Location location) {
+        final long start = System.nanoTime();
+        final ByteBuffer bytes = spill.read(location);
+        restoreNanos.addAndGet(System.nanoTime() - start);
+        restoredObjects.incrementAndGet();
+        restoredBytes.addAndGet(location.length());
+        return deserialize(bytes);
+    }
+
     StoreStats stats() {
         return store.stats();
+    }
+
+    SpillStats spillStats() {
+        return new SpillStats(spilledObjects.get(), spilledBytes.get(), spillNanos.get(), restoredObjects.get(),
+            restoredBytes.get(), restoreNanos.get(), spill == null ? 0 : spill.files(),
+            spill == null ? 0 : spill.diskBytes());
     }
 
     String storeName() {
@@ -117,6 +292,9 @@ final class StoredObjects implements AutoCloseable {
     @Override
     public void close() {
         store.close();
+        if (spill != null) {
+            spill.close();
+        }
     }
 
     private boolean worthStoring(final Object value) {
@@ -142,24 +320,77 @@ final class StoredObjects implements AutoCloseable {
         return null;
     }
 
-    /** The Cleaner's action: no reference to the state, only what it needs to let the object go. */
-    private static final class Unpin implements Runnable {
-        private final SharedObjectStore store;
-        private final ObjectId id;
+    /**
+     * One stored object: in the store at address, or spilled to a file. Its reader count keeps a spill from freeing
+     * the memory under a reader; it is also the Cleaner's action (it holds no reference to the object's state).
+     */
+    static final class Stored implements Runnable {
+        private static final int SPILLING = -1;
+        private static final int FREED = -2;
+        private static final AtomicIntegerFieldUpdater<Stored> READERS =
+            AtomicIntegerFieldUpdater.newUpdater(Stored.class, "readers");
 
-        Unpin(final SharedObjectStore store, final ObjectId id) {
-            this.store = store;
+        final StoredObjects owner;
+        final ObjectId id;
+        final long address;
+        final int length;
+        private volatile int readers;
+        private volatile SpillFiles.Location spilled;
+        /** CLOCK's bit: read since the last spill pass looked. */
+        volatile boolean referenced;
+
+        Stored(final StoredObjects owner, final ObjectId id, final long address, final int length) {
+            this.owner = owner;
             this.id = id;
+            this.address = address;
+            this.length = length;
         }
 
+        /** Reads the value back (a fresh copy, as Ray's get), from the store or from its spill file. */
+        Object read() {
+            for (;;) {
+                final SpillFiles.Location location = spilled;
+                if (location != null) {
+                    return owner.restore(location);
+                }
+                final int r = readers;
+                if (r < 0) {
+                    Thread.onSpinWait();  // being spilled: read it from the file in a moment
+                    continue;
+                }
+                if (READERS.compareAndSet(this, r, r + 1)) {
+                    try {
+                        referenced = true;
+                        return owner.deserialize(new Pointer(address).getByteBuffer(0, length));
+                    } finally {
+                        READERS.decrementAndGet(this);
+                    }
+                }
+            }
+        }
+
+        /** Spiller (under the spill lock): takes the object if no one reads it and it is not freed. */
+        boolean beginSpill() {
+            return READERS.compareAndSet(this, 0, SPILLING);
+        }
+
+        /** Spiller: the object is in its file now (or, with null, stays in the store). */
+        void endSpill(final SpillFiles.Location location) {
+            spilled = location;
+            readers = 0;
+        }
+
+        boolean isSpilled() {
+            return spilled != null;
+        }
+
+        /** The Cleaner: the object's state is unreachable. */
         @Override
         public void run() {
-            try {
-                store.release(id);
-                store.delete(id);
-            } catch (final StoreException e) {
-                // the store is closed: the object went with it
+            while (!READERS.compareAndSet(this, 0, FREED)) {
+                Thread.onSpinWait();  // a spill of it is in progress (no reader is left: the state is unreachable)
             }
+            owner.free(this, spilled);
         }
     }
 }

@@ -1,0 +1,211 @@
+package io.kairos;
+
+import io.kairos.spi.metadata.MetadataStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The files spilled objects live in: each spill writes its batch of objects, back to back, into one new file (so
+ * small objects are fused into one file and one write), and a file is deleted when the last of its objects is freed.
+ * With a metadata store, every file is indexed (table {@value #TABLE}) until it is deleted, so that a kernel started
+ * again on the directory finds and deletes what a crash left behind. Thread-safe.
+ */
+final class SpillFiles implements AutoCloseable {
+    static final String TABLE = "spill-files";
+
+    /** One spill file and how many of its objects are live. */
+    static final class SpillFile {
+        final Path path;
+        final FileChannel channel;
+        final AtomicInteger live;
+        final long bytes;
+
+        SpillFile(final Path path, final FileChannel channel, final int objects, final long bytes) {
+            this.path = path;
+            this.channel = channel;
+            this.live = new AtomicInteger(objects);
+            this.bytes = bytes;
+        }
+    }
+
+    /** Where a spilled object is. */
+    record Location(SpillFile file, long offset, int length) {
+    }
+
+    private final Path directory;
+    private final MetadataStore index;
+    private final boolean ownsDirectory;
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong files = new AtomicLong();
+    private final AtomicLong diskBytes = new AtomicLong();
+    private final java.util.Set<SpillFile> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param directory     where the files go (created if needed); files a previous kernel left (found in the index,
+     *                      or named spill-*.bin) are deleted now
+     * @param index         the metadata store to index files in, or null
+     * @param ownsDirectory true to delete the directory itself at close (a temporary one)
+     */
+    SpillFiles(final Path directory, final MetadataStore index, final boolean ownsDirectory) {
+        this.directory = directory;
+        this.index = index;
+        this.ownsDirectory = ownsDirectory;
+        try {
+            Files.createDirectories(directory);
+            if (index != null) {
+                final List<byte[]> stale = new ArrayList<>();
+                index.scan(TABLE, new byte[0], (key, value) -> stale.add(key));
+                for (final byte[] key : stale) {
+                    index.delete(TABLE, key);
+                }
+            }
+            try (var old = Files.newDirectoryStream(directory, "spill-*.bin")) {
+                for (final Path path : old) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException("spill directory " + directory + " cannot be prepared: " + e.getMessage(), e);
+        }
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /**
+     * Writes the buffers (one per object) into a new file with one gathering write.
+     *
+     * @return each object's location, in order
+     */
+    Location[] write(final ByteBuffer[] objects, final int count) throws IOException {
+        final Path path = directory.resolve("spill-" + sequence.incrementAndGet() + ".bin");
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            total += objects[i].remaining();
+        }
+        if (index != null) {
+            index.put(TABLE, path.getFileName().toString().getBytes(StandardCharsets.UTF_8), longBytes(total));
+        }
+        final FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            StandardOpenOption.READ);
+        final Location[] locations = new Location[count];
+        try {
+            final SpillFile file = new SpillFile(path, channel, count, total);
+            long offset = 0;
+            for (int i = 0; i < count; i++) {
+                locations[i] = new Location(file, offset, objects[i].remaining());
+                offset += objects[i].remaining();
+            }
+            long written = 0;
+            while (written < total) {
+                written += channel.write(objects, 0, count);
+            }
+        } catch (final IOException | RuntimeException e) {
+            channel.close();
+            Files.deleteIfExists(path);
+            unindex(path);
+            throw e;
+        }
+        open.add(locations[0].file());
+        files.incrementAndGet();
+        diskBytes.addAndGet(total);
+        return locations;
+    }
+
+    /** Reads a spilled object into a new heap buffer. */
+    ByteBuffer read(final Location location) {
+        final ByteBuffer into = ByteBuffer.allocate(location.length());
+        try {
+            long position = location.offset();
+            while (into.hasRemaining()) {
+                final int n = location.file().channel.read(into, position);
+                if (n < 0) {
+                    throw new IOException("end of file at " + position);
+                }
+                position += n;
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException("spilled object at " + location.offset() + " of " + location.file().path
+                + " cannot be read: " + e.getMessage(), e);
+        }
+        return into.flip();
+    }
+
+    /** The object at this location is freed: deletes its file once none of the file's objects is live. */
+    void free(final Location location) {
+        final SpillFile file = location.file();
+        if (file.live.decrementAndGet() == 0) {
+            delete(file);
+        }
+    }
+
+    private void delete(final SpillFile file) {
+        open.remove(file);
+        try {
+            file.channel.close();
+            Files.deleteIfExists(file.path);
+        } catch (final IOException e) {
+            // a file we cannot delete is deleted by the next kernel on this directory
+        }
+        unindex(file.path);
+        files.decrementAndGet();
+        diskBytes.addAndGet(-file.bytes);
+    }
+
+    private void unindex(final Path path) {
+        if (index != null) {
+            try {
+                index.delete(TABLE, path.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+            } catch (final RuntimeException e) {
+                // the store is closed: the next kernel cleans up from the directory listing
+            }
+        }
+    }
+
+    long files() {
+        return files.get();
+    }
+
+    long diskBytes() {
+        return diskBytes.get();
+    }
+
+    private static byte[] longBytes(final long value) {
+        return ByteBuffer.allocate(8).putLong(value).array();
+    }
+
+    /** Deletes every spill file (the objects are gone with the kernel), and the directory if it is a temporary one. */
+    @Override
+    public void close() {
+        for (final SpillFile file : open) {
+            try {
+                file.channel.close();
+            } catch (final IOException e) {
+                // deleted below all the same
+            }
+        }
+        try (var all = Files.newDirectoryStream(directory, "spill-*.bin")) {
+            for (final Path path : all) {
+                Files.deleteIfExists(path);
+                unindex(path);
+            }
+            if (ownsDirectory) {
+                Files.deleteIfExists(directory);
+            }
+        } catch (final IOException e) {
+            // left for the next kernel on this directory
+        }
+    }
+}
