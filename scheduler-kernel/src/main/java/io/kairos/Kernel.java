@@ -118,6 +118,9 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         this.objects = context.objectStoreBytes() == 0 ? null : new StoredObjects(
             SharedObjectStore.create(context.objectStoreName(), context.objectStoreBytes()), context.serializers(),
             context.inlineThresholdBytes(), spillFiles(context, metadata), context.spillThreshold());
+        if (objects != null) {
+            objects.kernel = this;
+        }
         this.conductor = new SchedulerConductor(context, cluster, registry, policy, namedActors, objects, errors,
             journal);
         this.owner = Thread.currentThread();
@@ -269,6 +272,23 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             throw new java.io.UncheckedIOException("no temporary directory for spilled objects: " + e.getMessage()
                 + " (set KernelContext.spillDirectory)", e);
         }
+    }
+
+    /**
+     * Lineage reconstruction: submits the task that made a lost object again (same function, arguments, resources
+     * and retries; a new id) and waits for its value.
+     */
+    Object reexecute(final TaskSpec task) {
+        final Map<String, Double> resources = new LinkedHashMap<>();
+        for (int r = 0; r < task.demand.length; r++) {
+            if (task.demand[r] > 0) {
+                resources.put(registry.name(r), io.kairos.spi.scheduling.FixedPoint.toUnits(task.demand[r]));
+            }
+        }
+        final ObjectRef<Object> again = submitWithId(ids.incrementAndGet(), task.function, task.arity, task.args,
+            task.explicitName(), resources, task.maxRetries, task.retryExceptions, task.strategy, task.group,
+            task.bundleIndex, task.demand);
+        return again.get();
     }
 
     /** What object spilling did so far (all zero without an object store). */

@@ -21,7 +21,10 @@ class ObjectState {
 
     final long id;
     private Object value;
-    private StoredObjects.Stored stored;  // non-null: the value lives in the shared store (or was spilled from it)
+    /** Non-null: the value lives in the shared store (or was spilled from it); volatile for reconstruction. */
+    private volatile StoredObjects.Stored stored;
+    /** How many times the value was made again after it was lost (guarded by this). */
+    private int reconstructions;
     private RuntimeException error;
     private volatile int status;
     private volatile Waiter waiters;
@@ -47,7 +50,45 @@ class ObjectState {
     /** The value of a READY object (the caller checked); a stored value is read back from shared memory. */
     Object value() {
         final StoredObjects.Stored s = stored;
-        return s == null ? value : s.read();
+        if (s == null) {
+            return value;
+        }
+        try {
+            return s.read();
+        } catch (final ObjectLostException lost) {
+            return reconstruct(s, lost);
+        }
+    }
+
+    /**
+     * Lineage reconstruction: runs the task that made this object again (its arguments, if lost too, are made again
+     * the same way when it reads them) and keeps the new value; one thread at a time, at most the task's retries
+     * (at least once) per object.
+     */
+    private Object reconstruct(final StoredObjects.Stored lostFrom, final ObjectLostException lost) {
+        synchronized (this) {
+            if (stored != lostFrom) {
+                return value();  // another reader made it again meanwhile
+            }
+            final TaskSpec task = producer;
+            if (task == null || task.kind != TaskSpec.Kind.TASK) {
+                throw new ObjectLostException("object " + id + " is lost and cannot be made again: it was "
+                    + (task == null ? "put, not made by a task" : "made by an actor") + " (" + lost.getMessage() + ")",
+                    lost);
+            }
+            if (reconstructions >= Math.max(1, task.maxRetries)) {
+                throw new ObjectLostException("object " + id + " is lost and its task '" + task.name() + "' was run "
+                    + "again " + reconstructions + " time(s) already, its limit (" + lost.getMessage() + ")", lost);
+            }
+            reconstructions++;
+            final StoredObjects objects = lostFrom.owner;
+            final Object v = objects.kernel.reexecute(task);
+            if (!objects.store(this, v)) {
+                value = v;
+                stored = null;
+            }
+            return v;
+        }
     }
 
     /** Marks the value as living in the store (before the status is published). */

@@ -268,7 +268,12 @@ final class StoredObjects implements AutoCloseable {
 
     private Object restore(final SpillFiles.Location location) {
         final long start = System.nanoTime();
-        final ByteBuffer bytes = spill.read(location);
+        final ByteBuffer bytes;
+        try {
+            bytes = spill.read(location);
+        } catch (final java.io.UncheckedIOException e) {
+            throw new ObjectLostException(e.getMessage(), e);
+        }
         restoreNanos.addAndGet(System.nanoTime() - start);
         restoredObjects.incrementAndGet();
         restoredBytes.addAndGet(location.length());
@@ -278,6 +283,9 @@ final class StoredObjects implements AutoCloseable {
     StoreStats stats() {
         return store.stats();
     }
+
+    /** The kernel whose objects these are: lineage reconstruction submits through it. */
+    Kernel kernel;
 
     SpillStats spillStats() {
         return new SpillStats(spilledObjects.get(), spilledBytes.get(), spillNanos.get(), restoredObjects.get(),
