@@ -21,6 +21,7 @@ public final class ActorCreator<A> {
     private int maxConcurrency = 1;
     private int maxRestarts;
     private int maxPendingCalls = -1;
+    private Boolean isolated;
 
     ActorCreator(final Kernel kernel, final Object constructor, final int arity, final Object[] args) {
         this.kernel = kernel;
@@ -76,6 +77,16 @@ public final class ActorCreator<A> {
         return this;
     }
 
+    /**
+     * Keeps the actor in a worker process of its own (a separate JVM): its crash, System.exit or kill -9 restarts it
+     * (within maxRestarts) and fails only the call it was running. Calls run one at a time (maxConcurrency 1); the
+     * constructor, arguments and results must serialize. Default: the kernel's {@link KernelContext#isolated}.
+     */
+    public ActorCreator<A> setIsolated(final boolean isolated) {
+        this.isolated = isolated;
+        return this;
+    }
+
     public ActorCreator<A> setSchedulingStrategy(final SchedulingStrategy strategy) {
         placement.strategy(strategy);
         return this;
@@ -100,6 +111,6 @@ public final class ActorCreator<A> {
      */
     public ActorHandle<A> remote() {
         return kernel.createActor(constructor, arity, args, name, placement.resourcesOrNull(), maxConcurrency,
-            maxRestarts, maxPendingCalls, placement.strategy, placement.group, placement.bundleIndex);
+            maxRestarts, maxPendingCalls, placement.strategy, placement.group, placement.bundleIndex, isolated);
     }
 }

@@ -80,6 +80,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     private final KernelJournal journal;
     private final AgentRunner journalRunner;
     private volatile Recovery recovery = Recovery.NONE;
+    /** The worker processes isolated tasks and actors run in. */
+    private final WorkerProcesses processes;
     /** The data directory's metadata store, or null. */
     private final MetadataStore metadata;
     /** Encodes named actors for the metadata store (functions written whole); guarded by itself. */
@@ -115,14 +117,18 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         } else {
             this.journal = null;
         }
+        final ValueCodec codec = new ValueCodec(context.serializers());
         this.objects = context.objectStoreBytes() == 0 ? null : new StoredObjects(
-            SharedObjectStore.create(context.objectStoreName(), context.objectStoreBytes()), context.serializers(),
+            SharedObjectStore.create(context.objectStoreName(), context.objectStoreBytes()), codec,
             context.inlineThresholdBytes(), spillFiles(context, metadata), context.spillThreshold());
         if (objects != null) {
             objects.kernel = this;
         }
+        this.processes = new WorkerProcesses(objects == null ? null : objects.storeName(),
+            context.inlineThresholdBytes(), context.workerClasspath(), context.workerJvmOptions(),
+            context.workerProcesses());
         this.conductor = new SchedulerConductor(context, cluster, registry, policy, namedActors, objects, errors,
-            journal);
+            journal, processes, codec);
         this.owner = Thread.currentThread();
         this.callerIdle = context.idleStrategy();
         final IdleStrategy idle = new ConductorIdleStrategy(context.defaultIdleStrategy() ? null : context.idleStrategy(),
@@ -252,7 +258,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             }
             results.put(task.taskId(), submitWithId(task.taskId(), task.function(), args.length, args, task.name(),
                 task.resources(), task.maxRetries(), task.retryExceptions(), SchedulingStrategy.DEFAULT, null, -1,
-                demands.get(t)));
+                demands.get(t), task.isolated()));
         }
         final List<String> actors = metadata == null ? List.of() : recoverActors(replay, unrecoverable);
         recovery = new Recovery(replay.records(), replay.endedTasks(), results, unrecoverable, actors,
@@ -287,8 +293,13 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         }
         final ObjectRef<Object> again = submitWithId(ids.incrementAndGet(), task.function, task.arity, task.args,
             task.explicitName(), resources, task.maxRetries, task.retryExceptions, task.strategy, task.group,
-            task.bundleIndex, task.demand);
+            task.bundleIndex, task.demand, task.isolated);
         return again.get();
+    }
+
+    /** The pids of the kernel's worker processes (idle, running a task or hosting an actor). */
+    public List<Long> workerProcessIds() {
+        return processes.pids();
     }
 
     /** What object spilling did so far (all zero without an object store). */
@@ -324,7 +335,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
                 }
                 createActor(spec.function(), spec.args().length, spec.args(), name, spec.resources(),
                     value.getInt(8, java.nio.ByteOrder.LITTLE_ENDIAN), value.getInt(12, java.nio.ByteOrder.LITTLE_ENDIAN),
-                    value.getInt(16, java.nio.ByteOrder.LITTLE_ENDIAN), SchedulingStrategy.DEFAULT, null, -1);
+                    value.getInt(16, java.nio.ByteOrder.LITTLE_ENDIAN), SchedulingStrategy.DEFAULT, null, -1,
+                    spec.isolated());
                 created.add(name);
             } catch (final RuntimeException e) {
                 unrecoverable.add("actor '" + name + "': " + e.getMessage());
@@ -339,11 +351,11 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
 
     /** Keeps a named actor in the metadata store, so that a restarted kernel creates it again. */
     private void keepActor(final ActorState actor, final Object constructor, final int arity, final Object[] args,
-                           final long[] demand) {
+                           final long[] demand, final boolean isolated) {
         final byte[] value;
         synchronized (actorCodec) {
             final int length = actorCodec.encodeSubmitted(actor.id, 0, null, constructor, arity, args, demand,
-                registry::name, 0, false, null);
+                registry::name, 0, false, isolated, null);
             final org.agrona.MutableDirectBuffer encoded = actorCodec.buffer();
             if (encoded.getInt(JournalRecords.TYPE_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN) != JournalRecords.SUBMITTED) {
                 throw new IllegalArgumentException(actor.describe() + " cannot be kept across restarts: "
@@ -449,7 +461,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
 
     <R> ObjectRef<R> submit(final Object function, final int arity, final Object[] args, final String name,
                             final Map<String, Double> resources, final int maxRetries, final boolean retryExceptions,
-                            final SchedulingStrategy strategy, final PlacementGroup group, final int bundleIndex) {
+                            final SchedulingStrategy strategy, final PlacementGroup group, final int bundleIndex,
+                            final Boolean isolated) {
         ensureOpen();
         final long[] demand;
         if (resources == null) {
@@ -465,13 +478,14 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             }
         }
         return submitWithId(ids.incrementAndGet(), function, arity, args, name, resources, maxRetries, retryExceptions,
-            strategy, group, bundleIndex, demand);
+            strategy, group, bundleIndex, demand, isolated != null ? isolated : context.isolated());
     }
 
     private <R> ObjectRef<R> submitWithId(final long id, final Object function, final int arity, final Object[] args,
                                           final String name, final Map<String, Double> resources, final int maxRetries,
                                           final boolean retryExceptions, final SchedulingStrategy strategy,
-                                          final PlacementGroup group, final int bundleIndex, final long[] demand) {
+                                          final PlacementGroup group, final int bundleIndex, final long[] demand,
+                                          final boolean isolated) {
         final ObjectRef<R> result = new ObjectRef<>(id, this);
         final TaskSpec task = new TaskSpec(name, function, arity, args, demand, strategy, maxRetries,
             retryExceptions, result);
@@ -480,6 +494,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             task.group = group;
             task.bundleIndex = bundleIndex;
         }
+        task.isolated = isolated;
         offer(task);
         return result;
     }
@@ -500,8 +515,13 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     <A> ActorHandle<A> createActor(final Object constructor, final int arity, final Object[] args, final String name,
                                    final Map<String, Double> resources, final int maxConcurrency, final int maxRestarts,
                                    final int maxPendingCalls, final SchedulingStrategy strategy,
-                                   final PlacementGroup group, final int bundleIndex) {
+                                   final PlacementGroup group, final int bundleIndex, final Boolean isolatedOption) {
         ensureOpen();
+        final boolean isolated = isolatedOption != null ? isolatedOption : context.isolated();
+        if (isolated && maxConcurrency != 1) {
+            throw new IllegalArgumentException("an isolated actor runs one call at a time: maxConcurrency must be 1, was "
+                + maxConcurrency);
+        }
         final long[] demand = registry.demand(resources != null ? resources : Map.of());
         final String infeasible = cluster.infeasibleReason(demand);
         final long id = ids.incrementAndGet();
@@ -519,7 +539,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         if (name != null && metadata != null && group == null
             && strategy.kind() == SchedulingStrategy.Kind.DEFAULT) {
             try {
-                keepActor(actor, constructor, arity, args, resources == null ? null : demand);
+                keepActor(actor, constructor, arity, args, resources == null ? null : demand, isolated);
             } catch (final RuntimeException e) {
                 namedActors.remove(name, actor);
                 throw e;
@@ -528,6 +548,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         final TaskSpec creation = new TaskSpec(actor.describe() + " constructor", constructor, arity, args, demand,
             strategy, 0, false, new ObjectState(id), TaskSpec.Kind.ACTOR_CREATION, actor);
         actor.creation = creation;
+        creation.isolated = isolated;
         creation.group = group;
         creation.bundleIndex = bundleIndex;
         offer(creation);
@@ -802,6 +823,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         for (final Worker worker : workers) {
             worker.stop();
         }
+        processes.close();  // a worker thread waiting on a process sees it end
         final long deadline = System.nanoTime() + context.closeTimeout().toNanos();
         for (final Worker worker : workers) {
             joinDriving(worker.thread, deadline);

@@ -79,6 +79,10 @@ public final class KernelContext {
     private JournalOptions journalOptions = JournalOptions.DEFAULT;
     private MetadataProvider metadataProvider;
     private double spillThreshold = 0.8;
+    private boolean isolated;
+    private int workerProcesses;
+    private String workerClasspath;
+    private List<String> workerJvmOptions = List.of();
     private Path spillDirectory;
     private boolean concluded;
     private static final AtomicInteger STORE_SEQUENCE = new AtomicInteger();
@@ -284,6 +288,33 @@ public final class KernelContext {
         return this;
     }
 
+    /**
+     * Runs every task and actor in worker processes (default false: in threads of this JVM; a task or actor can ask
+     * with setIsolated).
+     */
+    public KernelContext isolated(final boolean isolated) {
+        this.isolated = isolated;
+        return this;
+    }
+
+    /** How many worker processes to start with the kernel, ahead of demand (default 0: started on first use). */
+    public KernelContext workerProcesses(final int count) {
+        this.workerProcesses = count;
+        return this;
+    }
+
+    /** The class path of worker processes (default: this JVM's {@code java.class.path}). */
+    public KernelContext workerClasspath(final String classpath) {
+        this.workerClasspath = Objects.requireNonNull(classpath, "workerClasspath");
+        return this;
+    }
+
+    /** Extra JVM options for worker processes, e.g. "-Xmx2g". */
+    public KernelContext workerJvmOptions(final List<String> options) {
+        this.workerJvmOptions = List.copyOf(options);
+        return this;
+    }
+
     /** A serializer plugin, tried before the built-in one (ServiceLoader finds others). */
     public KernelContext serializer(final Serializer serializer) {
         serializers.add(Objects.requireNonNull(serializer, "serializer"));
@@ -351,6 +382,12 @@ public final class KernelContext {
         if (objectStoreBytes != 0 && (objectStoreBytes < (64 << 10) || objectStoreBytes > (1L << 40))) {
             throw new IllegalArgumentException("objectStoreBytes " + objectStoreBytes
                 + " must be 0 (no store) or 65536..1099511627776");
+        }
+        if (workerProcesses < 0 || workerProcesses > 256) {
+            throw new IllegalArgumentException("workerProcesses " + workerProcesses + " is outside 0..256");
+        }
+        if (workerClasspath == null) {
+            workerClasspath = System.getProperty("java.class.path");
         }
         if (!(spillThreshold > 0 && spillThreshold <= 1)) {
             throw new IllegalArgumentException("spillThreshold " + spillThreshold + " is outside (0, 1]");
@@ -530,6 +567,22 @@ public final class KernelContext {
 
     public JournalOptions journalOptions() {
         return journalOptions;
+    }
+
+    public boolean isolated() {
+        return isolated;
+    }
+
+    public int workerProcesses() {
+        return workerProcesses;
+    }
+
+    public String workerClasspath() {
+        return workerClasspath;
+    }
+
+    public List<String> workerJvmOptions() {
+        return workerJvmOptions;
     }
 
     public double spillThreshold() {

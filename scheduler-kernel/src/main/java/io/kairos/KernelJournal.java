@@ -162,7 +162,7 @@ final class KernelJournal implements Agent {
             ? "its scheduling strategy " + task.strategy.kind() + " is not recovered yet" : null;
         append(codec.encodeSubmitted(task.taskId(), timeNs, task.explicitName(), task.function, task.arity, task.args,
             task.demand == defaultDemand ? null : task.demand, registry::name, task.maxRetries, task.retryExceptions,
-            notRecoverable));
+            task.isolated, notRecoverable));
     }
 
     private void append(final int length) {

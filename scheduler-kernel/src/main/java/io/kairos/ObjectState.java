@@ -96,6 +96,17 @@ class ObjectState {
         this.stored = where;
     }
 
+    /** Publishes a value a worker process put in the store (adopted by the kernel, not copied). */
+    void completeStored(final StoredObjects.Stored where) {
+        if (status != PENDING) {
+            return;
+        }
+        stored = where;
+        where.owner.track(this, where);
+        status = READY;
+        wakeAll();
+    }
+
     /** Where a large value lives, or null if it is on the heap. */
     StoredObjects.Stored storedValue() {
         return stored;

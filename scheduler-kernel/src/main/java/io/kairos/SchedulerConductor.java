@@ -66,6 +66,8 @@ final class SchedulerConductor implements Agent {
     private boolean dispatchNeeded;
     private int chainIds;
     private final ArrayList<TaskSpec> heads = new ArrayList<>();
+    private final WorkerProcesses processes;
+    private final ValueCodec codec;
     /** Where transitions are journaled; null without a data directory. */
     private final KernelJournal journal;
     private final ArrayDeque<ResourceAllocation> spareAllocations = new ArrayDeque<>();
@@ -85,8 +87,11 @@ final class SchedulerConductor implements Agent {
 
     SchedulerConductor(final KernelContext context, final Cluster cluster, final ResourceRegistry registry,
                        final SchedulingPolicy policy, final Map<String, ActorState> namedActors,
-                       final StoredObjects objects, final ErrorHandler errors, final KernelJournal journal) {
+                       final StoredObjects objects, final ErrorHandler errors, final KernelJournal journal,
+                       final WorkerProcesses processes, final ValueCodec codec) {
         this.namedActors = namedActors;
+        this.processes = processes;
+        this.codec = codec;
         this.journal = journal;
         this.listeners = context.listeners().toArray(new KernelListener[0]);
         this.launcher = context.workerLauncher();
@@ -405,6 +410,7 @@ final class SchedulerConductor implements Agent {
         if (task.state == TaskSpec.State.RUNNING) {
             task.cancelRequested = true;
             task.worker.thread.interrupt();
+            task.worker.killRemote();  // a task in a worker process: end the process
             if (command.force && task.result.fail(new TaskCancelledException("task '" + task.name() + "' was cancelled"))) {
                 doneObjects.add(task.result);
             }
@@ -820,11 +826,19 @@ final class SchedulerConductor implements Agent {
     }
 
     /** Runs the constructor again (a new instance); queued calls wait for it. */
+    /** Forgets the actor's instance; one in a worker process goes with its process. */
+    private void dropInstance(final ActorState actor) {
+        if (actor.instance instanceof WorkerProcesses.RemoteActor) {
+            processes.discard(((WorkerProcesses.RemoteActor) actor.instance).process);
+        }
+        actor.instance = null;
+    }
+
     private void restart(final ActorState actor) {
         takeBackChained(actor, true);
         actor.restarts++;
         actorState(actor, ActorState.Status.RESTARTING);
-        actor.instance = null;
+        dropInstance(actor);
         final TaskSpec creation = actor.creation;
         creation.failure = null;
         creation.outcome = TaskSpec.OUTCOME_NONE;
@@ -845,7 +859,7 @@ final class SchedulerConductor implements Agent {
             actors.remove(actor);  // never placed: nothing to give back later
         }
         actor.deathCause = cause;
-        actor.instance = null;
+        dropInstance(actor);
         if (actor.name != null) {
             namedActors.remove(actor.name, actor);
         }
@@ -1201,6 +1215,14 @@ final class SchedulerConductor implements Agent {
     }
 
     /** Where workers put large results; null without a store. */
+    WorkerProcesses processes() {
+        return processes;
+    }
+
+    ValueCodec codec() {
+        return codec;
+    }
+
     StoredObjects objects() {
         return objects;
     }

@@ -43,7 +43,7 @@ final class StoredObjects implements AutoCloseable {
     private static final long MIN_SPILL_BATCH = 8L << 20;
 
     private final SharedObjectStore store;
-    private final List<Serializer> serializers;
+    private final ValueCodec codec;
     private final long inlineThreshold;
     private final SpillFiles spill;
     private final long spillLimit;
@@ -73,11 +73,10 @@ final class StoredObjects implements AutoCloseable {
      * @param spill          where spilled objects go, or null for no spilling
      * @param spillThreshold the share of the store this kernel's objects may take before some are spilled
      */
-    StoredObjects(final SharedObjectStore store, final List<Serializer> plugins, final long inlineThreshold,
+    StoredObjects(final SharedObjectStore store, final ValueCodec codec, final long inlineThreshold,
                   final SpillFiles spill, final double spillThreshold) {
         this.store = store;
-        this.serializers = new ArrayList<>(plugins);
-        this.serializers.add(new DefaultSerializer());
+        this.codec = codec;
         this.inlineThreshold = inlineThreshold;
         this.spill = spill;
         this.spillLimit = (long) (store.capacity() * spillThreshold);
@@ -91,7 +90,7 @@ final class StoredObjects implements AutoCloseable {
         if (original == null || !worthStoring(original)) {
             return false;
         }
-        final Serializer serializer = serializerFor(original);
+        final Serializer serializer = codec.serializerFor(original);
         if (serializer == null) {
             return false;
         }
@@ -257,13 +256,30 @@ final class StoredObjects implements AutoCloseable {
     /** Deserializes a stored value from its bytes (header first). */
     private Object deserialize(final ByteBuffer bytes) {
         final int typeId = bytes.order(ByteOrder.nativeOrder()).getInt(bytes.position());  // written by UnsafeBuffer
-        for (final Serializer serializer : serializers) {
-            if (serializer.typeId() == typeId) {
-                return serializer.read(bytes.position(bytes.position() + HEADER).slice().asReadOnlyBuffer()
-                    .order(ByteOrder.BIG_ENDIAN));
-            }
+        return codec.read(typeId, bytes.position(bytes.position() + HEADER).slice());
+    }
+
+    /**
+     * Takes over an object a worker process put in the store (sealed, pinned by it until its next task): pins it for
+     * this kernel, as {@link #store} does for its own.
+     */
+    Stored adopt(final ObjectId id, final int length) {
+        final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+        store.get(id, 0, buffer);
+        final Stored stored = new Stored(this, id, buffer.addressOffset(), length);
+        spillLock.lock();
+        try {
+            resident.add(stored);
+            residentBytes += length;
+        } finally {
+            spillLock.unlock();
         }
-        throw new IllegalStateException("no serializer with type id " + typeId + " is registered");
+        return stored;
+    }
+
+    /** Registers the state's cleanup: when it is unreachable, the stored object goes. */
+    void track(final ObjectState state, final Stored stored) {
+        CLEANER.register(state, stored);
     }
 
     private Object restore(final SpillFiles.Location location) {
@@ -319,15 +335,6 @@ final class StoredObjects implements AutoCloseable {
         return !(value instanceof Number || value instanceof Boolean || value instanceof Character);
     }
 
-    private Serializer serializerFor(final Object value) {
-        for (final Serializer serializer : serializers) {
-            if (serializer.supports(value)) {
-                return serializer;
-            }
-        }
-        return null;
-    }
-
     /**
      * One stored object: in the store at address, or spilled to a file. Its reader count keeps a spill from freeing
      * the memory under a reader; it is also the Cleaner's action (it holds no reference to the object's state).
@@ -375,6 +382,27 @@ final class StoredObjects implements AutoCloseable {
                     }
                 }
             }
+        }
+
+        /** Keeps the object in the store while a worker process reads it; false if it was spilled (send it inline). */
+        boolean pinForCall() {
+            for (;;) {
+                final int r = readers;
+                if (r < 0 || spilled != null) {
+                    return false;
+                }
+                if (READERS.compareAndSet(this, r, r + 1)) {
+                    if (spilled == null) {
+                        return true;
+                    }
+                    READERS.decrementAndGet(this);
+                    return false;
+                }
+            }
+        }
+
+        void unpinForCall() {
+            READERS.decrementAndGet(this);
         }
 
         /** Spiller (under the spill lock): takes the object if no one reads it and it is not freed. */

@@ -22,6 +22,7 @@ public final class TaskCaller<R> {
     private Placement placement = DEFAULTS;  // shared until an option is set: a plain remote() allocates no options
     private int maxRetries = 3;
     private boolean retryExceptions;
+    private Boolean isolated;
 
     TaskCaller(final Kernel kernel, final Object function, final int arity, final Object[] args) {
         this.kernel = kernel;
@@ -63,6 +64,17 @@ public final class TaskCaller<R> {
         return this;
     }
 
+    /**
+     * Runs the task in a worker process (a separate JVM from the kernel's pool) rather than a thread of this JVM: a
+     * crash, System.exit or kill -9 there costs this task one retry, not the kernel. Its function, arguments and
+     * result must serialize; large ones go through the shared store. Default: the kernel's
+     * {@link KernelContext#isolated}.
+     */
+    public TaskCaller<R> setIsolated(final boolean isolated) {
+        this.isolated = isolated;
+        return this;
+    }
+
     /** Where the task may run. */
     public TaskCaller<R> setSchedulingStrategy(final SchedulingStrategy strategy) {
         options().strategy(strategy);
@@ -96,7 +108,7 @@ public final class TaskCaller<R> {
      */
     public ObjectRef<R> remote() {
         return kernel.submit(function, arity, args, name, placement.resourcesOrNull(), maxRetries, retryExceptions,
-            placement.strategy, placement.group, placement.bundleIndex);
+            placement.strategy, placement.group, placement.bundleIndex, isolated);
     }
 
 }

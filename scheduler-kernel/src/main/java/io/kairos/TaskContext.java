@@ -29,7 +29,10 @@ public final class TaskContext {
     /** The context of the task running on this thread, or null outside a task. */
     public static TaskContext current() {
         final Worker worker = Worker.current();
-        final TaskSpec task = worker == null ? null : worker.running;
+        if (worker == null) {
+            return WorkerProcessMain.CONTEXT.get();  // null outside a worker process too
+        }
+        final TaskSpec task = worker.running;
         return task == null ? null : worker.contextOf(task);
     }
 

@@ -35,6 +35,9 @@ final class TaskSpec {
     final Kind kind;
     final ActorState actor;
 
+    /** Runs in a worker process (set at submission; an actor's calls follow their actor). */
+    boolean isolated;
+
     // --- set at submission when the task targets a placement group bundle (-1: any bundle) ---
     PlacementGroup group;
     int bundleIndex = -1;

@@ -13,8 +13,14 @@ import io.kairos.internal.cluster.ResourceAllocation;
 import io.kairos.internal.cluster.ResourceRegistry;
 import io.kairos.spi.kernel.WorkerLauncher;
 import io.kairos.spi.scheduling.FixedPoint;
+import io.kairos.store.ObjectId;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
@@ -154,22 +160,26 @@ final class Worker implements Runnable {
         Object value = null;
         Throwable thrown = null;
         try {
-            int offset = 0;
-            if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
-                resolved[0] = task.target;
-                task.target = null;
-                offset = 1;
-                arity++;
-            }
-            for (int i = 0; i < task.arity; i++) {
-                final Object arg = task.args[i];
-                final Object resolvedArg = arg instanceof ObjectRef ? ((ObjectRef<?>) arg).state().value() : arg;
-                if (resolvedArg instanceof DeviceObject) {
-                    ((DeviceObject) resolvedArg).stageFor(onGpuNode() ? deviceOf(task) : -1);
+            if (isolated(task)) {
+                value = executeIsolated(task);
+            } else {
+                int offset = 0;
+                if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+                    resolved[0] = task.target;
+                    task.target = null;
+                    offset = 1;
+                    arity++;
                 }
-                resolved[offset + i] = resolvedArg;
+                for (int i = 0; i < task.arity; i++) {
+                    final Object arg = task.args[i];
+                    final Object resolvedArg = arg instanceof ObjectRef ? ((ObjectRef<?>) arg).state().value() : arg;
+                    if (resolvedArg instanceof DeviceObject) {
+                        ((DeviceObject) resolvedArg).stageFor(onGpuNode() ? deviceOf(task) : -1);
+                    }
+                    resolved[offset + i] = resolvedArg;
+                }
+                value = invoke(task.function, resolved, arity);
             }
-            value = invoke(task.function, arity);
         } catch (final Throwable t) {
             thrown = t;
         } finally {
@@ -184,6 +194,9 @@ final class Worker implements Runnable {
             if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
                 task.actor.instance = value;
                 task.result.complete(null);
+            } else if (value instanceof StoredResult) {
+                final StoredResult stored = (StoredResult) value;
+                task.result.completeStored(conductor.objects().adopt(stored.id, stored.length));
             } else {
                 try {
                     task.result.complete(value, conductor.objects());
@@ -199,7 +212,7 @@ final class Worker implements Runnable {
             task.outcome = TaskSpec.OUTCOME_DONE;
             return;
         }
-        final boolean system = thrown instanceof Error;
+        final boolean system = thrown instanceof Error || thrown instanceof WorkerDiedException;
         if (task.kind != TaskSpec.Kind.TASK) {
             if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
                 task.result.fail(new TaskFailedException(task.name(), String.valueOf(thrown), thrown));
@@ -214,9 +227,150 @@ final class Worker implements Runnable {
         }
     }
 
+    /** Whether the task runs in a worker process (an isolated task, or a call of an actor living in one). */
+    private static boolean isolated(final TaskSpec task) {
+        return task.isolated || task.kind == TaskSpec.Kind.ACTOR_CALL && task.target instanceof WorkerProcesses.RemoteActor;
+    }
+
+    /** A result a worker process put in the shared store: adopted by the task's result object, not copied. */
+    private record StoredResult(ObjectId id, int length) {
+    }
+
+    /** The worker process this worker waits on, if any: a cancel kills it (a pipe read cannot be interrupted). */
+    private volatile WorkerProcesses.ProcessWorker remote;
+
+    /** Conductor, on cancel: ends the worker process running this worker's task, if it runs in one. */
+    void killRemote() {
+        final WorkerProcesses.ProcessWorker r = remote;
+        if (r != null) {
+            r.process.destroyForcibly();
+        }
+    }
+
+    /**
+     * Runs a task, an actor's constructor or an actor call in a worker process: sends it, waits for the reply.
+     * Arguments in the shared store go by id (pinned here until the reply); a large result comes back by id.
+     *
+     * @return the value, a {@link StoredResult}, or (a constructor) the {@link WorkerProcesses.RemoteActor}
+     * @throws WorkerDiedException if the process died before it replied
+     */
+    private Object executeIsolated(final TaskSpec task) throws Throwable {
+        final WorkerProcesses processes = conductor.processes();
+        final TaskContext context = contextOf(task);
+        final WorkerProcesses.ProcessWorker process;
+        final int op;
+        long actorId = 0;
+        if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+            final WorkerProcesses.RemoteActor actor = (WorkerProcesses.RemoteActor) task.target;
+            task.target = null;
+            process = actor.process;
+            actorId = actor.actorId;
+            op = WorkerProtocol.ACTOR_CALL;
+        } else {
+            process = processes.borrow(gpuList(context.gpuInstances()));
+            op = task.kind == TaskSpec.Kind.ACTOR_CREATION ? WorkerProtocol.CREATE_ACTOR : WorkerProtocol.TASK;
+            actorId = task.actor != null ? task.actor.id : 0;
+        }
+        final List<StoredObjects.Stored> pins = new ArrayList<>();
+        boolean dead = false;
+        boolean created = false;
+        remote = process;
+        try {
+            final byte[] function = WorkerProtocol.javaBytes(task.function);
+            final DataOutputStream out = process.out();
+            process.awaitReady();
+            out.writeInt(op);
+            out.writeLong(task.taskId());
+            out.writeLong(actorId);
+            out.writeInt(task.attempts);
+            out.writeUTF(task.name());
+            out.writeUTF(node.nodeId());
+            out.writeInt(context.resources().size());
+            for (final Map.Entry<String, Double> r : context.resources().entrySet()) {
+                out.writeUTF(r.getKey());
+                out.writeDouble(r.getValue());
+            }
+            final int[] gpus = context.gpuInstances();
+            final double[] shares = context.gpuAmounts();
+            out.writeInt(gpus.length);
+            for (int i = 0; i < gpus.length; i++) {
+                out.writeInt(gpus[i]);
+                out.writeDouble(shares[i]);
+            }
+            WorkerProtocol.writeBytes(out, function);
+            out.writeInt(task.arity);
+            for (int i = 0; i < task.arity; i++) {
+                writeArgument(out, task.args[i], i, pins);
+            }
+            out.flush();
+            final DataInputStream in = process.in();
+            final byte status = in.readByte();
+            if (status == WorkerProtocol.THREW) {
+                throw (Throwable) WorkerProtocol.fromJavaBytes(WorkerProtocol.readBytes(in), Worker.class.getClassLoader());
+            }
+            if (op == WorkerProtocol.CREATE_ACTOR) {
+                in.readByte();  // NULL
+                created = true;
+                return new WorkerProcesses.RemoteActor(process, actorId);
+            }
+            final byte tag = in.readByte();
+            if (tag == WorkerProtocol.NULL) {
+                return null;
+            }
+            if (tag == WorkerProtocol.INLINE) {
+                return conductor.codec().decode(ByteBuffer.wrap(WorkerProtocol.readBytes(in)));
+            }
+            final ObjectId id = ObjectId.of(in.readLong(), in.readLong());
+            return new StoredResult(id, in.readInt());
+        } catch (final java.io.IOException e) {
+            dead = true;
+            throw process.died(e);
+        } finally {
+            remote = null;
+            for (final StoredObjects.Stored pin : pins) {
+                pin.unpinForCall();
+            }
+            if (op == WorkerProtocol.TASK) {
+                if (dead) {
+                    processes.discard(process);
+                } else {
+                    processes.giveBack(process);
+                }
+            } else if (dead || op == WorkerProtocol.CREATE_ACTOR && !created) {
+                processes.discard(process);  // an actor's process lives and dies with it
+            }
+        }
+    }
+
+    private void writeArgument(final DataOutputStream out, final Object arg, final int index,
+                               final List<StoredObjects.Stored> pins) throws java.io.IOException {
+        if (arg instanceof ObjectRef) {
+            final StoredObjects.Stored stored = ((ObjectRef<?>) arg).state().storedValue();
+            if (stored != null && stored.pinForCall()) {
+                pins.add(stored);
+                WorkerProtocol.writeStored(out, stored.id, stored.length);
+                return;
+            }
+        }
+        final Object value = arg instanceof ObjectRef ? ((ObjectRef<?>) arg).state().value() : arg;
+        if (value == null) {
+            out.writeByte(WorkerProtocol.NULL);
+            return;
+        }
+        out.writeByte(WorkerProtocol.INLINE);
+        WorkerProtocol.writeBytes(out, conductor.codec().encode(value, "argument " + index));
+    }
+
+    private static String gpuList(final int[] instances) {
+        final StringBuilder sb = new StringBuilder();
+        for (final int instance : instances) {
+            sb.append(sb.length() == 0 ? "" : ",").append(instance);
+        }
+        return sb.toString();
+    }
+
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Object invoke(final Object function, final int arity) throws Exception {
-        final Object[] a = resolved;
+    static Object invoke(final Object function, final Object[] a, final int arity) throws Exception {
         switch (arity) {
             case 0:
                 return ((KFunc0) function).apply();

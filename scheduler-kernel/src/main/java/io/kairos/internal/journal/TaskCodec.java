@@ -29,7 +29,7 @@ import java.util.function.IntFunction;
  * function that is not a serializable lambda is written whole with Java serialization. A task whose function or an
  * argument cannot be written is journaled as UNREPLAYABLE, with the reason.
  *
- * <p>SUBMITTED body: flags (int), name (string), function id (int, -1: serialized function follows as a value),
+ * <p>SUBMITTED body: flags (int: 1 = isolated), name (string), function id (int, -1: serialized function follows as a value),
  * captured count (int) and values, arity (int) and values, max retries (int), retry exceptions (byte), resource count
  * (int, -1: the default demand) and (name string, fixed-point amount long) pairs.
  */
@@ -47,6 +47,9 @@ public final class TaskCodec {
     static final byte SHORT = 10;
     static final byte BYTE = 11;
     static final byte CHAR = 12;
+
+    /** SUBMITTED flags: runs in a worker process. */
+    static final int FLAG_ISOLATED = 1;
 
     /** Says whether an argument is a reference to an object of the kernel, and which. */
     public interface RefReader {
@@ -128,14 +131,15 @@ public final class TaskCodec {
     public int encodeSubmitted(final long taskId, final long timeNs, final String name, final Object function,
                                final int arity, final Object[] args, final long[] demand,
                                final IntFunction<String> resourceNames, final int maxRetries,
-                               final boolean retryExceptions, final String notRecoverable) {
+                               final boolean retryExceptions, final boolean isolated,
+                               final String notRecoverable) {
         if (notRecoverable != null) {
             return encodeWithString(JournalRecords.UNREPLAYABLE, taskId, timeNs, notRecoverable);
         }
         failure = null;
         header(JournalRecords.SUBMITTED, taskId, timeNs);
         int p = JournalRecords.HEADER_LENGTH;
-        buffer.putInt(p, 0, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(p, isolated ? FLAG_ISOLATED : 0, ByteOrder.LITTLE_ENDIAN);
         p += 4;
         p = putString(p, name);
         final FunctionInfo info = functions.get(function.getClass());
@@ -321,7 +325,7 @@ public final class TaskCodec {
 
     /** A SUBMITTED record read back. */
     public record Submitted(long taskId, String name, Object function, Object[] args,
-                            Map<String, Double> resources, int maxRetries, boolean retryExceptions) {
+                            Map<String, Double> resources, int maxRetries, boolean retryExceptions, boolean isolated) {
     }
 
     /** A FUNCTION record read back: the lambda's fields, captured values to be added per task. */
@@ -352,6 +356,7 @@ public final class TaskCodec {
     public static Submitted readSubmitted(final DirectBuffer record, final Map<Integer, FunctionRecord> functions,
                                           final ClassLoader loader) {
         final long taskId = record.getLong(JournalRecords.ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        final int flags = record.getInt(JournalRecords.HEADER_LENGTH, ByteOrder.LITTLE_ENDIAN);
         final int[] p = {JournalRecords.HEADER_LENGTH + 4};
         final String name = getString(record, p);
         final int functionId = record.getInt(p[0], ByteOrder.LITTLE_ENDIAN);
@@ -394,7 +399,8 @@ public final class TaskCodec {
                 resources.put(resource, io.kairos.spi.scheduling.FixedPoint.toUnits(amount));
             }
         }
-        return new Submitted(taskId, name, function, args, resources, maxRetries, retryExceptions);
+        return new Submitted(taskId, name, function, args, resources, maxRetries, retryExceptions,
+            (flags & FLAG_ISOLATED) != 0);
     }
 
     /** A SUBMITTED record's explicit name, or null. */

@@ -1,0 +1,117 @@
+package io.kairos;
+
+import io.kairos.store.ObjectId;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.nio.ByteBuffer;
+
+/**
+ * The messages between the kernel and a worker process, over the process's stdin (requests) and stdout (replies),
+ * one request at a time. The process first writes {@link #MAGIC} and its pid.
+ *
+ * <pre>
+ * request: op (int), task id (long), actor id (long), attempt (int), name (UTF), node id (UTF),
+ *          resources: count (int), (name UTF, amount double)*, GPUs: count (int), (instance int, share double)*,
+ *          function: length (int), Java-serialized bytes (0 for DROP / EXIT), arity (int), values
+ * reply:   OK (byte 0), value | THREW (byte 1), length (int), the Java-serialized Throwable
+ * value:   NULL (byte 0) | INLINE (byte 1), length (int), {@link ValueCodec} bytes
+ *          | STORED (byte 2), object id (long hi, long lo), length (int): an object in the shared store
+ * </pre>
+ */
+final class WorkerProtocol {
+    static final int MAGIC = 0x4B414952;
+
+    static final int TASK = 1;
+    static final int CREATE_ACTOR = 2;
+    static final int ACTOR_CALL = 3;
+    static final int DROP_ACTOR = 4;
+
+    static final byte OK = 0;
+    static final byte THREW = 1;
+
+    static final byte NULL = 0;
+    static final byte INLINE = 1;
+    static final byte STORED = 2;
+
+    private WorkerProtocol() {
+    }
+
+    static void writeBytes(final DataOutputStream out, final byte[] bytes) throws IOException {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    static byte[] readBytes(final DataInputStream in) throws IOException {
+        final int length = in.readInt();
+        if (length < 0) {
+            throw new IOException("negative length " + length);
+        }
+        final byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
+    }
+
+    static void writeStored(final DataOutputStream out, final ObjectId id, final int length) throws IOException {
+        out.writeByte(STORED);
+        out.writeLong(id.hi());
+        out.writeLong(id.lo());
+        out.writeInt(length);
+    }
+
+    /** Java serialization (functions, throwables). */
+    static byte[] javaBytes(final Object value) throws NotSerializableException {
+        try {
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                out.writeObject(value);
+            }
+            return bytes.toByteArray();
+        } catch (final NotSerializableException e) {
+            throw e;
+        } catch (final IOException e) {
+            throw new IllegalStateException("cannot serialize " + value.getClass().getName() + ": " + e, e);
+        }
+    }
+
+    static Object fromJavaBytes(final byte[] bytes, final ClassLoader loader) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+            @Override
+            protected Class<?> resolveClass(final ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+                try {
+                    return Class.forName(desc.getName(), false, loader);
+                } catch (final ClassNotFoundException e) {
+                    return super.resolveClass(desc);
+                }
+            }
+        }) {
+            return in.readObject();
+        }
+    }
+
+    /** A throwable as bytes: itself if it serializes, else a RuntimeException with its description and stack. */
+    static byte[] throwableBytes(final Throwable t) {
+        try {
+            return javaBytes(t);
+        } catch (final NotSerializableException | RuntimeException e) {
+            final RuntimeException stand = new RuntimeException(String.valueOf(t));
+            stand.setStackTrace(t.getStackTrace());
+            try {
+                return javaBytes(stand);
+            } catch (final NotSerializableException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+    }
+
+    static ByteBuffer wrap(final byte[] bytes) {
+        return ByteBuffer.wrap(bytes);
+    }
+}

@@ -1,0 +1,213 @@
+package io.kairos;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Isolated tasks and actors run in worker processes; a process that dies costs a retry or a restart, not work. */
+@Timeout(180)
+class WorkerProcessTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final long ME = ProcessHandle.current().pid();
+    private Kernel kernel;
+
+    @AfterEach
+    void tearDown() {
+        if (kernel != null) {
+            kernel.close();
+        }
+    }
+
+    static long pid() {
+        return ProcessHandle.current().pid();
+    }
+
+    static String whereAmI(final int x) {
+        final TaskContext c = TaskContext.current();
+        return ProcessHandle.current().pid() + " " + c.taskName() + " " + c.attempt() + " " + x;
+    }
+
+    static byte[] reversed(final byte[] in) {
+        final byte[] out = new byte[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = in[in.length - 1 - i];
+        }
+        return out;
+    }
+
+    static int exitWith(final int code) {
+        System.exit(code);
+        return 0;
+    }
+
+    /** Kills its own process with SIGKILL on the first attempt; returns on a retry. */
+    static int dieOnFirstAttempt(final int x) throws Exception {
+        if (TaskContext.current().attempt() == 0) {
+            new ProcessBuilder("kill", "-9", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+            Thread.sleep(10_000);  // the signal arrives first
+        }
+        return x * 2;
+    }
+
+    static String cudaVisibleDevices() {
+        return String.valueOf(System.getenv("CUDA_VISIBLE_DEVICES"));
+    }
+
+    static int spin(final int x) {
+        final long until = System.nanoTime() + 2_000_000;
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+        return x;
+    }
+
+    @Test
+    void anIsolatedTaskRunsInAnotherProcessThatIsReused() {
+        kernel = Kernel.start(new KernelContext().cpus(1).workerProcesses(1));
+        final String first = kernel.task(WorkerProcessTest::whereAmI, 7).setIsolated(true).remote().get(WAIT);
+        final String[] words = first.split(" ");
+        assertNotEquals(Long.toString(ME), words[0], "not in this JVM");
+        assertEquals("WorkerProcessTest::whereAmI 0 7", first.substring(words[0].length() + 1), "its context came along");
+        final long again = kernel.task(WorkerProcessTest::pid).setIsolated(true).remote().get(WAIT);
+        assertEquals(Long.parseLong(words[0]), again, "the pool reuses the process");
+        assertEquals(ME, kernel.task(WorkerProcessTest::pid).remote().get(WAIT), "not isolated: a thread here");
+        assertEquals(List.of(again), kernel.workerProcessIds());
+    }
+
+    @Test
+    void largeArgumentsAndResultsGoThroughTheStore() {
+        kernel = Kernel.start(new KernelContext().cpus(1));
+        final byte[] big = new byte[4 << 20];
+        ThreadLocalRandom.current().nextBytes(big);
+        final ObjectRef<byte[]> put = kernel.put(big);
+        final ObjectRef<byte[]> out = kernel.task(WorkerProcessTest::reversed, put).setIsolated(true).remote();
+        assertArrayEquals(reversed(big), out.get(WAIT));
+        assertTrue(out.state().storedValue() != null, "the result lives in the shared store");
+        final byte[] small = {1, 2, 3};
+        assertArrayEquals(new byte[] {3, 2, 1}, kernel.task(WorkerProcessTest::reversed, small).setIsolated(true)
+            .remote().get(WAIT));
+    }
+
+    @Test
+    void aKilledWorkerCostsTheTaskOneRetry() {
+        kernel = Kernel.start(new KernelContext().cpus(1));
+        assertEquals(42, kernel.task(WorkerProcessTest::dieOnFirstAttempt, 21).setIsolated(true).remote().get(WAIT));
+        final TaskFailedException e = assertThrows(TaskFailedException.class, () -> kernel
+            .task(WorkerProcessTest::dieOnFirstAttempt, 1).setIsolated(true).setMaxRetries(0).remote().get(WAIT));
+        assertTrue(e.getMessage().contains("died: killed by signal 9 (SIGKILL) (exit code 137)"), e.getMessage());
+        assertTrue(e.getCause() instanceof WorkerDiedException, String.valueOf(e.getCause()));
+    }
+
+    @Test
+    void systemExitInAWorkerSaysSo() {
+        kernel = Kernel.start(new KernelContext().cpus(1));
+        final TaskFailedException e = assertThrows(TaskFailedException.class, () -> kernel
+            .task(WorkerProcessTest::exitWith, 3).setIsolated(true).setMaxRetries(1).remote().get(WAIT));
+        assertTrue(e.getMessage().contains("died: exited with code 3"), e.getMessage());
+    }
+
+    @Test
+    void anApplicationExceptionComesBackAsIs() {
+        kernel = Kernel.start(new KernelContext().cpus(1));
+        final TaskFailedException e = assertThrows(TaskFailedException.class, () -> kernel
+            .task(WorkerProcessTest::parse, "x").setIsolated(true).remote().get(WAIT));
+        assertTrue(e.getCause() instanceof NumberFormatException, String.valueOf(e.getCause()));
+    }
+
+    static int parse(final String s) {
+        return Integer.parseInt(s);
+    }
+
+    @Test
+    void aGpuTaskSeesOnlyItsDevices() {
+        kernel = Kernel.start(new KernelContext().cpus(2).simulatedGpus("2x1GiB"));
+        final ObjectRef<String> one = kernel.task(WorkerProcessTest::cudaVisibleDevices).setResource("GPU", 1.0)
+            .setIsolated(true).remote();
+        assertTrue(List.of("0", "1").contains(one.get(WAIT)), one.get(WAIT));
+        assertEquals("0,1", kernel.task(WorkerProcessTest::cudaVisibleDevices).setResource("GPU", 2.0)
+            .setIsolated(true).remote().get(WAIT));
+    }
+
+    /** An actor's state. */
+    public static final class Counter {
+        private int count;
+
+        public int increment() {
+            return ++count;
+        }
+
+        public long pid() {
+            return ProcessHandle.current().pid();
+        }
+    }
+
+    @Test
+    void anIsolatedActorIsRestartedWhenItsProcessIsKilled() throws Exception {
+        kernel = Kernel.start(new KernelContext().cpus(2));
+        final ActorHandle<Counter> counter = kernel.actor(Counter::new).setIsolated(true).setMaxRestarts(1).remote();
+        assertEquals(1, counter.task(Counter::increment).remote().get(WAIT));
+        assertEquals(2, counter.task(Counter::increment).remote().get(WAIT));
+        final long pid = counter.task(Counter::pid).remote().get(WAIT);
+        assertNotEquals(ME, pid);
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
+        final TaskFailedException died = assertThrows(TaskFailedException.class,
+            () -> counter.task(Counter::increment).remote().get(WAIT));
+        assertTrue(died.getMessage().contains("worker process " + pid + " died: killed by signal 9"), died.getMessage());
+        assertEquals(1, counter.task(Counter::increment).remote().get(WAIT), "restarted in a new process");
+        final long second = counter.task(Counter::pid).remote().get(WAIT);
+        assertNotEquals(pid, second);
+        ProcessHandle.of(second).orElseThrow().destroyForcibly();
+        ProcessHandle.of(second).ifPresent(p -> p.onExit().join());
+        assertThrows(TaskFailedException.class, () -> counter.task(Counter::increment).remote().get(WAIT));
+        assertThrows(ActorDiedException.class, () -> counter.task(Counter::increment).remote().get(WAIT),
+            "its one restart is spent");
+    }
+
+    @Test
+    void killingWorkersDuringAWorkloadLosesNoTaskTenTrials() throws Exception {
+        for (int trial = 0; trial < 10; trial++) {
+            try (Kernel k = Kernel.start(new KernelContext().cpus(2).workerProcesses(2))) {
+                final List<ObjectRef<Integer>> refs = new ArrayList<>();
+                for (int i = 0; i < 150; i++) {
+                    refs.add(k.task(WorkerProcessTest::spin, i).setIsolated(true).setMaxRetries(5).remote());
+                }
+                int kills = 0;
+                final long deadline = System.nanoTime() + WAIT.toNanos();
+                while (kills < 3 && System.nanoTime() < deadline) {
+                    final List<Long> pids = k.workerProcessIds();
+                    final long done = refs.stream().filter(ObjectRef::isDone).count();
+                    if (done >= 20L * (kills + 1) && !pids.isEmpty()) {
+                        ProcessHandle.of(pids.get(ThreadLocalRandom.current().nextInt(pids.size())))
+                            .ifPresent(ProcessHandle::destroyForcibly);
+                        kills++;
+                    }
+                    Thread.onSpinWait();
+                }
+                for (int i = 0; i < refs.size(); i++) {
+                    assertEquals(i, refs.get(i).get(WAIT), "trial " + trial + " task " + i);
+                }
+                assertEquals(3, kills, "trial " + trial);
+            }
+        }
+    }
+
+    @Test
+    void anIsolatedActorRunsOneCallAtATime() {
+        kernel = Kernel.start(new KernelContext().cpus(2));
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> kernel.actor(Counter::new).setIsolated(true).setMaxConcurrency(2).remote());
+        assertEquals("an isolated actor runs one call at a time: maxConcurrency must be 1, was 2", e.getMessage());
+    }
+}
