@@ -11,6 +11,7 @@ import io.kairos.gpu.GpuDevices;
 import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceAllocation;
 import io.kairos.internal.cluster.ResourceRegistry;
+import io.kairos.internal.object.JavaSerialization;
 import io.kairos.spi.kernel.WorkerLauncher;
 import io.kairos.spi.scheduling.FixedPoint;
 import io.kairos.store.ObjectId;
@@ -276,7 +277,7 @@ final class Worker implements Runnable {
         boolean created = false;
         remote = process;
         try {
-            final byte[] function = WorkerProtocol.javaBytes(task.function);
+            final byte[] function = JavaSerialization.toBytes(task.function);
             final DataOutputStream out = process.out();
             process.awaitReady();
             out.writeInt(op);
@@ -306,7 +307,7 @@ final class Worker implements Runnable {
             final DataInputStream in = process.in();
             final byte status = in.readByte();
             if (status == WorkerProtocol.THREW) {
-                throw (Throwable) WorkerProtocol.fromJavaBytes(WorkerProtocol.readBytes(in), Worker.class.getClassLoader());
+                throw (Throwable) JavaSerialization.fromBytes(WorkerProtocol.readBytes(in), Worker.class.getClassLoader());
             }
             if (op == WorkerProtocol.CREATE_ACTOR) {
                 in.readByte();  // NULL

@@ -1,5 +1,6 @@
 package io.kairos;
 
+import io.kairos.internal.object.JavaSerialization;
 import io.kairos.spi.serialization.Serializer;
 import io.kairos.store.ObjectId;
 import io.kairos.store.SharedObjectStore;
@@ -113,10 +114,10 @@ public final class WorkerProcessMain {
             CONTEXT.set(new TaskContext(taskId, name, nodeId, attempt, Map.copyOf(resources), instances, shares));
             switch (op) {
                 case WorkerProtocol.TASK:
-                    result = Worker.invoke(WorkerProtocol.fromJavaBytes(function, loader), values, arity);
+                    result = Worker.invoke(JavaSerialization.fromBytes(function, loader), values, arity);
                     break;
                 case WorkerProtocol.CREATE_ACTOR:
-                    actors.put(actorId, Worker.invoke(WorkerProtocol.fromJavaBytes(function, loader), values, arity));
+                    actors.put(actorId, Worker.invoke(JavaSerialization.fromBytes(function, loader), values, arity));
                     break;
                 case WorkerProtocol.ACTOR_CALL: {
                     final Object instance = actors.get(actorId);
@@ -125,7 +126,7 @@ public final class WorkerProcessMain {
                             + ProcessHandle.current().pid());
                     }
                     values[0] = instance;
-                    result = Worker.invoke(WorkerProtocol.fromJavaBytes(function, loader), values, arity + 1);
+                    result = Worker.invoke(JavaSerialization.fromBytes(function, loader), values, arity + 1);
                     break;
                 }
                 case WorkerProtocol.DROP_ACTOR:

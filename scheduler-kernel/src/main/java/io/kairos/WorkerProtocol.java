@@ -1,17 +1,11 @@
 package io.kairos;
 
+import io.kairos.internal.object.JavaSerialization;
 import io.kairos.store.ObjectId;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.NotSerializableException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
-import java.nio.ByteBuffer;
 
 /**
  * The messages between the kernel and a worker process, over the process's stdin (requests) and stdout (replies),
@@ -66,52 +60,15 @@ final class WorkerProtocol {
         out.writeInt(length);
     }
 
-    /** Java serialization (functions, throwables). */
-    static byte[] javaBytes(final Object value) throws NotSerializableException {
-        try {
-            final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-                out.writeObject(value);
-            }
-            return bytes.toByteArray();
-        } catch (final NotSerializableException e) {
-            throw e;
-        } catch (final IOException e) {
-            throw new IllegalStateException("cannot serialize " + value.getClass().getName() + ": " + e, e);
-        }
-    }
-
-    static Object fromJavaBytes(final byte[] bytes, final ClassLoader loader) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
-            @Override
-            protected Class<?> resolveClass(final ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-                try {
-                    return Class.forName(desc.getName(), false, loader);
-                } catch (final ClassNotFoundException e) {
-                    return super.resolveClass(desc);
-                }
-            }
-        }) {
-            return in.readObject();
-        }
-    }
-
     /** A throwable as bytes: itself if it serializes, else a RuntimeException with its description and stack. */
     static byte[] throwableBytes(final Throwable t) {
         try {
-            return javaBytes(t);
-        } catch (final NotSerializableException | RuntimeException e) {
+            return JavaSerialization.toBytes(t);
+        } catch (final RuntimeException e) {
             final RuntimeException stand = new RuntimeException(String.valueOf(t));
             stand.setStackTrace(t.getStackTrace());
-            try {
-                return javaBytes(stand);
-            } catch (final NotSerializableException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+            return JavaSerialization.toBytes(stand);
         }
     }
 
-    static ByteBuffer wrap(final byte[] bytes) {
-        return ByteBuffer.wrap(bytes);
-    }
 }

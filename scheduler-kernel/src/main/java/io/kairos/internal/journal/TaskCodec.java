@@ -1,14 +1,10 @@
 package io.kairos.internal.journal;
 
+import io.kairos.internal.object.JavaSerialization;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
@@ -290,13 +286,10 @@ public final class TaskCodec {
         }
         final byte[] bytes;
         try {
-            final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            try (ObjectOutputStream objects = new ObjectOutputStream(out)) {
-                objects.writeObject(value);
-            }
-            bytes = out.toByteArray();
-        } catch (final IOException | RuntimeException e) {
-            failure = what + " (" + type.getName() + ") could not be serialized: " + e;
+            bytes = JavaSerialization.toBytes(value);
+        } catch (final RuntimeException e) {
+            failure = what + " (" + type.getName() + ") could not be serialized: "
+                + (e.getCause() != null ? e.getCause() : e);
             return p;
         }
         buffer.putByte(p, SERIALIZED);
@@ -427,31 +420,10 @@ public final class TaskCodec {
                 f.methodName(), f.methodSignature(), f.implMethodKind(), f.implClass(), f.implMethodName(),
                 f.implMethodSignature(), f.instantiatedMethodType(), captured);
             // A serialization round trip: the JDK resolves the lambda through its capturing class, no opens needed.
-            final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-            try (ObjectOutputStream objects = new ObjectOutputStream(out)) {
-                objects.writeObject(lambda);
-            }
-            return readObject(out.toByteArray(), loader);
-        } catch (final ClassNotFoundException | IOException | RuntimeException e) {
+            return JavaSerialization.fromBytes(JavaSerialization.toBytes(lambda), loader);
+        } catch (final ClassNotFoundException | RuntimeException e) {
             throw new IllegalStateException("its function " + f.implClass().replace('/', '.') + "::"
                 + f.implMethodName() + " cannot be made again: " + e, e);
-        }
-    }
-
-    private static Object readObject(final byte[] bytes, final ClassLoader loader)
-        throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
-            @Override
-            protected Class<?> resolveClass(final java.io.ObjectStreamClass desc)
-                throws IOException, ClassNotFoundException {
-                try {
-                    return Class.forName(desc.getName(), false, loader);
-                } catch (final ClassNotFoundException e) {
-                    return super.resolveClass(desc);
-                }
-            }
-        }) {
-            return in.readObject();
         }
     }
 
@@ -506,11 +478,7 @@ public final class TaskCodec {
                 final byte[] bytes = new byte[length];
                 record.getBytes(at + 4, bytes);
                 p[0] = at + 4 + length;
-                try {
-                    return readObject(bytes, loader);
-                } catch (final IOException | ClassNotFoundException e) {
-                    throw new IllegalStateException("a serialized value cannot be read: " + e, e);
-                }
+                return JavaSerialization.fromBytes(bytes, loader);
             }
             case FLOAT:
                 p[0] = at + 4;

@@ -2,13 +2,7 @@ package io.kairos.internal.object;
 
 import io.kairos.spi.serialization.Serializer;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -121,13 +115,7 @@ public final class DefaultSerializer implements Serializer {
             case JAVA: {
                 final byte[] bytes = new byte[in.remaining()];
                 in.get(bytes);
-                try (ObjectInputStream input = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-                    return input.readObject();
-                } catch (final IOException e) {
-                    throw new UncheckedIOException("cannot deserialize a stored object", e);
-                } catch (final ClassNotFoundException e) {
-                    throw new IllegalStateException("cannot deserialize a stored object: " + e.getMessage(), e);
-                }
+                return JavaSerialization.fromBytes(bytes, null);
             }
             default:
                 throw new IllegalStateException("unknown stored kind " + kind);
@@ -135,12 +123,6 @@ public final class DefaultSerializer implements Serializer {
     }
 
     private static byte[] javaSerialize(final Object value) {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream output = new ObjectOutputStream(bytes)) {
-            output.writeObject(value);
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot serialize a " + value.getClass().getName(), e);
-        }
-        return bytes.toByteArray();
+        return JavaSerialization.toBytes(value);
     }
 }
