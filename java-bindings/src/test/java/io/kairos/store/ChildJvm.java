@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Starts a test main class (by default {@link StoreChildProcess}) in a second JVM with this JVM's classpath and flags. */
-final class ChildJvm implements AutoCloseable {
+/**
+ * Starts a test main class (by default {@link StoreChildProcess}) in a second JVM with this JVM's classpath and flags.
+ * Public for the kernel's multi-process tests (this module's test jar).
+ */
+public final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final BufferedReader stdout;
 
@@ -26,7 +29,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Runs mainClass with extra JVM options (after this JVM's flags, so they win). */
-    static ChildJvm startMain(final Class<?> mainClass, final List<String> jvmOptions, final String... args)
+    public static ChildJvm startMain(final Class<?> mainClass, final List<String> jvmOptions, final String... args)
         throws IOException {
         final List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
@@ -45,7 +48,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** The child's next stdout line, waiting at most timeoutSeconds; fails on EOF or timeout. */
-    String readLine(final long timeoutSeconds) throws Exception {
+    public String readLine(final long timeoutSeconds) throws Exception {
         final String line = CompletableFuture.supplyAsync(() -> {
             try {
                 return stdout.readLine();
@@ -59,7 +62,7 @@ final class ChildJvm implements AutoCloseable {
         return line;
     }
 
-    int waitFor(final long timeoutSeconds) throws InterruptedException {
+    public int waitFor(final long timeoutSeconds) throws InterruptedException {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("child did not exit within " + timeoutSeconds + " s");
@@ -68,7 +71,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** SIGKILL: the child gets no chance to clean up. */
-    void kill(final long timeoutSeconds) throws InterruptedException {
+    public void kill(final long timeoutSeconds) throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
     }
