@@ -826,6 +826,22 @@ final class SchedulerConductor implements Agent {
     }
 
     /** Runs the constructor again (a new instance); queued calls wait for it. */
+    /**
+     * An actor's worker process ended (told by the JDK's process reaper): restart the actor now, as after a crash,
+     * if it is idle in that process; a running call finds the process dead and returns as crashed instead.
+     */
+    void actorProcessExited(final ActorState actor, final WorkerProcesses.RemoteActor remote) {
+        if (actor.instance != remote || actor.status != ActorState.Status.ALIVE || actor.running > 0 || closing) {
+            return;
+        }
+        final String why = remote.process.died(null).getMessage();
+        if (actor.restarts < actor.maxRestarts) {
+            restart(actor);
+        } else {
+            kill(actor, new ActorDiedException(actor.describe() + " died: its " + why, null));
+        }
+    }
+
     /** Forgets the actor's instance; one in a worker process goes with its process. */
     private void dropInstance(final ActorState actor) {
         if (actor.instance instanceof WorkerProcesses.RemoteActor) {

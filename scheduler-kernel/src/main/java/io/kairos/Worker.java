@@ -194,6 +194,12 @@ final class Worker implements Runnable {
         if (thrown == null) {
             if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
                 task.actor.instance = value;
+                if (value instanceof WorkerProcesses.RemoteActor) {
+                    final WorkerProcesses.RemoteActor remote = (WorkerProcesses.RemoteActor) value;
+                    final ActorState actor = task.actor;
+                    remote.process.process.onExit().thenRun(() -> conductor.offerFromWorker(
+                        (Runnable) () -> conductor.actorProcessExited(actor, remote)));
+                }
                 task.result.complete(null);
             } else if (value instanceof StoredResult) {
                 final StoredResult stored = (StoredResult) value;

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The kernel process of {@link JournalCrashTest}: {@code first DIR LOG N} submits N tasks on a kernel journaling
  * into DIR, syncs the journal, prints "SUBMITTED" and waits for them; {@code recover DIR LOG} starts a kernel on DIR,
- * prints "RECOVERED ids..." (the tasks it submits again) and waits for every recovered result, then prints "DONE".
+ * prints "RECOVERED ids..." (the tasks it submits again), "KV progress ACTOR label" (the key-value entry and the named
+ * actor the first kernel made), waits for every recovered result, then prints "DONE".
  * Each task spins for 200 us and appends "generation taskId index" to LOG (one small O_APPEND write: atomic).
  */
 public final class CrashWorkload {
@@ -32,12 +33,27 @@ public final class CrashWorkload {
         return index;
     }
 
+    /** A named actor kept across restarts. */
+    public static final class Keeper {
+        private final String label;
+
+        public Keeper(final String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
     public static void main(final String[] args) throws Exception {
         final Path dir = Path.of(args[1]);
         final String log = args[2];
         try (Kernel kernel = Kernel.start(new KernelContext().cpus(2).dataDirectory(dir))) {
             if (args[0].equals("first")) {
                 final int count = Integer.parseInt(args[3]);
+                kernel.kv().put("progress", "submitting".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                kernel.actor(Keeper::new, "kept").setName("keeper").remote();
                 final List<ObjectRef<Integer>> refs = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
                     refs.add(kernel.task(CrashWorkload::work, i, log).remote());
@@ -55,6 +71,11 @@ public final class CrashWorkload {
                     ids.append(' ').append(id);
                 }
                 System.out.println(ids);
+                final byte[] progress = kernel.kv().get("progress");
+                System.out.println("KV " + (progress == null ? "none"
+                    : new String(progress, java.nio.charset.StandardCharsets.UTF_8)) + " ACTOR "
+                    + kernel.<Keeper>getActor("keeper").map(a -> a.task(Keeper::label).remote()
+                        .get(Duration.ofSeconds(30))).orElse("none"));
                 System.out.flush();
                 for (final Map.Entry<Long, ObjectRef<?>> entry : recovery.tasks().entrySet()) {
                     entry.getValue().get(Duration.ofSeconds(60));

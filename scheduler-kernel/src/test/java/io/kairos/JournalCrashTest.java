@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * kill -9 of a kernel's JVM in the middle of 10,000 tasks, then a kernel on the same data directory (the Chronicle
- * journal): every task completes, and no task whose end was journaled runs again. Ten trials.
+ * journal, the LMDB metadata): every task completes, no task whose end was journaled runs again, and the key-value
+ * entry and named actor made before the kill are there. Ten trials.
  */
 @Timeout(300)
 class JournalCrashTest {
@@ -62,6 +63,8 @@ class JournalCrashTest {
             for (int i = 2; i < words.length; i++) {
                 recovered.add(Long.parseLong(words[i]));
             }
+            assertEquals("KV submitting ACTOR kept", second.readLine(60),
+                "the key-value store and the named actor outlive the kill");
             assertEquals("DONE", second.readLine(120), "every recovered task completes, none unrecoverable");
             assertEquals(0, second.waitFor(30));
         }
