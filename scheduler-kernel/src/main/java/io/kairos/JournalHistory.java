@@ -9,7 +9,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,14 +84,13 @@ public final class JournalHistory {
         final JournalHistory history = new JournalHistory();
         final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         final Map<Long, Long> runStarts = new LinkedHashMap<>();
-        journal.replay(record -> history.add(view, record, runStarts));
+        journal.replay(excerpt -> JournalRecords.forEach(excerpt, view, record -> history.add(record, runStarts)));
         return history;
     }
 
-    private void add(final UnsafeBuffer view, final ByteBuffer record, final Map<Long, Long> runStarts) {
+    private void add(final UnsafeBuffer view, final Map<Long, Long> runStarts) {
         records++;
-        view.wrap(record, record.position(), record.remaining());
-        if (record.remaining() < JournalRecords.HEADER_LENGTH) {
+        if (view.capacity() < JournalRecords.HEADER_LENGTH) {
             return;
         }
         final int type = view.getInt(JournalRecords.TYPE_OFFSET, ByteOrder.LITTLE_ENDIAN);

@@ -18,7 +18,7 @@ import io.kairos.store.SharedObjectStore;
 import io.kairos.store.StoreStats;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
@@ -148,7 +148,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             });
         }
         this.journalRunner = journal == null ? null : new AgentRunner(
-            new BackoffIdleStrategy(64, 16, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)),
+            new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1)),  // no spin: it must not take CPU from the work
             errors, null, journal);
     }
 

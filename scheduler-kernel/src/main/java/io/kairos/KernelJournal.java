@@ -17,7 +17,7 @@ import java.nio.ByteOrder;
 /**
  * The kernel's side of the journal: the conductor hands it each transition (a submitted task as its spec, the rest as
  * a fixed-size message on a ring buffer) and goes on; this agent, on its own thread, encodes them into records and
- * appends them to the {@link Journal} in batches. Nothing here runs on the conductor but the two non-blocking offers
+ * appends each duty cycle's records to the {@link Journal} as one BATCH record (one append, however many records). Nothing here runs on the conductor but the two non-blocking offers
  * (which spin only while the journal is a whole queue behind).
  *
  * <p>Records of one task may reach the journal in another order than they happened (a task's FINISHED before its
@@ -33,7 +33,6 @@ final class KernelJournal implements Agent {
     private static final ActorState.Status[] ACTOR_STATES = ActorState.Status.values();
 
     private final Journal journal;
-    private final ResourceRegistry registry;
     private final long[] defaultDemand;
     private final long epochOffsetNs;
     private final org.agrona.concurrent.NanoClock clock;
@@ -44,6 +43,12 @@ final class KernelJournal implements Agent {
     private final TaskCodec codec;
     private final UnsafeBuffer record = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
     private final MessageHandler onEvent = this::onEvent;
+    private final java.util.function.IntFunction<String> resourceNames;
+    /** The records of one duty cycle, appended as one BATCH record: [header][length, record]... */
+    private final org.agrona.ExpandableDirectByteBuffer batch = new org.agrona.ExpandableDirectByteBuffer(1 << 16);
+    private int batchLength = JournalRecords.HEADER_LENGTH;
+    private int batchCount;
+    private static final int MAX_BATCH_BYTES = 1 << 20;
     /** Conductor only (read by others after a conductor command). */
     private long offered;
     /** Conductor: times an offer found the journal a whole queue behind. */
@@ -53,7 +58,7 @@ final class KernelJournal implements Agent {
     KernelJournal(final Journal journal, final ResourceRegistry registry, final long[] defaultDemand,
                   final int firstFunctionId, final org.agrona.concurrent.NanoClock clock) {
         this.journal = journal;
-        this.registry = registry;
+        this.resourceNames = registry::name;
         this.defaultDemand = defaultDemand;
         this.clock = clock;
         this.epochOffsetNs = System.currentTimeMillis() * 1_000_000L - clock.nanoTime();
@@ -115,6 +120,7 @@ final class KernelJournal implements Agent {
     /** Appends a record now, from the thread that starts the kernel, before the agent runs. */
     void appendUnrecoverable(final long taskId, final String reason) {
         append(codec.encodeUnrecoverable(taskId, epochNanos(clock.nanoTime()), reason));
+        flushBatch();
     }
 
     // ---- agent ----
@@ -129,9 +135,26 @@ final class KernelJournal implements Agent {
         }
         work += events.read(onEvent, DRAIN_LIMIT);
         if (work > 0) {
+            flushBatch();
             appended += work;
         }
         return work;
+    }
+
+    /** Appends the records gathered in this duty cycle as one BATCH record (one append, one excerpt). */
+    private void flushBatch() {
+        if (batchCount == 0) {
+            return;
+        }
+        batch.putInt(JournalRecords.TYPE_OFFSET, JournalRecords.BATCH, ByteOrder.LITTLE_ENDIAN);
+        batch.putLong(JournalRecords.ID_OFFSET, batchCount, ByteOrder.LITTLE_ENDIAN);
+        batch.putLong(JournalRecords.TIME_OFFSET, 0, ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer bytes = batch.byteBuffer();
+        bytes.limit(batchLength).position(0);
+        journal.append(bytes);
+        bytes.clear();
+        batchLength = JournalRecords.HEADER_LENGTH;
+        batchCount = 0;
     }
 
     /** Appends everything offered (after the conductor stopped); then the journal can be closed. */
@@ -161,15 +184,23 @@ final class KernelJournal implements Agent {
             : task.strategy.kind() != io.kairos.spi.scheduling.SchedulingStrategy.Kind.DEFAULT
             ? "its scheduling strategy " + task.strategy.kind() + " is not recovered yet" : null;
         append(codec.encodeSubmitted(task.taskId(), timeNs, task.explicitName(), task.function, task.arity, task.args,
-            task.demand == defaultDemand ? null : task.demand, registry::name, task.maxRetries, task.retryExceptions,
+            task.demand == defaultDemand ? null : task.demand, resourceNames, task.maxRetries, task.retryExceptions,
             task.isolated, notRecoverable));
     }
 
+    /** Adds the record the codec just encoded (its buffer, 0..length) to the batch. */
     private void append(final int length) {
-        final ByteBuffer bytes = codec.buffer().byteBuffer();
-        bytes.limit(length).position(0);
-        journal.append(bytes);
-        bytes.clear();
+        add(codec.buffer(), length);
+    }
+
+    private void add(final org.agrona.DirectBuffer source, final int length) {
+        if (batchLength + 4 + length > MAX_BATCH_BYTES && batchCount > 0) {
+            flushBatch();
+        }
+        batch.putInt(batchLength, length, ByteOrder.LITTLE_ENDIAN);
+        batch.putBytes(batchLength + 4, source, 0, length);
+        batchLength += 4 + length;
+        batchCount++;
     }
 
     private void onEvent(final int type, final org.agrona.MutableDirectBuffer buffer, final int index, final int length) {
@@ -193,10 +224,7 @@ final class KernelJournal implements Agent {
         } else {
             recordLength = JournalRecords.HEADER_LENGTH;
         }
-        final ByteBuffer bytes = record.byteBuffer();
-        bytes.limit(recordLength).position(0);
-        journal.append(bytes);
-        bytes.clear();
+        add(record, recordLength);
     }
 
     private long epochNanos(final long nanoTime) {

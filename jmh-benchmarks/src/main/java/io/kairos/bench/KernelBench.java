@@ -48,6 +48,23 @@ final class KernelBench {
         return Kernel.start(new KernelContext().cpus(cpus));
     }
 
+    /** A kernel journaling into a new temporary data directory (Chronicle journal, LMDB metadata). */
+    static Kernel startJournaledKernel(final int cpus, final java.nio.file.Path dataDirectory) {
+        return Kernel.start(new KernelContext().cpus(cpus).dataDirectory(dataDirectory));
+    }
+
+    /** Deletes a directory tree (a benchmark's data directory). */
+    static void deleteTree(final java.nio.file.Path root) {
+        if (root == null || !java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (final java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Closes the kernel (null: nothing); the caller then drops its references, then {@link #checkNoKernelThreads}. */
     static void closeKernel(final Kernel kernel) {
         if (kernel != null) {

@@ -78,6 +78,32 @@ public class KernelTasksBenchmark {
         }
     }
 
+    /** The kernel with a journal (Chronicle, in a temporary data directory): what journaling costs. */
+    @State(Scope.Benchmark)
+    public static class JournaledKernelState {
+        @Param("2")
+        int workers;
+
+        Kernel kernel;
+        java.nio.file.Path dataDirectory;
+        final ObjectRef<?>[] refs = new ObjectRef<?>[TASKS];
+
+        @Setup(Level.Trial)
+        public void setUp() throws java.io.IOException {
+            dataDirectory = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of(System.getProperty("kairos.bench.dir", System.getProperty("java.io.tmpdir"))), "kairos-bench-journal-");
+            kernel = KernelBench.startJournaledKernel(workers, dataDirectory);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            KernelBench.closeKernel(kernel);
+            kernel = null;
+            Arrays.fill(refs, null);
+            KernelBench.checkNoKernelThreads();
+            KernelBench.deleteTree(dataDirectory);
+        }
+    }
+
     /** Peer: a fixed pool of {@code workers} threads, unbounded queue. */
     @State(Scope.Benchmark)
     public static class ThreadPoolState {
@@ -129,8 +155,10 @@ public class KernelTasksBenchmark {
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public Object single_client_tasks_async(final KernelState s) {
-        final Kernel kernel = s.kernel;
-        final ObjectRef<?>[] refs = s.refs;
+        return submitAndGetAll(s.kernel, s.refs);
+    }
+
+    private static Object submitAndGetAll(final Kernel kernel, final ObjectRef<?>[] refs) {
         for (int i = 0; i < TASKS; i++) {
             refs[i] = kernel.task(KernelBench.NOOP).remote();
         }
@@ -140,6 +168,16 @@ public class KernelTasksBenchmark {
             refs[i] = null;
         }
         return last;
+    }
+
+    /**
+     * single_client_tasks_async on a kernel that journals every transition (submitted, started, finished) to
+     * Chronicle Queue: the journal's overhead is this against {@link #single_client_tasks_async}, in the same run.
+     */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public Object single_client_tasks_async_journaled(final JournaledKernelState s) {
+        return submitAndGetAll(s.kernel, s.refs);
     }
 
     /** Peer of single_client_tasks_async: ThreadPoolExecutor submit x {@value #TASKS}, then Future.get each. */

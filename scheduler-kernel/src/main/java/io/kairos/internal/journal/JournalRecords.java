@@ -37,8 +37,11 @@ public final class JournalRecords {
     /** A task submitted whose function or arguments could not be written (the reason says why): not an end. */
     public static final int UNREPLAYABLE = 11;
 
+    /** Records appended as one: id = how many; body = (length int, record)*. */
+    public static final int BATCH = 12;
+
     /** The largest record type. */
-    public static final int MAX_TYPE = UNREPLAYABLE;
+    public static final int MAX_TYPE = BATCH;
 
     private JournalRecords() {
     }
@@ -57,8 +60,39 @@ public final class JournalRecords {
             case ACTOR: return "ACTOR";
             case GROUP: return "GROUP";
             case UNREPLAYABLE: return "UNREPLAYABLE";
+            case BATCH: return "BATCH";
             default: return "type " + type;
         }
+    }
+
+    /**
+     * Hands each record of a journal excerpt to the consumer: the excerpt itself, or each record of a BATCH, as a view
+     * (valid during the call).
+     *
+     * @throws io.kairos.spi.journal.JournalException if a batch's lengths do not add up
+     */
+    public static void forEach(final java.nio.ByteBuffer excerpt, final org.agrona.concurrent.UnsafeBuffer view,
+                               final java.util.function.Consumer<org.agrona.concurrent.UnsafeBuffer> consumer) {
+        final int length = excerpt.remaining();
+        view.wrap(excerpt, excerpt.position(), length);
+        if (length < HEADER_LENGTH || view.getInt(TYPE_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN) != BATCH) {
+            consumer.accept(view);
+            return;
+        }
+        final long count = view.getLong(ID_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
+        int p = HEADER_LENGTH;
+        for (long i = 0; i < count; i++) {
+            final int recordLength = p + 4 <= length ? view.getInt(p, java.nio.ByteOrder.LITTLE_ENDIAN) : -1;
+            if (recordLength < 0 || p + 4 + recordLength > length) {
+                throw new io.kairos.spi.journal.JournalException("journal batch of " + count + " records is malformed "
+                    + "at record " + i + " (offset " + p + " of " + length + " bytes)");
+            }
+            final org.agrona.concurrent.UnsafeBuffer record = new org.agrona.concurrent.UnsafeBuffer(excerpt,
+                excerpt.position() + p + 4, recordLength);
+            consumer.accept(record);
+            p += 4 + recordLength;
+        }
+        view.wrap(excerpt, excerpt.position(), length);
     }
 
     /** Whether the task is over after a record of this type (it is not run again on recovery). */

@@ -4,7 +4,6 @@ import io.kairos.spi.journal.Journal;
 import io.kairos.spi.journal.JournalException;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,17 +34,16 @@ public final class JournalReplay {
     public static JournalReplay read(final Journal journal) {
         final JournalReplay replay = new JournalReplay();
         final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-        journal.replay(record -> replay.add(view, record));
+        journal.replay(excerpt -> JournalRecords.forEach(excerpt, view, replay::add));
         return replay;
     }
 
-    private void add(final UnsafeBuffer view, final ByteBuffer record) {
-        final int length = record.remaining();
+    private void add(final UnsafeBuffer view) {
+        final int length = view.capacity();
         if (length < JournalRecords.HEADER_LENGTH) {
             throw new JournalException("journal record " + records + " is " + length + " bytes, shorter than a "
                 + JournalRecords.HEADER_LENGTH + "-byte header");
         }
-        view.wrap(record, record.position(), length);
         final int type = view.getInt(JournalRecords.TYPE_OFFSET, ByteOrder.LITTLE_ENDIAN);
         final long id = view.getLong(JournalRecords.ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
         if (type < 1 || type > JournalRecords.MAX_TYPE) {
