@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "kairos", mixinStandardHelpOptions = true, versionProvider = KairosCli.Version.class,
     description = "Kairos: an embeddable scheduling kernel with a shared-memory object store.",
-    subcommands = {DemoCommand.class, BenchCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, BenchCommand.class, JmhCommand.class, TimelineCommand.class, StateCommand.class,
+        CommandLine.HelpCommand.class})
 public final class KairosCli implements Runnable {
     @Spec
     CommandSpec spec;

@@ -82,4 +82,30 @@ class KairosCliTest {
         }
         return bytes.toString(StandardCharsets.UTF_8);
     }
+
+    static int twice(final int x) {
+        return 2 * x;
+    }
+
+    @Test
+    void timelineAndStateReadAKernelsJournal(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception {
+        final Path data = dir.resolve("data");
+        try (io.kairos.Kernel kernel = io.kairos.Kernel.start(new io.kairos.KernelContext().cpus(2).dataDirectory(data))) {
+            for (int i = 0; i < 20; i++) {
+                kernel.task(KairosCliTest::twice, i).remote().get();
+            }
+            kernel.syncJournal(java.time.Duration.ofSeconds(30));
+        }
+        final Path trace = dir.resolve("trace.json");
+        final String out = stdoutOf(() -> assertEquals(0, KairosCli.commandLine().execute("timeline", data.toString(),
+            "-o", trace.toString())));
+        assertTrue(out.startsWith("kairos: 20 tasks from "), out);
+        final String json = java.nio.file.Files.readString(trace);
+        assertTrue(json.startsWith("{\"displayTimeUnit\""), json);
+        assertEquals(20, json.split("\"name\":\"KairosCliTest::twice\"", -1).length - 1, json);
+        final String state = stdoutOf(() -> assertEquals(0, KairosCli.commandLine().execute("state", data.toString(),
+            "--tasks", "FINISHED", "--limit", "3")));
+        assertTrue(state.contains("  FINISHED       20"), state);
+        assertTrue(state.contains("KairosCliTest::twice"), state);
+    }
 }

@@ -322,9 +322,48 @@ public final class TaskCodec {
     }
 
     /** A FUNCTION record read back: the lambda's fields, captured values to be added per task. */
-    public record FunctionRecord(String capturingClass, String functionalInterfaceClass, String methodName,
-                                 String methodSignature, int implMethodKind, String implClass, String implMethodName,
-                                 String implMethodSignature, String instantiatedMethodType) {
+    public static final class FunctionRecord {
+        private final String capturingClass;
+        private final String functionalInterfaceClass;
+        private final String methodName;
+        private final String methodSignature;
+        private final int implMethodKind;
+        private final String implClass;
+        private final String implMethodName;
+        private final String implMethodSignature;
+        private final String instantiatedMethodType;
+        /** The function made once: a lambda that captures nothing can serve every task that names it. */
+        private Object made;
+
+        FunctionRecord(final String capturingClass, final String functionalInterfaceClass, final String methodName,
+                       final String methodSignature, final int implMethodKind, final String implClass,
+                       final String implMethodName, final String implMethodSignature,
+                       final String instantiatedMethodType) {
+            this.capturingClass = capturingClass;
+            this.functionalInterfaceClass = functionalInterfaceClass;
+            this.methodName = methodName;
+            this.methodSignature = methodSignature;
+            this.implMethodKind = implMethodKind;
+            this.implClass = implClass;
+            this.implMethodName = implMethodName;
+            this.implMethodSignature = implMethodSignature;
+            this.instantiatedMethodType = instantiatedMethodType;
+        }
+
+        public String implClass() {
+            return implClass;
+        }
+
+        public String implMethodName() {
+            return implMethodName;
+        }
+
+        Object made(final ClassLoader loader) {
+            if (made == null) {
+                made = makeFunction(this, new Object[0], loader);
+            }
+            return made;
+        }
     }
 
     /** Reads a FUNCTION record's body. */
@@ -369,7 +408,7 @@ public final class TaskCodec {
             for (int i = 0; i < captured; i++) {
                 values[i] = getValue(record, p, loader);
             }
-            function = makeFunction(f, values, loader);
+            function = captured == 0 ? f.made(loader) : makeFunction(f, values, loader);
         }
         final int arity = record.getInt(p[0], ByteOrder.LITTLE_ENDIAN);
         p[0] += 4;
@@ -415,10 +454,10 @@ public final class TaskCodec {
 
     private static Object makeFunction(final FunctionRecord f, final Object[] captured, final ClassLoader loader) {
         try {
-            final Class<?> capturing = Class.forName(f.capturingClass().replace('/', '.'), false, loader);
-            final SerializedLambda lambda = new SerializedLambda(capturing, f.functionalInterfaceClass(),
-                f.methodName(), f.methodSignature(), f.implMethodKind(), f.implClass(), f.implMethodName(),
-                f.implMethodSignature(), f.instantiatedMethodType(), captured);
+            final Class<?> capturing = Class.forName(f.capturingClass.replace('/', '.'), false, loader);
+            final SerializedLambda lambda = new SerializedLambda(capturing, f.functionalInterfaceClass,
+                f.methodName, f.methodSignature, f.implMethodKind, f.implClass, f.implMethodName,
+                f.implMethodSignature, f.instantiatedMethodType, captured);
             // A serialization round trip: the JDK resolves the lambda through its capturing class, no opens needed.
             return JavaSerialization.fromBytes(JavaSerialization.toBytes(lambda), loader);
         } catch (final ClassNotFoundException | RuntimeException e) {
