@@ -73,6 +73,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     private final Thread owner;
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<String, ActorState> namedActors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, PlacementGroup> namedGroups = new ConcurrentHashMap<>();
     private final long[] defaultTaskDemand;
     private final StoredObjects objects;
     private final String defaultTaskInfeasible;
@@ -113,7 +114,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         if (openJournal != null) {
             ids.set(replay.maxId());
             this.journal = new KernelJournal(openJournal, registry, defaultTaskDemand, replay.maxFunctionId() + 1,
-                context.nanoClock());
+                context.nanoClock(), metadata != null);
         } else {
             this.journal = null;
         }
@@ -206,8 +207,10 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         final List<String> unrecoverable = new ArrayList<>();
         final List<TaskCodec.Submitted> toRun = new ArrayList<>();
         final List<long[]> demands = new ArrayList<>();
+        final List<PlacementGroup> taskGroups = new ArrayList<>();
         final ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
             ? Thread.currentThread().getContextClassLoader() : Kernel.class.getClassLoader();
+        final List<String> groups = metadata == null ? List.of() : recoverGroups(replay, unrecoverable);
         final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         for (final byte[] record : replay.pending()) {
             view.wrap(record);
@@ -226,12 +229,20 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
                     demand = task.resources() == null ? defaultTaskDemand : registry.demand(task.resources());
                     why = cluster.infeasibleReason(demand);
                 }
+                if (why == null && task.group() != null) {
+                    final PlacementGroup group = namedGroups.get(task.group());
+                    why = group == null ? "its placement group '" + task.group() + "' is gone" : null;
+                    if (group != null) {
+                        checkBundle(group, task.bundleIndex(), demand, "task " + id);
+                    }
+                }
             } catch (final RuntimeException e) {
                 why = e.getMessage();
             }
             if (why == null) {
                 toRun.add(task);
                 demands.add(demand);
+                taskGroups.add(task.group() == null ? null : namedGroups.get(task.group()));
                 results.put(id, null);  // filled below, in order
             } else {
                 final String name = task != null && task.name() != null ? " '" + task.name() + "'" : "";
@@ -257,11 +268,11 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
                 }
             }
             results.put(task.taskId(), submitWithId(task.taskId(), task.function(), args.length, args, task.name(),
-                task.resources(), task.maxRetries(), task.retryExceptions(), SchedulingStrategy.DEFAULT, null, -1,
-                demands.get(t), task.isolated()));
+                task.resources(), task.maxRetries(), task.retryExceptions(), SchedulingStrategy.DEFAULT,
+                taskGroups.get(t), task.bundleIndex(), demands.get(t), task.isolated()));
         }
         final List<String> actors = metadata == null ? List.of() : recoverActors(replay, unrecoverable);
-        recovery = new Recovery(replay.records(), replay.endedTasks(), results, unrecoverable, actors,
+        recovery = new Recovery(replay.records(), replay.endedTasks(), results, unrecoverable, actors, groups,
             Duration.ofNanos(System.nanoTime() - startNs));
     }
 
@@ -307,6 +318,67 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         return objects == null ? new SpillStats(0, 0, 0, 0, 0, 0, 0, 0) : objects.spillStats();
     }
 
+    private static final String GROUPS_TABLE = "placement-groups";
+
+    /** Keeps a named placement group in the metadata store: id, strategy, bundles by resource name. */
+    private void keepGroup(final PlacementGroup group, final List<Map<String, Double>> bundles) {
+        try {
+            final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            final java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+            out.writeLong(group.id());
+            out.writeInt(group.strategy().ordinal());
+            out.writeInt(bundles.size());
+            for (final Map<String, Double> bundle : bundles) {
+                out.writeInt(bundle.size());
+                for (final Map.Entry<String, Double> r : bundle.entrySet()) {
+                    out.writeUTF(r.getKey());
+                    out.writeDouble(r.getValue());
+                }
+            }
+            out.flush();
+            metadata.put(GROUPS_TABLE, group.name().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                bytes.toByteArray());
+        } catch (final java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);  // a byte array stream does not fail
+        }
+    }
+
+    /** Creates again the named placement groups the metadata store keeps, unless the journal says they ended. */
+    private List<String> recoverGroups(final JournalReplay replay, final List<String> unrecoverable) {
+        final Map<String, byte[]> stored = new LinkedHashMap<>();
+        metadata.scan(GROUPS_TABLE, new byte[0], (key, value) ->
+            stored.put(new String(key, java.nio.charset.StandardCharsets.UTF_8), value));
+        final List<String> created = new ArrayList<>();
+        for (final Map.Entry<String, byte[]> entry : stored.entrySet()) {
+            final String name = entry.getKey();
+            try {
+                final java.io.DataInputStream in = new java.io.DataInputStream(
+                    new java.io.ByteArrayInputStream(entry.getValue()));
+                final long oldId = in.readLong();
+                final String state = replay.state(oldId);
+                if ("REMOVED".equals(state) || "FAILED".equals(state)) {
+                    metadata.delete(GROUPS_TABLE, name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    continue;
+                }
+                final PlacementStrategy strategy = PlacementStrategy.values()[in.readInt()];
+                final List<Map<String, Double>> bundles = new ArrayList<>();
+                for (int b = in.readInt(); b > 0; b--) {
+                    final Map<String, Double> bundle = new LinkedHashMap<>();
+                    for (int r = in.readInt(); r > 0; r--) {
+                        bundle.put(in.readUTF(), in.readDouble());
+                    }
+                    bundles.add(bundle);
+                }
+                createPlacementGroup(name, bundles, strategy);
+                created.add(name);
+            } catch (final java.io.IOException | RuntimeException e) {
+                unrecoverable.add("placement group '" + name + "': " + e.getMessage());
+                metadata.delete(GROUPS_TABLE, name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return created;
+    }
+
     /** Creates again the named actors the metadata store keeps, unless the journal says they died. */
     private List<String> recoverActors(final JournalReplay replay, final List<String> unrecoverable) {
         final Map<String, byte[]> stored = new LinkedHashMap<>();
@@ -319,7 +391,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             final String name = entry.getKey();
             final UnsafeBuffer value = new UnsafeBuffer(entry.getValue());
             final long oldId = value.getLong(0, java.nio.ByteOrder.LITTLE_ENDIAN);
-            if ("DEAD".equals(replay.actorState(oldId))) {
+            if ("DEAD".equals(replay.state(oldId))) {
                 metadata.delete(ACTORS_TABLE, entry.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 continue;
             }
@@ -355,7 +427,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         final byte[] value;
         synchronized (actorCodec) {
             final int length = actorCodec.encodeSubmitted(actor.id, 0, null, constructor, arity, args, demand,
-                registry::name, 0, false, isolated, null);
+                registry::name, 0, false, isolated, null, -1, null);
             final org.agrona.MutableDirectBuffer encoded = actorCodec.buffer();
             if (encoded.getInt(JournalRecords.TYPE_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN) != JournalRecords.SUBMITTED) {
                 throw new IllegalArgumentException(actor.describe() + " cannot be kept across restarts: "
@@ -615,15 +687,27 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------------------
     // placement groups
 
+    /**
+     * The live placement group of that name, if any (named groups are kept across restarts with a metadata store).
+     */
+    public Optional<PlacementGroup> getPlacementGroup(final String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("name is null");
+        }
+        return Optional.ofNullable(namedGroups.get(name));
+    }
+
     /** Reserves bundles of resources by strategy; see {@link PlacementGroup}. */
     public PlacementGroup createPlacementGroup(final List<Map<String, Double>> bundles, final PlacementStrategy strategy) {
         return createPlacementGroup(null, bundles, strategy);
     }
 
     /**
-     * Reserves bundles of resources by strategy, asynchronously: {@link PlacementGroup#ready} waits for it.
+     * Reserves bundles of resources by strategy, asynchronously: {@link PlacementGroup#ready} waits for it. A named
+     * group ({@link #getPlacementGroup}) is created again after a restart when the kernel has a metadata store, and so
+     * are the tasks queued in it.
      *
-     * @throws IllegalArgumentException for an empty bundle list, an empty bundle, an unknown resource or more than
+     * @throws IllegalArgumentException if the name is taken; for an empty bundle list, an empty bundle, an unknown resource or more than
      *                                  1,000 bundles (the message names the bundle and the limit)
      */
     public PlacementGroup createPlacementGroup(final String name, final List<Map<String, Double>> bundles,
@@ -635,6 +719,15 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         final long id = ids.incrementAndGet();
         final PlacementGroup group = new PlacementGroup(this,
             PlacementGroupState.create(id, name, strategy, bundles, registry), new ObjectState(id));
+        if (!group.name().isEmpty()) {
+            final PlacementGroup existing = namedGroups.putIfAbsent(group.name(), group);
+            if (existing != null) {
+                throw new IllegalArgumentException("placement group name '" + group.name() + "' is taken");
+            }
+            if (metadata != null) {
+                keepGroup(group, bundles);
+            }
+        }
         offer(new SchedulerConductor.PlacementGroupCommand(group, true));
         return group;
     }
@@ -651,6 +744,9 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             throw new IllegalArgumentException("placement group " + group.id() + " belongs to another kernel");
         }
         ensureOpen();
+        if (!group.name().isEmpty() && namedGroups.remove(group.name(), group) && metadata != null) {
+            metadata.delete(GROUPS_TABLE, group.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         offer(new SchedulerConductor.PlacementGroupCommand(group, false));
     }
 

@@ -43,6 +43,8 @@ final class KernelJournal implements Agent {
     private final TaskCodec codec;
     private final UnsafeBuffer record = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
     private final MessageHandler onEvent = this::onEvent;
+    /** Named placement groups are kept in the metadata store: tasks in them can be recovered. */
+    private final boolean groupsKept;
     private final java.util.function.IntFunction<String> resourceNames;
     /** The records of one duty cycle, appended as one BATCH record: [header][length, record]... */
     private final org.agrona.ExpandableDirectByteBuffer batch = new org.agrona.ExpandableDirectByteBuffer(1 << 16);
@@ -56,7 +58,8 @@ final class KernelJournal implements Agent {
     private volatile long appended;
 
     KernelJournal(final Journal journal, final ResourceRegistry registry, final long[] defaultDemand,
-                  final int firstFunctionId, final org.agrona.concurrent.NanoClock clock) {
+                  final int firstFunctionId, final org.agrona.concurrent.NanoClock clock, final boolean groupsKept) {
+        this.groupsKept = groupsKept;
         this.journal = journal;
         this.resourceNames = registry::name;
         this.defaultDemand = defaultDemand;
@@ -180,12 +183,15 @@ final class KernelJournal implements Agent {
         if (functionLength > 0) {
             append(functionLength);
         }
-        final String notRecoverable = task.group != null ? "it runs in a placement group (not recovered yet)"
+        final String group = task.group == null ? null : task.group.name();
+        final String notRecoverable = task.group != null && (!groupsKept || group.isEmpty())
+            ? "it runs in a placement group that is not kept across restarts (give the group a name, and the kernel "
+                + "a metadata store)"
             : task.strategy.kind() != io.kairos.spi.scheduling.SchedulingStrategy.Kind.DEFAULT
             ? "its scheduling strategy " + task.strategy.kind() + " is not recovered yet" : null;
         append(codec.encodeSubmitted(task.taskId(), timeNs, task.explicitName(), task.function, task.arity, task.args,
             task.demand == defaultDemand ? null : task.demand, resourceNames, task.maxRetries, task.retryExceptions,
-            task.isolated, notRecoverable));
+            task.isolated, group, task.bundleIndex, notRecoverable));
     }
 
     /** Adds the record the codec just encoded (its buffer, 0..length) to the batch. */

@@ -19,22 +19,25 @@ import java.util.Map;
  * died.
  */
 public final class Recovery {
-    static final Recovery NONE = new Recovery(0, 0, Map.of(), List.of(), List.of(), Duration.ZERO);
+    static final Recovery NONE = new Recovery(0, 0, Map.of(), List.of(), List.of(), List.of(), Duration.ZERO);
 
     private final long records;
     private final int endedBefore;
     private final Map<Long, ObjectRef<?>> tasks;
     private final List<String> unrecoverable;
     private final List<String> actors;
+    private final List<String> groups;
     private final Duration replayTime;
 
     Recovery(final long records, final int endedBefore, final Map<Long, ObjectRef<?>> tasks,
-             final List<String> unrecoverable, final List<String> actors, final Duration replayTime) {
+             final List<String> unrecoverable, final List<String> actors, final List<String> groups,
+             final Duration replayTime) {
         this.records = records;
         this.endedBefore = endedBefore;
         this.tasks = Collections.unmodifiableMap(tasks);
         this.unrecoverable = List.copyOf(unrecoverable);
         this.actors = List.copyOf(actors);
+        this.groups = List.copyOf(groups);
         this.replayTime = replayTime;
     }
 
@@ -59,6 +62,11 @@ public final class Recovery {
      */
     public List<String> actors() {
         return actors;
+    }
+
+    /** The named placement groups created again (get them with {@link Kernel#getPlacementGroup}). */
+    public List<String> placementGroups() {
+        return groups;
     }
 
     /** "task 12 'Demo::square': why" (or "actor 'x': why"), for each one that could not be made again. */

@@ -147,4 +147,34 @@ class KernelMetadataTest {
         assertTrue(kernel.getActor("h").isEmpty(), "the name is free again");
         kernel.actor(Holder::new, new Opaque()).remote();  // unnamed actors are not kept: fine
     }
+
+    @Test
+    void namedPlacementGroupsAndTheTasksQueuedInThemComeBack() {
+        KernelRecoveryTest.gate = new java.util.concurrent.CountDownLatch(1);
+        kernel = Kernel.start(new KernelContext().cpus(2).dataDirectory(dir).journal(journal).metadata(metadata)
+            .closeTimeout(Duration.ofMillis(100)));
+        final PlacementGroup pg = kernel.createPlacementGroup("pair", List.of(java.util.Map.of("CPU", 1.0),
+            java.util.Map.of("CPU", 1.0)), io.kairos.spi.scheduling.PlacementStrategy.PACK);
+        assertTrue(pg.ready(WAIT));
+        assertEquals("placement group name 'pair' is taken", assertThrows(IllegalArgumentException.class, () ->
+            kernel.createPlacementGroup("pair", List.of(java.util.Map.of("CPU", 1.0)),
+                io.kairos.spi.scheduling.PlacementStrategy.PACK)).getMessage());
+        final PlacementGroup gone = kernel.createPlacementGroup("gone", List.of(java.util.Map.of("CPU", 0.5)),
+            io.kairos.spi.scheduling.PlacementStrategy.PACK);
+        kernel.removePlacementGroup(gone);
+        kernel.task(KernelRecoveryTest::gated, "pg", 1).setPlacementGroup(pg, 0).remote();
+        final ObjectRef<Integer> queued = kernel.task(KernelRecoveryTest::plus, 40, 2).setPlacementGroup(pg, 0).remote();
+        kernel.syncJournal(WAIT);
+        kernel.close();
+
+        KernelRecoveryTest.gate.countDown();
+        kernel = start();
+        assertEquals(List.of("pair"), kernel.recovery().placementGroups(), kernel.recovery().toString());
+        assertTrue(kernel.getPlacementGroup("gone").isEmpty(), "a removed group is not created again");
+        final PlacementGroup again = kernel.getPlacementGroup("pair").orElseThrow();
+        assertTrue(again.ready(WAIT));
+        assertEquals(2, again.bundleCount());
+        assertEquals(42, kernel.recovery().tasks().get(queued.id()).get(WAIT), "the task queued in the group ran");
+        assertTrue(kernel.recovery().unrecoverable().isEmpty(), kernel.recovery().unrecoverable().toString());
+    }
 }

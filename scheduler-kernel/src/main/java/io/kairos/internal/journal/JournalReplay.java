@@ -21,7 +21,7 @@ public final class JournalReplay {
     private final Map<Integer, TaskCodec.FunctionRecord> functions = new HashMap<>();
     private final TreeMap<Long, byte[]> submitted = new TreeMap<>();
     private final Set<Long> ended = new HashSet<>();
-    private final Map<Long, String> actorStates = new HashMap<>();
+    private final Map<Long, String> states = new HashMap<>();
     private long maxId;
     private int maxFunctionId;
     private long records;
@@ -68,8 +68,8 @@ public final class JournalReplay {
             submitted.put(id, copy);
         } else if (JournalRecords.ends(type)) {
             ended.add(id);
-        } else if (type == JournalRecords.ACTOR) {
-            actorStates.put(id, TaskCodec.readStringBody(view));
+        } else if (type == JournalRecords.ACTOR || type == JournalRecords.GROUP) {
+            states.put(id, TaskCodec.readStringBody(view));
         }
     }
 
@@ -102,9 +102,12 @@ public final class JournalReplay {
         return count;
     }
 
-    /** The last state the journal saw of the actor with this id (e.g. "ALIVE", "DEAD"), or null. */
-    public String actorState(final long id) {
-        return actorStates.get(id);
+    /**
+     * The last state the journal saw of the actor or placement group with this id (e.g. "ALIVE", "DEAD",
+     * "CREATED", "REMOVED"), or null.
+     */
+    public String state(final long id) {
+        return states.get(id);
     }
 
     public long maxId() {

@@ -25,9 +25,10 @@ import java.util.function.IntFunction;
  * function that is not a serializable lambda is written whole with Java serialization. A task whose function or an
  * argument cannot be written is journaled as UNREPLAYABLE, with the reason.
  *
- * <p>SUBMITTED body: flags (int: 1 = isolated), name (string), function id (int, -1: serialized function follows as a value),
+ * <p>SUBMITTED body: flags (int: 1 = isolated, 2 = in a named placement group), name (string), function id (int, -1: serialized function follows as a value),
  * captured count (int) and values, arity (int) and values, max retries (int), retry exceptions (byte), resource count
- * (int, -1: the default demand) and (name string, fixed-point amount long) pairs.
+ * (int, -1: the default demand) and (name string, fixed-point amount long) pairs, then with flag 2 the placement
+ * group's name (string) and the bundle index (int).
  */
 public final class TaskCodec {
     static final byte NULL = 0;
@@ -46,6 +47,8 @@ public final class TaskCodec {
 
     /** SUBMITTED flags: runs in a worker process. */
     static final int FLAG_ISOLATED = 1;
+    /** SUBMITTED flags: runs in a named placement group; its name (string) and bundle index (int) end the body. */
+    static final int FLAG_GROUP = 2;
 
     /** Says whether an argument is a reference to an object of the kernel, and which. */
     public interface RefReader {
@@ -127,15 +130,15 @@ public final class TaskCodec {
     public int encodeSubmitted(final long taskId, final long timeNs, final String name, final Object function,
                                final int arity, final Object[] args, final long[] demand,
                                final IntFunction<String> resourceNames, final int maxRetries,
-                               final boolean retryExceptions, final boolean isolated,
-                               final String notRecoverable) {
+                               final boolean retryExceptions, final boolean isolated, final String group,
+                               final int bundleIndex, final String notRecoverable) {
         if (notRecoverable != null) {
             return encodeWithString(JournalRecords.UNREPLAYABLE, taskId, timeNs, notRecoverable);
         }
         failure = null;
         header(JournalRecords.SUBMITTED, taskId, timeNs);
         int p = JournalRecords.HEADER_LENGTH;
-        buffer.putInt(p, isolated ? FLAG_ISOLATED : 0, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(p, (isolated ? FLAG_ISOLATED : 0) | (group != null ? FLAG_GROUP : 0), ByteOrder.LITTLE_ENDIAN);
         p += 4;
         p = putString(p, name);
         final FunctionInfo info = functions.get(function.getClass());
@@ -185,6 +188,11 @@ public final class TaskCodec {
                     p += 8;
                 }
             }
+        }
+        if (group != null) {
+            p = putString(p, group);
+            buffer.putInt(p, bundleIndex, ByteOrder.LITTLE_ENDIAN);
+            p += 4;
         }
         return failure == null ? p : encodeWithString(JournalRecords.UNREPLAYABLE, taskId, timeNs, failure);
     }
@@ -318,7 +326,8 @@ public final class TaskCodec {
 
     /** A SUBMITTED record read back. */
     public record Submitted(long taskId, String name, Object function, Object[] args,
-                            Map<String, Double> resources, int maxRetries, boolean retryExceptions, boolean isolated) {
+                            Map<String, Double> resources, int maxRetries, boolean retryExceptions, boolean isolated,
+                            String group, int bundleIndex) {
     }
 
     /** A FUNCTION record read back: the lambda's fields, captured values to be added per task. */
@@ -431,8 +440,14 @@ public final class TaskCodec {
                 resources.put(resource, io.kairos.spi.scheduling.FixedPoint.toUnits(amount));
             }
         }
+        String group = null;
+        int bundleIndex = -1;
+        if ((flags & FLAG_GROUP) != 0) {
+            group = getString(record, p);
+            bundleIndex = record.getInt(p[0], ByteOrder.LITTLE_ENDIAN);
+        }
         return new Submitted(taskId, name, function, args, resources, maxRetries, retryExceptions,
-            (flags & FLAG_ISOLATED) != 0);
+            (flags & FLAG_ISOLATED) != 0, group, bundleIndex);
     }
 
     /** A SUBMITTED record's explicit name, or null. */
