@@ -121,7 +121,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         final ValueCodec codec = new ValueCodec(context.serializers());
         this.objects = context.objectStoreBytes() == 0 ? null : new StoredObjects(
             SharedObjectStore.create(context.objectStoreName(), context.objectStoreBytes()), codec,
-            context.inlineThresholdBytes(), spillFiles(context, metadata), context.spillThreshold());
+            context.inlineThresholdBytes(), spillFiles(context, metadata, replay), context.spillThreshold());
         if (objects != null) {
             objects.kernel = this;
         }
@@ -272,19 +272,30 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
                 taskGroups.get(t), task.bundleIndex(), demands.get(t), task.isolated()));
         }
         final List<String> actors = metadata == null ? List.of() : recoverActors(replay, unrecoverable);
-        recovery = new Recovery(replay.records(), replay.endedTasks(), results, unrecoverable, actors, groups,
+        final Map<Long, ObjectRef<?>> kept = new LinkedHashMap<>();
+        if (objects != null) {
+            for (final Map.Entry<Long, SpillFiles.Location> entry : new java.util.TreeMap<>(objects.retained())
+                .entrySet()) {
+                final ObjectRef<?> ref = new ObjectRef<>(entry.getKey(), this);
+                ref.state().completeStored(objects.spilled(entry.getValue()));
+                kept.put(entry.getKey(), ref);
+            }
+        }
+        recovery = new Recovery(replay.records(), replay.endedTasks(), results, kept, unrecoverable, actors, groups,
             Duration.ofNanos(System.nanoTime() - startNs));
     }
 
-    private static SpillFiles spillFiles(final KernelContext context, final MetadataStore metadata) {
+    private static SpillFiles spillFiles(final KernelContext context, final MetadataStore metadata,
+                                         final JournalReplay replay) {
+        final java.util.function.LongPredicate ended = id -> replay != null && replay.finishedTask(id);
         if (context.spillDirectory() != null) {
-            return new SpillFiles(context.spillDirectory(), metadata, false);
+            return new SpillFiles(context.spillDirectory(), metadata, false, ended);
         }
         if (context.dataDirectory() != null) {
-            return new SpillFiles(context.dataDirectory().resolve("spill"), metadata, false);
+            return new SpillFiles(context.dataDirectory().resolve("spill"), metadata, false, ended);
         }
         try {
-            return new SpillFiles(java.nio.file.Files.createTempDirectory("kairos-spill-"), null, true);
+            return new SpillFiles(java.nio.file.Files.createTempDirectory("kairos-spill-"), null, true, id -> false);
         } catch (final java.io.IOException e) {
             throw new java.io.UncheckedIOException("no temporary directory for spilled objects: " + e.getMessage()
                 + " (set KernelContext.spillDirectory)", e);

@@ -19,22 +19,24 @@ import java.util.Map;
  * died.
  */
 public final class Recovery {
-    static final Recovery NONE = new Recovery(0, 0, Map.of(), List.of(), List.of(), List.of(), Duration.ZERO);
+    static final Recovery NONE = new Recovery(0, 0, Map.of(), Map.of(), List.of(), List.of(), List.of(), Duration.ZERO);
 
     private final long records;
     private final int endedBefore;
     private final Map<Long, ObjectRef<?>> tasks;
+    private final Map<Long, ObjectRef<?>> results;
     private final List<String> unrecoverable;
     private final List<String> actors;
     private final List<String> groups;
     private final Duration replayTime;
 
     Recovery(final long records, final int endedBefore, final Map<Long, ObjectRef<?>> tasks,
-             final List<String> unrecoverable, final List<String> actors, final List<String> groups,
+             final Map<Long, ObjectRef<?>> results, final List<String> unrecoverable, final List<String> actors, final List<String> groups,
              final Duration replayTime) {
         this.records = records;
         this.endedBefore = endedBefore;
         this.tasks = Collections.unmodifiableMap(tasks);
+        this.results = Collections.unmodifiableMap(results);
         this.unrecoverable = List.copyOf(unrecoverable);
         this.actors = List.copyOf(actors);
         this.groups = List.copyOf(groups);
@@ -67,6 +69,15 @@ public final class Recovery {
     /** The named placement groups created again (get them with {@link Kernel#getPlacementGroup}). */
     public List<String> placementGroups() {
         return groups;
+    }
+
+    /**
+     * The results of tasks that finished before the restart and had been spilled to disk, by task id: readable with
+     * get (from their spill files), and freed as any object when unreachable. Results that were in memory are gone;
+     * those tasks are not run again.
+     */
+    public Map<Long, ObjectRef<?>> results() {
+        return results;
     }
 
     /** "task 12 'Demo::square': why" (or "actor 'x': why"), for each one that could not be made again. */

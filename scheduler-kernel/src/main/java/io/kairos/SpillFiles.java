@@ -18,11 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The files spilled objects live in: each spill writes its batch of objects, back to back, into one new file (so
  * small objects are fused into one file and one write), and a file is deleted when the last of its objects is freed.
- * With a metadata store, every file is indexed (table {@value #TABLE}) until it is deleted, so that a kernel started
- * again on the directory finds and deletes what a crash left behind. Thread-safe.
+ * With a metadata store, every file and object is indexed (tables {@value #TABLE}, {@value #OBJECTS}) until it is
+ * deleted, so that a kernel started again on the directory finds the results of tasks that ended before (they stay
+ * readable) and deletes everything else a crash left behind. Thread-safe.
  */
 final class SpillFiles implements AutoCloseable {
     static final String TABLE = "spill-files";
+    /** Object id (long) -> offset (long), length (int), file name (UTF-8): the spilled objects, for a restart. */
+    static final String OBJECTS = "spilled-objects";
 
     /** One spill file and how many of its objects are live. */
     static final class SpillFile {
@@ -40,7 +43,7 @@ final class SpillFiles implements AutoCloseable {
     }
 
     /** Where a spilled object is. */
-    record Location(SpillFile file, long offset, int length) {
+    record Location(SpillFile file, long offset, int length, long objectId) {
     }
 
     private final Path directory;
@@ -50,34 +53,86 @@ final class SpillFiles implements AutoCloseable {
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong diskBytes = new AtomicLong();
     private final java.util.Set<SpillFile> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Map<Long, Location> retained = new java.util.HashMap<>();
 
     /**
-     * @param directory     where the files go (created if needed); files a previous kernel left (found in the index,
-     *                      or named spill-*.bin) are deleted now
-     * @param index         the metadata store to index files in, or null
+     * @param directory     where the files go (created if needed); files a previous kernel left are deleted now,
+     *                      except those holding objects to keep
+     * @param index         the metadata store to index files and objects in, or null
      * @param ownsDirectory true to delete the directory itself at close (a temporary one)
+     * @param keep          which objects a previous kernel spilled to keep (the results of tasks whose end is in
+     *                      the journal): they are found through the index and stay in their files
      */
-    SpillFiles(final Path directory, final MetadataStore index, final boolean ownsDirectory) {
+    SpillFiles(final Path directory, final MetadataStore index, final boolean ownsDirectory,
+               final java.util.function.LongPredicate keep) {
         this.directory = directory;
         this.index = index;
         this.ownsDirectory = ownsDirectory;
         try {
             Files.createDirectories(directory);
+            final java.util.Map<String, List<long[]>> kept = new java.util.HashMap<>();
             if (index != null) {
-                final List<byte[]> stale = new ArrayList<>();
-                index.scan(TABLE, new byte[0], (key, value) -> stale.add(key));
-                for (final byte[] key : stale) {
+                final List<byte[]> staleObjects = new ArrayList<>();
+                index.scan(OBJECTS, new byte[0], (key, value) -> {
+                    final long id = ByteBuffer.wrap(key).getLong();
+                    final ByteBuffer v = ByteBuffer.wrap(value);
+                    final long offset = v.getLong();
+                    final int length = v.getInt();
+                    final String file = StandardCharsets.UTF_8.decode(v.slice()).toString();
+                    if (keep.test(id) && Files.isRegularFile(directory.resolve(file))) {
+                        kept.computeIfAbsent(file, f -> new ArrayList<>()).add(new long[] {id, offset, length});
+                    } else {
+                        staleObjects.add(key);
+                    }
+                });
+                for (final byte[] key : staleObjects) {
+                    index.delete(OBJECTS, key);
+                }
+                final List<byte[]> staleFiles = new ArrayList<>();
+                index.scan(TABLE, new byte[0], (key, value) -> {
+                    if (!kept.containsKey(new String(key, StandardCharsets.UTF_8))) {
+                        staleFiles.add(key);
+                    }
+                });
+                for (final byte[] key : staleFiles) {
                     index.delete(TABLE, key);
                 }
             }
             try (var old = Files.newDirectoryStream(directory, "spill-*.bin")) {
                 for (final Path path : old) {
-                    Files.deleteIfExists(path);
+                    if (!kept.containsKey(path.getFileName().toString())) {
+                        Files.deleteIfExists(path);
+                    }
                 }
             }
-        } catch (final IOException e) {
-            throw new UncheckedIOException("spill directory " + directory + " cannot be prepared: " + e.getMessage(), e);
+            for (final java.util.Map.Entry<String, List<long[]>> e : kept.entrySet()) {
+                final Path path = directory.resolve(e.getKey());
+                final SpillFile file = new SpillFile(path, FileChannel.open(path, StandardOpenOption.READ),
+                    e.getValue().size(), Files.size(path));
+                open.add(file);
+                files.incrementAndGet();
+                diskBytes.addAndGet(file.bytes);
+                for (final long[] object : e.getValue()) {
+                    retained.put(object[0], new Location(file, object[1], (int) object[2], object[0]));
+                }
+            }
+            long highest = 0;
+            try (var all = Files.newDirectoryStream(directory, "spill-*.bin")) {
+                for (final Path path : all) {
+                    final String name = path.getFileName().toString();
+                    highest = Math.max(highest, Long.parseLong(name.substring(6, name.length() - 4)));
+                }
+            }
+            sequence.set(highest);
+        } catch (final IOException | RuntimeException e) {
+            throw new UncheckedIOException("spill directory " + directory + " cannot be prepared: " + e.getMessage(),
+                e instanceof IOException ? (IOException) e : new IOException(e));
         }
+    }
+
+    /** The kept objects of a previous kernel (see the constructor), by object id. */
+    java.util.Map<Long, Location> retained() {
+        return retained;
     }
 
     Path directory() {
@@ -89,7 +144,7 @@ final class SpillFiles implements AutoCloseable {
      *
      * @return each object's location, in order
      */
-    Location[] write(final ByteBuffer[] objects, final int count) throws IOException {
+    Location[] write(final ByteBuffer[] objects, final long[] objectIds, final int count) throws IOException {
         final Path path = directory.resolve("spill-" + sequence.incrementAndGet() + ".bin");
         long total = 0;
         for (int i = 0; i < count; i++) {
@@ -105,7 +160,7 @@ final class SpillFiles implements AutoCloseable {
             final SpillFile file = new SpillFile(path, channel, count, total);
             long offset = 0;
             for (int i = 0; i < count; i++) {
-                locations[i] = new Location(file, offset, objects[i].remaining());
+                locations[i] = new Location(file, offset, objects[i].remaining(), objectIds[i]);
                 offset += objects[i].remaining();
             }
             long written = 0;
@@ -119,6 +174,11 @@ final class SpillFiles implements AutoCloseable {
             throw e;
         }
         open.add(locations[0].file());
+        if (index != null) {
+            for (final Location location : locations) {
+                index.put(OBJECTS, idBytes(location.objectId()), locationBytes(location));
+            }
+        }
         files.incrementAndGet();
         diskBytes.addAndGet(total);
         return locations;
@@ -145,6 +205,13 @@ final class SpillFiles implements AutoCloseable {
 
     /** The object at this location is freed: deletes its file once none of the file's objects is live. */
     void free(final Location location) {
+        if (index != null) {
+            try {
+                index.delete(OBJECTS, idBytes(location.objectId()));
+            } catch (final RuntimeException e) {
+                // the store is closed: the next kernel drops the entry
+            }
+        }
         final SpillFile file = location.file();
         if (file.live.decrementAndGet() == 0) {
             delete(file);
@@ -182,24 +249,40 @@ final class SpillFiles implements AutoCloseable {
         return diskBytes.get();
     }
 
+    private static byte[] idBytes(final long objectId) {
+        return ByteBuffer.allocate(8).putLong(objectId).array();
+    }
+
+    private static byte[] locationBytes(final Location location) {
+        final byte[] name = location.file().path.getFileName().toString().getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(12 + name.length).putLong(location.offset()).putInt(location.length()).put(name)
+            .array();
+    }
+
     private static byte[] longBytes(final long value) {
         return ByteBuffer.allocate(8).putLong(value).array();
     }
 
-    /** Deletes every spill file (the objects are gone with the kernel), and the directory if it is a temporary one. */
+    /**
+     * Closes the files. Without an index every spill file is deleted (the objects are gone with the kernel), and a
+     * temporary directory with them; with one they stay for the next kernel on the directory, which keeps the results
+     * of finished tasks and deletes the rest.
+     */
     @Override
     public void close() {
         for (final SpillFile file : open) {
             try {
                 file.channel.close();
             } catch (final IOException e) {
-                // deleted below all the same
+                // deleted below, or by the next kernel
             }
+        }
+        if (index != null) {
+            return;
         }
         try (var all = Files.newDirectoryStream(directory, "spill-*.bin")) {
             for (final Path path : all) {
                 Files.deleteIfExists(path);
-                unindex(path);
             }
             if (ownsDirectory) {
                 Files.deleteIfExists(directory);

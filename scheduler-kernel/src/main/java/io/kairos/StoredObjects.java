@@ -132,7 +132,7 @@ final class StoredObjects implements AutoCloseable {
             store.abort(id);
             throw e;
         }
-        final Stored stored = new Stored(this, id, buffer.addressOffset(), buffer.capacity());
+        final Stored stored = new Stored(this, id, state.id, buffer.addressOffset(), buffer.capacity());
         spillLock.lock();
         try {
             resident.add(stored);
@@ -199,13 +199,15 @@ final class StoredObjects implements AutoCloseable {
             }
             final long start = System.nanoTime();
             final ByteBuffer[] buffers = new ByteBuffer[victims.size()];
+            final long[] objectIds = new long[victims.size()];
             for (int i = 0; i < buffers.length; i++) {
                 final Stored s = victims.get(i);
                 buffers[i] = new Pointer(s.address).getByteBuffer(0, s.length);
+                objectIds[i] = s.objectId;
             }
             final SpillFiles.Location[] locations;
             try {
-                locations = spill.write(buffers, buffers.length);
+                locations = spill.write(buffers, objectIds, buffers.length);
             } catch (final IOException | RuntimeException e) {
                 for (final Stored s : victims) {
                     s.endSpill(null);
@@ -263,10 +265,10 @@ final class StoredObjects implements AutoCloseable {
      * Takes over an object a worker process put in the store (sealed, pinned by it until its next task): pins it for
      * this kernel, as {@link #store} does for its own.
      */
-    Stored adopt(final ObjectId id, final int length) {
+    Stored adopt(final ObjectId id, final long objectId, final int length) {
         final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
         store.get(id, 0, buffer);
-        final Stored stored = new Stored(this, id, buffer.addressOffset(), length);
+        final Stored stored = new Stored(this, id, objectId, buffer.addressOffset(), length);
         spillLock.lock();
         try {
             resident.add(stored);
@@ -275,6 +277,18 @@ final class StoredObjects implements AutoCloseable {
             spillLock.unlock();
         }
         return stored;
+    }
+
+    /** A result a previous kernel spilled and this one kept (see {@link SpillFiles}): readable from its file. */
+    Stored spilled(final SpillFiles.Location location) {
+        final Stored stored = new Stored(this, null, location.objectId(), 0, location.length());
+        stored.endSpill(location);
+        return stored;
+    }
+
+    /** The results a previous kernel spilled that this one kept, by object id. */
+    java.util.Map<Long, SpillFiles.Location> retained() {
+        return spill == null ? java.util.Map.of() : spill.retained();
     }
 
     /** Registers the state's cleanup: when it is unreachable, the stored object goes. */
@@ -347,6 +361,8 @@ final class StoredObjects implements AutoCloseable {
 
         final StoredObjects owner;
         final ObjectId id;
+        /** The id of the kernel object (its ObjectRef's id) whose value this is. */
+        final long objectId;
         final long address;
         final int length;
         private volatile int readers;
@@ -354,9 +370,10 @@ final class StoredObjects implements AutoCloseable {
         /** CLOCK's bit: read since the last spill pass looked. */
         volatile boolean referenced;
 
-        Stored(final StoredObjects owner, final ObjectId id, final long address, final int length) {
+        Stored(final StoredObjects owner, final ObjectId id, final long objectId, final long address, final int length) {
             this.owner = owner;
             this.id = id;
+            this.objectId = objectId;
             this.address = address;
             this.length = length;
         }

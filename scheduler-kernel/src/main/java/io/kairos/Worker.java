@@ -203,7 +203,7 @@ final class Worker implements Runnable {
                 task.result.complete(null);
             } else if (value instanceof StoredResult) {
                 final StoredResult stored = (StoredResult) value;
-                task.result.completeStored(conductor.objects().adopt(stored.id, stored.length));
+                task.result.completeStored(conductor.objects().adopt(stored.id, task.taskId(), stored.length));
             } else {
                 try {
                     task.result.complete(value, conductor.objects());

@@ -177,4 +177,43 @@ class KernelMetadataTest {
         assertEquals(42, kernel.recovery().tasks().get(queued.id()).get(WAIT), "the task queued in the group ran");
         assertTrue(kernel.recovery().unrecoverable().isEmpty(), kernel.recovery().unrecoverable().toString());
     }
+
+    static final java.util.concurrent.atomic.AtomicInteger MADE = new java.util.concurrent.atomic.AtomicInteger();
+
+    static byte[] made(final int seed) {
+        MADE.incrementAndGet();
+        return SpillTest.pattern(seed);
+    }
+
+    @Test
+    void spilledResultsOfFinishedTasksAreThereAfterARestart() throws Exception {
+        MADE.set(0);
+        final Path spill = dir.resolve("spill");
+        final KernelContext context = new KernelContext().cpus(2).dataDirectory(dir).journal(journal)
+            .metadata(metadata).objectStoreBytes(4L << 20).spillDirectory(spill);
+        kernel = Kernel.start(context);
+        final List<ObjectRef<byte[]>> refs = new java.util.ArrayList<>();
+        for (int i = 0; i < 64; i++) {  // 16 MiB of results through a 4 MiB store: most are spilled
+            refs.add(kernel.task(KernelMetadataTest::made, i).remote());
+        }
+        for (final ObjectRef<byte[]> ref : refs) {
+            ref.get(WAIT);
+        }
+        assertTrue(kernel.spillStats().spilledObjects() > 32, kernel.spillStats().toString());
+        kernel.syncJournal(WAIT);
+        kernel.close();
+
+        kernel = Kernel.start(new KernelContext().cpus(2).dataDirectory(dir).journal(journal).metadata(metadata)
+            .objectStoreBytes(4L << 20).spillDirectory(spill));
+        final java.util.Map<Long, ObjectRef<?>> results = kernel.recovery().results();
+        assertTrue(results.size() > 32, "spilled results kept: " + results.size());
+        assertEquals(0, kernel.recovery().tasks().size(), "every task had finished: none runs again");
+        for (int i = 0; i < refs.size(); i++) {
+            final ObjectRef<?> kept = results.get(refs.get(i).id());
+            if (kept != null) {
+                assertArrayEquals(SpillTest.pattern(i), (byte[]) kept.get(WAIT), "result of task " + i);
+            }
+        }
+        assertEquals(64, MADE.get(), "no task ran again");
+    }
 }

@@ -21,6 +21,7 @@ public final class JournalReplay {
     private final Map<Integer, TaskCodec.FunctionRecord> functions = new HashMap<>();
     private final TreeMap<Long, byte[]> submitted = new TreeMap<>();
     private final Set<Long> ended = new HashSet<>();
+    private final Set<Long> finished = new HashSet<>();
     private final Map<Long, String> states = new HashMap<>();
     private long maxId;
     private int maxFunctionId;
@@ -68,6 +69,9 @@ public final class JournalReplay {
             submitted.put(id, copy);
         } else if (JournalRecords.ends(type)) {
             ended.add(id);
+            if (type == JournalRecords.FINISHED) {
+                finished.add(id);
+            }
         } else if (type == JournalRecords.ACTOR || type == JournalRecords.GROUP) {
             states.put(id, TaskCodec.readStringBody(view));
         }
@@ -86,6 +90,11 @@ public final class JournalReplay {
             }
         });
         return pending;
+    }
+
+    /** Whether the task with this id finished (its result was made) according to the journal. */
+    public boolean finishedTask(final long id) {
+        return finished.contains(id);
     }
 
     /** Whether the task with this id was submitted and ended. */
