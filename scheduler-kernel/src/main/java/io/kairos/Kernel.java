@@ -3,9 +3,7 @@ package io.kairos;
 import io.kairos.internal.cluster.Cluster;
 import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceRegistry;
-import io.kairos.internal.journal.JournalRecords;
 import io.kairos.internal.journal.JournalReplay;
-import io.kairos.internal.journal.TaskCodec;
 import io.kairos.internal.policy.CompositeSchedulingPolicy;
 import io.kairos.internal.placement.PlacementGroupState;
 import io.kairos.internal.policy.HybridSchedulingPolicy;
@@ -19,7 +17,6 @@ import io.kairos.store.StoreStats;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.SleepingIdleStrategy;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -63,7 +60,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
 
     private final KernelContext context;
     private final ResourceRegistry registry;
-    private final Cluster cluster;
+    final Cluster cluster;
     private final SchedulerConductor conductor;
     private final AgentRunner runner;
     private final AgentInvoker invoker;
@@ -73,29 +70,27 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     private final Thread owner;
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<String, ActorState> namedActors = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, PlacementGroup> namedGroups = new ConcurrentHashMap<>();
-    private final long[] defaultTaskDemand;
-    private final StoredObjects objects;
+    final ConcurrentHashMap<String, PlacementGroup> namedGroups = new ConcurrentHashMap<>();
+    final long[] defaultTaskDemand;
+    final StoredObjects objects;
     private final String defaultTaskInfeasible;
     private volatile boolean closed;
-    private final KernelJournal journal;
+    final KernelJournal journal;
     private final AgentRunner journalRunner;
     private volatile Recovery recovery = Recovery.NONE;
     /** The worker processes isolated tasks and actors run in. */
     private final WorkerProcesses processes;
     /** The data directory's metadata store, or null. */
     private final MetadataStore metadata;
-    /** Encodes named actors for the metadata store (functions written whole); guarded by itself. */
-    private final TaskCodec actorCodec;
-    private static final String ACTORS_TABLE = "actors";
+    /** What is kept across restarts and taken back at start. */
+    private final KernelRestart restart;
 
     private Kernel(final KernelContext context, final Journal openJournal, final JournalReplay replay,
                    final MetadataStore metadata) {
         this.metadata = metadata;
-        this.actorCodec = metadata == null ? null
-            : new TaskCodec(value -> value instanceof ObjectRef ? ((ObjectRef<?>) value).id() : -1, 0);
         this.context = context;
         this.registry = new ResourceRegistry();
+        this.restart = new KernelRestart(this, metadata, registry);
         for (final KernelContext.NodeSpec spec : context.nodes()) {
             for (final String resource : spec.resources().keySet()) {
                 registry.register(resource);
@@ -176,7 +171,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             final Kernel kernel = new Kernel(context, openJournal, replay, metadata);
             if (kernel.journal != null) {
                 try {
-                    kernel.recover(replay, replayStart);
+                    kernel.recovery = kernel.restart.recover(replay, replayStart);
                 } catch (final RuntimeException | Error e) {
                     kernel.close();
                     throw e;
@@ -197,93 +192,6 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         }
     }
 
-    /**
-     * Submits again the tasks the journal says were submitted and did not end, with their ids (oldest first, so a
-     * task's argument produced by another recovered task refers to its new result); those that cannot be made again
-     * get a failed result and an UNRECOVERABLE record, appended before the journal agent starts.
-     */
-    private void recover(final JournalReplay replay, final long startNs) {
-        final Map<Long, ObjectRef<?>> results = new LinkedHashMap<>();
-        final List<String> unrecoverable = new ArrayList<>();
-        final List<TaskCodec.Submitted> toRun = new ArrayList<>();
-        final List<long[]> demands = new ArrayList<>();
-        final List<PlacementGroup> taskGroups = new ArrayList<>();
-        final ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
-            ? Thread.currentThread().getContextClassLoader() : Kernel.class.getClassLoader();
-        final List<String> groups = metadata == null ? List.of() : recoverGroups(replay, unrecoverable);
-        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-        for (final byte[] record : replay.pending()) {
-            view.wrap(record);
-            final long id = view.getLong(JournalRecords.ID_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
-            String why;
-            TaskCodec.Submitted task = null;
-            long[] demand = null;
-            try {
-                if (view.getInt(JournalRecords.TYPE_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN)
-                    == JournalRecords.UNREPLAYABLE) {
-                    throw new IllegalStateException(TaskCodec.readStringBody(view));
-                }
-                task = TaskCodec.readSubmitted(view, replay.functions(), loader);
-                why = resolveRefs(task, results, replay);
-                if (why == null) {
-                    demand = task.resources() == null ? defaultTaskDemand : registry.demand(task.resources());
-                    why = cluster.infeasibleReason(demand);
-                }
-                if (why == null && task.group() != null) {
-                    final PlacementGroup group = namedGroups.get(task.group());
-                    why = group == null ? "its placement group '" + task.group() + "' is gone" : null;
-                    if (group != null) {
-                        checkBundle(group, task.bundleIndex(), demand, "task " + id);
-                    }
-                }
-            } catch (final RuntimeException e) {
-                why = e.getMessage();
-            }
-            if (why == null) {
-                toRun.add(task);
-                demands.add(demand);
-                taskGroups.add(task.group() == null ? null : namedGroups.get(task.group()));
-                results.put(id, null);  // filled below, in order
-            } else {
-                final String name = task != null && task.name() != null ? " '" + task.name() + "'" : "";
-                unrecoverable.add("task " + id + name + ": " + why);
-                journal.appendUnrecoverable(id, why);
-                final ObjectRef<?> failed = new ObjectRef<>(id, this);
-                failed.state().fail(new TaskFailedException("task " + id + name,
-                    "it was submitted before the kernel restarted and cannot be run again: " + why, null));
-                results.put(id, failed);
-            }
-        }
-        AgentRunner.startOnThread(journalRunner, r -> {
-            final Thread t = new Thread(r, "kairos-journal");
-            t.setDaemon(true);
-            return t;
-        });
-        for (int t = 0; t < toRun.size(); t++) {
-            final TaskCodec.Submitted task = toRun.get(t);
-            final Object[] args = task.args();
-            for (int i = 0; i < args.length; i++) {
-                if (args[i] instanceof TaskCodec.Ref) {
-                    args[i] = results.get(((TaskCodec.Ref) args[i]).objectId());
-                }
-            }
-            results.put(task.taskId(), submitWithId(task.taskId(), task.function(), args.length, args, task.name(),
-                task.resources(), task.maxRetries(), task.retryExceptions(), SchedulingStrategy.DEFAULT,
-                taskGroups.get(t), task.bundleIndex(), demands.get(t), task.isolated()));
-        }
-        final List<String> actors = metadata == null ? List.of() : recoverActors(replay, unrecoverable);
-        final Map<Long, ObjectRef<?>> kept = new LinkedHashMap<>();
-        if (objects != null) {
-            for (final Map.Entry<Long, SpillFiles.Location> entry : new java.util.TreeMap<>(objects.retained())
-                .entrySet()) {
-                final ObjectRef<?> ref = new ObjectRef<>(entry.getKey(), this);
-                ref.state().completeStored(objects.spilled(entry.getValue()));
-                kept.put(entry.getKey(), ref);
-            }
-        }
-        recovery = new Recovery(replay.records(), replay.endedTasks(), results, kept, unrecoverable, actors, groups,
-            Duration.ofNanos(System.nanoTime() - startNs));
-    }
 
     private static SpillFiles spillFiles(final KernelContext context, final MetadataStore metadata,
                                          final JournalReplay replay) {
@@ -319,6 +227,15 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         return again.get();
     }
 
+    /** Starts the journal agent's thread (recovery has appended what it had to append first). */
+    void startJournalAgent() {
+        AgentRunner.startOnThread(journalRunner, r -> {
+            final Thread t = new Thread(r, "kairos-journal");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     /** The pids of the kernel's worker processes (idle, running a task or hosting an actor). */
     public List<Long> workerProcessIds() {
         return processes.pids();
@@ -329,131 +246,6 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         return objects == null ? new SpillStats(0, 0, 0, 0, 0, 0, 0, 0) : objects.spillStats();
     }
 
-    private static final String GROUPS_TABLE = "placement-groups";
-
-    /** Keeps a named placement group in the metadata store: id, strategy, bundles by resource name. */
-    private void keepGroup(final PlacementGroup group, final List<Map<String, Double>> bundles) {
-        try {
-            final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            final java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
-            out.writeLong(group.id());
-            out.writeInt(group.strategy().ordinal());
-            out.writeInt(bundles.size());
-            for (final Map<String, Double> bundle : bundles) {
-                out.writeInt(bundle.size());
-                for (final Map.Entry<String, Double> r : bundle.entrySet()) {
-                    out.writeUTF(r.getKey());
-                    out.writeDouble(r.getValue());
-                }
-            }
-            out.flush();
-            metadata.put(GROUPS_TABLE, group.name().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                bytes.toByteArray());
-        } catch (final java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);  // a byte array stream does not fail
-        }
-    }
-
-    /** Creates again the named placement groups the metadata store keeps, unless the journal says they ended. */
-    private List<String> recoverGroups(final JournalReplay replay, final List<String> unrecoverable) {
-        final Map<String, byte[]> stored = new LinkedHashMap<>();
-        metadata.scan(GROUPS_TABLE, new byte[0], (key, value) ->
-            stored.put(new String(key, java.nio.charset.StandardCharsets.UTF_8), value));
-        final List<String> created = new ArrayList<>();
-        for (final Map.Entry<String, byte[]> entry : stored.entrySet()) {
-            final String name = entry.getKey();
-            try {
-                final java.io.DataInputStream in = new java.io.DataInputStream(
-                    new java.io.ByteArrayInputStream(entry.getValue()));
-                final long oldId = in.readLong();
-                final String state = replay.state(oldId);
-                if ("REMOVED".equals(state) || "FAILED".equals(state)) {
-                    metadata.delete(GROUPS_TABLE, name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    continue;
-                }
-                final PlacementStrategy strategy = PlacementStrategy.values()[in.readInt()];
-                final List<Map<String, Double>> bundles = new ArrayList<>();
-                for (int b = in.readInt(); b > 0; b--) {
-                    final Map<String, Double> bundle = new LinkedHashMap<>();
-                    for (int r = in.readInt(); r > 0; r--) {
-                        bundle.put(in.readUTF(), in.readDouble());
-                    }
-                    bundles.add(bundle);
-                }
-                createPlacementGroup(name, bundles, strategy);
-                created.add(name);
-            } catch (final java.io.IOException | RuntimeException e) {
-                unrecoverable.add("placement group '" + name + "': " + e.getMessage());
-                metadata.delete(GROUPS_TABLE, name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
-        return created;
-    }
-
-    /** Creates again the named actors the metadata store keeps, unless the journal says they died. */
-    private List<String> recoverActors(final JournalReplay replay, final List<String> unrecoverable) {
-        final Map<String, byte[]> stored = new LinkedHashMap<>();
-        metadata.scan(ACTORS_TABLE, new byte[0], (key, value) ->
-            stored.put(new String(key, java.nio.charset.StandardCharsets.UTF_8), value));
-        final List<String> created = new ArrayList<>();
-        final ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
-            ? Thread.currentThread().getContextClassLoader() : Kernel.class.getClassLoader();
-        for (final Map.Entry<String, byte[]> entry : stored.entrySet()) {
-            final String name = entry.getKey();
-            final UnsafeBuffer value = new UnsafeBuffer(entry.getValue());
-            final long oldId = value.getLong(0, java.nio.ByteOrder.LITTLE_ENDIAN);
-            if ("DEAD".equals(replay.state(oldId))) {
-                metadata.delete(ACTORS_TABLE, entry.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                continue;
-            }
-            try {
-                final TaskCodec.Submitted spec = TaskCodec.readSubmitted(
-                    new UnsafeBuffer(entry.getValue(), ACTOR_OPTIONS_LENGTH, entry.getValue().length - ACTOR_OPTIONS_LENGTH),
-                    Map.of(), loader);
-                for (final Object arg : spec.args()) {
-                    if (arg instanceof TaskCodec.Ref) {
-                        throw new IllegalStateException("a constructor argument is object "
-                            + ((TaskCodec.Ref) arg).objectId() + ", lost with the old process");
-                    }
-                }
-                createActor(spec.function(), spec.args().length, spec.args(), name, spec.resources(),
-                    value.getInt(8, java.nio.ByteOrder.LITTLE_ENDIAN), value.getInt(12, java.nio.ByteOrder.LITTLE_ENDIAN),
-                    value.getInt(16, java.nio.ByteOrder.LITTLE_ENDIAN), SchedulingStrategy.DEFAULT, null, -1,
-                    spec.isolated());
-                created.add(name);
-            } catch (final RuntimeException e) {
-                unrecoverable.add("actor '" + name + "': " + e.getMessage());
-                metadata.delete(ACTORS_TABLE, entry.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
-        return created;
-    }
-
-    /** id (long), maxConcurrency, maxRestarts, maxPendingCalls (ints), then the constructor as a SUBMITTED record. */
-    private static final int ACTOR_OPTIONS_LENGTH = 20;
-
-    /** Keeps a named actor in the metadata store, so that a restarted kernel creates it again. */
-    private void keepActor(final ActorState actor, final Object constructor, final int arity, final Object[] args,
-                           final long[] demand, final boolean isolated) {
-        final byte[] value;
-        synchronized (actorCodec) {
-            final int length = actorCodec.encodeSubmitted(actor.id, 0, null, constructor, arity, args, demand,
-                registry::name, 0, false, isolated, null, -1, null);
-            final org.agrona.MutableDirectBuffer encoded = actorCodec.buffer();
-            if (encoded.getInt(JournalRecords.TYPE_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN) != JournalRecords.SUBMITTED) {
-                throw new IllegalArgumentException(actor.describe() + " cannot be kept across restarts: "
-                    + TaskCodec.readStringBody(encoded));
-            }
-            value = new byte[ACTOR_OPTIONS_LENGTH + length];
-            final UnsafeBuffer out = new UnsafeBuffer(value);
-            out.putLong(0, actor.id, java.nio.ByteOrder.LITTLE_ENDIAN);
-            out.putInt(8, actor.maxConcurrency, java.nio.ByteOrder.LITTLE_ENDIAN);
-            out.putInt(12, actor.maxRestarts, java.nio.ByteOrder.LITTLE_ENDIAN);
-            out.putInt(16, actor.maxPendingCalls, java.nio.ByteOrder.LITTLE_ENDIAN);
-            encoded.getBytes(0, value, ACTOR_OPTIONS_LENGTH, length);
-        }
-        metadata.put(ACTORS_TABLE, actor.name.getBytes(java.nio.charset.StandardCharsets.UTF_8), value);
-    }
 
     /**
      * The kernel's durable key-value store, in the data directory's metadata store.
@@ -469,22 +261,6 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         return new KeyValueStore(metadata, "");
     }
 
-    /** Null if every reference argument names a task recovered before this one, else why not. */
-    private static String resolveRefs(final TaskCodec.Submitted task, final Map<Long, ObjectRef<?>> results,
-                                      final JournalReplay replay) {
-        final Object[] args = task.args();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i] instanceof TaskCodec.Ref) {
-                final long object = ((TaskCodec.Ref) args[i]).objectId();
-                if (!results.containsKey(object)) {
-                    return "argument " + i + " is object " + object + ", which "
-                        + (replay.endedTask(object) ? "its task made before the restart" : "was put before the restart")
-                        + " and was lost with the old process (results are not persisted)";
-                }
-            }
-        }
-        return null;
-    }
 
     /**
      * What the kernel found in its journal when it started: the tasks it submitted again and their results. Empty
@@ -564,7 +340,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             strategy, group, bundleIndex, demand, isolated != null ? isolated : context.isolated());
     }
 
-    private <R> ObjectRef<R> submitWithId(final long id, final Object function, final int arity, final Object[] args,
+    <R> ObjectRef<R> submitWithId(final long id, final Object function, final int arity, final Object[] args,
                                           final String name, final Map<String, Double> resources, final int maxRetries,
                                           final boolean retryExceptions, final SchedulingStrategy strategy,
                                           final PlacementGroup group, final int bundleIndex, final long[] demand,
@@ -619,10 +395,9 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         if (name != null && namedActors.putIfAbsent(name, actor) != null) {
             throw new IllegalArgumentException("actor name '" + name + "' is taken");
         }
-        if (name != null && metadata != null && group == null
-            && strategy.kind() == SchedulingStrategy.Kind.DEFAULT) {
+        if (name != null && restart.keeps() && group == null && strategy.kind() == SchedulingStrategy.Kind.DEFAULT) {
             try {
-                keepActor(actor, constructor, arity, args, resources == null ? null : demand, isolated);
+                restart.keepActor(actor, constructor, arity, args, resources == null ? null : demand, isolated);
             } catch (final RuntimeException e) {
                 namedActors.remove(name, actor);
                 throw e;
@@ -735,8 +510,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             if (existing != null) {
                 throw new IllegalArgumentException("placement group name '" + group.name() + "' is taken");
             }
-            if (metadata != null) {
-                keepGroup(group, bundles);
+            if (restart.keeps()) {
+                restart.keepGroup(group, bundles);
             }
         }
         offer(new SchedulerConductor.PlacementGroupCommand(group, true));
@@ -755,13 +530,13 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             throw new IllegalArgumentException("placement group " + group.id() + " belongs to another kernel");
         }
         ensureOpen();
-        if (!group.name().isEmpty() && namedGroups.remove(group.name(), group) && metadata != null) {
-            metadata.delete(GROUPS_TABLE, group.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (!group.name().isEmpty() && namedGroups.remove(group.name(), group) && restart.keeps()) {
+            restart.forgetGroup(group.name());
         }
         offer(new SchedulerConductor.PlacementGroupCommand(group, false));
     }
 
-    private void checkBundle(final PlacementGroup group, final int bundleIndex, final long[] demand, final String who) {
+    void checkBundle(final PlacementGroup group, final int bundleIndex, final long[] demand, final String who) {
         if (group.kernel != this) {
             throw new IllegalArgumentException(who + ": placement group " + group.id() + " belongs to another kernel");
         }
