@@ -227,7 +227,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         return again.get();
     }
 
-    /** Starts the journal agent's thread (recovery has appended what it had to append first). */
+    /** Starts the journal agent's thread (after recovery queued what it journals). */
     void startJournalAgent() {
         AgentRunner.startOnThread(journalRunner, r -> {
             final Thread t = new Thread(r, "kairos-journal");
@@ -726,7 +726,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             invoker.invoke();
             invoker.close();
         }
-        if (journal != null) {
+        if (journalRunner != null) {
             journalRunner.close();  // appends what is left and closes the journal (on this thread if never started)
         }
         if (metadata != null) {

@@ -43,6 +43,8 @@ final class KernelJournal implements Agent {
     private final TaskCodec codec;
     private final UnsafeBuffer record = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
     private final MessageHandler onEvent = this::onEvent;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Object[]> unrecoverable =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Named placement groups are kept in the metadata store: tasks in them can be recovered. */
     private final boolean groupsKept;
     private final java.util.function.IntFunction<String> resourceNames;
@@ -120,10 +122,9 @@ final class KernelJournal implements Agent {
         return appended;
     }
 
-    /** Appends a record now, from the thread that starts the kernel, before the agent runs. */
+    /** Any thread (recovery): journals that a task cannot be run again; the agent appends it. */
     void appendUnrecoverable(final long taskId, final String reason) {
-        append(codec.encodeUnrecoverable(taskId, epochNanos(clock.nanoTime()), reason));
-        flushBatch();
+        unrecoverable.add(new Object[] {taskId, reason});
     }
 
     // ---- agent ----
@@ -131,6 +132,11 @@ final class KernelJournal implements Agent {
     @Override
     public int doWork() {
         int work = 0;
+        Object[] lost;
+        while ((lost = unrecoverable.poll()) != null) {
+            append(codec.encodeUnrecoverable((Long) lost[0], epochNanos(clock.nanoTime()), (String) lost[1]));
+            work++;
+        }
         TaskSpec task;
         while (work < DRAIN_LIMIT && (task = submits.poll()) != null) {
             encodeSubmitted(task);

@@ -49,9 +49,9 @@ final class KernelRestart {
     }
 
     /**
-     * Submits again the tasks the kernel.journal says were submitted and did not end, with their ids (oldest first, so a
+     * Submits again the tasks the journal says were submitted and did not end, with their ids (oldest first, so a
      * task's argument produced by another recovered task refers to its new result); those that cannot be made again
-     * get a failed result and an UNRECOVERABLE record, appended before the kernel.journal agent starts.
+     * get a failed result and an UNRECOVERABLE record.
      */
     Recovery recover(final JournalReplay replay, final long startNs) {
         final Map<Long, ObjectRef<?>> results = new LinkedHashMap<>();
@@ -62,6 +62,15 @@ final class KernelRestart {
         final ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
             ? Thread.currentThread().getContextClassLoader() : Kernel.class.getClassLoader();
         final List<String> groups = metadata == null ? List.of() : recoverGroups(replay, unrecoverable);
+        final Map<Long, ObjectRef<?>> kept = new LinkedHashMap<>();  // spilled results of finished tasks
+        if (kernel.objects != null) {
+            for (final Map.Entry<Long, SpillFiles.Location> entry : new java.util.TreeMap<>(kernel.objects.retained())
+                .entrySet()) {
+                final ObjectRef<?> ref = new ObjectRef<>(entry.getKey(), kernel);
+                ref.state().completeStored(kernel.objects.spilled(entry.getValue()));
+                kept.put(entry.getKey(), ref);
+            }
+        }
         final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         for (final byte[] record : replay.pending()) {
             view.wrap(record);
@@ -75,7 +84,7 @@ final class KernelRestart {
                     throw new IllegalStateException(TaskCodec.readStringBody(view));
                 }
                 task = TaskCodec.readSubmitted(view, replay.functions(), loader);
-                why = resolveRefs(task, results, replay);
+                why = resolveRefs(task, results, kept, replay);
                 if (why == null) {
                     demand = task.resources() == null ? kernel.defaultTaskDemand : registry.demand(task.resources());
                     why = kernel.cluster.infeasibleReason(demand);
@@ -111,7 +120,8 @@ final class KernelRestart {
             final Object[] args = task.args();
             for (int i = 0; i < args.length; i++) {
                 if (args[i] instanceof TaskCodec.Ref) {
-                    args[i] = results.get(((TaskCodec.Ref) args[i]).objectId());
+                    final long object = ((TaskCodec.Ref) args[i]).objectId();
+                    args[i] = results.containsKey(object) ? results.get(object) : kept.get(object);
                 }
             }
             results.put(task.taskId(), kernel.submitWithId(task.taskId(), task.function(), args.length, args, task.name(),
@@ -119,15 +129,6 @@ final class KernelRestart {
                 taskGroups.get(t), task.bundleIndex(), demands.get(t), task.isolated()));
         }
         final List<String> actors = metadata == null ? List.of() : recoverActors(replay, unrecoverable);
-        final Map<Long, ObjectRef<?>> kept = new LinkedHashMap<>();
-        if (kernel.objects != null) {
-            for (final Map.Entry<Long, SpillFiles.Location> entry : new java.util.TreeMap<>(kernel.objects.retained())
-                .entrySet()) {
-                final ObjectRef<?> ref = new ObjectRef<>(entry.getKey(), kernel);
-                ref.state().completeStored(kernel.objects.spilled(entry.getValue()));
-                kept.put(entry.getKey(), ref);
-            }
-        }
         return new Recovery(replay.records(), replay.endedTasks(), results, kept, unrecoverable, actors, groups,
             Duration.ofNanos(System.nanoTime() - startNs));
     }
@@ -156,7 +157,7 @@ final class KernelRestart {
         }
     }
 
-    /** Creates again the named placement groups the metadata store keeps, unless the kernel.journal says they ended. */
+    /** Creates again the named placement groups the metadata store keeps, unless the journal says they ended. */
     private List<String> recoverGroups(final JournalReplay replay, final List<String> unrecoverable) {
         final Map<String, byte[]> stored = new LinkedHashMap<>();
         metadata.scan(GROUPS_TABLE, new byte[0], (key, value) ->
@@ -192,7 +193,7 @@ final class KernelRestart {
         return created;
     }
 
-    /** Creates again the named actors the metadata store keeps, unless the kernel.journal says they died. */
+    /** Creates again the named actors the metadata store keeps, unless the journal says they died. */
     private List<String> recoverActors(final JournalReplay replay, final List<String> unrecoverable) {
         final Map<String, byte[]> stored = new LinkedHashMap<>();
         metadata.scan(ACTORS_TABLE, new byte[0], (key, value) ->
@@ -257,17 +258,20 @@ final class KernelRestart {
         metadata.put(ACTORS_TABLE, actor.name.getBytes(java.nio.charset.StandardCharsets.UTF_8), value);
     }
 
-    /** Null if every reference argument names a task recovered before this one, else why not. */
+    /**
+     * Null if every reference argument names a task recovered before this one or a kept (spilled) result, else why
+     * not.
+     */
     private static String resolveRefs(final TaskCodec.Submitted task, final Map<Long, ObjectRef<?>> results,
-                                      final JournalReplay replay) {
+                                      final Map<Long, ObjectRef<?>> kept, final JournalReplay replay) {
         final Object[] args = task.args();
         for (int i = 0; i < args.length; i++) {
             if (args[i] instanceof TaskCodec.Ref) {
                 final long object = ((TaskCodec.Ref) args[i]).objectId();
-                if (!results.containsKey(object)) {
+                if (!results.containsKey(object) && !kept.containsKey(object)) {
                     return "argument " + i + " is object " + object + ", which "
                         + (replay.endedTask(object) ? "its task made before the restart" : "was put before the restart")
-                        + " and was lost with the old process (results are not persisted)";
+                        + " and was lost with the old process (only spilled results of finished tasks are kept)";
                 }
             }
         }

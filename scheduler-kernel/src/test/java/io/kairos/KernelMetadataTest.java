@@ -180,6 +180,10 @@ class KernelMetadataTest {
 
     static final java.util.concurrent.atomic.AtomicInteger MADE = new java.util.concurrent.atomic.AtomicInteger();
 
+    static int size(final byte[] bytes) {
+        return bytes.length;
+    }
+
     static byte[] made(final int seed) {
         MADE.incrementAndGet();
         return SpillTest.pattern(seed);
@@ -190,7 +194,7 @@ class KernelMetadataTest {
         MADE.set(0);
         final Path spill = dir.resolve("spill");
         final KernelContext context = new KernelContext().cpus(2).dataDirectory(dir).journal(journal)
-            .metadata(metadata).objectStoreBytes(4L << 20).spillDirectory(spill);
+            .metadata(metadata).objectStoreBytes(4L << 20).spillDirectory(spill).closeTimeout(Duration.ofMillis(100));
         kernel = Kernel.start(context);
         final List<ObjectRef<byte[]>> refs = new java.util.ArrayList<>();
         for (int i = 0; i < 64; i++) {  // 16 MiB of results through a 4 MiB store: most are spilled
@@ -200,14 +204,29 @@ class KernelMetadataTest {
             ref.get(WAIT);
         }
         assertTrue(kernel.spillStats().spilledObjects() > 32, kernel.spillStats().toString());
+        KernelRecoveryTest.gate = new java.util.concurrent.CountDownLatch(1);
+        kernel.task(KernelRecoveryTest::gated, "hold", 0).setResource("CPU", 2.0).remote();
+        final List<ObjectRef<Integer>> sizes = new java.util.ArrayList<>();
+        for (final ObjectRef<byte[]> ref : refs) {  // queued behind the gate: they did not run before the restart
+            sizes.add(kernel.task(KernelMetadataTest::size, ref).setResource("CPU", 2.0).remote());
+        }
         kernel.syncJournal(WAIT);
         kernel.close();
+        KernelRecoveryTest.gate.countDown();
 
         kernel = Kernel.start(new KernelContext().cpus(2).dataDirectory(dir).journal(journal).metadata(metadata)
             .objectStoreBytes(4L << 20).spillDirectory(spill));
         final java.util.Map<Long, ObjectRef<?>> results = kernel.recovery().results();
         assertTrue(results.size() > 32, "spilled results kept: " + results.size());
-        assertEquals(0, kernel.recovery().tasks().size(), "every task had finished: none runs again");
+        int recomputed = 0;
+        for (final ObjectRef<Integer> size : sizes) {
+            final ObjectRef<?> again = kernel.recovery().tasks().get(size.id());
+            if (again != null && again.state().status() != ObjectState.FAILED) {
+                assertEquals(256 << 10, again.get(WAIT), "read its argument from the kept spilled result");
+                recomputed++;
+            }
+        }
+        assertEquals(results.size(), recomputed, "a task whose argument was kept runs; " + kernel.recovery());
         for (int i = 0; i < refs.size(); i++) {
             final ObjectRef<?> kept = results.get(refs.get(i).id());
             if (kept != null) {
