@@ -28,8 +28,9 @@ import io.kairos.spi.scheduling.SchedulingStrategy;
  *       Infeasible, the reason naming the resource and the largest node's amount.</li>
  * </ol>
  *
- * <p>Cost: O(nodes) fits checks, plus O(nodes * k) for the top-k selection; no allocation once the scratch arrays
- * have grown to the node count. Conductor thread only.
+ * <p>Cost: O(nodes) fits checks, plus an expected O(nodes) selection of the chosen rank among the k least utilised
+ * (a quickselect, not a sort of the k); no allocation once the scratch arrays have grown to the node count. Conductor
+ * thread only.
  */
 public final class HybridSchedulingPolicy implements SchedulingPolicy {
     public static final double DEFAULT_SPREAD_THRESHOLD = 0.5;
@@ -159,29 +160,63 @@ public final class HybridSchedulingPolicy implements SchedulingPolicy {
             return null;
         }
         final int k = Math.min(topK(n), fitting);
-        selectLeastUtilized(k, fitting);
-        return SchedulingResult.success(candidates[k == 1 ? 0 : cluster.randomInt(k)]);
+        final int rank = k == 1 ? 0 : cluster.randomInt(k);
+        return SchedulingResult.success(candidates[select(rank, fitting)]);
     }
 
-    /** Moves the k least utilised of the first {@code count} candidates to the front (ties: lower index first). */
-    private void selectLeastUtilized(final int k, final int count) {
-        for (int i = 0; i < k; i++) {
-            int best = i;
-            for (int j = i + 1; j < count; j++) {
-                if (utilizations[j] < utilizations[best]
-                    || (utilizations[j] == utilizations[best] && candidates[j] < candidates[best])) {
-                    best = j;
+    /**
+     * The position, among the first {@code count} candidates, of the one of this rank by (utilisation, index): a
+     * quickselect (median-of-three pivots, expected O(count)), which reorders the candidates. A node chosen uniformly
+     * at random among the k least utilised is the node of a rank drawn uniformly from 0..k-1.
+     */
+    private int select(final int rank, final int count) {
+        int lo = 0;
+        int hi = count - 1;
+        while (lo < hi) {
+            final int mid = (lo + hi) >>> 1;
+            if (before(mid, lo)) {
+                swap(mid, lo);
+            }
+            if (before(hi, lo)) {
+                swap(hi, lo);
+            }
+            if (before(hi, mid)) {
+                swap(hi, mid);
+            }
+            swap(mid, hi - 1 > lo ? hi - 1 : hi);  // the median of lo, mid, hi as the pivot, at hi - 1
+            final int pivot = hi - 1 > lo ? hi - 1 : hi;
+            int store = lo;
+            for (int i = lo; i < pivot; i++) {
+                if (before(i, pivot)) {
+                    swap(i, store++);
                 }
             }
-            if (best != i) {
-                final int node = candidates[i];
-                candidates[i] = candidates[best];
-                candidates[best] = node;
-                final double utilization = utilizations[i];
-                utilizations[i] = utilizations[best];
-                utilizations[best] = utilization;
+            swap(store, pivot);
+            if (store == rank) {
+                return store;
+            }
+            if (store < rank) {
+                lo = store + 1;
+            } else {
+                hi = store - 1;
             }
         }
+        return lo;
+    }
+
+    /** Whether candidate a ranks before candidate b: less utilised, ties to the lower node index. */
+    private boolean before(final int a, final int b) {
+        return utilizations[a] < utilizations[b]
+            || utilizations[a] == utilizations[b] && candidates[a] < candidates[b];
+    }
+
+    private void swap(final int a, final int b) {
+        final int node = candidates[a];
+        candidates[a] = candidates[b];
+        candidates[b] = node;
+        final double utilization = utilizations[a];
+        utilizations[a] = utilizations[b];
+        utilizations[b] = utilization;
     }
 
     @Override

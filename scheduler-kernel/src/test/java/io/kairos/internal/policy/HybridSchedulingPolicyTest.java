@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -100,6 +101,33 @@ class HybridSchedulingPolicyTest {
         }
         assertEquals(2, policy.topK(10));
         assertEquals(Set.of(0, 3), chosen);
+    }
+
+    @Test
+    void everyChoiceIsOneOfTheTopKAndEachOfThemIsChosenOnRandomClusters() {
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int round = 0; round < 30; round++) {
+            final int n = 5 + random.nextInt(60);
+            final Cluster cluster = new TestCluster().cpuNodes(n, 20).build(random.nextInt(n), round);
+            final double[] used = new double[n];
+            for (int i = 0; i < n; i++) {
+                used[i] = 10 + random.nextInt(4) * 2;  // at or past the 0.5 threshold, with many ties
+                occupy(cluster, i, used[i]);
+            }
+            final Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> used[a] != used[b] ? Double.compare(used[a], used[b]) : a - b);
+            final Set<Integer> topK = new TreeSet<>(Arrays.asList(order).subList(0, policy.topK(n)));
+            final Set<Integer> chosen = new TreeSet<>();
+            for (int i = 0; i < 40 * topK.size(); i++) {
+                final int node = schedule(cluster, cpus(cluster, 1)).node();
+                assertTrue(topK.contains(node), "round " + round + ": node " + node + " is not among " + topK);
+                chosen.add(node);
+            }
+            assertEquals(topK, chosen, "round " + round + ": every one of the k is chosen");
+        }
     }
 
     @Test

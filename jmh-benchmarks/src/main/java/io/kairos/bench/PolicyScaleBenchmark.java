@@ -1,0 +1,87 @@
+package io.kairos.bench;
+
+import io.kairos.internal.cluster.Cluster;
+import io.kairos.internal.cluster.LogicalNode;
+import io.kairos.internal.cluster.ResourceRegistry;
+import io.kairos.internal.policy.HybridSchedulingPolicy;
+import io.kairos.internal.policy.SpreadSchedulingPolicy;
+import io.kairos.spi.scheduling.SchedulingPolicy;
+import io.kairos.spi.scheduling.SchedulingResult;
+import io.kairos.spi.scheduling.SchedulingStrategy;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Scheduling decision time against cluster size (issue 6's scale curve): one decision of the hybrid (DEFAULT) or the
+ * spread policy for a 1-CPU task over {@code nodes} logical nodes of 16 CPUs each: the local node (node 0) full, so the
+ * task must go elsewhere, the others loaded at random (a seeded 0..15 CPUs taken on each, so some are above the
+ * hybrid policy's threshold and some below). The decision only: the cluster does not change between calls. Goal at
+ * 10,000 nodes: <= 5 us per decision.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 3, jvmArgsAppend = {JvmFlags.ADD_EXPORTS_MISC, JvmFlags.ENABLE_NATIVE_ACCESS})
+public class PolicyScaleBenchmark {
+    @State(Scope.Benchmark)
+    public static class Nodes {
+        @Param({"10", "100", "1000", "10000"})
+        int nodes;
+
+        @Param({"hybrid", "spread"})
+        String policy;
+
+        /** mixed: each node 0..15 of 16 CPUs busy; busy: each 8..15 (at or above the hybrid threshold: its spread step). */
+        @Param({"mixed", "busy"})
+        String load;
+
+        Cluster cluster;
+        SchedulingPolicy scheduler;
+        SchedulingStrategy strategy;
+        long[] demand;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            final ResourceRegistry registry = new ResourceRegistry();
+            final List<LogicalNode> list = new ArrayList<>(nodes);
+            final SplittableRandom random = new SplittableRandom(42);
+            for (int i = 0; i < nodes; i++) {
+                final LogicalNode node = new LogicalNode(i, "node-" + i, Map.of(), Map.of("CPU", 16.0), registry);
+                final int busy = i == 0 ? 16  // the local node is full: the policy must look elsewhere
+                    : load.equals("busy") ? 8 + random.nextInt(8) : random.nextInt(16);
+                if (busy > 0 && node.allocate(registry.demand(Map.of("CPU", (double) busy))) == null) {
+                    throw new IllegalStateException("cannot load node " + i);
+                }
+                list.add(node);
+            }
+            cluster = new Cluster(registry, list, 0, 42);
+            demand = registry.demand(Map.of("CPU", 1.0));
+            scheduler = policy.equals("hybrid") ? new HybridSchedulingPolicy() : new SpreadSchedulingPolicy();
+            strategy = policy.equals("hybrid") ? SchedulingStrategy.DEFAULT : SchedulingStrategy.SPREAD;
+        }
+    }
+
+    /** One scheduling decision over the cluster. */
+    @Benchmark
+    public int decision(final Nodes s) {
+        final SchedulingResult result = s.scheduler.schedule(s.demand, s.strategy, s.cluster);
+        return result.status() == SchedulingResult.Status.SUCCESS ? result.node() : -1;
+    }
+}
