@@ -1,8 +1,6 @@
 package io.kairos;
 
 import com.sun.jna.Pointer;
-import io.kairos.internal.object.DefaultSerializer;
-import io.kairos.spi.serialization.Serializer;
 import io.kairos.store.ObjectId;
 import io.kairos.store.SharedObjectStore;
 import io.kairos.store.StoreException;
@@ -11,7 +9,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,13 +29,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link SpillFiles} in one batch and their store memory freed; a get of a spilled object reads it from its file. If
  * spilling is off (no spill directory) or cannot free enough, a value that does not fit stays on the heap.
  *
- * <p>Layout of a stored object: {@code [type id: int][reserved: int][the serializer's bytes]}.
+ * <p>Layout of a stored object: {@link ValueCodec}'s.
  *
  * <p>Thread-safety: any thread. Storing and freeing a large object take the spill lock (not the inline hot path);
  * reading one takes none (a reader count per object keeps a spill from freeing memory being read).
  */
 final class StoredObjects implements AutoCloseable {
-    private static final int HEADER = 8;
+    private static final int HEADER = ValueCodec.HEADER;
     /** Spill at least this much at once, so that many small objects go in one file and one write. */
     private static final long MIN_SPILL_BATCH = 8L << 20;
 
@@ -90,42 +87,33 @@ final class StoredObjects implements AutoCloseable {
         if (original == null || !worthStoring(original)) {
             return false;
         }
-        final Serializer serializer = codec.serializerFor(original);
-        if (serializer == null) {
+        final ValueCodec.Prepared prepared = codec.prepare(original);
+        if (prepared == null) {
             return false;
         }
-        final Object value = serializer instanceof DefaultSerializer ? DefaultSerializer.prepare(original) : original;
-        final long size = serializer.serializedSize(value);
-        if (size + HEADER < inlineThreshold || size + HEADER > SharedObjectStore.MAX_OBJECT_SIZE) {
+        final long length = prepared.length();
+        if (length < inlineThreshold || length > SharedObjectStore.MAX_OBJECT_SIZE) {
             return false;
         }
         final ObjectId id = ObjectId.random();
         final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
         if (spill != null) {
-            makeRoom(size + HEADER);
+            makeRoom(length);
         }
         try {
-            store.create(id, size + HEADER, buffer);
+            store.create(id, length, buffer);
         } catch (final StoreException e) {
-            if (spill == null || spillAtLeast(size + HEADER, false) == 0) {
+            if (spill == null || spillAtLeast(length, false) == 0) {
                 return false;  // e.g. full of pinned objects and nothing to spill: the value stays on the heap
             }
             try {
-                store.create(id, size + HEADER, buffer);
+                store.create(id, length, buffer);
             } catch (final StoreException again) {
                 return false;
             }
         }
         try {
-            buffer.putInt(0, serializer.typeId());
-            buffer.putInt(4, 0);
-            final ByteBuffer out = new Pointer(buffer.addressOffset() + HEADER).getByteBuffer(0, size)
-                .order(ByteOrder.BIG_ENDIAN);
-            serializer.write(value, out);
-            if (out.hasRemaining()) {
-                throw new IllegalStateException(serializer.getClass().getName() + " wrote " + out.position()
-                    + " bytes, announced " + size);
-            }
+            codec.write(prepared, new Pointer(buffer.addressOffset()).getByteBuffer(0, length));
             store.seal(id);
             store.get(id, 0, buffer);  // this kernel's pin: the object stays until the state is unreachable
         } catch (final RuntimeException e) {
@@ -255,12 +243,6 @@ final class StoredObjects implements AutoCloseable {
         releaseQuietly(s.id);
     }
 
-    /** Deserializes a stored value from its bytes (header first). */
-    private Object deserialize(final ByteBuffer bytes) {
-        final int typeId = bytes.order(ByteOrder.nativeOrder()).getInt(bytes.position());  // written by UnsafeBuffer
-        return codec.read(typeId, bytes.position(bytes.position() + HEADER).slice());
-    }
-
     /**
      * Takes over an object a worker process put in the store (sealed, pinned by it until its next task): pins it for
      * this kernel, as {@link #store} does for its own.
@@ -307,7 +289,7 @@ final class StoredObjects implements AutoCloseable {
         restoreNanos.addAndGet(System.nanoTime() - start);
         restoredObjects.incrementAndGet();
         restoredBytes.addAndGet(location.length());
-        return deserialize(bytes);
+        return codec.decode(bytes);
     }
 
     StoreStats stats() {
@@ -393,7 +375,7 @@ final class StoredObjects implements AutoCloseable {
                 if (READERS.compareAndSet(this, r, r + 1)) {
                     try {
                         referenced = true;
-                        return owner.deserialize(new Pointer(address).getByteBuffer(0, length));
+                        return owner.codec.decode(new Pointer(address).getByteBuffer(0, length));
                     } finally {
                         READERS.decrementAndGet(this);
                     }

@@ -129,9 +129,6 @@ public final class WorkerProcessMain {
                     result = Worker.invoke(JavaSerialization.fromBytes(function, loader), values, arity + 1);
                     break;
                 }
-                case WorkerProtocol.DROP_ACTOR:
-                    actors.remove(actorId);
-                    break;
                 default:
                     throw new IllegalStateException("unknown worker request " + op);
             }
@@ -162,28 +159,44 @@ public final class WorkerProcessMain {
         }
     }
 
-    /** Writes a large result into the store and its reply (returns null); returns a small one's bytes. */
+    /**
+     * Writes a large result straight into the store and its reply (returns null: one copy, into shared memory);
+     * returns a small one's bytes for an inline reply.
+     */
     private byte[] writeResult(final Object result, final DataOutputStream out) throws IOException {
-        final byte[] bytes = codec.encode(result, "the result");
-        if (store == null || bytes.length + 4 < inlineThreshold || bytes.length + 4 > SharedObjectStore.MAX_OBJECT_SIZE) {
-            return bytes;
+        final ValueCodec.Prepared prepared = codec.prepare(result);
+        if (prepared == null) {
+            return codec.encode(result, "the result");  // throws, naming the class
         }
+        final long length = prepared.length();
         final ObjectId id = ObjectId.random();
         final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
-        try {
-            store.create(id, bytes.length + 4L, buffer);
-        } catch (final StoreException e) {
-            return bytes;  // no room: it goes inline
+        if (store != null && length >= inlineThreshold && length <= SharedObjectStore.MAX_OBJECT_SIZE) {
+            try {
+                store.create(id, length, buffer);
+            } catch (final StoreException e) {
+                buffer.wrap(0, 0);  // no room: it goes inline
+            }
         }
-        // Stored layout: [type id][reserved][serializer bytes]; ours is [type id][serializer bytes].
-        buffer.putInt(0, ByteBuffer.wrap(bytes).getInt());
-        buffer.putInt(4, 0);
-        buffer.putBytes(8, bytes, 4, bytes.length - 4);
+        if (buffer.capacity() == 0) {
+            if (length > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("the result is " + length + " bytes, more than a message holds");
+            }
+            final byte[] bytes = new byte[(int) length];
+            codec.write(prepared, ByteBuffer.wrap(bytes));
+            return bytes;
+        }
+        try {
+            codec.write(prepared, new com.sun.jna.Pointer(buffer.addressOffset()).getByteBuffer(0, length));
+        } catch (final RuntimeException e) {
+            store.abort(id);
+            throw e;
+        }
         store.seal(id);
         store.get(id, 0, buffer);
         pinnedResults.add(id);
         out.writeByte(WorkerProtocol.OK);
-        WorkerProtocol.writeStored(out, id, bytes.length + 4);
+        WorkerProtocol.writeStored(out, id, (int) length);
         return null;
     }
 
@@ -200,8 +213,7 @@ public final class WorkerProcessMain {
                 final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
                 store.get(id, 0, buffer);  // the kernel holds it pinned for the call: it is there
                 pinnedArgs.add(id);
-                return codec.read(buffer.getInt(0),
-                    new com.sun.jna.Pointer(buffer.addressOffset() + 8).getByteBuffer(0, length - 8));
+                return codec.decode(new com.sun.jna.Pointer(buffer.addressOffset()).getByteBuffer(0, length));
             }
             default:
                 throw new IOException("unknown value tag " + tag);

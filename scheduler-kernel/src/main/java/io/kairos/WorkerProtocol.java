@@ -14,7 +14,7 @@ import java.io.IOException;
  * <pre>
  * request: op (int), task id (long), actor id (long), attempt (int), name (UTF), node id (UTF),
  *          resources: count (int), (name UTF, amount double)*, GPUs: count (int), (instance int, share double)*,
- *          function: length (int), Java-serialized bytes (0 for DROP / EXIT), arity (int), values
+ *          function: length (int), Java-serialized bytes, arity (int), values
  * reply:   OK (byte 0), value | THREW (byte 1), length (int), the Java-serialized Throwable
  * value:   NULL (byte 0) | INLINE (byte 1), length (int), {@link ValueCodec} bytes
  *          | STORED (byte 2), object id (long hi, long lo), length (int): an object in the shared store
@@ -26,7 +26,6 @@ final class WorkerProtocol {
     static final int TASK = 1;
     static final int CREATE_ACTOR = 2;
     static final int ACTOR_CALL = 3;
-    static final int DROP_ACTOR = 4;
 
     static final byte OK = 0;
     static final byte THREW = 1;
