@@ -23,7 +23,6 @@ import org.agrona.concurrent.IdleStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -192,7 +191,6 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         }
     }
 
-
     private static SpillFiles spillFiles(final KernelContext context, final MetadataStore metadata,
                                          final JournalReplay replay) {
         final java.util.function.LongPredicate ended = id -> replay != null && replay.finishedTask(id);
@@ -215,15 +213,9 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      * and retries; a new id) and waits for its value.
      */
     Object reexecute(final TaskSpec task) {
-        final Map<String, Double> resources = new LinkedHashMap<>();
-        for (int r = 0; r < task.demand.length; r++) {
-            if (task.demand[r] > 0) {
-                resources.put(registry.name(r), io.kairos.spi.scheduling.FixedPoint.toUnits(task.demand[r]));
-            }
-        }
         final ObjectRef<Object> again = submitWithId(ids.incrementAndGet(), task.function, task.arity, task.args,
-            task.explicitName(), resources, task.maxRetries, task.retryExceptions, task.strategy, task.group,
-            task.bundleIndex, task.demand, task.isolated);
+            task.explicitName(), task.maxRetries, task.retryExceptions, task.strategy, task.group, task.bundleIndex,
+            task.demand, task.isolated);
         return again.get();
     }
 
@@ -246,7 +238,6 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         return objects == null ? new SpillStats(0, 0, 0, 0, 0, 0, 0, 0) : objects.spillStats();
     }
 
-
     /**
      * The kernel's durable key-value store, in the data directory's metadata store.
      *
@@ -260,7 +251,6 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         }
         return new KeyValueStore(metadata, "");
     }
-
 
     /**
      * What the kernel found in its journal when it started: the tasks it submitted again and their results. Empty
@@ -336,15 +326,15 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
                 throw new UnschedulableException("task '" + nameOf(name, function) + "': " + infeasible);
             }
         }
-        return submitWithId(ids.incrementAndGet(), function, arity, args, name, resources, maxRetries, retryExceptions,
-            strategy, group, bundleIndex, demand, isolated != null ? isolated : context.isolated());
+        return submitWithId(ids.incrementAndGet(), function, arity, args, name, maxRetries, retryExceptions, strategy,
+            group, bundleIndex, demand, isolated != null ? isolated : context.isolated());
     }
 
+    /** Builds and offers a task with this id and its demand in fixed point (validated by the caller). */
     <R> ObjectRef<R> submitWithId(final long id, final Object function, final int arity, final Object[] args,
-                                          final String name, final Map<String, Double> resources, final int maxRetries,
-                                          final boolean retryExceptions, final SchedulingStrategy strategy,
-                                          final PlacementGroup group, final int bundleIndex, final long[] demand,
-                                          final boolean isolated) {
+                                  final String name, final int maxRetries, final boolean retryExceptions,
+                                  final SchedulingStrategy strategy, final PlacementGroup group, final int bundleIndex,
+                                  final long[] demand, final boolean isolated) {
         final ObjectRef<R> result = new ObjectRef<>(id, this);
         final TaskSpec task = new TaskSpec(name, function, arity, args, demand, strategy, maxRetries,
             retryExceptions, result);
@@ -493,8 +483,9 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      * group ({@link #getPlacementGroup}) is created again after a restart when the kernel has a metadata store, and so
      * are the tasks queued in it.
      *
-     * @throws IllegalArgumentException if the name is taken; for an empty bundle list, an empty bundle, an unknown resource or more than
-     *                                  1,000 bundles (the message names the bundle and the limit)
+     * @throws IllegalArgumentException if the name is taken by a group that has not failed; for an empty bundle list,
+     *                                  an empty bundle, an unknown resource or more than 1,000 bundles (the message
+     *                                  names the bundle and the limit)
      */
     public PlacementGroup createPlacementGroup(final String name, final List<Map<String, Double>> bundles,
                                                final PlacementStrategy strategy) {
@@ -507,7 +498,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             PlacementGroupState.create(id, name, strategy, bundles, registry), new ObjectState(id));
         if (!group.name().isEmpty()) {
             final PlacementGroup existing = namedGroups.putIfAbsent(group.name(), group);
-            if (existing != null) {
+            if (existing != null && !(existing.readiness.status() == ObjectState.FAILED  // failed: its name is free
+                && namedGroups.replace(group.name(), existing, group))) {
                 throw new IllegalArgumentException("placement group name '" + group.name() + "' is taken");
             }
             if (restart.keeps()) {

@@ -125,8 +125,8 @@ final class KernelRestart {
                 }
             }
             results.put(task.taskId(), kernel.submitWithId(task.taskId(), task.function(), args.length, args, task.name(),
-                task.resources(), task.maxRetries(), task.retryExceptions(), SchedulingStrategy.DEFAULT,
-                taskGroups.get(t), task.bundleIndex(), demands.get(t), task.isolated()));
+                task.maxRetries(), task.retryExceptions(), SchedulingStrategy.DEFAULT, taskGroups.get(t),
+                task.bundleIndex(), demands.get(t), task.isolated()));
         }
         final List<String> actors = metadata == null ? List.of() : recoverActors(replay, unrecoverable);
         return new Recovery(replay.records(), replay.endedTasks(), results, kept, unrecoverable, actors, groups,

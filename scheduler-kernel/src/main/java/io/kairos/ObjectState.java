@@ -23,8 +23,6 @@ class ObjectState {
     private Object value;
     /** Non-null: the value lives in the shared store (or was spilled from it); volatile for reconstruction. */
     private volatile StoredObjects.Stored stored;
-    /** How many times the value was made again after it was lost (guarded by this). */
-    private int reconstructions;
     private RuntimeException error;
     private volatile int status;
     private volatile Waiter waiters;
@@ -76,14 +74,16 @@ class ObjectState {
                     + (task == null ? "put, not made by a task" : "made by an actor") + " (" + lost.getMessage() + ")",
                     lost);
             }
+            final int reconstructions = lostFrom.reconstructions;
             if (reconstructions >= Math.max(1, task.maxRetries)) {
                 throw new ObjectLostException("object " + id + " is lost and its task '" + task.name() + "' was run "
                     + "again " + reconstructions + " time(s) already, its limit (" + lost.getMessage() + ")", lost);
             }
-            reconstructions++;
             final StoredObjects objects = lostFrom.owner;
             final Object v = objects.kernel.reexecute(task);
-            if (!objects.store(this, v)) {
+            if (objects.store(this, v)) {
+                stored.reconstructions = reconstructions + 1;  // only a stored value can be lost again
+            } else {
                 value = v;
                 stored = null;
             }

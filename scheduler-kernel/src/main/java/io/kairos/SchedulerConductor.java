@@ -825,7 +825,6 @@ final class SchedulerConductor implements Agent {
         }
     }
 
-    /** Runs the constructor again (a new instance); queued calls wait for it. */
     /**
      * An actor's worker process ended (told by the JDK's process reaper): restart the actor now, as after a crash,
      * if it is idle in that process; a running call finds the process dead and returns as crashed instead.
@@ -850,6 +849,7 @@ final class SchedulerConductor implements Agent {
         actor.instance = null;
     }
 
+    /** Runs the constructor again (a new instance); queued calls wait for it. */
     private void restart(final ActorState actor) {
         takeBackChained(actor, true);
         actor.restarts++;
@@ -1230,7 +1230,6 @@ final class SchedulerConductor implements Agent {
         return gpuNode;
     }
 
-    /** Where workers put large results; null without a store. */
     WorkerProcesses processes() {
         return processes;
     }
@@ -1239,6 +1238,7 @@ final class SchedulerConductor implements Agent {
         return codec;
     }
 
+    /** Where workers put large results; null without a store. */
     StoredObjects objects() {
         return objects;
     }

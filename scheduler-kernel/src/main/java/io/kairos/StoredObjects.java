@@ -351,6 +351,8 @@ final class StoredObjects implements AutoCloseable {
         private volatile SpillFiles.Location spilled;
         /** CLOCK's bit: read since the last spill pass looked. */
         volatile boolean referenced;
+        /** How many times the object's value was made again before this copy (lineage; guarded by its state). */
+        int reconstructions;
 
         Stored(final StoredObjects owner, final ObjectId id, final long objectId, final long address, final int length) {
             this.owner = owner;

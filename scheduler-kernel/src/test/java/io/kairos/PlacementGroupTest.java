@@ -67,6 +67,22 @@ class PlacementGroupTest {
     }
 
     @Test
+    void aNamedGroupsNameIsTakenUntilItFailsOrIsRemoved() {
+        threeNodes(2);
+        final PlacementGroup failed = kernel.createPlacementGroup("g", List.of(ONE_CPU, ONE_CPU, ONE_CPU, ONE_CPU),
+            PlacementStrategy.STRICT_SPREAD);
+        assertThrows(UnschedulableException.class, () -> failed.ready(WAIT));
+        final PlacementGroup second = kernel.createPlacementGroup("g", List.of(ONE_CPU), PlacementStrategy.PACK);
+        assertTrue(second.ready(WAIT), "a failed group's name is free again");
+        assertEquals(second, kernel.getPlacementGroup("g").orElseThrow());
+        assertEquals("placement group name 'g' is taken", assertThrows(IllegalArgumentException.class,
+            () -> kernel.createPlacementGroup("g", List.of(ONE_CPU), PlacementStrategy.PACK)).getMessage());
+        kernel.removePlacementGroup(second);
+        assertTrue(kernel.getPlacementGroup("g").isEmpty());
+        assertTrue(kernel.createPlacementGroup("g", List.of(ONE_CPU), PlacementStrategy.PACK).ready(WAIT));
+    }
+
+    @Test
     void strictPackPutsAllBundlesOnOneNode() {
         threeNodes(4);
         final PlacementGroup group = kernel.createPlacementGroup(List.of(ONE_CPU, ONE_CPU, ONE_CPU),
