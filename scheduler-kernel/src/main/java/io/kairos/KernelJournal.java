@@ -31,6 +31,8 @@ final class KernelJournal implements Agent {
     private static final int DRAIN_LIMIT = 4096;
     private static final String[] GROUP_STATES = {"PENDING", "CREATED", "REMOVED", "FAILED"};
     private static final ActorState.Status[] ACTOR_STATES = ActorState.Status.values();
+    /** How the codecs tell this kernel's object references from other values. */
+    static final TaskCodec.RefReader REFS = value -> value instanceof ObjectRef ? ((ObjectRef<?>) value).id() : -1;
 
     private final Journal journal;
     private final long[] defaultDemand;
@@ -55,8 +57,6 @@ final class KernelJournal implements Agent {
     private static final int MAX_BATCH_BYTES = 1 << 20;
     /** Conductor only (read by others after a conductor command). */
     private long offered;
-    /** Conductor: times an offer found the journal a whole queue behind. */
-    long backPressured;
     private volatile long appended;
 
     KernelJournal(final Journal journal, final ResourceRegistry registry, final long[] defaultDemand,
@@ -67,8 +67,7 @@ final class KernelJournal implements Agent {
         this.defaultDemand = defaultDemand;
         this.clock = clock;
         this.epochOffsetNs = System.currentTimeMillis() * 1_000_000L - clock.nanoTime();
-        this.codec = new TaskCodec(value -> value instanceof ObjectRef ? ((ObjectRef<?>) value).id() : -1,
-            firstFunctionId);
+        this.codec = new TaskCodec(REFS, firstFunctionId);
     }
 
     @Override
@@ -80,7 +79,6 @@ final class KernelJournal implements Agent {
 
     void submitted(final TaskSpec task) {
         while (!submits.offer(task)) {
-            backPressured++;
             Thread.onSpinWait();
         }
         offered++;
@@ -93,7 +91,6 @@ final class KernelJournal implements Agent {
         event.putInt(16, node);
         event.putInt(20, attempt);
         while (!events.write(type, event, 0, EVENT_LENGTH)) {
-            backPressured++;
             Thread.onSpinWait();
         }
         offered++;

@@ -29,7 +29,7 @@ final class KernelRestart {
     private final MetadataStore metadata;
     private final ResourceRegistry registry;
     /** Encodes named actors for the metadata store (functions written whole); guarded by itself. */
-    private final TaskCodec actorCodec = new TaskCodec(value -> value instanceof ObjectRef ? ((ObjectRef<?>) value).id() : -1, 0);
+    private final TaskCodec actorCodec = new TaskCodec(KernelJournal.REFS, 0);
 
     /** @param metadata the data directory's metadata store, or null (nothing is kept then) */
     KernelRestart(final Kernel kernel, final MetadataStore metadata, final ResourceRegistry registry) {

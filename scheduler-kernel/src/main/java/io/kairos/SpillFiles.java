@@ -135,10 +135,6 @@ final class SpillFiles implements AutoCloseable {
         return retained;
     }
 
-    Path directory() {
-        return directory;
-    }
-
     /**
      * Writes the buffers (one per object) into a new file with one gathering write.
      *

@@ -417,10 +417,6 @@ final class StoredObjects implements AutoCloseable {
             readers = 0;
         }
 
-        boolean isSpilled() {
-            return spilled != null;
-        }
-
         /** The Cleaner: the object's state is unreachable. */
         @Override
         public void run() {

@@ -83,7 +83,7 @@ public final class TaskCodec {
     }
 
     /** Writes a record header at 0 of the buffer. */
-    public void header(final int type, final long id, final long timeNs) {
+    private void header(final int type, final long id, final long timeNs) {
         buffer.putInt(JournalRecords.TYPE_OFFSET, type, ByteOrder.LITTLE_ENDIAN);
         buffer.putLong(JournalRecords.ID_OFFSET, id, ByteOrder.LITTLE_ENDIAN);
         buffer.putLong(JournalRecords.TIME_OFFSET, timeNs, ByteOrder.LITTLE_ENDIAN);
