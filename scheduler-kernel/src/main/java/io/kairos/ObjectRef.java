@@ -28,6 +28,15 @@ public final class ObjectRef<T> extends ObjectState {
     }
 
     /**
+     * Whether the value lives outside the heap: in the node's shared object store, where any attached process can
+     * read it, or in a spill file. False for an inline value (small, or one that found no room in the store and so
+     * stayed on the heap) and for an object not ready yet. Never blocks.
+     */
+    public boolean isStored() {
+        return storedValue() != null;
+    }
+
+    /**
      * The value, waiting as long as it takes. Inside a task, the wait gives the task's CPU back to its node.
      *
      * @throws TaskFailedException    if the producing task failed (the cause is its exception)

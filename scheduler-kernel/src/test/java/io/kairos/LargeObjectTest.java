@@ -14,6 +14,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,10 +68,11 @@ class LargeObjectTest {
     @Test
     void smallValuesStayInline() {
         kernel = Kernel.start(new KernelContext().cpus(2));
-        kernel.put(new byte[1000]);
-        kernel.put("small");
-        kernel.put(42L);
+        assertFalse(kernel.put(new byte[1000]).isStored());
+        assertFalse(kernel.put("small").isStored());
+        assertFalse(kernel.put(42L).isStored());
         assertEquals(0, kernel.objectStoreStats().objects());
+        assertTrue(kernel.put(new byte[2 * MIB]).isStored(), "a large value goes to the store");
     }
 
     @Test
@@ -80,6 +82,8 @@ class LargeObjectTest {
         final ObjectRef<Long> sum = kernel.task(LargeObjectTest::checksum, big).remote();
         assertEquals(checksum(pattern(3 * MIB, 7)), sum.get(WAIT));
         assertEquals(1, kernel.objectStoreStats().sealedObjects());
+        assertTrue(big.isStored());
+        assertFalse(sum.isStored());
     }
 
     @Test

@@ -18,7 +18,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
+import com.lmax.disruptor.dsl.ProducerType;
+
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,10 +31,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ray's "1:1 actor calls sync" and "1:1 actor calls async": one caller, one actor, no-op method calls.
- * {@code actor_calls_1_1_sync} calls and gets one at a time; {@code actor_calls_1_1_async} submits {@value #CALLS}
- * calls, then gets them all (the score counts calls). Peer, same run: a single-thread executor (an actor's ordering
- * and single-threadedness, without the kernel) with the same submit and get pattern.
+ * Ray's actor-call benchmarks (python/ray/_private/ray_perf.py), no-op method calls:
+ * <ul>
+ *   <li>{@code actor_calls_1_1_sync}: one caller, one actor, call and get one at a time;</li>
+ *   <li>{@code actor_calls_1_1_async}: submit {@value #CALLS} calls, then get them all (the score counts calls);</li>
+ *   <li>{@code actor_calls_1_1_concurrent}: the same to an actor of max concurrency {@value #CONCURRENCY};</li>
+ *   <li>{@code actor_calls_1_n_async}: one caller, {@value #ACTORS} actors, {@value #CALLS} calls round-robin;</li>
+ *   <li>{@code actor_calls_n_n_async} (and {@code _with_arg}: each call takes an ObjectRef argument): every JMH
+ *       thread (run with {@code -t 2}) calls {@value #ACTORS} shared actors round-robin.</li>
+ * </ul>
+ * Peers, same run, same submit and get pattern: single-thread executors (an actor's ordering and
+ * single-threadedness, without the kernel), a fixed pool of 2 threads for the concurrent actor, and the LMAX
+ * Disruptor hand-off to one consumer ({@link DisruptorHandOff}).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -40,6 +53,10 @@ import java.util.concurrent.TimeUnit;
 public class KernelActorsBenchmark {
     /** Calls per invocation of the async benchmarks. */
     public static final int CALLS = 1000;
+    /** Actors of the 1:n and n:n benchmarks (and single-thread executors of their peers). */
+    public static final int ACTORS = 4;
+    /** Max concurrency of the concurrent actor. */
+    public static final int CONCURRENCY = 16;
 
     /** A no-op actor. */
     public static final class Echo {
@@ -48,6 +65,11 @@ public class KernelActorsBenchmark {
         public Integer echo() {
             calls++;
             return KernelBench.RESULT;
+        }
+
+        public Integer echoArg(final Integer value) {
+            calls++;
+            return value;
         }
     }
 
@@ -91,6 +113,93 @@ public class KernelActorsBenchmark {
         }
     }
 
+    /** A concurrent actor, {@value #ACTORS} plain ones, and an argument ref. */
+    @State(Scope.Benchmark)
+    public static class ManyActorsState {
+        Kernel kernel;
+        ActorHandle<Echo> concurrent;
+        final List<ActorHandle<Echo>> actors = new ArrayList<>();
+        ObjectRef<Integer> argument;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            kernel = KernelBench.startKernel(2);
+            concurrent = kernel.actor(Echo::new).setMaxConcurrency(CONCURRENCY).remote();
+            concurrent.task(Echo::echo).remote().get();
+            for (int i = 0; i < ACTORS; i++) {
+                actors.add(kernel.actor(Echo::new).remote());
+                actors.get(i).task(Echo::echo).remote().get();
+            }
+            argument = kernel.put(1);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            KernelBench.closeKernel(kernel);
+            kernel = null;
+            concurrent = null;
+            actors.clear();
+            argument = null;
+            KernelBench.checkNoKernelThreads();
+        }
+    }
+
+    /** One calling thread's result refs and futures. */
+    @State(Scope.Thread)
+    public static class Caller {
+        final ObjectRef<?>[] refs = new ObjectRef<?>[CALLS];
+        final Future<?>[] futures = new Future<?>[CALLS];
+        final long[] sequences = new long[CALLS];
+    }
+
+    /** Peers: {@value #ACTORS} single-thread executors, each with its Echo, and a fixed pool of 2 threads. */
+    @State(Scope.Benchmark)
+    public static class ExecutorsState {
+        final List<ExecutorService> executors = new ArrayList<>();
+        final List<Callable<Integer>> echoes = new ArrayList<>();
+        final List<Callable<Integer>> echoArgs = new ArrayList<>();
+        ExecutorService pool;
+        final Echo pooled = new Echo();
+        final Callable<Integer> pooledEcho = pooled::echo;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            for (int i = 0; i < ACTORS; i++) {
+                final Echo echo = new Echo();
+                final Integer argument = 1;
+                executors.add(Executors.newSingleThreadExecutor());
+                echoes.add(echo::echo);
+                echoArgs.add(() -> echo.echoArg(argument));
+            }
+            pool = Executors.newFixedThreadPool(2);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            executors.forEach(KernelBench::shutdown);
+            executors.clear();
+            KernelBench.shutdown(pool);
+        }
+    }
+
+    /** Peer: the Disruptor hand-off to one consumer running the Echo. */
+    @State(Scope.Benchmark)
+    public static class DisruptorState {
+        DisruptorHandOff handOff;
+        final Echo echo = new Echo();
+        final Callable<Integer> call = echo::echo;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            handOff = new DisruptorHandOff(KernelTasksBenchmark.RING, ProducerType.SINGLE);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            handOff.close();
+        }
+    }
+
     @Benchmark
     public Integer actor_calls_1_1_sync(final KernelState state) {
         return state.actor.task(Echo::echo).remote().get();
@@ -123,6 +232,115 @@ public class KernelActorsBenchmark {
         Object last = null;
         for (int i = 0; i < CALLS; i++) {
             last = state.futures[i].get();
+        }
+        return last;
+    }
+
+    @Benchmark
+    public Object disruptor_sync(final DisruptorState state) {
+        return state.handOff.call(state.call);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public Object disruptor_async(final DisruptorState state, final Caller caller) {
+        return state.handOff.callAll(state.call, caller.sequences);
+    }
+
+    /** Ray: "1:1 actor calls concurrent": {@value #CALLS} calls to an actor of max concurrency {@value #CONCURRENCY}. */
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public Object actor_calls_1_1_concurrent(final ManyActorsState state, final Caller caller) {
+        final ObjectRef<?>[] refs = caller.refs;
+        for (int i = 0; i < CALLS; i++) {
+            refs[i] = state.concurrent.task(Echo::echo).remote();
+        }
+        return getAll(refs);
+    }
+
+    /** Peer of the concurrent actor: a fixed pool of 2 threads. */
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public Object threadPool_concurrent(final ExecutorsState state, final Caller caller)
+        throws ExecutionException, InterruptedException {
+        final Future<?>[] futures = caller.futures;
+        for (int i = 0; i < CALLS; i++) {
+            futures[i] = state.pool.submit(state.pooledEcho);
+        }
+        return getAll(futures);
+    }
+
+    /** Ray: "1:n actor calls async": {@value #CALLS} calls round-robin over {@value #ACTORS} actors. */
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public Object actor_calls_1_n_async(final ManyActorsState state, final Caller caller) {
+        return callRoundRobin(state, caller, false);
+    }
+
+    /** Ray: "n:n actor calls async": run with several JMH threads; each calls the shared actors round-robin. */
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public Object actor_calls_n_n_async(final ManyActorsState state, final Caller caller) {
+        return callRoundRobin(state, caller, false);
+    }
+
+    /** Ray: "n:n actor calls with arg async": as n:n, each call takes an ObjectRef argument. */
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public Object actor_calls_n_n_with_arg_async(final ManyActorsState state, final Caller caller) {
+        return callRoundRobin(state, caller, true);
+    }
+
+    /** Peer of 1:n and n:n: {@value #CALLS} calls round-robin over {@value #ACTORS} single-thread executors. */
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public Object singleThreadExecutors_round_robin(final ExecutorsState state, final Caller caller)
+        throws ExecutionException, InterruptedException {
+        return submitRoundRobin(state.executors, state.echoes, caller);
+    }
+
+    /** Peer of n:n with arg: as round robin, each call passing its argument. */
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public Object singleThreadExecutors_round_robin_with_arg(final ExecutorsState state, final Caller caller)
+        throws ExecutionException, InterruptedException {
+        return submitRoundRobin(state.executors, state.echoArgs, caller);
+    }
+
+    private static Object callRoundRobin(final ManyActorsState state, final Caller caller, final boolean withArg) {
+        final ObjectRef<?>[] refs = caller.refs;
+        final List<ActorHandle<Echo>> actors = state.actors;
+        for (int i = 0; i < CALLS; i++) {
+            final ActorHandle<Echo> actor = actors.get(i % ACTORS);
+            refs[i] = withArg ? actor.task(Echo::echoArg, state.argument).remote() : actor.task(Echo::echo).remote();
+        }
+        return getAll(refs);
+    }
+
+    private static Object submitRoundRobin(final List<ExecutorService> executors,
+                                           final List<Callable<Integer>> calls, final Caller caller)
+        throws ExecutionException, InterruptedException {
+        final Future<?>[] futures = caller.futures;
+        for (int i = 0; i < CALLS; i++) {
+            futures[i] = executors.get(i % ACTORS).submit(calls.get(i % ACTORS));
+        }
+        return getAll(futures);
+    }
+
+    private static Object getAll(final ObjectRef<?>[] refs) {
+        Object last = null;
+        for (int i = 0; i < refs.length; i++) {
+            last = refs[i].get();
+            refs[i] = null;
+        }
+        return last;
+    }
+
+    private static Object getAll(final Future<?>[] futures) throws ExecutionException, InterruptedException {
+        Object last = null;
+        for (int i = 0; i < futures.length; i++) {
+            last = futures[i].get();
+            futures[i] = null;
         }
         return last;
     }

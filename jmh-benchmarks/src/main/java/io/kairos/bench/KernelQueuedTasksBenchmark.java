@@ -72,7 +72,7 @@ public class KernelQueuedTasksBenchmark {
     public static final String INITIAL_HEAP = "-Xms1g";
     /** System property: true to keep the tear-down from printing its figures (kairos bench kernel reads them). */
     public static final String QUIET_PROP = "kairos.bench.quiet";
-    /** Tasks queued per iteration. */
+    /** Tasks queued per iteration (the default of the {@code queued} parameter). */
     public static final int QUEUED = 1_000_000;
     /** Secondary result: bytes the submitting thread allocated per task. */
     public static final String ALLOCATED = "allocated.bytes.per.task";
@@ -123,8 +123,8 @@ public class KernelQueuedTasksBenchmark {
         /** Measures the retained heap (tasks still queued), then releases the blockers and drains. */
         void measureReleaseAndDrain(final String subject) throws Exception {
             final long heapAfter = KernelBench.usedHeapAfterGc();
-            final double retained = (double) (heapAfter - heapBefore) / QUEUED;
-            final double allocatedPerTask = allocated < 0 ? Double.NaN : (double) allocated / QUEUED;
+            final double retained = (double) (heapAfter - heapBefore) / queued();
+            final double allocatedPerTask = allocated < 0 ? Double.NaN : (double) allocated / queued();
             release.countDown();
             final long start = System.nanoTime();
             drain();
@@ -136,11 +136,14 @@ public class KernelQueuedTasksBenchmark {
                 return;
             }
             System.out.printf(Locale.ROOT, "%n%s, %,d queued tasks: %.1f B/task allocated by the submitter, "
-                    + "%.1f B/task retained (heap after GC), drained in %.2f s%n", subject, QUEUED,
+                    + "%.1f B/task retained (heap after GC), drained in %.2f s%n", subject, queued(),
                 allocatedPerTask, retained, drainSeconds);
         }
 
         abstract void drain() throws Exception;
+
+        /** Tasks queued per iteration. */
+        abstract int queued();
     }
 
     /** A kernel whose CPUs are held by blocker tasks. */
@@ -149,6 +152,15 @@ public class KernelQueuedTasksBenchmark {
         /** CPUs of the kernel's node, all held by blockers. */
         @Param("2")
         int workers;
+
+        /** Tasks queued per iteration (a smoke run of the harness queues fewer). */
+        @Param("1000000")
+        int queued;
+
+        @Override
+        int queued() {
+            return queued;
+        }
 
         @Param({"cpu", "dependency"})
         String blockedOn;
@@ -170,7 +182,7 @@ public class KernelQueuedTasksBenchmark {
             if (!gate.started().await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the kernel did not start " + workers + " blocker tasks in 30 s");
             }
-            refs = new ObjectRef<?>[QUEUED];
+            refs = new ObjectRef<?>[queued];
             baseline();
         }
 
@@ -196,7 +208,7 @@ public class KernelQueuedTasksBenchmark {
                 blocker.get(DRAIN_TIMEOUT);
             }
             final long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-            for (int i = 0; i < QUEUED; i++) {
+            for (int i = 0; i < refs.length; i++) {
                 final Object value = refs[i].get(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
                 if (value != KernelBench.RESULT) {
                     throw new IllegalStateException("task " + i + " returned " + value);
@@ -212,6 +224,14 @@ public class KernelQueuedTasksBenchmark {
         /** Threads of the pool, all blocked. */
         @Param("2")
         int workers;
+
+        @Param("1000000")
+        int queued;
+
+        @Override
+        int queued() {
+            return queued;
+        }
 
         ThreadPoolExecutor pool;
         Future<?>[] futures;
@@ -233,7 +253,7 @@ public class KernelQueuedTasksBenchmark {
             if (!gate.started().await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the pool did not start " + workers + " blockers in 30 s");
             }
-            futures = new Future<?>[QUEUED];
+            futures = new Future<?>[queued];
             baseline();
         }
 
@@ -254,7 +274,7 @@ public class KernelQueuedTasksBenchmark {
         @Override
         void drain() throws ExecutionException, InterruptedException, TimeoutException {
             final long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-            for (int i = 0; i < QUEUED; i++) {
+            for (int i = 0; i < futures.length; i++) {
                 futures[i].get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 futures[i] = null;
             }
@@ -272,11 +292,11 @@ public class KernelQueuedTasksBenchmark {
         s.startAllocationCount();
         if ("dependency".equals(s.blockedOn)) {
             final ObjectRef<Integer> gate = s.blockers[0];
-            for (int i = 0; i < QUEUED; i++) {
+            for (int i = 0; i < refs.length; i++) {
                 refs[i] = kernel.task(KernelBench.NOOP1, gate).remote();
             }
         } else {
-            for (int i = 0; i < QUEUED; i++) {
+            for (int i = 0; i < refs.length; i++) {
                 refs[i] = kernel.task(KernelBench.NOOP).remote();
             }
         }
@@ -291,7 +311,7 @@ public class KernelQueuedTasksBenchmark {
         final ThreadPoolExecutor pool = s.pool;
         final Future<?>[] futures = s.futures;
         s.startAllocationCount();
-        for (int i = 0; i < QUEUED; i++) {
+        for (int i = 0; i < futures.length; i++) {
             futures[i] = pool.submit(KernelBench.NOOP_CALLABLE);
         }
         s.stopAllocationCount();

@@ -18,6 +18,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
+import com.lmax.disruptor.dsl.ProducerType;
+
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,12 +39,16 @@ import java.util.function.Supplier;
  *       tasks (ops/s = tasks/s).</li>
  *   <li>{@link #single_client_tasks_sync}: submit one no-op task and get it; also in SampleTime mode, for the
  *       p50/p99 round trip.</li>
+ *   <li>{@link #multi_client_tasks_async}: Ray's "multi client tasks async": as single_client_tasks_async, from
+ *       every JMH thread at once (run it with {@code -t 2}, {@code -t 4}: the submitting threads).</li>
  * </ul>
  * The kernel has one node of {@code workers} CPUs (a parameter, default 2: a conductor thread plus up to 2 worker
  * threads on this 2-core machine). Peers, measured in the same run with the same number of threads and the same no-op:
  * a fixed {@link ThreadPoolExecutor} (submit + {@code Future.get}), a {@link ForkJoinPool} (submit + join) and
  * {@link CompletableFuture#supplyAsync(Supplier, java.util.concurrent.Executor)} on such a ForkJoinPool (+ join).
- * Each subject is its own {@link State}, so only the one measured has threads in that fork.
+ * Also the LMAX Disruptor as a hand-off to one consumer thread ({@link DisruptorHandOff}): the ceiling of a
+ * lock-free hand-off, without scheduling. Each subject is its own {@link State}, so only the one measured has
+ * threads in that fork.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -146,6 +152,47 @@ public class KernelTasksBenchmark {
         }
     }
 
+    /** Peer: the Disruptor hand-off, one producer. */
+    @State(Scope.Benchmark)
+    public static class DisruptorState {
+        DisruptorHandOff handOff;
+        final long[] sequences = new long[TASKS];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            handOff = new DisruptorHandOff(RING, producers());
+        }
+
+        ProducerType producers() {
+            return ProducerType.SINGLE;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            handOff.close();
+        }
+    }
+
+    /** Peer: the Disruptor hand-off, any number of producers (the multi-client benchmarks). */
+    public static class MultiDisruptorState extends DisruptorState {
+        @Override
+        ProducerType producers() {
+            return ProducerType.MULTI;
+        }
+    }
+
+    /** One submitting thread's arrays (the multi-client benchmarks). */
+    @State(Scope.Thread)
+    public static class Client {
+        final ObjectRef<?>[] refs = new ObjectRef<?>[TASKS];
+        final Future<?>[] futures = new Future<?>[TASKS];
+        final ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[TASKS];
+        final long[] sequences = new long[TASKS];
+    }
+
+    /** Disruptor ring slots: room for every producer's batch (up to 8 producers) with no wrap before it is read. */
+    static final int RING = 8192;
+
     private static final Supplier<Integer> NOOP_SUPPLIER = KernelBench::noop;
 
     // ---------------------------------------------------------------------------------------------------------
@@ -229,6 +276,63 @@ public class KernelTasksBenchmark {
         return last;
     }
 
+    /** Peer of single_client_tasks_async: publish {@value #TASKS} calls to the Disruptor, wait, read each. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public Object disruptor_tasks_async(final DisruptorState s) {
+        return s.handOff.callAll(KernelBench.NOOP_CALLABLE, s.sequences);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // multi client async: every JMH thread submits TASKS, then gets them all
+
+    /** Ray: "multi client tasks async". Each JMH thread submits {@value #TASKS} no-op tasks, then gets all. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public Object multi_client_tasks_async(final KernelState s, final Client c) {
+        return submitAndGetAll(s.kernel, c.refs);
+    }
+
+    /** Peer of multi_client_tasks_async: ThreadPoolExecutor, from every JMH thread. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public Object jdk_thread_pool_multi_client_tasks_async(final ThreadPoolState s, final Client c)
+        throws ExecutionException, InterruptedException {
+        final Future<?>[] futures = c.futures;
+        for (int i = 0; i < TASKS; i++) {
+            futures[i] = s.pool.submit(KernelBench.NOOP_CALLABLE);
+        }
+        Object last = null;
+        for (int i = 0; i < TASKS; i++) {
+            last = futures[i].get();
+            futures[i] = null;
+        }
+        return last;
+    }
+
+    /** Peer of multi_client_tasks_async: ForkJoinPool, from every JMH thread. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public Object jdk_fork_join_multi_client_tasks_async(final ForkJoinState s, final Client c) {
+        final ForkJoinTask<?>[] tasks = c.tasks;
+        for (int i = 0; i < TASKS; i++) {
+            tasks[i] = s.pool.submit(KernelBench.NOOP_CALLABLE);
+        }
+        Object last = null;
+        for (int i = 0; i < TASKS; i++) {
+            last = tasks[i].join();
+            tasks[i] = null;
+        }
+        return last;
+    }
+
+    /** Peer of multi_client_tasks_async: the Disruptor (multi-producer), from every JMH thread. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public Object disruptor_multi_client_tasks_async(final MultiDisruptorState s, final Client c) {
+        return s.handOff.callAll(KernelBench.NOOP_CALLABLE, c.sequences);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // sync: one task, get it
 
@@ -263,5 +367,13 @@ public class KernelTasksBenchmark {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public Object jdk_completable_future_tasks_sync(final ForkJoinState s) {
         return CompletableFuture.supplyAsync(NOOP_SUPPLIER, s.pool).join();
+    }
+
+    /** Peer of single_client_tasks_sync: publish one call to the Disruptor and wait for it. */
+    @Benchmark
+    @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public Object disruptor_tasks_sync(final DisruptorState s) {
+        return s.handOff.call(KernelBench.NOOP_CALLABLE);
     }
 }

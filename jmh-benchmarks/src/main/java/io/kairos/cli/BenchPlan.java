@@ -63,8 +63,11 @@ final class BenchPlan {
         }
     }
 
-    /** Where a figure comes from in a step's JMH result. */
-    enum Source { SCORE, P50, P99, SECONDARY }
+    /**
+     * Where a figure comes from in a step's JMH result; RATE: operations per second from a one-thread SampleTime
+     * step's mean (ns per operation), so one step gives both the round trip's percentiles and its rate.
+     */
+    enum Source { SCORE, P50, P99, SECONDARY, RATE }
 
     /**
      * One figure of a step.
@@ -83,6 +86,7 @@ final class BenchPlan {
                 case SCORE -> primary.getScore();
                 case P50 -> primary.getStatistics().getPercentile(50);
                 case P99 -> primary.getStatistics().getPercentile(99);
+                case RATE -> 1e9 / primary.getScore();
                 case SECONDARY -> {
                     final Result<?> result = secondaries.get(secondary);
                     yield result == null ? Double.NaN : result.getScore();
@@ -95,14 +99,27 @@ final class BenchPlan {
      * One JMH run: a benchmark method with one parameter set, in one mode; the figures it gives.
      *
      * @param jvmArgs flags the fork needs besides the stack's (options replace the annotation's jvmArgsAppend)
+     * @param threads JMH threads running the benchmark method at once (the clients of a multi-client benchmark)
      */
     record Step(String key, String label, Class<?> benchmark, String method, Map<String, String> params, Mode mode,
-                List<String> jvmArgs, List<Figure> figures) {
+                List<String> jvmArgs, List<Figure> figures, int threads) {
+        /** A step on one thread. */
+        Step(final String key, final String label, final Class<?> benchmark, final String method,
+             final Map<String, String> params, final Mode mode, final List<String> jvmArgs,
+             final List<Figure> figures) {
+            this(key, label, benchmark, method, params, mode, jvmArgs, figures, 1);
+        }
+
         /** A step with one figure, its score, under the step's key and label. */
         Step(final String key, final String label, final Class<?> benchmark, final String method,
              final Map<String, String> params, final Mode mode, final Kind kind, final double scale) {
             this(key, label, benchmark, method, params, mode, List.of(),
                 List.of(new Figure(key, label, kind, Source.SCORE, null, scale)));
+        }
+
+        /** This step on threads JMH threads. */
+        Step onThreads(final int threads) {
+            return new Step(key, label, benchmark, method, params, mode, jvmArgs, figures, threads);
         }
 
         String include() {

@@ -62,10 +62,15 @@ final class BenchRunner {
         }
     }
 
+    /** What a run of steps gave: the figures' readings, each step's JMH result, and the steps that failed. */
+    record Outcome(Map<String, Double> readings, Map<String, RunResult> results, List<String> failures) {
+    }
+
     private final String name;
     private final Timing timing;
     private final List<String> jvmArgs;
     private final boolean watchdog;
+    private final int forks;
 
     /**
      * @param name     the subcommand; its benchmark classes' names start with it, capitalized
@@ -73,10 +78,24 @@ final class BenchRunner {
      * @param watchdog whether a step that overruns is killed
      */
     BenchRunner(final String name, final Timing timing, final List<String> jvmArgs, final boolean watchdog) {
+        this(name, timing, jvmArgs, watchdog, 1);
+    }
+
+    /**
+     * @param forks 1: each step in its own JVM; 0: in this JVM (a smoke run of the harness: figures are not
+     *              comparable, and a hung step cannot be killed)
+     */
+    BenchRunner(final String name, final Timing timing, final List<String> jvmArgs, final boolean watchdog,
+                final int forks) {
         this.name = name;
         this.timing = timing;
         this.jvmArgs = List.copyOf(jvmArgs);
-        this.watchdog = watchdog;
+        this.watchdog = watchdog && forks > 0;
+        this.forks = forks;
+    }
+
+    Timing timing() {
+        return timing;
     }
 
     /**
@@ -90,19 +109,10 @@ final class BenchRunner {
         final PrintStream err = System.err;
         err.println("kairos bench " + name + ": " + plan.steps.size() + " steps, " + timing.describe() + " each"
             + stepsNote);
-
-        final Map<String, Double> readings = new LinkedHashMap<>();
-        final List<RunResult> results = new ArrayList<>();
-        int failures = 0;
-        int index = 0;
-        for (final Step step : plan.steps) {
-            index++;
-            err.printf(Locale.ROOT, "[%d/%d] %s ... ", index, plan.steps.size(), step.label());
-            err.flush();
-            if (!runStep(plan, step, readings, results, err)) {
-                failures++;
-            }
-        }
+        final Outcome outcome = runSteps(plan, new BenchProgress(plan.steps.size(), err));
+        final Map<String, Double> readings = outcome.readings();
+        final List<RunResult> results = new ArrayList<>(outcome.results().values());
+        final int failures = outcome.failures().size();
         if (json != null) {
             try (PrintStream out = new PrintStream(Files.newOutputStream(json), true, StandardCharsets.UTF_8)) {
                 ResultFormatFactory.getInstance(ResultFormatType.JSON, out).writeOut(results);
@@ -127,35 +137,57 @@ final class BenchRunner {
         return failures == 0 ? 0 : 1;
     }
 
-    /** Runs one step and finishes its progress line; whether it ran. */
-    private boolean runStep(final BenchPlan plan, final Step step, final Map<String, Double> readings,
-                            final List<RunResult> results, final PrintStream err) {
-        final long stepStart = System.nanoTime();
+    /** Runs every step of the plan, one progress line each. */
+    Outcome runSteps(final BenchPlan plan, final BenchProgress progress) {
+        final Map<String, Double> readings = new LinkedHashMap<>();
+        final Map<String, RunResult> results = new LinkedHashMap<>();
+        final List<String> failures = new ArrayList<>();
+        for (final Step step : plan.steps) {
+            progress.begin(step.label() + (step.threads() > 1 ? " (" + step.threads() + " threads)" : ""));
+            final String failure = runStep(plan, step, readings, results, progress);
+            if (failure != null) {
+                failures.add(step.label() + ": " + failure);
+            }
+        }
+        return new Outcome(readings, results, failures);
+    }
+
+    /** Runs one step and finishes its progress line; null if it ran, else why not. */
+    private String runStep(final BenchPlan plan, final Step step, final Map<String, Double> readings,
+                           final Map<String, RunResult> results, final BenchProgress progress) {
         final AtomicReference<String> hung = new AtomicReference<>();
         final Thread dog = watchdog ? watchdog(limitSeconds(step), hung) : null;
         try {
             final RunResult result = runOne(step);
-            results.add(result);
+            results.put(step.key(), result);
             for (final Figure figure : step.figures()) {
                 readings.put(figure.key(), figure.from(result.getPrimaryResult(), result.getSecondaryResults()));
             }
             final BenchReport report = new BenchReport(plan, readings);
-            err.printf(Locale.ROOT, "%s (%.1f s)%n",
-                String.join(", ", step.figures().stream().map(f -> report.show(f.key())).toList()),
-                seconds(stepStart));
-            return true;
+            progress.end(String.join(", ", step.figures().stream().map(f -> report.show(f.key())).toList()));
+            return null;
         } catch (final RunnerException | RuntimeException e) {
-            err.println("FAILED (" + String.format(Locale.ROOT, "%.1f s", seconds(stepStart)) + ")");
+            progress.end("FAILED");
+            final PrintStream err = progress.out();
             if (hung.get() != null) {
                 err.println("    " + hung.get());
             }
             printCauses(err, e, "    ");
-            return false;
+            return hung.get() != null ? "timed out" : String.valueOf(rootCause(e));
         } finally {
             if (dog != null) {
                 dog.interrupt();
             }
         }
+    }
+
+    private static Throwable rootCause(final Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        // JMH puts the forked JVM's exception among the suppressed ones
+        return t.getSuppressed().length > 0 ? rootCause(t.getSuppressed()[0]) : t;
     }
 
     /**
@@ -176,8 +208,8 @@ final class BenchRunner {
             .include(step.include())
             .mode(step.mode())
             .timeUnit(step.timeUnit())
-            .forks(1)
-            .threads(1)
+            .forks(forks)
+            .threads(step.threads())
             .warmupIterations(singleShot ? 0 : timing.warmupIterations())
             .warmupTime(timing.warmupTime())
             .measurementIterations(singleShot ? 1 : timing.iterations())
@@ -185,6 +217,9 @@ final class BenchRunner {
             .jvmArgsAppend(jvmArgs(step).toArray(new String[0]))
             .shouldFailOnError(true)
             .verbosity(VerboseMode.SILENT);
+        if (forks == 0) {
+            builder.shouldDoGC(false);  // in this JVM: a full collection per iteration would dominate a smoke run
+        }
         if (step.needsFootprint()) {
             builder.addProfiler(FootprintProfiler.class);
         }

@@ -22,10 +22,11 @@ class KairosCliTest {
     }
 
     @Test
-    void benchWithoutSubcommandPrintsUsage() {
-        final String out = stdoutOf(() -> assertEquals(0, KairosCli.commandLine().execute("bench")));
-        assertTrue(out.contains("store"), out);
-        assertTrue(out.contains("kernel"), out);
+    void benchHelpShowsTheSuitesOptionsAndTheNarrowerRuns() {
+        final String out = stdoutOf(() -> assertEquals(0, KairosCli.commandLine().execute("bench", "--help")));
+        for (final String word : new String[] {"store", "kernel", "--compare", "--only", "--smoke", "--no-ray"}) {
+            assertTrue(out.contains(word), word + " missing from:\n" + out);
+        }
     }
 
     @Test
