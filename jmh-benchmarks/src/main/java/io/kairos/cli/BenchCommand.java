@@ -39,13 +39,17 @@ import java.util.regex.Pattern;
         "Full JMH runs of one benchmark: kairos jmh NAME"},
     subcommands = {BenchStoreCommand.class, BenchKernelCommand.class})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--long", description = "Longer iterations (warm-up 2 x 1 s, measurement 3 x 1 s per figure): "
-        + "steadier figures, about 4x the time.")
+    @Option(names = "--long", description = "Longer iterations (warm-up 2 x 1 s, measurement 3 x 1 s per figure; "
+        + "quick: 2 x 500 ms, 2 x 300 ms): steadier figures, about twice the time.")
     boolean longRun;
 
     @Option(names = "--smoke", description = "Every benchmark once with tiny iterations, in this JVM (a check of "
         + "the harness: the figures mean nothing).")
     boolean smoke;
+
+    @Option(names = "--forks", paramLabel = "N", defaultValue = "1", description = "JVMs per figure (default: "
+        + "${DEFAULT-VALUE}); JMH scores the iterations of all of them together. 3 for figures to quote.")
+    int forks;
 
     @Option(names = "--only", paramLabel = "REGEX", description = "Only the benchmarks, plots and curves whose "
         + "name matches (find), e.g. --only 'tasks|actor'. --list shows the names.")
@@ -81,8 +85,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (longRun && smoke) {
-            System.err.println("kairos bench: --long and --smoke exclude each other");
+        if (smoke && (longRun || forks != 1)) {
+            System.err.println("kairos bench: --smoke runs in this JVM, once: not with --long or --forks");
+            return 2;
+        }
+        if (forks < 1 || forks > 10) {
+            System.err.println("kairos bench: --forks " + forks + " is outside 1..10");
             return 2;
         }
         final JsonNode previous = compare == null ? null : readPrevious();
@@ -111,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
 
         final Timing timing = timing();
         final BenchRunner runner = new BenchRunner("suite", timing,
-            List.of("-D" + KernelQueuedTasksBenchmark.QUIET_PROP + "=true"), true, smoke ? 0 : 1);
+            List.of("-D" + KernelQueuedTasksBenchmark.QUIET_PROP + "=true"), true, smoke ? 0 : forks);
         if (smoke) {
             System.setProperty(KernelQueuedTasksBenchmark.QUIET_PROP, "true");
         }
@@ -119,8 +127,7 @@ final class BenchCommand implements Callable<Integer> {
         final boolean withRay = !rayNames.isEmpty();
         final PrintStream err = System.err;
         err.printf(Locale.ROOT, "kairos bench: %d JMH steps%s; %s%n", suite.plan.steps.size(),
-            withRay ? " + Ray Java (LOCAL) in its own JVM" : "", timing.describe()
-                + (smoke ? " (smoke: in this JVM)" : "") + " each");
+            withRay ? " + Ray Java (LOCAL) in its own JVM" : "", runner.describe() + " each");
         final BenchProgress progress = new BenchProgress(suite.plan.steps.size() + (withRay ? 1 : 0), err);
         final BenchRunner.Outcome outcome = runner.runSteps(suite.plan, progress);
         final RayLocalRunner.Result ray = withRay ? runRay(rayNames, progress) : RayLocalRunner.Result.notRun(
@@ -130,7 +137,7 @@ final class BenchCommand implements Callable<Integer> {
             .put("title", "Kairos benchmark suite")
             .put("created", created.toString())
             .put("mode", smoke ? "smoke" : longRun ? "long" : "quick")
-            .put("timing", "JMH, " + timing.describe() + " per figure" + (smoke ? ", in one JVM" : ""));
+            .put("timing", "JMH, " + runner.describe() + " per figure");
         header.putObject("machine").put("cpus", Runtime.getRuntime().availableProcessors())
             .put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version())
             .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
@@ -182,8 +189,9 @@ final class BenchCommand implements Callable<Integer> {
         if (smoke) {
             return new Timing(0, TimeValue.milliseconds(10), 1, TimeValue.milliseconds(40));
         }
+        // quick: a second of warm-up at least (less, and the kernel's sync round trip reads 15x its p50 here)
         return longRun ? new Timing(2, TimeValue.seconds(1), 3, TimeValue.seconds(1))
-            : new Timing(1, TimeValue.milliseconds(300), 2, TimeValue.milliseconds(300));
+            : new Timing(2, TimeValue.milliseconds(500), 2, TimeValue.milliseconds(300));
     }
 
     /** Ray LOCAL with the same warm-up and measurement as the JMH steps. */

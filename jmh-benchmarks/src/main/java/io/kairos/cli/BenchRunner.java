@@ -46,7 +46,13 @@ final class BenchRunner {
     /** Iterations and their length for one step; a single-shot step runs one measured shot, no warm-up. */
     record Timing(int warmupIterations, TimeValue warmupTime, int iterations, TimeValue time) {
         String describe() {
-            return "1 fork, warm-up " + warmupIterations + " x " + warmupTime + ", measurement " + iterations
+            return describe(1);
+        }
+
+        /** With forks JVMs per step (0: in this JVM). */
+        String describe(final int forks) {
+            return (forks == 0 ? "in this JVM" : forks + (forks == 1 ? " fork" : " forks")) + ", warm-up "
+                + warmupIterations + " x " + warmupTime + ", measurement " + iterations
                 + " x " + time;
         }
 
@@ -82,7 +88,7 @@ final class BenchRunner {
     }
 
     /**
-     * @param forks 1: each step in its own JVM; 0: in this JVM (a smoke run of the harness: figures are not
+     * @param forks 1 (or more): each step in its own JVM (or that many, one after the other); 0: in this JVM (a smoke run of the harness: figures are not
      *              comparable, and a hung step cannot be killed)
      */
     BenchRunner(final String name, final Timing timing, final List<String> jvmArgs, final boolean watchdog,
@@ -96,6 +102,11 @@ final class BenchRunner {
 
     Timing timing() {
         return timing;
+    }
+
+    /** The forks and the timing of every step, e.g. "3 forks, warm-up 1 x 300 ms, measurement 2 x 300 ms". */
+    String describe() {
+        return timing.describe(forks);
     }
 
     /**
@@ -238,8 +249,9 @@ final class BenchRunner {
     }
 
     private long limitSeconds(final Step step) {
-        return step.mode() == Mode.SingleShotTime ? SINGLE_SHOT_STEP_LIMIT_SECONDS
-            : timing.seconds() + STEP_SLACK_SECONDS;
+        final int runs = Math.max(1, forks);
+        return runs * (step.mode() == Mode.SingleShotTime ? SINGLE_SHOT_STEP_LIMIT_SECONDS
+            : timing.seconds() + STEP_SLACK_SECONDS);
     }
 
     /**

@@ -88,12 +88,14 @@ final class SuiteReport {
             final Double kairos = value(readings, plan, row.kairosKey());
             r.put("kairos", kairos);
             final ArrayNode peers = r.putArray("peers");
+            final boolean anyJdkPeer = row.peers().stream().anyMatch(p -> !p.ceiling());
             String best = null;
             Double bestValue = null;
             for (final Subject peer : row.peers()) {
                 final Double v = value(readings, plan, peer.key());
-                peers.addObject().put("name", peer.name()).put("value", v);
-                if (v != null && (bestValue == null || (higher ? v > bestValue : v < bestValue))) {
+                peers.addObject().put("name", peer.name()).put("value", v).put("ceiling", peer.ceiling());
+                final boolean eligible = !anyJdkPeer || !peer.ceiling();
+                if (v != null && eligible && (bestValue == null || (higher ? v > bestValue : v < bestValue))) {
                     best = peer.name();
                     bestValue = v;
                 }
@@ -226,6 +228,8 @@ final class SuiteReport {
                 row.hasNonNull("ratio") ? String.format(Locale.ROOT, "%.2fx", row.path("ratio").asDouble()) : "-"});
         }
         final List<String> lines = align(cells);
+        lines.add("Best JDK peer: the best JDK executor or map of the row (the LMAX Disruptor and memory copies are "
+            + "ceilings, in the JSON and HTML; a row with no JDK peer shows its ceiling).");
         lines.add("Kairos ÷ peer: above 1 is faster for ops/s and GB/s, slower for ns. Ray published: "
             + SuitePlan.RAY_PUBLISHED_SOURCE + ", on " + SuitePlan.RAY_PUBLISHED_MACHINE + ", not this machine.");
         for (int i = 0; i < notes.size(); i++) {
