@@ -255,7 +255,7 @@ public class KernelActorsBenchmark {
         for (int i = 0; i < CALLS; i++) {
             refs[i] = state.concurrent.task(Echo::echo).remote();
         }
-        return getAll(refs);
+        return KernelBench.getAll(refs);
     }
 
     /** Peer of the concurrent actor: a fixed pool of 2 threads. */
@@ -267,7 +267,7 @@ public class KernelActorsBenchmark {
         for (int i = 0; i < CALLS; i++) {
             futures[i] = state.pool.submit(state.pooledEcho);
         }
-        return getAll(futures);
+        return KernelBench.getAll(futures);
     }
 
     /** Ray: "1:n actor calls async": {@value #CALLS} calls round-robin over {@value #ACTORS} actors. */
@@ -314,7 +314,7 @@ public class KernelActorsBenchmark {
             final ActorHandle<Echo> actor = actors.get(i % ACTORS);
             refs[i] = withArg ? actor.task(Echo::echoArg, state.argument).remote() : actor.task(Echo::echo).remote();
         }
-        return getAll(refs);
+        return KernelBench.getAll(refs);
     }
 
     private static Object submitRoundRobin(final List<ExecutorService> executors,
@@ -324,24 +324,6 @@ public class KernelActorsBenchmark {
         for (int i = 0; i < CALLS; i++) {
             futures[i] = executors.get(i % ACTORS).submit(calls.get(i % ACTORS));
         }
-        return getAll(futures);
-    }
-
-    private static Object getAll(final ObjectRef<?>[] refs) {
-        Object last = null;
-        for (int i = 0; i < refs.length; i++) {
-            last = refs[i].get();
-            refs[i] = null;
-        }
-        return last;
-    }
-
-    private static Object getAll(final Future<?>[] futures) throws ExecutionException, InterruptedException {
-        Object last = null;
-        for (int i = 0; i < futures.length; i++) {
-            last = futures[i].get();
-            futures[i] = null;
-        }
-        return last;
+        return KernelBench.getAll(futures);
     }
 }

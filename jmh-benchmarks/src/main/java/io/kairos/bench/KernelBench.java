@@ -2,6 +2,7 @@ package io.kairos.bench;
 
 import io.kairos.Kernel;
 import io.kairos.KernelContext;
+import io.kairos.ObjectRef;
 import io.kairos.function.KFunc0;
 import io.kairos.function.KFunc1;
 
@@ -10,7 +11,11 @@ import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,6 +46,48 @@ final class KernelBench {
 
     static Integer noop1(final Integer ignored) {
         return RESULT;
+    }
+
+    /** Gets every ref in order, clearing the array; the last value. */
+    static Object getAll(final ObjectRef<?>[] refs) {
+        Object last = null;
+        for (int i = 0; i < refs.length; i++) {
+            last = refs[i].get();
+            refs[i] = null;
+        }
+        return last;
+    }
+
+    /** Gets every future in order, clearing the array; the last value. */
+    static Object getAll(final Future<?>[] futures) throws ExecutionException, InterruptedException {
+        Object last = null;
+        for (int i = 0; i < futures.length; i++) {
+            last = futures[i].get();
+            futures[i] = null;
+        }
+        return last;
+    }
+
+    /** A JDK peer's async batch: submits a no-op per element of futures, then gets them all; the last value. */
+    static Object submitAndGetAll(final ExecutorService pool, final Future<?>[] futures)
+        throws ExecutionException, InterruptedException {
+        for (int i = 0; i < futures.length; i++) {
+            futures[i] = pool.submit(NOOP_CALLABLE);
+        }
+        return getAll(futures);
+    }
+
+    /** The ForkJoinPool's async batch: submits a no-op per element of tasks, then joins them all; the last value. */
+    static Object submitAndJoinAll(final ForkJoinPool pool, final ForkJoinTask<?>[] tasks) {
+        for (int i = 0; i < tasks.length; i++) {
+            tasks[i] = pool.submit(NOOP_CALLABLE);
+        }
+        Object last = null;
+        for (int i = 0; i < tasks.length; i++) {
+            last = tasks[i].join();
+            tasks[i] = null;
+        }
+        return last;
     }
 
     /** A kernel with one node of cpus CPUs, DEDICATED threading (a conductor thread plus up to cpus workers). */

@@ -206,15 +206,10 @@ public class KernelTasksBenchmark {
     }
 
     private static Object submitAndGetAll(final Kernel kernel, final ObjectRef<?>[] refs) {
-        for (int i = 0; i < TASKS; i++) {
+        for (int i = 0; i < refs.length; i++) {
             refs[i] = kernel.task(KernelBench.NOOP).remote();
         }
-        Object last = null;
-        for (int i = 0; i < TASKS; i++) {
-            last = refs[i].get();
-            refs[i] = null;
-        }
-        return last;
+        return KernelBench.getAll(refs);
     }
 
     /**
@@ -232,32 +227,14 @@ public class KernelTasksBenchmark {
     @OperationsPerInvocation(TASKS)
     public Object jdk_thread_pool_tasks_async(final ThreadPoolState s) throws ExecutionException,
         InterruptedException {
-        final Future<?>[] futures = s.futures;
-        for (int i = 0; i < TASKS; i++) {
-            futures[i] = s.pool.submit(KernelBench.NOOP_CALLABLE);
-        }
-        Object last = null;
-        for (int i = 0; i < TASKS; i++) {
-            last = futures[i].get();
-            futures[i] = null;
-        }
-        return last;
+        return KernelBench.submitAndGetAll(s.pool, s.futures);
     }
 
     /** Peer of single_client_tasks_async: ForkJoinPool submit x {@value #TASKS}, then join each. */
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public Object jdk_fork_join_tasks_async(final ForkJoinState s) {
-        final ForkJoinTask<?>[] tasks = s.tasks;
-        for (int i = 0; i < TASKS; i++) {
-            tasks[i] = s.pool.submit(KernelBench.NOOP_CALLABLE);
-        }
-        Object last = null;
-        for (int i = 0; i < TASKS; i++) {
-            last = tasks[i].join();
-            tasks[i] = null;
-        }
-        return last;
+        return KernelBench.submitAndJoinAll(s.pool, s.tasks);
     }
 
     /** Peer of single_client_tasks_async: CompletableFuture.supplyAsync x {@value #TASKS} on the ForkJoinPool. */
@@ -298,32 +275,14 @@ public class KernelTasksBenchmark {
     @OperationsPerInvocation(TASKS)
     public Object jdk_thread_pool_multi_client_tasks_async(final ThreadPoolState s, final Client c)
         throws ExecutionException, InterruptedException {
-        final Future<?>[] futures = c.futures;
-        for (int i = 0; i < TASKS; i++) {
-            futures[i] = s.pool.submit(KernelBench.NOOP_CALLABLE);
-        }
-        Object last = null;
-        for (int i = 0; i < TASKS; i++) {
-            last = futures[i].get();
-            futures[i] = null;
-        }
-        return last;
+        return KernelBench.submitAndGetAll(s.pool, c.futures);
     }
 
     /** Peer of multi_client_tasks_async: ForkJoinPool, from every JMH thread. */
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public Object jdk_fork_join_multi_client_tasks_async(final ForkJoinState s, final Client c) {
-        final ForkJoinTask<?>[] tasks = c.tasks;
-        for (int i = 0; i < TASKS; i++) {
-            tasks[i] = s.pool.submit(KernelBench.NOOP_CALLABLE);
-        }
-        Object last = null;
-        for (int i = 0; i < TASKS; i++) {
-            last = tasks[i].join();
-            tasks[i] = null;
-        }
-        return last;
+        return KernelBench.submitAndJoinAll(s.pool, c.tasks);
     }
 
     /** Peer of multi_client_tasks_async: the Disruptor (multi-producer), from every JMH thread. */

@@ -283,7 +283,8 @@ final class SuiteReport {
                               final double threshold) {
         final ObjectNode comparison = JSON.createObjectNode();
         comparison.put("previous", previousName).put("previousCreated", previous.path("created").asText(null))
-            .put("threshold", threshold);
+            .put("threshold", threshold).put("previousTiming", previous.path("timing").asText(null))
+            .put("timing", current.path("timing").asText(null));
         final ArrayNode rows = comparison.putArray("rows");
         final Map<String, JsonNode> before = figures(previous);
         final Map<String, JsonNode> after = figures(current);
@@ -305,8 +306,11 @@ final class SuiteReport {
                 : (change > 0) == higher ? "faster" : "slower";
             r.put("before", b).put("after", a).put("change", change).put("verdict", verdict);
         }
+        final java.util.Set<String> names = new java.util.HashSet<>();
+        after.values().forEach(f -> names.add(f.path("name").asText()));
         for (final Map.Entry<String, JsonNode> entry : before.entrySet()) {
-            if (!after.containsKey(entry.getKey())) {
+            // gone: a subject of a benchmark this run measured (a benchmark left out with --only is not gone)
+            if (!after.containsKey(entry.getKey()) && names.contains(entry.getValue().path("name").asText())) {
                 final JsonNode then = entry.getValue();
                 rows.addObject().put("name", then.path("name").asText()).put("subject", then.path("subject").asText())
                     .put("unit", then.path("unit").asText()).put("kairos", then.path("kairos").asBoolean())
@@ -335,7 +339,9 @@ final class SuiteReport {
             final boolean higher = !unit.startsWith("ns") && !unit.startsWith("µs");
             for (final JsonNode series : curve.path("series")) {
                 for (final JsonNode point : series.path("points")) {
-                    figure(figures, curve.path("name").asText() + " @ " + point.get(0).asText(),
+                    final double x = point.get(0).asDouble();
+                    figure(figures, curve.path("name").asText() + " @ " + (x == Math.rint(x)
+                            ? Long.toString((long) x) : Double.toString(x)),
                         series.path("name").asText(), unit, point.get(1), higher, series.path("kairos").asBoolean());
                 }
             }
@@ -356,6 +362,10 @@ final class SuiteReport {
         final List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "Compared with %s (changes beyond ±%.0f%%):",
             comparison.path("previous").asText(), 100 * comparison.path("threshold").asDouble()));
+        final String then = comparison.path("previousTiming").asText("");
+        if (!then.isEmpty() && !then.equals(comparison.path("timing").asText(""))) {
+            lines.add("  note: that run's timing differs (" + then + "); fewer forks or iterations read noisier");
+        }
         final List<String[]> cells = new ArrayList<>();
         cells.add(new String[] {"Benchmark", "Subject", "Before", "After", "Change", ""});
         for (final String verdict : List.of("slower", "faster", "new", "gone")) {

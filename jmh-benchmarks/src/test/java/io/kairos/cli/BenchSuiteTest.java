@@ -100,11 +100,19 @@ class BenchSuiteTest {
             JSON.getNodeFactory().numberNode(20.0));  // ns: took half the time
         final JsonNode comparison = SuiteReport.compare(previous, "previous.json", current, 0.10);
         assertEquals("slower", verdict(comparison, "single_client_tasks_async", "Kairos"));
-        assertEquals("slower", verdict(comparison, "policy_decision_time @ 10.0", "hybrid"));
+        assertEquals("slower", verdict(comparison, "policy_decision_time @ 10", "hybrid"));
         assertEquals("same", verdict(comparison, "single_client_tasks_async", "ThreadPoolExecutor"));
         assertEquals(2, SuiteReport.slowerKairos(comparison));
         final String printed = String.join("\n", SuiteReport.comparisonLines(comparison));
         assertTrue(printed.contains("SLOWER") && printed.contains("-50.0%"), printed);
+
+        final ObjectNode subset = current.deepCopy();
+        subset.putArray("curves");  // a run with --only: what it left out is not "gone"
+        final JsonNode partial = SuiteReport.compare(previous, "previous.json", subset, 0.10);
+        partial.path("rows").forEach(r -> assertFalse(r.path("verdict").asText().equals("gone"), r.toString()));
+        ((ObjectNode) subset.path("rows").get(0)).putArray("peers");  // a peer of a measured benchmark is gone
+        assertEquals("gone", verdict(SuiteReport.compare(previous, "previous.json", subset, 0.10),
+            "single_client_tasks_async", "ThreadPoolExecutor"));
 
         final JsonNode back = SuiteReport.compare(current, "x.json", previous, 0.10);
         assertEquals("faster", verdict(back, "single_client_tasks_async", "Kairos"));
