@@ -322,18 +322,21 @@ final class SuitePlan {
     private void scale() {
         final Class<?> p = PolicyScaleBenchmark.class;
         final List<Series> decisions = new ArrayList<>();
-        for (final String[] line : List.of(new String[] {"hybrid", "mixed"}, new String[] {"hybrid", "busy"},
-            new String[] {"spread", "mixed"})) {
+        for (final String[] line : List.of(new String[] {"hybrid", "mixed", "decision"},
+            new String[] {"hybrid", "busy", "decision"}, new String[] {"hybrid", "busy", "decision_allocate_release"},
+            new String[] {"spread", "mixed", "decision"})) {
+            final boolean whole = line[2].equals("decision_allocate_release");
             final List<Map.Entry<Double, String>> points = new ArrayList<>();
             for (final int nodes : List.of(10, 100, 1000, 10_000)) {
-                final String key = "policy." + line[0] + "." + line[1] + "." + nodes;
-                addStep(new Step(key, line[0] + " policy, " + line[1] + " load, " + nodes + " nodes", p, "decision",
+                final String key = "policy." + line[0] + "." + line[1] + "." + nodes + (whole ? ".allocate" : "");
+                addStep(new Step(key, line[0] + " policy, " + line[1] + " load, " + nodes + " nodes"
+                    + (whole ? ", with allocate + release" : ""), p, line[2],
                     Map.of("nodes", Integer.toString(nodes), "policy", line[0], "load", line[1]), Mode.AverageTime,
                     Kind.NANOSECONDS, 1));
                 points.add(Map.entry((double) nodes, key));
             }
-            decisions.add(new Series(line[0] + ", " + (line[1].equals("busy")
-                ? "busy cluster" : "mixed load"), true, points));
+            decisions.add(new Series(line[0] + ", " + (line[1].equals("busy") ? "busy cluster" : "mixed load")
+                + (whole ? ", + allocate/release" : ""), true, points));
         }
         curves.add(new Curve("policy_decision_time", "Scheduling decision time vs cluster size", "logical nodes",
             "ns per decision", true, true, new double[] {10_000, 5_000}, "goal: ≤ 5 µs at 10,000 nodes", decisions));

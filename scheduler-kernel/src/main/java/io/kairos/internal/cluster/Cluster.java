@@ -20,6 +20,12 @@ public final class Cluster implements ClusterView {
     private final Map<String, Integer> nodeIndices = new HashMap<>();
     private final int localNodeIndex;
     private final SplittableRandom random;
+    /** The nodes ranked by utilisation, for clusters of {@value #INDEXED_NODES} nodes or more; else null. */
+    private final UtilizationIndex utilizationIndex;
+    private final int gpuNodes;
+
+    /** From this many nodes on, a cluster keeps a {@link UtilizationIndex} (a pass over fewer is as quick). */
+    public static final int INDEXED_NODES = 64;
 
     /**
      * @param nodes          at least one node, node i having {@link LogicalNode#index()} i and a unique id
@@ -56,6 +62,37 @@ public final class Cluster implements ClusterView {
         }
         this.localNodeIndex = localNodeIndex;
         this.random = new SplittableRandom(seed);
+        int withGpus = 0;
+        for (final LogicalNode node : this.nodes) {
+            if (node.total(ResourceRegistry.GPU) > 0) {
+                withGpus++;
+            }
+        }
+        this.gpuNodes = withGpus;
+        if (this.nodes.length >= INDEXED_NODES) {
+            utilizationIndex = new UtilizationIndex(this.nodes);
+            for (final LogicalNode node : this.nodes) {
+                node.follow(utilizationIndex);
+            }
+        } else {
+            utilizationIndex = null;
+            for (final LogicalNode node : this.nodes) {
+                node.follow(null);
+            }
+        }
+    }
+
+    /**
+     * The nodes ranked by (utilisation, index), kept up to date as resources are allocated and released; null for a
+     * small cluster, or when a later cluster took its nodes over.
+     */
+    public UtilizationIndex utilizationIndex() {
+        return utilizationIndex != null && utilizationIndex.valid() ? utilizationIndex : null;
+    }
+
+    /** How many nodes have GPUs. */
+    public int gpuNodeCount() {
+        return gpuNodes;
     }
 
     public ResourceRegistry registry() {

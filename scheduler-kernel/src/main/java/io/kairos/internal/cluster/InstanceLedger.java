@@ -129,6 +129,10 @@ public abstract class InstanceLedger {
     protected void releasing(final ResourceAllocation allocation) {
     }
 
+    /** Called after the amounts available changed (allocated, released, CPU given back or taken again). */
+    protected void changed() {
+    }
+
     /** How many resources the ledger has entries for. */
     protected final int resourceCount() {
         return total.length;
@@ -252,6 +256,7 @@ public abstract class InstanceLedger {
             allocateGpu(gpu, memory, into);
         }
         allocated(into);
+        changed();
         return true;
     }
 
@@ -279,6 +284,7 @@ public abstract class InstanceLedger {
         }
         releasing(allocation);
         allocation.released();
+        changed();
     }
 
     /** Gives the allocation's CPU back while its task waits in get; does nothing if already given back. */
@@ -287,6 +293,7 @@ public abstract class InstanceLedger {
         if (!allocation.cpuReleased()) {
             available[CPU] += allocation.amount(CPU);
             allocation.cpuReleased(true);
+            changed();
         }
     }
 
@@ -299,6 +306,7 @@ public abstract class InstanceLedger {
         if (allocation.cpuReleased()) {
             available[CPU] -= allocation.amount(CPU);
             allocation.cpuReleased(false);
+            changed();
         }
     }
 

@@ -221,4 +221,100 @@ class HybridSchedulingPolicyTest {
         assertEquals(SchedulingResult.Status.INFEASIBLE, result.status());
         assertTrue(result.reason().contains("CPU"), result.reason());
     }
+
+    /**
+     * On clusters large enough to keep a utilisation index, the spread step read from the index chooses the very
+     * node the pass over every node chooses: the same cluster, seed and history through a view that hides the
+     * index, under random placements and releases of random sizes, with and without nodes below the threshold.
+     */
+    @Test
+    void aLargeClustersIndexedChoiceIsThePassOverEveryNodesChoice() {
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        long indexed = 0;
+        for (int round = 0; round < 12; round++) {
+            final int n = Cluster.INDEXED_NODES + random.nextInt(300);
+            final TestCluster shapesA = new TestCluster();
+            final TestCluster shapesB = new TestCluster();
+            final double[] cpus = new double[n];
+            for (int i = 0; i < n; i++) {
+                cpus[i] = random.nextBoolean() ? 8.0 : 16.0;
+                final Map<String, Double> totals = Map.of("CPU", cpus[i], "memory", 64.0);
+                shapesA.node(totals);
+                shapesB.node(totals);
+            }
+            final int local = random.nextInt(n);
+            final Cluster a = shapesA.build(local, round);
+            final Cluster b = shapesB.build(local, round);
+            for (int i = 0; i < n; i++) {  // most nodes at or past the threshold, a few below it
+                final double busy = random.nextInt(20) == 0 ? 1 : cpus[i] / 2 + random.nextInt((int) cpus[i] / 2);
+                occupy(a, i, busy);
+                occupy(b, i, busy);
+            }
+            final io.kairos.spi.scheduling.ClusterView plain = passOnly(b);
+            final HybridSchedulingPolicy fast = new HybridSchedulingPolicy(0.5, 0.2);
+            final HybridSchedulingPolicy slow = new HybridSchedulingPolicy(0.5, 0.2);
+            final List<io.kairos.internal.cluster.ResourceAllocation[]> held = new ArrayList<>();
+            for (int step = 0; step < 600; step++) {
+                if (!held.isEmpty() && random.nextInt(3) == 0) {
+                    final io.kairos.internal.cluster.ResourceAllocation[] pair = held.remove(random.nextInt(held.size()));
+                    a.logicalNode(pair[0].node()).release(pair[0]);
+                    b.logicalNode(pair[1].node()).release(pair[1]);
+                    continue;
+                }
+                final long[] demand = a.registry().demand(Map.of("CPU", 0.5 * (1 + random.nextInt(6)),
+                    "memory", (double) random.nextInt(8)));
+                final SchedulingResult x = fast.schedule(demand, SchedulingStrategy.DEFAULT, a);
+                final SchedulingResult y = slow.schedule(demand, SchedulingStrategy.DEFAULT, plain);
+                assertEquals(y.status(), x.status(), "round " + round + " step " + step);
+                if (x.status() == SchedulingResult.Status.SUCCESS) {
+                    assertEquals(y.node(), x.node(), "round " + round + " step " + step);
+                    held.add(new io.kairos.internal.cluster.ResourceAllocation[] {
+                        a.logicalNode(x.node()).allocate(demand), b.logicalNode(y.node()).allocate(demand)});
+                }
+            }
+            indexed += fast.rankedChoices;
+            assertEquals(0, slow.rankedChoices);
+        }
+        assertTrue(indexed > 500, "the index answered " + indexed + " spread steps");
+    }
+
+    /** The cluster through a view that is not a {@link Cluster}: the policy's pass over every node. */
+    private static io.kairos.spi.scheduling.ClusterView passOnly(final Cluster cluster) {
+        return new io.kairos.spi.scheduling.ClusterView() {
+            @Override
+            public int nodeCount() {
+                return cluster.nodeCount();
+            }
+
+            @Override
+            public io.kairos.spi.scheduling.NodeView node(final int index) {
+                return cluster.node(index);
+            }
+
+            @Override
+            public int localNodeIndex() {
+                return cluster.localNodeIndex();
+            }
+
+            @Override
+            public int resourceIndex(final String name) {
+                return cluster.resourceIndex(name);
+            }
+
+            @Override
+            public String resourceName(final int index) {
+                return cluster.resourceName(index);
+            }
+
+            @Override
+            public int resourceCount() {
+                return cluster.resourceCount();
+            }
+
+            @Override
+            public int randomInt(final int bound) {
+                return cluster.randomInt(bound);
+            }
+        };
+    }
 }
