@@ -129,8 +129,14 @@ public abstract class InstanceLedger {
     protected void releasing(final ResourceAllocation allocation) {
     }
 
-    /** Called after the amounts available changed (allocated, released, CPU given back or taken again). */
-    protected void changed() {
+    /** The index of the cluster this ledger's node is in, when it keeps one (a large cluster); told of changes. */
+    UtilizationIndex follower;
+
+    /** After the amounts available changed (allocated, released, CPU given back or taken again). */
+    private void changed() {
+        if (follower != null) {
+            follower.update(node, this);
+        }
     }
 
     /** How many resources the ledger has entries for. */

@@ -36,8 +36,6 @@ public final class LogicalNode extends InstanceLedger implements NodeView {
     private final Map<String, String> labels;
     private final ResourceRegistry registry;
     private final Map<String, Double> totalsView;
-    /** The index of the cluster this node is in, when it keeps one (large clusters). */
-    private UtilizationIndex utilizationIndex;
 
     /**
      * @param totals resources in units; names not yet known are registered (and must be valid names); amounts are
@@ -229,17 +227,10 @@ public final class LogicalNode extends InstanceLedger implements NodeView {
 
     /** Makes the index follow this node's changes; an index that followed it before stops being valid. */
     void follow(final UtilizationIndex index) {
-        if (utilizationIndex != null && utilizationIndex != index) {
-            utilizationIndex.invalidate();
+        if (follower != null && follower != index) {
+            follower.invalidate();
         }
-        utilizationIndex = index;
-    }
-
-    @Override
-    protected void changed() {
-        if (utilizationIndex != null) {
-            utilizationIndex.update(this);
-        }
+        follower = index;
     }
 
     @Override

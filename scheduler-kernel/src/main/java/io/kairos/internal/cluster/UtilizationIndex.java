@@ -90,8 +90,7 @@ public final class UtilizationIndex {
     }
 
     /** A node's resources changed: moves it to its new rank and refreshes its block's least amounts. */
-    void update(final LogicalNode node) {
-        final int i = node.index();
+    void update(final int i, final InstanceLedger node) {
         final double u = node.utilization();
         if (u != utilization[i]) {
             remove(i);
