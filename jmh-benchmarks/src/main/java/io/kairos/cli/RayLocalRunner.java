@@ -52,7 +52,7 @@ final class RayLocalRunner {
         this.moduleDir = moduleDir;
     }
 
-    /** The runner for the directory in {@value #DIR_PROPERTY}, else ./ray-peer; null when neither is set up. */
+    /** The runner for the directory in {@value #DIR_PROPERTY}, else ./ray-peer ({@link #missing} says if it is built). */
     static RayLocalRunner fromEnvironment() {
         final String dir = System.getProperty(DIR_PROPERTY);
         return new RayLocalRunner(Path.of(dir != null ? dir : "ray-peer").toAbsolutePath().normalize());
