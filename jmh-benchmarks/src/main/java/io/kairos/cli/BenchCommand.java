@@ -226,13 +226,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Whether a CUDA device is there (the GPU rows then add their raw CUDA peers). */
     private static boolean cuda() {
-        try {
-            if (!GpuDevices.cudaCompiled()) {
-                return false;
-            }
-            try (GpuDevices devices = GpuDevices.open(GpuBackend.CUDA, "")) {
-                return devices.count() > 0;
-            }
+        try (GpuDevices devices = GpuDevices.discover()) {
+            return devices.backend() == GpuBackend.CUDA && devices.count() > 0;
         } catch (final RuntimeException | LinkageError e) {
             return false;
         }

@@ -100,10 +100,6 @@ final class BenchRunner {
         this.forks = forks;
     }
 
-    Timing timing() {
-        return timing;
-    }
-
     /** The forks and the timing of every step, e.g. "3 forks, warm-up 1 x 300 ms, measurement 2 x 300 ms". */
     String describe() {
         return timing.describe(forks);

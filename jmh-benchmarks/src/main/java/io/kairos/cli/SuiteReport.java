@@ -228,8 +228,8 @@ final class SuiteReport {
                 row.hasNonNull("ratio") ? String.format(Locale.ROOT, "%.2fx", row.path("ratio").asDouble()) : "-"});
         }
         final List<String> lines = align(cells);
-        lines.add("Best JDK peer: the best JDK executor or map of the row (the LMAX Disruptor and memory copies are "
-            + "ceilings, in the JSON and HTML; a row with no JDK peer shows its ceiling).");
+        lines.add("Best JDK peer: the best JDK executor or map of the row; the ceilings (the LMAX Disruptor, memory "
+            + "copies, a same-process get) are in the JSON and HTML, and stand in where a row has no JDK peer.");
         lines.add("Kairos ÷ peer: above 1 is faster for ops/s and GB/s, slower for ns. Ray published: "
             + SuitePlan.RAY_PUBLISHED_SOURCE + ", on " + SuitePlan.RAY_PUBLISHED_MACHINE + ", not this machine.");
         for (int i = 0; i < notes.size(); i++) {
@@ -238,16 +238,9 @@ final class SuiteReport {
         return lines;
     }
 
-    /** A value and its unit, with 4 significant digits at most, "-" when absent. */
-    static String format(final JsonNode value, final String unit) {
-        if (!value.isNumber()) {
-            return "-";
-        }
-        final double v = value.asDouble();
-        final String number = Math.abs(v) >= 1000 ? String.format(Locale.ROOT, "%,.0f", v)
-            : Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.1f", v)
-            : String.format(Locale.ROOT, "%.3g", v);
-        return number + " " + unit;
+    /** A JSON value and its unit as the HTML report writes it; "-" when absent. */
+    private static String format(final JsonNode value, final String unit) {
+        return value.isNumber() ? HtmlReport.format(value.asDouble(), unit) : "-";
     }
 
     private static List<String> align(final List<String[]> cells) {
