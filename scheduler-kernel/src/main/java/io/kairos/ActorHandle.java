@@ -1,5 +1,7 @@
 package io.kairos;
 
+import io.kairos.internal.conductor.ActorState;
+
 /**
  * A handle to an actor: call its methods with {@code task(A::method, args...).remote()}. Calls submitted through
  * handles run in submission order (with max concurrency 1); each returns an {@link ObjectRef} at once. Thread-safe;
@@ -25,21 +27,21 @@ public final class ActorHandle<A> extends ActorCalls<A> {
     }
 
     public long id() {
-        return state.id;
+        return state.id();
     }
 
     /** The actor's name, or null. */
     public String name() {
-        return state.name;
+        return state.name();
     }
 
     /** Whether the actor is alive (created and not dead); a snapshot. */
     public boolean isAlive() {
-        return state.status == ActorState.Status.ALIVE;
+        return state.status() == ActorState.Status.ALIVE;
     }
 
     @Override
     public String toString() {
-        return "ActorHandle(" + state.describe() + ", " + state.status + ")";
+        return "ActorHandle(" + state.describe() + ", " + state.status() + ")";
     }
 }

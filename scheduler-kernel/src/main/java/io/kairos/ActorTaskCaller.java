@@ -1,5 +1,9 @@
 package io.kairos;
 
+import io.kairos.exception.KernelClosedException;
+import io.kairos.exception.PendingCallsLimitExceededException;
+import io.kairos.internal.conductor.ActorState;
+
 import java.util.Objects;
 
 /**
@@ -36,6 +40,6 @@ public final class ActorTaskCaller<R> {
      * @throws KernelClosedException              if the kernel is closed
      */
     public ObjectRef<R> remote() {
-        return kernel.submitActorCall(actor, method, arity, args, name != null ? name : actor.describe() + " call");
+        return kernel.submitActorCall(actor, method, arity, args, name);
     }
 }

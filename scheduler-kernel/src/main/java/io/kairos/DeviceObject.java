@@ -2,6 +2,8 @@ package io.kairos;
 
 import io.kairos.gpu.DeviceBuffer;
 import io.kairos.gpu.GpuDevices;
+import io.kairos.internal.conductor.Worker;
+import io.kairos.internal.object.DeviceValues;
 
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
@@ -33,6 +35,25 @@ public final class DeviceObject implements AutoCloseable {
     private int deviceCopies;
     private int hostCopies;
     private boolean closed;
+
+    static {
+        DeviceValues.install(new DeviceValues.Hooks() {
+            @Override
+            public boolean isDeviceValue(final Object value) {
+                return value instanceof DeviceObject;
+            }
+
+            @Override
+            public void stageFor(final Object value, final int device) {
+                ((DeviceObject) value).stageFor(device);
+            }
+
+            @Override
+            public void freeWith(final Object value, final Object owner, final Cleaner cleaner) {
+                cleaner.register(owner, ((DeviceObject) value)::close);
+            }
+        });
+    }
 
     private DeviceObject(final DeviceBuffer home) {
         this.home = home;
@@ -164,17 +185,12 @@ public final class DeviceObject implements AutoCloseable {
     }
 
     /** Makes the copy a task on this allocation's device (or without a GPU) will read, before it runs. */
-    void stageFor(final int device) {
+    private void stageFor(final int device) {
         if (device >= 0) {
             on(device);
         } else {
             host();
         }
-    }
-
-    /** Frees this object's buffers once state, the object's holder in the kernel, is unreachable. */
-    void freeWith(final ObjectState state, final Cleaner cleaner) {
-        cleaner.register(state, this::close);
     }
 
     private void checkOpen() {

@@ -1,5 +1,11 @@
 package io.kairos;
 
+import io.kairos.exception.GetTimeoutException;
+import io.kairos.exception.GetTimeoutException;
+import io.kairos.exception.TaskCancelledException;
+import io.kairos.exception.TaskFailedException;
+import io.kairos.internal.conductor.ObjectState;
+
 import java.time.Duration;
 
 /**
@@ -9,22 +15,21 @@ import java.time.Duration;
  *
  * @param <T> the value's type
  */
-public final class ObjectRef<T> extends ObjectState {
-    private final Kernel kernel;
+public final class ObjectRef<T> {
+    private final ObjectState state;
 
-    ObjectRef(final long id, final Kernel kernel) {
-        super(id);
-        this.kernel = kernel;
+    ObjectRef(final ObjectState state) {
+        this.state = state;
     }
 
     /** This object's id, unique within its kernel. */
     public long id() {
-        return id;
+        return state.id();
     }
 
     /** Whether the object is done: a value is ready or its task failed. Never blocks. */
     public boolean isReady() {
-        return isDone();
+        return state.isDone();
     }
 
     /**
@@ -33,7 +38,7 @@ public final class ObjectRef<T> extends ObjectState {
      * stayed on the heap) and for an object not ready yet. Never blocks.
      */
     public boolean isStored() {
-        return storedValue() != null;
+        return state.storedValue() != null;
     }
 
     /**
@@ -44,7 +49,7 @@ public final class ObjectRef<T> extends ObjectState {
      */
     @SuppressWarnings("unchecked")
     public T get() {
-        return (T) await(Long.MAX_VALUE, kernel);
+        return (T) state.await(Long.MAX_VALUE);
     }
 
     /**
@@ -55,23 +60,30 @@ public final class ObjectRef<T> extends ObjectState {
     @SuppressWarnings("unchecked")
     public T get(final Duration timeout) {
         final long deadline = Kernel.deadline(timeout, "timeout");
-        final Object v = await(deadline, kernel);
-        if (v == null && !isDone()) {
-            throw new GetTimeoutException("object " + id + " was not ready within " + timeout);
+        final Object v = state.await(deadline);
+        if (v == null && !state.isDone()) {
+            throw new GetTimeoutException("object " + state.id() + " was not ready within " + timeout);
         }
         return (T) v;
     }
 
     ObjectState state() {
-        return this;
+        return state;
     }
 
-    Kernel kernel() {
-        return kernel;
+    /** Refs are equal when they refer to the same object. */
+    @Override
+    public boolean equals(final Object o) {
+        return o instanceof ObjectRef && ((ObjectRef<?>) o).state == state;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(state.id());
     }
 
     @Override
     public String toString() {
-        return "ObjectRef(" + id + (isDone() ? ", done" : "") + ")";
+        return "ObjectRef(" + state.id() + (state.isDone() ? ", done" : "") + ")";
     }
 }

@@ -1,7 +1,9 @@
 package io.kairos;
 
-import io.kairos.internal.placement.Bundle;
-import io.kairos.internal.placement.PlacementGroupState;
+import io.kairos.exception.KairosException;
+import io.kairos.exception.UnschedulableException;
+import io.kairos.internal.conductor.GroupState;
+import io.kairos.internal.conductor.ObjectState;
 import io.kairos.spi.scheduling.PlacementStrategy;
 
 import java.time.Duration;
@@ -14,33 +16,28 @@ import java.time.Duration;
  */
 public final class PlacementGroup {
     final Kernel kernel;
-    final PlacementGroupState state;
-    final ObjectState readiness;
+    final GroupState group;
 
-    // --- conductor ---
-    boolean removing;
-
-    PlacementGroup(final Kernel kernel, final PlacementGroupState state, final ObjectState readiness) {
+    PlacementGroup(final Kernel kernel, final GroupState group) {
         this.kernel = kernel;
-        this.state = state;
-        this.readiness = readiness;
+        this.group = group;
     }
 
     public long id() {
-        return state.id();
+        return group.id();
     }
 
     /** The group's name, or null. */
     public String name() {
-        return state.name();
+        return group.state().name();
     }
 
     public PlacementStrategy strategy() {
-        return state.strategy();
+        return group.state().strategy();
     }
 
     public int bundleCount() {
-        return state.bundleCount();
+        return group.state().bundleCount();
     }
 
     /**
@@ -52,8 +49,9 @@ public final class PlacementGroup {
      */
     public boolean ready(final Duration timeout) {
         final long deadline = Kernel.deadline(timeout, "timeout");
+        final ObjectState readiness = group.readiness();
         if (!readiness.isDone()) {
-            kernel.awaitDone(readiness, deadline);
+            readiness.awaitDone(deadline);
         }
         if (readiness.status() == ObjectState.FAILED) {
             throw readiness.error();
@@ -61,21 +59,8 @@ public final class PlacementGroup {
         return readiness.status() == ObjectState.READY;
     }
 
-    /** The bundle a task asked for: its index, or the first that fits for -1. Conductor only. */
-    Bundle bundleFor(final int bundleIndex, final long[] demand) {
-        if (bundleIndex >= 0) {
-            return state.bundle(bundleIndex);
-        }
-        for (final Bundle bundle : state.bundles()) {
-            if (bundle.fits(demand)) {
-                return bundle;
-            }
-        }
-        return null;
-    }
-
     @Override
     public String toString() {
-        return "PlacementGroup(" + state + ")";
+        return "PlacementGroup(" + group + ")";
     }
 }

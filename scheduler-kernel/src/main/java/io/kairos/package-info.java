@@ -1,6 +1,7 @@
 /**
- * The Kairos scheduling kernel: one conductor over lock-free Agrona queues owning tasks, objects, actors,
- * resources and placement. Its public API (Kernel, KernelContext, ObjectRef, ActorHandle) lands with the
- * scheduling-kernel issue; this module already builds against the plugin SPI and the object-store bindings.
+ * Kairos' public API: start a {@link io.kairos.Kernel} from a {@link io.kairos.KernelContext}, submit tasks and
+ * actors, share objects through {@link io.kairos.ObjectRef}s, reserve {@link io.kairos.PlacementGroup}s. Everything
+ * an embedder uses is here, in {@code io.kairos.function} and in {@code io.kairos.exception}; the machinery lives
+ * under {@code io.kairos.internal} and is not for embedders.
  */
 package io.kairos;

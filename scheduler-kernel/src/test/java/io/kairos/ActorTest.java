@@ -1,5 +1,11 @@
 package io.kairos;
 
+import io.kairos.exception.PendingCallsLimitExceededException;
+import io.kairos.exception.TaskCancelledException;
+import io.kairos.exception.UnschedulableException;
+import io.kairos.exception.ActorDiedException;
+import io.kairos.exception.GetTimeoutException;
+import io.kairos.exception.TaskFailedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,5 +1,6 @@
 package io.kairos;
 
+import io.kairos.exception.UnschedulableException;
 import io.kairos.spi.kernel.KernelListener;
 import io.kairos.spi.scheduling.PlacementStrategy;
 import io.kairos.spi.scheduling.SchedulingStrategy;

@@ -1,5 +1,6 @@
 package io.kairos;
 
+import io.kairos.exception.TaskFailedException;
 import io.kairos.gpu.DeviceBuffer;
 import io.kairos.gpu.GpuDevices;
 import io.kairos.spi.scheduling.SchedulingStrategy;

@@ -1,5 +1,6 @@
 package io.kairos;
 
+import io.kairos.exception.UnschedulableException;
 import io.kairos.gpu.GpuDevices;
 import io.kairos.spi.scheduling.SchedulingStrategy;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,6 @@
 package io.kairos;
 
+import io.kairos.exception.TaskFailedException;
 import io.kairos.spi.journal.JournalException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,11 @@
 package io.kairos;
 
+import io.kairos.exception.GetTimeoutException;
+import io.kairos.exception.KairosException;
+import io.kairos.exception.KernelClosedException;
+import io.kairos.exception.UnschedulableException;
+import io.kairos.exception.TaskCancelledException;
+import io.kairos.exception.TaskFailedException;
 import io.kairos.spi.scheduling.SchedulingStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

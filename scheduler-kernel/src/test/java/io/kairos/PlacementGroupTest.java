@@ -1,5 +1,8 @@
 package io.kairos;
 
+import io.kairos.exception.ActorDiedException;
+import io.kairos.exception.GetTimeoutException;
+import io.kairos.exception.UnschedulableException;
 import io.kairos.spi.scheduling.PlacementStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

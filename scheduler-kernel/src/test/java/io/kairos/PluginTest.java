@@ -1,5 +1,6 @@
 package io.kairos;
 
+import io.kairos.exception.TaskFailedException;
 import io.kairos.spi.kernel.KernelListener;
 import io.kairos.spi.kernel.ResourceProvider;
 import io.kairos.spi.kernel.WorkerLauncher;

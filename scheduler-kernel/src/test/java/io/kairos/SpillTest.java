@@ -87,7 +87,7 @@ class SpillTest {
             assertEquals(checksum(pattern(i)), sums.get(i).get(WAIT), "task " + i);
         }
         assertTrue(kernel.spillStats().spilledObjects() > 0, kernel.spillStats().toString());
-        assertEquals(made.size(), made.stream().filter(ObjectRef::isDone).count());
+        assertEquals(made.size(), made.stream().filter(ObjectRef::isReady).count());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.kairos;
 
+import io.kairos.exception.TaskCancelledException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,5 +1,8 @@
 package io.kairos;
 
+import io.kairos.exception.ActorDiedException;
+import io.kairos.exception.TaskFailedException;
+import io.kairos.exception.WorkerDiedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -202,7 +205,7 @@ class WorkerProcessTest {
                 final long deadline = System.nanoTime() + WAIT.toNanos();
                 while (kills < 3 && System.nanoTime() < deadline) {
                     final List<Long> pids = k.workerProcessIds();
-                    final long done = refs.stream().filter(ObjectRef::isDone).count();
+                    final long done = refs.stream().filter(ObjectRef::isReady).count();
                     if (done >= 20L * (kills + 1) && !pids.isEmpty()) {
                         ProcessHandle.of(pids.get(ThreadLocalRandom.current().nextInt(pids.size())))
                             .ifPresent(ProcessHandle::destroyForcibly);

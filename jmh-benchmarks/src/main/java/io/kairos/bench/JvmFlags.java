@@ -71,7 +71,7 @@ public final class JvmFlags {
     }
 
     /**
-     * {@code jna-tmp} beside the jar these classes were loaded from (jmh-benchmarks/target when built here), or
+     * {@code jna-tmp} beside the jar these classes were loaded from (cli/target when run from kairos.jar), or
      * null when they were not loaded from a jar file.
      */
     public static File defaultJnaTmpDir() {

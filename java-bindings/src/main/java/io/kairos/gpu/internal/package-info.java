@@ -1,0 +1,4 @@
+/**
+ * The device ABI's native mappings. Internal.
+ */
+package io.kairos.gpu.internal;

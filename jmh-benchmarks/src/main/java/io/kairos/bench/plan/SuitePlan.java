@@ -1,0 +1,491 @@
+package io.kairos.bench.plan;
+
+import io.kairos.bench.GpuCopyBenchmark;
+import io.kairos.bench.KernelActorsBenchmark;
+import io.kairos.bench.KernelObjectsBenchmark;
+import io.kairos.bench.KernelPlacementGroupBenchmark;
+import io.kairos.bench.KernelQueuedTasksBenchmark;
+import io.kairos.bench.KernelSharedObjectsBenchmark;
+import io.kairos.bench.KernelTasksBenchmark;
+import io.kairos.bench.PolicyScaleBenchmark;
+import io.kairos.bench.StoreCrossProcessGetBenchmark;
+import io.kairos.bench.StoreGetBenchmark;
+import io.kairos.bench.StoreLargePutBenchmark;
+import io.kairos.bench.StorePutBenchmark;
+import io.kairos.bench.plan.BenchPlan.Figure;
+import io.kairos.bench.plan.BenchPlan.Kind;
+import io.kairos.bench.plan.BenchPlan.Source;
+import io.kairos.bench.plan.BenchPlan.Step;
+import org.openjdk.jmh.annotations.Mode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The suite {@code kairos bench} runs: Ray's microbenchmarks (named as in Ray's release/perf_metrics/
+ * microbenchmark.json) on the kernel, each with its JDK or Disruptor peers, Ray's Java runtime in LOCAL mode
+ * ({@code io.kairos.cli.RayLocalRunner}) and Ray's published figure; the store and GPU benchmarks; and the scale
+ * curves (decision time against cluster size, 1M queued tasks, throughput against submitting and worker threads). It
+ * names the JMH steps ({@link BenchPlan}) and how the report ({@code io.kairos.cli.SuiteReport}) shows their figures.
+ */
+public final class SuitePlan {
+    /** Where Ray's published figures come from, and its machine. */
+    public static final String RAY_PUBLISHED_SOURCE = "Ray release perf_metrics/microbenchmark.json";
+    public static final String RAY_PUBLISHED_MACHINE = "64 vCPU (m5.16xlarge)";
+
+    /**
+     * A measured subject of a row: a label, the figure key that holds its value, and whether it is a ceiling (a
+     * hand-off or a copy with no scheduling, no objects, no failure handling: the LMAX Disruptor, a memory copy), not
+     * something a user would run instead of Kairos, as a JDK executor or map is. The table's "best JDK peer" is the
+     * best of the others, where there are others.
+     */
+    public record Subject(String name, String key, boolean ceiling) {
+        Subject(final String name, final String key) {
+            this(name, key, false);
+        }
+
+        Subject asCeiling() {
+            return new Subject(name, key, true);
+        }
+    }
+
+    /**
+     * A table row: one benchmark.
+     *
+     * @param rayName      the benchmark's name in the Ray LOCAL run ({@code io.kairos.cli.RayLocalRunner}), or null
+     * @param rayPublished Ray's published figure in the row's unit, or null
+     */
+    public record Row(String name, String group, Kind kind, String kairosKey, List<Subject> peers, String rayName,
+                      Double rayPublished, String note) {
+    }
+
+    /** A latency percentile plot: SampleTime steps, and the Ray LOCAL benchmark whose histogram joins them. */
+    public record Latency(String name, List<Subject> series, String rayName) {
+    }
+
+    /** One line of a curve: points (x, figure key); kairos: whether it measures Kairos (else a peer). */
+    public record Series(String name, boolean kairos, List<Map.Entry<Double, String>> points) {
+    }
+
+    /** A scale curve. */
+    public record Curve(String name, String title, String xLabel, String yLabel, boolean logX, boolean logY,
+                        double[] goal, String goalLabel, List<Series> series) {
+    }
+
+    /** A single figure shown as label: value. */
+    public record Fact(String label, String key) {
+    }
+
+    public final BenchPlan plan = new BenchPlan(new BenchPlan.Style(true, false,
+        "Ratio = Kairos / best peer: above 1 is faster for ops/s and GB/s; slower or bigger for µs, ns, s, B."));
+    public final List<Row> rows = new ArrayList<>();
+    public final List<Latency> latencies = new ArrayList<>();
+    public final List<Curve> curves = new ArrayList<>();
+    public final List<Fact> facts = new ArrayList<>();
+    private int queued = KernelQueuedTasksBenchmark.QUEUED;
+    /** The benchmark whose steps are being added: their progress lines start with it. */
+    private String context = "";
+    /** Steps by key, so a row and a curve can share one. */
+    private final Map<String, Step> stepsByKey = new LinkedHashMap<>();
+
+    /** Why a store row shows no Ray LOCAL figure. */
+    private static final String NO_STORE = "Ray LOCAL not shown: it has no object store (a put keeps a reference to "
+        + "the array, a get returns it: no copy)";
+    /** Ray LOCAL's sync floor. */
+    private static final String SYNC_NOTE = "one call at a time; p50/p99 in the latency plots; Ray LOCAL's get "
+        + "polls with 1 ms sleeps, hence its ~1,000/s";
+    private static final String TPE = "ThreadPoolExecutor";
+    private static final String FJP = "ForkJoinPool";
+    private static final String DISRUPTOR = "LMAX Disruptor";
+    private static final String STE = "single-thread executor";
+
+    /**
+     * The whole suite.
+     *
+     * @param cuda   whether the GPU steps can run their raw CUDA peers (a CUDA device is there)
+     * @param queued tasks of the queued-tasks steps (1,000,000; fewer in a smoke run)
+     */
+    public static SuitePlan create(final boolean cuda, final int queued) {
+        final SuitePlan s = new SuitePlan();
+        s.queued = queued;
+        s.tasks();
+        s.actors();
+        s.objects();
+        s.store();
+        s.gpu(cuda);
+        s.scale();
+        s.targets();
+        return s;
+    }
+
+    /** The goals the issues set, judged on this run. */
+    private void targets() {
+        plan.target("hybrid decision at 10,000 nodes (busy cluster) <= 5 µs", "policy.hybrid.busy.10000", 5_000,
+            false);
+        plan.target("hybrid decision at 10,000 nodes (mixed load) <= 5 µs", "policy.hybrid.mixed.10000", 5_000,
+            false);
+        plan.target("tasks async >= 2,000,000 tasks/s", "KernelTasksBenchmark.single_client_tasks_async", 2e6, true);
+        plan.target("put gigabytes >= 90% of a memory copy", "KernelSharedObjectsBenchmark.single_client_put_gigabytes",
+            "KernelSharedObjectsBenchmark.memory_copy_64MiB", 0.9);
+        plan.target("1M queued tasks submitted in <= 2 s", "queued", 2, false);
+        plan.target("1M queued tasks <= 200 B each (retained heap)", "queued.retained", 200, false);
+    }
+
+    /** The suite restricted to the rows, plots and curves whose name matches (and the steps they need). */
+    public SuitePlan only(final Predicate<String> names) {
+        final SuitePlan s = new SuitePlan();
+        rows.stream().filter(r -> names.test(r.name())).forEach(s.rows::add);
+        latencies.stream().filter(l -> names.test(l.name())).forEach(s.latencies::add);
+        curves.stream().filter(c -> names.test(c.name())).forEach(s.curves::add);
+        final List<String> keys = new ArrayList<>();
+        for (final Row row : s.rows) {
+            keys.add(row.kairosKey());
+            row.peers().forEach(p -> keys.add(p.key()));
+        }
+        s.latencies.forEach(l -> l.series().forEach(p -> keys.add(p.key())));
+        s.curves.forEach(c -> c.series().forEach(line -> line.points().forEach(p -> keys.add(p.getValue()))));
+        for (final Fact fact : facts) {
+            if (names.test(fact.label()) || keys.contains(fact.key())) {
+                s.facts.add(fact);
+                keys.add(fact.key());
+            }
+        }
+        for (final Step step : plan.steps) {
+            if (step.figures().stream().anyMatch(f -> keys.contains(f.key()) || keys.contains(step.key()))) {
+                s.addStep(step);
+            }
+        }
+        for (final BenchPlan.Target target : plan.targets) {
+            if (s.has(target.key()) && (target.peerKey() == null || s.has(target.peerKey()))) {
+                s.plan.targets.add(target);
+            }
+        }
+        return s;
+    }
+
+    private boolean has(final String figureKey) {
+        return plan.steps.stream().anyMatch(step -> step.figures().stream().anyMatch(f -> f.key().equals(figureKey)));
+    }
+
+    /** Every name --only can select. */
+    public List<String> names() {
+        final List<String> names = new ArrayList<>();
+        rows.forEach(r -> names.add(r.name()));
+        latencies.stream().map(Latency::name).filter(n -> !names.contains(n)).forEach(names::add);
+        curves.forEach(c -> names.add(c.name()));
+        return names;
+    }
+
+    /** The Ray LOCAL benchmarks the rows and plots ask for. */
+    public List<String> rayNames() {
+        final List<String> names = new ArrayList<>();
+        rows.stream().map(Row::rayName).filter(n -> n != null && !names.contains(n)).forEach(names::add);
+        latencies.stream().map(Latency::rayName).filter(n -> n != null && !names.contains(n)).forEach(names::add);
+        return names;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void tasks() {
+        final Class<?> t = KernelTasksBenchmark.class;
+        final String g = "tasks";
+        context = "single_client_tasks_sync";
+        sync("single_client_tasks_sync", g, t, "single_client_tasks_sync", "single_client_tasks_sync", 981.0,
+            List.of(new Subject(TPE, "jdk_thread_pool_tasks_sync"), new Subject(FJP, "jdk_fork_join_tasks_sync"),
+                new Subject(DISRUPTOR, "disruptor_tasks_sync").asCeiling()), t);
+        context = "single_client_tasks_async";
+        opsRow("single_client_tasks_async", g, t, "single_client_tasks_async", 1, 8041.0, null,
+            peer(TPE, t, "jdk_thread_pool_tasks_async", 1), peer(FJP, t, "jdk_fork_join_tasks_async", 1),
+            peer(DISRUPTOR, t, "disruptor_tasks_async", 1).asCeiling());
+        context = "multi_client_tasks_async";
+        opsRow("multi_client_tasks_async", g, t, "multi_client_tasks_async", 2, 21230.0,
+            "2 submitting threads here; Ray's figure: 4 clients on 64 vCPUs",
+            peer(TPE, t, "jdk_thread_pool_multi_client_tasks_async", 2),
+            peer(FJP, t, "jdk_fork_join_multi_client_tasks_async", 2),
+            peer(DISRUPTOR, t, "disruptor_multi_client_tasks_async", 2).asCeiling());
+    }
+
+    private void actors() {
+        final Class<?> a = KernelActorsBenchmark.class;
+        final String g = "actors";
+        context = "1_1_actor_calls_sync";
+        sync("1_1_actor_calls_sync", g, a, "actor_calls_1_1_sync", "1_1_actor_calls_sync", null,
+            List.of(new Subject(STE, "singleThreadExecutor_sync"), new Subject(DISRUPTOR, "disruptor_sync").asCeiling()), a);
+        context = "1_1_actor_calls_async";
+        opsRow("1_1_actor_calls_async", g, a, "actor_calls_1_1_async", 1, 8664.0, null,
+            peer(STE, a, "singleThreadExecutor_async", 1), peer(DISRUPTOR, a, "disruptor_async", 1).asCeiling());
+        context = "1_1_actor_calls_concurrent";
+        opsRow("1_1_actor_calls_concurrent", g, a, "actor_calls_1_1_concurrent", 1, null,
+            "max concurrency " + KernelActorsBenchmark.CONCURRENCY,
+            peer("fixed thread pool (2)", a, "threadPool_concurrent", 1));
+        context = "1_n_actor_calls_async";
+        opsRow("1_n_actor_calls_async", g, a, "actor_calls_1_n_async", 1, null,
+            KernelActorsBenchmark.ACTORS + " actors",
+            peer(KernelActorsBenchmark.ACTORS + " single-thread executors", a, "singleThreadExecutors_round_robin", 1));
+        context = "n_n_actor_calls_async";
+        opsRow("n_n_actor_calls_async", g, a, "actor_calls_n_n_async", 2, 27376.0,
+            "2 callers, " + KernelActorsBenchmark.ACTORS + " actors here; Ray's figure: a caller and an actor per CPU",
+            peer(KernelActorsBenchmark.ACTORS + " single-thread executors", a, "singleThreadExecutors_round_robin", 2));
+        context = "n_n_actor_calls_with_arg_async";
+        opsRow("n_n_actor_calls_with_arg_async", g, a, "actor_calls_n_n_with_arg_async", 2, null,
+            "each call takes an ObjectRef argument",
+            peer(KernelActorsBenchmark.ACTORS + " single-thread executors", a,
+                "singleThreadExecutors_round_robin_with_arg", 2));
+    }
+
+    private void objects() {
+        final Class<?> o = KernelObjectsBenchmark.class;
+        final Class<?> so = KernelSharedObjectsBenchmark.class;
+        final String g = "objects";
+        context = "single_client_put_calls";
+        opsRow("single_client_put_calls", g, o, "single_client_put_calls", 1, 5173.0,
+            "a small value: Kairos keeps it inline on the heap; Ray puts it in its Plasma store",
+            peer("ConcurrentHashMap.put", o, "jdk_concurrent_hash_map_put", 1));
+        context = "single_client_get_calls";
+        opsRow("single_client_get_calls", g, o, "single_client_get_calls", 1, 10620.0,
+            "a small value (Ray's figure: from its Plasma store)",
+            peer("ConcurrentHashMap.get", o, "jdk_concurrent_hash_map_get", 1));
+        context = "single_client_put_calls_shared_store";
+        rowWithRay("single_client_put_calls_shared_store", g, so, "single_client_put_calls_shared_store", 1,
+            null, null, "a 128 KiB value, to the shared-memory store; " + NO_STORE,
+            Kind.OPS_PER_SECOND, 1, peer("memory copy 128 KiB", so, "memory_copy_put_128KiB", 1).asCeiling());
+        context = "single_client_get_calls_shared_store";
+        rowWithRay("single_client_get_calls_shared_store", g, so, "single_client_get_calls_shared_store", 1,
+            null, null, "a 128 KiB value, a fresh copy per get; " + NO_STORE,
+            Kind.OPS_PER_SECOND, 1, peer("memory copy 128 KiB to a new array", so, "memory_copy_get_128KiB", 1)
+                .asCeiling());
+        final double gb = KernelSharedObjectsBenchmark.LARGE / 1e9;
+        context = "single_client_put_gigabytes";
+        rowWithRay("single_client_put_gigabytes", g, so, "single_client_put_gigabytes", 1,
+            null, 19.9, "64 MiB arrays; " + NO_STORE, Kind.GIGABYTES_PER_SECOND, gb,
+            peerScaled("memory copy 64 MiB", so, "memory_copy_64MiB", 1, Kind.GIGABYTES_PER_SECOND, gb)
+                .asCeiling());
+        context = "multi_client_put_gigabytes";
+        rowWithRay("multi_client_put_gigabytes", g, so, "multi_client_put_gigabytes", 2,
+            null, null, "2 putting threads, 64 MiB arrays; " + NO_STORE, Kind.GIGABYTES_PER_SECOND, gb,
+            peerScaled("memory copy 64 MiB, 2 threads", so, "memory_copy_64MiB", 2, Kind.GIGABYTES_PER_SECOND, gb)
+                .asCeiling());
+        context = "single_client_wait_1k_refs";
+        opsRow("single_client_wait_1k_refs", g, o, "single_client_wait_1k_refs", 1, 5.08, null,
+            peer("CompletableFuture.allOf(1k)", o, "jdk_completable_future_all_of_1k", 1));
+        final Class<?> pg = KernelPlacementGroupBenchmark.class;
+        context = "placement_group_create_removal";
+        rowWithRay("placement_group_create_removal", "placement groups", pg, "placement_group_create_removal", 1,
+            null, 765.0, "Ray LOCAL not shown: there a placement group is a map entry, ready at once, no resources "
+                + "held", Kind.OPS_PER_SECOND, 1, peer("Semaphore acquire/release", pg, "semaphore_acquire_release", 1));
+    }
+
+    /** The store benchmarks (the store's own API, no kernel), as in kairos bench store --quick. */
+    private void store() {
+        final String g = "object store";
+        final Map<String, String> small = Map.of("size", "64");
+        context = "store_put_64B";
+        scoreRow("store_put_64B", g, StorePutBenchmark.class, "kairosPut", small, Mode.Throughput,
+            Kind.OPS_PER_SECOND, 1, null,
+            peerStep("memory copy 64 B", StorePutBenchmark.class, "memoryCopy", small, Mode.Throughput,
+                Kind.OPS_PER_SECOND, 1).asCeiling(),
+            peerStep("ConcurrentHashMap.put 64 B", StorePutBenchmark.class, "concurrentHashMapPut", small,
+                Mode.Throughput, Kind.OPS_PER_SECOND, 1));
+        context = "store_get_64B";
+        scoreRow("store_get_64B", g, StoreGetBenchmark.class, "kairosGet", small, Mode.Throughput,
+            Kind.OPS_PER_SECOND, 1, null,
+            peerStep("ConcurrentHashMap.get 64 B", StoreGetBenchmark.class, "concurrentHashMapGet", small,
+                Mode.Throughput, Kind.OPS_PER_SECOND, 1));
+        final double gb = StoreLargePutBenchmark.OBJECT_SIZE / 1e9;
+        context = "store_put_8MiB";
+        scoreRow("store_put_8MiB", g, StoreLargePutBenchmark.class, "kairosPut", Map.of(), Mode.Throughput,
+            Kind.GIGABYTES_PER_SECOND, gb, "evicting; peer: the same copies into a store-sized destination",
+            peerStep("memory copy 8 MiB", StoreLargePutBenchmark.class, "memoryCopyStoreFootprint", Map.of(),
+                Mode.Throughput, Kind.GIGABYTES_PER_SECOND, gb).asCeiling());
+        context = "store_cross_process_get_64B";
+        scoreRow("store_cross_process_get_64B", g, StoreCrossProcessGetBenchmark.class, "crossProcessGet", Map.of(),
+            Mode.AverageTime, Kind.NANOSECONDS, 1, "mean ns per get from another process",
+            peerStep("same-process get", StoreCrossProcessGetBenchmark.class, "sameProcessGet", Map.of(),
+                Mode.AverageTime, Kind.NANOSECONDS, 1).asCeiling());
+    }
+
+    /** GPU copies through the bindings: CUDA where there is a device, else the simulated backend. */
+    private void gpu(final boolean cuda) {
+        final String g = cuda ? "GPU (CUDA)" : "GPU (simulated backend: no CUDA device)";
+        final double gb = 67108864 / 1e9;
+        for (final String direction : List.of("host_to_device", "device_to_host", "device_to_device")) {
+            context = "gpu_" + direction;
+            final List<Subject> peers = new ArrayList<>();
+            if (cuda) {
+                peers.add(peerStep("cudaMemcpy", GpuCopyBenchmark.class, "raw_cuda_" + direction, Map.of(),
+                    Mode.Throughput, Kind.GIGABYTES_PER_SECOND, gb).asCeiling());
+            }
+            peers.add(peerStep("host memory copy", GpuCopyBenchmark.class, "raw_memory_copy", Map.of(),
+                Mode.Throughput, Kind.GIGABYTES_PER_SECOND, gb).asCeiling());
+            scoreRow("gpu_" + direction, g, GpuCopyBenchmark.class, direction, Map.of(), Mode.Throughput,
+                Kind.GIGABYTES_PER_SECOND, gb, "64 MiB copies", peers.toArray(new Subject[0]));
+        }
+    }
+
+    /** The scale curves and the 1M queued tasks. */
+    private void scale() {
+        final Class<?> p = PolicyScaleBenchmark.class;
+        final List<Series> decisions = new ArrayList<>();
+        for (final String[] line : List.of(new String[] {"hybrid", "mixed", "decision"},
+            new String[] {"hybrid", "busy", "decision"}, new String[] {"hybrid", "busy", "decision_allocate_release"},
+            new String[] {"spread", "mixed", "decision"})) {
+            final boolean whole = line[2].equals("decision_allocate_release");
+            final List<Map.Entry<Double, String>> points = new ArrayList<>();
+            for (final int nodes : List.of(10, 100, 1000, 10_000)) {
+                final String key = "policy." + line[0] + "." + line[1] + "." + nodes + (whole ? ".allocate" : "");
+                addStep(new Step(key, line[0] + " policy, " + line[1] + " load, " + nodes + " nodes"
+                    + (whole ? ", with allocate + release" : ""), p, line[2],
+                    Map.of("nodes", Integer.toString(nodes), "policy", line[0], "load", line[1]), Mode.AverageTime,
+                    Kind.NANOSECONDS, 1));
+                points.add(Map.entry((double) nodes, key));
+            }
+            decisions.add(new Series(line[0] + ", " + (line[1].equals("busy") ? "busy cluster" : "mixed load")
+                + (whole ? ", + allocate/release" : ""), true, points));
+        }
+        curves.add(new Curve("policy_decision_time", "Scheduling decision time vs cluster size", "logical nodes",
+            "ns per decision", true, true, new double[] {10_000, 5_000}, "goal: ≤ 5 µs at 10,000 nodes", decisions));
+
+        final Class<?> t = KernelTasksBenchmark.class;
+        final List<Series> submitters = new ArrayList<>();
+        context = "submitting_threads";
+        for (final String[] subject : List.of(new String[] {"Kairos", "multi_client_tasks_async"},
+            new String[] {TPE, "jdk_thread_pool_multi_client_tasks_async"},
+            new String[] {FJP, "jdk_fork_join_multi_client_tasks_async"})) {
+            final List<Map.Entry<Double, String>> points = new ArrayList<>();
+            for (final int threads : List.of(1, 2, 4)) {
+                points.add(Map.entry((double) threads, opsStep(subject[0] + ", " + threads + " submitting threads", t,
+                    subject[1], threads, Map.of())));
+            }
+            submitters.add(new Series(subject[0], subject[0].equals("Kairos"), points));
+        }
+        curves.add(new Curve("submitting_threads", "Tasks/s vs submitting threads (2 worker threads)",
+            "submitting threads", "tasks/s", false, false, null, null, submitters));
+
+        final List<Series> workers = new ArrayList<>();
+        context = "worker_threads";
+        for (final String[] subject : List.of(new String[] {"Kairos", "single_client_tasks_async"},
+            new String[] {TPE, "jdk_thread_pool_tasks_async"}, new String[] {FJP, "jdk_fork_join_tasks_async"})) {
+            final List<Map.Entry<Double, String>> points = new ArrayList<>();
+            for (final int count : List.of(1, 2, 4)) {
+                points.add(Map.entry((double) count, opsStep(subject[0] + ", " + count + " workers", t, subject[1], 1,
+                    count == 2 ? Map.of() : Map.of("workers", Integer.toString(count)))));
+            }
+            workers.add(new Series(subject[0], subject[0].equals("Kairos"), points));
+        }
+        curves.add(new Curve("worker_threads", "Tasks/s vs worker threads (1 submitting thread)",
+            "worker threads (kernel CPUs / pool size)", "tasks/s", false, false, null, null, workers));
+
+        final String count = String.format(java.util.Locale.ROOT, "%,d", queued);
+        queued("queued", count + " queued tasks (Kairos)", "many_queued_tasks",
+            Map.of("blockedOn", "cpu", "queued", Integer.toString(queued)));
+        queued("queued.tpe", count + " queued tasks (ThreadPoolExecutor)", "jdk_thread_pool_many_queued_tasks",
+            Map.of("queued", Integer.toString(queued)));
+    }
+
+    private void queued(final String key, final String label, final String method, final Map<String, String> params) {
+        addStep(new Step(key, label, KernelQueuedTasksBenchmark.class, method, params, Mode.SingleShotTime,
+            List.of(KernelQueuedTasksBenchmark.INITIAL_HEAP), List.of(
+            new Figure(key, label + ": submit", Kind.SECONDS, Source.SCORE),
+            new Figure(key + ".drain", label + ": drain", Kind.SECONDS, Source.SECONDARY,
+                KernelQueuedTasksBenchmark.DRAIN, 1),
+            new Figure(key + ".retained", label + ": retained heap", Kind.BYTES_PER_TASK, Source.SECONDARY,
+                KernelQueuedTasksBenchmark.RETAINED, 1),
+            new Figure(key + ".allocated", label + ": allocated", Kind.BYTES_PER_TASK, Source.SECONDARY,
+                KernelQueuedTasksBenchmark.ALLOCATED, 1))));
+        for (final String figure : List.of("", ".drain", ".retained", ".allocated")) {
+            facts.add(new Fact(plan.figure(key + figure).label(), key + figure));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** A sync row: one SampleTime step per subject gives the rate (the row) and the percentiles (the plot). */
+    private void sync(final String name, final String group, final Class<?> benchmark, final String method,
+                      final String rayName, final Double published, final List<Subject> peerMethods,
+                      final Class<?> peerClass) {
+        final String key = sampleStep("Kairos " + name, benchmark, method);
+        final List<Subject> peers = new ArrayList<>();
+        final List<Subject> series = new ArrayList<>(List.of(new Subject("Kairos", key)));
+        for (final Subject peer : peerMethods) {
+            final String peerKey = sampleStep(peer.name() + " " + name, peerClass, peer.key());
+            peers.add(new Subject(peer.name(), peerKey + ".rate", peer.ceiling()));
+            series.add(new Subject(peer.name(), peerKey));
+        }
+        rows.add(new Row(name, group, Kind.OPS_PER_SECOND, key + ".rate", peers, rayName, published, SYNC_NOTE));
+        latencies.add(new Latency(name, series, rayName));
+    }
+
+    /** A SampleTime step: figures KEY.rate (ops/s), KEY.p50 and KEY.p99 (ns); its key. */
+    private String sampleStep(final String label, final Class<?> benchmark, final String method) {
+        final String key = benchmark.getSimpleName() + "." + method;
+        addStep(new Step(key, label, benchmark, method, Map.of(), Mode.SampleTime, List.of(), List.of(
+            new Figure(key + ".rate", label, Kind.OPS_PER_SECOND, Source.RATE),
+            new Figure(key + ".p50", label + " p50", Kind.LATENCY, Source.P50),
+            new Figure(key + ".p99", label + " p99", Kind.LATENCY, Source.P99))));
+        return key;
+    }
+
+    private void opsRow(final String name, final String group, final Class<?> benchmark, final String method,
+                        final int threads, final Double published, final String note, final Subject... peers) {
+        rowWithRay(name, group, benchmark, method, threads, name, published, note, Kind.OPS_PER_SECOND, 1, peers);
+    }
+
+    private void rowWithRay(final String name, final String group, final Class<?> benchmark, final String method,
+                            final int threads, final String rayName, final Double published, final String note,
+                            final Kind kind, final double scale, final Subject... peers) {
+        final String key = step(name, benchmark, method, threads, Map.of(), Mode.Throughput, kind, scale);
+        rows.add(new Row(name, group, kind, key, List.of(peers), rayName, published, note));
+    }
+
+    private void scoreRow(final String name, final String group, final Class<?> benchmark, final String method,
+                          final Map<String, String> params, final Mode mode, final Kind kind, final double scale,
+                          final String note, final Subject... peers) {
+        final String key = step(name, benchmark, method, 1, params, mode, kind, scale);
+        rows.add(new Row(name, group, kind, key, List.of(peers), null, null, note));
+    }
+
+    private Subject peer(final String name, final Class<?> benchmark, final String method, final int threads) {
+        return new Subject(name, opsStep(name, benchmark, method, threads, Map.of()));
+    }
+
+    private Subject peerScaled(final String name, final Class<?> benchmark, final String method, final int threads,
+                               final Kind kind, final double scale) {
+        return new Subject(name, step(name, benchmark, method, threads, Map.of(), Mode.Throughput, kind, scale));
+    }
+
+    private Subject peerStep(final String name, final Class<?> benchmark, final String method,
+                             final Map<String, String> params, final Mode mode, final Kind kind, final double scale) {
+        return new Subject(name, step(name, benchmark, method, 1, params, mode, kind, scale));
+    }
+
+    private String opsStep(final String label, final Class<?> benchmark, final String method, final int threads,
+                           final Map<String, String> params) {
+        return step(label, benchmark, method, threads, params, Mode.Throughput, Kind.OPS_PER_SECOND, 1);
+    }
+
+    /** Adds (or finds) the step running a method with these threads and params; its figure's key. */
+    private String step(final String label, final Class<?> benchmark, final String method, final int threads,
+                        final Map<String, String> params, final Mode mode, final Kind kind, final double scale) {
+        final StringBuilder key = new StringBuilder(benchmark.getSimpleName()).append('.').append(method);
+        if (threads > 1) {
+            key.append(".t").append(threads);
+        }
+        params.entrySet().stream().sorted(Map.Entry.comparingByKey())
+            .forEach(e -> key.append('.').append(e.getKey()).append('=').append(e.getValue()));
+        final String k = key.toString();
+        if (!stepsByKey.containsKey(k)) {
+            final String full = context.isEmpty() || label.startsWith(context) ? label : context + ": " + label;
+            addStep(new Step(k, full, benchmark, method, params, mode, kind, scale).onThreads(threads));
+        }
+        return k;
+    }
+
+    private void addStep(final Step step) {
+        if (stepsByKey.putIfAbsent(step.key(), step) == null) {
+            plan.steps.add(step);
+        }
+    }
+}

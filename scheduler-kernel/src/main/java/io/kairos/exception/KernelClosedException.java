@@ -1,0 +1,10 @@
+package io.kairos.exception;
+
+/** The kernel is closed: it takes no more work. */
+public class KernelClosedException extends KairosException {
+    private static final long serialVersionUID = 1L;
+
+    public KernelClosedException(final String message) {
+        super(message);
+    }
+}

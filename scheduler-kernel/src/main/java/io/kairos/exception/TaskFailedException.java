@@ -1,0 +1,21 @@
+package io.kairos.exception;
+
+/**
+ * A task failed: its function threw, or a task it depended on failed. The message names the task; the cause is
+ * the exception the task threw, with the stack trace of the worker that ran it (the "remote" stack trace).
+ */
+public class TaskFailedException extends KairosException {
+    private static final long serialVersionUID = 1L;
+
+    private final String taskName;
+
+    public TaskFailedException(final String taskName, final String message, final Throwable cause) {
+        super("task '" + taskName + "' failed: " + message, cause);
+        this.taskName = taskName;
+    }
+
+    /** The failed task's name (its {@code setName}, else the function's). */
+    public String taskName() {
+        return taskName;
+    }
+}

@@ -1,0 +1,67 @@
+package io.kairos.internal.conductor;
+
+import io.kairos.internal.cluster.LogicalNode;
+import io.kairos.internal.cluster.ResourceAllocation;
+import io.kairos.internal.placement.Bundle;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One actor: its options (immutable), what callers count, and what the conductor owns. */
+public final class ActorState {
+    public enum Status { PENDING_CREATION, ALIVE, RESTARTING, DEAD }
+
+    final long id;
+    final String name;
+    final String className;
+    final int maxConcurrency;
+    final int maxRestarts;
+    final int maxPendingCalls;
+    final AtomicInteger pendingCalls = new AtomicInteger();
+    volatile Status status = Status.PENDING_CREATION;
+    volatile Object instance;
+
+    // --- conductor ---
+    TaskSpec creation;
+    int restarts;
+    int running;
+    final ArrayDeque<TaskSpec> calls = new ArrayDeque<>();
+    /** Calls handed to a worker behind a chain's head and not returned yet, in order. */
+    final ArrayDeque<TaskSpec> chained = new ArrayDeque<>();
+    final List<Worker> workers = new ArrayList<>();
+    final ArrayDeque<Worker> idleWorkers = new ArrayDeque<>();
+    LogicalNode node;
+    ResourceAllocation allocation;
+    Bundle bundle;
+    Throwable deathCause;
+    boolean dirty;
+
+    ActorState(final long id, final String name, final String className, final int maxConcurrency,
+               final int maxRestarts, final int maxPendingCalls) {
+        this.id = id;
+        this.name = name;
+        this.className = className;
+        this.maxConcurrency = maxConcurrency;
+        this.maxRestarts = maxRestarts;
+        this.maxPendingCalls = maxPendingCalls;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    /** The actor's name, or null. */
+    public String name() {
+        return name;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public String describe() {
+        return "actor " + (name != null ? "'" + name + "' " : "") + "(" + className + " #" + id + ")";
+    }
+}

@@ -1,0 +1,240 @@
+package io.kairos.internal.conductor;
+
+import io.kairos.exception.ObjectLostException;
+import io.kairos.internal.object.DeviceValues;
+import io.kairos.internal.object.StoredObjects;
+
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One object's value and readiness, shared by the task that produces it, the tasks that wait for it and the public
+ * ObjectRef that wraps it. The value is published by a volatile write of {@link #status}; readers of a ready object
+ * take no lock. Threads that must wait push themselves on a lock-free stack and park.
+ */
+public final class ObjectState {
+    public static final int PENDING = 0;
+    public static final int READY = 1;
+    public static final int FAILED = 2;
+
+    private static final Waiter DONE = new Waiter(null);
+    private static final int SPINS = 200;
+    private static final AtomicReferenceFieldUpdater<ObjectState, Waiter> WAITERS =
+        AtomicReferenceFieldUpdater.newUpdater(ObjectState.class, Waiter.class, "waiters");
+
+    final long id;
+    /** The kernel this object belongs to: waits help its conductor, lineage resubmits through it. */
+    final KernelCore core;
+    private Object value;
+    /** Non-null: the value lives in the shared store (or was spilled from it); volatile for reconstruction. */
+    private volatile StoredObjects.Stored stored;
+    private RuntimeException error;
+    private volatile int status;
+    private volatile Waiter waiters;
+
+    /** The task that produces this object (set before it is submitted; read by the conductor). */
+    TaskSpec producer;
+
+    // --- owned by the conductor thread ---
+    ArrayList<TaskSpec> dependents;
+
+    ObjectState(final long id, final KernelCore core) {
+        this.id = id;
+        this.core = core;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public KernelCore core() {
+        return core;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public boolean isDone() {
+        return status != PENDING;
+    }
+
+    /** The value of a READY object (the caller checked); a stored value is read back from shared memory. */
+    public Object value() {
+        final StoredObjects.Stored s = stored;
+        if (s == null) {
+            return value;
+        }
+        try {
+            return s.read();
+        } catch (final ObjectLostException lost) {
+            return reconstruct(s, lost);
+        }
+    }
+
+    /**
+     * Lineage reconstruction: runs the task that made this object again (its arguments, if lost too, are made again
+     * the same way when it reads them) and keeps the new value; one thread at a time, at most the task's retries
+     * (at least once) per object.
+     */
+    private Object reconstruct(final StoredObjects.Stored lostFrom, final ObjectLostException lost) {
+        synchronized (this) {
+            if (stored != lostFrom) {
+                return value();  // another reader made it again meanwhile
+            }
+            final TaskSpec task = producer;
+            if (task == null || task.kind != TaskSpec.Kind.TASK) {
+                throw new ObjectLostException("object " + id + " is lost and cannot be made again: it was "
+                    + (task == null ? "put, not made by a task" : "made by an actor") + " (" + lost.getMessage() + ")",
+                    lost);
+            }
+            final int reconstructions = lostFrom.reconstructions;
+            if (reconstructions >= Math.max(1, task.maxRetries)) {
+                throw new ObjectLostException("object " + id + " is lost and its task '" + task.name() + "' was run "
+                    + "again " + reconstructions + " time(s) already, its limit (" + lost.getMessage() + ")", lost);
+            }
+            final StoredObjects objects = lostFrom.owner;
+            final Object v = core.reexecute(task);
+            final StoredObjects.Stored again = objects.store(id, this, v);
+            if (again != null) {
+                stored = again;
+                stored.reconstructions = reconstructions + 1;  // only a stored value can be lost again
+            } else {
+                value = v;
+                stored = null;
+            }
+            return v;
+        }
+    }
+
+    /** Publishes a value a worker process put in the store (adopted by the kernel, not copied). */
+    void completeStored(final StoredObjects.Stored where) {
+        if (status != PENDING) {
+            return;
+        }
+        stored = where;
+        where.owner.track(this, where);
+        status = READY;
+        wakeAll();
+    }
+
+    /** Where a large value lives, or null if it is on the heap. */
+    public StoredObjects.Stored storedValue() {
+        return stored;
+    }
+
+    /** Publishes a value, writing it to the store first when it is large (objects may be null: no store). */
+    boolean complete(final Object v, final StoredObjects objects) {
+        if (status != PENDING) {
+            return false;
+        }
+        final StoredObjects.Stored where = objects == null ? null : objects.store(id, this, v);
+        if (where != null) {
+            stored = where;
+        } else {
+            value = v;
+        }
+        if (DeviceValues.isDeviceValue(v)) {
+            DeviceValues.freeWith(v, this);
+        }
+        status = READY;
+        wakeAll();
+        return true;
+    }
+
+    public RuntimeException error() {
+        return error;
+    }
+
+    /** Publishes the value; false if the object was already done (e.g. cancelled first). */
+    boolean complete(final Object v) {
+        return complete(v, null);
+    }
+
+    boolean fail(final RuntimeException e) {
+        if (status != PENDING) {
+            return false;
+        }
+        error = e;
+        status = FAILED;
+        wakeAll();
+        return true;
+    }
+
+    /**
+     * The value, or the failure thrown; waits at most until deadlineNanos (System.nanoTime based). Null when the
+     * deadline passed first (the caller throws its timeout).
+     */
+    public Object await(final long deadlineNanos) {
+        int s = status;
+        if (s == READY) {
+            return value();
+        }
+        if (s == PENDING) {
+            s = core.awaitDone(this, deadlineNanos);
+        }
+        if (s == READY) {
+            return value();
+        }
+        if (s == FAILED) {
+            throw error;
+        }
+        return null;  // PENDING after the deadline: the caller throws its timeout
+    }
+
+    /** Waits until done or the deadline (helping the conductor as a get does); returns the status. */
+    public int awaitDone(final long deadlineNanos) {
+        return core.awaitDone(this, deadlineNanos);
+    }
+
+    /** Parks the calling thread until done or the deadline; returns the status. */
+    int parkUntilDone(final long deadlineNanos) {
+        for (int spin = 0; spin < SPINS; spin++) {
+            if (status != PENDING) {
+                return status;
+            }
+            if (spin < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();  // let the worker that will complete it run, on a machine with few cores
+            }
+        }
+        final Waiter me = new Waiter(Thread.currentThread());
+        for (;;) {
+            final Waiter head = waiters;
+            if (head == DONE) {
+                return status;
+            }
+            me.next = head;
+            if (WAITERS.compareAndSet(this, head, me)) {
+                break;
+            }
+        }
+        while (status == PENDING) {
+            final long remaining = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                break;
+            }
+            LockSupport.parkNanos(this, remaining);
+        }
+        return status;
+    }
+
+    private void wakeAll() {
+        Waiter w = WAITERS.getAndSet(this, DONE);
+        while (w != null && w != DONE) {
+            LockSupport.unpark(w.thread);
+            w = w.next;
+        }
+    }
+
+    private static final class Waiter {
+        final Thread thread;
+        Waiter next;
+
+        Waiter(final Thread thread) {
+            this.thread = thread;
+        }
+    }
+}

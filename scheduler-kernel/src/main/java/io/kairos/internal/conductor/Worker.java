@@ -1,0 +1,432 @@
+package io.kairos.internal.conductor;
+
+import io.kairos.exception.TaskCancelledException;
+import io.kairos.exception.TaskFailedException;
+import io.kairos.exception.WorkerDiedException;
+import io.kairos.gpu.GpuDevices;
+import io.kairos.internal.cluster.LogicalNode;
+import io.kairos.internal.cluster.ResourceAllocation;
+import io.kairos.internal.cluster.ResourceRegistry;
+import io.kairos.internal.object.DeviceValues;
+import io.kairos.internal.object.JavaSerialization;
+import io.kairos.internal.object.StoredObjects;
+import io.kairos.internal.worker.Invocations;
+import io.kairos.internal.worker.TaskInfo;
+import io.kairos.internal.worker.WorkerProcesses;
+import io.kairos.internal.worker.WorkerProtocol;
+import io.kairos.spi.kernel.WorkerLauncher;
+import io.kairos.spi.scheduling.FixedPoint;
+import io.kairos.store.ObjectId;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * An in-process worker thread of one logical node. The conductor hands it one task at a time through a
+ * single-slot mailbox ({@link #assign}) and unparks it; it runs the task and offers the spec back to the conductor.
+ */
+public final class Worker implements Runnable {
+    private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+
+    final LogicalNode node;
+    final Thread thread;
+    private final SchedulerConductor conductor;
+    private final ResourceRegistry registry;
+    private final Object[] resolved = new Object[6];
+    private volatile TaskSpec mailbox;
+    private volatile boolean stopping;
+    private volatile boolean parked;
+    private static final int SPINS = 200;
+    volatile TaskSpec running;
+    /** Conductor: when this worker last went back to its node's idle pool. */
+    long idleSinceNs;
+
+    Worker(final SchedulerConductor conductor, final LogicalNode node, final ResourceRegistry registry, final int number,
+           final WorkerLauncher launcher) {
+        this.conductor = conductor;
+        this.node = node;
+        this.registry = registry;
+        this.thread = launcher.newWorkerThread(this, node.nodeId(), "kairos-worker-" + node.nodeId() + "-" + number);
+    }
+
+    /** The kernel's GPUs, or null. */
+    public GpuDevices gpus() {
+        return conductor.gpus();
+    }
+
+    /** Whether this worker's node is the one whose GPU instances are the kernel's devices. */
+    public boolean onGpuNode() {
+        return node.index() == conductor.gpuNode();
+    }
+
+    /** The worker whose thread this is, or null. */
+    public static Worker current() {
+        return CURRENT.get();
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Conductor: hands over a task (the worker is idle); wakes the worker only if it went to sleep. */
+    void assign(final TaskSpec task) {
+        running = task;
+        mailbox = task;
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Finishes the current task, then exits. */
+    void stop() {
+        stopping = true;
+        LockSupport.unpark(thread);
+    }
+
+    @Override
+    public void run() {
+        CURRENT.set(this);
+        while (true) {
+            final TaskSpec task = mailbox;
+            if (task == null) {
+                if (stopping) {
+                    break;
+                }
+                idle();
+                continue;
+            }
+            mailbox = null;
+            TaskSpec current = task;
+            while (current != null) {
+                execute(current);
+                Thread.interrupted();  // a cancel's interrupt must not reach the next task
+                final TaskSpec next = current.outcome == TaskSpec.OUTCOME_CRASH || stopping ? null : claimNext(current);
+                current.lastInChain = next == null;
+                running = next;
+                conductor.offerFromWorker(current);
+                current = next;
+            }
+        }
+        CURRENT.remove();
+    }
+
+    /** The next call of current's chain that the conductor has not taken back, claimed for this worker. */
+    private static TaskSpec claimNext(final TaskSpec current) {
+        final int chain = current.chainId;
+        if (chain == 0) {
+            return null;
+        }
+        for (TaskSpec c = current.chainNext; c != null; c = c.chainNext) {
+            if (c.claimForChain(chain)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Waits for the next task: spins a little (the conductor often hands one over within microseconds, and a park
+     * and unpark cost far more), then announces it sleeps and parks.
+     */
+    private void idle() {
+        for (int i = 0; i < SPINS; i++) {
+            if (mailbox != null || stopping) {
+                return;
+            }
+            if (i < SPINS / 2) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+        parked = true;
+        if (mailbox == null && !stopping) {
+            LockSupport.park(this);
+        }
+        parked = false;
+    }
+
+    private void execute(final TaskSpec task) {
+        if (task.cancelRequested) {  // its actor was killed after this worker claimed it: it must not begin
+            task.target = null;
+            task.result.fail(new TaskCancelledException("task '" + task.name() + "' was cancelled before it ran"));
+            task.outcome = TaskSpec.OUTCOME_DONE;
+            return;
+        }
+        int arity = task.arity;
+        Object value = null;
+        Throwable thrown = null;
+        try {
+            if (isolated(task)) {
+                value = executeIsolated(task);
+            } else {
+                int offset = 0;
+                if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+                    resolved[0] = task.target;
+                    task.target = null;
+                    offset = 1;
+                    arity++;
+                }
+                for (int i = 0; i < task.arity; i++) {
+                    final Object arg = task.args[i];
+                    final Object resolvedArg = arg instanceof ObjectState ? ((ObjectState) arg).value() : arg;
+                    if (DeviceValues.isDeviceValue(resolvedArg)) {
+                        DeviceValues.stageFor(resolvedArg, onGpuNode() ? deviceOf(task) : -1);
+                    }
+                    resolved[offset + i] = resolvedArg;
+                }
+                value = Invocations.invoke(task.function, resolved, arity);
+            }
+        } catch (final Throwable t) {
+            thrown = t;
+        } finally {
+            for (int i = 0; i < arity; i++) {
+                resolved[i] = null;
+            }
+        }
+        if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+            task.actor.pendingCalls.decrementAndGet();  // before the result shows, so a caller who saw it has room
+        }
+        if (thrown == null) {
+            if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
+                task.actor.instance = value;
+                if (value instanceof WorkerProcesses.RemoteActor) {
+                    final WorkerProcesses.RemoteActor remote = (WorkerProcesses.RemoteActor) value;
+                    final ActorState actor = task.actor;
+                    remote.process.process.onExit().thenRun(() -> conductor.offerFromWorker(
+                        (Runnable) () -> conductor.actorProcessExited(actor, remote)));
+                }
+                task.result.complete(null);
+            } else if (value instanceof StoredResult) {
+                final StoredResult stored = (StoredResult) value;
+                task.result.completeStored(conductor.objects().adopt(stored.id, task.taskId(), stored.length));
+            } else {
+                try {
+                    task.result.complete(value, conductor.objects());
+                } catch (final RuntimeException e) {
+                    task.result.fail(new TaskFailedException(task.name(), "its result could not be stored: " + e, e));
+                }
+            }
+            task.outcome = TaskSpec.OUTCOME_DONE;
+            return;
+        }
+        if (task.cancelRequested) {
+            task.result.fail(new TaskCancelledException("task '" + task.name() + "' was cancelled while running"));
+            task.outcome = TaskSpec.OUTCOME_DONE;
+            return;
+        }
+        final boolean system = thrown instanceof Error || thrown instanceof WorkerDiedException;
+        if (task.kind != TaskSpec.Kind.TASK) {
+            if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+                task.result.fail(new TaskFailedException(task.name(), String.valueOf(thrown), thrown));
+            }
+            task.failure = thrown;  // a failed constructor: the conductor decides between restart and death
+            task.outcome = system ? TaskSpec.OUTCOME_CRASH : TaskSpec.OUTCOME_DONE;
+        } else if ((system || task.retryExceptions) && task.attempts < task.maxRetries && !task.result.isDone()) {
+            task.outcome = TaskSpec.OUTCOME_RETRY;
+        } else {
+            task.result.fail(new TaskFailedException(task.name(), String.valueOf(thrown), thrown));
+            task.outcome = TaskSpec.OUTCOME_DONE;
+        }
+    }
+
+    /** Whether the task runs in a worker process (an isolated task, or a call of an actor living in one). */
+    private static boolean isolated(final TaskSpec task) {
+        return task.isolated || task.kind == TaskSpec.Kind.ACTOR_CALL && task.target instanceof WorkerProcesses.RemoteActor;
+    }
+
+    /** A result a worker process put in the shared store: adopted by the task's result object, not copied. */
+    private record StoredResult(ObjectId id, int length) {
+    }
+
+    /** The worker process this worker waits on, if any: a cancel kills it (a pipe read cannot be interrupted). */
+    private volatile WorkerProcesses.ProcessWorker remote;
+
+    /** Conductor, on cancel: ends the worker process running this worker's task, if it runs in one. */
+    void killRemote() {
+        final WorkerProcesses.ProcessWorker r = remote;
+        if (r != null) {
+            r.process.destroyForcibly();
+        }
+    }
+
+    /**
+     * Runs a task, an actor's constructor or an actor call in a worker process: sends it, waits for the reply.
+     * Arguments in the shared store go by id (pinned here until the reply); a large result comes back by id.
+     *
+     * @return the value, a {@link StoredResult}, or (a constructor) the {@link WorkerProcesses.RemoteActor}
+     * @throws WorkerDiedException if the process died before it replied
+     */
+    private Object executeIsolated(final TaskSpec task) throws Throwable {
+        final WorkerProcesses processes = conductor.processes();
+        final TaskInfo context = contextOf(task);
+        final WorkerProcesses.ProcessWorker process;
+        final int op;
+        long actorId = 0;
+        if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+            final WorkerProcesses.RemoteActor actor = (WorkerProcesses.RemoteActor) task.target;
+            task.target = null;
+            process = actor.process;
+            actorId = actor.actorId;
+            op = WorkerProtocol.ACTOR_CALL;
+        } else {
+            process = processes.borrow(gpuList(context.gpuInstances()));
+            op = task.kind == TaskSpec.Kind.ACTOR_CREATION ? WorkerProtocol.CREATE_ACTOR : WorkerProtocol.TASK;
+            actorId = task.actor != null ? task.actor.id : 0;
+        }
+        final List<StoredObjects.Stored> pins = new ArrayList<>();
+        boolean dead = false;
+        boolean created = false;
+        remote = process;
+        try {
+            final byte[] function = JavaSerialization.toBytes(task.function);
+            final DataOutputStream out = process.out();
+            process.awaitReady();
+            out.writeInt(op);
+            out.writeLong(task.taskId());
+            out.writeLong(actorId);
+            out.writeInt(task.attempts);
+            out.writeUTF(task.name());
+            out.writeUTF(node.nodeId());
+            out.writeInt(context.resources().size());
+            for (final Map.Entry<String, Double> r : context.resources().entrySet()) {
+                out.writeUTF(r.getKey());
+                out.writeDouble(r.getValue());
+            }
+            final int[] gpus = context.gpuInstances();
+            final double[] shares = context.gpuAmounts();
+            out.writeInt(gpus.length);
+            for (int i = 0; i < gpus.length; i++) {
+                out.writeInt(gpus[i]);
+                out.writeDouble(shares[i]);
+            }
+            WorkerProtocol.writeBytes(out, function);
+            out.writeInt(task.arity);
+            for (int i = 0; i < task.arity; i++) {
+                writeArgument(out, task.args[i], i, pins);
+            }
+            out.flush();
+            final DataInputStream in = process.in();
+            final byte status = in.readByte();
+            if (status == WorkerProtocol.THREW) {
+                throw (Throwable) JavaSerialization.fromBytes(WorkerProtocol.readBytes(in), Worker.class.getClassLoader());
+            }
+            if (op == WorkerProtocol.CREATE_ACTOR) {
+                in.readByte();  // NULL
+                created = true;
+                return new WorkerProcesses.RemoteActor(process, actorId);
+            }
+            final byte tag = in.readByte();
+            if (tag == WorkerProtocol.NULL) {
+                return null;
+            }
+            if (tag == WorkerProtocol.INLINE) {
+                return conductor.codec().decode(ByteBuffer.wrap(WorkerProtocol.readBytes(in)));
+            }
+            final ObjectId id = ObjectId.of(in.readLong(), in.readLong());
+            return new StoredResult(id, in.readInt());
+        } catch (final java.io.IOException e) {
+            dead = true;
+            throw process.died(e);
+        } finally {
+            remote = null;
+            for (final StoredObjects.Stored pin : pins) {
+                pin.unpinForCall();
+            }
+            if (op == WorkerProtocol.TASK) {
+                if (dead) {
+                    processes.discard(process);
+                } else {
+                    processes.giveBack(process);
+                }
+            } else if (dead || op == WorkerProtocol.CREATE_ACTOR && !created) {
+                processes.discard(process);  // an actor's process lives and dies with it
+            }
+        }
+    }
+
+    private void writeArgument(final DataOutputStream out, final Object arg, final int index,
+                               final List<StoredObjects.Stored> pins) throws java.io.IOException {
+        if (arg instanceof ObjectState) {
+            final StoredObjects.Stored stored = ((ObjectState) arg).storedValue();
+            if (stored != null && stored.pinForCall()) {
+                pins.add(stored);
+                WorkerProtocol.writeStored(out, stored.id, stored.length);
+                return;
+            }
+        }
+        final Object value = arg instanceof ObjectState ? ((ObjectState) arg).value() : arg;
+        if (value == null) {
+            out.writeByte(WorkerProtocol.NULL);
+            return;
+        }
+        out.writeByte(WorkerProtocol.INLINE);
+        WorkerProtocol.writeBytes(out, conductor.codec().encode(value, "argument " + index));
+    }
+
+    private static String gpuList(final int[] instances) {
+        final StringBuilder sb = new StringBuilder();
+        for (final int instance : instances) {
+            sb.append(sb.length() == 0 ? "" : ",").append(instance);
+        }
+        return sb.toString();
+    }
+
+    /** The first GPU instance the task holds, or -1. */
+    private static int deviceOf(final TaskSpec task) {
+        final ResourceAllocation allocation = task.allocation != null ? task.allocation
+            : task.actor != null ? task.actor.allocation : null;
+        return allocation != null && allocation.gpuInstanceCount() > 0 ? allocation.gpuInstance(0) : -1;
+    }
+
+    /** The running task's info on a worker thread, or null: what the public TaskContext.current() shows. */
+    public static TaskInfo currentTaskInfo() {
+        final Worker worker = current();
+        final TaskSpec task = worker == null ? null : worker.running;
+        return task == null ? null : worker.contextOf(task);
+    }
+
+    /** Built on demand ({@link #currentTaskInfo()}), so a task that never asks allocates nothing for it. */
+    TaskInfo contextOf(final TaskSpec task) {
+        final ResourceAllocation allocation = task.allocation != null ? task.allocation
+            : task.actor != null ? task.actor.allocation : null;
+        final Map<String, Double> units = new LinkedHashMap<>();
+        if (allocation == null) {
+            return new TaskInfo(task.taskId(), task.name(), node.nodeId(), task.attempts, Map.of(), new int[0], new double[0]);
+        }
+        final long[] amounts = allocation.amounts();
+        for (int i = 0; i < amounts.length; i++) {
+            if (amounts[i] != 0) {
+                units.put(registry.name(i), FixedPoint.toUnits(amounts[i]));
+            }
+        }
+        final int gpus = allocation.gpuInstanceCount();
+        final int[] instances = new int[gpus];
+        final double[] shares = new double[gpus];
+        for (int i = 0; i < gpus; i++) {
+            instances[i] = allocation.gpuInstance(i);
+            shares[i] = FixedPoint.toUnits(allocation.gpuAmount(i));
+        }
+        return new TaskInfo(task.taskId(), task.name(), node.nodeId(), task.attempts, Map.copyOf(units), instances, shares);
+    }
+
+    /**
+     * A worker's task is blocked in get (gives its CPU back) or unblocked (takes it again). One per event: a get is
+     * not a hot path, and an event must keep naming the task it was sent for.
+     */
+    static final class WorkerEvent {
+        final TaskSpec task;
+        final boolean blocked;
+
+        WorkerEvent(final TaskSpec task, final boolean blocked) {
+            this.task = task;
+            this.blocked = blocked;
+        }
+    }
+}

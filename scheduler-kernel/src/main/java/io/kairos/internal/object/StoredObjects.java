@@ -1,0 +1,430 @@
+package io.kairos.internal.object;
+
+import io.kairos.exception.ObjectLostException;
+import com.sun.jna.Pointer;
+import io.kairos.store.ObjectId;
+import io.kairos.store.SharedObjectStore;
+import io.kairos.store.StoreException;
+import io.kairos.store.StoreStats;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The kernel's large objects: values whose serialized size reaches the inline threshold are written once into the
+ * shared object store, through the first {@link Serializer} that supports them, and pinned by this kernel for as
+ * long as their owner (the object's state: reachable from its ObjectRef or a pending task) is; a {@link Cleaner} then
+ * releases and deletes them. So a live object is never evicted, and any attached process can read it.
+ *
+ * <p>Spilling: when this kernel's objects would take more than the spill threshold of the store, the least recently
+ * used of them (CLOCK: a get marks an object used, a spill pass gives a used object a second chance) are written to
+ * {@link SpillFiles} in one batch and their store memory freed; a get of a spilled object reads it from its file. If
+ * spilling is off (no spill directory) or cannot free enough, a value that does not fit stays on the heap.
+ *
+ * <p>Layout of a stored object: {@link ValueCodec}'s.
+ *
+ * <p>Thread-safety: any thread. Storing and freeing a large object take the spill lock (not the inline hot path);
+ * reading one takes none (a reader count per object keeps a spill from freeing memory being read).
+ */
+public final class StoredObjects implements AutoCloseable {
+    private static final int HEADER = ValueCodec.HEADER;
+    /** Spill at least this much at once, so that many small objects go in one file and one write. */
+    private static final long MIN_SPILL_BATCH = 8L << 20;
+
+    private final SharedObjectStore store;
+    private final ValueCodec codec;
+    private final long inlineThreshold;
+    private final SpillFiles spill;
+    private final long spillLimit;
+    private final ReentrantLock spillLock = new ReentrantLock();
+    /** Objects in the store, oldest first (guarded by spillLock). */
+    private final LinkedHashSet<Stored> resident = new LinkedHashSet<>();
+    private long residentBytes;  // guarded by spillLock
+    private final AtomicLong spilledObjects = new AtomicLong();
+    private final AtomicLong spilledBytes = new AtomicLong();
+    private final AtomicLong spillNanos = new AtomicLong();
+    private final AtomicLong restoredObjects = new AtomicLong();
+    private final AtomicLong restoredBytes = new AtomicLong();
+    private final AtomicLong restoreNanos = new AtomicLong();
+    /** One cleaner thread per process, shared by every kernel: closing a kernel leaves no thread behind. */
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        final Thread t = new Thread(r, "kairos-object-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** The process's cleaner thread, shared with device-resident objects. */
+    public static Cleaner cleaner() {
+        return CLEANER;
+    }
+
+    /**
+     * @param spill          where spilled objects go, or null for no spilling
+     * @param spillThreshold the share of the store this kernel's objects may take before some are spilled
+     */
+    public StoredObjects(final SharedObjectStore store, final ValueCodec codec, final long inlineThreshold,
+                  final SpillFiles spill, final double spillThreshold) {
+        this.store = store;
+        this.codec = codec;
+        this.inlineThreshold = inlineThreshold;
+        this.spill = spill;
+        this.spillLimit = (long) (store.capacity() * spillThreshold);
+    }
+
+    /**
+     * Writes value into the store for the object objectId, if it is large enough, and frees it once owner is
+     * unreachable; null keeps it inline (small, no serializer for it, or no room in the store).
+     */
+    public Stored store(final long objectId, final Object owner, final Object original) {
+        if (original == null || !worthStoring(original)) {
+            return null;
+        }
+        final ValueCodec.Prepared prepared = codec.prepare(original);
+        if (prepared == null) {
+            return null;
+        }
+        final long length = prepared.length();
+        if (length < inlineThreshold || length > SharedObjectStore.MAX_OBJECT_SIZE) {
+            return null;
+        }
+        final ObjectId id = ObjectId.random();
+        final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+        if (spill != null) {
+            makeRoom(length);
+        }
+        try {
+            store.create(id, length, buffer);
+        } catch (final StoreException e) {
+            if (spill == null || spillAtLeast(length, false) == 0) {
+                return null;  // e.g. full of pinned objects and nothing to spill: the value stays on the heap
+            }
+            try {
+                store.create(id, length, buffer);
+            } catch (final StoreException again) {
+                return null;
+            }
+        }
+        try {
+            codec.write(prepared, new Pointer(buffer.addressOffset()).getByteBuffer(0, length));
+            store.seal(id);
+            store.get(id, 0, buffer);  // this kernel's pin: the object stays until the state is unreachable
+        } catch (final RuntimeException e) {
+            store.abort(id);
+            throw e;
+        }
+        final Stored stored = new Stored(this, id, objectId, buffer.addressOffset(), buffer.capacity());
+        spillLock.lock();
+        try {
+            resident.add(stored);
+            residentBytes += stored.length;
+        } finally {
+            spillLock.unlock();
+        }
+        CLEANER.register(owner, stored);
+        return stored;
+    }
+
+    /** Spills, if this kernel's objects plus one of this size would pass the spill threshold, down below it. */
+    private void makeRoom(final long size) {
+        final long over;
+        spillLock.lock();
+        try {
+            over = residentBytes + size - spillLimit;
+        } finally {
+            spillLock.unlock();
+        }
+        if (over > 0) {
+            spillAtLeast(over, true);
+        }
+    }
+
+    /**
+     * Spills least recently used objects until at least this many bytes are freed (or a batch of MIN_SPILL_BATCH).
+     *
+     * @param batch true to spill at least MIN_SPILL_BATCH (fusing small objects into one file)
+     * @return the bytes freed
+     */
+    private long spillAtLeast(final long bytes, final boolean batch) {
+        spillLock.lock();
+        try {
+            final long target = batch ? Math.max(bytes, Math.min(MIN_SPILL_BATCH, residentBytes)) : bytes;
+            final List<Stored> victims = new ArrayList<>();
+            long chosen = 0;
+            final Iterator<Stored> clock = resident.iterator();
+            final List<Stored> secondChance = new ArrayList<>();
+            while (chosen < target && clock.hasNext()) {
+                final Stored s = clock.next();
+                if (s.referenced) {
+                    s.referenced = false;
+                    clock.remove();
+                    secondChance.add(s);
+                } else if (s.beginSpill()) {
+                    clock.remove();
+                    victims.add(s);
+                    chosen += s.length;
+                }
+            }
+            resident.addAll(secondChance);  // to the tail: used recently
+            for (final Iterator<Stored> again = resident.iterator(); chosen < target && again.hasNext(); ) {
+                final Stored s = again.next();  // every object was used recently: take them after all, oldest first
+                if (s.beginSpill()) {
+                    again.remove();
+                    victims.add(s);
+                    chosen += s.length;
+                }
+            }
+            if (victims.isEmpty()) {
+                return 0;
+            }
+            final long start = System.nanoTime();
+            final ByteBuffer[] buffers = new ByteBuffer[victims.size()];
+            final long[] objectIds = new long[victims.size()];
+            for (int i = 0; i < buffers.length; i++) {
+                final Stored s = victims.get(i);
+                buffers[i] = new Pointer(s.address).getByteBuffer(0, s.length);
+                objectIds[i] = s.objectId;
+            }
+            final SpillFiles.Location[] locations;
+            try {
+                locations = spill.write(buffers, objectIds, buffers.length);
+            } catch (final IOException | RuntimeException e) {
+                for (final Stored s : victims) {
+                    s.endSpill(null);
+                    resident.add(s);
+                }
+                return 0;  // the disk is full or gone: the objects stay in the store
+            }
+            for (int i = 0; i < locations.length; i++) {
+                final Stored s = victims.get(i);
+                s.endSpill(locations[i]);
+                releaseQuietly(s.id);
+                residentBytes -= s.length;
+            }
+            spillNanos.addAndGet(System.nanoTime() - start);
+            spilledObjects.addAndGet(victims.size());
+            spilledBytes.addAndGet(chosen);
+            return chosen;
+        } finally {
+            spillLock.unlock();
+        }
+    }
+
+    private void releaseQuietly(final ObjectId id) {
+        try {
+            store.release(id);
+            store.delete(id);
+        } catch (final StoreException e) {
+            // the store is closed: the object went with it
+        }
+    }
+
+    /** A stored object is unreachable (the Cleaner): frees its store memory or its place in a spill file. */
+    private void free(final Stored s, final SpillFiles.Location spilled) {
+        if (spilled != null) {
+            spill.free(spilled);
+            return;
+        }
+        spillLock.lock();
+        try {
+            resident.remove(s);
+            residentBytes -= s.length;
+        } finally {
+            spillLock.unlock();
+        }
+        releaseQuietly(s.id);
+    }
+
+    /**
+     * Takes over an object a worker process put in the store (sealed, pinned by it until its next task): pins it for
+     * this kernel, as {@link #store} does for its own.
+     */
+    public Stored adopt(final ObjectId id, final long objectId, final int length) {
+        final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+        store.get(id, 0, buffer);
+        final Stored stored = new Stored(this, id, objectId, buffer.addressOffset(), length);
+        spillLock.lock();
+        try {
+            resident.add(stored);
+            residentBytes += length;
+        } finally {
+            spillLock.unlock();
+        }
+        return stored;
+    }
+
+    /** A result a previous kernel spilled and this one kept (see {@link SpillFiles}): readable from its file. */
+    public Stored spilled(final SpillFiles.Location location) {
+        final Stored stored = new Stored(this, null, location.objectId(), 0, location.length());
+        stored.endSpill(location);
+        return stored;
+    }
+
+    /** The results a previous kernel spilled that this one kept, by object id. */
+    public java.util.Map<Long, SpillFiles.Location> retained() {
+        return spill == null ? java.util.Map.of() : spill.retained();
+    }
+
+    /** Registers the owner's cleanup: when it is unreachable, the stored object goes. */
+    public void track(final Object owner, final Stored stored) {
+        CLEANER.register(owner, stored);
+    }
+
+    private Object restore(final SpillFiles.Location location) {
+        final long start = System.nanoTime();
+        final ByteBuffer bytes;
+        try {
+            bytes = spill.read(location);
+        } catch (final java.io.UncheckedIOException e) {
+            throw new ObjectLostException(e.getMessage(), e);
+        }
+        restoreNanos.addAndGet(System.nanoTime() - start);
+        restoredObjects.incrementAndGet();
+        restoredBytes.addAndGet(location.length());
+        return codec.decode(bytes);
+    }
+
+    public StoreStats stats() {
+        return store.stats();
+    }
+
+    /**
+     * What spilling did so far: spilled objects, spilled bytes, spill nanos, restored objects, restored bytes,
+     * restore nanos, spill files, spill disk bytes (the order of the public SpillStats).
+     */
+    public long[] spillCounters() {
+        return new long[] {spilledObjects.get(), spilledBytes.get(), spillNanos.get(), restoredObjects.get(),
+            restoredBytes.get(), restoreNanos.get(), spill == null ? 0 : spill.files(),
+            spill == null ? 0 : spill.diskBytes()};
+    }
+
+    public String storeName() {
+        return store.name();
+    }
+
+    @Override
+    public void close() {
+        store.close();
+        if (spill != null) {
+            spill.close();
+        }
+    }
+
+    private boolean worthStoring(final Object value) {
+        // Cheap pre-checks so that small values never pay for a serializer lookup.
+        if (value instanceof byte[]) {
+            return ((byte[]) value).length + 1L + HEADER >= inlineThreshold;
+        }
+        if (value instanceof ByteBuffer) {
+            return ((ByteBuffer) value).remaining() + 1L + HEADER >= inlineThreshold;
+        }
+        if (value instanceof String) {
+            return ((String) value).length() * 3L + 1 + HEADER >= inlineThreshold;
+        }
+        return !(value instanceof Number || value instanceof Boolean || value instanceof Character);
+    }
+
+    /**
+     * One stored object: in the store at address, or spilled to a file. Its reader count keeps a spill from freeing
+     * the memory under a reader; it is also the Cleaner's action (it holds no reference to the object's state).
+     */
+    public static final class Stored implements Runnable {
+        private static final int SPILLING = -1;
+        private static final int FREED = -2;
+        private static final AtomicIntegerFieldUpdater<Stored> READERS =
+            AtomicIntegerFieldUpdater.newUpdater(Stored.class, "readers");
+
+        public final StoredObjects owner;
+        public final ObjectId id;
+        /** The id of the kernel object (its ObjectRef's id) whose value this is. */
+        public final long objectId;
+        public final long address;
+        public final int length;
+        private volatile int readers;
+        private volatile SpillFiles.Location spilled;
+        /** CLOCK's bit: read since the last spill pass looked. */
+        public volatile boolean referenced;
+        /** How many times the object's value was made again before this copy (lineage; guarded by its state). */
+        public int reconstructions;
+
+        public Stored(final StoredObjects owner, final ObjectId id, final long objectId, final long address, final int length) {
+            this.owner = owner;
+            this.id = id;
+            this.objectId = objectId;
+            this.address = address;
+            this.length = length;
+        }
+
+        /** Reads the value back (a fresh copy, as Ray's get), from the store or from its spill file. */
+        public Object read() {
+            for (;;) {
+                final SpillFiles.Location location = spilled;
+                if (location != null) {
+                    return owner.restore(location);
+                }
+                final int r = readers;
+                if (r < 0) {
+                    Thread.onSpinWait();  // being spilled: read it from the file in a moment
+                    continue;
+                }
+                if (READERS.compareAndSet(this, r, r + 1)) {
+                    try {
+                        referenced = true;
+                        return owner.codec.decode(new Pointer(address).getByteBuffer(0, length));
+                    } finally {
+                        READERS.decrementAndGet(this);
+                    }
+                }
+            }
+        }
+
+        /** Keeps the object in the store while a worker process reads it; false if it was spilled (send it inline). */
+        public boolean pinForCall() {
+            for (;;) {
+                final int r = readers;
+                if (r < 0 || spilled != null) {
+                    return false;
+                }
+                if (READERS.compareAndSet(this, r, r + 1)) {
+                    if (spilled == null) {
+                        return true;
+                    }
+                    READERS.decrementAndGet(this);
+                    return false;
+                }
+            }
+        }
+
+        public void unpinForCall() {
+            READERS.decrementAndGet(this);
+        }
+
+        /** Spiller (under the spill lock): takes the object if no one reads it and it is not freed. */
+        public boolean beginSpill() {
+            return READERS.compareAndSet(this, 0, SPILLING);
+        }
+
+        /** Spiller: the object is in its file now (or, with null, stays in the store). */
+        public void endSpill(final SpillFiles.Location location) {
+            spilled = location;
+            readers = 0;
+        }
+
+        /** The Cleaner: the object's state is unreachable. */
+        @Override
+        public void run() {
+            while (!READERS.compareAndSet(this, 0, FREED)) {
+                Thread.onSpinWait();  // a spill of it is in progress (no reader is left: the state is unreachable)
+            }
+            owner.free(this, spilled);
+        }
+    }
+}
