@@ -386,9 +386,7 @@ public final class KernelContext {
         if (workerProcesses < 0 || workerProcesses > 256) {
             throw new IllegalArgumentException("workerProcesses " + workerProcesses + " is outside 0..256");
         }
-        if (workerClasspath == null) {
-            workerClasspath = System.getProperty("java.class.path");
-        }
+        workerClasspath = workerClasspath != null ? workerClasspath : System.getProperty("java.class.path");
         if (!(spillThreshold > 0 && spillThreshold <= 1)) {
             throw new IllegalArgumentException("spillThreshold " + spillThreshold + " is outside (0, 1]");
         }
@@ -406,9 +404,7 @@ public final class KernelContext {
         if (dataDirectory != null && metadataProvider == null) {
             metadataProvider = ServiceLoader.load(MetadataProvider.class).findFirst().orElse(null);
         }
-        for (final Serializer serializer : ServiceLoader.load(Serializer.class)) {
-            serializers.add(serializer);
-        }
+        ServiceLoader.load(Serializer.class).forEach(serializers::add);
         ServiceLoader.load(KernelListener.class).forEach(listeners::add);
         ServiceLoader.load(ResourceProvider.class).forEach(resourceProviders::add);
         if (workerLauncher == null) {
@@ -458,12 +454,11 @@ public final class KernelContext {
                 nodes.set(i, new NodeSpec(node.nodeId(), merged, mergedLabels, gpuMemory));
             }
         }
-        final List<String> ids = new ArrayList<>();
+        final java.util.Set<String> ids = new java.util.HashSet<>();
         for (final NodeSpec node : nodes) {
-            if (ids.contains(node.nodeId())) {
+            if (!ids.add(node.nodeId())) {
                 throw new IllegalArgumentException("node id '" + node.nodeId() + "' is used twice");
             }
-            ids.add(node.nodeId());
         }
         concluded = true;
         return this;

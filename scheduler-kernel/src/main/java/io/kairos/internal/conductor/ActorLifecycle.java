@@ -1,0 +1,372 @@
+package io.kairos.internal.conductor;
+
+import io.kairos.exception.ActorDiedException;
+import io.kairos.internal.worker.WorkerProcesses;
+import io.kairos.internal.cluster.LogicalNode;
+import io.kairos.internal.cluster.ResourceAllocation;
+import io.kairos.internal.cluster.ResourceRegistry;
+import io.kairos.internal.placement.Bundle;
+import io.kairos.spi.kernel.WorkerLauncher;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.kairos.internal.conductor.SchedulerConductor.ACTOR_CHAIN_LIMIT;
+
+/**
+ * Owns the actors: creation, their ordered calls and call chains, kill and restart, and their workers; each holds
+ * its resources while it lives. Conductor thread only.
+ */
+final class ActorLifecycle {
+    final ArrayList<ActorState> actors = new ArrayList<>();
+    private final ArrayList<ActorState> dirtyActors = new ArrayList<>();
+    private final Map<String, ActorState> namedActors;
+    private final SchedulerConductor conductor;
+    private final ResourceRegistry registry;
+    private final WorkerLauncher launcher;
+    private final WorkerProcesses processes;
+    private DependencyWaits waits;
+    private TaskDispatcher dispatcher;
+    private Transitions transitions;
+
+    ActorLifecycle(final SchedulerConductor conductor, final ResourceRegistry registry, final WorkerLauncher launcher,
+                   final WorkerProcesses processes, final Map<String, ActorState> namedActors) {
+        this.conductor = conductor;
+        this.registry = registry;
+        this.launcher = launcher;
+        this.processes = processes;
+        this.namedActors = namedActors;
+    }
+
+    void link(final DependencyWaits waits, final TaskDispatcher dispatcher, final Transitions transitions) {
+        this.waits = waits;
+        this.dispatcher = dispatcher;
+        this.transitions = transitions;
+    }
+
+    boolean createActor(final TaskSpec creation, final LogicalNode node) {
+        return createActor(creation, node, null);
+    }
+
+    boolean createActor(final TaskSpec creation, final LogicalNode node, final Bundle bundle) {
+        final ActorState actor = creation.actor;
+        final ResourceAllocation allocation = bundle != null ? bundle.allocate(creation.demand) : node.allocate(creation.demand);
+        if (allocation == null) {
+            return false;
+        }
+        actor.bundle = bundle;
+        actor.node = node;
+        actor.allocation = allocation;
+        final Worker worker = newActorWorker(actor);
+        creation.node = node;
+        creation.worker = worker;
+        creation.state = TaskSpec.State.RUNNING;
+        creation.outcome = TaskSpec.OUTCOME_NONE;
+        worker.assign(creation);
+        return true;
+    }
+
+    private Worker newActorWorker(final ActorState actor) {
+        final Worker worker = new Worker(conductor, actor.node, registry, -(int) actor.id * 100 - actor.workers.size(), launcher);
+        actor.workers.add(worker);
+        worker.start();
+        return worker;
+    }
+
+    void onActorCreationReturned(final TaskSpec creation) {
+        final ActorState actor = creation.actor;
+        final Worker worker = creation.worker;
+        creation.worker = null;
+        creation.state = TaskSpec.State.DONE;
+        if (actor.status == ActorState.Status.DEAD) {
+            worker.stop();
+            releaseActorIfIdle(actor);
+            return;
+        }
+        actor.idleWorkers.push(worker);
+        if (creation.outcome == TaskSpec.OUTCOME_DONE && creation.failure == null) {
+            transitions.actorState(actor, ActorState.Status.ALIVE);
+            markDirty(actor);
+            return;
+        }
+        if (creation.outcome == TaskSpec.OUTCOME_CRASH && actor.restarts < actor.maxRestarts && !conductor.closing) {
+            restart(actor);
+            return;
+        }
+        kill(actor, new ActorDiedException(actor.describe() + ": its constructor failed: " + creation.failure,
+            creation.failure));
+    }
+
+    void onActorCallReturned(final TaskSpec call) {
+        final ActorState actor = call.actor;
+        final Worker worker = call.worker;
+        call.worker = null;
+        call.state = TaskSpec.State.DONE;
+        actor.running--;
+        if (call.chainId != 0 && actor.chained.peekFirst() == call) {
+            actor.chained.pollFirst();  // chained calls return in order
+        }
+        waits.doneObjects.add(call.result);
+        transitions.finished(call);
+        if (!call.lastInChain) {
+            return;  // its worker goes on with the next call of the chain
+        }
+        if (actor.status == ActorState.Status.DEAD) {
+            worker.stop();
+            releaseActorIfIdle(actor);
+            return;
+        }
+        actor.idleWorkers.push(worker);
+        if (call.outcome == TaskSpec.OUTCOME_CRASH) {
+            if (actor.restarts < actor.maxRestarts && !conductor.closing) {
+                restart(actor);
+            } else {
+                kill(actor, new ActorDiedException(actor.describe() + " crashed in " + call.name() + ": " + call.failure,
+                    call.failure));
+            }
+            return;
+        }
+        markDirty(actor);
+    }
+
+    void onKill(final SchedulerConductor.KillCommand command) {
+        final ActorState actor = command.actor;
+        if (actor.status == ActorState.Status.DEAD) {
+            return;
+        }
+        final boolean canRestart = !command.noRestart && actor.restarts < actor.maxRestarts && !conductor.closing
+            && actor.status != ActorState.Status.PENDING_CREATION;
+        if (canRestart) {
+            takeBackChained(actor, true);  // before any interrupt: an interrupted call's worker would claim the next
+            failRunningCalls(actor, actor.describe() + " was killed and is restarting");
+            restart(actor);
+        } else {
+            kill(actor, new ActorDiedException(actor.describe() + " was killed", null));
+        }
+    }
+
+    /**
+     * An actor's worker process ended (told by the JDK's process reaper): restart the actor now, as after a crash,
+     * if it is idle in that process; a running call finds the process dead and returns as crashed instead.
+     */
+    void actorProcessExited(final ActorState actor, final WorkerProcesses.RemoteActor remote) {
+        if (actor.instance != remote || actor.status != ActorState.Status.ALIVE || actor.running > 0 || conductor.closing) {
+            return;
+        }
+        final String why = remote.process.died(null).getMessage();
+        if (actor.restarts < actor.maxRestarts) {
+            restart(actor);
+        } else {
+            kill(actor, new ActorDiedException(actor.describe() + " died: its " + why, null));
+        }
+    }
+
+    /** Forgets the actor's instance; one in a worker process goes with its process. */
+    private void dropInstance(final ActorState actor) {
+        if (actor.instance instanceof WorkerProcesses.RemoteActor) {
+            processes.discard(((WorkerProcesses.RemoteActor) actor.instance).process);
+        }
+        actor.instance = null;
+    }
+
+    /** Runs the constructor again (a new instance); queued calls wait for it. */
+    private void restart(final ActorState actor) {
+        takeBackChained(actor, true);
+        actor.restarts++;
+        transitions.actorState(actor, ActorState.Status.RESTARTING);
+        dropInstance(actor);
+        final TaskSpec creation = actor.creation;
+        creation.failure = null;
+        creation.outcome = TaskSpec.OUTCOME_NONE;
+        creation.attempts++;
+        Worker worker = actor.idleWorkers.poll();
+        if (worker == null) {
+            worker = newActorWorker(actor);
+        }
+        creation.worker = worker;
+        creation.state = TaskSpec.State.RUNNING;
+        worker.assign(creation);
+    }
+
+    /** The actor is dead for good: queued calls fail, running ones are interrupted and fail, resources return. */
+    void kill(final ActorState actor, final ActorDiedException cause) {
+        transitions.actorState(actor, ActorState.Status.DEAD);
+        if (actor.allocation == null) {
+            actors.remove(actor);  // never placed: nothing to give back later
+        }
+        actor.deathCause = cause;
+        dropInstance(actor);
+        if (actor.name != null) {
+            namedActors.remove(actor.name, actor);
+        }
+        final TaskSpec creation = actor.creation;
+        if (creation.state == TaskSpec.State.READY || creation.state == TaskSpec.State.WAITING_FOR_ARGS) {
+            waits.finish(creation, cause);
+        } else if (creation.state == TaskSpec.State.RUNNING) {
+            creation.cancelRequested = true;
+            creation.worker.thread.interrupt();
+        }
+        creation.result.fail(cause);
+        takeBackChained(actor, false);
+        TaskSpec call;
+        while ((call = actor.calls.poll()) != null) {
+            if (call.state == TaskSpec.State.READY || call.state == TaskSpec.State.WAITING_FOR_ARGS) {
+                waits.finish(call, actorDied(actor, call.name()));
+            }
+        }
+        failRunningCalls(actor, actor.describe() + " died");
+        Worker idle;
+        while ((idle = actor.idleWorkers.poll()) != null) {
+            idle.stop();
+        }
+        releaseActorIfIdle(actor);
+    }
+
+    private void failRunningCalls(final ActorState actor, final String why) {
+        for (final Worker worker : actor.workers) {
+            final TaskSpec running = worker.running;
+            if (running != null && running.kind == TaskSpec.Kind.ACTOR_CALL && running.state == TaskSpec.State.RUNNING) {
+                running.cancelRequested = true;
+                if (running.result.fail(new ActorDiedException(why + " while " + running.name() + " ran", actor.deathCause))) {
+                    waits.doneObjects.add(running.result);
+                }
+                worker.thread.interrupt();
+            }
+        }
+        for (final TaskSpec claimed : actor.chained) {  // a worker took them but may not have begun: they fail
+            claimed.cancelRequested = true;
+            if (claimed.result.fail(new ActorDiedException(why + " before " + claimed.name() + " ran", actor.deathCause))) {
+                waits.doneObjects.add(claimed.result);
+            }
+        }
+    }
+
+    private void releaseActorIfIdle(final ActorState actor) {
+        if (actor.allocation != null && actor.running == 0 && actor.creation.worker == null) {
+            dispatcher.releaseAllocation(actor.node, actor.bundle, actor.allocation);
+            actor.allocation = null;
+            actor.bundle = null;
+            conductor.dispatchNeeded = true;
+            actors.remove(actor);
+        }
+    }
+
+    ActorDiedException actorDied(final ActorState actor, final String callName) {
+        return new ActorDiedException(actor.describe() + " is dead; " + callName + " did not run", actor.deathCause);
+    }
+
+    void markDirty(final ActorState actor) {
+        if (!actor.dirty) {
+            actor.dirty = true;
+            dirtyActors.add(actor);
+        }
+    }
+
+    int dispatchActorCalls() {
+        if (dirtyActors.isEmpty()) {
+            return 0;
+        }
+        int dispatched = 0;
+        for (int i = 0; i < dirtyActors.size(); i++) {
+            final ActorState actor = dirtyActors.get(i);
+            actor.dirty = false;
+            while (actor.status == ActorState.Status.ALIVE && actor.running < actor.maxConcurrency) {
+                final TaskSpec call = nextReadyCall(actor);
+                if (call == null) {
+                    break;
+                }
+                Worker worker = actor.idleWorkers.poll();
+                if (worker == null) {
+                    worker = newActorWorker(actor);
+                }
+                prime(call, actor, worker);
+                call.chainId = 0;
+                if (actor.maxConcurrency == 1) {
+                    dispatched += chainAfter(call, actor, worker);  // they run in order on this worker anyway
+                }
+                dispatched++;
+                worker.assign(call);
+            }
+        }
+        dirtyActors.clear();
+        waits.completeDoneObjects();
+        return dispatched;
+    }
+
+    /** Takes the head call if it is ready (in order: a call whose arguments are pending holds back the rest). */
+    private static TaskSpec nextReadyCall(final ActorState actor) {
+        TaskSpec call;
+        while ((call = actor.calls.peek()) != null && call.state == TaskSpec.State.DONE) {
+            actor.calls.poll();  // cancelled while queued
+        }
+        if (call == null || call.state != TaskSpec.State.READY) {
+            return null;
+        }
+        return actor.calls.poll();
+    }
+
+    private void prime(final TaskSpec call, final ActorState actor, final Worker worker) {
+        actor.running++;
+        call.target = actor.instance;
+        call.node = actor.node;
+        call.worker = worker;
+        call.state = TaskSpec.State.RUNNING;
+        call.outcome = TaskSpec.OUTCOME_NONE;
+        call.chainNext = null;
+        call.lastInChain = true;
+        transitions.started(call);
+    }
+
+    /**
+     * Links the ready calls queued behind head into a chain its worker runs one after another, each claimable by
+     * that chain only, so that kill, restart and cancel can take back those not started yet.
+     */
+    private int chainAfter(final TaskSpec head, final ActorState actor, final Worker worker) {
+        TaskSpec previous = head;
+        int chained = 0;
+        TaskSpec call;
+        while (chained < ACTOR_CHAIN_LIMIT && (call = nextReadyCall(actor)) != null) {
+            if (chained == 0) {
+                head.chainId = dispatcher.nextChainId();
+            }
+            prime(call, actor, worker);
+            call.chainId = head.chainId;
+            call.offerToChain(head.chainId);
+            previous.chainNext = call;
+            previous = call;
+            actor.chained.add(call);
+            chained++;
+        }
+        return chained;
+    }
+
+    /** Takes back the chained calls no worker started: requeued in order (restart) or failed (death). */
+    void takeBackChained(final ActorState actor, final boolean requeue) {
+        for (final java.util.Iterator<TaskSpec> it = actor.chained.descendingIterator(); it.hasNext();) {
+            final TaskSpec call = it.next();
+            if (!call.takeBack(call.chainId)) {
+                continue;  // started: it returns through the worker
+            }
+            it.remove();
+            actor.running--;
+            call.worker = null;
+            if (requeue) {
+                call.state = TaskSpec.State.READY;
+                actor.calls.addFirst(call);
+            } else {
+                waits.finish(call, actorDied(actor, call.name()));
+            }
+        }
+    }
+
+    /** Close: every live actor is killed. Adds the workers of all actors. */
+    void close(final List<Worker> all) {
+        for (final ActorState actor : new ArrayList<>(actors)) {
+            all.addAll(actor.workers);
+            if (actor.status != ActorState.Status.DEAD) {
+                kill(actor, new ActorDiedException(actor.describe() + ": the kernel closed", null));
+            }
+        }
+    }
+}
