@@ -116,6 +116,10 @@ int32_t kairos_store_attach(const char *name, kairos_store **out) {
     });
 }
 
+int32_t kairos_store_remove_stale(const char *name) {
+    return guarded([&]() -> int32_t { return Store::remove_stale(name); });
+}
+
 int32_t kairos_store_close(kairos_store *store) {
     return guarded([&]() -> int32_t {
         if (store == nullptr) return fail(KAIROS_ERR_INVALID_ARGUMENT, "store is null");
@@ -238,6 +242,16 @@ int32_t kairos_store_client_id(kairos_store *store, int32_t *out) {
         if (out == nullptr) return fail(KAIROS_ERR_INVALID_ARGUMENT, "out is null");
         *out = call.store()->client_id();
         return KAIROS_OK;
+    });
+}
+
+int32_t kairos_store_prefault(kairos_store *store, uint64_t offset, uint64_t length, uint32_t flags,
+                              uint64_t *populated_out) {
+    return guarded([&]() -> int32_t {
+        if (populated_out != nullptr) *populated_out = 0;
+        Call call(store);
+        if (call.status() != KAIROS_OK) return call.status();
+        return call.store()->prefault(offset, length, flags, populated_out);
     });
 }
 

@@ -4,6 +4,7 @@
 // Children never return into GoogleTest: they report through their exit code (0 = success) and _exit.
 // Every test forks before it creates any thread.
 #include <gtest/gtest.h>
+#include <cstdio>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -358,6 +359,40 @@ TEST_F(MultiProcessTest, CreateReplacesAStoreWhoseOwnerDied) {
     EXPECT_EQ(contains(s, make_id(1)), 0);
     ASSERT_EQ(put(s, make_id(1), 100), KAIROS_OK);
     EXPECT_EQ(kt::consistency(s), "");
+}
+
+TEST_F(MultiProcessTest, RemoveStaleRemovesADeadOwnersSegmentOnly) {
+    const std::string path = "/dev/shm/kairos-" + name_;
+    EXPECT_EQ(kairos_store_remove_stale(name_.c_str()), KAIROS_ERR_NOT_FOUND);
+    EXPECT_EQ(kairos_store_remove_stale(nullptr), KAIROS_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(kairos_store_remove_stale("../etc"), KAIROS_ERR_INVALID_ARGUMENT);
+    {
+        Handle live;
+        create(live, KAIROS_STORE_MIN_CAPACITY);
+        EXPECT_EQ(kairos_store_remove_stale(name_.c_str()), KAIROS_ERR_EXISTS) << "a live owner keeps its segment";
+        EXPECT_EQ(::access(path.c_str(), F_OK), 0);
+    }
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        kairos_store *c = nullptr;
+        if (kairos_store_create(name_.c_str(), KAIROS_STORE_MIN_CAPACITY, 0, &c) != KAIROS_OK) ::_exit(10);
+        if (put(c, make_id(1), 100) != KAIROS_OK) ::_exit(11);
+        ::_exit(0);  // the owner dies without closing
+    }
+    const int status = kt::wait_child(pid);
+    ASSERT_TRUE(kt::exited_ok(status)) << kt::describe_status(status);
+    ASSERT_EQ(::access(path.c_str(), F_OK), 0) << "the dead owner's segment stays until removed";
+    EXPECT_EQ(kairos_store_remove_stale(name_.c_str()), KAIROS_OK);
+    EXPECT_NE(::access(path.c_str(), F_OK), 0);
+
+    FILE *other = std::fopen(path.c_str(), "w");  // named like a store, but not one
+    ASSERT_NE(other, nullptr);
+    std::fputs("not a store", other);
+    std::fclose(other);
+    EXPECT_EQ(kairos_store_remove_stale(name_.c_str()), KAIROS_ERR_WRONG_STATE);
+    EXPECT_EQ(::access(path.c_str(), F_OK), 0);
+    ::unlink(path.c_str());
 }
 
 }  // namespace

@@ -113,6 +113,14 @@ KAIROS_API int32_t kairos_store_create(const char *name, uint64_t capacity, uint
 KAIROS_API int32_t kairos_store_attach(const char *name, kairos_store **out);
 
 /**
+ * Removes the segment of a store whose owner process is gone (a crashed kernel's), as create() would before it
+ * reuses the name: only if this user owns it, it is a store's segment (or empty), and nobody holds its owner lock.
+ * KAIROS_OK: removed; KAIROS_ERR_EXISTS: its owner lives; KAIROS_ERR_NOT_FOUND: no such segment;
+ * KAIROS_ERR_WRONG_STATE: another user's, or not a store's.
+ */
+KAIROS_API int32_t kairos_store_remove_stale(const char *name);
+
+/**
  * Detaches: releases this client's pins, aborts its unsealed creates, unmaps; the owner also removes the name
  * (processes still attached keep their mapping). Idempotent. The small handle itself stays allocated so that a
  * late call returns KAIROS_ERR_CLOSED rather than touching freed memory; call kairos_store_free when no other
@@ -170,6 +178,34 @@ KAIROS_API int32_t kairos_store_reap_dead_clients(kairos_store *store, uint32_t 
 
 /** This handle's client index (0 for the owner). */
 KAIROS_API int32_t kairos_store_client_id(kairos_store *store, int32_t *out);
+
+/** kairos_store_prefault: allocate the range's tmpfs pages (fallocate), without mapping them. */
+#define KAIROS_PREFAULT_RESERVE 1u
+/** kairos_store_prefault: map the range's pages writable into this process (allocating any not reserved yet). */
+#define KAIROS_PREFAULT_MAP 2u
+
+/**
+ * Makes resident the pages of the arena that hold bytes [offset, offset + length) (offsets from the arena's start;
+ * the arena is kairos_store_stats.capacity bytes), so that writes into them pay no first-touch page fault: a first
+ * touch of a tmpfs page costs more than copying 4 KiB into it. flags: KAIROS_PREFAULT_RESERVE, KAIROS_PREFAULT_MAP or
+ * both (both: reserve the whole range, then map it).
+ *   RESERVE allocates the pages in /dev/shm (fallocate): about twice as fast as faulting them in, and a write into a
+ *   reserved page then pays half a first touch. Pages are shared, so this serves every attached process.
+ *   MAP maps them writable into this process with madvise(MADV_POPULATE_WRITE) (Linux 5.14+), or, where the kernel
+ *   refuses it, reserves them and writes each with an atomic add of 0. A write into a mapped page pays no fault.
+ * To populate a large arena while puts run, reserve all of it first, then map it: puts then never pay a full first
+ * touch. Neither phase changes a byte, so a prefault is safe while any thread or process writes, reads, creates or
+ * deletes objects in the range, and it takes no lock: creates and gets never wait for it. It works in 2 MiB slices and
+ * stops at the next slice once the handle is closed (KAIROS_ERR_CLOSED), so a close waits for one slice at most.
+ * The pages stay allocated: the range takes tmpfs memory from then on, objects in it or not.
+ * populated_out (may be null) receives the bytes done by the last phase asked for, in whole pages, also when the call
+ * stops part way.
+ * KAIROS_ERR_INVALID_ARGUMENT for other flags, offset > capacity or length > capacity - offset (length 0 does
+ * nothing); KAIROS_ERR_NO_MEMORY if memory or /dev/shm's space runs out; KAIROS_ERR_UNSUPPORTED for RESERVE alone on
+ * a file system without fallocate; KAIROS_ERR_IO for another failure of the system.
+ */
+KAIROS_API int32_t kairos_store_prefault(kairos_store *store, uint64_t offset, uint64_t length, uint32_t flags,
+                                         uint64_t *populated_out);
 
 #ifdef __cplusplus
 }

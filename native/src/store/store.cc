@@ -402,6 +402,44 @@ void Store::set_geometry() {
     arena_size_ = hdr_->arena_size;
 }
 
+// A segment whose owner is gone: removed under its owner lock, by the same rule create() replaces one with, and only
+// if it is this user's and a store's (its magic, or empty: a creator that died before it sized it).
+int32_t Store::remove_stale(const char *name) {
+    std::string shm_name;
+    if (int32_t rc = validate_name(name, &shm_name); rc != KAIROS_OK) return rc;
+    const int fd = ::shm_open(shm_name.c_str(), O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0) {
+        if (errno == ENOENT) return fail(KAIROS_ERR_NOT_FOUND, "store '%s' does not exist", name);
+        return fail(KAIROS_ERR_IO, "shm_open(%s): %s", shm_name.c_str(), std::strerror(errno));
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        const int err = errno;
+        ::close(fd);
+        return fail(KAIROS_ERR_IO, "fstat(%s): %s", shm_name.c_str(), std::strerror(err));
+    }
+    if (st.st_uid != ::geteuid()) {
+        ::close(fd);
+        return fail(KAIROS_ERR_WRONG_STATE, "store '%s' belongs to user %u, not to this user (%u)", name,
+                    static_cast<unsigned>(st.st_uid), static_cast<unsigned>(::geteuid()));
+    }
+    if (const int err = flock_fd(fd, LOCK_EX | LOCK_NB); err != 0) {
+        ::close(fd);
+        if (err == EWOULDBLOCK) return fail(KAIROS_ERR_EXISTS, "store '%s' has a live owner", name);
+        return fail(KAIROS_ERR_IO, "flock(%s): %s", shm_name.c_str(), std::strerror(err));
+    }
+    uint64_t magic = 0;
+    const bool empty = st.st_size == 0;
+    if (!empty && (::pread(fd, &magic, sizeof magic, 0) != static_cast<ssize_t>(sizeof magic) || magic != kMagic)) {
+        ::close(fd);
+        return fail(KAIROS_ERR_WRONG_STATE, "'%s' is not a Kairos store segment (no store magic)", shm_name.c_str());
+    }
+    const bool ours = name_refers_to(shm_name, fd);
+    if (ours) ::shm_unlink(shm_name.c_str());
+    ::close(fd);
+    return ours ? KAIROS_OK : fail(KAIROS_ERR_NOT_FOUND, "store '%s' was replaced meanwhile", name);
+}
+
 int32_t Store::attach(const char *name, std::unique_ptr<Store> *out) {
     std::string shm_name;
     if (int32_t rc = validate_name(name, &shm_name); rc != KAIROS_OK) return rc;
@@ -1202,6 +1240,141 @@ int32_t Store::stats(kairos_store_stats *out) {
     out->clients = h->clients_attached;
     out->recoveries = h->recoveries;
     out->dead_clients_reaped = h->dead_clients_reaped;
+    return KAIROS_OK;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// prefault: the arena made resident ahead of the puts (the first write to a tmpfs page costs far more than the copy)
+
+namespace {
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23  // Linux 5.14
+#endif
+constexpr uint64_t kPrefaultSlice = 2ull << 20;  // a closing handle waits for at most one slice
+std::atomic<bool> g_populate_refused{false};     // the kernel refused MADV_POPULATE_WRITE once: use the fallback
+std::atomic<bool> g_force_prefault_fallback{false};
+
+uint64_t page_bytes() {
+    static const uint64_t page = [] {
+        const long p = ::sysconf(_SC_PAGESIZE);
+        return p > 0 ? static_cast<uint64_t>(p) : uint64_t{4096};
+    }();
+    return page;
+}
+
+// Write-faults every page of [p, p + len) (page-aligned) without changing a byte: an atomic add of 0 is a write
+// that keeps whatever another thread or process stores there at the same time.
+void touch_pages(uint8_t *p, uint64_t len, uint64_t page) {
+    for (uint64_t o = 0; o < len; o += page) {
+        __atomic_fetch_add(reinterpret_cast<uint64_t *>(p + o), uint64_t{0}, __ATOMIC_RELAXED);
+    }
+}
+}  // namespace
+
+void Store::force_prefault_fallback_for_test(bool on) { g_force_prefault_fallback.store(on); }
+
+// Two phases, each in slices so that a closing handle waits for one slice at most:
+// - RESERVE: fallocate (mode 0, inside the file: keeps every byte) allocates the range's tmpfs pages, about twice as
+//   fast as faulting them in, and turns a full /dev/shm into an error here instead of a SIGBUS at some later write.
+//   A put that writes a reserved page pays only the zeroing and the mapping, half of a first touch's cost here.
+// - MAP: madvise(MADV_POPULATE_WRITE) zeroes what is still to zero and maps every page writable into this process,
+//   so that a write into it pays no fault at all. Where the kernel refuses it (before Linux 5.14): reserve the slice,
+//   then write each page with an atomic add of 0, which keeps whatever another thread stores there meanwhile.
+int32_t Store::prefault(uint64_t offset, uint64_t length, uint32_t flags, uint64_t *populated_out) {
+    using ull = unsigned long long;
+    if (populated_out != nullptr) *populated_out = 0;
+    if (flags == 0 || (flags & ~uint32_t{KAIROS_PREFAULT_RESERVE | KAIROS_PREFAULT_MAP}) != 0) {
+        return fail(KAIROS_ERR_INVALID_ARGUMENT,
+                    "flags 0x%x: give KAIROS_PREFAULT_RESERVE (1), KAIROS_PREFAULT_MAP (2) or both, nothing else", flags);
+    }
+    if (offset > arena_size_) {
+        return fail(KAIROS_ERR_INVALID_ARGUMENT, "offset %llu is past the end of the arena (%llu bytes)", ull{offset},
+                    ull{arena_size_});
+    }
+    if (length > arena_size_ - offset) {
+        return fail(KAIROS_ERR_INVALID_ARGUMENT, "length %llu at offset %llu exceeds the arena: at most %llu bytes",
+                    ull{length}, ull{offset}, ull{arena_size_ - offset});
+    }
+    if (length == 0) return KAIROS_OK;
+    const uint64_t page = page_bytes();
+    const uint64_t begin = (arena_offset_ + offset) & ~(page - 1);  // from the segment's start, page-aligned
+    const uint64_t end = std::min(align_up(arena_offset_ + offset + length, page), align_up(mapped_size_, page));
+    auto closing = [&](uint64_t done) -> int32_t {
+        if (cancel_ == nullptr || !cancel_->load(std::memory_order_acquire)) return KAIROS_OK;
+        return fail(KAIROS_ERR_CLOSED, "store '%s' was closed while prefaulting (%llu bytes done)", name_.c_str(),
+                    ull{done});
+    };
+    // fallocate of [at, at + n) clipped to the file (never past it: that would grow the file). 0, or errno.
+    auto reserve = [&](uint64_t at, uint64_t n) -> int {
+        const uint64_t file_end = std::min(at + n, mapped_size_);
+        if (file_end <= at) return 0;
+        int rc;
+        do {
+            rc = ::fallocate(fd_, 0, static_cast<off_t>(at), static_cast<off_t>(file_end - at));
+        } while (rc != 0 && errno == EINTR);
+        return rc == 0 ? 0 : errno;
+    };
+    auto reserve_failed = [&](uint64_t at, int err) {
+        return fail(err == ENOSPC || err == ENOMEM ? KAIROS_ERR_NO_MEMORY : KAIROS_ERR_IO,
+                    "store '%s': prefault at arena offset %llu: fallocate: %s%s", name_.c_str(),
+                    ull{at - arena_offset_}, std::strerror(err),
+                    err == ENOSPC ? " (/dev/shm cannot hold the store)" : "");
+    };
+    auto unsupported = [](int err) { return err == EOPNOTSUPP || err == ENOSYS; };
+
+    const bool map = (flags & KAIROS_PREFAULT_MAP) != 0;
+    uint64_t done = 0;
+    if ((flags & KAIROS_PREFAULT_RESERVE) != 0) {
+        for (uint64_t at = begin; at < end; at += kPrefaultSlice) {
+            if (int32_t rc = closing(done); rc != KAIROS_OK) return rc;
+            const uint64_t n = std::min(kPrefaultSlice, end - at);
+            if (const int err = reserve(at, n); err != 0) {
+                if (!unsupported(err)) return reserve_failed(at, err);
+                if (!map) return fail(KAIROS_ERR_UNSUPPORTED, "store '%s': fallocate: %s", name_.c_str(),
+                                      std::strerror(err));
+                break;  // nothing to reserve with: the map phase alone populates the pages
+            }
+            done += n;
+            if (!map && populated_out != nullptr) *populated_out = done;
+        }
+    }
+    if (!map) return KAIROS_OK;
+    done = 0;
+    for (uint64_t at = begin; at < end; at += kPrefaultSlice) {
+        if (int32_t rc = closing(done); rc != KAIROS_OK) return rc;
+        const uint64_t n = std::min(kPrefaultSlice, end - at);
+        uint8_t *p = base_ + at;
+        bool populated = false;
+        if (!g_force_prefault_fallback.load(std::memory_order_relaxed) &&
+            !g_populate_refused.load(std::memory_order_relaxed)) {
+            int rc;
+            do {
+                rc = ::madvise(p, n, MADV_POPULATE_WRITE);
+            } while (rc != 0 && errno == EINTR);
+            const int err = errno;
+            if (rc == 0) {
+                populated = true;
+            } else if (err == EINVAL || err == ENOSYS || err == EPERM) {
+                g_populate_refused.store(true, std::memory_order_relaxed);  // before Linux 5.14: fall back below
+            } else if (err == ENOMEM || err == EFAULT) {  // EFAULT: the fault would have been a SIGBUS (tmpfs full)
+                return fail(KAIROS_ERR_NO_MEMORY,
+                            "store '%s': prefault of %llu bytes at arena offset %llu: madvise(MADV_POPULATE_WRITE): "
+                            "%s (out of memory or of /dev/shm space?)", name_.c_str(), ull{n}, ull{at - arena_offset_},
+                            std::strerror(err));
+            } else {
+                return fail(KAIROS_ERR_IO, "store '%s': prefault at arena offset %llu: madvise(MADV_POPULATE_WRITE): %s",
+                            name_.c_str(), ull{at - arena_offset_}, std::strerror(err));
+            }
+        }
+        if (!populated) {
+            // Reserve first, so that a full /dev/shm is an error here, not a SIGBUS at the touch; a file system
+            // without fallocate is just touched.
+            if (const int err = reserve(at, n); err != 0 && !unsupported(err)) return reserve_failed(at, err);
+            touch_pages(p, n, page);
+        }
+        done += n;
+        if (populated_out != nullptr) *populated_out = done;
+    }
     return KAIROS_OK;
 }
 

@@ -26,6 +26,7 @@ class Store {
 public:
     static int32_t create(const char *name, uint64_t capacity, uint32_t max_objects, std::unique_ptr<Store> *out);
     static int32_t attach(const char *name, std::unique_ptr<Store> *out);
+    static int32_t remove_stale(const char *name);
     ~Store();
 
     Store(const Store &) = delete;
@@ -41,6 +42,11 @@ public:
     int32_t contains(const uint8_t *id, int32_t *out);
     int32_t stats(kairos_store_stats *out);
     int32_t reap_dead_clients(uint32_t *reaped_out);
+    // Reserves and/or maps the arena's pages [offset, offset + length) without changing a byte (kairos_store_prefault);
+    // takes no lock. Stops between 2 MiB slices once the handle is closing (cancel_).
+    int32_t prefault(uint64_t offset, uint64_t length, uint32_t flags, uint64_t *populated_out);
+    // For tests: makes prefault() skip MADV_POPULATE_WRITE and take its fallback (fallocate + touch), process-wide.
+    static void force_prefault_fallback_for_test(bool on);
     // A flag that, once set, makes a waiting get() return KAIROS_ERR_CLOSED (the handle is closing).
     void set_cancel_flag(const std::atomic<bool> *flag) { cancel_ = flag; }
     // Sets both halves under the segment lock, the lock evict_one runs under: an eviction sees the old pair or the

@@ -1,5 +1,6 @@
 package io.kairos;
 
+import io.kairos.exception.UnschedulableException;
 import io.kairos.spi.scheduling.SchedulingStrategy;
 
 import java.util.Map;
@@ -30,7 +31,13 @@ public final class ActorCreator<A> {
         this.args = args;
     }
 
-    /** Makes it a named actor, found with {@link Kernel#getActor(String)}; names are unique per kernel. */
+    /**
+     * Makes it a named actor, found with {@link Kernel#getActor(String)}; names are unique per kernel.
+     *
+     * @param name the name, not blank (default: unnamed)
+     * @return this creator
+     * @throws IllegalArgumentException if name is null or blank
+     */
     public ActorCreator<A> setName(final String name) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("actor name must be non-blank, was " + (name == null ? "null" : "'" + name + "'"));
@@ -39,18 +46,38 @@ public final class ActorCreator<A> {
         return this;
     }
 
-    /** A resource the actor holds for its lifetime (e.g. "GPU", 1.0). */
+    /**
+     * A resource the actor holds for its lifetime (e.g. "GPU", 1.0); 0 holds none.
+     *
+     * @param resource the resource's name, e.g. "CPU", "GPU" or a custom one the nodes declare
+     * @param amount how much, in the resource's units (fractions allowed), finite and &gt;= 0
+     * @return this creator
+     * @throws IllegalArgumentException if resource is null or amount is null, negative or not finite
+     */
     public ActorCreator<A> setResource(final String resource, final Double amount) {
         placement.resource(resource, amount);
         return this;
     }
 
+    /**
+     * Resources the actor holds for its lifetime (see {@link #setResource}).
+     *
+     * @param amounts resource name to amount
+     * @return this creator
+     * @throws IllegalArgumentException if a name or an amount is invalid, as for {@link #setResource}
+     */
     public ActorCreator<A> setResources(final Map<String, Double> amounts) {
         placement.resources(amounts);
         return this;
     }
 
-    /** How many calls may run at once (each on its own worker thread); 1 keeps calls strictly ordered. */
+    /**
+     * How many calls may run at once (each on its own worker thread); 1 keeps calls strictly ordered.
+     *
+     * @param maxConcurrency 1 to 1024 (default 1)
+     * @return this creator
+     * @throws IllegalArgumentException if maxConcurrency is outside 1..1024
+     */
     public ActorCreator<A> setMaxConcurrency(final int maxConcurrency) {
         if (maxConcurrency < 1 || maxConcurrency > 1024) {
             throw new IllegalArgumentException("maxConcurrency " + maxConcurrency + " is outside 1..1024");
@@ -59,7 +86,13 @@ public final class ActorCreator<A> {
         return this;
     }
 
-    /** How many times the actor is recreated after it crashes (an Error) or is killed without noRestart. */
+    /**
+     * How many times the actor is recreated after it crashes (an Error) or is killed without noRestart.
+     *
+     * @param maxRestarts the number of restarts, &gt;= 0 (default 0: never restarted)
+     * @return this creator
+     * @throws IllegalArgumentException if maxRestarts is negative
+     */
     public ActorCreator<A> setMaxRestarts(final int maxRestarts) {
         if (maxRestarts < 0) {
             throw new IllegalArgumentException("maxRestarts " + maxRestarts + " must be >= 0");
@@ -68,7 +101,14 @@ public final class ActorCreator<A> {
         return this;
     }
 
-    /** The most calls that may be pending (queued or running); a call beyond it is refused. -1: no limit. */
+    /**
+     * The most calls that may be pending (queued or running); a call beyond it is refused with a
+     * {@link io.kairos.exception.PendingCallsLimitExceededException}.
+     *
+     * @param maxPendingCalls the limit, &gt;= 1, or -1 for no limit (the default)
+     * @return this creator
+     * @throws IllegalArgumentException if maxPendingCalls is 0 or below -1
+     */
     public ActorCreator<A> setMaxPendingCalls(final int maxPendingCalls) {
         if (maxPendingCalls == 0 || maxPendingCalls < -1) {
             throw new IllegalArgumentException("maxPendingCalls " + maxPendingCalls + " must be -1 (no limit) or >= 1");
@@ -81,12 +121,21 @@ public final class ActorCreator<A> {
      * Keeps the actor in a worker process of its own (a separate JVM): its crash, System.exit or kill -9 restarts it
      * (within maxRestarts) and fails only the call it was running. Calls run one at a time (maxConcurrency 1); the
      * constructor, arguments and results must serialize. Default: the kernel's {@link KernelContext#isolated}.
+     *
+     * @param isolated true for a worker process of its own, false for threads of this JVM
+     * @return this creator
      */
     public ActorCreator<A> setIsolated(final boolean isolated) {
         this.isolated = isolated;
         return this;
     }
 
+    /**
+     * Where the actor may be placed.
+     *
+     * @param strategy the strategy, not null (default {@link SchedulingStrategy#DEFAULT})
+     * @return this creator
+     */
     public ActorCreator<A> setSchedulingStrategy(final SchedulingStrategy strategy) {
         placement.strategy(strategy);
         return this;
@@ -96,6 +145,9 @@ public final class ActorCreator<A> {
      * Runs inside a bundle of a placement group, taking resources from its reservation; bundleIndex -1 takes the
      * first bundle with room.
      *
+     * @param group the placement group, not null
+     * @param bundleIndex the bundle, 0 to bundleCount - 1, or -1 for any
+     * @return this creator
      * @throws IllegalArgumentException if bundleIndex is outside -1..bundleCount-1 or the group is another kernel's
      */
     public ActorCreator<A> setPlacementGroup(final PlacementGroup group, final int bundleIndex) {
@@ -106,6 +158,7 @@ public final class ActorCreator<A> {
     /**
      * Creates the actor.
      *
+     * @return the actor's handle, returned at once (before the constructor has run)
      * @throws IllegalArgumentException if the name is taken or a resource is unknown
      * @throws UnschedulableException   if no node can ever hold its resources
      */

@@ -26,16 +26,29 @@ public final class ActorHandle<A> extends ActorCalls<A> {
         return new ActorTaskCaller<>(kernel, state, method, arity, args);
     }
 
+    /**
+     * This actor's id.
+     *
+     * @return the id, unique within its kernel
+     */
     public long id() {
         return state.id();
     }
 
-    /** The actor's name, or null. */
+    /**
+     * The actor's name.
+     *
+     * @return the name given with {@link ActorCreator#setName}, or null for an unnamed actor
+     */
     public String name() {
         return state.name();
     }
 
-    /** Whether the actor is alive (created and not dead); a snapshot. */
+    /**
+     * Whether the actor is alive (created and not dead); a snapshot.
+     *
+     * @return true while it is alive
+     */
     public boolean isAlive() {
         return state.status() == ActorState.Status.ALIVE;
     }

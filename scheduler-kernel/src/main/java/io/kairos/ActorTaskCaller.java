@@ -27,7 +27,12 @@ public final class ActorTaskCaller<R> {
         this.args = args;
     }
 
-    /** The call's name in errors (default: the actor's description). */
+    /**
+     * The call's name in errors (default: the actor's description).
+     *
+     * @param name the name, not null
+     * @return this caller
+     */
     public ActorTaskCaller<R> setName(final String name) {
         this.name = Objects.requireNonNull(name, "name");
         return this;
@@ -36,6 +41,7 @@ public final class ActorTaskCaller<R> {
     /**
      * Submits the call.
      *
+     * @return the reference to the call's result, returned at once
      * @throws PendingCallsLimitExceededException if the actor has its maximum of pending calls
      * @throws KernelClosedException              if the kernel is closed
      */

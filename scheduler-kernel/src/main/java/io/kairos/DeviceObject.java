@@ -59,7 +59,13 @@ public final class DeviceObject implements AutoCloseable {
         this.home = home;
     }
 
-    /** Wraps a buffer as a device-resident object; the object owns the buffer from now on. */
+    /**
+     * Wraps a buffer as a device-resident object; the object owns the buffer from now on.
+     *
+     * @param buffer the buffer, open and not null
+     * @return the object, to return from a task
+     * @throws IllegalArgumentException if the buffer is closed
+     */
     public static DeviceObject of(final DeviceBuffer buffer) {
         Objects.requireNonNull(buffer, "buffer");
         if (buffer.isClosed()) {
@@ -72,6 +78,8 @@ public final class DeviceObject implements AutoCloseable {
      * Allocates size bytes on the current task's first GPU, from the kernel's {@link GpuDevices}
      * ({@link KernelContext#gpus}).
      *
+     * @param size the buffer's size in bytes
+     * @return the buffer, to wrap with {@link #of}
      * @throws IllegalStateException outside a task, in a task without a GPU, or in a kernel without GpuDevices
      */
     public static DeviceBuffer allocate(final long size) {
@@ -87,22 +95,43 @@ public final class DeviceObject implements AutoCloseable {
         return gpus.allocate(deviceOf(context, worker), size);
     }
 
-    /** The device that holds the original. */
+    /**
+     * The device that holds the original.
+     *
+     * @return the device's index
+     */
     public int device() {
         return home.device();
     }
 
+    /**
+     * The object's size.
+     *
+     * @return the size in bytes
+     */
     public long size() {
         return home.size();
     }
 
-    /** The original buffer, on {@link #device()}. */
+    /**
+     * The original buffer, on {@link #device()}.
+     *
+     * @return the buffer, owned by this object (do not close it)
+     * @throws IllegalStateException if this object is closed
+     */
     public DeviceBuffer buffer() {
         checkOpen();
         return home;
     }
 
-    /** The bytes on device: the original there, else a copy made once (device to device) and kept. */
+    /**
+     * The bytes on device: the original there, else a copy made once (device to device) and kept.
+     *
+     * @param device the device's index, 0 to 63
+     * @return the buffer on that device, owned by this object (do not close it)
+     * @throws IllegalArgumentException if device is outside 0..63
+     * @throws IllegalStateException    if this object is closed
+     */
     public synchronized DeviceBuffer on(final int device) {
         checkOpen();
         if (device == home.device()) {
@@ -121,7 +150,12 @@ public final class DeviceObject implements AutoCloseable {
         return copy;
     }
 
-    /** The bytes on the current task's device (its first GPU instance). */
+    /**
+     * The bytes on the current task's device (its first GPU instance), as {@link #on}.
+     *
+     * @return the buffer on that device, owned by this object (do not close it)
+     * @throws IllegalStateException outside a task, in a task without a GPU, or if this object is closed
+     */
     public DeviceBuffer local() {
         final TaskContext context = TaskContext.current();
         final Worker worker = Worker.current();
@@ -131,7 +165,12 @@ public final class DeviceObject implements AutoCloseable {
         return on(deviceOf(context, worker));
     }
 
-    /** The bytes in host memory, copied once and kept: a read-only view. */
+    /**
+     * The bytes in host memory, copied once and kept.
+     *
+     * @return a read-only view of the host copy
+     * @throws IllegalStateException if this object is closed or larger than {@link Integer#MAX_VALUE} bytes
+     */
     public synchronized ByteBuffer host() {
         checkOpen();
         if (host == null) {
@@ -147,16 +186,29 @@ public final class DeviceObject implements AutoCloseable {
         return host.asReadOnlyBuffer();
     }
 
-    /** How many device-to-device copies were made (one per other device a consumer ran on). */
+    /**
+     * How many device-to-device copies were made (one per other device a consumer ran on).
+     *
+     * @return the number of device copies
+     */
     public synchronized int deviceCopies() {
         return deviceCopies;
     }
 
-    /** How many host copies were made (at most one). */
+    /**
+     * How many host copies were made.
+     *
+     * @return 0 or 1
+     */
     public synchronized int hostCopies() {
         return hostCopies;
     }
 
+    /**
+     * Whether the buffers are freed.
+     *
+     * @return true after {@link #close()}
+     */
     public synchronized boolean isClosed() {
         return closed;
     }

@@ -28,8 +28,11 @@ import java.util.Set;
  * }</pre>
  */
 public final class GpuResourceProvider implements ResourceProvider {
+    /** The resource counting GPU instances, one per device. */
     public static final String GPU = "GPU";
+    /** The resource counting GPU memory, in bytes, accounted per device. */
     public static final String GPU_MEMORY = "GPU_memory";
+    /** The node label naming the devices' model, e.g. "H100". */
     public static final String ACCELERATOR_TYPE = "accelerator_type";
     /** The id of the kernel's node when no {@link KernelContext#node} is configured. */
     public static final String DEFAULT_NODE = "node-0";
@@ -39,12 +42,21 @@ public final class GpuResourceProvider implements ResourceProvider {
     private final Map<String, String> labels;
     private final List<Double> memoryByDevice;
 
-    /** The devices go to the default node, "node-0". */
+    /**
+     * The devices go to the default node, {@value #DEFAULT_NODE}.
+     *
+     * @param devices the devices, not null; their descriptions are read now
+     */
     public GpuResourceProvider(final GpuDevices devices) {
         this(devices, DEFAULT_NODE);
     }
 
-    /** The devices go to the logical node with this id. Reads the devices' descriptions now. */
+    /**
+     * The devices go to the logical node with this id. Reads the devices' descriptions now.
+     *
+     * @param devices the devices, not null
+     * @param nodeId  the logical node's id (see {@link KernelContext#node}), not null
+     */
     public GpuResourceProvider(final GpuDevices devices, final String nodeId) {
         Objects.requireNonNull(devices, "devices");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");

@@ -32,12 +32,27 @@ import java.util.TreeMap;
  */
 public final class JournalHistory {
     /** A task's state as the journal last saw it. */
-    public enum TaskState { SUBMITTED, RUNNING, FINISHED, FAILED, CANCELLED, UNRECOVERABLE }
+    public enum TaskState {
+        /** Submitted (or retried) and not started since. */
+        SUBMITTED,
+        /** Started and not ended. */
+        RUNNING,
+        /** Ended with a result. */
+        FINISHED,
+        /** Ended with an exception. */
+        FAILED,
+        /** Cancelled, or stopped by the kernel's close. */
+        CANCELLED,
+        /** Could not be run again after a restart (see {@link Recovery#unrecoverable()}). */
+        UNRECOVERABLE
+    }
 
     /**
      * One task.
      *
+     * @param id        the task's id
      * @param name      the name given, else the function's ("Demo::square"); "?" if its submission was not written
+     * @param state     its last state
      * @param submitted epoch nanos, or 0 if not seen
      * @param started   epoch nanos of the last start, or 0
      * @param ended     epoch nanos, or 0 while not ended
@@ -48,7 +63,13 @@ public final class JournalHistory {
                              int node, int attempts) {
     }
 
-    /** One actor and the last state the journal saw (PENDING_CREATION, ALIVE, RESTARTING, DEAD). */
+    /**
+     * One actor and the last state the journal saw.
+     *
+     * @param id    the actor's id
+     * @param state PENDING_CREATION, ALIVE, RESTARTING or DEAD
+     * @param time  when it entered that state, in epoch nanos
+     */
     public record ActorRecord(long id, String state, long time) {
     }
 
@@ -65,14 +86,26 @@ public final class JournalHistory {
     private JournalHistory() {
     }
 
-    /** Reads the journal under dataDirectory/journal with the first journal plugin on the class path. */
+    /**
+     * Reads the journal under dataDirectory/journal with the first journal plugin on the class path.
+     *
+     * @param dataDirectory the kernel's data directory ({@link KernelContext#dataDirectory}), not null
+     * @return what the journal holds
+     * @throws IllegalStateException if no journal plugin is on the class path
+     */
     public static JournalHistory read(final Path dataDirectory) {
         final JournalProvider provider = ServiceLoader.load(JournalProvider.class).findFirst().orElseThrow(() ->
             new IllegalStateException("no journal plugin is on the class path (add kairos-journal-chronicle)"));
         return read(dataDirectory, provider);
     }
 
-    /** Reads the journal under dataDirectory/journal with this plugin. */
+    /**
+     * Reads the journal under dataDirectory/journal with this plugin.
+     *
+     * @param dataDirectory the kernel's data directory ({@link KernelContext#dataDirectory}), not null
+     * @param provider      the journal plugin that wrote it
+     * @return what the journal holds
+     */
     public static JournalHistory read(final Path dataDirectory, final JournalProvider provider) {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         try (Journal journal = provider.open(dataDirectory.resolve("journal"), JournalOptions.DEFAULT)) {
@@ -154,17 +187,30 @@ public final class JournalHistory {
         }
     }
 
-    /** How many records the journal holds. */
+    /**
+     * How many records the journal holds.
+     *
+     * @return the record count
+     */
     public long records() {
         return records;
     }
 
-    /** Every task, by id. */
+    /**
+     * Every task.
+     *
+     * @return the tasks by id, unmodifiable
+     */
     public List<TaskRecord> tasks() {
         return List.copyOf(tasks.values());
     }
 
-    /** The tasks in one state, by id. */
+    /**
+     * The tasks in one state.
+     *
+     * @param state the state
+     * @return those tasks by id, a new list
+     */
     public List<TaskRecord> tasks(final TaskState state) {
         final List<TaskRecord> list = new ArrayList<>();
         for (final TaskRecord task : tasks.values()) {
@@ -175,7 +221,11 @@ public final class JournalHistory {
         return list;
     }
 
-    /** How many tasks are in each state. */
+    /**
+     * How many tasks are in each state.
+     *
+     * @return every state, in declaration order, to its count (0 included)
+     */
     public Map<TaskState, Integer> taskCounts() {
         final Map<TaskState, Integer> counts = new LinkedHashMap<>();
         for (final TaskState state : TaskState.values()) {
@@ -187,7 +237,11 @@ public final class JournalHistory {
         return counts;
     }
 
-    /** Every actor with its last state. */
+    /**
+     * Every actor with its last state.
+     *
+     * @return the actors in the order first seen, unmodifiable
+     */
     public List<ActorRecord> actors() {
         return Collections.unmodifiableList(new ArrayList<>(actors.values()));
     }
@@ -195,6 +249,9 @@ public final class JournalHistory {
     /**
      * Writes the runs as a Chrome trace (JSON "traceEvents"): one complete event per run of a task, one process per
      * node, runs that overlap on a node on separate rows; times in microseconds from the first event.
+     *
+     * @param out where to write; flushed, not closed
+     * @throws IOException if writing fails
      */
     public void writeChromeTrace(final Writer out) throws IOException {
         long origin = Long.MAX_VALUE;

@@ -5,44 +5,25 @@ import io.kairos.exception.KernelClosedException;
 import io.kairos.exception.TaskCancelledException;
 import io.kairos.internal.cluster.Cluster;
 import io.kairos.internal.cluster.LogicalNode;
-import io.kairos.internal.cluster.ResourceRegistry;
 import io.kairos.internal.conductor.ActorState;
-import io.kairos.internal.conductor.ConductorIdleStrategy;
-import io.kairos.internal.conductor.ConductorSettings;
 import io.kairos.internal.conductor.GroupState;
 import io.kairos.internal.conductor.KernelCore;
-import io.kairos.internal.conductor.KernelJournal;
-import io.kairos.internal.conductor.KernelRestart;
 import io.kairos.internal.conductor.ObjectState;
-import io.kairos.internal.conductor.SchedulerConductor;
 import io.kairos.internal.journal.JournalReplay;
-import io.kairos.internal.object.SpillFiles;
-import io.kairos.internal.object.StoredObjects;
-import io.kairos.internal.object.ValueCodec;
-import io.kairos.internal.policy.CompositeSchedulingPolicy;
-import io.kairos.internal.policy.HybridSchedulingPolicy;
-import io.kairos.internal.worker.WorkerProcesses;
+import io.kairos.internal.setup.JvmFlagsCheck;
 import io.kairos.spi.journal.Journal;
 import io.kairos.spi.metadata.MetadataStore;
 import io.kairos.spi.scheduling.PlacementStrategy;
-import io.kairos.spi.scheduling.SchedulingPolicy;
 import io.kairos.spi.scheduling.SchedulingStrategy;
 import io.kairos.store.SharedObjectStore;
 import io.kairos.store.StoreStats;
-import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SleepingIdleStrategy;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,70 +51,27 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     /** The data directory's metadata store, or null. */
     private final MetadataStore metadata;
 
-    private Kernel(final KernelContext context, final Journal openJournal, final JournalReplay replay,
-                   final MetadataStore metadata) {
-        this.metadata = metadata;
+    private Kernel(final KernelContext context, final MetadataStore metadata, final KernelAssembly parts) {
         this.context = context;
-        final ResourceRegistry registry = new ResourceRegistry();
-        for (final KernelContext.NodeSpec spec : context.nodes()) {
-            for (final String resource : spec.resources().keySet()) {
-                registry.register(resource);
-            }
-        }
-        final List<LogicalNode> nodes = new ArrayList<>();
-        for (final KernelContext.NodeSpec spec : context.nodes()) {
-            nodes.add(new LogicalNode(nodes.size(), spec.nodeId(), spec.labels(), spec.resources(),
-                spec.gpuMemoryByDevice(), registry));
-        }
-        final Cluster cluster = new Cluster(registry, nodes, 0, context.seed());
-        final ErrorHandler errors = Throwable::printStackTrace;
-        final SchedulingPolicy policy = policy(context);  // may reject a plugin: before anything needs closing
-        final KernelJournal journal = openJournal == null ? null : new KernelJournal(openJournal, registry,
-            registry.demand(Map.of("CPU", 1.0)), replay.maxFunctionId() + 1, context.nanoClock(), metadata != null);
-        final ValueCodec codec = new ValueCodec(context.serializers());
-        final StoredObjects objects = context.objectStoreBytes() == 0 ? null : new StoredObjects(
-            SharedObjectStore.create(context.objectStoreName(), context.objectStoreBytes()), codec,
-            context.inlineThresholdBytes(), spillFiles(context, metadata, replay), context.spillThreshold());
-        final WorkerProcesses processes = new WorkerProcesses(objects == null ? null : objects.storeName(),
-            context.inlineThresholdBytes(), context.workerClasspath(), context.workerJvmOptions(),
-            context.workerProcesses());
-        final ConcurrentHashMap<String, ActorState> namedActors = new ConcurrentHashMap<>();
-        final SchedulerConductor conductor = new SchedulerConductor(new ConductorSettings(context.listeners(),
-            context.workerLauncher(), context.commandQueueCapacity(), context.maxWorkersPerNode(),
-            context.nanoClock(), context.gpuDevices(), context.gpuNodeId(), context.idleWorkerTimeout()),
-            cluster, registry, policy, namedActors, objects, errors, journal, processes, codec);
-        this.core = new KernelCore(cluster, registry, conductor, namedActors, objects, journal, processes, metadata,
-            replay != null ? replay.maxId() : 0);
-        final IdleStrategy idle = new ConductorIdleStrategy(context.defaultIdleStrategy() ? null
-            : context.idleStrategy(), conductor);
-        final AgentRunner runner;
-        if (context.threadingMode() == ThreadingMode.INVOKER) {
-            runner = null;
-            this.invoker = new AgentInvoker(errors, null, conductor);
-            this.invoker.start();
-        } else {
-            this.invoker = null;
-            runner = new AgentRunner(idle, errors, null, conductor);
-            AgentRunner.startOnThread(runner, r -> {
-                final Thread t = new Thread(r, "kairos-conductor");
-                t.setDaemon(true);
-                conductor.thread(t);
-                return t;
-            });
-        }
-        final AgentRunner journalRunner = journal == null ? null : new AgentRunner(
-            new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1)),  // no spin: it must not take CPU from the work
-            errors, null, journal);
-        core.runWith(runner, invoker, Thread.currentThread(), context.idleStrategy(), journalRunner);
+        this.metadata = metadata;
+        this.core = parts.core;
+        this.invoker = parts.invoker;
     }
 
     /**
      * Starts a kernel (concluding the context: defaults filled, every field validated).
      *
+     * @param context the configuration, concluded by this call
+     * @return the running kernel, to close when done
      * @throws IllegalArgumentException for a bad context value, naming it
+     * @throws IllegalStateException    when this JVM lacks a flag the kernel or one of its plugins needs (the message
+     *                                  lists them and where to add them)
      */
     public static Kernel start(final KernelContext context) {
+        JvmFlagsCheck.check(null, null);  // before anything reaches for Agrona: a clear error, not IllegalAccessError
         context.conclude();
+        JvmFlagsCheck.check(context.journalProvider() == null ? null : context.journalProvider().getClass().getName(),
+            context.metadataProvider() == null ? null : context.metadataProvider().getClass().getName());
         Journal openJournal = null;
         MetadataStore metadata = null;
         try {
@@ -147,10 +85,14 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
                     metadata = context.metadataProvider().open(context.dataDirectory().resolve("metadata"));
                 }
             }
-            final Kernel kernel = new Kernel(context, openJournal, replay, metadata);
+            if (context.objectStoreBytes() != 0) {
+                // crashed kernels' segments (this user's, owner gone): tmpfs pages are freed only by an unlink
+                SharedObjectStore.removeStaleSegments();
+            }
+            final Kernel kernel = new Kernel(context, metadata, new KernelAssembly(context, openJournal, replay, metadata));
             if (openJournal != null) {
                 try {
-                    kernel.recovery = kernel.recoveryOf(kernel.core.restart().recover(replay, replayStart));
+                    kernel.recovery = Recovery.of(kernel.core.restart().recover(replay, replayStart));
                 } catch (final RuntimeException | Error e) {
                     kernel.close();
                     throw e;
@@ -171,50 +113,20 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         }
     }
 
-    private static SpillFiles spillFiles(final KernelContext context, final MetadataStore metadata,
-                                         final JournalReplay replay) {
-        final java.util.function.LongPredicate ended = id -> replay != null && replay.finishedTask(id);
-        if (context.spillDirectory() != null) {
-            return new SpillFiles(context.spillDirectory(), metadata, false, ended);
-        }
-        if (context.dataDirectory() != null) {
-            return new SpillFiles(context.dataDirectory().resolve("spill"), metadata, false, ended);
-        }
-        try {
-            return new SpillFiles(java.nio.file.Files.createTempDirectory("kairos-spill-"), null, true, id -> false);
-        } catch (final java.io.IOException e) {
-            throw new java.io.UncheckedIOException("no temporary directory for spilled objects: " + e.getMessage()
-                + " (set KernelContext.spillDirectory)", e);
-        }
-    }
-
-    private static SchedulingPolicy policy(final KernelContext context) {
-        final Map<SchedulingStrategy.Kind, SchedulingPolicy> overrides = new EnumMap<>(SchedulingStrategy.Kind.class);
-        overrides.put(SchedulingStrategy.Kind.DEFAULT, new HybridSchedulingPolicy(context.spreadThreshold(), 0.2));
-        for (final SchedulingPolicy p : context.schedulingPolicies()) {
-            overrides.put(p.kind(), p);
-        }
-        return new CompositeSchedulingPolicy(overrides);
-    }
-
-    private Recovery recoveryOf(final KernelRestart.Recovered recovered) {
-        return new Recovery(recovered.records(), recovered.endedBefore(), refs(recovered.tasks()),
-            refs(recovered.kept()), recovered.unrecoverable(), recovered.actors(), recovered.groups(),
-            recovered.replayTime());
-    }
-
-    private Map<Long, ObjectRef<?>> refs(final Map<Long, ObjectState> states) {
-        final Map<Long, ObjectRef<?>> refs = new LinkedHashMap<>();
-        states.forEach((id, state) -> refs.put(id, new ObjectRef<>(state)));
-        return refs;
-    }
-
-    /** The pids of the kernel's worker processes (idle, running a task or hosting an actor). */
+    /**
+     * The pids of the kernel's worker processes (idle, running a task or hosting an actor).
+     *
+     * @return the pids, empty when no worker process runs
+     */
     public List<Long> workerProcessIds() {
         return core.processes().pids();
     }
 
-    /** What object spilling did so far (all zero without an object store). */
+    /**
+     * What object spilling did so far.
+     *
+     * @return the counters, all zero without an object store
+     */
     public SpillStats spillStats() {
         if (core.objects() == null) {
             return new SpillStats(0, 0, 0, 0, 0, 0, 0, 0);
@@ -226,7 +138,9 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     /**
      * The kernel's durable key-value store, in the data directory's metadata store.
      *
+     * @return the store of the default namespace ""
      * @throws IllegalStateException if the kernel has no metadata store
+     * @throws KernelClosedException if the kernel is closed
      */
     public KeyValueStore kv() {
         core.ensureOpen();
@@ -240,6 +154,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     /**
      * What the kernel found in its journal when it started: the tasks it submitted again and their results. Empty
      * without a data directory or on a new one.
+     *
+     * @return what was recovered; never null
      */
     public Recovery recovery() {
         return recovery;
@@ -249,6 +165,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      * Waits until every task submitted (and every transition made) before this call is in the journal, so that a
      * crash from now on cannot lose it.
      *
+     * @param timeout how long to wait at most, not null or negative
      * @throws IllegalStateException if the kernel has no data directory
      * @throws GetTimeoutException   if the journal did not catch up within the timeout
      */
@@ -319,7 +236,14 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         return new ObjectRef<>(core.submitActorCall(actor, method, arity, states(args, arity), name));
     }
 
-    /** The live actor of that name, if any. */
+    /**
+     * The live actor of that name, if any.
+     *
+     * @param name the name given with {@link ActorCreator#setName}, not null
+     * @param <A>  the actor's class, as the caller expects it (not checked)
+     * @return the actor's handle, or empty if no live actor has that name
+     * @throws IllegalArgumentException if name is null
+     */
     public <A> Optional<ActorHandle<A>> getActor(final String name) {
         if (name == null) {
             throw new IllegalArgumentException("name is null");
@@ -332,6 +256,10 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      * Kills an actor: its running calls are interrupted and fail, and it is restarted if it has restarts left and
      * noRestart is false; otherwise it is dead and its queued calls fail with
      * {@link io.kairos.exception.ActorDiedException}.
+     *
+     * @param handle    the actor, not null
+     * @param noRestart true to kill it for good, whatever restarts it has left
+     * @throws IllegalArgumentException if handle is null
      */
     public void kill(final ActorHandle<?> handle, final boolean noRestart) {
         if (handle == null) {
@@ -345,6 +273,10 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
 
     /**
      * The live placement group of that name, if any (named groups are kept across restarts with a metadata store).
+     *
+     * @param name the name given at creation, not null
+     * @return the group, or empty if no live group has that name
+     * @throws IllegalArgumentException if name is null
      */
     public Optional<PlacementGroup> getPlacementGroup(final String name) {
         if (name == null) {
@@ -354,7 +286,15 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         return group == null ? Optional.empty() : Optional.of(handleOf(group));
     }
 
-    /** Reserves bundles of resources by strategy; see {@link PlacementGroup}. */
+    /**
+     * Reserves bundles of resources by strategy, as an unnamed group; see
+     * {@link #createPlacementGroup(String, List, PlacementStrategy)}.
+     *
+     * @param bundles  the bundles, each a map of resource name to amount (in the resource's units)
+     * @param strategy how the bundles are spread over nodes, not null
+     * @return the group, not yet reserved
+     * @throws IllegalArgumentException as for the named form
+     */
     public PlacementGroup createPlacementGroup(final List<Map<String, Double>> bundles, final PlacementStrategy strategy) {
         return createPlacementGroup(null, bundles, strategy);
     }
@@ -364,6 +304,11 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      * group ({@link #getPlacementGroup}) is created again after a restart when the kernel has a metadata store, and so
      * are the tasks queued in it.
      *
+     * @param name     the group's name, or null for an unnamed group
+     * @param bundles  the bundles, each a map of resource name to amount (in the resource's units); 1 to 1,000
+     * @param strategy how the bundles are spread over nodes, not null
+     * @return the group, not yet reserved
+     * @throws KernelClosedException    if the kernel is closed
      * @throws IllegalArgumentException if the name is taken by a group that has not failed; for an empty bundle list,
      *                                  an empty bundle, an unknown resource or more than 1,000 bundles (the message
      *                                  names the bundle and the limit)
@@ -380,6 +325,9 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     /**
      * Removes a placement group: tasks queued for it fail, its actors are killed, and its resources return to
      * their nodes once the tasks running in it finish.
+     *
+     * @param group the group, of this kernel
+     * @throws IllegalArgumentException if group is null or another kernel's
      */
     public void removePlacementGroup(final PlacementGroup group) {
         if (group == null) {
@@ -402,7 +350,13 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------------------
     // objects
 
-    /** Stores a value and returns its ref, ready at once. */
+    /**
+     * Stores a value and returns its ref, ready at once.
+     *
+     * @param value the value; serialized when it goes to the shared store
+     * @param <T>   the value's type
+     * @return the value's ref
+     */
     public <T> ObjectRef<T> put(final T value) {
         return new ObjectRef<>(core.put(value));
     }
@@ -410,17 +364,31 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     /**
      * The shared object store's counters, or null when the kernel runs without one; large objects live there,
      * readable by any process that attaches to {@link #objectStoreName()}.
+     *
+     * @return the counters, or null without an object store
      */
     public StoreStats objectStoreStats() {
         return core.objects() == null ? null : core.objects().stats();
     }
 
-    /** The shared object store's name (attach with SharedObjectStore.attach), or null without a store. */
+    /**
+     * The shared object store's name.
+     *
+     * @return the name to attach with SharedObjectStore.attach, or null without a store
+     */
     public String objectStoreName() {
         return core.objects() == null ? null : core.objects().storeName();
     }
 
-    /** The values of refs, in order, waiting as long as it takes. */
+    /**
+     * The values of refs, in order, waiting as long as it takes.
+     *
+     * @param refs the refs, none null
+     * @param <T>  the values' type
+     * @return the values, in the order of refs
+     * @throws IllegalArgumentException if refs or one of them is null
+     * @throws io.kairos.exception.TaskFailedException if a producing task failed, as {@link ObjectRef#get()}
+     */
     public <T> List<T> get(final List<ObjectRef<T>> refs) {
         final List<T> values = new ArrayList<>(checkRefs(refs).size());
         for (final ObjectRef<T> ref : refs) {
@@ -429,7 +397,17 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         return values;
     }
 
-    /** The values of refs, in order, all within timeout. */
+    /**
+     * The values of refs, in order, all within timeout.
+     *
+     * @param refs    the refs, none null
+     * @param timeout how long to wait for them all at most, not null or negative
+     * @param <T>     the values' type
+     * @return the values, in the order of refs
+     * @throws GetTimeoutException      if they are not all ready in time
+     * @throws IllegalArgumentException if refs or one of them is null, or timeout is null or negative
+     * @throws io.kairos.exception.TaskFailedException if a producing task failed, as {@link ObjectRef#get()}
+     */
     public <T> List<T> get(final List<ObjectRef<T>> refs, final Duration timeout) {
         final long deadline = KernelCore.deadline(timeout, "timeout");
         final List<T> values = new ArrayList<>(checkRefs(refs).size());
@@ -443,6 +421,14 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     /**
      * Waits until numReturns of refs are done or timeout passes, then says which are ready, as Ray's
      * {@code ray.wait}: ready holds at most numReturns refs, in the order given.
+     *
+     * @param refs       the refs, none null
+     * @param numReturns how many to wait for, 0 to refs.size()
+     * @param timeout    how long to wait at most, not null or negative
+     * @param <T>        the values' type
+     * @return the ready and the unready refs; ready may hold fewer than numReturns if timeout passed
+     * @throws IllegalArgumentException if refs or one of them is null, numReturns is outside 0..refs.size(), or
+     *                                  timeout is null or negative
      */
     public <T> WaitResult<T> wait(final List<ObjectRef<T>> refs, final int numReturns, final Duration timeout) {
         checkRefs(refs);
@@ -484,6 +470,10 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      * Cancels the task producing ref: a queued or waiting task is removed and its ref fails with
      * {@link TaskCancelledException}; a running one is interrupted, and with force its ref fails at once whatever
      * the task then does. Cancelling a done or put object does nothing.
+     *
+     * @param ref   the ref of the task's result
+     * @param force true to fail the ref at once even if the running task ignores the interrupt
+     * @throws IllegalArgumentException if ref is null or another kernel's
      */
     public void cancel(final ObjectRef<?> ref, final boolean force) {
         if (ref == null) {
@@ -495,7 +485,12 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         core.cancel(ref.state(), force);
     }
 
-    /** Each logical node's total and available resources, read on the conductor (a consistent snapshot). */
+    /**
+     * Each logical node's total and available resources, read on the conductor (a consistent snapshot).
+     *
+     * @return one entry per logical node, in the order configured
+     * @throws KernelClosedException if the kernel is closed
+     */
     public List<NodeInfo> resources() {
         core.ensureOpen();
         final Cluster cluster = core.cluster();
@@ -510,7 +505,12 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         });
     }
 
-    /** The conductor's invoker, to drive it from the embedder's thread in {@link ThreadingMode#INVOKER}. */
+    /**
+     * The conductor's invoker, to drive it from the embedder's thread in {@link ThreadingMode#INVOKER}.
+     *
+     * @return the invoker; call its {@code invoke()} in the embedder's loop
+     * @throws IllegalStateException in any other threading mode
+     */
     public AgentInvoker invoker() {
         if (invoker == null) {
             throw new IllegalStateException("invoker() is for ThreadingMode.INVOKER; this kernel runs "
@@ -519,6 +519,11 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         return invoker;
     }
 
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return core.isClosed();
     }

@@ -2,6 +2,7 @@ package io.kairos;
 
 import io.kairos.gpu.GpuBackend;
 import io.kairos.gpu.GpuDevices;
+import io.kairos.internal.setup.SegmentNames;
 import io.kairos.spi.journal.JournalOptions;
 import io.kairos.spi.journal.JournalProvider;
 import io.kairos.spi.kernel.KernelListener;
@@ -13,12 +14,9 @@ import io.kairos.spi.serialization.Serializer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,64 +30,46 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Without {@link #node} calls the kernel has one logical node, "node-0", with {@link #cpus}, {@link #gpus},
  * {@link #memoryBytes} and the custom {@link #resource}s. With them, each call adds a logical node of its own.
  */
-public final class KernelContext {
+public final class KernelContext extends KernelSettings {
     /** Default command-queue capacity (submissions and returns in flight). */
     public static final int COMMAND_QUEUE_CAPACITY_DEFAULT = 64 * 1024;
     /** Default cap on worker threads per logical node. */
     public static final int MAX_WORKERS_PER_NODE_DEFAULT = 256;
-    /** Default shared object store capacity (tmpfs pages are used only as objects fill it). */
+    /** Default shared object store capacity (made resident at start: see {@link #objectStorePrefault(boolean)}). */
     public static final long OBJECT_STORE_BYTES_DEFAULT = 256L << 20;
+    /**
+     * Object stores up to this many bytes (4 GiB) are prefaulted at start unless {@link #objectStorePrefault(boolean)}
+     * says otherwise; larger ones only when it asks for it.
+     */
+    public static final long OBJECT_STORE_PREFAULT_MAX_DEFAULT = 4L << 30;
     /** Values whose serialized size reaches this many bytes go to the shared store (Ray's 100 KiB). */
     public static final long INLINE_THRESHOLD_DEFAULT = 100L << 10;
 
     /** Default time an idle worker thread above a node's CPU count lives before it is stopped. */
     public static final Duration IDLE_WORKER_TIMEOUT_DEFAULT = Duration.ofSeconds(10);
 
-    private double cpus = Runtime.getRuntime().availableProcessors();
-    private int gpus;
-    private long memoryBytes;
-    private final Map<String, Double> customResources = new LinkedHashMap<>();
-    private final Map<String, String> labels = new LinkedHashMap<>();
-    private final List<NodeSpec> nodes = new ArrayList<>();
-    private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
-    private IdleStrategy idleStrategy;
-    private boolean defaultIdleStrategy;
-    private int commandQueueCapacity = COMMAND_QUEUE_CAPACITY_DEFAULT;
-    private int maxWorkersPerNode = MAX_WORKERS_PER_NODE_DEFAULT;
-    private double spreadThreshold = 0.5;
-    private long seed = 42L;
-    private Duration closeTimeout = Duration.ofSeconds(10);
-    private Duration idleWorkerTimeout = IDLE_WORKER_TIMEOUT_DEFAULT;
-    private NanoClock nanoClock = SystemNanoClock.INSTANCE;
-    private GpuDevices gpuDevices;
-    private GpuBackend gpuBackend;
-    private String gpuSpec;
-    private boolean ownsGpuDevices;
-    private String gpuNodeId;
-    private final List<SchedulingPolicy> policies = new ArrayList<>();
-    private final List<Serializer> serializers = new ArrayList<>();
-    private final List<KernelListener> listeners = new ArrayList<>();
-    private final List<ResourceProvider> resourceProviders = new ArrayList<>();
-    private WorkerLauncher workerLauncher;
-    private long objectStoreBytes = OBJECT_STORE_BYTES_DEFAULT;
-    private long inlineThresholdBytes = INLINE_THRESHOLD_DEFAULT;
-    private String objectStoreName;
-    private Path dataDirectory;
-    private JournalProvider journalProvider;
-    private JournalOptions journalOptions = JournalOptions.DEFAULT;
-    private MetadataProvider metadataProvider;
-    private double spillThreshold = 0.8;
-    private boolean isolated;
-    private int workerProcesses;
-    private String workerClasspath;
-    private List<String> workerJvmOptions = List.of();
-    private Path spillDirectory;
-    private boolean concluded;
     private static final AtomicInteger STORE_SEQUENCE = new AtomicInteger();
 
-    /** A logical node: its id, resources (units) and labels. */
+    /**
+     * A logical node: its id, resources (units) and labels.
+     *
+     * @param nodeId            the node's id, unique in the kernel
+     * @param resources         resource name to amount, in the resource's units
+     * @param labels            label key to value, matched by label scheduling strategies
+     * @param gpuMemoryByDevice GPU memory of each device in bytes (device i is GPU instance i); empty to split the
+     *                          node's GPU_memory evenly over its GPUs
+     */
     public record NodeSpec(String nodeId, Map<String, Double> resources, Map<String, String> labels,
                            List<Double> gpuMemoryByDevice) {
+        /**
+         * Copies the maps and list.
+         *
+         * @param nodeId            the node's id, unique in the kernel
+         * @param resources         resource name to amount, in the resource's units
+         * @param labels            label key to value
+         * @param gpuMemoryByDevice GPU memory of each device in bytes, or empty
+         * @throws NullPointerException if an argument is null
+         */
         public NodeSpec {
             Objects.requireNonNull(nodeId, "nodeId");
             resources = Map.copyOf(Objects.requireNonNull(resources, "resources"));
@@ -97,88 +77,172 @@ public final class KernelContext {
             gpuMemoryByDevice = List.copyOf(Objects.requireNonNull(gpuMemoryByDevice, "gpuMemoryByDevice"));
         }
 
-        /** A node whose GPU_memory (if any) is split evenly over its GPUs. */
+        /**
+         * A node whose GPU_memory (if any) is split evenly over its GPUs.
+         *
+         * @param nodeId    the node's id, unique in the kernel
+         * @param resources resource name to amount, in the resource's units
+         * @param labels    label key to value
+         */
         public NodeSpec(final String nodeId, final Map<String, Double> resources, final Map<String, String> labels) {
             this(nodeId, resources, labels, List.of());
         }
     }
 
+    /**
+     * The CPUs of the default node ("CPU" resource; fractions allowed).
+     *
+     * @param cpus &gt;= 0 (default: this machine's available processors)
+     * @return this context
+     */
     public KernelContext cpus(final double cpus) {
         this.cpus = cpus;
         return this;
     }
 
+    /**
+     * The GPUs of the default node, as a bare "GPU" resource count with no devices behind it (for device-backed GPUs
+     * see {@link #gpus(GpuDevices)}).
+     *
+     * @param gpus &gt;= 0 (default 0)
+     * @return this context
+     */
     public KernelContext gpus(final int gpus) {
         this.gpus = gpus;
         return this;
     }
 
+    /**
+     * The memory of the default node, as the "memory" resource, in bytes.
+     *
+     * @param memoryBytes &gt;= 0 (default 0: no memory resource)
+     * @return this context
+     */
     public KernelContext memoryBytes(final long memoryBytes) {
         this.memoryBytes = memoryBytes;
         return this;
     }
 
-    /** A custom resource of the default node, e.g. ("accelerator_tpu", 4). */
+    /**
+     * A custom resource of the default node, e.g. ("accelerator_tpu", 4).
+     *
+     * @param name   the resource's name, not null
+     * @param amount how much the node has, in the resource's units
+     * @return this context
+     */
     public KernelContext resource(final String name, final double amount) {
         customResources.put(Objects.requireNonNull(name, "resource name"), amount);
         return this;
     }
 
-    /** A label of the default node. */
+    /**
+     * A label of the default node.
+     *
+     * @param key   the label's key, not null
+     * @param value the label's value, not null
+     * @return this context
+     */
     public KernelContext label(final String key, final String value) {
         labels.put(Objects.requireNonNull(key, "label key"), Objects.requireNonNull(value, "label value"));
         return this;
     }
 
-    /** Adds a logical node (then the defaults above are not used to make "node-0"). */
+    /**
+     * Adds a logical node (then the defaults above are not used to make "node-0").
+     *
+     * @param nodeId    the node's id, unique in the kernel ({@link #conclude()} rejects a duplicate)
+     * @param resources resource name to amount, in the resource's units, e.g. {"CPU": 4.0}
+     * @param labels    label key to value
+     * @return this context
+     */
     public KernelContext node(final String nodeId, final Map<String, Double> resources, final Map<String, String> labels) {
         nodes.add(new NodeSpec(nodeId, resources, labels));
         return this;
     }
 
+    /**
+     * Which threads run the conductor.
+     *
+     * @param mode not null (default {@link ThreadingMode#DEDICATED})
+     * @return this context
+     */
     public KernelContext threadingMode(final ThreadingMode mode) {
         this.threadingMode = Objects.requireNonNull(mode, "threadingMode");
         return this;
     }
 
-    /** How the conductor idles when it has no work (default: back off, spinning, yielding, then parking to 1 ms). */
+    /**
+     * How the conductor idles when it has no work.
+     *
+     * @param idleStrategy not null (default: back off, spinning, yielding, then parking up to 1 ms)
+     * @return this context
+     */
     public KernelContext idleStrategy(final IdleStrategy idleStrategy) {
         this.idleStrategy = Objects.requireNonNull(idleStrategy, "idleStrategy");
         return this;
     }
 
+    /**
+     * The capacity of the conductor's command queue (submissions and returns in flight).
+     *
+     * @param capacity a power of two &gt;= 1024 (default {@value #COMMAND_QUEUE_CAPACITY_DEFAULT})
+     * @return this context
+     */
     public KernelContext commandQueueCapacity(final int capacity) {
         this.commandQueueCapacity = capacity;
         return this;
     }
 
+    /**
+     * The most worker threads a logical node runs (workers beyond its CPUs start while tasks are blocked in get).
+     *
+     * @param max 1 to 32,768 (default {@value #MAX_WORKERS_PER_NODE_DEFAULT})
+     * @return this context
+     */
     public KernelContext maxWorkersPerNode(final int max) {
         this.maxWorkersPerNode = max;
         return this;
     }
 
-    /** The hybrid policy's utilisation threshold: pack below it, spread above (default 0.5). */
+    /**
+     * The hybrid policy's utilisation threshold: pack below it, spread above.
+     *
+     * @param threshold a share of a node's resources, 0 to 1 (default 0.5)
+     * @return this context
+     */
     public KernelContext spreadThreshold(final double threshold) {
         this.spreadThreshold = threshold;
         return this;
     }
 
-    /** Seed of the scheduler's random choices (top-k), so runs repeat. */
+    /**
+     * Seed of the scheduler's random choices (top-k), so runs repeat.
+     *
+     * @param seed any value (default 42)
+     * @return this context
+     */
     public KernelContext seed(final long seed) {
         this.seed = seed;
         return this;
     }
 
-    /** How long close() waits for running tasks before interrupting them. */
+    /**
+     * How long close() waits for running tasks before interrupting them.
+     *
+     * @param timeout not null or negative (default 10 s; zero: interrupt at once)
+     * @return this context
+     */
     public KernelContext closeTimeout(final Duration timeout) {
         this.closeTimeout = Objects.requireNonNull(timeout, "closeTimeout");
         return this;
     }
 
-    /** The shared object store's capacity in bytes; 0 keeps every object on the heap (no store). */
     /**
      * How long a node's worker thread may sit idle before it is stopped, once the node has more workers than CPUs
-     * (workers beyond that are started while tasks are blocked in get; default 10 s).
+     * (workers beyond that are started while tasks are blocked in get).
+     *
+     * @param timeout more than zero (default 10 s)
+     * @return this context
      */
     public KernelContext idleWorkerTimeout(final Duration timeout) {
         this.idleWorkerTimeout = Objects.requireNonNull(timeout, "idleWorkerTimeout");
@@ -189,6 +253,9 @@ public final class KernelContext {
      * The GPUs the kernel schedules and keeps device-resident objects on ({@link DeviceObject}): their resources
      * and accelerator type go to the first logical node ({@link GpuResourceProvider}). The embedder owns the handle
      * and closes it after the kernel.
+     *
+     * @param devices the devices, not null (default: none)
+     * @return this context
      */
     public KernelContext gpus(final GpuDevices devices) {
         this.gpuDevices = Objects.requireNonNull(devices, "gpus");
@@ -199,6 +266,9 @@ public final class KernelContext {
      * Simulated GPUs for the kernel, e.g. "2x16GiB" (see {@link GpuDevices#simulated}): the kernel opens the handle
      * when it starts and closes it when it closes; otherwise as {@link #gpus(GpuDevices)}. A context so configured
      * starts one kernel.
+     *
+     * @param spec the devices, e.g. "2x16GiB", not null
+     * @return this context
      */
     public KernelContext simulatedGpus(final String spec) {
         this.gpuBackend = GpuBackend.SIMULATED;
@@ -209,6 +279,8 @@ public final class KernelContext {
     /**
      * The machine's GPUs for the kernel: CUDA devices, else those {@value GpuDevices#SIMULATED_GPUS_ENV} describes,
      * else none (see {@link GpuDevices#discover}); the kernel owns the handle, as with {@link #simulatedGpus}.
+     *
+     * @return this context
      */
     public KernelContext discoverGpus() {
         this.gpuBackend = GpuBackend.AUTO;
@@ -216,24 +288,80 @@ public final class KernelContext {
         return this;
     }
 
-    /** The conductor's clock, for its timers (default: System.nanoTime); tests pass a clock they advance. */
+    /**
+     * The conductor's clock, for its timers; tests pass a clock they advance.
+     *
+     * @param clock not null (default: System.nanoTime)
+     * @return this context
+     */
     public KernelContext nanoClock(final NanoClock clock) {
         this.nanoClock = Objects.requireNonNull(clock, "nanoClock");
         return this;
     }
 
+    /**
+     * The shared object store's capacity in bytes; 0 keeps every object on the heap (no store).
+     *
+     * @param bytes 0, or 64 KiB to 1 TiB (default {@value #OBJECT_STORE_BYTES_DEFAULT}, 256 MiB)
+     * @return this context
+     */
     public KernelContext objectStoreBytes(final long bytes) {
         this.objectStoreBytes = bytes;
         return this;
     }
 
-    /** Values whose serialized size reaches this go to the shared store (default 100 KiB). */
+    /**
+     * Whether the kernel makes its shared object store resident at start (prefault). The first write to each page of
+     * a fresh tmpfs segment costs more than the copy it is for (measured on this project's 2-core machines: 0.38 to
+     * 1.6 GB/s into fresh pages, 19 GB/s and more into the same pages again), so without it a kernel's first large
+     * puts run at a fraction of their steady rate until every page of the store has been written once.
+     *
+     * <p>With it, {@link Kernel#start} starts a daemon thread, {@code kairos-prefault-NAME}, that goes over the store
+     * from its first byte to its last, 64 MiB per native call, twice: it reserves the pages in /dev/shm
+     * ({@code fallocate}: fast, so it keeps ahead of the first puts, which then pay about half a first touch), then
+     * maps them ({@code madvise(MADV_POPULATE_WRITE)}; where Linux predates 5.14, a touch of each page that keeps its
+     * bytes), and then ends by itself. Start does not wait for it, and a put made meanwhile is never blocked by it (no
+     * lock is shared). Closing the kernel stops it and waits for it. {@code StoreFirstSecondBenchmark} measures a
+     * kernel's first second of puts with and without it.
+     *
+     * <p>What it costs: the store's whole capacity is taken from /dev/shm (tmpfs memory, charged to this process's
+     * memory cgroup) at start rather than as objects fill it, and one core works about 0.5 to 3 s per GiB here. If
+     * /dev/shm has less free space than the store, the thread does nothing (it would fill /dev/shm for every process;
+     * the store is then larger than the memory behind it, which its puts would find out by a SIGBUS).
+     *
+     * <p>Default: on for stores up to {@value #OBJECT_STORE_PREFAULT_MAX_DEFAULT} bytes (4 GiB), off above. Up to
+     * 4 GiB the cost is bounded (seconds of one core, in the background; memory the store was sized to use), and it
+     * covers the default store ({@value #OBJECT_STORE_BYTES_DEFAULT} bytes) and the benchmark suite's (1 GiB). A larger
+     * store committing tens of GiB of memory at once and keeping a core busy for tens of seconds is a choice to make
+     * explicitly: {@code objectStorePrefault(true)}.
+     *
+     * @param prefault true: prefault the store whatever its size; false: never (pages are then taken as puts first
+     *                 write them)
+     * @return this context
+     */
+    public KernelContext objectStorePrefault(final boolean prefault) {
+        this.objectStorePrefault = prefault;
+        return this;
+    }
+
+    /**
+     * Values whose serialized size reaches this go to the shared store; smaller ones stay on the heap.
+     *
+     * @param bytes &gt;= 0 (default {@value #INLINE_THRESHOLD_DEFAULT}, 100 KiB)
+     * @return this context
+     */
     public KernelContext inlineThresholdBytes(final long bytes) {
         this.inlineThresholdBytes = bytes;
         return this;
     }
 
-    /** The store's name, /dev/shm/kairos-NAME (default: kernel-PID-N, unique in this process). */
+    /**
+     * The store's name, /dev/shm/kairos-NAME (default: kernel-KEY with KEY from the data directory's path, so a
+     * restart after a crash reuses the segment; without a data directory kernel-PID-N, unique in this process).
+     *
+     * @param name the NAME part, not null
+     * @return this context
+     */
     public KernelContext objectStoreName(final String name) {
         this.objectStoreName = Objects.requireNonNull(name, "objectStoreName");
         return this;
@@ -243,19 +371,33 @@ public final class KernelContext {
      * Where the kernel keeps its durable state (the journal under {@code journal/}); a kernel started again on the
      * same directory runs again the tasks that were submitted and did not end ({@link Kernel#recovery()}). None by
      * default: nothing is journaled.
+     *
+     * @param directory the directory, not null
+     * @return this context
      */
     public KernelContext dataDirectory(final Path directory) {
         this.dataDirectory = Objects.requireNonNull(directory, "dataDirectory");
         return this;
     }
 
-    /** The journal plugin (default: the first {@link JournalProvider} ServiceLoader finds, e.g. Chronicle Queue's). */
+    /**
+     * The journal plugin, used when a data directory is set.
+     *
+     * @param provider not null (default: the first {@link JournalProvider} ServiceLoader finds, e.g. Chronicle
+     *                 Queue's)
+     * @return this context
+     */
     public KernelContext journal(final JournalProvider provider) {
         this.journalProvider = Objects.requireNonNull(provider, "journal");
         return this;
     }
 
-    /** How the journal rolls its files and how many it keeps (default: daily, all kept). */
+    /**
+     * How the journal rolls its files and how many it keeps.
+     *
+     * @param options not null (default {@link JournalOptions#DEFAULT}: daily, all kept)
+     * @return this context
+     */
     public KernelContext journalOptions(final JournalOptions options) {
         this.journalOptions = Objects.requireNonNull(options, "journalOptions");
         return this;
@@ -264,6 +406,9 @@ public final class KernelContext {
     /**
      * The metadata plugin for {@link Kernel#kv()} and named actors kept across restarts (default: the first
      * {@link MetadataProvider} ServiceLoader finds, e.g. LMDB's; none: no kv, named actors not kept).
+     *
+     * @param provider not null
+     * @return this context
      */
     public KernelContext metadata(final MetadataProvider provider) {
         this.metadataProvider = Objects.requireNonNull(provider, "metadata");
@@ -272,7 +417,10 @@ public final class KernelContext {
 
     /**
      * The share of the object store this kernel's objects may take before the least recently used are spilled to
-     * files (default 0.8).
+     * files.
+     *
+     * @param threshold more than 0, up to 1 (default 0.8)
+     * @return this context
      */
     public KernelContext spillThreshold(final double threshold) {
         this.spillThreshold = threshold;
@@ -282,6 +430,9 @@ public final class KernelContext {
     /**
      * Where spilled objects go (default: {@code spill/} under the data directory, else a temporary directory deleted
      * at close).
+     *
+     * @param directory the directory, not null
+     * @return this context
      */
     public KernelContext spillDirectory(final Path directory) {
         this.spillDirectory = Objects.requireNonNull(directory, "spillDirectory");
@@ -291,55 +442,98 @@ public final class KernelContext {
     /**
      * Runs every task and actor in worker processes (default false: in threads of this JVM; a task or actor can ask
      * with setIsolated).
+     *
+     * @param isolated true for worker processes
+     * @return this context
      */
     public KernelContext isolated(final boolean isolated) {
         this.isolated = isolated;
         return this;
     }
 
-    /** How many worker processes to start with the kernel, ahead of demand (default 0: started on first use). */
+    /**
+     * How many worker processes to start with the kernel, ahead of demand.
+     *
+     * @param count 0 to 256 (default 0: started on first use)
+     * @return this context
+     */
     public KernelContext workerProcesses(final int count) {
         this.workerProcesses = count;
         return this;
     }
 
-    /** The class path of worker processes (default: this JVM's {@code java.class.path}). */
+    /**
+     * The class path of worker processes.
+     *
+     * @param classpath not null (default: this JVM's {@code java.class.path})
+     * @return this context
+     */
     public KernelContext workerClasspath(final String classpath) {
         this.workerClasspath = Objects.requireNonNull(classpath, "workerClasspath");
         return this;
     }
 
-    /** Extra JVM options for worker processes, e.g. "-Xmx2g". */
+    /**
+     * Extra JVM options for worker processes, e.g. "-Xmx2g".
+     *
+     * @param options the options, copied; not null (default: none)
+     * @return this context
+     */
     public KernelContext workerJvmOptions(final List<String> options) {
         this.workerJvmOptions = List.copyOf(options);
         return this;
     }
 
-    /** A serializer plugin, tried before the built-in one (ServiceLoader finds others). */
+    /**
+     * A serializer plugin, tried before the built-in one (ServiceLoader finds others).
+     *
+     * @param serializer not null
+     * @return this context
+     */
     public KernelContext serializer(final Serializer serializer) {
         serializers.add(Objects.requireNonNull(serializer, "serializer"));
         return this;
     }
 
-    /** A listener told of every task, actor and placement-group transition (ServiceLoader finds others). */
+    /**
+     * A listener told of every task, actor and placement-group transition (ServiceLoader finds others).
+     *
+     * @param listener not null
+     * @return this context
+     */
     public KernelContext listener(final KernelListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
-    /** A provider of node resources, asked once per node at start (ServiceLoader finds others). */
+    /**
+     * A provider of node resources, asked once per node at start (ServiceLoader finds others).
+     *
+     * @param provider not null
+     * @return this context
+     */
     public KernelContext resourceProvider(final ResourceProvider provider) {
         resourceProviders.add(Objects.requireNonNull(provider, "resourceProvider"));
         return this;
     }
 
-    /** How worker threads are made (default: daemon platform threads; else the first one ServiceLoader finds). */
+    /**
+     * How worker threads are made.
+     *
+     * @param launcher not null (default: the first one ServiceLoader finds, else daemon platform threads)
+     * @return this context
+     */
     public KernelContext workerLauncher(final WorkerLauncher launcher) {
         this.workerLauncher = Objects.requireNonNull(launcher, "workerLauncher");
         return this;
     }
 
-    /** A scheduling policy plugin: replaces the built-in policy of its {@link SchedulingPolicy#kind()}. */
+    /**
+     * A scheduling policy plugin: replaces the built-in policy of its {@link SchedulingPolicy#kind()}.
+     *
+     * @param policy not null
+     * @return this context
+     */
     public KernelContext schedulingPolicy(final SchedulingPolicy policy) {
         policies.add(Objects.requireNonNull(policy, "policy"));
         return this;
@@ -348,44 +542,14 @@ public final class KernelContext {
     /**
      * Fills defaults and validates every field once; the message names the field and its limit.
      *
+     * @return this context
      * @throws IllegalArgumentException for a value out of range
      */
     public KernelContext conclude() {
         if (concluded) {
             return this;
         }
-        if (!Double.isFinite(cpus) || cpus < 0) {
-            throw new IllegalArgumentException("cpus " + cpus + " must be >= 0");
-        }
-        if (gpus < 0) {
-            throw new IllegalArgumentException("gpus " + gpus + " must be >= 0");
-        }
-        if (memoryBytes < 0) {
-            throw new IllegalArgumentException("memoryBytes " + memoryBytes + " must be >= 0");
-        }
-        if (commandQueueCapacity < 1024 || Integer.bitCount(commandQueueCapacity) != 1) {
-            throw new IllegalArgumentException("commandQueueCapacity " + commandQueueCapacity
-                + " must be a power of two >= 1024");
-        }
-        if (maxWorkersPerNode < 1 || maxWorkersPerNode > 32_768) {
-            throw new IllegalArgumentException("maxWorkersPerNode " + maxWorkersPerNode + " is outside 1..32768");
-        }
-        if (!(spreadThreshold >= 0 && spreadThreshold <= 1)) {
-            throw new IllegalArgumentException("spreadThreshold " + spreadThreshold + " is outside 0..1");
-        }
-        if (closeTimeout.isNegative()) {
-            throw new IllegalArgumentException("closeTimeout " + closeTimeout + " is negative");
-        }
-        if (idleWorkerTimeout.isNegative() || idleWorkerTimeout.isZero()) {
-            throw new IllegalArgumentException("idleWorkerTimeout " + idleWorkerTimeout + " must be > 0");
-        }
-        if (objectStoreBytes != 0 && (objectStoreBytes < (64 << 10) || objectStoreBytes > (1L << 40))) {
-            throw new IllegalArgumentException("objectStoreBytes " + objectStoreBytes
-                + " must be 0 (no store) or 65536..1099511627776");
-        }
-        if (workerProcesses < 0 || workerProcesses > 256) {
-            throw new IllegalArgumentException("workerProcesses " + workerProcesses + " is outside 0..256");
-        }
+        validate();
         workerClasspath = workerClasspath != null ? workerClasspath : System.getProperty("java.class.path");
         if (!(spillThreshold > 0 && spillThreshold <= 1)) {
             throw new IllegalArgumentException("spillThreshold " + spillThreshold + " is outside (0, 1]");
@@ -393,207 +557,17 @@ public final class KernelContext {
         if (inlineThresholdBytes < 0) {
             throw new IllegalArgumentException("inlineThresholdBytes " + inlineThresholdBytes + " must be >= 0");
         }
-        if (objectStoreName == null) {
-            objectStoreName = "kernel-" + ProcessHandle.current().pid() + "-" + STORE_SEQUENCE.incrementAndGet();
+        if (objectStoreName == null) {  // stable for a data directory: a restart after a crash reuses the segment
+            objectStoreName = dataDirectory != null ? SegmentNames.forDirectory(dataDirectory)
+                : "kernel-" + ProcessHandle.current().pid() + "-" + STORE_SEQUENCE.incrementAndGet();
         }
-        if (dataDirectory != null && journalProvider == null) {
-            journalProvider = ServiceLoader.load(JournalProvider.class).findFirst().orElseThrow(() ->
-                new IllegalArgumentException("dataDirectory " + dataDirectory + " is set but no journal plugin is on "
-                    + "the class path (add kairos-journal-chronicle, or give one with journal(provider))"));
-        }
-        if (dataDirectory != null && metadataProvider == null) {
-            metadataProvider = ServiceLoader.load(MetadataProvider.class).findFirst().orElse(null);
-        }
-        ServiceLoader.load(Serializer.class).forEach(serializers::add);
-        ServiceLoader.load(KernelListener.class).forEach(listeners::add);
-        ServiceLoader.load(ResourceProvider.class).forEach(resourceProviders::add);
-        if (workerLauncher == null) {
-            workerLauncher = ServiceLoader.load(WorkerLauncher.class).findFirst().orElse((loop, nodeId, name) -> {
-                final Thread thread = new Thread(loop, name);
-                thread.setDaemon(true);
-                return thread;
-            });
-        }
+        loadPlugins();
         if (idleStrategy == null) {
             defaultIdleStrategy = true;
             idleStrategy = new BackoffIdleStrategy(64, 16, 1_000, 1_000_000);
         }
-        if (nodes.isEmpty()) {
-            final Map<String, Double> resources = new LinkedHashMap<>();
-            resources.put("CPU", cpus);
-            if (gpus > 0) {
-                resources.put("GPU", (double) gpus);
-            }
-            if (memoryBytes > 0) {
-                resources.put("memory", (double) memoryBytes);
-            }
-            resources.putAll(customResources);
-            nodes.add(new NodeSpec("node-0", resources, labels));
-        }
-        if (gpuDevices == null && gpuBackend != null) {
-            gpuDevices = GpuDevices.open(gpuBackend, gpuSpec);  // the kernel closes it (ownsGpuDevices)
-            ownsGpuDevices = true;
-        }
-        if (gpuDevices != null && gpuDevices.count() > 0) {
-            gpuNodeId = nodes.get(0).nodeId();
-            resourceProviders.add(new GpuResourceProvider(gpuDevices, gpuNodeId));
-        }
-        if (!resourceProviders.isEmpty()) {
-            for (int i = 0; i < nodes.size(); i++) {
-                final NodeSpec node = nodes.get(i);
-                final Map<String, Double> merged = new LinkedHashMap<>();
-                final Map<String, String> mergedLabels = new LinkedHashMap<>();
-                final List<Double> gpuMemory = new ArrayList<>(node.gpuMemoryByDevice());
-                for (final ResourceProvider provider : resourceProviders) {
-                    provider.resources(node.nodeId()).forEach((name, amount) -> merged.merge(name, amount, Double::sum));
-                    mergedLabels.putAll(provider.labels(node.nodeId()));
-                    gpuMemory.addAll(provider.gpuMemoryByDevice(node.nodeId()));
-                }
-                merged.putAll(node.resources());  // what the node's configuration names wins
-                mergedLabels.putAll(node.labels());
-                nodes.set(i, new NodeSpec(node.nodeId(), merged, mergedLabels, gpuMemory));
-            }
-        }
-        final java.util.Set<String> ids = new java.util.HashSet<>();
-        for (final NodeSpec node : nodes) {
-            if (!ids.add(node.nodeId())) {
-                throw new IllegalArgumentException("node id '" + node.nodeId() + "' is used twice");
-            }
-        }
+        resolveNodes();
         concluded = true;
         return this;
-    }
-
-    public ThreadingMode threadingMode() {
-        return threadingMode;
-    }
-
-    public IdleStrategy idleStrategy() {
-        return idleStrategy;
-    }
-
-    /** True when no idle strategy was set: the conductor then backs off the same way but knows when it parks. */
-    boolean defaultIdleStrategy() {
-        return defaultIdleStrategy;
-    }
-
-    public int commandQueueCapacity() {
-        return commandQueueCapacity;
-    }
-
-    public int maxWorkersPerNode() {
-        return maxWorkersPerNode;
-    }
-
-    public double spreadThreshold() {
-        return spreadThreshold;
-    }
-
-    public long seed() {
-        return seed;
-    }
-
-    public Duration closeTimeout() {
-        return closeTimeout;
-    }
-
-    public Duration idleWorkerTimeout() {
-        return idleWorkerTimeout;
-    }
-
-    public NanoClock nanoClock() {
-        return nanoClock;
-    }
-
-    /** The kernel's GPUs, or null. */
-    public GpuDevices gpuDevices() {
-        return gpuDevices;
-    }
-
-    /** The logical node the kernel's GPUs belong to (its GPU instance i is device i), or null. */
-    public String gpuNodeId() {
-        return gpuNodeId;
-    }
-
-    /** Whether the kernel opened the GPU handle itself ({@link #simulatedGpus}, {@link #discoverGpus}) and closes it. */
-    boolean ownsGpuDevices() {
-        return ownsGpuDevices;
-    }
-
-    public List<NodeSpec> nodes() {
-        return List.copyOf(nodes);
-    }
-
-    public long objectStoreBytes() {
-        return objectStoreBytes;
-    }
-
-    public long inlineThresholdBytes() {
-        return inlineThresholdBytes;
-    }
-
-    public String objectStoreName() {
-        return objectStoreName;
-    }
-
-    public List<KernelListener> listeners() {
-        return List.copyOf(listeners);
-    }
-
-    public List<ResourceProvider> resourceProviders() {
-        return List.copyOf(resourceProviders);
-    }
-
-    public WorkerLauncher workerLauncher() {
-        return workerLauncher;
-    }
-
-    public List<Serializer> serializers() {
-        return List.copyOf(serializers);
-    }
-
-    public Path dataDirectory() {
-        return dataDirectory;
-    }
-
-    public JournalProvider journalProvider() {
-        return journalProvider;
-    }
-
-    public JournalOptions journalOptions() {
-        return journalOptions;
-    }
-
-    public boolean isolated() {
-        return isolated;
-    }
-
-    public int workerProcesses() {
-        return workerProcesses;
-    }
-
-    public String workerClasspath() {
-        return workerClasspath;
-    }
-
-    public List<String> workerJvmOptions() {
-        return workerJvmOptions;
-    }
-
-    public double spillThreshold() {
-        return spillThreshold;
-    }
-
-    /** The configured spill directory, or null for the default. */
-    public Path spillDirectory() {
-        return spillDirectory;
-    }
-
-    public MetadataProvider metadataProvider() {
-        return metadataProvider;
-    }
-
-    public List<SchedulingPolicy> schedulingPolicies() {
-        return List.copyOf(policies);
     }
 }

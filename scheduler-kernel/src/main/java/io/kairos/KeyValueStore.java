@@ -38,6 +38,8 @@ public final class KeyValueStore {
     /**
      * The store of another namespace (keys of different namespaces never meet); the kernel's is "" by default.
      *
+     * @param name the namespace, any string with no NUL character
+     * @return a store over the same data in that namespace
      * @throws IllegalArgumentException if the namespace is null or holds a NUL character
      */
     public KeyValueStore namespace(final String name) {
@@ -48,6 +50,11 @@ public final class KeyValueStore {
         return new KeyValueStore(store, name);
     }
 
+    /**
+     * This store's namespace.
+     *
+     * @return the namespace, "" for the kernel's default
+     */
     public String namespace() {
         return namespace;
     }
@@ -55,29 +62,56 @@ public final class KeyValueStore {
     /**
      * Stores the value under the key, replacing any.
      *
-     * @throws IllegalArgumentException if the key is null or empty, or longer than the store takes (naming the limit),
-     *                                  or the value is null
+     * @param key   the key, not empty
+     * @param value the value, not null
+     * @throws IllegalArgumentException if the key is null or empty, or longer than the store takes (naming the limit)
+     * @throws NullPointerException     if the value is null
      */
     public void put(final String key, final byte[] value) {
         store.put(TABLE, key(key), Objects.requireNonNull(value, "value"));
     }
 
-    /** Stores the value only if the key has none; true if stored. */
+    /**
+     * Stores the value only if the key has none.
+     *
+     * @param key   the key, not empty
+     * @param value the value, not null
+     * @return true if stored, false if the key already had a value
+     * @throws IllegalArgumentException as for {@link #put}, if the key is invalid
+     * @throws NullPointerException     if the value is null
+     */
     public boolean putIfAbsent(final String key, final byte[] value) {
         return store.putIfAbsent(TABLE, key(key), Objects.requireNonNull(value, "value"));
     }
 
-    /** The value under the key, or null. */
+    /**
+     * The value under the key.
+     *
+     * @param key the key, not empty
+     * @return the value, or null if the key has none
+     * @throws IllegalArgumentException as for {@link #put}, if the key is invalid
+     */
     public byte[] get(final String key) {
         return store.get(TABLE, key(key));
     }
 
-    /** Removes the key; true if it had a value. */
+    /**
+     * Removes the key.
+     *
+     * @param key the key, not empty
+     * @return true if it had a value
+     * @throws IllegalArgumentException as for {@link #put}, if the key is invalid
+     */
     public boolean delete(final String key) {
         return store.delete(TABLE, key(key));
     }
 
-    /** The keys of this namespace that start with the prefix ("" for all), in order (by their UTF-8 bytes). */
+    /**
+     * The keys of this namespace that start with the prefix, in order (by their UTF-8 bytes).
+     *
+     * @param keyPrefix the prefix, "" for all keys; not null
+     * @return the keys, without the namespace; a new list
+     */
     public List<String> list(final String keyPrefix) {
         Objects.requireNonNull(keyPrefix, "prefix");
         final List<String> keys = new ArrayList<>();

@@ -1,7 +1,6 @@
 package io.kairos;
 
 import io.kairos.exception.GetTimeoutException;
-import io.kairos.exception.GetTimeoutException;
 import io.kairos.exception.TaskCancelledException;
 import io.kairos.exception.TaskFailedException;
 import io.kairos.internal.conductor.ObjectState;
@@ -22,12 +21,20 @@ public final class ObjectRef<T> {
         this.state = state;
     }
 
-    /** This object's id, unique within its kernel. */
+    /**
+     * This object's id.
+     *
+     * @return the id, unique within its kernel
+     */
     public long id() {
         return state.id();
     }
 
-    /** Whether the object is done: a value is ready or its task failed. Never blocks. */
+    /**
+     * Whether the object is done: a value is ready or its task failed. Never blocks.
+     *
+     * @return true once done
+     */
     public boolean isReady() {
         return state.isDone();
     }
@@ -36,6 +43,8 @@ public final class ObjectRef<T> {
      * Whether the value lives outside the heap: in the node's shared object store, where any attached process can
      * read it, or in a spill file. False for an inline value (small, or one that found no room in the store and so
      * stayed on the heap) and for an object not ready yet. Never blocks.
+     *
+     * @return true if the value is in the shared store or a spill file
      */
     public boolean isStored() {
         return state.storedValue() != null;
@@ -44,6 +53,7 @@ public final class ObjectRef<T> {
     /**
      * The value, waiting as long as it takes. Inside a task, the wait gives the task's CPU back to its node.
      *
+     * @return the value (null if the task returned null)
      * @throws TaskFailedException    if the producing task failed (the cause is its exception)
      * @throws TaskCancelledException if it was cancelled
      */
@@ -55,7 +65,12 @@ public final class ObjectRef<T> {
     /**
      * The value, waiting at most timeout.
      *
-     * @throws GetTimeoutException if it is not ready in time
+     * @param timeout how long to wait at most, not null or negative (zero: only if ready now)
+     * @return the value (null if the task returned null)
+     * @throws GetTimeoutException      if it is not ready in time
+     * @throws TaskFailedException      if the producing task failed (the cause is its exception)
+     * @throws TaskCancelledException   if it was cancelled
+     * @throws IllegalArgumentException if timeout is null or negative
      */
     @SuppressWarnings("unchecked")
     public T get(final Duration timeout) {

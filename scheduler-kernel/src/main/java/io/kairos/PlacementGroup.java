@@ -23,19 +23,38 @@ public final class PlacementGroup {
         this.group = group;
     }
 
+    /**
+     * This group's id.
+     *
+     * @return the id, unique within its kernel
+     */
     public long id() {
         return group.id();
     }
 
-    /** The group's name, or null. */
+    /**
+     * The group's name.
+     *
+     * @return the name given at creation, or null for an unnamed group
+     */
     public String name() {
         return group.state().name();
     }
 
+    /**
+     * How the bundles are spread over nodes.
+     *
+     * @return the strategy given at creation
+     */
     public PlacementStrategy strategy() {
         return group.state().strategy();
     }
 
+    /**
+     * The number of bundles; a bundle index runs from 0 to this minus 1.
+     *
+     * @return the number of bundles, &gt;= 1
+     */
     public int bundleCount() {
         return group.state().bundleCount();
     }
@@ -43,9 +62,11 @@ public final class PlacementGroup {
     /**
      * Waits until every bundle is reserved.
      *
+     * @param timeout how long to wait at most, not null or negative (zero: only checks)
      * @return true once reserved; false if timeout passed first (the group still waits for room)
      * @throws UnschedulableException if no placement can ever satisfy it (e.g. STRICT_SPREAD over too few nodes)
      * @throws KairosException        if it was removed before it was reserved
+     * @throws IllegalArgumentException if timeout is null or negative
      */
     public boolean ready(final Duration timeout) {
         final long deadline = Kernel.deadline(timeout, "timeout");

@@ -1,7 +1,11 @@
 package io.kairos;
 
+import io.kairos.internal.conductor.KernelRestart;
+import io.kairos.internal.conductor.ObjectState;
+
 import java.time.Duration;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +24,19 @@ import java.util.Map;
  */
 public final class Recovery {
     static final Recovery NONE = new Recovery(0, 0, Map.of(), Map.of(), List.of(), List.of(), List.of(), Duration.ZERO);
+
+    /** The public view of what recovery did: each result's state wrapped in an ObjectRef. */
+    static Recovery of(final KernelRestart.Recovered recovered) {
+        return new Recovery(recovered.records(), recovered.endedBefore(), refs(recovered.tasks()),
+            refs(recovered.kept()), recovered.unrecoverable(), recovered.actors(), recovered.groups(),
+            recovered.replayTime());
+    }
+
+    private static Map<Long, ObjectRef<?>> refs(final Map<Long, ObjectState> states) {
+        final Map<Long, ObjectRef<?>> refs = new LinkedHashMap<>();
+        states.forEach((id, state) -> refs.put(id, new ObjectRef<>(state)));
+        return refs;
+    }
 
     private final long records;
     private final int endedBefore;
@@ -43,17 +60,29 @@ public final class Recovery {
         this.replayTime = replayTime;
     }
 
-    /** How many journal records were read. */
+    /**
+     * How many journal records were read.
+     *
+     * @return the record count, 0 without a journal
+     */
     public long records() {
         return records;
     }
 
-    /** How many tasks the journal says ended before the restart (they are not run again). */
+    /**
+     * How many tasks the journal says ended before the restart (they are not run again).
+     *
+     * @return the task count
+     */
     public int endedBefore() {
         return endedBefore;
     }
 
-    /** The result of every task submitted again (and of those that could not be), by task id, oldest first. */
+    /**
+     * The result of every task submitted again (and of those that could not be), by task id, oldest first.
+     *
+     * @return task id to result, unmodifiable
+     */
     public Map<Long, ObjectRef<?>> tasks() {
         return tasks;
     }
@@ -61,12 +90,18 @@ public final class Recovery {
     /**
      * The named actors created again (their constructors run again: state kept in fields is not restored; get them
      * with {@link Kernel#getActor}).
+     *
+     * @return the actors' names, unmodifiable; empty without a metadata plugin
      */
     public List<String> actors() {
         return actors;
     }
 
-    /** The named placement groups created again (get them with {@link Kernel#getPlacementGroup}). */
+    /**
+     * The named placement groups created again (get them with {@link Kernel#getPlacementGroup}).
+     *
+     * @return the groups' names, unmodifiable
+     */
     public List<String> placementGroups() {
         return groups;
     }
@@ -75,17 +110,27 @@ public final class Recovery {
      * The results of tasks that finished before the restart and had been spilled to disk, by task id: readable with
      * get (from their spill files), and freed as any object when unreachable. Results that were in memory are gone;
      * those tasks are not run again.
+     *
+     * @return task id to result, unmodifiable
      */
     public Map<Long, ObjectRef<?>> results() {
         return results;
     }
 
-    /** "task 12 'Demo::square': why" (or "actor 'x': why"), for each one that could not be made again. */
+    /**
+     * What could not be made again, and why.
+     *
+     * @return one line each, e.g. "task 12 'Demo::square': why" or "actor 'x': why"; unmodifiable
+     */
     public List<String> unrecoverable() {
         return unrecoverable;
     }
 
-    /** How long reading the journal and submitting the tasks again took. */
+    /**
+     * How long reading the journal and submitting the tasks again took.
+     *
+     * @return the time, {@link Duration#ZERO} without a journal
+     */
     public Duration time() {
         return replayTime;
     }

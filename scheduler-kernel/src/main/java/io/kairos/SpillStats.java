@@ -15,12 +15,20 @@ package io.kairos;
  */
 public record SpillStats(long spilledObjects, long spilledBytes, long spillNanos, long restoredObjects,
                          long restoredBytes, long restoreNanos, long files, long diskBytes) {
-    /** Spill throughput in bytes per second (0 before the first spill). */
+    /**
+     * Spill throughput.
+     *
+     * @return spilledBytes / spillNanos in bytes per second (0 before the first spill)
+     */
     public double spillBytesPerSecond() {
         return spillNanos == 0 ? 0 : spilledBytes * 1e9 / spillNanos;
     }
 
-    /** Restore throughput in bytes per second (0 before the first restore). */
+    /**
+     * Restore throughput.
+     *
+     * @return restoredBytes / restoreNanos in bytes per second (0 before the first restore)
+     */
     public double restoreBytesPerSecond() {
         return restoreNanos == 0 ? 0 : restoredBytes * 1e9 / restoreNanos;
     }

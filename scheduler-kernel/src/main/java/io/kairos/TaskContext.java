@@ -16,7 +16,11 @@ public final class TaskContext {
         this.info = info;
     }
 
-    /** The context of the task running on this thread, or null outside a task. */
+    /**
+     * The context of the task running on this thread.
+     *
+     * @return the context, or null outside a task
+     */
     public static TaskContext current() {
         TaskInfo info = Worker.currentTaskInfo();
         if (info == null) {
@@ -25,35 +29,65 @@ public final class TaskContext {
         return info == null ? null : new TaskContext(info);
     }
 
+    /**
+     * The task's id.
+     *
+     * @return the id, unique within its kernel
+     */
     public long taskId() {
         return info.taskId();
     }
 
+    /**
+     * The task's name.
+     *
+     * @return the name given with {@code setName}, else the function's
+     */
     public String taskName() {
         return info.taskName();
     }
 
-    /** The logical node the task runs on. */
+    /**
+     * The logical node the task runs on.
+     *
+     * @return the node's id
+     */
     public String nodeId() {
         return info.nodeId();
     }
 
-    /** 0 for the first run, then 1, 2, ... for retries. */
+    /**
+     * Which run of the task this is.
+     *
+     * @return 0 for the first run, then 1, 2, ... for retries
+     */
     public int attempt() {
         return info.attempt();
     }
 
-    /** The resources the task was given, in units. */
+    /**
+     * The resources the task was given.
+     *
+     * @return resource name to amount, in the resource's units
+     */
     public Map<String, Double> resources() {
         return info.resources();
     }
 
-    /** The GPU device instances the task was given (empty without GPUs). */
+    /**
+     * The GPU device instances the task was given.
+     *
+     * @return a copy of the instance indexes, empty without GPUs
+     */
     public int[] gpuInstances() {
         return info.gpuInstances().clone();
     }
 
-    /** The share of each instance in {@link #gpuInstances()}, e.g. 0.5. */
+    /**
+     * The share of each instance in {@link #gpuInstances()}.
+     *
+     * @return a copy of the shares, one per instance, in (0, 1], e.g. 0.5
+     */
     public double[] gpuAmounts() {
         return info.gpuAmounts().clone();
     }

@@ -12,13 +12,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "kairos", mixinStandardHelpOptions = true, versionProvider = KairosCli.Version.class,
     description = "Kairos: an embeddable scheduling kernel with a shared-memory object store.",
-    subcommands = {DemoCommand.class, BenchCommand.class, JmhCommand.class, TimelineCommand.class, StateCommand.class,
+    subcommands = {DemoCommand.class, BenchCommand.class, JmhCommand.class, TimelineCommand.class, StateCommand.class, CleanCommand.class,
         CommandLine.HelpCommand.class})
 public final class KairosCli implements Runnable {
     @Spec
     CommandSpec spec;
 
     public static void main(final String[] args) {
+        // the launcher passes these; java -jar gets the module flags from the manifest, these from here
+        System.setProperty("chronicle.analytics.disable", System.getProperty("chronicle.analytics.disable", "true"));
+        System.setProperty("chronicle.announcer.disable", System.getProperty("chronicle.announcer.disable", "true"));
         System.exit(commandLine().execute(args));
     }
 

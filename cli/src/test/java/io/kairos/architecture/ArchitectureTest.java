@@ -67,15 +67,8 @@ class ArchitectureTest {
     }
 
     static ArchRule noPackageCycles() {
-        // Known, and the one exception: java-bindings' store.internal (the native mappings) builds the public
-        // store package's exceptions and callback types. Moving those down a layer is left for the bindings' next
-        // change; any other cycle fails.
         return slices().matching("(**)").should().beFreeOfCycles()
-            .because("packages are layered: io.kairos over io.kairos.internal.* over io.kairos.exception/function")
-            .ignoreDependency(DescribedPredicate.describe("io.kairos.store.internal",
-                    (JavaClass c) -> c.getPackageName().equals("io.kairos.store.internal")),
-                DescribedPredicate.describe("io.kairos.store",
-                    (JavaClass c) -> c.getPackageName().equals("io.kairos.store")));
+            .because("packages are layered: io.kairos over io.kairos.internal.* over io.kairos.exception/function");
     }
 
     /**

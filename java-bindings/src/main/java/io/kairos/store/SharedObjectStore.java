@@ -4,7 +4,6 @@ import com.sun.jna.Pointer;
 import io.kairos.store.internal.JniStore;
 import io.kairos.store.internal.KairosNative;
 import io.kairos.store.internal.NativeLibraryLoader;
-import io.kairos.store.internal.Status;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
@@ -37,8 +36,10 @@ public final class SharedObjectStore implements AutoCloseable {
     static {
         final int version = JniStore.abiVersion();
         if (version != NativeLibraryLoader.EXPECTED_ABI_VERSION) {
-            throw new UnsatisfiedLinkError("libkairos ABI version " + version + ", these bindings need "
-                + NativeLibraryLoader.EXPECTED_ABI_VERSION);
+            throw new UnsatisfiedLinkError("libkairos: " + NativeLibraryLoader.source() + " has store ABI version "
+                + version + ", these bindings need " + NativeLibraryLoader.EXPECTED_ABI_VERSION
+                + " (a library from another Kairos version: use the jar's, or set " + NativeLibraryLoader.LIBRARY_PATH_PROP
+                + " to a matching build)");
         }
     }
 
@@ -48,6 +49,7 @@ public final class SharedObjectStore implements AutoCloseable {
     private final long capacity;
     private volatile boolean closed;
     private volatile KairosNative.EvictionCallback evictionCallback;  // strongly held while registered
+    private StorePrefault prefault;  // the latest background prefault, or null (guarded by this)
 
     private SharedObjectStore(final String name, final long handle, final boolean owner) {
         this.name = name;
@@ -101,6 +103,54 @@ public final class SharedObjectStore implements AutoCloseable {
             throw Status.exception(rc, "attach store", "'" + name + "'");
         }
         return new SharedObjectStore(name, out[0], false);
+    }
+
+    /** Where POSIX shared memory lives on Linux: a store named N is the file {@code kairos-N} here. */
+    public static final java.nio.file.Path SHM_DIRECTORY = java.nio.file.Path.of("/dev/shm");
+
+    /**
+     * Removes the segment of the store of that name if its owner process is gone (a crashed kernel's); never a
+     * live owner's, another user's, or a file that is not a store's.
+     *
+     * @return true if it was removed; false if its owner lives, it is not this user's or not a store's, or it is gone
+     * @throws StoreInvalidArgumentException for a malformed name
+     */
+    public static boolean removeStale(final String name) {
+        requireName(name);
+        final int rc = KairosNative.kairos_store_remove_stale(name);
+        if (rc == Status.OK) {
+            return true;
+        }
+        if (rc == Status.EXISTS || rc == Status.NOT_FOUND || rc == Status.WRONG_STATE) {
+            return false;
+        }
+        throw Status.exception(rc, "remove stale store", "'" + name + "'");
+    }
+
+    /**
+     * Removes every store segment ({@code /dev/shm/kairos-*}) of this user whose owner process is gone.
+     *
+     * @return the names of the stores removed
+     */
+    public static java.util.List<String> removeStaleSegments() {
+        final java.util.List<String> removed = new java.util.ArrayList<>();
+        final java.util.List<String> names = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(SHM_DIRECTORY)) {
+            files.map(p -> p.getFileName().toString()).filter(f -> f.startsWith("kairos-") && f.length() > 7)
+                .forEach(f -> names.add(f.substring(7)));
+        } catch (final java.io.IOException | java.io.UncheckedIOException e) {
+            return removed;  // no /dev/shm to look at: nothing of ours can be there
+        }
+        for (final String name : names) {
+            try {
+                if (removeStale(name)) {
+                    removed.add(name);
+                }
+            } catch (final StoreException e) {
+                // a name this ABI would not give (a file of another program): not ours to touch
+            }
+        }
+        return removed;
     }
 
     /**
@@ -284,6 +334,88 @@ public final class SharedObjectStore implements AutoCloseable {
         return out[0];
     }
 
+    /**
+     * Makes resident now the arena's pages that hold bytes [offset, offset + length), so that puts into them pay no
+     * first-touch page fault (which here costs more than the copy). Changes no byte and takes no store lock: safe while
+     * any thread or process puts, reads or deletes objects in the range, and never blocks them. The pages stay
+     * committed: the range takes tmpfs memory from then on, objects in it or not. The range is reserved first
+     * ({@link #reservePages}), then mapped into this process. See {@link #prefaultInBackground}.
+     *
+     * @param offset from the arena's start, 0 to {@link #capacity()}
+     * @param length bytes, 0 to {@code capacity() - offset}
+     * @return the bytes populated, in whole pages
+     * @throws StoreInvalidArgumentException for a range outside the arena
+     * @throws StoreClosedException          if the store is closed, or gets closed during the call (it then stops
+     *                                       within 2 MiB)
+     * @throws StoreException                when memory or /dev/shm space runs out (KAIROS_ERR_NO_MEMORY)
+     */
+    public long prefault(final long offset, final long length) {
+        return prefault(offset, length, KairosNative.PREFAULT_RESERVE | KairosNative.PREFAULT_MAP, "prefault");
+    }
+
+    /**
+     * Allocates in /dev/shm the arena's pages that hold bytes [offset, offset + length), without mapping them into
+     * this process: about twice as fast as {@link #prefault}, and a put into a reserved page then pays about half a
+     * first touch (the zeroing and the mapping). Pages are shared, so every attached process gains. Changes no byte,
+     * takes no store lock; a full /dev/shm is an error here rather than a SIGBUS at a later put.
+     *
+     * @param offset from the arena's start, 0 to {@link #capacity()}
+     * @param length bytes, 0 to {@code capacity() - offset}
+     * @return the bytes reserved, in whole pages
+     * @throws StoreException as {@link #prefault}; KAIROS_ERR_UNSUPPORTED where the file system cannot fallocate
+     */
+    public long reservePages(final long offset, final long length) {
+        return prefault(offset, length, KairosNative.PREFAULT_RESERVE, "reservePages");
+    }
+
+    /** Maps the range's pages into this process (reserving any not reserved yet): the second pass of a prefault. */
+    long mapPages(final long offset, final long length) {
+        return prefault(offset, length, KairosNative.PREFAULT_MAP, "mapPages");
+    }
+
+    private long prefault(final long offset, final long length, final int flags, final String operation) {
+        if (offset < 0 || length < 0) {
+            throw new StoreInvalidArgumentException(operation + " '" + name + "': offset " + offset + " and length "
+                + length + " must be >= 0 (the arena is " + capacity + " bytes)");
+        }
+        final long[] out = new long[1];
+        final int rc = KairosNative.kairos_store_prefault(handle, offset, length, flags, out);
+        if (rc != Status.OK) {
+            throw Status.exception(rc, operation, "'" + name + "'");
+        }
+        return out[0];
+    }
+
+    /**
+     * Starts making the whole arena resident on a daemon thread ({@link StorePrefault#THREAD_NAME_PREFIX}NAME),
+     * chunkBytes per native call, and returns at once; the thread ends by itself when done. It first reserves the
+     * whole arena ({@link #reservePages}), which runs well ahead of any put, then maps it ({@link #prefault}), so a put
+     * made meanwhile pays at most half a first touch, and none once the thread has passed its pages; it is never
+     * blocked by it. {@link #close()} stops it and waits for it. If a background prefault is running already, returns
+     * that one.
+     *
+     * @param chunkBytes bytes per call, rounded down to a multiple of 2 MiB (at least 2 MiB); e.g.
+     *                   {@link StorePrefault#CHUNK_BYTES_DEFAULT}
+     * @throws StoreClosedException if the store is closed
+     */
+    public synchronized StorePrefault prefaultInBackground(final long chunkBytes) {
+        if (closed) {
+            throw new StoreClosedException(Status.CLOSED, "prefaultInBackground '" + name + "': the store is closed");
+        }
+        if (prefault != null && !prefault.isDone()) {
+            return prefault;
+        }
+        final StorePrefault started = new StorePrefault(this, chunkBytes);
+        started.start();
+        prefault = started;
+        return started;
+    }
+
+    /** The latest background prefault ({@link #prefaultInBackground}), running or ended; null if none was started. */
+    public synchronized StorePrefault backgroundPrefault() {
+        return prefault;
+    }
+
     /** This process's client index in the store (0 for the owner). */
     public int clientId() {
         final int[] out = new int[1];
@@ -324,6 +456,8 @@ public final class SharedObjectStore implements AutoCloseable {
      * Detaches: this process's pins are released and its unsealed objects aborted; the owner also removes the name
      * (processes still attached keep their mapping). Idempotent. Later calls throw {@link StoreClosedException}.
      * Buffers obtained from this handle must not be touched afterwards.
+     * A background prefault ({@link #prefaultInBackground}) is stopped and waited for: its thread never outlives the
+     * store.
      */
     @Override
     public void close() {
@@ -331,7 +465,17 @@ public final class SharedObjectStore implements AutoCloseable {
             return;
         }
         closed = true;
-        KairosNative.kairos_store_close(handle);
+        final StorePrefault running;
+        synchronized (this) {  // as prefaultInBackground: it starts no thread once closed is set
+            running = prefault;
+        }
+        if (running != null) {
+            running.requestStop();
+        }
+        KairosNative.kairos_store_close(handle);  // stops a prefault call in flight within 2 MiB, and waits for it
+        if (running != null) {
+            running.awaitEnd();  // the thread never outlives the store
+        }
         synchronized (this) {  // as onEviction: the callback is dropped only once the native side can no longer call it
             evictionCallback = null;
         }

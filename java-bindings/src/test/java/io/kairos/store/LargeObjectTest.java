@@ -1,7 +1,6 @@
 package io.kairos.store;
 
 import io.kairos.store.internal.KairosNative;
-import io.kairos.store.internal.Status;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

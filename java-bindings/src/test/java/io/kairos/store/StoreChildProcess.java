@@ -51,6 +51,17 @@ public final class StoreChildProcess {
         final String name = args[0];
         final String mode = args[1];
         final int count = Integer.parseInt(args[2]);
+        if ("own".equals(mode)) {  // creates the store and owns it until the test kills this process
+            final SharedObjectStore owned = SharedObjectStore.create(name, 4L << 20);
+            for (int i = 0; i < count; i++) {
+                final MutableDirectBuffer buffer = owned.create(parentObject(i), sizeOf(i));
+                fill(buffer, i);
+                owned.seal(parentObject(i));
+            }
+            System.out.println("OWNING");
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
         final SharedObjectStore store = SharedObjectStore.attach(name);
         if ("verify".equals(mode)) {
             for (int i = 0; i < count; i++) {

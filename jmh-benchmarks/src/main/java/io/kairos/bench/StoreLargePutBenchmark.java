@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Steady state by eviction</b>, as in {@link StorePutBenchmark}: the {@value #CAPACITY}-byte arena holds
  * about 30 objects, the ids come from a ring of {@value #ID_RING}, and once the arena is full every create evicts
- * the least recently used object. Every page of the arena has been written once before measurement starts (the
- * warm-up fills it several times), so page faults are not part of the figure.
+ * the least recently used object. Every page of the arena is made resident in the set-up
+ * ({@link SharedObjectStore#prefault}), and the warm-up fills it several times, so page faults are not part of the
+ * figure.
  *
  * <p>{@link #kairosPutReusedBlock} deletes each object after its put, so the store hands the same block back every
  * time: its destination stays in cache, as the one-buffer peer's does.
@@ -61,6 +62,7 @@ public class StoreLargePutBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         store = SharedObjectStore.create(StoreNames.unique("large-put"), CAPACITY);
+        store.prefault(0, store.capacity());  // every page resident before the first warm-up put
         ids = new ObjectIdRing(ID_RING);
         source = new UnsafeBuffer(BufferUtil.allocateDirectAligned(OBJECT_SIZE, 64));
         for (int i = 0; i < OBJECT_SIZE; i += 8) {

@@ -61,6 +61,7 @@ public class StorePutBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         store = SharedObjectStore.create(StoreNames.unique("put"), CAPACITY, MAX_OBJECTS);
+        store.prefault(0, store.capacity());  // every page resident: no first-touch page fault is measured
         ids = new ObjectIdRing(ID_RING);
         source = new UnsafeBuffer(BufferUtil.allocateDirectAligned(size, 64));
         sourceBytes = new byte[size];

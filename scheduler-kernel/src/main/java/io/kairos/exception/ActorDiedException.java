@@ -7,6 +7,12 @@ package io.kairos.exception;
 public class ActorDiedException extends KairosException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the actor and why it died
+     * @param cause what killed the actor, or null
+     */
     public ActorDiedException(final String message, final Throwable cause) {
         super(message, cause);
     }

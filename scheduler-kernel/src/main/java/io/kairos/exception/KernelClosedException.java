@@ -4,6 +4,11 @@ package io.kairos.exception;
 public class KernelClosedException extends KairosException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what could not be done
+     */
     public KernelClosedException(final String message) {
         super(message);
     }

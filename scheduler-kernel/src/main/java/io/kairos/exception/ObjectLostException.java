@@ -8,6 +8,12 @@ package io.kairos.exception;
 public class ObjectLostException extends KairosException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the object and why it is lost
+     * @param cause the failure that lost it (e.g. the spill file read), or null
+     */
     public ObjectLostException(final String message, final Throwable cause) {
         super(message, cause);
     }

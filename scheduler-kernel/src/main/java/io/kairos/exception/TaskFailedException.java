@@ -7,14 +7,26 @@ package io.kairos.exception;
 public class TaskFailedException extends KairosException {
     private static final long serialVersionUID = 1L;
 
+    /** The failed task's name (serialized with the exception). */
     private final String taskName;
 
+    /**
+     * Creates the exception; its message is {@code task '<taskName>' failed: <message>}.
+     *
+     * @param taskName the failed task's name
+     * @param message what failed
+     * @param cause the exception the task (or the task it depended on) threw, or null
+     */
     public TaskFailedException(final String taskName, final String message, final Throwable cause) {
         super("task '" + taskName + "' failed: " + message, cause);
         this.taskName = taskName;
     }
 
-    /** The failed task's name (its {@code setName}, else the function's). */
+    /**
+     * The failed task's name.
+     *
+     * @return the name given with {@code setName}, else the function's
+     */
     public String taskName() {
         return taskName;
     }

@@ -7,6 +7,11 @@ package io.kairos.exception;
 public class UnschedulableException extends KairosException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the task or actor and the resource or constraint no node satisfies
+     */
     public UnschedulableException(final String message) {
         super(message);
     }

@@ -8,6 +8,12 @@ package io.kairos.exception;
 public class WorkerDiedException extends KairosException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the process and how it died
+     * @param cause the failure seen when it died, or null
+     */
     public WorkerDiedException(final String message, final Throwable cause) {
         super(message, cause);
     }

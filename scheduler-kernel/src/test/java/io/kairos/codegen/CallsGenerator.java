@@ -22,24 +22,33 @@ public final class CallsGenerator {
     public static final String COMMAND = "java scheduler-kernel/src/test/java/io/kairos/codegen/CallsGenerator.java";
 
     /**
-     * One family of overloads, for arities 0 to {@code maxArity}: each is a one-line javadoc {@code doc}, then
+     * One family of overloads, for arities 0 to {@code maxArity}: each is a javadoc (the one-line summary {@code doc},
+     * then a tag for every parameter and type parameter, and {@code @return returnDoc}), then
      * {@code public final <T0, .., result> returns name(KFuncK<receiver, T0, .., result> param, args)} whose body is
      * {@code return hook(param, arity, new Object[] {a0, ..});} ({@code noArgs} in place of the array at arity 0).
      *
      * @param receiver the function's type argument before T0 (an actor method's receiver), or null
+     * @param paramDoc the {@code @param} text of {@code param}
+     * @param resultDoc the {@code @param} text of the type parameter {@code result}
      */
     record Family(String doc, String returns, String name, String receiver, String result, String param, String hook,
-                  String noArgs, int maxArity) {}
+                  String noArgs, int maxArity, String paramDoc, String resultDoc, String returnDoc) {}
 
     /** A generated file, relative to the module directory, and its families in the order of its marked regions. */
     record Target(String path, List<Family> regions) {}
 
     static final Family TASK = new Family("Builds a call of f; .remote() submits it.",
-            "TaskCaller<R>", "task", null, "R", "f", "newTask", "NO_ARGS", 6);
+            "TaskCaller<R>", "task", null, "R", "f", "newTask", "NO_ARGS", 6,
+            "the function to run as a task", "the function's result type",
+            "the call, not yet submitted: set its options, then .remote()");
     static final Family ACTOR = new Family("Builds an actor created by constructor; .remote() creates it.",
-            "ActorCreator<A>", "actor", null, "A", "constructor", "newActor", "NO_ARGS", 6);
+            "ActorCreator<A>", "actor", null, "A", "constructor", "newActor", "NO_ARGS", 6,
+            "the actor's constructor or factory (e.g. Counter::new)", "the actor's class",
+            "the actor's creation, not yet submitted: set its options, then .remote()");
     static final Family ACTOR_TASK = new Family("Builds a call of method on this actor; .remote() submits it.",
-            "ActorTaskCaller<R>", "task", "A", "R", "method", "newCall", "TaskCalls.NO_ARGS", 5);
+            "ActorTaskCaller<R>", "task", "A", "R", "method", "newCall", "TaskCalls.NO_ARGS", 5,
+            "the actor's method to call (e.g. Counter::add)", "the method's result type",
+            "the call, not yet submitted: set its options, then .remote()");
 
     public static final List<Target> TARGETS = List.of(
             new Target("src/main/java/io/kairos/TaskCalls.java", List.of(TASK, ACTOR)),
@@ -70,12 +79,22 @@ public final class CallsGenerator {
             // The last argument varies fastest: bit (n - 1 - i) of mask set = argument i is an ObjectRef.
             for (int mask = 0; mask < 1 << n; mask++) {
                 StringBuilder params = new StringBuilder(func);
+                StringBuilder doc = new StringBuilder("    /**\n     * " + f.doc() + "\n     *\n");
+                doc.append("     * @param ").append(f.param()).append(' ').append(f.paramDoc()).append('\n');
                 for (int i = 0; i < n; i++) {
                     boolean ref = (mask >> (n - 1 - i) & 1) != 0;
                     String type = ref ? "ObjectRef<? extends T" + i + ">" : "T" + i;
                     params.append(", ").append(type).append(" a").append(i);
+                    doc.append("     * @param a").append(i).append(" argument ").append(i)
+                            .append(ref ? ": an ObjectRef to the value (resolved before the call)\n" : ": a value\n");
                 }
-                methods.add("    /** " + f.doc() + " */\n"
+                for (String typeVar : typeVars) {
+                    doc.append("     * @param <").append(typeVar).append("> the type of argument ")
+                            .append(typeVar.substring(1)).append('\n');
+                }
+                doc.append("     * @param <").append(f.result()).append("> ").append(f.resultDoc()).append('\n');
+                doc.append("     * @return ").append(f.returnDoc()).append("\n     */\n");
+                methods.add(doc
                         + "    public final <" + String.join(", ", typeParams) + "> " + f.returns() + " " + f.name()
                         + "(" + params + ") {\n"
                         + "        return " + f.hook() + "(" + f.param() + ", " + n + ", " + args + ");\n"

@@ -36,6 +36,8 @@ public final class KairosNative {
 
     public static native int kairos_store_attach(String name, long[] out);
 
+    public static native int kairos_store_remove_stale(String name);
+
     public static native int kairos_store_close(long store);
 
     public static native int kairos_store_free(long store);
@@ -62,4 +64,13 @@ public final class KairosNative {
     public static native int kairos_store_reap_dead_clients(long store, int[] reapedOut);
 
     public static native int kairos_store_client_id(long store, int[] out);
+
+    /** KAIROS_PREFAULT_RESERVE: allocate the range's tmpfs pages without mapping them. */
+    public static final int PREFAULT_RESERVE = 1;
+    /** KAIROS_PREFAULT_MAP: map the range's pages writable into this process. */
+    public static final int PREFAULT_MAP = 2;
+
+    /** flags: PREFAULT_RESERVE and/or PREFAULT_MAP; populatedOut (may be null) receives the bytes done. */
+    public static native int kairos_store_prefault(long store, long offset, long length, int flags,
+                                                   long[] populatedOut);
 }

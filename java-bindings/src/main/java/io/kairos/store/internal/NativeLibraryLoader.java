@@ -23,7 +23,11 @@ public final class NativeLibraryLoader {
     public static final int EXPECTED_ABI_VERSION = 1;
 
     private static final String RESOURCE = "linux-x86-64/libkairos.so";
+    /** ELF e_machine of x86-64, the only architecture this jar ships a library for. */
+    private static final int EM_X86_64 = 0x3E;
 
+    /** Where the library was loaded from: the override, or the jar's resource (not the temporary copy). */
+    private static volatile String source = "(not loaded)";
     private static final NativeLibrary LIBRARY = load();
 
     private NativeLibraryLoader() {
@@ -34,6 +38,11 @@ public final class NativeLibraryLoader {
         return LIBRARY;
     }
 
+    /** Where the library was loaded from, for error messages. */
+    public static String source() {
+        return source;
+    }
+
     private static NativeLibrary load() {
         final String override = System.getProperty(LIBRARY_PATH_PROP);
         if (override != null && !override.isBlank()) {
@@ -41,7 +50,8 @@ public final class NativeLibraryLoader {
             if (!file.isFile()) {
                 throw new UnsatisfiedLinkError(LIBRARY_PATH_PROP + "=" + override + " is not a file");
             }
-            return loadBoth(file);
+            source = file.getAbsolutePath() + " (" + LIBRARY_PATH_PROP + ")";
+            return loadBoth(file, source);
         }
         // JNA's own loader deletes a library it extracted from a jar as soon as it has opened it, leaving nothing
         // for System.load: extract it ourselves, open it both ways, then remove the temporary copy.
@@ -59,8 +69,9 @@ public final class NativeLibraryLoader {
             error.initCause(e);
             throw error;
         }
+        source = resource + " (the jar's library, extracted to " + file + ")";
         try {
-            return loadBoth(file);
+            return loadBoth(file, source);
         } finally {
             if (!"file".equals(resource.getProtocol())) {
                 file.delete();  // a temporary copy; the mapping outlives the name
@@ -68,10 +79,51 @@ public final class NativeLibraryLoader {
         }
     }
 
-    private static NativeLibrary loadBoth(final File file) {
+    private static NativeLibrary loadBoth(final File file, final String what) {
+        final String foreign = notALinuxX8664Library(file);
+        if (foreign != null) {
+            throw new UnsatisfiedLinkError("libkairos: " + what + " is not a Linux x86-64 shared library: " + foreign);
+        }
         final String path = file.getAbsolutePath();
-        final NativeLibrary library = NativeLibrary.getInstance(path);
-        System.load(path);
-        return library;
+        try {
+            final NativeLibrary library = NativeLibrary.getInstance(path);
+            System.load(path);
+            return library;
+        } catch (final UnsatisfiedLinkError e) {
+            final UnsatisfiedLinkError error = new UnsatisfiedLinkError("libkairos: cannot load " + what + ": "
+                + e.getMessage());
+            error.initCause(e);
+            throw error;
+        }
+    }
+
+    /** Null when the file starts as a 64-bit little-endian ELF for x86-64 does; else what it found instead. */
+    static String notALinuxX8664Library(final File file) {
+        final byte[] head = new byte[20];
+        int n = 0;
+        try (java.io.InputStream in = new java.io.FileInputStream(file)) {
+            for (int r; n < head.length && (r = in.read(head, n, head.length - n)) > 0; ) {
+                n += r;
+            }
+        } catch (final IOException e) {
+            return "it cannot be read (" + e.getMessage() + ")";
+        }
+        if (n < head.length || head[0] != 0x7F || head[1] != 'E' || head[2] != 'L' || head[3] != 'F') {
+            final StringBuilder start = new StringBuilder();
+            for (int i = 0; i < Math.min(n, 8); i++) {
+                start.append(String.format("%02x", head[i] & 0xFF));
+            }
+            return "found no ELF header (" + n + " bytes read, starting " + start + ")";
+        }
+        if (head[4] != 2 || head[5] != 1) {
+            return "found a " + (head[4] == 1 ? "32-bit" : "class " + head[4]) + (head[5] == 2 ? " big-endian" : "")
+                + " ELF file";
+        }
+        final int machine = (head[18] & 0xFF) | (head[19] & 0xFF) << 8;
+        if (machine != EM_X86_64) {
+            return "found an ELF file for machine 0x" + Integer.toHexString(machine)
+                + (machine == 0xB7 ? " (aarch64)" : "") + ", not x86-64 (0x3e)";
+        }
+        return null;
     }
 }

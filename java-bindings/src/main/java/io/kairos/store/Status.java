@@ -1,24 +1,17 @@
-package io.kairos.store.internal;
+package io.kairos.store;
 
-import io.kairos.store.ObjectExistsException;
-import io.kairos.store.ObjectNotFoundException;
-import io.kairos.store.ObjectStateException;
-import io.kairos.store.StoreClosedException;
-import io.kairos.store.StoreException;
-import io.kairos.store.StoreFullException;
-import io.kairos.store.StoreInvalidArgumentException;
-import io.kairos.store.StoreTimeoutException;
+import io.kairos.store.internal.KairosNative;
 
 /** The C ABI's status codes and their exceptions. */
-public final class Status {
-    public static final int OK = 0;
-    public static final int INVALID_ARGUMENT = -1;
-    public static final int CLOSED = -2;
-    public static final int EXISTS = -3;
-    public static final int NOT_FOUND = -4;
-    public static final int WRONG_STATE = -5;
-    public static final int STORE_FULL = -6;
-    public static final int TIMEOUT = -7;
+final class Status {
+    static final int OK = 0;
+    static final int INVALID_ARGUMENT = -1;
+    static final int CLOSED = -2;
+    static final int EXISTS = -3;
+    static final int NOT_FOUND = -4;
+    static final int WRONG_STATE = -5;
+    static final int STORE_FULL = -6;
+    static final int TIMEOUT = -7;
 
     private Status() {
     }
@@ -27,7 +20,7 @@ public final class Status {
      * The exception for a failed call, its message built from the operation, the subject (an object id or a
      * store name) and the native detail of this thread's last failure.
      */
-    public static StoreException exception(final int status, final String operation, final Object subject) {
+    static StoreException exception(final int status, final String operation, final Object subject) {
         final String detail = KairosNative.kairos_last_error_detail();
         final String message = operation + (subject != null ? " " + subject : "") + ": "
             + (detail == null || detail.isEmpty() ? KairosNative.kairos_status_name(status) : detail)
