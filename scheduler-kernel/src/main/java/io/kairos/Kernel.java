@@ -181,31 +181,27 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         if (function == null) {
             throw new IllegalArgumentException("function is null");
         }
-        return new TaskCaller<>(this, function, arity, states(args, arity));
+        return new TaskCaller<>(this, function, arity, ownedArgs(args, arity));
     }
 
     <R> ObjectRef<R> submit(final Object function, final int arity, final Object[] args, final String name,
                             final Map<String, Double> resources, final int maxRetries, final boolean retryExceptions,
                             final SchedulingStrategy strategy, final PlacementGroup group, final int bundleIndex,
                             final Boolean isolated) {
-        return new ObjectRef<>(core.submit(function, arity, args, name, resources, maxRetries, retryExceptions,
+        return ref(core.submit(function, arity, args, name, resources, maxRetries, retryExceptions,
             strategy, groupOf(group), bundleIndex, isolated != null ? isolated : context.isolated()));
     }
 
     /**
-     * The arguments as the machinery takes them: each ObjectRef replaced by its object's state, in place (the array
-     * is the call's own).
+     * The arguments, checked: an ObjectRef among them must be this kernel's (the machinery resolves it as the
+     * object's state, which it is).
      *
      * @throws IllegalArgumentException for an ObjectRef of another kernel
      */
-    private Object[] states(final Object[] args, final int arity) {
+    private Object[] ownedArgs(final Object[] args, final int arity) {
         for (int i = 0; i < arity; i++) {
-            if (args[i] instanceof ObjectRef) {
-                final ObjectState state = ((ObjectRef<?>) args[i]).state();
-                if (state.core() != core) {
-                    throw new IllegalArgumentException("argument " + i + " is an ObjectRef of another kernel");
-                }
-                args[i] = state;
+            if (args[i] instanceof ObjectRef && ((ObjectRef<?>) args[i]).owner() != core) {
+                throw new IllegalArgumentException("argument " + i + " is an ObjectRef of another kernel");
             }
         }
         return args;
@@ -219,7 +215,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         if (constructor == null) {
             throw new IllegalArgumentException("constructor is null");
         }
-        return new ActorCreator<>(this, constructor, arity, states(args, arity));
+        return new ActorCreator<>(this, constructor, arity, ownedArgs(args, arity));
     }
 
     <A> ActorHandle<A> createActor(final Object constructor, final int arity, final Object[] args, final String name,
@@ -233,7 +229,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
 
     <R> ObjectRef<R> submitActorCall(final ActorState actor, final Object method, final int arity, final Object[] args,
                                      final String name) {
-        return new ObjectRef<>(core.submitActorCall(actor, method, arity, states(args, arity), name));
+        return ref(core.submitActorCall(actor, method, arity, ownedArgs(args, arity), name));
     }
 
     /**
@@ -358,7 +354,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      * @return the value's ref
      */
     public <T> ObjectRef<T> put(final T value) {
-        return new ObjectRef<>(core.put(value));
+        return ref(core.put(value));
     }
 
     /**
@@ -452,7 +448,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             // Wait on the first pending ref for a bounded slice, then look at them all again.
             final long slice = Math.min(deadline - System.nanoTime(),
                 TimeUnit.MICROSECONDS.toNanos(Math.min(1000, 10L << Math.min(round, 6))));
-            firstPending.state().awaitDone(System.nanoTime() + Math.max(0, slice));
+            firstPending.waitUntil(System.nanoTime() + Math.max(0, slice));
         }
         final List<ObjectRef<T>> ready = new ArrayList<>(Math.min(numReturns, refs.size()));
         final List<ObjectRef<T>> unready = new ArrayList<>(refs.size());
@@ -479,10 +475,10 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         if (ref == null) {
             throw new IllegalArgumentException("ref is null");
         }
-        if (ref.state().core() != core) {
+        if (ref.owner() != core) {
             throw new IllegalArgumentException("ref belongs to another kernel");
         }
-        core.cancel(ref.state(), force);
+        core.cancel(ref, force);
     }
 
     /**
@@ -562,6 +558,12 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         return core;
     }
 
+    /** The kernel's objects are its ObjectRefs (its ObjectFactory makes them). */
+    @SuppressWarnings("unchecked")
+    private static <T> ObjectRef<T> ref(final ObjectState state) {
+        return (ObjectRef<T>) state;
+    }
+
     private <T> List<ObjectRef<T>> checkRefs(final List<ObjectRef<T>> refs) {
         if (refs == null) {
             throw new IllegalArgumentException("refs is null");
@@ -571,7 +573,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             if (ref == null) {
                 throw new IllegalArgumentException("refs[" + i + "] is null");
             }
-            if (ref.state().core() != core) {
+            if (ref.owner() != core) {
                 throw new IllegalArgumentException("refs[" + i + "] belongs to another kernel");
             }
         }

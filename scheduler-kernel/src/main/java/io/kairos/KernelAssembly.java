@@ -80,7 +80,7 @@ final class KernelAssembly {
             context.nanoClock(), context.gpuDevices(), context.gpuNodeId(), context.idleWorkerTimeout()),
             cluster, registry, policy, namedActors, objects, errors, journal, processes, codec);
         this.core = new KernelCore(cluster, registry, conductor, namedActors, objects, journal, processes, metadata,
-            replay != null ? replay.maxId() : 0);
+            replay != null ? replay.maxId() : 0, ObjectRef::new);
         final IdleStrategy idle = new ConductorIdleStrategy(context.defaultIdleStrategy() ? null
             : context.idleStrategy(), conductor);
         final AgentRunner runner;

@@ -3,6 +3,7 @@ package io.kairos;
 import io.kairos.exception.GetTimeoutException;
 import io.kairos.exception.TaskCancelledException;
 import io.kairos.exception.TaskFailedException;
+import io.kairos.internal.conductor.KernelCore;
 import io.kairos.internal.conductor.ObjectState;
 
 import java.time.Duration;
@@ -14,11 +15,9 @@ import java.time.Duration;
  *
  * @param <T> the value's type
  */
-public final class ObjectRef<T> {
-    private final ObjectState state;
-
-    ObjectRef(final ObjectState state) {
-        this.state = state;
+public final class ObjectRef<T> extends ObjectState {
+    ObjectRef(final long id, final KernelCore core) {
+        super(id, core);
     }
 
     /**
@@ -27,7 +26,7 @@ public final class ObjectRef<T> {
      * @return the id, unique within its kernel
      */
     public long id() {
-        return state.id();
+        return objectId();
     }
 
     /**
@@ -36,7 +35,7 @@ public final class ObjectRef<T> {
      * @return true once done
      */
     public boolean isReady() {
-        return state.isDone();
+        return isDone();
     }
 
     /**
@@ -47,7 +46,7 @@ public final class ObjectRef<T> {
      * @return true if the value is in the shared store or a spill file
      */
     public boolean isStored() {
-        return state.storedValue() != null;
+        return storedValue() != null;
     }
 
     /**
@@ -59,7 +58,7 @@ public final class ObjectRef<T> {
      */
     @SuppressWarnings("unchecked")
     public T get() {
-        return (T) state.await(Long.MAX_VALUE);
+        return (T) await(Long.MAX_VALUE);
     }
 
     /**
@@ -75,30 +74,35 @@ public final class ObjectRef<T> {
     @SuppressWarnings("unchecked")
     public T get(final Duration timeout) {
         final long deadline = Kernel.deadline(timeout, "timeout");
-        final Object v = state.await(deadline);
-        if (v == null && !state.isDone()) {
-            throw new GetTimeoutException("object " + state.id() + " was not ready within " + timeout);
+        final Object v = await(deadline);
+        if (v == null && !isDone()) {
+            throw new GetTimeoutException("object " + objectId() + " was not ready within " + timeout);
         }
         return (T) v;
     }
 
-    ObjectState state() {
-        return state;
+    /** The kernel this object belongs to. */
+    KernelCore owner() {
+        return kernelCore();
     }
 
-    /** Refs are equal when they refer to the same object. */
-    @Override
-    public boolean equals(final Object o) {
-        return o instanceof ObjectRef && ((ObjectRef<?>) o).state == state;
+    /** Waits until done or the deadline (helping the conductor as a get does); returns the status. */
+    int waitUntil(final long deadlineNanos) {
+        return awaitDone(deadlineNanos);
     }
 
-    @Override
-    public int hashCode() {
-        return Long.hashCode(state.id());
+    /** The failure of a failed object, or null. */
+    RuntimeException failure() {
+        return status() == FAILED ? error() : null;
+    }
+
+    /** Whether its value lives in the shared store (tests). */
+    boolean inStore() {
+        return storedValue() != null;
     }
 
     @Override
     public String toString() {
-        return "ObjectRef(" + state.id() + (state.isDone() ? ", done" : "") + ")";
+        return "ObjectRef(" + objectId() + (isDone() ? ", done" : "") + ")";
     }
 }

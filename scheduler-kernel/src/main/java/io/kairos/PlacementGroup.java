@@ -3,7 +3,6 @@ package io.kairos;
 import io.kairos.exception.KairosException;
 import io.kairos.exception.UnschedulableException;
 import io.kairos.internal.conductor.GroupState;
-import io.kairos.internal.conductor.ObjectState;
 import io.kairos.spi.scheduling.PlacementStrategy;
 
 import java.time.Duration;
@@ -70,14 +69,15 @@ public final class PlacementGroup {
      */
     public boolean ready(final Duration timeout) {
         final long deadline = Kernel.deadline(timeout, "timeout");
-        final ObjectState readiness = group.readiness();
-        if (!readiness.isDone()) {
-            readiness.awaitDone(deadline);
+        final ObjectRef<?> readiness = (ObjectRef<?>) group.readiness();  // the kernel's objects are ObjectRefs
+        if (!readiness.isReady()) {
+            readiness.waitUntil(deadline);
         }
-        if (readiness.status() == ObjectState.FAILED) {
-            throw readiness.error();
+        final RuntimeException failure = readiness.failure();
+        if (failure != null) {
+            throw failure;
         }
-        return readiness.status() == ObjectState.READY;
+        return readiness.isReady();
     }
 
     @Override

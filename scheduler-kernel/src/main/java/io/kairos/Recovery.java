@@ -34,7 +34,7 @@ public final class Recovery {
 
     private static Map<Long, ObjectRef<?>> refs(final Map<Long, ObjectState> states) {
         final Map<Long, ObjectRef<?>> refs = new LinkedHashMap<>();
-        states.forEach((id, state) -> refs.put(id, new ObjectRef<>(state)));
+        states.forEach((id, state) -> refs.put(id, (ObjectRef<?>) state));  // the kernel's objects are ObjectRefs
         return refs;
     }
 

@@ -1,6 +1,5 @@
 package io.kairos;
 
-import io.kairos.internal.conductor.ObjectState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -222,7 +221,7 @@ class KernelMetadataTest {
         int recomputed = 0;
         for (final ObjectRef<Integer> size : sizes) {
             final ObjectRef<?> again = kernel.recovery().tasks().get(size.id());
-            if (again != null && again.state().status() != ObjectState.FAILED) {
+            if (again != null && again.failure() == null) {
                 assertEquals(256 << 10, again.get(WAIT), "read its argument from the kept spilled result");
                 recomputed++;
             }

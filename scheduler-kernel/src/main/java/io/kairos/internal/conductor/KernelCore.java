@@ -47,6 +47,8 @@ public final class KernelCore {
     private final ResourceRegistry registry;
     private final SchedulerConductor conductor;
     private final StoredObjects objects;
+    /** Makes the kernel's objects (the public ObjectRefs). */
+    private final ObjectFactory factory;
     private final KernelJournal journal;
     private final WorkerProcesses processes;
     private final KernelRestart restart;
@@ -66,11 +68,14 @@ public final class KernelCore {
      * @param objects the store's objects, or null without a store
      * @param journal where transitions are journaled, or null without a data directory
      * @param metadata the data directory's metadata store, or null (named actors and groups are not kept then)
+     * @param firstId  the ids of this kernel's objects, tasks, actors and groups follow it
+     * @param factory  makes the kernel's objects
      */
     public KernelCore(final Cluster cluster, final ResourceRegistry registry, final SchedulerConductor conductor,
                       final ConcurrentHashMap<String, ActorState> namedActors, final StoredObjects objects,
                       final KernelJournal journal, final WorkerProcesses processes, final MetadataStore metadata,
-                      final long firstId) {
+                      final long firstId, final ObjectFactory factory) {
+        this.factory = factory;
         this.cluster = cluster;
         this.registry = registry;
         this.conductor = conductor;
@@ -138,7 +143,7 @@ public final class KernelCore {
     /** A new object, done at once with value (stored when it is large). */
     public ObjectState put(final Object value) {
         ensureOpen();
-        final ObjectState state = new ObjectState(ids.incrementAndGet(), this);
+        final ObjectState state = factory.create(ids.incrementAndGet(), this);
         state.complete(value, objects);
         return state;
     }
@@ -175,7 +180,7 @@ public final class KernelCore {
                              final String name, final int maxRetries, final boolean retryExceptions,
                              final SchedulingStrategy strategy, final GroupState group, final int bundleIndex,
                              final long[] demand, final boolean isolated) {
-        final ObjectState result = new ObjectState(id, this);
+        final ObjectState result = factory.create(id, this);
         final TaskSpec task = new TaskSpec(name, function, arity, args, demand, strategy, maxRetries,
             retryExceptions, result);
         if (group != null) {
@@ -246,7 +251,7 @@ public final class KernelCore {
             }
         }
         final TaskSpec creation = new TaskSpec(actor.describe() + " constructor", constructor, arity, args, demand,
-            strategy, 0, false, new ObjectState(id, this), TaskSpec.Kind.ACTOR_CREATION, actor);
+            strategy, 0, false, factory.create(id, this), TaskSpec.Kind.ACTOR_CREATION, actor);
         actor.creation = creation;
         creation.isolated = isolated;
         creation.group = group;
@@ -270,7 +275,7 @@ public final class KernelCore {
         } else if (actor.maxPendingCalls <= 0) {
             actor.pendingCalls.incrementAndGet();
         }
-        final ObjectState result = new ObjectState(ids.incrementAndGet(), this);
+        final ObjectState result = factory.create(ids.incrementAndGet(), this);
         offer(new TaskSpec(name != null ? name : actor.describe() + " call", method, arity, args, NO_DEMAND,
             SchedulingStrategy.DEFAULT, 0, false, result, TaskSpec.Kind.ACTOR_CALL, actor));
         return result;
@@ -305,7 +310,7 @@ public final class KernelCore {
         ensureOpen();
         final long id = ids.incrementAndGet();
         final GroupState group = new GroupState(this, PlacementGroupState.create(id, name, strategy, bundles, registry),
-            new ObjectState(id, this));
+            factory.create(id, this));
         final String groupName = group.state.name();
         if (!groupName.isEmpty()) {
             final GroupState existing = namedGroups.putIfAbsent(groupName, group);
@@ -362,6 +367,11 @@ public final class KernelCore {
             }
         }
         return null;
+    }
+
+    /** A new object of this kernel with that id, not done. */
+    ObjectState newObject(final long id) {
+        return factory.create(id, this);
     }
 
     long[] defaultTaskDemand() {

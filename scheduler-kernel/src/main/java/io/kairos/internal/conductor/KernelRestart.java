@@ -73,7 +73,7 @@ public final class KernelRestart {
         if (kernel.objects() != null) {
             for (final Map.Entry<Long, SpillFiles.Location> entry : new java.util.TreeMap<>(kernel.objects().retained())
                 .entrySet()) {
-                final ObjectState ref = new ObjectState(entry.getKey(), kernel);
+                final ObjectState ref = kernel.newObject(entry.getKey());
                 ref.completeStored(kernel.objects().spilled(entry.getValue()));
                 kept.put(entry.getKey(), ref);
             }
@@ -115,7 +115,7 @@ public final class KernelRestart {
                 final String name = task != null && task.name() != null ? " '" + task.name() + "'" : "";
                 unrecoverable.add("task " + id + name + ": " + why);
                 kernel.journal().appendUnrecoverable(id, why);
-                final ObjectState failed = new ObjectState(id, kernel);
+                final ObjectState failed = kernel.newObject(id);
                 failed.fail(new TaskFailedException("task " + id + name,
                     "it was submitted before the kernel restarted and cannot be run again: " + why, null));
                 results.put(id, failed);

@@ -9,11 +9,12 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One object's value and readiness, shared by the task that produces it, the tasks that wait for it and the public
- * ObjectRef that wraps it. The value is published by a volatile write of {@link #status}; readers of a ready object
+ * One object's value and readiness, shared by the task that produces it and the tasks that wait for it. The public
+ * {@code ObjectRef} is one (a subclass made by the kernel's {@link ObjectFactory}), so a task's result costs one
+ * object, not two; what it needs of this class is protected, so an embedder sees none of it. The value is published by a volatile write of {@link #status}; readers of a ready object
  * take no lock. Threads that must wait push themselves on a lock-free stack and park.
  */
-public final class ObjectState {
+public abstract class ObjectState {
     public static final int PENDING = 0;
     public static final int READY = 1;
     public static final int FAILED = 2;
@@ -39,29 +40,30 @@ public final class ObjectState {
     // --- owned by the conductor thread ---
     ArrayList<TaskSpec> dependents;
 
-    ObjectState(final long id, final KernelCore core) {
+    protected ObjectState(final long id, final KernelCore core) {
         this.id = id;
         this.core = core;
     }
 
-    public long id() {
+    protected final long objectId() {
         return id;
     }
 
-    public KernelCore core() {
+    /** The kernel this object belongs to. */
+    protected final KernelCore kernelCore() {
         return core;
     }
 
-    public int status() {
+    protected final int status() {
         return status;
     }
 
-    public boolean isDone() {
+    protected final boolean isDone() {
         return status != PENDING;
     }
 
     /** The value of a READY object (the caller checked); a stored value is read back from shared memory. */
-    public Object value() {
+    protected final Object value() {
         final StoredObjects.Stored s = stored;
         if (s == null) {
             return value;
@@ -120,7 +122,7 @@ public final class ObjectState {
     }
 
     /** Where a large value lives, or null if it is on the heap. */
-    public StoredObjects.Stored storedValue() {
+    protected final StoredObjects.Stored storedValue() {
         return stored;
     }
 
@@ -143,7 +145,7 @@ public final class ObjectState {
         return true;
     }
 
-    public RuntimeException error() {
+    protected final RuntimeException error() {
         return error;
     }
 
@@ -166,7 +168,7 @@ public final class ObjectState {
      * The value, or the failure thrown; waits at most until deadlineNanos (System.nanoTime based). Null when the
      * deadline passed first (the caller throws its timeout).
      */
-    public Object await(final long deadlineNanos) {
+    protected final Object await(final long deadlineNanos) {
         int s = status;
         if (s == READY) {
             return value();
@@ -184,7 +186,7 @@ public final class ObjectState {
     }
 
     /** Waits until done or the deadline (helping the conductor as a get does); returns the status. */
-    public int awaitDone(final long deadlineNanos) {
+    protected final int awaitDone(final long deadlineNanos) {
         return core.awaitDone(this, deadlineNanos);
     }
 
