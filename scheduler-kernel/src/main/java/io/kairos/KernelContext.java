@@ -50,6 +50,11 @@ public final class KernelContext extends KernelSettings {
 
     private static final AtomicInteger STORE_SEQUENCE = new AtomicInteger();
 
+    /** A context with the defaults: one logical node with this machine's CPUs, a 256 MiB store, no data directory. */
+    public KernelContext() {
+        // the defaults are the fields' initial values; conclude() fills the rest
+    }
+
     /**
      * A logical node: its id, resources (units) and labels.
      *
