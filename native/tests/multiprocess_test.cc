@@ -337,18 +337,23 @@ TEST_F(MultiProcessTest, SecondCreateFromAnotherProcessWhileTheOwnerLivesIsExist
     EXPECT_EQ(contains(s, make_id(1)), 1);
 }
 
-TEST_F(MultiProcessTest, CreateReplacesAStoreWhoseOwnerDied) {
+// A child creates the store `name`, puts an object and dies without closing: its segment stays behind.
+void leave_a_dead_owners_segment(const std::string &name) {
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
         kairos_store *c = nullptr;
-        if (kairos_store_create(name_.c_str(), KAIROS_STORE_MIN_CAPACITY, 0, &c) != KAIROS_OK) ::_exit(10);
+        if (kairos_store_create(name.c_str(), KAIROS_STORE_MIN_CAPACITY, 0, &c) != KAIROS_OK) ::_exit(10);
         if (put(c, make_id(1), 100) != KAIROS_OK) ::_exit(11);
-        ::_exit(0);  // the owner dies without closing: its segment stays behind
+        ::_exit(0);
     }
     const int status = kt::wait_child(pid);
     ASSERT_TRUE(kt::exited_ok(status)) << kt::describe_status(status);
-    ASSERT_EQ(::access(("/dev/shm/kairos-" + name_).c_str(), F_OK), 0) << "the dead owner's segment should remain";
+    ASSERT_EQ(::access(("/dev/shm/kairos-" + name).c_str(), F_OK), 0) << "the dead owner's segment should remain";
+}
+
+TEST_F(MultiProcessTest, CreateReplacesAStoreWhoseOwnerDied) {
+    ASSERT_NO_FATAL_FAILURE(leave_a_dead_owners_segment(name_));
 
     Handle s;
     create(s, 2 * KAIROS_STORE_MIN_CAPACITY);
@@ -372,17 +377,7 @@ TEST_F(MultiProcessTest, RemoveStaleRemovesADeadOwnersSegmentOnly) {
         EXPECT_EQ(kairos_store_remove_stale(name_.c_str()), KAIROS_ERR_EXISTS) << "a live owner keeps its segment";
         EXPECT_EQ(::access(path.c_str(), F_OK), 0);
     }
-    const pid_t pid = ::fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-        kairos_store *c = nullptr;
-        if (kairos_store_create(name_.c_str(), KAIROS_STORE_MIN_CAPACITY, 0, &c) != KAIROS_OK) ::_exit(10);
-        if (put(c, make_id(1), 100) != KAIROS_OK) ::_exit(11);
-        ::_exit(0);  // the owner dies without closing
-    }
-    const int status = kt::wait_child(pid);
-    ASSERT_TRUE(kt::exited_ok(status)) << kt::describe_status(status);
-    ASSERT_EQ(::access(path.c_str(), F_OK), 0) << "the dead owner's segment stays until removed";
+    ASSERT_NO_FATAL_FAILURE(leave_a_dead_owners_segment(name_));
     EXPECT_EQ(kairos_store_remove_stale(name_.c_str()), KAIROS_OK);
     EXPECT_NE(::access(path.c_str(), F_OK), 0);
 

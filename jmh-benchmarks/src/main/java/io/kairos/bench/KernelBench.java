@@ -113,6 +113,26 @@ final class KernelBench {
     }
 
     /**
+     * Between invocations, when the kernel's store is over half full: collects dropped refs and waits for their
+     * objects to be freed, down to a quarter (outside the timing).
+     *
+     * @throws IllegalStateException if they are not freed within 20 s
+     */
+    static void makeStoreRoom(final Kernel kernel, final long storeBytes) {
+        if (kernel.objectStoreStats().bytesUsed() < storeBytes / 2) {
+            return;
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        do {
+            System.gc();
+            Thread.onSpinWait();
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("dropped objects were not freed in 20 s: " + kernel.objectStoreStats());
+            }
+        } while (kernel.objectStoreStats().bytesUsed() >= storeBytes / 4);
+    }
+
+    /**
      * Waits (up to 60 s) for the kernel's object-store prefault ({@link KernelContext#objectStorePrefault}) to end,
      * so that what a benchmark measures next is not the first touch of the store's pages: that costs more than a
      * put's copy here, and a benchmark that measured it would measure page faults. Finds the prefault by its thread,

@@ -58,7 +58,6 @@ public class KernelSharedObjectsBenchmark {
     public static final int BATCH = 64;
     /** The store: room for a dozen large objects. */
     static final long STORE_BYTES = 1L << 30;
-    private static final long FREE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(20);
 
     /** A kernel with a 1 GiB store and one stored small object to get. */
     @State(Scope.Benchmark)
@@ -80,18 +79,7 @@ public class KernelSharedObjectsBenchmark {
 
         /** Between invocations, when the store is over half full: collects dropped refs, waits for the frees. */
         void makeRoom() {
-            if (kernel.objectStoreStats().bytesUsed() < STORE_BYTES / 2) {
-                return;
-            }
-            final long deadline = System.nanoTime() + FREE_WAIT_NANOS;
-            do {
-                System.gc();
-                Thread.onSpinWait();
-                if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException("dropped objects were not freed in 20 s: "
-                        + kernel.objectStoreStats());
-                }
-            } while (kernel.objectStoreStats().bytesUsed() >= STORE_BYTES / 4);
+            KernelBench.makeStoreRoom(kernel, STORE_BYTES);
         }
 
         @TearDown(Level.Trial)

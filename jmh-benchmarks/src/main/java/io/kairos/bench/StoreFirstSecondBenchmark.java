@@ -52,7 +52,6 @@ public class StoreFirstSecondBenchmark {
     public static final int BATCH = KernelSharedObjectsBenchmark.BATCH;
     /** The store, as in {@link KernelSharedObjectsBenchmark}. */
     static final long STORE_BYTES = KernelSharedObjectsBenchmark.STORE_BYTES;
-    private static final long FREE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(20);
 
     /** Whether the new kernel prefaults its store (on its own thread, not waited for). */
     @Param({"false", "true"})
@@ -85,17 +84,7 @@ public class StoreFirstSecondBenchmark {
             }
         }
         Arrays.fill(refs, null);
-        if (kernel.objectStoreStats().bytesUsed() < STORE_BYTES / 2) {
-            return;
-        }
-        final long deadline = System.nanoTime() + FREE_WAIT_NANOS;
-        do {
-            System.gc();
-            Thread.onSpinWait();
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("dropped objects were not freed in 20 s: " + kernel.objectStoreStats());
-            }
-        } while (kernel.objectStoreStats().bytesUsed() >= STORE_BYTES / 4);
+        KernelBench.makeStoreRoom(kernel, STORE_BYTES);
     }
 
     /** {@value #BATCH} puts of a {@value #SIZE}-byte array into the new kernel's store. */
