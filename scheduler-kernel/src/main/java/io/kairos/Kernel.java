@@ -16,6 +16,7 @@ import io.kairos.spi.metadata.MetadataStore;
 import io.kairos.spi.scheduling.PlacementStrategy;
 import io.kairos.spi.scheduling.SchedulingStrategy;
 import io.kairos.store.SharedObjectStore;
+import io.kairos.store.StorePrefault;
 import io.kairos.store.StoreStats;
 import org.agrona.concurrent.AgentInvoker;
 
@@ -50,12 +51,15 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
     private volatile Recovery recovery = Recovery.NONE;
     /** The data directory's metadata store, or null. */
     private final MetadataStore metadata;
+    /** The store's background prefault, or null. */
+    private final StorePrefault prefault;
 
     private Kernel(final KernelContext context, final MetadataStore metadata, final KernelAssembly parts) {
         this.context = context;
         this.metadata = metadata;
         this.core = parts.core;
         this.invoker = parts.invoker;
+        this.prefault = parts.prefault;
     }
 
     /**
@@ -355,6 +359,16 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      */
     public <T> ObjectRef<T> put(final T value) {
         return ref(core.put(value));
+    }
+
+    /**
+     * The background prefault of the kernel's object store ({@link KernelContext#objectStorePrefault(boolean)}): how
+     * far it got, and a way to wait for it (e.g. before measuring puts).
+     *
+     * @return the prefault, or empty when the kernel has no store or does not prefault it
+     */
+    public Optional<StorePrefault> objectStorePrefault() {
+        return Optional.ofNullable(prefault);
     }
 
     /**

@@ -21,6 +21,7 @@ import io.kairos.spi.metadata.MetadataStore;
 import io.kairos.spi.scheduling.SchedulingPolicy;
 import io.kairos.spi.scheduling.SchedulingStrategy;
 import io.kairos.store.SharedObjectStore;
+import io.kairos.store.StorePrefault;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
@@ -42,6 +43,8 @@ final class KernelAssembly {
     final KernelCore core;
     /** The conductor's invoker in INVOKER mode, else null. */
     final AgentInvoker invoker;
+    /** The store's background prefault, or null (no store, or not prefaulted). */
+    final StorePrefault prefault;
 
     KernelAssembly(final KernelContext context, final Journal openJournal, final JournalReplay replay,
                    final MetadataStore metadata) {
@@ -69,7 +72,9 @@ final class KernelAssembly {
         if (store != null && context.objectStorePrefault()) {
             // A first touch of a tmpfs page costs more than a put's copy: populate the store now, on a daemon thread
             // that puts never wait for and that the store's close stops (KernelContext.objectStorePrefault).
-            store.prefaultInBackground(io.kairos.store.StorePrefault.CHUNK_BYTES_DEFAULT);
+            this.prefault = store.prefaultInBackground(StorePrefault.CHUNK_BYTES_DEFAULT);
+        } else {
+            this.prefault = null;
         }
         final WorkerProcesses processes = new WorkerProcesses(objects == null ? null : objects.storeName(),
             context.inlineThresholdBytes(), context.workerClasspath(), context.workerJvmOptions(),

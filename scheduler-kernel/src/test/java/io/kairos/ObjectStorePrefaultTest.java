@@ -1,5 +1,6 @@
 package io.kairos;
 
+import io.kairos.store.StorePrefault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +45,7 @@ class ObjectStorePrefaultTest {
         final long storeBytes = 256 * MIB;
         kernel = Kernel.start(new KernelContext().cpus(2).objectStoreBytes(storeBytes));
         final String store = kernel.objectStoreName();
-        final Thread prefault = thread(THREAD_PREFIX + store);  // null only if it has ended already
+        final StorePrefault prefault = kernel.objectStorePrefault().orElseThrow();
         final List<ObjectRef<byte[]>> refs = new ArrayList<>();
         final List<byte[]> values = new ArrayList<>();
         for (int i = 0; i < 64; i++) {  // put while it (most likely) runs: 32 MiB of 512 KiB values
@@ -51,13 +53,12 @@ class ObjectStorePrefaultTest {
             values.add(value);
             refs.add(kernel.put(value));
         }
-        if (prefault != null) {
-            prefault.join(TimeUnit.SECONDS.toMillis(30));
-            assertFalse(prefault.isAlive(), "the prefault thread ends by itself");
-        }
+        assertTrue(prefault.await(Duration.ofSeconds(30)), "the prefault ends by itself: " + prefault);
+        assertNull(prefault.failure(), "it did not fail");
+        assertTrue(prefault.isComplete(), prefault.toString());
+        assertTrue(prefault.bytesPopulated() >= storeBytes, prefault.toString());
         final long resident = residentBytes(store);
-        assertTrue(resident >= storeBytes, "resident " + resident + " bytes of the " + storeBytes + "-byte store "
-            + "(the thread " + (prefault == null ? "had ended before the check" : "ran") + ")");
+        assertTrue(resident >= storeBytes, "resident " + resident + " bytes of the " + storeBytes + "-byte store");
         for (int i = 0; i < refs.size(); i++) {
             assertTrue(refs.get(i).isStored());
             assertArrayEquals(values.get(i), refs.get(i).get(), "value " + i);
@@ -81,10 +82,10 @@ class ObjectStorePrefaultTest {
         final long storeBytes = 256 * MIB;
         kernel = Kernel.start(new KernelContext().cpus(2).objectStoreBytes(storeBytes).objectStorePrefault(false));
         final String store = kernel.objectStoreName();
+        assertTrue(kernel.objectStorePrefault().isEmpty(), "no prefault when off");
         assertNull(thread(THREAD_PREFIX + store), "no prefault thread when off");
         final byte[] value = LargeObjectTest.pattern(4 << 20, 1);
         final ObjectRef<byte[]> ref = kernel.put(value);
-        Thread.sleep(200);
         final long resident = residentBytes(store);
         assertTrue(resident < 64 * MIB, "only what was written is resident: " + resident + " bytes");
         assertArrayEquals(value, ref.get());

@@ -125,7 +125,10 @@ class PrefaultTest {
         final SharedObjectStore store = SharedObjectStore.create(StoreNames.unique("pf-close"), 512 * MIB);
         final StorePrefault prefault = store.prefaultInBackground(StorePrefault.CHUNK_BYTES_DEFAULT);
         assertSame(prefault, store.prefaultInBackground(2 * MIB), "one at a time: the running one is returned");
-        Thread.sleep(5);
+        final long started = System.nanoTime() + 10_000_000_000L;  // close while it runs: wait for its first chunk
+        while (prefault.bytesReserved() == 0 && !prefault.isDone() && System.nanoTime() - started < 0) {
+            Thread.onSpinWait();
+        }
         final long t0 = System.nanoTime();
         store.close();
         final long closeMillis = (System.nanoTime() - t0) / 1_000_000;

@@ -133,27 +133,25 @@ final class KernelBench {
     }
 
     /**
-     * Waits (up to 60 s) for the kernel's object-store prefault ({@link KernelContext#objectStorePrefault}) to end,
-     * so that what a benchmark measures next is not the first touch of the store's pages: that costs more than a
-     * put's copy here, and a benchmark that measured it would measure page faults. Finds the prefault by its thread,
-     * {@code kairos-prefault-NAME}; if none is alive it has ended already (or was off: the caller asks for it).
+     * Waits (up to 60 s) for the kernel's object-store prefault ({@link Kernel#objectStorePrefault()}) to end, so that
+     * what a benchmark measures next is not the first touch of the store's pages: that costs more than a put's copy
+     * here, and a benchmark that measured it would measure page faults.
      *
-     * @throws IllegalStateException if it is still running after 60 s
+     * @throws IllegalStateException if it is still running after 60 s, or failed
      */
     static void awaitStorePrefault(final Kernel kernel) {
-        final String name = io.kairos.store.StorePrefault.THREAD_NAME_PREFIX + kernel.objectStoreName();
-        for (final Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals(name)) {
-                try {
-                    t.join(TimeUnit.SECONDS.toMillis(60));
-                } catch (final InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for " + name, e);
-                }
-                if (t.isAlive()) {
-                    throw new IllegalStateException(name + " still running after 60 s");
-                }
+        final io.kairos.store.StorePrefault prefault = kernel.objectStorePrefault().orElseThrow(() ->
+            new IllegalStateException("the kernel does not prefault its store: set objectStorePrefault(true)"));
+        try {
+            if (!prefault.await(java.time.Duration.ofSeconds(60))) {
+                throw new IllegalStateException(prefault + " still running after 60 s");
             }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + prefault, e);
+        }
+        if (prefault.failure() != null) {
+            throw new IllegalStateException("the store's prefault failed: " + prefault.failure(), prefault.failure());
         }
     }
 

@@ -22,9 +22,12 @@ import org.w3c.dom.Element;
  * published module: what a reader copies is what {@link EmbeddingExampleTest} builds and runs.
  */
 class EmbeddingReadmeTest {
-    /** Reactor modules that are tools or tests, not libraries an embedder depends on: not in the BOM. */
-    private static final Set<String> NOT_PUBLISHED =
-        Set.of("kairos-cli", "kairos-jmh-benchmarks", "kairos-ray-peer", "kairos-embedding-test");
+    /**
+     * Reactor modules that are tools or tests, not libraries an embedder depends on: not in the BOM. The cluster's
+     * control store (kairos-cluster-aeron) joins the BOM when a kernel can join a cluster through it.
+     */
+    private static final Set<String> NOT_PUBLISHED = Set.of("kairos-cli", "kairos-jmh-benchmarks", "kairos-ray-peer",
+        "kairos-embedding-test", "kairos-cluster-aeron");
 
     @ParameterizedTest
     @ValueSource(strings = {"pom.xml", "src/main/java/example/Main.java"})

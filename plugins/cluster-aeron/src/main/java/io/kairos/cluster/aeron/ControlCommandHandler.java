@@ -1,0 +1,165 @@
+package io.kairos.cluster.aeron;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+import static io.kairos.cluster.aeron.ControlCodec.*;
+
+/**
+ * Decodes one command, applies it to a {@link ControlState} and encodes the reply. A command is decoded whole before
+ * it is applied, so a malformed one changes nothing; any refusal becomes an error reply, never an exception.
+ * <p>
+ * Not thread-safe: it reuses one reply buffer and one reader.
+ */
+public final class ControlCommandHandler {
+    private final ControlState state;
+    private final ExpandableArrayBuffer reply = new ExpandableArrayBuffer(256);
+    private final ControlCodec.Reader reader = new ControlCodec.Reader();
+    private final ControlCodec.Writer writer = new ControlCodec.Writer();
+
+    /**
+     * @param state the state machine commands are applied to.
+     */
+    public ControlCommandHandler(final ControlState state) {
+        this.state = state;
+    }
+
+    /**
+     * @return the buffer holding the last reply, from offset 0.
+     */
+    public DirectBuffer replyBuffer() {
+        return reply;
+    }
+
+    /**
+     * Applies one command.
+     *
+     * @param buffer      holding the command.
+     * @param offset      where it starts.
+     * @param length      its length.
+     * @param timestampMs cluster time of the command, in ms.
+     * @return the length of the reply in {@link #replyBuffer()}.
+     */
+    public int onCommand(final DirectBuffer buffer, final int offset, final int length, final long timestampMs) {
+        if (length < COMMAND_HEADER_LENGTH) {
+            return error(0, 0, ControlStatus.MALFORMED,
+                "header: needs " + COMMAND_HEADER_LENGTH + " bytes, " + length + " given");
+        }
+        final int type = buffer.getInt(offset + TYPE_OFFSET, ORDER);
+        final long correlationId = buffer.getLong(offset + CORRELATION_ID_OFFSET, ORDER);
+        reader.wrap(buffer, offset + COMMAND_HEADER_LENGTH, length - COMMAND_HEADER_LENGTH);
+        try {
+            writer.wrap(reply, 0).putInt(type).putLong(correlationId).putInt(ControlStatus.OK.code());
+            switch (type) {
+                case REGISTER_NODE -> {
+                    final long nodeId = reader.readLong("node id");
+                    final Map<String, Long> resources = readAmounts("resources", ControlState.MAX_RESOURCES_PER_NODE);
+                    final Map<String, String> labels = new LinkedHashMap<>();
+                    for (int i = 0, n = reader.readCount("labels", ControlState.MAX_LABELS_PER_NODE, 8); i < n; i++) {
+                        final String key = reader.readString("label key", ControlState.MAX_NAME_BYTES);
+                        if (labels.put(key, reader.readString("label value", ControlState.MAX_NAME_BYTES)) != null) {
+                            throw new ControlRejection(ControlStatus.INVALID, "labels: duplicate key '" + key + "'");
+                        }
+                    }
+                    endOfBody();
+                    state.registerNode(nodeId, resources, labels, timestampMs);
+                }
+                case HEARTBEAT -> {
+                    final long nodeId = reader.readLong("node id");
+                    final Map<String, Long> available = readAmounts("available", ControlState.MAX_RESOURCES_PER_NODE);
+                    endOfBody();
+                    state.heartbeat(nodeId, available, timestampMs);
+                }
+                case DEREGISTER_NODE -> {
+                    final long nodeId = reader.readLong("node id");
+                    endOfBody();
+                    state.deregisterNode(nodeId);
+                }
+                case GET_NODE -> {
+                    final long nodeId = reader.readLong("node id");
+                    endOfBody();
+                    writeNode(nodeId);
+                }
+                case REGISTER_ACTOR -> {
+                    final String name = reader.readString("actor name", ControlState.MAX_NAME_BYTES);
+                    final long owner = reader.readLong("owner node id");
+                    final long actorId = reader.readLong("actor id");
+                    endOfBody();
+                    state.registerActor(name, owner, actorId);
+                }
+                case LOOKUP_ACTOR -> {
+                    final String name = readNameBody("actor name");
+                    final ControlState.Actor actor = state.lookupActor(name);
+                    if (actor == null) {
+                        throw new ControlRejection(ControlStatus.NOT_FOUND, "actor name '" + name + "': not registered");
+                    }
+                    writer.putLong(actor.ownerNodeId()).putLong(actor.actorId());
+                }
+                case REMOVE_ACTOR -> state.removeActor(readNameBody("actor name"));
+                case KV_PUT -> {
+                    final String key = reader.readString("key", ControlState.MAX_NAME_BYTES);
+                    final byte[] value = reader.readBytes("value", ControlState.MAX_VALUE_BYTES);
+                    endOfBody();
+                    state.kvPut(key, value);
+                }
+                case KV_GET -> {
+                    final String key = readNameBody("key");
+                    final byte[] value = state.kvGet(key);
+                    if (value == null) {
+                        throw new ControlRejection(ControlStatus.NOT_FOUND, "key '" + key + "': not present");
+                    }
+                    writer.putBytes(value);
+                }
+                case KV_DELETE -> state.kvDelete(readNameBody("key"));
+                default -> throw new ControlRejection(ControlStatus.UNKNOWN_COMMAND, "type: unknown command " + type);
+            }
+            return writer.length();
+        } catch (final ControlRejection ex) {
+            return error(type, correlationId, ex.status(), ex.getMessage());
+        }
+    }
+
+    private Map<String, Long> readAmounts(final String field, final int max) {
+        final Map<String, Long> amounts = new LinkedHashMap<>();
+        for (int i = 0, n = reader.readCount(field, max, 12); i < n; i++) {
+            final String name = reader.readString(field + " name", ControlState.MAX_NAME_BYTES);
+            if (amounts.put(name, reader.readLong(field + " amount")) != null) {
+                throw new ControlRejection(ControlStatus.INVALID, field + ": duplicate name '" + name + "'");
+            }
+        }
+        return amounts;
+    }
+
+    private String readNameBody(final String field) {
+        final String name = reader.readString(field, ControlState.MAX_NAME_BYTES);
+        endOfBody();
+        return name;
+    }
+
+    private void endOfBody() {
+        if (reader.remaining() != 0) {
+            throw new ControlRejection(ControlStatus.MALFORMED, "body: " + reader.remaining() + " trailing bytes");
+        }
+    }
+
+    private void writeNode(final long nodeId) {
+        final ControlState.Node node = state.node(nodeId);
+        if (node == null) {
+            throw new ControlRejection(ControlStatus.NOT_FOUND, "node " + nodeId + ": not registered");
+        }
+        writer.putByte((byte)(node.alive() ? 1 : 0)).putLong(node.lastHeartbeatMs())
+            .putInt(node.totalResources().size());
+        node.totalResources().forEach((name, total) ->
+            writer.putString(name).putLong(total).putLong(node.availableResources().get(name)));
+        writer.putInt(node.labels().size());
+        node.labels().forEach((k, v) -> writer.putString(k).putString(v));
+    }
+
+    private int error(final int type, final long correlationId, final ControlStatus status, final String message) {
+        return writer.wrap(reply, 0).putInt(type).putLong(correlationId).putInt(status.code())
+            .putString(message).length();
+    }
+}

@@ -1,0 +1,132 @@
+package io.kairos.cluster.aeron;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static io.kairos.cluster.aeron.ControlCodec.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+@Timeout(20)
+class ControlCommandHandlerTest {
+    private final ControlState state = new ControlState();
+    private final ControlCommandHandler handler = new ControlCommandHandler(state);
+    private final ExpandableArrayBuffer command = new ExpandableArrayBuffer(256);
+
+    private int apply(final int length, final long timeMs) {
+        return handler.onCommand(command, 0, length, timeMs);
+    }
+
+    private ControlStatus status() {
+        return replyStatus(handler.replyBuffer(), 0);
+    }
+
+    private String errorMessage(final int replyLength) {
+        return new ControlCodec.Reader().wrap(handler.replyBuffer(), REPLY_HEADER_LENGTH,
+            replyLength - REPLY_HEADER_LENGTH).readString("message", 1 << 16);
+    }
+
+    @Test
+    void commandsRoundTripThroughTheCodec() {
+        apply(encodeRegisterNode(command, 0, 11, 7, Map.of("CPU", 40_000L), Map.of("zone", "a")), 100);
+        assertEquals(ControlStatus.OK, status());
+        assertEquals(11, replyCorrelationId(handler.replyBuffer(), 0));
+        assertEquals(REGISTER_NODE, replyType(handler.replyBuffer(), 0));
+
+        apply(encodeHeartbeat(command, 0, 12, 7, Map.of("CPU", 10_000L)), 200);
+        assertEquals(ControlStatus.OK, status());
+
+        int length = apply(encodeNodeCommand(command, 0, GET_NODE, 13, 7), 300);
+        final ControlCodec.Reader r = new ControlCodec.Reader()
+            .wrap(handler.replyBuffer(), REPLY_HEADER_LENGTH, length - REPLY_HEADER_LENGTH);
+        assertEquals(1, r.readByte("alive"));
+        assertEquals(200, r.readLong("heartbeat"));
+        assertEquals(1, r.readInt("count"));
+        assertEquals("CPU", r.readString("name", 64));
+        assertEquals(40_000, r.readLong("total"));
+        assertEquals(10_000, r.readLong("available"));
+        assertEquals(1, r.readInt("labels"));
+        assertEquals("zone", r.readString("k", 64));
+        assertEquals("a", r.readString("v", 64));
+        assertEquals(0, r.remaining());
+
+        apply(encodeRegisterActor(command, 0, 14, "svc", 7, 99), 400);
+        assertEquals(ControlStatus.OK, status());
+        length = apply(encodeRegisterActor(command, 0, 15, "svc", 7, 100), 400);
+        assertEquals(ControlStatus.CONFLICT, status());
+        assertTrue(errorMessage(length).contains("'svc'"), errorMessage(length));
+        length = apply(encodeNameCommand(command, 0, LOOKUP_ACTOR, 16, "svc"), 500);
+        assertEquals(ControlStatus.OK, status());
+        assertEquals(7, handler.replyBuffer().getLong(REPLY_HEADER_LENGTH, ORDER));
+        assertEquals(99, handler.replyBuffer().getLong(REPLY_HEADER_LENGTH + 8, ORDER));
+        assertEquals(REPLY_HEADER_LENGTH + 16, length);
+
+        apply(encodeKvPut(command, 0, 17, "k", "v".getBytes(StandardCharsets.UTF_8)), 600);
+        assertEquals(ControlStatus.OK, status());
+        length = apply(encodeNameCommand(command, 0, KV_GET, 18, "k"), 600);
+        assertEquals("v", errorMessage(length)); // same layout: a length-prefixed byte field
+        apply(encodeKvPut(command, 0, 19, "k", new byte[ControlState.MAX_VALUE_BYTES + 1]), 600);
+        assertEquals(ControlStatus.INVALID, status());
+        apply(encodeNameCommand(command, 0, KV_DELETE, 20, "k"), 600);
+        assertEquals(ControlStatus.OK, status());
+        apply(encodeNameCommand(command, 0, KV_GET, 21, "k"), 600);
+        assertEquals(ControlStatus.NOT_FOUND, status());
+        apply(encodeNameCommand(command, 0, REMOVE_ACTOR, 22, "svc"), 600);
+        assertEquals(ControlStatus.OK, status());
+        apply(encodeNodeCommand(command, 0, DEREGISTER_NODE, 23, 7), 600);
+        assertEquals(ControlStatus.OK, status());
+        assertEquals(0, state.nodeCount());
+    }
+
+    @Test
+    void malformedCommandsGetErrorRepliesAndChangeNothing() {
+        final int full = encodeRegisterActor(command, 0, 5, "svc", 1, 2);
+        for (int length = 0; length < full; length++) {
+            handler.onCommand(command, 0, length, 0);
+            assertEquals(ControlStatus.MALFORMED, status(), "truncated to " + length);
+        }
+        command.putInt(COMMAND_HEADER_LENGTH, -5, ORDER); // negative string length
+        handler.onCommand(command, 0, full, 0);
+        assertEquals(ControlStatus.MALFORMED, status());
+        command.putInt(COMMAND_HEADER_LENGTH, Integer.MAX_VALUE, ORDER);
+        handler.onCommand(command, 0, full, 0);
+        assertEquals(ControlStatus.INVALID, status());
+
+        command.putInt(TYPE_OFFSET, 999, ORDER);
+        final int length = handler.onCommand(command, 0, full, 0);
+        assertEquals(ControlStatus.UNKNOWN_COMMAND, status());
+        assertTrue(errorMessage(length).contains("999"));
+        assertEquals(new ControlState(), state);
+    }
+
+    @Test
+    void randomBytesNeverThrow() {
+        final long seed = 20261207L;
+        final SplittableRandom random = new SplittableRandom(seed);
+        final byte[] bytes = new byte[512];
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+        state.registerNode(1, Map.of("CPU", 10_000L), Map.of(), 0);
+        for (int i = 0; i < 200_000; i++) {
+            random.nextBytes(bytes);
+            final int length = random.nextInt(bytes.length + 1);
+            if (length >= 4) {
+                buffer.putInt(TYPE_OFFSET, 1 + random.nextInt(KV_DELETE), ORDER); // reach every decoder
+            }
+            if (length >= COMMAND_HEADER_LENGTH + 4 && random.nextBoolean()) {
+                buffer.putInt(COMMAND_HEADER_LENGTH, random.nextInt(8), ORDER); // small first count / length
+            }
+            final int iteration = i;
+            final int replyLength = assertDoesNotThrow(() -> handler.onCommand(buffer, 0, length, iteration),
+                () -> "seed " + seed + " iteration " + iteration);
+            final DirectBuffer reply = handler.replyBuffer();
+            assertTrue(replyLength >= REPLY_HEADER_LENGTH);
+            assertNotNull(replyStatus(reply, 0), "seed " + seed + " iteration " + iteration);
+        }
+    }
+}

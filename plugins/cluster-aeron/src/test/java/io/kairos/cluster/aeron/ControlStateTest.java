@@ -1,0 +1,139 @@
+package io.kairos.cluster.aeron;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+@Timeout(10)
+class ControlStateTest {
+    private static final Map<String, Long> CPU4 = Map.of("CPU", 40_000L, "GPU", 10_000L);
+
+    private final ControlState state = new ControlState();
+
+    @Test
+    void registerHeartbeatAndExpireWithExplicitTimes() {
+        state.registerNode(1, CPU4, Map.of("zone", "a"), 1_000);
+        state.registerNode(2, CPU4, Map.of(), 1_000);
+        state.heartbeat(1, Map.of("CPU", 20_000L), 4_000);
+
+        assertEquals(0, state.expire(6_000, ControlState.DEFAULT_NODE_TIMEOUT_MS), "exactly 5 s old is not expired");
+        assertEquals(1, state.expire(6_001, ControlState.DEFAULT_NODE_TIMEOUT_MS));
+        assertFalse(state.node(2).alive());
+        assertTrue(state.node(1).alive());
+        assertEquals(20_000L, state.node(1).availableResources().get("CPU"));
+        assertEquals(10_000L, state.node(1).availableResources().get("GPU"));
+        assertEquals(4_000, state.node(1).lastHeartbeatMs());
+
+        final ControlRejection dead = assertThrows(ControlRejection.class, () -> state.heartbeat(2, Map.of(), 7_000));
+        assertEquals(ControlStatus.CONFLICT, dead.status());
+        state.registerNode(2, CPU4, Map.of(), 7_000); // a dead node may come back by registering again
+        assertTrue(state.node(2).alive());
+
+        assertEquals(ControlStatus.CONFLICT,
+            assertThrows(ControlRejection.class, () -> state.registerNode(1, CPU4, Map.of(), 7_000)).status());
+        state.deregisterNode(1);
+        assertNull(state.node(1));
+        assertEquals(ControlStatus.NOT_FOUND, assertThrows(ControlRejection.class, () -> state.deregisterNode(1)).status());
+    }
+
+    @Test
+    void heartbeatOutsideDeclaredResourcesIsRejectedAndChangesNothing() {
+        state.registerNode(1, CPU4, Map.of(), 0);
+        final ControlRejection over = assertThrows(ControlRejection.class,
+            () -> state.heartbeat(1, Map.of("CPU", 50_000L), 10));
+        assertEquals(ControlStatus.INVALID, over.status());
+        assertTrue(over.getMessage().contains("CPU"), over.getMessage());
+        assertEquals(ControlStatus.INVALID,
+            assertThrows(ControlRejection.class, () -> state.heartbeat(1, Map.of("TPU", 1L), 10)).status());
+        assertEquals(0, state.node(1).lastHeartbeatMs());
+        assertEquals(40_000L, state.node(1).availableResources().get("CPU"));
+    }
+
+    @Test
+    void actorNameConflictNamesTheHolder() {
+        state.registerNode(1, CPU4, Map.of(), 0);
+        state.registerActor("counter", 1, 77);
+        final ControlRejection taken = assertThrows(ControlRejection.class, () -> state.registerActor("counter", 1, 78));
+        assertEquals(ControlStatus.CONFLICT, taken.status());
+        assertTrue(taken.getMessage().contains("'counter'") && taken.getMessage().contains("77"), taken.getMessage());
+        assertEquals(new ControlState.Actor("counter", 1, 77), state.lookupActor("counter"));
+
+        assertEquals(ControlStatus.NOT_FOUND,
+            assertThrows(ControlRejection.class, () -> state.registerActor("other", 9, 1)).status());
+        state.removeActor("counter");
+        assertNull(state.lookupActor("counter"));
+        assertEquals(ControlStatus.NOT_FOUND, assertThrows(ControlRejection.class, () -> state.removeActor("counter")).status());
+        assertEquals(ControlStatus.INVALID, assertThrows(ControlRejection.class, () -> state.registerActor("", 1, 1)).status());
+    }
+
+    @Test
+    void kvLimitsGiveClearErrors() {
+        state.kvPut("k", "v1".getBytes(StandardCharsets.UTF_8));
+        state.kvPut("k", "value2".getBytes(StandardCharsets.UTF_8));
+        assertArrayEquals("value2".getBytes(StandardCharsets.UTF_8), state.kvGet("k"));
+        assertEquals(1 + 6, state.kvBytes());
+
+        final ControlRejection big = assertThrows(ControlRejection.class,
+            () -> state.kvPut("big", new byte[ControlState.MAX_VALUE_BYTES + 1]));
+        assertEquals(ControlStatus.INVALID, big.status());
+        assertTrue(big.getMessage().contains("limit " + ControlState.MAX_VALUE_BYTES), big.getMessage());
+        final ControlRejection longKey = assertThrows(ControlRejection.class,
+            () -> state.kvPut("x".repeat(ControlState.MAX_NAME_BYTES + 1), new byte[1]));
+        assertTrue(longKey.getMessage().startsWith("key:"), longKey.getMessage());
+        assertNull(state.kvGet("big"));
+
+        state.kvDelete("k");
+        assertNull(state.kvGet("k"));
+        assertEquals(0, state.kvBytes());
+        assertEquals(ControlStatus.NOT_FOUND, assertThrows(ControlRejection.class, () -> state.kvDelete("k")).status());
+    }
+
+    @Test
+    void snapshotRoundTripGivesAnEqualState() {
+        final SplittableRandom random = new SplittableRandom(42);
+        for (int i = 0; i < 50; i++) {
+            state.registerNode(i, Map.of("CPU", 10_000L * (1 + random.nextInt(64)), "mem", random.nextLong(1L << 40)),
+                Map.of("zone", "z" + random.nextInt(3), "rack", "r" + i), i);
+            state.registerActor("actor-" + i, i, random.nextLong());
+            final byte[] value = new byte[random.nextInt(200)];
+            random.nextBytes(value);
+            state.kvPut("key-" + i, value);
+        }
+        state.heartbeat(3, Map.of("CPU", 0L), 100);
+        state.expire(5_020, 5_000);
+
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64);
+        final int length = state.writeSnapshot(buffer, 5);
+        final ControlState loaded = new ControlState();
+        loaded.loadSnapshot(buffer, 5, length);
+        assertEquals(state, loaded);
+        assertEquals(state.hashCode(), loaded.hashCode());
+        assertTrue(loaded.node(3).alive());
+        assertFalse(loaded.node(4).alive());
+
+        loaded.kvPut("key-0", new byte[] {1});
+        assertNotEquals(state, loaded);
+    }
+
+    @Test
+    void corruptSnapshotIsRefusedAndLeavesStateUnchanged() {
+        state.kvPut("k", new byte[] {1, 2});
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64);
+        final int length = state.writeSnapshot(buffer, 0);
+        final ControlState target = new ControlState();
+        target.kvPut("mine", new byte[] {9});
+        final ControlState before = new ControlState();
+        before.kvPut("mine", new byte[] {9});
+
+        assertThrows(IllegalStateException.class, () -> target.loadSnapshot(buffer, 0, length - 1));
+        assertThrows(IllegalStateException.class, () -> target.loadSnapshot(new UnsafeBuffer(new byte[16]), 0, 16));
+        assertEquals(before, target);
+    }
+}
