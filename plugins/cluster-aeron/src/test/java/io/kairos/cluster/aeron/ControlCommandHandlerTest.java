@@ -85,6 +85,38 @@ class ControlCommandHandlerTest {
     }
 
     @Test
+    void getNodeReportsExpiryAndDeadNodeMustRegisterAgain() {
+        apply(encodeRegisterNode(command, 0, 1, 3, Map.of("CPU", 10_000L), Map.of()), 100);
+        assertEquals(1, state.expire(401, 300));
+
+        int length = apply(encodeNodeCommand(command, 0, GET_NODE, 2, 3), 402);
+        assertEquals(ControlStatus.OK, status());
+        assertEquals(0, handler.replyBuffer().getByte(REPLY_HEADER_LENGTH), "dead");
+        assertEquals(100, handler.replyBuffer().getLong(REPLY_HEADER_LENGTH + 1, ORDER));
+
+        length = apply(encodeHeartbeat(command, 0, 3, 3, Map.of("CPU", 5_000L)), 403);
+        assertEquals(ControlStatus.CONFLICT, status());
+        assertTrue(errorMessage(length).contains("node 3"), errorMessage(length));
+
+        apply(encodeRegisterNode(command, 0, 4, 3, Map.of("CPU", 10_000L), Map.of()), 404);
+        assertEquals(ControlStatus.OK, status());
+        apply(encodeNodeCommand(command, 0, GET_NODE, 5, 3), 405);
+        assertEquals(1, handler.replyBuffer().getByte(REPLY_HEADER_LENGTH), "alive again");
+        assertEquals(404, handler.replyBuffer().getLong(REPLY_HEADER_LENGTH + 1, ORDER));
+
+        length = apply(encodeNodeCommand(command, 0, GET_NODE, 7, 8), 406);
+        assertEquals(ControlStatus.NOT_FOUND, status());
+        assertTrue(errorMessage(length).contains("node 8"), errorMessage(length));
+        assertEquals(ControlStatus.MALFORMED, statusOf(encodeNodeCommand(command, 0, GET_NODE, 8, 3) - 1));
+        assertEquals(ControlStatus.MALFORMED, statusOf(encodeNodeCommand(command, 0, GET_NODE, 9, 3) + 1));
+    }
+
+    private ControlStatus statusOf(final int length) {
+        apply(length, 500);
+        return status();
+    }
+
+    @Test
     void malformedCommandsGetErrorRepliesAndChangeNothing() {
         final int full = encodeRegisterActor(command, 0, 5, "svc", 1, 2);
         for (int length = 0; length < full; length++) {

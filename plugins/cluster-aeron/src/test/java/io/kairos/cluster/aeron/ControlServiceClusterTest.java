@@ -23,8 +23,6 @@ import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
-import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.AfterEach;
@@ -32,12 +30,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static io.kairos.cluster.aeron.ControlCodec.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * A single-member Aeron Cluster in this JVM: write state, snapshot, write more, restart from the same directories,
- * read it all back (snapshot load + log replay).
+ * A single-member Aeron Cluster in this JVM, driven through {@link ControlClient}: state survives a restart (snapshot
+ * load + log replay), and the expiry timer declares a silent node dead.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ControlServiceClusterTest {
@@ -49,12 +46,7 @@ class ControlServiceClusterTest {
     private final List<Throwable> errors = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> node = new ArrayList<>();
     private MediaDriver clientDriver;
-    private AeronCluster client;
-    private final ExpandableArrayBuffer command = new ExpandableArrayBuffer(256);
-    private final ExpandableArrayBuffer lastReply = new ExpandableArrayBuffer(256);
-    private long correlationId;
-    private long replyCorrelationId = -1;
-    private int replyLength;
+    private ControlClient client;
     private int[] ports;
     private Set<Thread> threadsBefore;
 
@@ -68,14 +60,15 @@ class ControlServiceClusterTest {
     void stateSurvivesRestartFromSnapshotAndLog() {
         threadsBefore = Thread.getAllStackTraces().keySet();
         ports = new int[] {freePort(), freePort(), freePort(), freePort(), freePort()};
-        startNode();
-        connectClient();
+        startNode(new ControlService());
+        client = connectClient(DEADLINE_NS);
 
-        assertEquals(ControlStatus.OK, send(encodeRegisterNode(command, 0, ++correlationId, 7,
-            Map.of("CPU", 40_000L), Map.of("zone", "a"))));
-        assertEquals(ControlStatus.OK, send(encodeHeartbeat(command, 0, ++correlationId, 7, Map.of("CPU", 30_000L))));
-        assertEquals(ControlStatus.OK, send(encodeRegisterActor(command, 0, ++correlationId, "counter", 7, 99)));
-        assertEquals(ControlStatus.CONFLICT, send(encodeRegisterActor(command, 0, ++correlationId, "counter", 7, 5)));
+        client.registerNode(7, Map.of("CPU", 40_000L), Map.of("zone", "a"));
+        client.heartbeat(7, Map.of("CPU", 30_000L));
+        client.registerActor("counter", 7, 99);
+        final ControlRejection taken = assertThrows(ControlRejection.class, () -> client.registerActor("counter", 7, 5));
+        assertEquals(ControlStatus.CONFLICT, taken.status());
+        assertTrue(taken.getMessage().contains("registerActor('counter')"), taken.getMessage());
         assertActor();
 
         final ConsensusModule consensusModule = (ConsensusModule)node.get(2);
@@ -84,20 +77,21 @@ class ControlServiceClusterTest {
         assertTrue(ClusterControl.ToggleState.SNAPSHOT.toggle(toggle));
         awaitCondition("snapshot taken", () -> consensusModule.context().snapshotCounter().get() >= 1);
 
-        assertEquals(ControlStatus.OK, send(encodeKvPut(command, 0, ++correlationId, "after-snapshot", new byte[] {4, 2})));
+        client.kvPut("after-snapshot", new byte[] {4, 2});
 
         CloseHelper.closeAll(client);
         client = null;
         closeNode();
-        startNode();
-        connectClient();
+        startNode(new ControlService());
+        client = connectClient(DEADLINE_NS);
 
         assertActor();
-        assertEquals(ControlStatus.OK, send(encodeNodeCommand(command, 0, GET_NODE, ++correlationId, 7)));
-        assertEquals(1, lastReply.getByte(REPLY_HEADER_LENGTH), "node 7 alive");
-        assertEquals(ControlStatus.OK, send(encodeNameCommand(command, 0, KV_GET, ++correlationId, "after-snapshot")));
-        assertEquals(2, lastReply.getInt(REPLY_HEADER_LENGTH, ORDER));
-        assertEquals(4, lastReply.getByte(REPLY_HEADER_LENGTH + 4));
+        final ControlClient.NodeStatus status = client.nodeStatus(7);
+        assertTrue(status.alive(), "node 7 alive");
+        assertEquals(Map.of("CPU", 40_000L), status.totalResources());
+        assertEquals(Map.of("CPU", 30_000L), status.availableResources());
+        assertEquals(Map.of("zone", "a"), status.labels());
+        assertArrayEquals(new byte[] {4, 2}, client.kvGet("after-snapshot"));
 
         CloseHelper.closeAll(client, clientDriver);
         client = null;
@@ -107,29 +101,43 @@ class ControlServiceClusterTest {
         awaitCondition("no Aeron thread left", () -> newThreads().isEmpty());
     }
 
+    @Test
+    void silentNodeIsDeclaredDeadAndComesBackByRegistering() {
+        ports = new int[] {freePort(), freePort(), freePort(), freePort(), freePort()};
+        startNode(new ControlService(300, 100));
+        client = connectClient(DEADLINE_NS);
+
+        client.registerNode(3, Map.of("CPU", 10_000L), Map.of());
+        client.heartbeat(3, Map.of("CPU", 5_000L));
+        assertTrue(client.nodeStatus(3).alive());
+
+        final long start = System.nanoTime();
+        awaitCondition("node 3 declared dead", () -> !client.nodeStatus(3).alive());
+        final long deadAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(deadAfterMs < 5_000, "declared dead after " + deadAfterMs + " ms");
+
+        final ControlRejection refused = assertThrows(ControlRejection.class,
+            () -> client.heartbeat(3, Map.of("CPU", 5_000L)));
+        assertEquals(ControlStatus.CONFLICT, refused.status());
+
+        client.registerNode(3, Map.of("CPU", 10_000L), Map.of());
+        final ControlClient.NodeStatus back = client.nodeStatus(3);
+        assertTrue(back.alive(), "node 3 alive again");
+        assertEquals(Map.of("CPU", 10_000L), back.availableResources());
+        assertTrue(errors.isEmpty(), () -> "errors: " + errors);
+
+        CloseHelper.close(client);
+        client = connectClient(TimeUnit.MILLISECONDS.toNanos(500));
+        CloseHelper.close(node.remove(node.size() - 1)); // the service: commands are logged but never answered
+        final ControlTimeoutException timeout = assertThrows(ControlTimeoutException.class, () -> client.kvGet("k"));
+        assertEquals("kvGet('k'): no reply within 500 ms", timeout.getMessage());
+    }
+
     private void assertActor() {
-        assertEquals(ControlStatus.OK, send(encodeNameCommand(command, 0, LOOKUP_ACTOR, ++correlationId, "counter")));
-        assertEquals(7, lastReply.getLong(REPLY_HEADER_LENGTH, ORDER));
-        assertEquals(99, lastReply.getLong(REPLY_HEADER_LENGTH + 8, ORDER));
+        assertEquals(new ControlState.Actor("counter", 7, 99), client.lookupActor("counter"));
     }
 
-    private ControlStatus send(final int length) {
-        final long id = command.getLong(CORRELATION_ID_OFFSET, ORDER);
-        awaitCondition("offer accepted", () -> client.offer(command, 0, length) > 0);
-        awaitCondition("reply " + id, () -> {
-            client.pollEgress();
-            return replyCorrelationId == id;
-        });
-        return replyStatus(lastReply, 0);
-    }
-
-    private void onReply(final DirectBuffer buffer, final int offset, final int length) {
-        lastReply.putBytes(0, buffer, offset, length);
-        replyLength = length;
-        replyCorrelationId = replyCorrelationId(buffer, offset);
-    }
-
-    private void connectClient() {
+    private ControlClient connectClient(final long timeoutNs) {
         if (clientDriver == null) {
             clientDriver = MediaDriver.launch(new MediaDriver.Context()
                 .aeronDirectoryName(dir.resolve("client-aeron").toString())
@@ -140,17 +148,16 @@ class ControlServiceClusterTest {
                 .dirDeleteOnShutdown(true)
                 .errorHandler(errors::add));
         }
-        client = AeronCluster.connect(new AeronCluster.Context()
+        return ControlClient.connect(new AeronCluster.Context()
             .aeronDirectoryName(clientDriver.aeronDirectoryName())
-            .egressListener((sessionId, timestamp, buffer, offset, length, header) -> onReply(buffer, offset, length))
             .egressChannel("aeron:udp?endpoint=localhost:0")
             .ingressChannel("aeron:udp")
             .ingressEndpoints("0=localhost:" + ports[0])
             .messageTimeoutNs(DEADLINE_NS)
-            .errorHandler(errors::add));
+            .errorHandler(errors::add), timeoutNs);
     }
 
-    private void startNode() {
+    private void startNode(final ControlService service) {
         final String aeronDir = dir.resolve("node-aeron").toString();
         final File clusterDir = dir.resolve("cluster").toFile();
         final String members = "0,localhost:" + ports[0] + ",localhost:" + ports[1] + ",localhost:" + ports[2] +
@@ -197,7 +204,7 @@ class ControlServiceClusterTest {
             .aeronDirectoryName(aeronDir)
             .clusterDir(clusterDir)
             .archiveContext(archiveClient.clone())
-            .clusteredService(new ControlService())
+            .clusteredService(service)
             .idleStrategySupplier(BackoffIdleStrategy::new)
             .errorHandler(errors::add)));
     }

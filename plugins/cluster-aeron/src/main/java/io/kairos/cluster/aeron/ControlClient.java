@@ -1,0 +1,355 @@
+package io.kairos.cluster.aeron;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.aeron.Publication;
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.logbuffer.Header;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import static io.kairos.cluster.aeron.ControlCodec.*;
+
+/**
+ * Typed client of the control store over one {@link AeronCluster} session. Each call encodes one command with
+ * {@link ControlCodec}, offers it (retrying while back-pressured), polls egress until the reply with its correlation
+ * id arrives, and decodes it: a result, or a {@link ControlRejection} carrying the reply's status and message. A call
+ * that sees no reply within the timeout throws {@link ControlTimeoutException}; it never sleeps, it idles with an
+ * {@link IdleStrategy} against a deadline.
+ * <p>
+ * Not thread-safe: use one client from one thread, as {@link AeronCluster} itself requires. Calls are synchronous, one
+ * command in flight at a time; a late reply to an earlier, timed-out call is recognised by its correlation id and
+ * dropped.
+ */
+public final class ControlClient implements AutoCloseable {
+    /** Default limit on offers of one command while the cluster is back-pressured. */
+    public static final int DEFAULT_MAX_OFFER_ATTEMPTS = 100_000;
+
+    private static final int MAX_MESSAGE_BYTES = 1 << 16;
+    private static final long NO_REPLY = -1;
+
+    private final AeronCluster cluster;
+    private final long timeoutNs;
+    private final int maxOfferAttempts;
+    private final IdleStrategy idleStrategy;
+    private final ExpandableArrayBuffer command = new ExpandableArrayBuffer(256);
+    private final ExpandableArrayBuffer reply = new ExpandableArrayBuffer(256);
+    private final ControlCodec.Reader reader = new ControlCodec.Reader();
+    private long nextCorrelationId;
+    private long awaitedCorrelationId = NO_REPLY;
+    private int replyLength = -1;
+
+    private ControlClient(
+        final AeronCluster.Context context, final long timeoutNs, final int maxOfferAttempts,
+        final IdleStrategy idleStrategy) {
+        if (timeoutNs <= 0 || maxOfferAttempts <= 0) {
+            throw new IllegalArgumentException("timeoutNs and maxOfferAttempts must be > 0, were " + timeoutNs +
+                " and " + maxOfferAttempts);
+        }
+        this.timeoutNs = timeoutNs;
+        this.maxOfferAttempts = maxOfferAttempts;
+        this.idleStrategy = idleStrategy;
+        this.cluster = AeronCluster.connect(context.egressListener(this::onEgress));
+    }
+
+    /**
+     * Connects with {@link #DEFAULT_MAX_OFFER_ATTEMPTS} and a {@link BackoffIdleStrategy}.
+     *
+     * @param context   of the cluster session; its egress listener is replaced by this client's.
+     * @param timeoutNs limit on each call, offer and reply together.
+     * @return a connected client that owns the session.
+     */
+    public static ControlClient connect(final AeronCluster.Context context, final long timeoutNs) {
+        return connect(context, timeoutNs, DEFAULT_MAX_OFFER_ATTEMPTS, new BackoffIdleStrategy());
+    }
+
+    /**
+     * @param context          of the cluster session; its egress listener is replaced by this client's.
+     * @param timeoutNs        limit on each call, offer and reply together.
+     * @param maxOfferAttempts limit on offers of one command while back-pressured.
+     * @param idleStrategy     used between offers and between egress polls.
+     * @return a connected client that owns the session.
+     */
+    public static ControlClient connect(
+        final AeronCluster.Context context, final long timeoutNs, final int maxOfferAttempts,
+        final IdleStrategy idleStrategy) {
+        return new ControlClient(context, timeoutNs, maxOfferAttempts, idleStrategy);
+    }
+
+    /**
+     * A node's record as the cluster holds it.
+     *
+     * @param nodeId             of the node.
+     * @param alive              false once the cluster has declared it dead for silence.
+     * @param lastHeartbeatMs    cluster time of its last registration or heartbeat.
+     * @param totalResources     resource totals, fixed point.
+     * @param availableResources resources available at the last heartbeat, fixed point.
+     * @param labels             its labels.
+     */
+    public record NodeStatus(
+        long nodeId,
+        boolean alive,
+        long lastHeartbeatMs,
+        Map<String, Long> totalResources,
+        Map<String, Long> availableResources,
+        Map<String, String> labels) {
+    }
+
+    /**
+     * Registers a node, or brings a dead one back.
+     *
+     * @param nodeId    of the node.
+     * @param resources total resources, fixed point.
+     * @param labels    the node's labels.
+     * @throws ControlRejection CONFLICT if it is registered and alive, INVALID if a field is out of its limits.
+     */
+    public void registerNode(final long nodeId, final Map<String, Long> resources, final Map<String, String> labels) {
+        final long id = ++nextCorrelationId;
+        call("registerNode(" + nodeId + ")", REGISTER_NODE, id,
+            encodeRegisterNode(command, 0, id, nodeId, resources, labels));
+    }
+
+    /**
+     * @param nodeId    of the node.
+     * @param available available resources, fixed point.
+     * @throws ControlRejection NOT_FOUND if not registered, CONFLICT if declared dead (register it again).
+     */
+    public void heartbeat(final long nodeId, final Map<String, Long> available) {
+        final long id = ++nextCorrelationId;
+        call("heartbeat(" + nodeId + ")", HEARTBEAT, id, encodeHeartbeat(command, 0, id, nodeId, available));
+    }
+
+    /**
+     * @param nodeId of the node to remove.
+     * @throws ControlRejection NOT_FOUND if not registered.
+     */
+    public void deregisterNode(final long nodeId) {
+        final long id = ++nextCorrelationId;
+        call("deregisterNode(" + nodeId + ")", DEREGISTER_NODE, id,
+            encodeNodeCommand(command, 0, DEREGISTER_NODE, id, nodeId));
+    }
+
+    /**
+     * Reads a node's record ({@link ControlCodec#GET_NODE}).
+     *
+     * @param nodeId of the node.
+     * @return its record, including whether it is alive.
+     * @throws ControlRejection NOT_FOUND if not registered.
+     */
+    public NodeStatus nodeStatus(final long nodeId) {
+        final long id = ++nextCorrelationId;
+        final String operation = "nodeStatus(" + nodeId + ")";
+        call(operation, GET_NODE, id, encodeNodeCommand(command, 0, GET_NODE, id, nodeId));
+        try {
+            final boolean alive = reader.readByte("alive") != 0;
+            final long lastHeartbeatMs = reader.readLong("last heartbeat");
+            final Map<String, Long> total = new LinkedHashMap<>();
+            final Map<String, Long> available = new LinkedHashMap<>();
+            for (int i = 0, n = reader.readCount("resources", ControlState.MAX_RESOURCES_PER_NODE, 20); i < n; i++) {
+                final String name = reader.readString("resource name", ControlState.MAX_NAME_BYTES);
+                total.put(name, reader.readLong("resource total"));
+                available.put(name, reader.readLong("resource available"));
+            }
+            final Map<String, String> labels = new LinkedHashMap<>();
+            for (int i = 0, n = reader.readCount("labels", ControlState.MAX_LABELS_PER_NODE, 8); i < n; i++) {
+                final String key = reader.readString("label key", ControlState.MAX_NAME_BYTES);
+                labels.put(key, reader.readString("label value", ControlState.MAX_NAME_BYTES));
+            }
+            endOfReply(operation);
+            return new NodeStatus(nodeId, alive, lastHeartbeatMs, Collections.unmodifiableMap(total),
+                Collections.unmodifiableMap(available), Collections.unmodifiableMap(labels));
+        } catch (final ControlRejection ex) {
+            throw malformedReply(operation, ex);
+        }
+    }
+
+    /**
+     * @param name        of the actor.
+     * @param ownerNodeId node that hosts it; must be registered and alive.
+     * @param actorId     its id on that node.
+     * @throws ControlRejection CONFLICT if the name is taken or the owner is dead, NOT_FOUND if the owner is unknown.
+     */
+    public void registerActor(final String name, final long ownerNodeId, final long actorId) {
+        final long id = ++nextCorrelationId;
+        call("registerActor('" + name + "')", REGISTER_ACTOR, id,
+            encodeRegisterActor(command, 0, id, name, ownerNodeId, actorId));
+    }
+
+    /**
+     * @param name of the actor.
+     * @return where it lives.
+     * @throws ControlRejection NOT_FOUND if no actor has that name.
+     */
+    public ControlState.Actor lookupActor(final String name) {
+        final long id = ++nextCorrelationId;
+        final String operation = "lookupActor('" + name + "')";
+        call(operation, LOOKUP_ACTOR, id, encodeNameCommand(command, 0, LOOKUP_ACTOR, id, name));
+        try {
+            final long owner = reader.readLong("owner node id");
+            final long actorId = reader.readLong("actor id");
+            endOfReply(operation);
+            return new ControlState.Actor(name, owner, actorId);
+        } catch (final ControlRejection ex) {
+            throw malformedReply(operation, ex);
+        }
+    }
+
+    /**
+     * @param name of the actor to remove.
+     * @throws ControlRejection NOT_FOUND if no actor has that name.
+     */
+    public void removeActor(final String name) {
+        final long id = ++nextCorrelationId;
+        call("removeActor('" + name + "')", REMOVE_ACTOR, id, encodeNameCommand(command, 0, REMOVE_ACTOR, id, name));
+    }
+
+    /**
+     * @param key   of the entry.
+     * @param value of the entry.
+     * @throws ControlRejection INVALID if the key, value or store limits are exceeded.
+     */
+    public void kvPut(final String key, final byte[] value) {
+        final long id = ++nextCorrelationId;
+        call("kvPut('" + key + "')", KV_PUT, id, encodeKvPut(command, 0, id, key, value));
+    }
+
+    /**
+     * @param key of the entry.
+     * @return a copy of its value.
+     * @throws ControlRejection NOT_FOUND if the key is not present.
+     */
+    public byte[] kvGet(final String key) {
+        final long id = ++nextCorrelationId;
+        final String operation = "kvGet('" + key + "')";
+        call(operation, KV_GET, id, encodeNameCommand(command, 0, KV_GET, id, key));
+        try {
+            final byte[] value = reader.readBytes("value", ControlState.MAX_VALUE_BYTES);
+            endOfReply(operation);
+            return value;
+        } catch (final ControlRejection ex) {
+            throw malformedReply(operation, ex);
+        }
+    }
+
+    /**
+     * @param key of the entry to delete.
+     * @throws ControlRejection NOT_FOUND if the key is not present.
+     */
+    public void kvDelete(final String key) {
+        final long id = ++nextCorrelationId;
+        call("kvDelete('" + key + "')", KV_DELETE, id, encodeNameCommand(command, 0, KV_DELETE, id, key));
+    }
+
+    /**
+     * Closes the cluster session.
+     */
+    @Override
+    public void close() {
+        CloseHelper.close(cluster);
+    }
+
+    /**
+     * Offers the command in {@link #command}, awaits its reply and leaves {@link #reader} on the reply's body.
+     */
+    private void call(final String operation, final int type, final long correlationId, final int length) {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        awaitedCorrelationId = correlationId;
+        replyLength = -1;
+        try {
+            offer(operation, length, deadlineNs);
+            idleStrategy.reset();
+            while (replyLength < 0) {
+                final int work = cluster.pollEgress();
+                if (replyLength >= 0) {
+                    break;
+                }
+                checkOpen(operation);
+                if (System.nanoTime() - deadlineNs > 0) {
+                    throw new ControlTimeoutException(operation, TimeUnit.NANOSECONDS.toMillis(timeoutNs), "no reply");
+                }
+                idleStrategy.idle(work);
+            }
+        } finally {
+            awaitedCorrelationId = NO_REPLY;
+        }
+        if (replyLength < REPLY_HEADER_LENGTH || replyType(reply, 0) != type) {
+            throw new IllegalStateException(operation + ": malformed reply of " + replyLength + " bytes, type " +
+                (replyLength >= 4 ? replyType(reply, 0) : -1) + ", expected " + type);
+        }
+        final ControlStatus status = replyStatus(reply, 0);
+        reader.wrap(reply, REPLY_HEADER_LENGTH, replyLength - REPLY_HEADER_LENGTH);
+        if (status == ControlStatus.OK) {
+            return;
+        }
+        if (status == null) {
+            throw new IllegalStateException(operation + ": unknown status code " +
+                reply.getInt(STATUS_OFFSET, ORDER));
+        }
+        final String message;
+        try {
+            message = reader.readString("message", MAX_MESSAGE_BYTES);
+        } catch (final ControlRejection ex) {
+            throw malformedReply(operation, ex);
+        }
+        throw new ControlRejection(status, operation + ": " + message);
+    }
+
+    private void offer(final String operation, final int length, final long deadlineNs) {
+        idleStrategy.reset();
+        for (int attempt = 1; ; attempt++) {
+            final long result = cluster.offer(command, 0, length);
+            if (result > 0) {
+                return;
+            }
+            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED) {
+                throw new IllegalStateException(operation + ": offer failed: " + Publication.errorString(result));
+            }
+            checkOpen(operation);
+            if (attempt >= maxOfferAttempts) {
+                throw new IllegalStateException(operation + ": offer refused " + attempt + " times, last: " +
+                    Publication.errorString(result));
+            }
+            if (System.nanoTime() - deadlineNs > 0) {
+                throw new ControlTimeoutException(operation, TimeUnit.NANOSECONDS.toMillis(timeoutNs),
+                    "offer not accepted (" + Publication.errorString(result) + ")");
+            }
+            idleStrategy.idle(cluster.pollEgress()); // keeps the session serviced while back-pressured
+        }
+    }
+
+    private void checkOpen(final String operation) {
+        if (cluster.isClosed()) {
+            throw new IllegalStateException(operation + ": cluster session is closed");
+        }
+    }
+
+    private void endOfReply(final String operation) {
+        if (reader.remaining() != 0) {
+            throw new IllegalStateException(operation + ": reply has " + reader.remaining() + " trailing bytes");
+        }
+    }
+
+    private static IllegalStateException malformedReply(final String operation, final ControlRejection cause) {
+        return new IllegalStateException(operation + ": malformed reply: " + cause.getMessage(), cause);
+    }
+
+    private void onEgress(
+        final long clusterSessionId,
+        final long timestamp,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final Header header) {
+        if (awaitedCorrelationId != NO_REPLY && replyLength < 0 && length >= REPLY_HEADER_LENGTH &&
+            replyCorrelationId(buffer, offset) == awaitedCorrelationId) {
+            reply.putBytes(0, buffer, offset, length);
+            replyLength = length;
+        }
+    }
+}
