@@ -68,14 +68,12 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      * @param context the configuration, concluded by this call
      * @return the running kernel, to close when done
      * @throws IllegalArgumentException for a bad context value, naming it
-     * @throws IllegalStateException    when this JVM lacks a flag the kernel or one of its plugins needs (the message
-     *                                  lists them and where to add them)
+     * @throws IllegalStateException    when this JVM lacks a flag the kernel needs (the message lists them and where
+     *                                  to add them; the journal and metadata plugins name theirs when they open)
      */
     public static Kernel start(final KernelContext context) {
-        JvmFlagsCheck.check(null, null);  // before anything reaches for Agrona: a clear error, not IllegalAccessError
+        JvmFlagsCheck.check();  // before anything reaches for Agrona: a clear error, not IllegalAccessError
         context.conclude();
-        JvmFlagsCheck.check(context.journalProvider() == null ? null : context.journalProvider().getClass().getName(),
-            context.metadataProvider() == null ? null : context.metadataProvider().getClass().getName());
         Journal openJournal = null;
         MetadataStore metadata = null;
         try {

@@ -96,11 +96,6 @@ public final class ObjectRef<T> extends ObjectState {
         return status() == FAILED ? error() : null;
     }
 
-    /** Whether its value lives in the shared store (tests). */
-    boolean inStore() {
-        return storedValue() != null;
-    }
-
     @Override
     public String toString() {
         return "ObjectRef(" + objectId() + (isDone() ? ", done" : "") + ")";

@@ -2,6 +2,7 @@ package io.kairos;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
@@ -21,10 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(120)
 class SetupErrorsTest {
-    /** Starts a kernel and prints what it threw, on one line. */
+    /** Starts a kernel (on the data directory args[0], if given) and prints what it threw, on one line. */
     public static final class StartKernel {
         public static void main(final String[] args) {
-            try (Kernel kernel = Kernel.start(new KernelContext().cpus(1))) {
+            final KernelContext context = new KernelContext().cpus(1);
+            if (args.length > 0) {
+                context.dataDirectory(Path.of(args[0]));
+            }
+            try (Kernel kernel = Kernel.start(context)) {
                 System.out.println("STARTED " + kernel);
             } catch (final Throwable t) {
                 System.out.println("THREW " + t.getClass().getName() + ": " + t.getMessage().replace('\n', '|'));
@@ -33,7 +38,8 @@ class SetupErrorsTest {
     }
 
     /** Runs StartKernel in a JVM with only these options (none of this JVM's module flags). */
-    private static String startIn(final List<String> options) throws IOException, InterruptedException {
+    private static String startIn(final List<String> options, final String... args)
+        throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         command.add("-Djna.tmpdir=" + System.getProperty("jna.tmpdir", System.getProperty("java.io.tmpdir")));
@@ -41,6 +47,7 @@ class SetupErrorsTest {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(StartKernel.class.getName());
+        command.addAll(List.of(args));
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
@@ -66,6 +73,16 @@ class SetupErrorsTest {
     void withTheKernelsFlagAloneItStarts() throws Exception {
         final String line = startIn(List.of("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"));
         assertTrue(line.startsWith("STARTED"), line);
+    }
+
+    @Test
+    void theJournalPluginNamesTheFlagsItLacksWhenItOpens(@TempDir final Path dir) throws Exception {
+        final String line = startIn(List.of("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"),
+            dir.resolve("data").toString());
+        assertTrue(line.startsWith("THREW io.kairos.spi.journal.JournalException: cannot open journal"), line);
+        assertTrue(line.contains("Chronicle Queue needs the JVM flags")
+            && line.contains("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED")
+            && line.contains("--add-opens=java.base/java.lang=ALL-UNNAMED"), line);
     }
 
     @Test

@@ -96,7 +96,7 @@ class WorkerProcessTest {
         final ObjectRef<byte[]> put = kernel.put(big);
         final ObjectRef<byte[]> out = kernel.task(WorkerProcessTest::reversed, put).setIsolated(true).remote();
         assertArrayEquals(reversed(big), out.get(WAIT));
-        assertTrue(out.inStore(), "the result lives in the shared store");
+        assertTrue(out.isStored(), "the result lives in the shared store");
         final byte[] small = {1, 2, 3};
         assertArrayEquals(new byte[] {3, 2, 1}, kernel.task(WorkerProcessTest::reversed, small).setIsolated(true)
             .remote().get(WAIT));

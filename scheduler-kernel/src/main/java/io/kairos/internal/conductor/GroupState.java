@@ -40,10 +40,6 @@ public final class GroupState {
         return core;
     }
 
-    public Object handle() {
-        return handle;
-    }
-
     public synchronized Object handle(final java.util.function.Function<GroupState, Object> make) {
         if (handle == null) {
             handle = make.apply(this);

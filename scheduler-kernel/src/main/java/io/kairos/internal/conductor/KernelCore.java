@@ -110,10 +110,6 @@ public final class KernelCore {
         return cluster;
     }
 
-    public ResourceRegistry registry() {
-        return registry;
-    }
-
     /** The store's objects, or null without a store. */
     public StoredObjects objects() {
         return objects;
@@ -261,7 +257,7 @@ public final class KernelCore {
     }
 
     /**
-     * Submits a call of an actor's method; name null names it after the actor.
+     * Submits a call of an actor's method; name null names it after the actor when a name is needed (errors).
      *
      * @throws PendingCallsLimitExceededException if the actor has its maximum of pending calls
      */
@@ -276,7 +272,7 @@ public final class KernelCore {
             actor.pendingCalls.incrementAndGet();
         }
         final ObjectState result = factory.create(ids.incrementAndGet(), this);
-        offer(new TaskSpec(name != null ? name : actor.describe() + " call", method, arity, args, NO_DEMAND,
+        offer(new TaskSpec(name, method, arity, args, NO_DEMAND,
             SchedulingStrategy.DEFAULT, 0, false, result, TaskSpec.Kind.ACTOR_CALL, actor));
         return result;
     }

@@ -127,9 +127,12 @@ final class TaskSpec {
         return explicitName;
     }
 
-    /** The name given with setName, else the function's (looked up only when needed: errors, contexts). */
+    /** The setName name, else the function's (an actor call: "actor ... call"), built only when needed. */
     String name() {
-        return explicitName != null ? explicitName : FunctionNames.taskName(function);
+        if (explicitName != null) {
+            return explicitName;
+        }
+        return kind == Kind.ACTOR_CALL ? actor.describe() + " call" : FunctionNames.taskName(function);
     }
 
     @Override

@@ -6,9 +6,8 @@ import java.util.List;
 /**
  * Checks that the module flags the stack needs are in effect, before anything reaches for them: without
  * {@code --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED}, Agrona fails deep inside with
- * {@code IllegalAccessError: class org.agrona.UnsafeApi cannot access class jdk.internal.misc.Unsafe}; without
- * Chronicle's or lmdbjava's flags, their plugins fail as obscurely. The error lists every missing flag and where it
- * goes.
+ * {@code IllegalAccessError: class org.agrona.UnsafeApi cannot access class jdk.internal.misc.Unsafe}. The error
+ * lists every missing flag and where it goes.
  */
 public final class JvmFlagsCheck {
     /** A module flag: what it is for, and how to test it in this JVM. */
@@ -24,41 +23,18 @@ public final class JvmFlagsCheck {
     static final List<Flag> KERNEL = List.of(
         new Flag("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "java.base", "jdk.internal.misc", false,
             "Agrona's queues and buffers"));
-    static final List<Flag> CHRONICLE = List.of(
-        new Flag("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "java.base", "jdk.internal.ref", false,
-            "Chronicle Queue (journal)"),
-        new Flag("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "java.base", "sun.nio.ch", false,
-            "Chronicle Queue (journal)"),
-        new Flag("--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED", "jdk.compiler",
-            "com.sun.tools.javac.file", false, "Chronicle Queue (journal)"),
-        new Flag("--add-opens=java.base/java.lang=ALL-UNNAMED", "java.base", "java.lang", true,
-            "Chronicle Queue (journal)"),
-        new Flag("--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "java.base", "java.lang.reflect", true,
-            "Chronicle Queue (journal)"));
-    static final List<Flag> LMDB = List.of(
-        new Flag("--add-opens=java.base/java.nio=ALL-UNNAMED", "java.base", "java.nio", true,
-            "lmdbjava (metadata store)"));
-
     private JvmFlagsCheck() {
     }
 
     /**
-     * Throws when a flag that the kernel, or a plugin it was given, needs is missing from this JVM.
+     * Throws when a flag the kernel needs is missing from this JVM. (The journal and metadata plugins check their
+     * own flags when they open, and name them the same way.)
      *
-     * @param journal  the journal plugin's class name, or null
-     * @param metadata the metadata plugin's class name, or null
      * @throws IllegalStateException listing the missing flags and where to add them
      */
-    public static void check(final String journal, final String metadata) {
-        final List<Flag> needed = new ArrayList<>(KERNEL);
-        if (journal != null && journal.startsWith("io.kairos.journal.chronicle.")) {
-            needed.addAll(CHRONICLE);
-        }
-        if (metadata != null && metadata.startsWith("io.kairos.metadata.lmdb.")) {
-            needed.addAll(LMDB);
-        }
+    public static void check() {
         final List<Flag> missing = new ArrayList<>();
-        for (final Flag flag : needed) {
+        for (final Flag flag : KERNEL) {
             if (!flag.inEffect()) {
                 missing.add(flag);
             }

@@ -98,6 +98,7 @@ public final class ChronicleJournal implements Journal {
         Objects.requireNonNull(time, "time");
         this.directory = directory.toAbsolutePath().normalize();
         this.retainedCycles = options.retainedCycles();
+        JournalOpener.checkJvmAccess(this.directory);
         JournalOpener.prepareDirectory(this.directory);
         this.lockChannel = JournalOpener.lock(this.directory);
         SingleChronicleQueue q = null;

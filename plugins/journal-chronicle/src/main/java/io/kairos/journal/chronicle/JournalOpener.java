@@ -46,6 +46,32 @@ final class JournalOpener {
     private JournalOpener() {
     }
 
+    /**
+     * Fails early, with the flags to add, where Chronicle Queue would fail obscurely at its first use (its method
+     * writers and memory mapping reach into these JDK packages).
+     */
+    static void checkJvmAccess(final Path directory) {
+        final Module chronicle = SingleChronicleQueue.class.getModule();
+        final String target = chronicle.isNamed() ? chronicle.getName() : "ALL-UNNAMED";
+        final List<String> missing = new ArrayList<>();
+        final String[][] needed = {  // module, package, "exports" or "opens"
+            {"java.base", "jdk.internal.ref", "exports"}, {"java.base", "sun.nio.ch", "exports"},
+            {"jdk.compiler", "com.sun.tools.javac.file", "exports"}, {"java.base", "java.lang", "opens"},
+            {"java.base", "java.lang.reflect", "opens"}};
+        for (final String[] flag : needed) {
+            final boolean granted = ModuleLayer.boot().findModule(flag[0])
+                .map(m -> flag[2].equals("opens") ? m.isOpen(flag[1], chronicle) : m.isExported(flag[1], chronicle))
+                .orElse(true);  // a module this JVM lacks cannot be granted anyway
+            if (!granted) {
+                missing.add("--add-" + flag[2] + "=" + flag[0] + "/" + flag[1] + "=" + target);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new JournalException("cannot open journal " + directory + ": Chronicle Queue needs the JVM flags "
+                + String.join(" ", missing));
+        }
+    }
+
     static void prepareDirectory(final Path dir) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new JournalException("journal directory " + dir + " is not a directory"
