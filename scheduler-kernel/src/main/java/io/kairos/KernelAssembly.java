@@ -82,7 +82,7 @@ final class KernelAssembly {
         final ConcurrentHashMap<String, ActorState> namedActors = new ConcurrentHashMap<>();
         final SchedulerConductor conductor = new SchedulerConductor(new ConductorSettings(context.listeners(),
             context.workerLauncher(), context.commandQueueCapacity(), context.maxWorkersPerNode(),
-            context.nanoClock(), context.gpuDevices(), context.gpuNodeId(), context.idleWorkerTimeout()),
+            context.nanoClock(), context.gpuDevices(), context.gpuNodeId(), context.idleWorkerTimeout(), context.cluster()),
             cluster, registry, policy, namedActors, objects, errors, journal, processes, codec);
         this.core = new KernelCore(cluster, registry, conductor, namedActors, objects, journal, processes, metadata,
             replay != null ? replay.maxId() : 0, ObjectRef::new);
@@ -107,6 +107,9 @@ final class KernelAssembly {
             new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1)),  // no spin: it must not take CPU from the work
             errors, null, journal);
         core.runWith(runner, invoker, Thread.currentThread(), context.idleStrategy(), journalRunner);
+        if (context.cluster() != null) {
+            core.joinCluster(context.cluster(), codec);
+        }
     }
 
     private static SpillFiles spillFiles(final KernelContext context, final MetadataStore metadata,

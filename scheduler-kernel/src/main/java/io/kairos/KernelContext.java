@@ -8,6 +8,7 @@ import io.kairos.spi.journal.JournalProvider;
 import io.kairos.spi.kernel.KernelListener;
 import io.kairos.spi.metadata.MetadataProvider;
 import io.kairos.spi.kernel.ResourceProvider;
+import io.kairos.spi.cluster.ClusterTransport;
 import io.kairos.spi.kernel.WorkerLauncher;
 import io.kairos.spi.scheduling.SchedulingPolicy;
 import io.kairos.spi.serialization.Serializer;
@@ -162,6 +163,23 @@ public final class KernelContext extends KernelSettings {
      */
     public KernelContext node(final String nodeId, final Map<String, Double> resources, final Map<String, String> labels) {
         nodes.add(new NodeSpec(nodeId, resources, labels));
+        return this;
+    }
+
+    /**
+     * Joins the kernel to a cluster of kernels through this transport (the built-in one is
+     * {@code AeronClusterTransport} in kairos-cluster-aeron): it registers with the cluster's control store when the
+     * kernel starts and leaves when it closes. The kernel is then one member, one node: with resources it runs the
+     * work others send it, with none (e.g. {@code cpus(0)}) it is a driver that only submits. Plain tasks that do
+     * not fit here go to other members, by the same policies; their results come back to this kernel, which owns
+     * them. Actors and placement groups stay on this kernel for now. The node's id is the cluster member's id:
+     * name it with {@link #node}, or it is "host-pid".
+     *
+     * @param transport not null; the kernel closes it
+     * @return this context
+     */
+    public KernelContext cluster(final ClusterTransport transport) {
+        this.cluster = Objects.requireNonNull(transport, "cluster transport");
         return this;
     }
 

@@ -7,6 +7,7 @@ import io.kairos.spi.journal.JournalProvider;
 import io.kairos.spi.kernel.KernelListener;
 import io.kairos.spi.metadata.MetadataProvider;
 import io.kairos.spi.kernel.ResourceProvider;
+import io.kairos.spi.cluster.ClusterTransport;
 import io.kairos.spi.kernel.WorkerLauncher;
 import io.kairos.spi.scheduling.SchedulingPolicy;
 import io.kairos.spi.serialization.Serializer;
@@ -52,6 +53,7 @@ abstract class KernelSettings {
     final List<KernelListener> listeners = new ArrayList<>();
     final List<ResourceProvider> resourceProviders = new ArrayList<>();
     WorkerLauncher workerLauncher;
+    ClusterTransport cluster;
     long objectStoreBytes = KernelContext.OBJECT_STORE_BYTES_DEFAULT;
     Boolean objectStorePrefault;  // null: by size, up to KernelContext.OBJECT_STORE_PREFAULT_MAX_DEFAULT
     long inlineThresholdBytes = KernelContext.INLINE_THRESHOLD_DEFAULT;
@@ -172,6 +174,11 @@ abstract class KernelSettings {
         return List.copyOf(resourceProviders);
     }
 
+    /** {@return the transport that joins this kernel to a cluster of kernels, or null (a kernel on its own)} */
+    public ClusterTransport cluster() {
+        return cluster;
+    }
+
     /** {@return the worker launcher (null until {@link KernelContext#conclude()} if none was set)} */
     public WorkerLauncher workerLauncher() {
         return workerLauncher;
@@ -273,6 +280,17 @@ abstract class KernelSettings {
         }
     }
 
+    /** A cluster member's default id, unique on a network of hosts: "host-pid". */
+    private static String defaultMemberId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (final java.io.IOException e) {
+            host = "host";
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+
     /** Adds the plugins found by ServiceLoader: journal and metadata for a data directory, the rest always. */
     final void loadPlugins() {
         if (dataDirectory != null && journalProvider == null) {
@@ -310,7 +328,11 @@ abstract class KernelSettings {
                 resources.put("memory", (double) memoryBytes);
             }
             resources.putAll(customResources);
-            nodes.add(new KernelContext.NodeSpec("node-0", resources, labels));
+            nodes.add(new KernelContext.NodeSpec(cluster != null ? defaultMemberId() : "node-0", resources, labels));
+        }
+        if (cluster != null && nodes.size() != 1) {
+            throw new IllegalArgumentException("a cluster member is one node: nodes must name 1 node, named "
+                + nodes.size() + " (run one kernel per member)");
         }
         if (gpuDevices == null && gpuBackend != null) {
             gpuDevices = GpuDevices.open(gpuBackend, gpuSpec);  // the kernel closes it (ownsGpuDevices)

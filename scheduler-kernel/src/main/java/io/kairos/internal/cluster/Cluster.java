@@ -1,28 +1,36 @@
 package io.kairos.internal.cluster;
 
 import io.kairos.spi.scheduling.ClusterView;
+import io.kairos.spi.scheduling.NodeView;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The nodes the kernel schedules over, as {@link ClusterView} for policies: node i is at index i, the local node is
  * the one requests come from, and randomness comes from one seeded {@link SplittableRandom} so a fixed seed gives a
  * fixed schedule.
  *
- * <p>Thread-safety: none; owned by the conductor.
+ * <p>The kernel's own logical nodes come first; the other members of a cluster of kernels follow, as they join
+ * ({@link #addRemoteNode}). A policy sees only the local nodes unless the conductor {@link #widen widens} the view
+ * for the one decision that may go to another member (a plain task): actors and placement groups stay local.
+ *
+ * <p>Thread-safety: owned by the conductor; {@link #infeasibleReason} and {@link #indexOfNode} may be called from
+ * any thread (they read a snapshot of the nodes).
  */
 public final class Cluster implements ClusterView {
     private final ResourceRegistry registry;
-    private final LogicalNode[] nodes;
-    private final Map<String, Integer> nodeIndices = new HashMap<>();
+    private volatile LogicalNode[] nodes;
+    private final Map<String, Integer> nodeIndices = new ConcurrentHashMap<>();
     private final int localNodeIndex;
+    private final int localNodes;
+    private boolean wide;
     private final SplittableRandom random;
     /** The nodes ranked by utilisation, for clusters of {@value #INDEXED_NODES} nodes or more; else null. */
-    private final UtilizationIndex utilizationIndex;
-    private final int gpuNodes;
+    private UtilizationIndex utilizationIndex;
+    private int gpuNodes;
 
     /** From this many nodes on, a cluster keeps a {@link UtilizationIndex} (a pass over fewer is as quick). */
     public static final int INDEXED_NODES = 64;
@@ -61,25 +69,68 @@ public final class Cluster implements ClusterView {
                 + (this.nodes.length - 1));
         }
         this.localNodeIndex = localNodeIndex;
+        this.localNodes = this.nodes.length;
         this.random = new SplittableRandom(seed);
+        indexNodes();
+    }
+
+    private void indexNodes() {
         int withGpus = 0;
-        for (final LogicalNode node : this.nodes) {
+        for (final LogicalNode node : nodes) {
             if (node.total(ResourceRegistry.GPU) > 0) {
                 withGpus++;
             }
         }
         this.gpuNodes = withGpus;
-        if (this.nodes.length >= INDEXED_NODES) {
-            utilizationIndex = new UtilizationIndex(this.nodes);
-            for (final LogicalNode node : this.nodes) {
+        if (nodes.length >= INDEXED_NODES) {
+            utilizationIndex = new UtilizationIndex(nodes);
+            for (final LogicalNode node : nodes) {
                 node.follow(utilizationIndex);
             }
         } else {
             utilizationIndex = null;
-            for (final LogicalNode node : this.nodes) {
+            for (final LogicalNode node : nodes) {
                 node.follow(null);
             }
         }
+    }
+
+    /**
+     * Adds another member of a cluster of kernels, at the next index, as a remote node (conductor only). A member
+     * that joins again under an id it had before replaces the old entry in {@link #indexOfNode}; the old entry stays
+     * (retired), so indices never move.
+     */
+    public LogicalNode addRemoteNode(final String nodeId, final Map<String, String> labels,
+                                     final Map<String, Double> totals) {
+        final LogicalNode[] current = nodes;
+        final LogicalNode node = new LogicalNode(current.length, nodeId, labels, totals, registry);
+        node.remote(true);
+        final LogicalNode[] grown = java.util.Arrays.copyOf(current, current.length + 1);
+        grown[current.length] = node;
+        nodes = grown;
+        nodeIndices.put(nodeId, node.index());
+        indexNodes();
+        return node;
+    }
+
+    /** Lets the next policy decisions see every member's nodes (conductor only; {@link #narrow} after). */
+    public void widen() {
+        wide = true;
+    }
+
+    /** Back to the kernel's own nodes only. */
+    public void narrow() {
+        wide = false;
+    }
+
+    /** How many of the nodes (the first ones) are this kernel's own. */
+    public int localNodeCount() {
+        return localNodes;
+    }
+
+    /** Every node, this kernel's and the other members', retired ones included. */
+    public int allNodeCount() {
+        return nodes.length;
     }
 
     /**
@@ -87,6 +138,9 @@ public final class Cluster implements ClusterView {
      * small cluster, or when a later cluster took its nodes over.
      */
     public UtilizationIndex utilizationIndex() {
+        if (!wide && nodes.length > localNodes) {
+            return null;  // it ranks the other members' nodes too: a narrow decision scans the local ones
+        }
         return utilizationIndex != null && utilizationIndex.valid() ? utilizationIndex : null;
     }
 
@@ -114,12 +168,29 @@ public final class Cluster implements ClusterView {
      * provide GPU: 2.0 requested, the largest node has 1.0"; null if some node can.
      */
     public String infeasibleReason(final long[] demand) {
-        return Feasibility.clusterReason(demand, this);
+        final LogicalNode[] all = nodes;
+        for (final LogicalNode node : all) {
+            if (node.feasible(demand)) {
+                return null;  // the common case: no allocation
+            }
+        }
+        return Feasibility.clusterReason(demand, new Snapshot(all, all.length));
+    }
+
+    /** {@link #infeasibleReason} over this kernel's own nodes only (actors and placement groups run there). */
+    public String infeasibleLocally(final long[] demand) {
+        final LogicalNode[] all = nodes;
+        for (int i = 0; i < localNodes; i++) {
+            if (all[i].feasible(demand)) {
+                return null;
+            }
+        }
+        return Feasibility.clusterReason(demand, new Snapshot(all, localNodes));
     }
 
     @Override
     public int nodeCount() {
-        return nodes.length;
+        return wide ? nodes.length : localNodes;
     }
 
     @Override
@@ -155,5 +226,51 @@ public final class Cluster implements ClusterView {
     @Override
     public String toString() {
         return "Cluster(" + nodes.length + " nodes, local=" + nodes[localNodeIndex].nodeId() + ")";
+    }
+
+    /** The first count nodes of one snapshot, for the reasons built on the failure path. */
+    private final class Snapshot implements ClusterView {
+        private final LogicalNode[] all;
+        private final int count;
+
+        Snapshot(final LogicalNode[] all, final int count) {
+            this.all = all;
+            this.count = count;
+        }
+
+        @Override
+        public int nodeCount() {
+            return count;
+        }
+
+        @Override
+        public NodeView node(final int index) {
+            return all[index];
+        }
+
+        @Override
+        public int localNodeIndex() {
+            return localNodeIndex;
+        }
+
+        @Override
+        public int resourceIndex(final String name) {
+            return registry.indexOf(name);
+        }
+
+        @Override
+        public String resourceName(final int index) {
+            return registry.name(index);
+        }
+
+        @Override
+        public int resourceCount() {
+            return registry.count();
+        }
+
+        @Override
+        public int randomInt(final int bound) {
+            return 0;
+        }
     }
 }

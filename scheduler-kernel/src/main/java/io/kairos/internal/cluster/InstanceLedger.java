@@ -293,6 +293,42 @@ public abstract class InstanceLedger {
         changed();
     }
 
+    /**
+     * Lets go of an allocation without giving its amounts back: the ledger of another cluster member's node, whose
+     * availability its own reports set ({@link #overwriteAvailable}), so what its work returns shows in its next one.
+     */
+    public final void forget(final ResourceAllocation allocation) {
+        checkHeld(allocation, "forget");
+        releasing(allocation);
+        allocation.released();
+    }
+
+    /**
+     * Sets what is available from a report of the node's owner: amounts by resource index, and the free share and
+     * free GPU memory of each GPU instance (entries beyond this ledger's are ignored, missing ones are 0).
+     */
+    public final void overwriteAvailable(final long[] amounts, final long[] instanceFree, final long[] instanceMemoryFree) {
+        for (int r = 0; r < available.length; r++) {
+            available[r] = r < amounts.length ? Math.min(amounts[r], total[r]) : 0;
+        }
+        for (int i = 0; i < free.length; i++) {
+            free[i] = i < instanceFree.length ? Math.min(instanceFree[i], capacity[i]) : 0;
+            memFree[i] = i < instanceMemoryFree.length ? Math.min(instanceMemoryFree[i], memCapacity[i]) : 0;
+        }
+        changed();
+    }
+
+    /** Takes every amount away for good: the node has left the cluster, nothing will fit or ever be feasible. */
+    public final void retire() {
+        java.util.Arrays.fill(total, 0);
+        java.util.Arrays.fill(available, 0);
+        java.util.Arrays.fill(capacity, 0);
+        java.util.Arrays.fill(free, 0);
+        java.util.Arrays.fill(memCapacity, 0);
+        java.util.Arrays.fill(memFree, 0);
+        changed();
+    }
+
     /** Gives the allocation's CPU back while its task waits in get; does nothing if already given back. */
     public final void releaseCpuWhileBlocked(final ResourceAllocation allocation) {
         checkHeld(allocation, "release CPU of");

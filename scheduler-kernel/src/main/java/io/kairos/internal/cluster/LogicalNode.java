@@ -36,6 +36,8 @@ public final class LogicalNode extends InstanceLedger implements NodeView {
     private final Map<String, String> labels;
     private final ResourceRegistry registry;
     private final Map<String, Double> totalsView;
+    private boolean remote;
+    private boolean retired;
 
     /**
      * @param totals resources in units; names not yet known are registered (and must be valid names); amounts are
@@ -152,6 +154,35 @@ public final class LogicalNode extends InstanceLedger implements NodeView {
     @Override
     public Map<String, String> labels() {
         return labels;
+    }
+
+    /** Whether this node is another cluster member's (its work is forwarded there), not this kernel's own. */
+    public boolean isRemote() {
+        return remote;
+    }
+
+    void remote(final boolean value) {
+        remote = value;
+    }
+
+    /** Whether it left the cluster ({@link #retire()}d). */
+    public boolean isRetired() {
+        return retired;
+    }
+
+    /** The node left the cluster: nothing fits it any more. */
+    public void leave() {
+        retired = true;
+        retire();
+    }
+
+    /** Fixed-point amounts available now, by resource index (a copy). */
+    public long[] availableAmounts() {
+        final long[] amounts = new long[resourceCount()];
+        for (int r = 0; r < amounts.length; r++) {
+            amounts[r] = available(r);
+        }
+        return amounts;
     }
 
     /** How many GPU instances the node has. */

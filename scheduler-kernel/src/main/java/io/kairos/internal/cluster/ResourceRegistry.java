@@ -3,9 +3,10 @@ package io.kairos.internal.cluster;
 import io.kairos.spi.scheduling.FixedPoint;
 
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -14,9 +15,9 @@ import java.util.regex.Pattern;
  * built-in resources sit at fixed indices ({@link #CPU}, {@link #GPU}, {@link #MEMORY},
  * {@link #OBJECT_STORE_MEMORY}); custom resources (e.g. "TPU") are appended by {@link #register(String)}.
  *
- * <p>Thread-safety: none. Registration happens while the kernel is being built (nodes register the resources they
- * declare) or on the conductor; once the kernel has started and nothing registers any more, lookups and
- * {@link #demand(Map)} are safe from any thread.
+ * <p>Thread-safety: registration happens while the kernel is being built (nodes register the resources they
+ * declare) or on the conductor (a cluster member that joins later brings its own); lookups and {@link #demand(Map)}
+ * are safe from any thread meanwhile (a name is published to lookups only after its index is taken).
  */
 public final class ResourceRegistry {
     public static final int CPU = 0;
@@ -29,8 +30,8 @@ public final class ResourceRegistry {
     /** What a resource name may look like. */
     public static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9_./:-]{1,64}");
 
-    private final List<String> names = new ArrayList<>();
-    private final Map<String, Integer> indices = new HashMap<>();
+    private final List<String> names = new CopyOnWriteArrayList<>();
+    private final Map<String, Integer> indices = new ConcurrentHashMap<>();
 
     public ResourceRegistry() {
         register("CPU");
@@ -45,7 +46,7 @@ public final class ResourceRegistry {
      *
      * @throws IllegalArgumentException if the name is empty or does not match {@link #NAME_PATTERN}
      */
-    public int register(final String name) {
+    public synchronized int register(final String name) {
         final Integer existing = name == null ? null : indices.get(name);
         if (existing != null) {
             return existing;
@@ -87,12 +88,15 @@ public final class ResourceRegistry {
         if (amounts == null) {
             throw new IllegalArgumentException("resources must be a map of resource name to amount, was null");
         }
-        final long[] demand = new long[names.size()];
+        long[] demand = new long[names.size()];
         for (final Map.Entry<String, Double> entry : amounts.entrySet()) {
             final String name = entry.getKey();
             final int index = indexOf(name);
             if (index < 0) {
                 throw new IllegalArgumentException("unknown resource '" + name + "'; known: " + String.join(", ", names));
+            }
+            if (index >= demand.length) {  // registered by a joining cluster member meanwhile
+                demand = Arrays.copyOf(demand, index + 1);
             }
             final long amount = amount(entry.getValue(), "resource '" + name + "'");
             if (index == GPU && amount > FixedPoint.SCALE && amount % FixedPoint.SCALE != 0) {

@@ -6,11 +6,15 @@ import io.kairos.exception.KernelClosedException;
 import io.kairos.exception.PendingCallsLimitExceededException;
 import io.kairos.exception.UnschedulableException;
 import io.kairos.internal.cluster.Cluster;
+import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceRegistry;
 import io.kairos.internal.object.StoredObjects;
+import io.kairos.internal.object.ValueCodec;
 import io.kairos.internal.placement.PlacementGroupState;
 import io.kairos.internal.worker.FunctionNames;
 import io.kairos.internal.worker.WorkerProcesses;
+import io.kairos.spi.cluster.ClusterNode;
+import io.kairos.spi.cluster.ClusterTransport;
 import io.kairos.spi.metadata.MetadataStore;
 import io.kairos.spi.scheduling.PlacementStrategy;
 import io.kairos.spi.scheduling.SchedulingStrategy;
@@ -53,7 +57,9 @@ public final class KernelCore {
     private final WorkerProcesses processes;
     private final KernelRestart restart;
     private final long[] defaultTaskDemand;
-    private final String defaultTaskInfeasible;
+    /** The transport that joins this kernel to a cluster of kernels, or null. */
+    private ClusterTransport clusterTransport;
+    private String defaultTaskInfeasible;
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<String, ActorState> namedActors;
     private final ConcurrentHashMap<String, GroupState> namedGroups = new ConcurrentHashMap<>();
@@ -156,7 +162,9 @@ public final class KernelCore {
         ensureOpen();
         final long[] demand;
         if (resources == null) {
-            if (defaultTaskInfeasible != null) {
+            // a cluster member that joins later may fit it: asked again only while no node does (a benign race)
+            if (defaultTaskInfeasible != null
+                && (defaultTaskInfeasible = cluster.infeasibleReason(defaultTaskDemand)) != null) {
                 throw new UnschedulableException("task '" + nameOf(name, function) + "': " + defaultTaskInfeasible);
             }
             demand = defaultTaskDemand;
@@ -225,7 +233,7 @@ public final class KernelCore {
                 + maxConcurrency);
         }
         final long[] demand = registry.demand(resources != null ? resources : Map.of());
-        final String infeasible = cluster.infeasibleReason(demand);
+        final String infeasible = cluster.infeasibleLocally(demand);
         final long id = ids.incrementAndGet();
         final ActorState actor = new ActorState(id, name, FunctionNames.className(constructor), maxConcurrency,
             maxRestarts, maxPendingCalls);
@@ -493,6 +501,32 @@ public final class KernelCore {
         }
     }
 
+    /** A fixed-point demand from units (validated). */
+    long[] demandOf(final Map<String, Double> resources) {
+        return registry.demand(resources);
+    }
+
+    /** A new pending object of this kernel. */
+    ObjectState newObject() {
+        return factory.create(ids.incrementAndGet(), this);
+    }
+
+    /**
+     * Joins the cluster of kernels: registers this kernel's node, waits until the conductor knows every member the
+     * transport reported, then starts the availability reports.
+     */
+    public void joinCluster(final ClusterTransport transport, final ValueCodec codec) {
+        final ClusterLink link = conductor.clusterLink();
+        final LogicalNode self = cluster.logicalNode(cluster.localNodeIndex());
+        transport.join(new ClusterNode(self.nodeId(), self.totals(), self.labels()),
+            new ClusterInbox(this, conductor, link, codec));
+        clusterTransport = transport;
+        onConductor(() -> {
+            link.joined();
+            return null;
+        });
+    }
+
     /** Runs query on the conductor's thread, with the state it reads, and returns its answer. */
     public <T> T onConductor(final Supplier<T> query) {
         final CompletableFuture<T> future = new CompletableFuture<>();
@@ -552,6 +586,9 @@ public final class KernelCore {
                 stuck.result.fail(new KernelClosedException("the kernel closed while task '" + stuck.name()
                     + "' ran; its worker thread " + worker.thread.getName() + " did not stop when interrupted"));
             }
+        }
+        if (clusterTransport != null) {
+            clusterTransport.close();  // a goodbye: the others stop sending work here
         }
         if (runner != null) {
             runner.close();

@@ -50,6 +50,8 @@ public final class SchedulerConductor implements Agent {
     private final DependencyWaits waits;
     private final ActorLifecycle lifecycle;
     private final PlacementGroups groups;
+    /** This kernel as a member of a cluster of kernels, or null. */
+    private final ClusterLink link;
     /** A dispatch pass is due; set by the parts when resources return or tasks become ready. */
     boolean dispatchNeeded;
     /** Set by close: no new work is taken. */
@@ -93,6 +95,10 @@ public final class SchedulerConductor implements Agent {
         this.waits = new DependencyWaits(this);
         this.lifecycle = new ActorLifecycle(this, registry, settings.workerLauncher(), processes, namedActors);
         this.groups = new PlacementGroups(this, cluster);
+        this.link = settings.cluster() == null ? null : new ClusterLink(this, settings.cluster(), cluster, registry, codec);
+        if (link != null) {
+            link.link(dispatcher, waits);
+        }
         dispatcher.link(waits, lifecycle, groups, transitions);
         waits.link(dispatcher, lifecycle, transitions);
         lifecycle.link(waits, dispatcher, transitions);
@@ -116,7 +122,10 @@ public final class SchedulerConductor implements Agent {
         }
         try {
             nowNs = clock.nanoTime();
-            final int work = drainCommands() + dispatcher.dispatch() + lifecycle.dispatchActorCalls();
+            int work = drainCommands() + dispatcher.dispatch() + lifecycle.dispatchActorCalls();
+            if (link != null) {
+                work += link.doWork(nowNs);
+            }
             return nowNs - dispatcher.nextIdleCheckNs >= 0 ? work + dispatcher.stopIdleWorkers() : work;
         } finally {
             duty = 0;
@@ -220,6 +229,16 @@ public final class SchedulerConductor implements Agent {
         return work;
     }
 
+    /** Cancels on this thread (a cluster member's request). */
+    void cancel(final CancelCommand command) {
+        onCancel(command);
+    }
+
+    /** This kernel as a member of a cluster of kernels, or null. */
+    ClusterLink clusterLink() {
+        return link;
+    }
+
     private void onCancel(final CancelCommand command) {
         final TaskSpec task = command.target.producer;
         if (task == null || task.state == TaskSpec.State.DONE || task.cancelled
@@ -242,6 +261,13 @@ public final class SchedulerConductor implements Agent {
             waits.finish(task, new TaskCancelledException("task '" + task.name() + "' was cancelled before it ran"));
             return;
         }
+        if (task.state == TaskSpec.State.RUNNING && task.worker == null && task.node != null && task.node.isRemote()) {
+            link.cancelRemote(task, command.force);  // it runs on another member: that member stops it and answers
+            if (command.force && task.result.fail(new TaskCancelledException("task '" + task.name() + "' was cancelled"))) {
+                waits.doneObjects.add(task.result);
+            }
+            return;
+        }
         if (task.state == TaskSpec.State.RUNNING) {
             task.cancelRequested = true;
             task.worker.thread.interrupt();
@@ -262,6 +288,9 @@ public final class SchedulerConductor implements Agent {
         closing = true;
         groups.close();
         dispatcher.close();
+        if (link != null) {
+            link.close();
+        }
         final List<Worker> all = new ArrayList<>();
         lifecycle.close(all);
         waits.completeDoneObjects();

@@ -50,6 +50,7 @@ final class TaskDispatcher {
     private ActorLifecycle lifecycle;
     private PlacementGroups groups;
     private Transitions transitions;
+    private ClusterLink link;
 
     TaskDispatcher(final SchedulerConductor conductor, final ConductorSettings settings, final Cluster cluster,
                    final ResourceRegistry registry, final SchedulingPolicy policy, final KernelJournal journal) {
@@ -75,6 +76,7 @@ final class TaskDispatcher {
         this.lifecycle = lifecycle;
         this.groups = groups;
         this.transitions = transitions;
+        this.link = conductor.clusterLink();
     }
 
     /**
@@ -116,8 +118,12 @@ final class TaskDispatcher {
             lifecycle.onActorCallReturned(task);
             return;
         }
-        final NodeWorkers workers = nodeWorkers[task.node.index()];
-        if (task.lastInChain) {  // a chain shares its head's allocation and worker: the last one gives them back
+        if (task.node.isRemote()) {  // its member's reports say what it frees: the view is not given it back
+            task.node.forget(task.allocation);
+            recycle(task.allocation);
+            conductor.dispatchNeeded = true;
+        } else if (task.lastInChain) {
+            final NodeWorkers workers = nodeWorkers[task.node.index()];  // a chain shares its head's allocation and worker: the last one gives them back
             releaseAllocation(task.node, task.bundle, task.allocation);
             task.worker.idleSinceNs = conductor.nowNs;
             workers.idle.push(task.worker);
@@ -206,7 +212,7 @@ final class TaskDispatcher {
                     queue.poll();  // cancelled while queued
                     continue;
                 }
-                final SchedulingResult result = policy.schedule(task.demand, task.strategy, cluster);
+                final SchedulingResult result = schedule(task);
                 if (result.status() == SchedulingResult.Status.UNAVAILABLE) {
                     break;  // the rest of this class waits too
                 }
@@ -240,8 +246,29 @@ final class TaskDispatcher {
         return dispatched;
     }
 
+    /** Asks the policy; a plain task of a cluster member may go to another member's node. */
+    private SchedulingResult schedule(final TaskSpec task) {
+        if (link == null || task.kind != TaskSpec.Kind.TASK || task.originNode != null) {
+            return policy.schedule(task.demand, task.strategy, cluster);
+        }
+        cluster.widen();
+        try {
+            return policy.schedule(task.demand, task.strategy, cluster);
+        } finally {
+            cluster.narrow();
+        }
+    }
+
     boolean run(final TaskSpec task, final int nodeIndex, final boolean chainable) {
         final LogicalNode node = cluster.logicalNode(nodeIndex);
+        if (node.isRemote()) {
+            if (task.kind != TaskSpec.Kind.TASK) {
+                waits.finish(task, new UnschedulableException("task '" + task.name() + "': node '" + node.nodeId()
+                    + "' is another cluster member's; actors run on the member that creates them"));
+                return true;
+            }
+            return link.forward(task, node);
+        }
         if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
             return lifecycle.createActor(task, node);
         }
@@ -375,6 +402,17 @@ final class TaskDispatcher {
         }
         allocation.clear();
         spareAllocations.push(allocation);  // reused by the next dispatch: no allocation object per task
+    }
+
+    /** Gives an allocation that holds nothing back for reuse. */
+    void recycle(final ResourceAllocation allocation) {
+        allocation.clear();
+        spareAllocations.push(allocation);
+    }
+
+    /** Reports a task started (on another member: forwarded). */
+    void started(final TaskSpec task) {
+        transitions.started(task);
     }
 
     ResourceAllocation spareAllocation() {

@@ -39,6 +39,11 @@ final class TaskSpec {
     /** Runs in a worker process (set at submission; an actor's calls follow their actor). */
     boolean isolated;
 
+    // --- set when another cluster member forwarded the task here: its result goes back to that owner ---
+    String originNode;
+    long originTaskId;
+    int originAttempt;
+
     // --- set at submission when the task targets a placement group bundle (-1: any bundle) ---
     GroupState group;
     int bundleIndex = -1;

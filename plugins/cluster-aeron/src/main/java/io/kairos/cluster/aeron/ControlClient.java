@@ -110,9 +110,70 @@ public final class ControlClient implements AutoCloseable {
      * @throws ControlRejection CONFLICT if it is registered and alive, INVALID if a field is out of its limits.
      */
     public void registerNode(final long nodeId, final Map<String, Long> resources, final Map<String, String> labels) {
+        registerNode(nodeId, "node-" + nodeId, "", resources, labels);
+    }
+
+    /**
+     * Registers a node under its name and the endpoint other members reach it at, or brings a dead one back.
+     *
+     * @param nodeId    of this incarnation of the node.
+     * @param name      unique among the live nodes.
+     * @param endpoint  host:port, or empty.
+     * @param resources total resources, fixed point.
+     * @param labels    the node's labels.
+     * @throws ControlRejection CONFLICT if it is registered and alive or a live node has the name, INVALID if a
+     *                          field is out of its limits.
+     */
+    public void registerNode(final long nodeId, final String name, final String endpoint,
+                             final Map<String, Long> resources, final Map<String, String> labels) {
         final long id = ++nextCorrelationId;
-        call("registerNode(" + nodeId + ")", REGISTER_NODE, id,
-            encodeRegisterNode(command, 0, id, nodeId, resources, labels));
+        call("registerNode('" + name + "')", REGISTER_NODE, id,
+            encodeRegisterNode(command, 0, id, nodeId, name, endpoint, resources, labels));
+    }
+
+    /**
+     * One node of {@link #listNodes()}.
+     *
+     * @param nodeId   of this incarnation of the node.
+     * @param name     its name.
+     * @param endpoint where other members reach it, or empty.
+     * @param status   its record.
+     */
+    public record Member(long nodeId, String name, String endpoint, NodeStatus status) {
+    }
+
+    /**
+     * The node table at one membership version.
+     *
+     * @param version the membership version.
+     * @param members every node, alive or dead.
+     */
+    public record Membership(long version, java.util.List<Member> members) {
+    }
+
+    /**
+     * Reads every node ({@link ControlCodec#LIST_NODES}).
+     *
+     * @return the table and its membership version.
+     */
+    public Membership listNodes() {
+        final long id = ++nextCorrelationId;
+        final String operation = "listNodes()";
+        call(operation, LIST_NODES, id, encodeEmptyCommand(command, 0, LIST_NODES, id));
+        try {
+            final long version = reader.readLong("membership version");
+            final java.util.List<Member> members = new java.util.ArrayList<>();
+            for (int i = 0, n = reader.readCount("nodes", ControlState.MAX_NODES, 33); i < n; i++) {
+                final long nodeId = reader.readLong("node id");
+                final String name = reader.readString("node name", ControlState.MAX_NAME_BYTES);
+                final String endpoint = reader.readString("endpoint", ControlState.MAX_NAME_BYTES);
+                members.add(new Member(nodeId, name, endpoint, readNodeStatus(nodeId)));
+            }
+            endOfReply(operation);
+            return new Membership(version, java.util.List.copyOf(members));
+        } catch (final ControlRejection ex) {
+            throw malformedReply(operation, ex);
+        }
     }
 
     /**
@@ -120,9 +181,17 @@ public final class ControlClient implements AutoCloseable {
      * @param available available resources, fixed point.
      * @throws ControlRejection NOT_FOUND if not registered, CONFLICT if declared dead (register it again).
      */
-    public void heartbeat(final long nodeId, final Map<String, Long> available) {
+    public long heartbeat(final long nodeId, final Map<String, Long> available) {
         final long id = ++nextCorrelationId;
-        call("heartbeat(" + nodeId + ")", HEARTBEAT, id, encodeHeartbeat(command, 0, id, nodeId, available));
+        final String operation = "heartbeat(" + nodeId + ")";
+        call(operation, HEARTBEAT, id, encodeHeartbeat(command, 0, id, nodeId, available));
+        try {
+            final long version = reader.readLong("membership version");
+            endOfReply(operation);
+            return version;
+        } catch (final ControlRejection ex) {
+            throw malformedReply(operation, ex);
+        }
     }
 
     /**
@@ -147,6 +216,16 @@ public final class ControlClient implements AutoCloseable {
         final String operation = "nodeStatus(" + nodeId + ")";
         call(operation, GET_NODE, id, encodeNodeCommand(command, 0, GET_NODE, id, nodeId));
         try {
+            final NodeStatus status = readNodeStatus(nodeId);
+            endOfReply(operation);
+            return status;
+        } catch (final ControlRejection ex) {
+            throw malformedReply(operation, ex);
+        }
+    }
+
+    private NodeStatus readNodeStatus(final long nodeId) {
+        {
             final boolean alive = reader.readByte("alive") != 0;
             final long lastHeartbeatMs = reader.readLong("last heartbeat");
             final Map<String, Long> total = new LinkedHashMap<>();
@@ -161,11 +240,8 @@ public final class ControlClient implements AutoCloseable {
                 final String key = reader.readString("label key", ControlState.MAX_NAME_BYTES);
                 labels.put(key, reader.readString("label value", ControlState.MAX_NAME_BYTES));
             }
-            endOfReply(operation);
             return new NodeStatus(nodeId, alive, lastHeartbeatMs, Collections.unmodifiableMap(total),
                 Collections.unmodifiableMap(available), Collections.unmodifiableMap(labels));
-        } catch (final ControlRejection ex) {
-            throw malformedReply(operation, ex);
         }
     }
 

@@ -26,15 +26,19 @@ import org.agrona.MutableDirectBuffer;
  * string = length (int) + that many bytes of UTF-8;  bytes = length (int) + bytes;  map = count (int) + entries.
  *
  * Bodies:
- *   REGISTER_NODE   node id (long), resources map (string -> long total), labels map (string -> string)
+ *   REGISTER_NODE   node id (long), name (string), endpoint (string), resources map (string -> long total),
+ *                   labels map (string -> string)
  *   HEARTBEAT       node id (long), available map (string -> long)
  *   DEREGISTER_NODE node id (long)             GET_NODE      node id (long)
  *   REGISTER_ACTOR  name (string), owner node id (long), actor id (long)
  *   LOOKUP_ACTOR    name (string)              REMOVE_ACTOR  name (string)
  *   KV_PUT          key (string), value (bytes)
  *   KV_GET          key (string)               KV_DELETE     key (string)
+ *   LIST_NODES      (empty)
  *
- * Reply bodies when OK: GET_NODE: alive (byte), last heartbeat ms (long), resources count (int) and per resource
+ * Reply bodies when OK: HEARTBEAT: membership version (long); LIST_NODES: membership version (long), count (int),
+ * per node id (long), name (string), endpoint (string), alive (byte), last heartbeat ms (long), resources as in
+ * GET_NODE, labels map; GET_NODE: alive (byte), last heartbeat ms (long), resources count (int) and per resource
  * name (string), total (long), available (long), then labels map; LOOKUP_ACTOR: owner node id (long), actor id
  * (long); KV_GET: value (bytes); others: empty. When not OK: a message (string).
  * </pre>
@@ -75,6 +79,8 @@ public final class ControlCodec {
     public static final int KV_GET = 9;
     /** Delete a key. */
     public static final int KV_DELETE = 10;
+    /** Reads every node with the membership version. */
+    public static final int LIST_NODES = 11;
 
     static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
@@ -299,6 +305,8 @@ public final class ControlCodec {
      * @param offset        where the command starts.
      * @param correlationId echoed in the reply.
      * @param nodeId        of the node.
+     * @param name          the node's name, unique among the live nodes.
+     * @param endpoint      where other members reach it (host:port), or empty.
      * @param resources     total resources, fixed point.
      * @param labels        the node's labels.
      * @return the command's length.
@@ -308,11 +316,14 @@ public final class ControlCodec {
         final int offset,
         final long correlationId,
         final long nodeId,
+        final String name,
+        final String endpoint,
         final Map<String, Long> resources,
         final Map<String, String> labels) {
-        final Writer writer = header(buffer, offset, REGISTER_NODE, correlationId).putLong(nodeId);
+        final Writer writer = header(buffer, offset, REGISTER_NODE, correlationId).putLong(nodeId).putString(name)
+            .putString(endpoint);
         writer.putInt(resources.size());
-        resources.forEach((name, amount) -> writer.putString(name).putLong(amount));
+        resources.forEach((resource, amount) -> writer.putString(resource).putLong(amount));
         writer.putInt(labels.size());
         labels.forEach((key, value) -> writer.putString(key).putString(value));
         return writer.length();
@@ -392,6 +403,20 @@ public final class ControlCodec {
         final MutableDirectBuffer buffer, final int offset, final int type, final long correlationId,
         final String nameOrKey) {
         return header(buffer, offset, type, correlationId).putString(nameOrKey).length();
+    }
+
+    /**
+     * Encodes a command with no body ({@link #LIST_NODES}).
+     *
+     * @param buffer        to write.
+     * @param offset        where the command starts.
+     * @param type          of the command.
+     * @param correlationId echoed in the reply.
+     * @return the command's length.
+     */
+    public static int encodeEmptyCommand(
+        final MutableDirectBuffer buffer, final int offset, final int type, final long correlationId) {
+        return header(buffer, offset, type, correlationId).length();
     }
 
     /**

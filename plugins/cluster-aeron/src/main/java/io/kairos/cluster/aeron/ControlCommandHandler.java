@@ -56,6 +56,8 @@ public final class ControlCommandHandler {
             switch (type) {
                 case REGISTER_NODE -> {
                     final long nodeId = reader.readLong("node id");
+                    final String name = reader.readString("node name", ControlState.MAX_NAME_BYTES);
+                    final String endpoint = reader.readString("endpoint", ControlState.MAX_NAME_BYTES);
                     final Map<String, Long> resources = readAmounts("resources", ControlState.MAX_RESOURCES_PER_NODE);
                     final Map<String, String> labels = new LinkedHashMap<>();
                     for (int i = 0, n = reader.readCount("labels", ControlState.MAX_LABELS_PER_NODE, 8); i < n; i++) {
@@ -65,13 +67,14 @@ public final class ControlCommandHandler {
                         }
                     }
                     endOfBody();
-                    state.registerNode(nodeId, resources, labels, timestampMs);
+                    state.registerNode(nodeId, name, endpoint, resources, labels, timestampMs);
                 }
                 case HEARTBEAT -> {
                     final long nodeId = reader.readLong("node id");
                     final Map<String, Long> available = readAmounts("available", ControlState.MAX_RESOURCES_PER_NODE);
                     endOfBody();
                     state.heartbeat(nodeId, available, timestampMs);
+                    writer.putLong(state.membershipVersion());
                 }
                 case DEREGISTER_NODE -> {
                     final long nodeId = reader.readLong("node id");
@@ -114,6 +117,14 @@ public final class ControlCommandHandler {
                     writer.putBytes(value);
                 }
                 case KV_DELETE -> state.kvDelete(readNameBody("key"));
+                case LIST_NODES -> {
+                    endOfBody();
+                    writer.putLong(state.membershipVersion()).putInt(state.nodeCount());
+                    for (final ControlState.Node node : state.nodes()) {
+                        writer.putLong(node.nodeId()).putString(node.name()).putString(node.endpoint());
+                        writeNodeBody(node);
+                    }
+                }
                 default -> throw new ControlRejection(ControlStatus.UNKNOWN_COMMAND, "type: unknown command " + type);
             }
             return writer.length();
@@ -150,6 +161,10 @@ public final class ControlCommandHandler {
         if (node == null) {
             throw new ControlRejection(ControlStatus.NOT_FOUND, "node " + nodeId + ": not registered");
         }
+        writeNodeBody(node);
+    }
+
+    private void writeNodeBody(final ControlState.Node node) {
         writer.putByte((byte)(node.alive() ? 1 : 0)).putLong(node.lastHeartbeatMs())
             .putInt(node.totalResources().size());
         node.totalResources().forEach((name, total) ->

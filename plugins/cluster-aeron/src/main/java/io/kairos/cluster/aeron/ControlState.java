@@ -39,26 +39,33 @@ public final class ControlState {
     public static final long MAX_KV_TOTAL_BYTES = 64L * 1024 * 1024;
 
     private static final int SNAPSHOT_MAGIC = 0x3153434B; // "KCS1" little-endian
-    private static final int SNAPSHOT_VERSION = 1;
+    private static final int SNAPSHOT_VERSION = 2;
 
     private final TreeMap<Long, Node> nodes = new TreeMap<>();
     private final TreeMap<String, Actor> actors = new TreeMap<>();
     private final TreeMap<String, byte[]> kv = new TreeMap<>();
     private long kvBytes;
+    /** Goes up by one whenever a node joins, leaves or is declared dead: members poll it with their heartbeats. */
+    private long membershipVersion;
 
     /**
      * One node's record. Resources are fixed point (1/10000 of a unit).
      */
     public static final class Node {
         private final long nodeId;
+        private final String name;
+        private final String endpoint;
         private final TreeMap<String, Long> total;
         private final TreeMap<String, Long> available;
         private final TreeMap<String, String> labels;
         private long lastHeartbeatMs;
         private boolean alive;
 
-        Node(final long nodeId, final Map<String, Long> total, final Map<String, String> labels, final long nowMs) {
+        Node(final long nodeId, final String name, final String endpoint, final Map<String, Long> total,
+             final Map<String, String> labels, final long nowMs) {
             this.nodeId = nodeId;
+            this.name = name;
+            this.endpoint = endpoint;
             this.total = new TreeMap<>(total);
             this.available = new TreeMap<>(total);
             this.labels = new TreeMap<>(labels);
@@ -69,6 +76,16 @@ public final class ControlState {
         /** @return the node's id. */
         public long nodeId() {
             return nodeId;
+        }
+
+        /** @return the node's name, unique among the live nodes (the kernel's node id, e.g. "gpu-box-1"). */
+        public String name() {
+            return name;
+        }
+
+        /** @return where the node takes messages from other members, e.g. "10.0.0.5:40123"; empty if none. */
+        public String endpoint() {
+            return endpoint;
         }
 
         /** @return total resources by name, read-only. */
@@ -98,18 +115,19 @@ public final class ControlState {
 
         @Override
         public boolean equals(final Object o) {
-            return o instanceof Node n && nodeId == n.nodeId && lastHeartbeatMs == n.lastHeartbeatMs &&
+            return o instanceof Node n && nodeId == n.nodeId && name.equals(n.name) && endpoint.equals(n.endpoint) &&
+                lastHeartbeatMs == n.lastHeartbeatMs &&
                 alive == n.alive && total.equals(n.total) && available.equals(n.available) && labels.equals(n.labels);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(nodeId, lastHeartbeatMs, alive, total, available, labels);
+            return Objects.hash(nodeId, name, endpoint, lastHeartbeatMs, alive, total, available, labels);
         }
 
         @Override
         public String toString() {
-            return "Node{" + nodeId + ", alive=" + alive + ", lastHeartbeatMs=" + lastHeartbeatMs + ", total=" + total +
+            return "Node{" + nodeId + " '" + name + "' at " + endpoint + ", alive=" + alive + ", lastHeartbeatMs=" + lastHeartbeatMs + ", total=" + total +
                 ", available=" + available + ", labels=" + labels + '}';
         }
     }
@@ -135,6 +153,27 @@ public final class ControlState {
      */
     public void registerNode(
         final long nodeId, final Map<String, Long> resources, final Map<String, String> labels, final long nowMs) {
+        registerNode(nodeId, "node-" + nodeId, "", resources, labels, nowMs);
+    }
+
+    /**
+     * Registers a node under a name and the endpoint where other members reach it, or re-registers one that was
+     * declared dead. A dead node of the same name is replaced (a restarted member registers under a new id).
+     *
+     * @param nodeId    of this incarnation of the node.
+     * @param name      unique among the live nodes, 1 to {@link #MAX_NAME_BYTES} UTF-8 bytes.
+     * @param endpoint  host:port of its messages, or empty; at most {@link #MAX_NAME_BYTES} bytes.
+     * @param resources total resources, fixed point, each at least 0.
+     * @param labels    the node's labels.
+     * @param nowMs     cluster time.
+     * @throws ControlRejection if a field is out of its limits, the node is registered and alive, or a live node has
+     *                          the name.
+     */
+    public void registerNode(
+        final long nodeId, final String name, final String endpoint, final Map<String, Long> resources,
+        final Map<String, String> labels, final long nowMs) {
+        checkName("node name", name);
+        checkLength("endpoint", endpoint, MAX_NAME_BYTES);
         checkCount("resources", resources.size(), MAX_RESOURCES_PER_NODE);
         checkCount("labels", labels.size(), MAX_LABELS_PER_NODE);
         for (final Map.Entry<String, Long> e : resources.entrySet()) {
@@ -149,10 +188,34 @@ public final class ControlState {
         if (existing != null && existing.alive) {
             throw new ControlRejection(ControlStatus.CONFLICT, "node " + nodeId + " is already registered and alive");
         }
-        if (existing == null && nodes.size() >= MAX_NODES) {
+        Long replaced = null;
+        for (final Node other : nodes.values()) {
+            if (other.name.equals(name) && other.nodeId != nodeId) {
+                if (other.alive) {
+                    throw new ControlRejection(ControlStatus.CONFLICT, "node name '" + name + "' is taken by live node "
+                        + other.nodeId + " at " + other.endpoint + "; give each node its own id");
+                }
+                replaced = other.nodeId;
+            }
+        }
+        if (existing == null && replaced == null && nodes.size() >= MAX_NODES) {
             throw new ControlRejection(ControlStatus.INVALID, "nodes: table full, limit " + MAX_NODES);
         }
-        nodes.put(nodeId, new Node(nodeId, resources, labels, nowMs));
+        if (replaced != null) {
+            nodes.remove(replaced);
+        }
+        nodes.put(nodeId, new Node(nodeId, name, endpoint, resources, labels, nowMs));
+        membershipVersion++;
+    }
+
+    /** @return the membership version: it changes whenever a node joins, leaves or is declared dead. */
+    public long membershipVersion() {
+        return membershipVersion;
+    }
+
+    /** @return every node, by id, read-only. */
+    public java.util.Collection<Node> nodes() {
+        return Collections.unmodifiableCollection(nodes.values());
     }
 
     /**
@@ -194,6 +257,7 @@ public final class ControlState {
     public void deregisterNode(final long nodeId) {
         requireNode(nodeId);
         nodes.remove(nodeId);
+        membershipVersion++;
     }
 
     /**
@@ -210,6 +274,9 @@ public final class ControlState {
                 node.alive = false;
                 expired++;
             }
+        }
+        if (expired > 0) {
+            membershipVersion++;
         }
         return expired;
     }
@@ -331,9 +398,9 @@ public final class ControlState {
      */
     public int writeSnapshot(final MutableDirectBuffer buffer, final int offset) {
         final ControlCodec.Writer w = new ControlCodec.Writer().wrap(buffer, offset);
-        w.putInt(SNAPSHOT_MAGIC).putInt(SNAPSHOT_VERSION).putInt(nodes.size());
+        w.putInt(SNAPSHOT_MAGIC).putInt(SNAPSHOT_VERSION).putLong(membershipVersion).putInt(nodes.size());
         for (final Node n : nodes.values()) {
-            w.putLong(n.nodeId).putLong(n.lastHeartbeatMs).putByte((byte)(n.alive ? 1 : 0)).putInt(n.total.size());
+            w.putLong(n.nodeId).putString(n.name).putString(n.endpoint).putLong(n.lastHeartbeatMs).putByte((byte)(n.alive ? 1 : 0)).putInt(n.total.size());
             n.total.forEach((name, total) -> w.putString(name).putLong(total).putLong(n.available.get(name)));
             w.putInt(n.labels.size());
             n.labels.forEach((k, v) -> w.putString(k).putString(v));
@@ -360,22 +427,25 @@ public final class ControlState {
             if (r.readInt("magic") != SNAPSHOT_MAGIC || r.readInt("version") != SNAPSHOT_VERSION) {
                 throw new IllegalStateException("not a control-state snapshot of version " + SNAPSHOT_VERSION);
             }
-            for (int i = 0, count = r.readCount("nodes", MAX_NODES, 25); i < count; i++) {
+            loaded.membershipVersion = r.readLong("membership version");
+            for (int i = 0, count = r.readCount("nodes", MAX_NODES, 33); i < count; i++) {
                 final long nodeId = r.readLong("node id");
+                final String name = r.readString("node name", MAX_NAME_BYTES);
+                final String endpoint = r.readString("endpoint", MAX_NAME_BYTES);
                 final long lastHeartbeatMs = r.readLong("last heartbeat");
                 final boolean alive = r.readByte("alive") != 0;
                 final TreeMap<String, Long> total = new TreeMap<>();
                 final TreeMap<String, Long> available = new TreeMap<>();
                 for (int j = 0, rc = r.readCount("resources", MAX_RESOURCES_PER_NODE, 20); j < rc; j++) {
-                    final String name = r.readString("resource name", MAX_NAME_BYTES);
-                    total.put(name, r.readLong("total"));
-                    available.put(name, r.readLong("available"));
+                    final String resource = r.readString("resource name", MAX_NAME_BYTES);
+                    total.put(resource, r.readLong("total"));
+                    available.put(resource, r.readLong("available"));
                 }
                 final TreeMap<String, String> labels = new TreeMap<>();
                 for (int j = 0, lc = r.readCount("labels", MAX_LABELS_PER_NODE, 8); j < lc; j++) {
                     labels.put(r.readString("label key", MAX_NAME_BYTES), r.readString("label value", MAX_NAME_BYTES));
                 }
-                final Node node = new Node(nodeId, total, labels, lastHeartbeatMs);
+                final Node node = new Node(nodeId, name, endpoint, total, labels, lastHeartbeatMs);
                 node.available.putAll(available);
                 node.alive = alive;
                 loaded.nodes.put(nodeId, node);
@@ -400,11 +470,13 @@ public final class ControlState {
         kv.clear();
         kv.putAll(loaded.kv);
         kvBytes = loaded.kvBytes;
+        membershipVersion = loaded.membershipVersion;
     }
 
     @Override
     public boolean equals(final Object o) {
         if (!(o instanceof ControlState other) || kvBytes != other.kvBytes || !nodes.equals(other.nodes) ||
+            membershipVersion != other.membershipVersion ||
             !actors.equals(other.actors) || !kv.keySet().equals(other.kv.keySet())) {
             return false;
         }

@@ -34,7 +34,7 @@ class ControlCommandHandlerTest {
 
     @Test
     void commandsRoundTripThroughTheCodec() {
-        apply(encodeRegisterNode(command, 0, 11, 7, Map.of("CPU", 40_000L), Map.of("zone", "a")), 100);
+        apply(encodeRegisterNode(command, 0, 11, 7, "n7", "localhost:40007", Map.of("CPU", 40_000L), Map.of("zone", "a")), 100);
         assertEquals(ControlStatus.OK, status());
         assertEquals(11, replyCorrelationId(handler.replyBuffer(), 0));
         assertEquals(REGISTER_NODE, replyType(handler.replyBuffer(), 0));
@@ -86,7 +86,7 @@ class ControlCommandHandlerTest {
 
     @Test
     void getNodeReportsExpiryAndDeadNodeMustRegisterAgain() {
-        apply(encodeRegisterNode(command, 0, 1, 3, Map.of("CPU", 10_000L), Map.of()), 100);
+        apply(encodeRegisterNode(command, 0, 1, 3, "n3", "localhost:40003", Map.of("CPU", 10_000L), Map.of()), 100);
         assertEquals(1, state.expire(401, 300));
 
         int length = apply(encodeNodeCommand(command, 0, GET_NODE, 2, 3), 402);
@@ -98,7 +98,7 @@ class ControlCommandHandlerTest {
         assertEquals(ControlStatus.CONFLICT, status());
         assertTrue(errorMessage(length).contains("node 3"), errorMessage(length));
 
-        apply(encodeRegisterNode(command, 0, 4, 3, Map.of("CPU", 10_000L), Map.of()), 404);
+        apply(encodeRegisterNode(command, 0, 4, 3, "n3", "localhost:40003", Map.of("CPU", 10_000L), Map.of()), 404);
         assertEquals(ControlStatus.OK, status());
         apply(encodeNodeCommand(command, 0, GET_NODE, 5, 3), 405);
         assertEquals(1, handler.replyBuffer().getByte(REPLY_HEADER_LENGTH), "alive again");

@@ -44,23 +44,21 @@ class ControlServiceClusterTest {
     Path dir;
 
     private final List<Throwable> errors = new CopyOnWriteArrayList<>();
-    private final List<AutoCloseable> node = new ArrayList<>();
+    private LocalControlStore store;
     private MediaDriver clientDriver;
     private ControlClient client;
-    private int[] ports;
     private Set<Thread> threadsBefore;
 
     @AfterEach
     void closeAll() {
         CloseHelper.closeAll(client, clientDriver);
-        closeNode();
+        CloseHelper.close(store);
     }
 
     @Test
     void stateSurvivesRestartFromSnapshotAndLog() {
         threadsBefore = Thread.getAllStackTraces().keySet();
-        ports = new int[] {freePort(), freePort(), freePort(), freePort(), freePort()};
-        startNode(new ControlService());
+        store = new LocalControlStore(dir, errors::add).start(new ControlService());
         client = connectClient(DEADLINE_NS);
 
         client.registerNode(7, Map.of("CPU", 40_000L), Map.of("zone", "a"));
@@ -71,7 +69,7 @@ class ControlServiceClusterTest {
         assertTrue(taken.getMessage().contains("registerActor('counter')"), taken.getMessage());
         assertActor();
 
-        final ConsensusModule consensusModule = (ConsensusModule)node.get(2);
+        final ConsensusModule consensusModule = store.consensusModule();
         final AtomicCounter toggle = ClusterControl.findControlToggle(
             consensusModule.context().aeron().countersReader(), consensusModule.context().clusterId());
         assertTrue(ClusterControl.ToggleState.SNAPSHOT.toggle(toggle));
@@ -81,8 +79,8 @@ class ControlServiceClusterTest {
 
         CloseHelper.closeAll(client);
         client = null;
-        closeNode();
-        startNode(new ControlService());
+        store.close();
+        store.start(new ControlService());
         client = connectClient(DEADLINE_NS);
 
         assertActor();
@@ -96,15 +94,14 @@ class ControlServiceClusterTest {
         CloseHelper.closeAll(client, clientDriver);
         client = null;
         clientDriver = null;
-        closeNode();
+        store.close();
         assertTrue(errors.isEmpty(), () -> "errors: " + errors);
         awaitCondition("no Aeron thread left", () -> newThreads().isEmpty());
     }
 
     @Test
     void silentNodeIsDeclaredDeadAndComesBackByRegistering() {
-        ports = new int[] {freePort(), freePort(), freePort(), freePort(), freePort()};
-        startNode(new ControlService(300, 100));
+        store = new LocalControlStore(dir, errors::add).start(new ControlService(300, 100));
         client = connectClient(DEADLINE_NS);
 
         client.registerNode(3, Map.of("CPU", 10_000L), Map.of());
@@ -128,7 +125,7 @@ class ControlServiceClusterTest {
 
         CloseHelper.close(client);
         client = connectClient(TimeUnit.MILLISECONDS.toNanos(500));
-        CloseHelper.close(node.remove(node.size() - 1)); // the service: commands are logged but never answered
+        store.closeService(); // commands are logged but never answered
         final ControlTimeoutException timeout = assertThrows(ControlTimeoutException.class, () -> client.kvGet("k"));
         assertEquals("kvGet('k'): no reply within 500 ms", timeout.getMessage());
     }
@@ -152,68 +149,9 @@ class ControlServiceClusterTest {
             .aeronDirectoryName(clientDriver.aeronDirectoryName())
             .egressChannel("aeron:udp?endpoint=localhost:0")
             .ingressChannel("aeron:udp")
-            .ingressEndpoints("0=localhost:" + ports[0])
+            .ingressEndpoints(store.ingressEndpoints())
             .messageTimeoutNs(DEADLINE_NS)
             .errorHandler(errors::add), timeoutNs);
-    }
-
-    private void startNode(final ControlService service) {
-        final String aeronDir = dir.resolve("node-aeron").toString();
-        final File clusterDir = dir.resolve("cluster").toFile();
-        final String members = "0,localhost:" + ports[0] + ",localhost:" + ports[1] + ",localhost:" + ports[2] +
-            ",localhost:" + ports[3] + ",localhost:" + ports[4];
-        node.add(MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy())
-            .termBufferSparseFile(true)
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true)
-            .errorHandler(errors::add)));
-        final Archive.Context archiveContext = new Archive.Context()
-            .aeronDirectoryName(aeronDir)
-            .archiveDir(dir.resolve("archive").toFile())
-            .archiveId(0)
-            .controlChannel("aeron:udp?endpoint=localhost:" + ports[4])
-            .localControlChannel("aeron:ipc?term-length=64k")
-            .replicationChannel("aeron:udp?endpoint=localhost:0")
-            .recordingEventsEnabled(false)
-            .threadingMode(ArchiveThreadingMode.SHARED)
-            .idleStrategySupplier(BackoffIdleStrategy::new)
-            .deleteArchiveOnStart(false)
-            .errorHandler(errors::add);
-        node.add(Archive.launch(archiveContext));
-        final AeronArchive.Context archiveClient = new AeronArchive.Context()
-            .aeronDirectoryName(aeronDir)
-            .controlRequestChannel("aeron:ipc?term-length=64k")
-            .controlRequestStreamId(archiveContext.localControlStreamId())
-            .controlResponseChannel("aeron:ipc?term-length=64k");
-        node.add(ConsensusModule.launch(new ConsensusModule.Context()
-            .aeronDirectoryName(aeronDir)
-            .clusterMemberId(0)
-            .clusterMembers(members)
-            .clusterDir(clusterDir)
-            .ingressChannel("aeron:udp?term-length=64k")
-            .logChannel("aeron:udp?term-length=256k")
-            .replicationChannel("aeron:udp?endpoint=localhost:0")
-            .archiveContext(archiveClient.clone())
-            .idleStrategySupplier(BackoffIdleStrategy::new)
-            .deleteDirOnStart(false)
-            .errorHandler(errors::add)));
-        node.add(ClusteredServiceContainer.launch(new ClusteredServiceContainer.Context()
-            .aeronDirectoryName(aeronDir)
-            .clusterDir(clusterDir)
-            .archiveContext(archiveClient.clone())
-            .clusteredService(service)
-            .idleStrategySupplier(BackoffIdleStrategy::new)
-            .errorHandler(errors::add)));
-    }
-
-    private void closeNode() {
-        for (int i = node.size() - 1; i >= 0; i--) {
-            CloseHelper.close(node.get(i));
-        }
-        node.clear();
     }
 
     private Set<Thread> newThreads() {
@@ -231,14 +169,6 @@ class ControlServiceClusterTest {
                 fail("timed out waiting for " + what);
             }
             idle.idle();
-        }
-    }
-
-    private static int freePort() {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (final java.io.IOException ex) {
-            throw new IllegalStateException(ex);
         }
     }
 }

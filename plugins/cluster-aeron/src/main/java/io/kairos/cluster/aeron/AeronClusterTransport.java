@@ -1,0 +1,537 @@
+package io.kairos.cluster.aeron;
+
+import io.aeron.Aeron;
+import io.aeron.ConcurrentPublication;
+import io.aeron.Image;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.Header;
+import io.kairos.spi.cluster.ClusterListener;
+import io.kairos.spi.cluster.ClusterNode;
+import io.kairos.spi.cluster.ClusterTransport;
+import io.kairos.spi.scheduling.FixedPoint;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A kernel's membership of a Kairos cluster, on Aeron: it registers with the control store (Aeron Cluster, through
+ * {@link ControlClient}), heartbeats to it, learns who else is in the cluster when the membership version changes,
+ * and moves messages between members over Aeron UDP (one subscription on this member's endpoint, one publication to
+ * each other member's).
+ *
+ * <p>Two threads: the receiver polls the data subscription and hands whole messages to the kernel; the control
+ * thread heartbeats, refreshes the membership and tells the kernel who joined and left. A message longer than one
+ * Aeron message is sent in parts and put back together by the receiver (Aeron keeps a publication's messages in
+ * order). Each publication starts with a hello naming its sender and endpoint, so a member can answer another
+ * before the control store has told it about the newcomer.
+ *
+ * <p>Data frames: type (byte): {@code HELLO} name (string) endpoint (string) | {@code WHOLE} payload |
+ * {@code PART} payload (more follow) | {@code LAST} payload (the message ends); strings as length (int) + UTF-8.
+ */
+public final class AeronClusterTransport implements ClusterTransport {
+    /** The longest message {@link #send} takes. */
+    public static final int MAX_MESSAGE_BYTES = 256 << 20;
+
+    static final byte HELLO = 0;
+    static final byte WHOLE = 1;
+    static final byte PART = 2;
+    static final byte LAST = 3;
+
+    private static final int STREAM_ID = 1001;
+    private static final int TERM_LENGTH = 4 << 20;
+    /** The payload of one frame: well under the largest Aeron message (term length / 8). */
+    private static final int FRAME_PAYLOAD = 256 << 10;
+    private static final int FRAGMENT_LIMIT = 64;
+
+    private final Settings settings;
+    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+    private final Int2ObjectHashMap<Inbound> inbound = new Int2ObjectHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private MediaDriver driver;
+    private Aeron aeron;
+    private Subscription subscription;
+    private ControlClient control;
+    private ClusterListener listener;
+    private ClusterNode self;
+    private String endpoint;
+    private long incarnation;
+    private long membershipVersion = -1;
+    /** The members the kernel was told about: name to incarnation. */
+    private final Map<String, Long> known = new HashMap<>();
+    private volatile Map<String, Double> available = Map.of();
+    private volatile boolean running;
+    private Thread receiver;
+    private Thread controller;
+    /** The temporary directory this transport made for its media driver, removed on close; null if given one. */
+    private Path ownDirectory;
+
+    /** How to reach the control store and where this member listens. */
+    public record Settings(String controlEndpoints, String bindHost, int port, Path aeronDirectory,
+                           long heartbeatIntervalMs, long connectTimeoutMs) {
+        /**
+         * @param controlEndpoints the control store members' client endpoints, "0=host:port,1=host:port,..." (Aeron
+         *                         Cluster's ingress endpoints)
+         * @param bindHost         the interface this member's messages arrive on, e.g. "localhost"
+         * @param port             its port, 0 for any free one
+         * @param aeronDirectory   the media driver's directory (deleted on close), or null for a new temporary one
+         * @param heartbeatIntervalMs how often to heartbeat to the control store (well under its node timeout)
+         * @param connectTimeoutMs how long to try to reach the control store before giving up
+         */
+        public Settings {
+            if (controlEndpoints == null || controlEndpoints.isBlank()) {
+                throw new IllegalArgumentException("controlEndpoints must name the control store's members, e.g. "
+                    + "0=host:port,1=host:port,2=host:port; was " + (controlEndpoints == null ? "null" : "empty"));
+            }
+            if (bindHost == null || bindHost.isBlank()) {
+                throw new IllegalArgumentException("bindHost must be a host name or address, was "
+                    + (bindHost == null ? "null" : "empty"));
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+            }
+            if (heartbeatIntervalMs < 10 || heartbeatIntervalMs > 60_000) {
+                throw new IllegalArgumentException("heartbeatIntervalMs " + heartbeatIntervalMs + " is outside 10..60000");
+            }
+            if (connectTimeoutMs < 100) {
+                throw new IllegalArgumentException("connectTimeoutMs " + connectTimeoutMs + " must be >= 100");
+            }
+        }
+
+        /** Loopback, any port, a temporary directory, a heartbeat every 500 ms, 10 s to connect. */
+        public static Settings loopback(final String controlEndpoints) {
+            return new Settings(controlEndpoints, "localhost", 0, null, 500, 10_000);
+        }
+    }
+
+    public AeronClusterTransport(final Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public synchronized void join(final ClusterNode node, final ClusterListener events) {
+        if (listener != null) {
+            throw new IllegalStateException("this transport has joined already, as '" + self.nodeId() + "'");
+        }
+        this.self = node;
+        this.listener = events;
+        try {
+            final Path dir;
+            if (settings.aeronDirectory() != null) {
+                dir = settings.aeronDirectory();
+            } else {
+                dir = Files.createTempDirectory("kairos-aeron-");
+                ownDirectory = dir;
+            }
+            driver = MediaDriver.launch(new MediaDriver.Context()
+                .aeronDirectoryName(dir.resolve("driver").toString())
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy())
+                .termBufferSparseFile(true)
+                .publicationTermBufferLength(TERM_LENGTH)
+                .ipcTermBufferLength(TERM_LENGTH)
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true));
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+            subscription = aeron.addSubscription("aeron:udp?endpoint=" + settings.bindHost() + ":" + settings.port(),
+                STREAM_ID);
+            endpoint = resolvedEndpoint();
+            control = connectControl();
+            register();
+            refreshMembership();
+        } catch (final RuntimeException | java.io.IOException e) {
+            closeQuietly();
+            if (e instanceof IllegalStateException) {
+                throw (IllegalStateException) e;
+            }
+            throw new IllegalStateException("node '" + node.nodeId() + "' could not join the cluster at "
+                + settings.controlEndpoints() + ": " + e.getMessage(), e);
+        }
+        running = true;
+        receiver = new Thread(this::receive, "kairos-cluster-receiver");
+        receiver.setDaemon(true);
+        receiver.start();
+        controller = new Thread(this::heartbeats, "kairos-cluster-control");
+        controller.setDaemon(true);
+        controller.start();
+    }
+
+    /** Where other members reach this one, "host:port" (after {@link #join}). */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    private String resolvedEndpoint() {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String channel;
+        while ((channel = subscription.tryResolveChannelEndpointPort()) == null
+            || !channel.contains(":") || channel.endsWith(":0")) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the data endpoint on " + settings.bindHost() + ":" + settings.port()
+                    + " did not bind (is the port in use?)");
+            }
+            Thread.onSpinWait();
+        }
+        final String marker = "endpoint=";
+        final int start = channel.indexOf(marker) + marker.length();
+        int end = channel.indexOf('|', start);
+        end = end < 0 ? channel.length() : end;
+        return channel.substring(start, end);
+    }
+
+    private ControlClient connectControl() {
+        final AeronCluster.Context context = new AeronCluster.Context()
+            .aeronDirectoryName(driver.aeronDirectoryName())
+            .egressChannel("aeron:udp?endpoint=" + settings.bindHost() + ":0")
+            .ingressChannel("aeron:udp")
+            .ingressEndpoints(settings.controlEndpoints())
+            .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs()));
+        try {
+            return ControlClient.connect(context, TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs()));
+        } catch (final RuntimeException e) {
+            throw new IllegalStateException("node '" + self.nodeId() + "' could not reach the control store at "
+                + settings.controlEndpoints() + " within " + settings.connectTimeoutMs() + " ms: " + e.getMessage(), e);
+        }
+    }
+
+    private void register() {
+        long id;
+        do {
+            id = random.nextLong() & Long.MAX_VALUE;
+        } while (id == 0);
+        final Map<String, Long> totals = new LinkedHashMap<>();
+        self.resources().forEach((name, units) -> totals.put(name, FixedPoint.fromUnits(units, "resource '" + name + "'")));
+        try {
+            control.registerNode(id, self.nodeId(), endpoint, totals, self.labels());
+        } catch (final ControlRejection e) {
+            throw new IllegalStateException("the control store at " + settings.controlEndpoints() + " refused node '"
+                + self.nodeId() + "': " + e.getMessage(), e);
+        }
+        incarnation = id;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // control thread: heartbeats and membership
+
+    private void heartbeats() {
+        final long intervalNs = TimeUnit.MILLISECONDS.toNanos(settings.heartbeatIntervalMs());
+        long next = System.nanoTime() + intervalNs;
+        while (running) {
+            final long wait = next - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(this, Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50)));
+                continue;
+            }
+            next += intervalNs;
+            try {
+                beat();
+            } catch (final RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                System.err.println("kairos: node '" + self.nodeId() + "': heartbeat to the control store failed: "
+                    + e.getMessage());
+                reconnect();
+            }
+        }
+    }
+
+    private void beat() {
+        final Map<String, Long> amounts = new LinkedHashMap<>();
+        available.forEach((name, units) -> {
+            if (self.resources().containsKey(name)) {
+                final long total = FixedPoint.fromUnits(self.resources().get(name), name);
+                amounts.put(name, Math.max(0, Math.min(FixedPoint.fromUnits(Math.max(0, units), name), total)));
+            }
+        });
+        final long version;
+        try {
+            version = control.heartbeat(incarnation, amounts);
+        } catch (final ControlRejection e) {
+            if (e.status() == ControlStatus.CONFLICT || e.status() == ControlStatus.NOT_FOUND) {
+                System.err.println("kairos: node '" + self.nodeId() + "' was declared dead by the control store; "
+                    + "joining again");
+                register();
+                refreshMembership();
+                return;
+            }
+            throw e;
+        }
+        if (version != membershipVersion) {
+            refreshMembership();
+        }
+    }
+
+    private void reconnect() {
+        CloseHelper.quietClose(control);
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs());
+        while (running && System.nanoTime() - deadline < 0) {
+            try {
+                control = connectControl();
+                beat();
+                return;
+            } catch (final RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Reads the node table; tells the kernel who joined and who left since the last look. */
+    private void refreshMembership() {
+        final ControlClient.Membership membership = control.listNodes();
+        final Map<String, ControlClient.Member> alive = new HashMap<>();
+        for (final ControlClient.Member m : membership.members()) {
+            if (m.status().alive() && m.nodeId() != incarnation) {
+                alive.put(m.name(), m);
+            }
+        }
+        for (final Map.Entry<String, Long> k : Map.copyOf(known).entrySet()) {
+            final ControlClient.Member now = alive.get(k.getKey());
+            if (now == null || now.nodeId() != k.getValue()) {
+                known.remove(k.getKey());
+                final Peer gone = peers.remove(k.getKey());
+                if (gone != null) {
+                    gone.close();
+                }
+                listener.onNodeLeft(k.getKey(), now == null ? "it left or missed its heartbeats" : "it restarted");
+            }
+        }
+        for (final ControlClient.Member m : alive.values()) {
+            if (!known.containsKey(m.name())) {
+                known.put(m.name(), m.nodeId());
+                peer(m.name(), m.endpoint());
+                final Map<String, Double> resources = new LinkedHashMap<>();
+                m.status().totalResources().forEach((name, fixed) -> resources.put(name, FixedPoint.toUnits(fixed)));
+                listener.onNodeJoined(new ClusterNode(m.name(), resources, m.status().labels()));
+            }
+        }
+        membershipVersion = membership.version();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // sending
+
+    private Peer peer(final String name, final String at) {
+        return peers.computeIfAbsent(name, n -> new Peer(n, at));
+    }
+
+    @Override
+    public boolean send(final String nodeId, final byte[] message, final int offset, final int length) {
+        if (length > MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("message of " + length + " bytes is longer than " + MAX_MESSAGE_BYTES);
+        }
+        final Peer peer = peers.get(nodeId);
+        return peer != null && running && peer.send(message, offset, length);
+    }
+
+    @Override
+    public int maxMessageBytes() {
+        return MAX_MESSAGE_BYTES;
+    }
+
+    @Override
+    public void reportAvailable(final Map<String, Double> amounts) {
+        available = Map.copyOf(amounts);
+    }
+
+    private final class Peer {
+        final String name;
+        final String endpoint;
+        final ConcurrentPublication publication;
+        final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(FRAME_PAYLOAD + 64));
+        boolean greeted;
+
+        Peer(final String name, final String endpoint) {
+            this.name = name;
+            this.endpoint = endpoint;
+            this.publication = aeron.addPublication("aeron:udp?endpoint=" + endpoint + "|term-length=" + TERM_LENGTH,
+                STREAM_ID);
+        }
+
+        synchronized boolean send(final byte[] message, final int offset, final int length) {
+            if (!greeted) {
+                final byte[] me = self.nodeId().getBytes(StandardCharsets.UTF_8);
+                final byte[] at = AeronClusterTransport.this.endpoint.getBytes(StandardCharsets.UTF_8);
+                frame.putByte(0, HELLO);
+                frame.putInt(1, me.length);
+                frame.putBytes(5, me);
+                frame.putInt(5 + me.length, at.length);
+                frame.putBytes(9 + me.length, at);
+                if (!offer(frame, 0, 9 + me.length + at.length)) {
+                    return false;
+                }
+                greeted = true;
+            }
+            if (length <= FRAME_PAYLOAD) {
+                frame.putByte(0, WHOLE);
+                frame.putBytes(1, message, offset, length);
+                return offer(frame, 0, length + 1);
+            }
+            for (int at = 0; at < length; at += FRAME_PAYLOAD) {
+                final int part = Math.min(FRAME_PAYLOAD, length - at);
+                frame.putByte(0, at + part == length ? LAST : PART);
+                frame.putBytes(1, message, offset + at, part);
+                if (!offer(frame, 0, part + 1)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Offers one frame, waiting while the channel is full or not yet connected; false if the peer is gone. */
+        private boolean offer(final DirectBuffer buffer, final int at, final int length) {
+            final IdleStrategy idle = new BackoffIdleStrategy(16, 16, 1_000, 1_000_000);
+            final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs());
+            while (true) {
+                final long result = publication.offer(buffer, at, length);
+                if (result > 0) {
+                    return true;
+                }
+                if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED || !running
+                    || peers.get(name) != this) {
+                    return false;
+                }
+                if (result == Publication.NOT_CONNECTED && System.nanoTime() - deadline > 0) {
+                    return false;  // no receiver at its endpoint for the whole connect timeout
+                }
+                idle.idle();
+            }
+        }
+
+        void close() {
+            CloseHelper.quietClose(publication);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // receiving
+
+    private void receive() {
+        final IdleStrategy idle = new BackoffIdleStrategy(64, 16, 1_000, 100_000);
+        final io.aeron.logbuffer.FragmentHandler handler = new io.aeron.FragmentAssembler(this::onFrame);  // MTU-sized fragments to frames
+        while (running) {
+            idle.idle(subscription.poll(handler, FRAGMENT_LIMIT));
+        }
+    }
+
+    private void onFrame(final DirectBuffer buffer, final int offset, final int length, final Header header) {
+        final int session = header.sessionId();
+        Inbound from = inbound.get(session);
+        final byte type = buffer.getByte(offset);
+        if (type == HELLO) {
+            final int nameLength = buffer.getInt(offset + 1);
+            final String name = buffer.getStringWithoutLengthUtf8(offset + 5, nameLength);
+            final int atLength = buffer.getInt(offset + 5 + nameLength);
+            final String at = buffer.getStringWithoutLengthUtf8(offset + 9 + nameLength, atLength);
+            inbound.put(session, new Inbound(name));
+            peer(name, at);  // so this member can answer at once
+            return;
+        }
+        if (from == null) {
+            return;  // a frame of a publication whose hello went to an earlier incarnation of this member
+        }
+        try {
+            if (type == WHOLE && from.assembled == 0) {
+                listener.onMessage(from.name, view(buffer, offset + 1, length - 1));
+                return;
+            }
+            from.parts.putBytes(from.assembled, buffer, offset + 1, length - 1);
+            from.assembled += length - 1;
+            if (type == LAST || type == WHOLE) {
+                final ByteBuffer whole = ByteBuffer.wrap(from.parts.byteArray(), 0, from.assembled);
+                from.assembled = 0;
+                listener.onMessage(from.name, whole);
+            }
+        } catch (final RuntimeException e) {
+            System.err.println("kairos: a message from node '" + from.name + "' failed: " + e);
+        }
+    }
+
+    private ByteBuffer view(final DirectBuffer buffer, final int offset, final int length) {
+        final ByteBuffer bytes = buffer.byteBuffer();
+        if (bytes != null) {
+            final ByteBuffer slice = bytes.duplicate();
+            slice.limit(buffer.wrapAdjustment() + offset + length).position(buffer.wrapAdjustment() + offset);
+            return slice;
+        }
+        final byte[] copy = new byte[length];
+        buffer.getBytes(offset, copy);
+        return ByteBuffer.wrap(copy);
+    }
+
+    private static final class Inbound {
+        final String name;
+        final ExpandableArrayBuffer parts = new ExpandableArrayBuffer(FRAME_PAYLOAD);
+        int assembled;
+
+        Inbound(final String name) {
+            this.name = name;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized void close() {
+        final boolean wasRunning = running;
+        running = false;
+        if (wasRunning) {
+            join(controller);
+            join(receiver);
+            try {
+                control.deregisterNode(incarnation);
+            } catch (final RuntimeException e) {
+                // the control store will declare this member dead after its timeout instead
+            }
+        }
+        closeQuietly();
+    }
+
+    private static void join(final Thread thread) {
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeQuietly() {
+        for (final Peer p : peers.values()) {
+            p.close();
+        }
+        peers.clear();
+        CloseHelper.quietCloseAll(control, subscription, aeron, driver);
+        control = null;
+        subscription = null;
+        aeron = null;
+        driver = null;
+        if (ownDirectory != null) {
+            try {
+                Files.deleteIfExists(ownDirectory);
+            } catch (final java.io.IOException e) {
+                // left in the temporary directory: harmless
+            }
+            ownDirectory = null;
+        }
+    }
+}

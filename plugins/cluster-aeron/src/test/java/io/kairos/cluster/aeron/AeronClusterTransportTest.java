@@ -1,0 +1,142 @@
+package io.kairos.cluster.aeron;
+
+import io.kairos.Kernel;
+import io.kairos.KernelContext;
+import io.kairos.ObjectRef;
+import io.kairos.TaskContext;
+import org.agrona.CloseHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Kernels in this JVM joined through {@link AeronClusterTransport} to a one-member control store: tasks cross over
+ * Aeron UDP on loopback and their results come back; a duplicate node id and an unreachable control store are
+ * refused with errors that say why.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class AeronClusterTransportTest {
+    @TempDir
+    Path dir;
+
+    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private final List<Kernel> kernels = new ArrayList<>();
+    private LocalControlStore store;
+
+    @BeforeEach
+    void startControlStore() {
+        store = new LocalControlStore(dir.resolve("control"), errors::add).start(new ControlService(2_000, 200));
+    }
+
+    @AfterEach
+    void closeAll() {
+        for (int i = kernels.size() - 1; i >= 0; i--) {
+            kernels.get(i).close();
+        }
+        CloseHelper.close(store);
+    }
+
+    private Kernel member(final String id, final double cpus) {
+        final Kernel kernel = Kernel.start(new KernelContext()
+            .node(id, Map.of("CPU", cpus), Map.of())
+            .objectStoreBytes(0)
+            .cluster(new AeronClusterTransport(new AeronClusterTransport.Settings(store.ingressEndpoints(),
+                "localhost", 0, dir.resolve(id), 100, 10_000))));
+        kernels.add(kernel);
+        return kernel;
+    }
+
+    static long square(final long x) {
+        return x * x;
+    }
+
+    static long add(final long a, final long b) {
+        return a + b;
+    }
+
+    static String where(final int i) throws InterruptedException {
+        Thread.sleep(1);  // the work itself
+        return TaskContext.current().nodeId();
+    }
+
+    static byte[] echo(final byte[] bytes) {
+        final byte[] copy = bytes.clone();
+        copy[0] = (byte) (copy[0] + 1);
+        return copy;
+    }
+
+    @Test
+    void aDriverRunsADagOnTwoNodesOverAeron() {
+        member("node-a", 2);
+        member("node-b", 2);
+        final Kernel driver = member("driver", 0);
+        final List<ObjectRef<Long>> squares = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            squares.add(driver.task(AeronClusterTransportTest::square, (long) i).remote());
+        }
+        ObjectRef<Long> sum = driver.put(0L);
+        long expected = 0;
+        for (int i = 0; i < squares.size(); i++) {
+            sum = driver.task(AeronClusterTransportTest::add, sum, squares.get(i)).remote();
+            expected += (long) i * i;
+        }
+        assertEquals(expected, sum.get(Duration.ofSeconds(60)));
+
+        final Set<String> nodes = new HashSet<>();
+        final List<ObjectRef<String>> refs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            refs.add(driver.task(AeronClusterTransportTest::where, i).remote());
+        }
+        for (final ObjectRef<String> r : refs) {
+            nodes.add(r.get(Duration.ofSeconds(60)));
+        }
+        assertEquals(Set.of("node-a", "node-b"), nodes);
+    }
+
+    @Test
+    void argumentsAndResultsLargerThanOneFrameCrossWhole() {
+        member("node-a", 1);
+        final Kernel driver = member("driver", 0);
+        final byte[] big = new byte[3 << 20];
+        new java.util.SplittableRandom(7).nextBytes(big);
+        final byte[] back = driver.task(AeronClusterTransportTest::echo, big).remote().get(Duration.ofSeconds(60));
+        final byte[] expected = big.clone();
+        expected[0] = (byte) (expected[0] + 1);
+        assertArrayEquals(expected, back);
+    }
+
+    @Test
+    void aSecondNodeWithTheSameIdIsRefused() {
+        member("node-a", 1);
+        final IllegalStateException e = assertThrows(IllegalStateException.class, () -> member("node-a", 1));
+        assertTrue(e.getMessage().contains("node name 'node-a' is taken"), e::getMessage);
+    }
+
+    @Test
+    void anUnreachableControlStoreIsNamedInTheError() {
+        final int port = LocalControlStore.freePort();
+        final IllegalStateException e = assertThrows(IllegalStateException.class, () -> Kernel.start(new KernelContext()
+            .node("lonely", Map.of("CPU", 1.0), Map.of())
+            .objectStoreBytes(0)
+            .cluster(new AeronClusterTransport(new AeronClusterTransport.Settings("0=localhost:" + port,
+                "localhost", 0, dir.resolve("lonely"), 100, 1_000)))));
+        assertTrue(e.getMessage().contains("0=localhost:" + port), e::getMessage);
+    }
+}

@@ -1,0 +1,42 @@
+package io.kairos.spi.cluster;
+
+import java.util.Map;
+
+/**
+ * Joins a kernel to a cluster of kernels: registers it with the cluster's control store, keeps it alive there,
+ * tells it who else is in the cluster, and carries its messages to the others. Set one on the kernel's context
+ * ({@code KernelContext.cluster}); the kernel calls {@link #join} once when it starts and {@link #close} when it
+ * closes.
+ *
+ * <p>Messages between two members arrive whole, once, and in the order they were sent, while both stay members; a
+ * member that leaves loses what was in flight to or from it (the kernel runs that work again elsewhere).
+ */
+public interface ClusterTransport extends AutoCloseable {
+    /**
+     * Registers this member and starts delivering events: {@link ClusterListener#onNodeJoined} for every live member
+     * is called before this returns.
+     *
+     * @throws IllegalStateException naming the control store's endpoints when it cannot be reached or refuses this
+     *                               member (a wrong secret, a node id another live member has)
+     */
+    void join(ClusterNode self, ClusterListener listener);
+
+    /**
+     * Sends one message to a member. The bytes are copied before this returns; it may wait while the member's
+     * channel is full (flow control).
+     *
+     * @return false if that member is not (or no longer) in the cluster
+     * @throws IllegalArgumentException if the message is longer than {@link #maxMessageBytes()}
+     */
+    boolean send(String nodeId, byte[] message, int offset, int length);
+
+    /** The longest message {@link #send} takes. */
+    int maxMessageBytes();
+
+    /** What this member has available now, in units; shown by the control store's status (best effort). */
+    void reportAvailable(Map<String, Double> available);
+
+    /** Leaves the cluster (a goodbye, so the others need not wait for the timeout) and releases the transport. */
+    @Override
+    void close();
+}

@@ -1,0 +1,193 @@
+package io.kairos.internal.conductor;
+
+import io.kairos.exception.KairosException;
+import io.kairos.internal.object.JavaSerialization;
+import io.kairos.internal.object.ValueCodec;
+import io.kairos.internal.worker.WorkerProtocol;
+import io.kairos.spi.cluster.ClusterListener;
+import io.kairos.spi.cluster.ClusterNode;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Decodes what other members send ({@link ClusterLink} describes the messages) on the transport's thread, so the
+ * conductor only looks things up: a forwarded task arrives as a task ready to submit, a result with its value
+ * decoded. Each becomes one command on the conductor's queue. A message that does not decode is reported to the
+ * error handler and dropped (its sender's retries or timeouts take over).
+ */
+final class ClusterInbox implements ClusterListener {
+    private final KernelCore core;
+    private final SchedulerConductor conductor;
+    private final ClusterLink link;
+    private final ValueCodec codec;
+    private final ClassLoader loader;
+    private final UnsafeBuffer in = new UnsafeBuffer(0, 0);
+
+    ClusterInbox(final KernelCore core, final SchedulerConductor conductor, final ClusterLink link,
+                 final ValueCodec codec) {
+        this.core = core;
+        this.conductor = conductor;
+        this.link = link;
+        this.codec = codec;
+        this.loader = ClusterInbox.class.getClassLoader();
+    }
+
+    @Override
+    public void onNodeJoined(final ClusterNode node) {
+        conductor.offerFromWorker((Runnable) () -> link.onJoined(node));
+    }
+
+    @Override
+    public void onNodeLeft(final String nodeId, final String reason) {
+        conductor.offerFromWorker((Runnable) () -> link.onLeft(nodeId, reason));
+    }
+
+    @Override
+    public void onMessage(final String from, final ByteBuffer message) {
+        in.wrap(message, message.position(), message.remaining());
+        try {
+            switch (in.getInt(0)) {
+                case ClusterLink.TASK:
+                    onTask(from);
+                    break;
+                case ClusterLink.RESULT:
+                    onResult(from);
+                    break;
+                case ClusterLink.AVAILABLE:
+                    onAvailable(from);
+                    break;
+                case ClusterLink.CANCEL:
+                    final long taskId = in.getLong(4);
+                    final boolean force = in.getByte(12) != 0;
+                    conductor.offerFromWorker((Runnable) () -> link.onCancel(from, taskId, force));
+                    break;
+                default:
+                    throw new KairosException("unknown message type " + in.getInt(0) + " from node '" + from + "'");
+            }
+        } catch (final RuntimeException e) {
+            conductor.offerFromWorker((Runnable) () -> {
+                throw new KairosException("a message from node '" + from + "' could not be read: " + e, e);
+            });
+        }
+    }
+
+    private void onTask(final String from) {
+        int at = 4;
+        final long taskId = in.getLong(at);
+        at += 8;
+        final int attempt = in.getInt(at);
+        at += 4;
+        final int maxRetries = in.getInt(at);
+        at += 4;
+        final boolean retryExceptions = in.getByte(at++) != 0;
+        final boolean isolated = in.getByte(at++) != 0;
+        final String name = in.getStringUtf8(at);
+        at += 4 + in.getInt(at);
+        final int resources = in.getInt(at);
+        at += 4;
+        final Map<String, Double> demand = new HashMap<>();
+        for (int i = 0; i < resources; i++) {
+            final String resource = in.getStringUtf8(at);
+            at += 4 + in.getInt(at);
+            demand.put(resource, in.getDouble(at));
+            at += 8;
+        }
+        final Object function;
+        final Object[] args;
+        final long[] amounts;
+        try {
+            final byte[] functionBytes = new byte[in.getInt(at)];
+            at += 4;
+            in.getBytes(at, functionBytes);
+            at += functionBytes.length;
+            function = JavaSerialization.fromBytes(functionBytes, loader);
+            final int arity = in.getInt(at);
+            at += 4;
+            args = new Object[arity];
+            for (int i = 0; i < arity; i++) {
+                at = readValue(at, args, i);
+            }
+            amounts = core.demandOf(demand);
+        } catch (final RuntimeException e) {  // the owner waits for an answer: it gets the reason
+            final String what = name.isEmpty() ? "a task" : "task '" + name + "'";
+            final RuntimeException refusal = new KairosException(what + " could not be loaded on node '"
+                + link.localNodeId() + "' (every member needs the job's class path): " + e, e);
+            conductor.offerFromWorker((Runnable) () -> link.refuse(from, taskId, attempt, refusal));
+            return;
+        }
+        final int arity = args.length;
+        final ObjectState result = core.newObject();
+        final TaskSpec task = new TaskSpec(name.isEmpty() ? null : name, function, arity, args, amounts,
+            link.runHere(), maxRetries, retryExceptions, result);
+        task.isolated = isolated;
+        task.attempts = attempt;
+        task.originNode = from;
+        task.originTaskId = taskId;
+        task.originAttempt = attempt;
+        conductor.offerFromWorker((Runnable) () -> link.accept(task));
+    }
+
+    private void onResult(final String from) {
+        int at = 4;
+        final long taskId = in.getLong(at);
+        at += 8;
+        final int attempt = in.getInt(at);
+        at += 4;
+        final byte status = in.getByte(at++);
+        if (status == ClusterLink.RESULT_VALUE) {
+            final Object[] value = new Object[1];
+            readValue(at, value, 0);
+            conductor.offerFromWorker((Runnable) () -> link.onResult(from, taskId, attempt, value[0], null));
+            return;
+        }
+        final byte[] bytes = new byte[in.getInt(at)];
+        in.getBytes(at + 4, bytes);
+        final Object thrown = JavaSerialization.fromBytes(bytes, loader);
+        final RuntimeException error = thrown instanceof RuntimeException ? (RuntimeException) thrown
+            : new KairosException("task failed on node '" + from + "': " + thrown, (Throwable) thrown);
+        conductor.offerFromWorker((Runnable) () -> link.onResult(from, taskId, attempt, null, error));
+    }
+
+    private void onAvailable(final String from) {
+        int at = 4;
+        final int count = in.getInt(at);
+        at += 4;
+        final String[] names = new String[count];
+        final long[] values = new long[count];
+        for (int i = 0; i < count; i++) {
+            names[i] = in.getStringUtf8(at);
+            at += 4 + in.getInt(at);
+            values[i] = in.getLong(at);
+            at += 8;
+        }
+        final int gpus = in.getInt(at);
+        at += 4;
+        final long[] gpuFree = new long[gpus];
+        final long[] gpuMemoryFree = new long[gpus];
+        for (int i = 0; i < gpus; i++) {
+            gpuFree[i] = in.getLong(at);
+            gpuMemoryFree[i] = in.getLong(at + 8);
+            at += 16;
+        }
+        conductor.offerFromWorker((Runnable) () -> link.onAvailable(from, names, values, gpuFree, gpuMemoryFree));
+    }
+
+    private int readValue(final int at, final Object[] into, final int index) {
+        final byte tag = in.getByte(at);
+        if (tag == WorkerProtocol.NULL) {
+            into[index] = null;
+            return at + 1;
+        }
+        if (tag != WorkerProtocol.INLINE) {
+            throw new KairosException("unknown value tag " + tag);
+        }
+        final int length = in.getInt(at + 1);
+        final byte[] bytes = new byte[length];
+        in.getBytes(at + 5, bytes);
+        into[index] = codec.decode(ByteBuffer.wrap(bytes));
+        return at + 5 + length;
+    }
+}

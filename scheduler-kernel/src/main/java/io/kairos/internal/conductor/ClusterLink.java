@@ -1,0 +1,496 @@
+package io.kairos.internal.conductor;
+
+import io.kairos.exception.TaskCancelledException;
+import io.kairos.exception.TaskFailedException;
+import io.kairos.exception.WorkerDiedException;
+import io.kairos.internal.cluster.Cluster;
+import io.kairos.internal.cluster.LogicalNode;
+import io.kairos.internal.cluster.ResourceAllocation;
+import io.kairos.internal.cluster.ResourceRegistry;
+import io.kairos.internal.object.JavaSerialization;
+import io.kairos.internal.object.ValueCodec;
+import io.kairos.internal.worker.WorkerProtocol;
+import io.kairos.spi.cluster.ClusterNode;
+import io.kairos.spi.cluster.ClusterTransport;
+import io.kairos.spi.scheduling.FixedPoint;
+import io.kairos.spi.scheduling.SchedulingStrategy;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This kernel as one member of a cluster of kernels; conductor thread only (the {@link ClusterInbox} decodes what
+ * arrives on the transport's thread and hands it over as commands).
+ *
+ * <p>As an owner it forwards the plain tasks a policy placed on another member's node, keeps them in flight until
+ * their results come back (completing them here, where their callers wait) and, when that member leaves, runs them
+ * again elsewhere within their retries. As an executor it runs the tasks other members forward to it on its own
+ * node, with their retries, and sends each result back to its owner; an owner that leaves has its tasks cancelled.
+ * It reports its node's availability to every member on change (at most every {@link #MIN_REPORT_INTERVAL_NS}) and
+ * every {@link #REPORT_INTERVAL_NS}; the others' reports set what their nodes show here (Ray's resource view:
+ * a forward takes from the view at once, the next report says what is really left).
+ *
+ * <p>The messages, in the machine's byte order (little-endian on x86-64 and aarch64), strings as length + UTF-8:
+ * <pre>
+ * TASK      type=1, task id (long), attempt (int), max retries (int), retry exceptions (byte), isolated (byte),
+ *           name (string, empty: none), resources: count (int), (name string, amount double)*,
+ *           function: length (int), Java-serialized bytes, arity (int), arity values
+ * RESULT    type=2, task id (long), attempt (int), status (byte: 0 value follows, 1 error follows),
+ *           a value | error: length (int), the Java-serialized exception
+ * AVAILABLE type=3, resources: count (int), (name string, fixed-point amount long)*,
+ *           GPU instances: count (int), (free share long, free memory long)*
+ * CANCEL    type=4, task id (long), force (byte)
+ * value:    NULL (byte 0) | INLINE (byte 1), length (int), {@link ValueCodec} bytes
+ * </pre>
+ */
+final class ClusterLink {
+    static final int TASK = 1;
+    static final int RESULT = 2;
+    static final int AVAILABLE = 3;
+    static final int CANCEL = 4;
+
+    static final byte RESULT_VALUE = 0;
+    static final byte RESULT_ERROR = 1;
+
+    /** A member reports its availability at least this often. */
+    static final long REPORT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** And on change, at most this often. */
+    static final long MIN_REPORT_INTERVAL_NS = TimeUnit.MICROSECONDS.toNanos(500);
+
+    private final SchedulerConductor conductor;
+    private final ClusterTransport transport;
+    private final Cluster cluster;
+    private final ResourceRegistry registry;
+    private final ValueCodec codec;
+    private final LogicalNode local;
+    private final SchedulingStrategy runHere;
+    private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(4096);
+    /** Tasks of this kernel running on other members, by task id. */
+    private final Long2ObjectHashMap<TaskSpec> inFlight = new Long2ObjectHashMap<>();
+    /** Tasks other members forwarded here, by their owner and the owner's task id. */
+    private final Map<String, Long2ObjectHashMap<TaskSpec>> executing = new HashMap<>();
+    private TaskDispatcher dispatcher;
+    private DependencyWaits waits;
+    private Object lastFunction;
+    private byte[] lastFunctionBytes;
+    private long[] lastReported;
+    private long lastReportNs;
+    private boolean joined;
+
+    ClusterLink(final SchedulerConductor conductor, final ClusterTransport transport, final Cluster cluster,
+                final ResourceRegistry registry, final ValueCodec codec) {
+        this.conductor = conductor;
+        this.transport = transport;
+        this.cluster = cluster;
+        this.registry = registry;
+        this.codec = codec;
+        this.local = cluster.logicalNode(cluster.localNodeIndex());
+        this.runHere = SchedulingStrategy.nodeAffinity(local.nodeId(), false);
+        this.lastReportNs = conductor.nowNs - REPORT_INTERVAL_NS;
+    }
+
+    void link(final TaskDispatcher dispatcher, final DependencyWaits waits) {
+        this.dispatcher = dispatcher;
+        this.waits = waits;
+    }
+
+    String localNodeId() {
+        return local.nodeId();
+    }
+
+    /** The strategy of a task forwarded here: this node only. */
+    SchedulingStrategy runHere() {
+        return runHere;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // owner: forwarding and results
+
+    /**
+     * Sends a ready task to the member whose node the policy chose, taking its demand from that node's view.
+     *
+     * @return false if it does not fit the view (not now) or the member is gone (the task stays queued)
+     */
+    boolean forward(final TaskSpec task, final LogicalNode node) {
+        final ResourceAllocation allocation = dispatcher.spareAllocation();
+        if (!node.allocate(task.demand, allocation)) {
+            dispatcher.recycle(allocation);
+            return false;
+        }
+        final int length;
+        try {
+            length = encodeTask(task);
+        } catch (final RuntimeException e) {  // an argument or function that does not serialize
+            node.forget(allocation);
+            dispatcher.recycle(allocation);
+            task.state = TaskSpec.State.RUNNING;
+            waits.finish(task, new TaskFailedException(task.name(), "it could not be sent to node '" + node.nodeId()
+                + "': " + e.getMessage(), e));
+            return true;
+        }
+        if (length > transport.maxMessageBytes()) {
+            node.forget(allocation);
+            dispatcher.recycle(allocation);
+            task.state = TaskSpec.State.RUNNING;
+            waits.finish(task, new TaskFailedException(task.name(), "its function and arguments take " + length
+                + " bytes, more than the cluster's message limit of " + transport.maxMessageBytes() + " bytes", null));
+            return true;
+        }
+        if (!transport.send(node.nodeId(), out.byteArray(), 0, length)) {
+            node.forget(allocation);
+            dispatcher.recycle(allocation);
+            leave(node, "it could not be reached");
+            return false;
+        }
+        task.node = node;
+        task.bundle = null;
+        task.allocation = allocation;
+        task.worker = null;
+        task.state = TaskSpec.State.RUNNING;
+        task.outcome = TaskSpec.OUTCOME_NONE;
+        task.chainId = 0;
+        task.chainNext = null;
+        task.lastInChain = true;
+        inFlight.put(task.taskId(), task);
+        dispatcher.started(task);
+        return true;
+    }
+
+    private int encodeTask(final TaskSpec task) {
+        int at = 0;
+        out.putInt(at, TASK);
+        at += 4;
+        out.putLong(at, task.taskId());
+        at += 8;
+        out.putInt(at, task.attempts);
+        at += 4;
+        out.putInt(at, task.maxRetries);
+        at += 4;
+        out.putByte(at++, (byte) (task.retryExceptions ? 1 : 0));
+        out.putByte(at++, (byte) (task.isolated ? 1 : 0));
+        final String name = task.explicitName();
+        at += out.putStringUtf8(at, name == null ? "" : name);
+        final int countAt = at;
+        at += 4;
+        int count = 0;
+        for (int r = 0; r < task.demand.length; r++) {
+            if (task.demand[r] > 0) {
+                at += out.putStringUtf8(at, registry.name(r));
+                out.putDouble(at, FixedPoint.toUnits(task.demand[r]));
+                at += 8;
+                count++;
+            }
+        }
+        out.putInt(countAt, count);
+        final byte[] function = functionBytes(task.function);
+        out.putInt(at, function.length);
+        at += 4;
+        out.putBytes(at, function);
+        at += function.length;
+        out.putInt(at, task.arity);
+        at += 4;
+        for (int i = 0; i < task.arity; i++) {
+            final Object arg = task.args[i];
+            at = putValue(at, arg instanceof ObjectState ? ((ObjectState) arg).value() : arg, "argument " + i);
+        }
+        return at;
+    }
+
+    private byte[] functionBytes(final Object function) {
+        if (function != lastFunction) {  // a method reference or lambda without captures is one object: one copy
+            lastFunctionBytes = JavaSerialization.toBytes(function);
+            lastFunction = function;
+        }
+        return lastFunctionBytes;
+    }
+
+    private int putValue(final int at, final Object value, final String what) {
+        if (value == null) {
+            out.putByte(at, WorkerProtocol.NULL);
+            return at + 1;
+        }
+        final byte[] bytes = codec.encode(value, what);
+        out.putByte(at, WorkerProtocol.INLINE);
+        out.putInt(at + 1, bytes.length);
+        out.putBytes(at + 5, bytes);
+        return at + 5 + bytes.length;
+    }
+
+    /** A result came back: completes the task here if it is still the attempt in flight on that member. */
+    void onResult(final String from, final long taskId, final int attempt, final Object value,
+                  final RuntimeException error) {
+        final TaskSpec task = inFlight.get(taskId);
+        if (task == null || task.attempts != attempt || !task.node.nodeId().equals(from)) {
+            return;  // a late answer for an attempt already run again elsewhere, or cancelled
+        }
+        inFlight.remove(taskId);
+        if (error != null) {
+            task.result.fail(error);
+        } else {
+            try {
+                task.result.complete(value, conductor.objects());
+            } catch (final RuntimeException e) {
+                task.result.fail(new TaskFailedException(task.name(), "its result could not be stored: " + e, e));
+            }
+        }
+        task.outcome = TaskSpec.OUTCOME_DONE;
+        dispatcher.onTaskReturned(task);
+    }
+
+    /** Owner: a task running on another member is cancelled; that member is asked to stop it. */
+    void cancelRemote(final TaskSpec task, final boolean force) {
+        int at = 0;
+        out.putInt(at, CANCEL);
+        at += 4;
+        out.putLong(at, task.taskId());
+        at += 8;
+        out.putByte(at++, (byte) (force ? 1 : 0));
+        transport.send(task.node.nodeId(), out.byteArray(), 0, at);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // executor: tasks other members forwarded here
+
+    /** Executor: a forwarded task arrived (built by the inbox); it runs here like a task of this kernel. */
+    void accept(final TaskSpec task) {
+        Long2ObjectHashMap<TaskSpec> byId = executing.get(task.originNode);
+        if (byId == null) {
+            byId = new Long2ObjectHashMap<>();
+            executing.put(task.originNode, byId);
+        }
+        byId.put(task.originTaskId, task);
+        waits.onSubmit(task);
+    }
+
+    /** Executor: the owner asks to cancel one of its tasks. */
+    void onCancel(final String from, final long originTaskId, final boolean force) {
+        final Long2ObjectHashMap<TaskSpec> byId = executing.get(from);
+        final TaskSpec task = byId == null ? null : byId.get(originTaskId);
+        if (task != null) {
+            conductor.cancel(new SchedulerConductor.CancelCommand(task.result, force));
+        }
+    }
+
+    /** Executor: a forwarded task is done here; its result goes back to its owner. */
+    void finished(final TaskSpec task) {
+        final Long2ObjectHashMap<TaskSpec> byId = executing.get(task.originNode);
+        if (byId != null) {
+            byId.remove(task.originTaskId);
+            if (byId.isEmpty()) {
+                executing.remove(task.originNode);
+            }
+        }
+        int length;
+        try {
+            length = encodeResult(task, task.result.status() == ObjectState.READY, null);
+        } catch (final RuntimeException e) {
+            length = encodeResult(task, false, new TaskFailedException(task.name(),
+                "its result could not be sent back: " + e.getMessage(), e));
+        }
+        if (length > transport.maxMessageBytes()) {
+            length = encodeResult(task, false, new TaskFailedException(task.name(), "its result takes " + length
+                + " bytes, more than the cluster's message limit of " + transport.maxMessageBytes() + " bytes", null));
+        }
+        transport.send(task.originNode, out.byteArray(), 0, length);  // false: the owner left, no one waits
+    }
+
+    /** Executor: a forwarded task that cannot even be built here (its class is missing) fails at its owner. */
+    void refuse(final String owner, final long taskId, final int attempt, final RuntimeException error) {
+        transport.send(owner, out.byteArray(), 0, putError(putResultHeader(taskId, attempt), error));
+    }
+
+    private int putResultHeader(final long taskId, final int attempt) {
+        out.putInt(0, RESULT);
+        out.putLong(4, taskId);
+        out.putInt(12, attempt);
+        return 16;
+    }
+
+    private int encodeResult(final TaskSpec task, final boolean ok, final RuntimeException override) {
+        int at = putResultHeader(task.originTaskId, task.originAttempt);
+        if (ok && override == null) {
+            out.putByte(at++, RESULT_VALUE);
+            return putValue(at, task.result.value(), "result");
+        }
+        return putError(at, override != null ? override : task.result.error());
+    }
+
+    private int putError(final int start, final RuntimeException error) {
+        int at = start;
+        out.putByte(at++, RESULT_ERROR);
+        final byte[] bytes = WorkerProtocol.throwableBytes(error);
+        out.putInt(at, bytes.length);
+        out.putBytes(at + 4, bytes);
+        return at + 4 + bytes.length;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // membership and availability
+
+    void onJoined(final ClusterNode member) {
+        if (member.nodeId().equals(local.nodeId())) {
+            return;
+        }
+        final int existing = cluster.indexOfNode(member.nodeId());
+        if (existing >= 0) {
+            final LogicalNode old = cluster.logicalNode(existing);
+            if (!old.isRemote()) {
+                return;  // a member cannot take one of this kernel's node ids
+            }
+            if (!old.isRetired()) {
+                leave(old, "it joined again");  // restarted within the heartbeat timeout: a new incarnation
+            }
+        }
+        for (final String name : member.resources().keySet()) {
+            registry.register(name);
+        }
+        cluster.addRemoteNode(member.nodeId(), member.labels(), member.resources());
+        lastReported = null;  // tell the newcomer what this node has on the next duty cycle
+        conductor.dispatchNeeded = true;
+    }
+
+    void onLeft(final String nodeId, final String reason) {
+        final int index = cluster.indexOfNode(nodeId);
+        if (index >= 0) {
+            final LogicalNode node = cluster.logicalNode(index);
+            if (node.isRemote() && !node.isRetired()) {
+                leave(node, reason);
+            }
+        }
+        final Long2ObjectHashMap<TaskSpec> owned = executing.remove(nodeId);
+        if (owned != null) {  // its owner is gone: no one will read these results (Ray cancels an owner's tasks)
+            for (final TaskSpec task : owned.values()) {
+                conductor.cancel(new SchedulerConductor.CancelCommand(task.result, true));
+            }
+        }
+    }
+
+    /** A member is gone: nothing is placed on its node again; its tasks here run again elsewhere, or fail. */
+    private void leave(final LogicalNode node, final String reason) {
+        node.leave();
+        final List<TaskSpec> lost = new ArrayList<>();
+        for (final TaskSpec task : inFlight.values()) {
+            if (task.node == node) {
+                lost.add(task);
+            }
+        }
+        for (final TaskSpec task : lost) {
+            inFlight.remove(task.taskId());
+            if (task.attempts < task.maxRetries && !task.cancelled && !conductor.closing) {
+                task.outcome = TaskSpec.OUTCOME_RETRY;
+            } else {
+                task.result.fail(new WorkerDiedException("task '" + task.name() + "' was running on node '"
+                    + node.nodeId() + "', which left the cluster (" + reason + "), after " + (task.attempts + 1)
+                    + " attempt(s) of " + (task.maxRetries + 1), null));
+                task.outcome = TaskSpec.OUTCOME_DONE;
+            }
+            dispatcher.onTaskReturned(task);
+        }
+        conductor.dispatchNeeded = true;
+    }
+
+    /** Another member's report: its node shows what it has available now. */
+    void onAvailable(final String from, final String[] names, final long[] values, final long[] gpuFree,
+                     final long[] gpuMemoryFree) {
+        final int index = cluster.indexOfNode(from);
+        if (index < 0) {
+            return;
+        }
+        final long[] amounts = new long[registry.count()];
+        for (int i = 0; i < names.length; i++) {
+            final int r = registry.indexOf(names[i]);
+            if (r >= 0 && r < amounts.length) {
+                amounts[r] = values[i];
+            }
+        }
+        final LogicalNode node = cluster.logicalNode(index);
+        if (node.isRemote() && !node.isRetired()) {
+            node.overwriteAvailable(amounts, gpuFree, gpuMemoryFree);
+            conductor.dispatchNeeded = true;
+        }
+    }
+
+    /** Reports this node's availability when it changed (or is due); the member list comes first. */
+    int doWork(final long nowNs) {
+        if (!joined) {
+            return 0;
+        }
+        final long sinceLast = nowNs - lastReportNs;
+        if (sinceLast < MIN_REPORT_INTERVAL_NS) {
+            return 0;
+        }
+        final long[] amounts = local.availableAmounts();
+        if (sinceLast < REPORT_INTERVAL_NS && java.util.Arrays.equals(amounts, lastReported)) {
+            return 0;
+        }
+        lastReported = amounts;
+        lastReportNs = nowNs;
+        final int length = encodeAvailable(amounts);
+        final int members = cluster.allNodeCount();
+        for (int i = cluster.localNodeCount(); i < members; i++) {
+            final LogicalNode node = cluster.logicalNode(i);
+            if (!node.isRetired()) {
+                transport.send(node.nodeId(), out.byteArray(), 0, length);
+            }
+        }
+        if (sinceLast >= REPORT_INTERVAL_NS) {
+            final Map<String, Double> units = new LinkedHashMap<>();
+            for (int r = 0; r < amounts.length; r++) {
+                if (local.total(r) > 0) {
+                    units.put(registry.name(r), FixedPoint.toUnits(amounts[r]));
+                }
+            }
+            transport.reportAvailable(units);
+        }
+        return 1;
+    }
+
+    private int encodeAvailable(final long[] amounts) {
+        int at = 0;
+        out.putInt(at, AVAILABLE);
+        at += 4;
+        final int countAt = at;
+        at += 4;
+        int count = 0;
+        for (int r = 0; r < amounts.length; r++) {
+            if (local.total(r) > 0) {
+                at += out.putStringUtf8(at, registry.name(r));
+                out.putLong(at, amounts[r]);
+                at += 8;
+                count++;
+            }
+        }
+        out.putInt(countAt, count);
+        final int gpus = local.gpuInstances();
+        out.putInt(at, gpus);
+        at += 4;
+        for (int i = 0; i < gpus; i++) {
+            out.putLong(at, local.gpuInstanceAvailable(i));
+            out.putLong(at + 8, local.gpuInstanceMemoryAvailable(i));
+            at += 16;
+        }
+        return at;
+    }
+
+    /** The member list has been delivered: reports may start. */
+    void joined() {
+        joined = true;
+    }
+
+    /** Close: tasks in flight on other members fail (their results would have no one to go to). */
+    void close() {
+        for (final TaskSpec task : new ArrayList<>(inFlight.values())) {
+            inFlight.remove(task.taskId());
+            task.result.fail(new TaskCancelledException("kernel closed while task '" + task.name()
+                + "' ran on node '" + task.node.nodeId() + "'"));
+            task.outcome = TaskSpec.OUTCOME_DONE;
+            dispatcher.onTaskReturned(task);
+        }
+    }
+}
