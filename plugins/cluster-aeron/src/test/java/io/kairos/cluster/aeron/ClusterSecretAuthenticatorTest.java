@@ -17,7 +17,7 @@ class ClusterSecretAuthenticatorTest {
 
     private final byte[] nonce = new byte[ClusterSecretAuthenticator.NONCE_LENGTH];
     private final ClusterSecretAuthenticator authenticator = new ClusterSecretAuthenticator(
-        SECRET, bytes -> Arrays.fill(bytes, (byte)++nonce[0]), 1_000);
+        SECRET, bytes -> Arrays.fill(bytes, ++nonce[0]), 1_000);
 
     @Test
     void holderOfTheSecretIsChallengedThenAuthenticatedAsItsIdentity() {
