@@ -21,7 +21,9 @@ import org.agrona.collections.Long2ObjectHashMap;
  * </ol>
  * The secret never goes on the wire and a nonce is used once. A session with no or foreign credentials, a wrong answer,
  * or no answer within {@link #DEFAULT_RESPONSE_TIMEOUT_MS} is rejected, and the refusal is logged (System.Logger
- * {@code io.kairos.cluster.aeron.ClusterSecretAuthenticator}, level WARNING) with the session id and the identity.
+ * {@code io.kairos.cluster.aeron.ClusterSecretAuthenticator}, level WARNING) with the session id and the identity,
+ * at most {@value #MAX_LOGGED_REFUSALS_PER_SECOND} a second so that a flood of bad joins cannot stall the consensus
+ * module on its log.
  * <p>
  * Runs on the consensus module's agent thread, as Aeron calls it; not thread-safe. At most
  * {@value #MAX_PENDING_SESSIONS} sessions may be in the handshake at once; more are rejected.
@@ -37,6 +39,8 @@ public final class ClusterSecretAuthenticator implements Authenticator {
     public static final long DEFAULT_RESPONSE_TIMEOUT_MS = 5_000;
     /** Most sessions in the handshake at once. */
     public static final int MAX_PENDING_SESSIONS = 1024;
+    /** Most refusals logged one by one per second; the rest are counted in one line. */
+    public static final int MAX_LOGGED_REFUSALS_PER_SECOND = 10;
 
     private static final System.Logger LOGGER = System.getLogger(ClusterSecretAuthenticator.class.getName());
     private static final byte[] PREFIX = CREDENTIALS_PREFIX.getBytes(StandardCharsets.US_ASCII);
@@ -64,6 +68,9 @@ public final class ClusterSecretAuthenticator implements Authenticator {
     private final Consumer<byte[]> nonceSource;
     private final long responseTimeoutMs;
     private final Long2ObjectHashMap<Pending> sessions = new Long2ObjectHashMap<>();
+    private long logWindowStartMs = Long.MIN_VALUE / 2;
+    private int loggedRefusals;
+    private long unloggedRefusals;
 
     /**
      * @param secret the cluster's secret.
@@ -118,14 +125,15 @@ public final class ClusterSecretAuthenticator implements Authenticator {
         final long sessionId = sessionProxy.sessionId();
         final Pending pending = sessions.get(sessionId);
         if (pending == null) {
-            reject(sessionProxy, "?", "no connect request seen");
+            reject(sessionProxy, "?", "no connect request seen", nowMs);
         } else if (pending.stage == Stage.REJECT) {
-            reject(sessionProxy, pending.identity, pending.reason);
+            reject(sessionProxy, pending.identity, pending.reason, nowMs);
         } else if (pending.stage == Stage.CHALLENGE) {
             if (sessionProxy.challenge(pending.nonce)) {
                 pending.stage = Stage.AWAIT_RESPONSE;
             } else if (nowMs - pending.deadlineMs > 0) {
-                reject(sessionProxy, pending.identity, "challenge not sent within " + responseTimeoutMs + " ms");
+                reject(sessionProxy, pending.identity, "challenge not sent within " + responseTimeoutMs + " ms",
+                    nowMs);
             }
         }
     }
@@ -135,15 +143,16 @@ public final class ClusterSecretAuthenticator implements Authenticator {
         final long sessionId = sessionProxy.sessionId();
         final Pending pending = sessions.get(sessionId);
         if (pending == null) {
-            reject(sessionProxy, "?", "no connect request seen");
+            reject(sessionProxy, "?", "no connect request seen", nowMs);
         } else if (pending.stage == Stage.ACCEPT) {
             if (sessionProxy.authenticate(pending.identity.getBytes(StandardCharsets.US_ASCII))) {
                 sessions.remove(sessionId);
             }
         } else if (pending.stage == Stage.REJECT) {
-            reject(sessionProxy, pending.identity, pending.reason);
+            reject(sessionProxy, pending.identity, pending.reason, nowMs);
         } else if (nowMs - pending.deadlineMs > 0) {
-            reject(sessionProxy, pending.identity, "no answer to the challenge within " + responseTimeoutMs + " ms");
+            reject(sessionProxy, pending.identity, "no answer to the challenge within " + responseTimeoutMs + " ms",
+                nowMs);
         }
     }
 
@@ -154,9 +163,24 @@ public final class ClusterSecretAuthenticator implements Authenticator {
         return sessions.size();
     }
 
-    private void reject(final SessionProxy sessionProxy, final String identity, final String reason) {
-        LOGGER.log(System.Logger.Level.WARNING, "control store refused session {0} of ''{1}'': {2}",
-            Long.toString(sessionProxy.sessionId()), identity, reason);
+    private void reject(
+        final SessionProxy sessionProxy, final String identity, final String reason, final long nowMs) {
+        if (nowMs - logWindowStartMs >= 1_000) {
+            if (unloggedRefusals > 0) {
+                LOGGER.log(System.Logger.Level.WARNING, "control store refused {0} more sessions, not logged",
+                    Long.toString(unloggedRefusals));
+            }
+            logWindowStartMs = nowMs;
+            loggedRefusals = 0;
+            unloggedRefusals = 0;
+        }
+        if (loggedRefusals < MAX_LOGGED_REFUSALS_PER_SECOND) {
+            loggedRefusals++;
+            LOGGER.log(System.Logger.Level.WARNING, "control store refused session {0} of ''{1}'': {2}",
+                Long.toString(sessionProxy.sessionId()), identity, reason);
+        } else {
+            unloggedRefusals++;
+        }
         sessionProxy.reject();
         sessions.remove(sessionProxy.sessionId());
     }

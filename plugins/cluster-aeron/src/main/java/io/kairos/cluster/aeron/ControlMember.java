@@ -473,7 +473,7 @@ public final class ControlMember implements AutoCloseable {
         final ControlMemberConfig config;
         try {
             config = parseArgs(args);
-        } catch (final IllegalArgumentException ex) {
+        } catch (final IllegalArgumentException | UncheckedIOException ex) {
             System.err.println("error: " + ex.getMessage());
             System.err.println(USAGE);
             System.exit(2);

@@ -124,7 +124,32 @@ class ControlMemberProcessTest {
             assertArrayEquals(value(99), client.kvGet("after-restart"));
         });
         retry("kvPut with the restarted member in the quorum", () -> client.kvPut("last", value(7)));
-        log("done", start);
+        log("the restarted member carries the group", start);
+
+        for (final int survivor : new int[] {leader, third}) {
+            processes[survivor].destroy(); // SIGTERM: a clean stop
+        }
+        for (final int survivor : new int[] {leader, third}) {
+            assertTrue(processes[survivor].waitFor(20, TimeUnit.SECONDS), "member " + survivor + " did not stop");
+            assertFalse(Files.exists(memberDir(survivor).resolve("aeron")), "aeron dir of " + survivor + " left");
+            assertTrue(Files.readString(dir.resolve("member-" + survivor + ".log"))
+                .contains("control member " + survivor + " stopping"), logs());
+        }
+        log("stopped cleanly on SIGTERM", start);
+    }
+
+    @Test
+    void memberRefusesSecretFileReadableByOthers() throws Exception {
+        members = FreePorts.members(MEMBERS);
+        secretFile = dir.resolve("cluster.secret");
+        Files.writeString(secretFile, SECRET, StandardCharsets.US_ASCII);
+        Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-r--r--"));
+        startMember(0);
+        assertTrue(processes[0].waitFor(30, TimeUnit.SECONDS), "member did not exit");
+        final String output = Files.readString(dir.resolve("member-0.log"));
+        assertEquals(2, processes[0].exitValue(), output);
+        assertTrue(output.contains("error: secret file " + secretFile + " is readable by others (mode rw-r--r--); " +
+            "chmod 600 " + secretFile), output);
     }
 
     private void assertEverythingWrittenBefore() {
