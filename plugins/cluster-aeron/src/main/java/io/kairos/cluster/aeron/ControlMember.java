@@ -517,7 +517,7 @@ public final class ControlMember implements AutoCloseable {
         required("--secret-file", secretFile);
         return builder
             .members(parseMembers(members))
-            .memberIndex((int)Math.min(Integer.MAX_VALUE, parseLong("--member-index", index)))
+            .memberIndex((int)Math.max(-1, Math.min(Integer.MAX_VALUE, parseLong("--member-index", index))))
             .dir(Path.of(dir))
             .secret(ClusterSecret.load(Path.of(secretFile)))
             .build();
