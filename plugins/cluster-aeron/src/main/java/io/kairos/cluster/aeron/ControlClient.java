@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.aeron.Publication;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.logbuffer.Header;
+import io.aeron.security.AuthenticationException;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -55,7 +56,12 @@ public final class ControlClient implements AutoCloseable {
         this.timeoutNs = timeoutNs;
         this.maxOfferAttempts = maxOfferAttempts;
         this.idleStrategy = idleStrategy;
-        this.cluster = AeronCluster.connect(context.egressListener(this::onEgress));
+        try {
+            this.cluster = AeronCluster.connect(context.egressListener(this::onEgress));
+        } catch (final AuthenticationException ex) {
+            throw new AuthenticationException("control store at " + context.ingressEndpoints() + " refused this " +
+                "client: wrong cluster secret or no credentials (" + ex.getMessage() + ")", ex);
+        }
     }
 
     /**
@@ -64,6 +70,7 @@ public final class ControlClient implements AutoCloseable {
      * @param context   of the cluster session; its egress listener is replaced by this client's.
      * @param timeoutNs limit on each call, offer and reply together.
      * @return a connected client that owns the session.
+     * @throws AuthenticationException naming the endpoints if the control store refused the session's credentials.
      */
     public static ControlClient connect(final AeronCluster.Context context, final long timeoutNs) {
         return connect(context, timeoutNs, DEFAULT_MAX_OFFER_ATTEMPTS, new BackoffIdleStrategy());

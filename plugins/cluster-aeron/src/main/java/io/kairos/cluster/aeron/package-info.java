@@ -7,5 +7,10 @@
  * {@link io.kairos.cluster.aeron.ControlCommandHandler} decodes, applies and replies;
  * {@link io.kairos.cluster.aeron.ControlService} runs it all as an Aeron {@code ClusteredService} with snapshots and a
  * timer that declares silent nodes dead.
+ * <p>
+ * {@link io.kairos.cluster.aeron.ControlMember} runs one member of the replicated group (3 to survive the loss of one)
+ * from a {@link io.kairos.cluster.aeron.ControlMemberConfig}; {@link io.kairos.cluster.aeron.ClusterSecret} and
+ * {@link io.kairos.cluster.aeron.ClusterSecretAuthenticator} admit only clients that prove they hold the cluster
+ * secret, by challenge and response.
  */
 package io.kairos.cluster.aeron;
