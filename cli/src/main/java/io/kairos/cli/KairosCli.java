@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "kairos", mixinStandardHelpOptions = true, versionProvider = KairosCli.Version.class,
     description = "Kairos: an embeddable scheduling kernel with a shared-memory object store.",
     subcommands = {DemoCommand.class, BenchCommand.class, JmhCommand.class, TimelineCommand.class, StateCommand.class, CleanCommand.class,
+        ClusterCommand.class, ControlCommand.class, NodeCommand.class, StatusCommand.class,
         CommandLine.HelpCommand.class})
 public final class KairosCli implements Runnable {
     @Spec

@@ -86,7 +86,7 @@ public final class AeronClusterTransport implements ClusterTransport {
 
     /** How to reach the control store and where this member listens. */
     public record Settings(String controlEndpoints, String bindHost, int port, Path aeronDirectory,
-                           long heartbeatIntervalMs, long connectTimeoutMs) {
+                           long heartbeatIntervalMs, long connectTimeoutMs, ClusterSecret secret) {
         /**
          * @param controlEndpoints the control store members' client endpoints, "0=host:port,1=host:port,..." (Aeron
          *                         Cluster's ingress endpoints)
@@ -95,6 +95,7 @@ public final class AeronClusterTransport implements ClusterTransport {
          * @param aeronDirectory   the media driver's directory (deleted on close), or null for a new temporary one
          * @param heartbeatIntervalMs how often to heartbeat to the control store (well under its node timeout)
          * @param connectTimeoutMs how long to try to reach the control store before giving up
+         * @param secret           the cluster's secret: the control store admits only members that prove they hold it
          */
         public Settings {
             if (controlEndpoints == null || controlEndpoints.isBlank()) {
@@ -114,11 +115,14 @@ public final class AeronClusterTransport implements ClusterTransport {
             if (connectTimeoutMs < 100) {
                 throw new IllegalArgumentException("connectTimeoutMs " + connectTimeoutMs + " must be >= 100");
             }
+            if (secret == null) {
+                throw new IllegalArgumentException("secret must be the cluster's secret (ClusterSecret.load), was null");
+            }
         }
 
         /** Loopback, any port, a temporary directory, a heartbeat every 500 ms, 10 s to connect. */
-        public static Settings loopback(final String controlEndpoints) {
-            return new Settings(controlEndpoints, "localhost", 0, null, 500, 10_000);
+        public static Settings loopback(final String controlEndpoints, final ClusterSecret secret) {
+            return new Settings(controlEndpoints, "localhost", 0, null, 500, 10_000, secret);
         }
     }
 
@@ -203,6 +207,7 @@ public final class AeronClusterTransport implements ClusterTransport {
             .egressChannel("aeron:udp?endpoint=" + settings.bindHost() + ":0")
             .ingressChannel("aeron:udp")
             .ingressEndpoints(settings.controlEndpoints())
+            .credentialsSupplier(settings.secret().credentials(self.nodeId()))
             .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs()));
         try {
             return ControlClient.connect(context, TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs()));

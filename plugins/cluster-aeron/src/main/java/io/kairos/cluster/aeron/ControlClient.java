@@ -337,6 +337,11 @@ public final class ControlClient implements AutoCloseable {
         CloseHelper.close(cluster);
     }
 
+    /** @return the member id of the control store's leader as this client last heard it. */
+    public int leaderMemberId() {
+        return cluster.leaderMemberId();
+    }
+
     /**
      * Offers the command in {@link #command}, awaits its reply and leaves {@link #reader} on the reply's body.
      */

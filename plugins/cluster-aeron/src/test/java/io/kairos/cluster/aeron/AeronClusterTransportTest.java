@@ -33,6 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class AeronClusterTransportTest {
+    private static final ClusterSecret SECRET = ClusterSecret.of("a test secret of 32 bytes, or so".getBytes());
+
     @TempDir
     Path dir;
 
@@ -58,7 +60,7 @@ class AeronClusterTransportTest {
             .node(id, Map.of("CPU", cpus), Map.of())
             .objectStoreBytes(0)
             .cluster(new AeronClusterTransport(new AeronClusterTransport.Settings(store.ingressEndpoints(),
-                "localhost", 0, dir.resolve(id), 100, 10_000))));
+                "localhost", 0, dir.resolve(id), 100, 10_000, SECRET))));
         kernels.add(kernel);
         return kernel;
     }
@@ -136,7 +138,7 @@ class AeronClusterTransportTest {
             .node("lonely", Map.of("CPU", 1.0), Map.of())
             .objectStoreBytes(0)
             .cluster(new AeronClusterTransport(new AeronClusterTransport.Settings("0=localhost:" + port,
-                "localhost", 0, dir.resolve("lonely"), 100, 1_000)))));
+                "localhost", 0, dir.resolve("lonely"), 100, 1_000, SECRET)))));
         assertTrue(e.getMessage().contains("0=localhost:" + port), e::getMessage);
     }
 }
