@@ -28,7 +28,7 @@ import io.ray.api.id.ActorId;
  *       by Ray.exitActor()</td><td>RayActorException: the actor died in the call</td></tr>
  *   <tr><td>TaskCancelledException</td><td>RayTaskException (its cause the kernel's exception)</td></tr>
  *   <tr><td>ActorDiedException</td><td>RayActorException</td></tr>
- *   <tr><td>WorkerDiedException</td><td>RayWorkerException</td></tr>
+ *   <tr><td>WorkerDiedException</td><td>RayWorkerException; RayActorException for an actor's call</td></tr>
  *   <tr><td>ObjectLostException</td><td>UnreconstructableException</td></tr>
  *   <tr><td>GetTimeoutException</td><td>RayTimeoutException</td></tr>
  *   <tr><td>PendingCallsLimitExceededException</td><td>Ray's PendingCallsLimitExceededException</td></tr>
@@ -90,7 +90,9 @@ final class RayErrors {
                 : new RayActorException(PID, e.getMessage(), e.getCause());
         }
         if (e instanceof WorkerDiedException) {
-            return new RayWorkerException(e.getMessage(), e);
+            // an actor's worker JVM died under a call: to Ray, the actor died (it restarts if it may)
+            return actor != null ? new RayActorException(PID, e.getMessage(), actor, e)
+                : new RayWorkerException(e.getMessage(), e);
         }
         if (e instanceof ObjectLostException) {
             return new UnreconstructableException(e.getMessage(), e);

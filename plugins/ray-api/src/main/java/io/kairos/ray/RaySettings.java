@@ -71,6 +71,9 @@ public final class RaySettings {
     final Map<String, String> labels = new LinkedHashMap<>();
     final int taskMaxRetries;
     final boolean taskRetryExceptions;
+    /** CPU and GPU of ray.resources, used when ray.head-args gives none. */
+    private final Double legacyCpus;
+    private final Integer legacyGpus;
 
     private RaySettings(final Properties p, final int jobNumber) {
         final Map<String, String> props = new TreeMap<>();
@@ -140,9 +143,6 @@ public final class RaySettings {
                 + "this driver runs an embedded kernel (one node, in this JVM)");
         }
     }
-
-    private final Double legacyCpus;
-    private final Integer legacyGpus;
 
     /**
      * The settings in the system properties.
