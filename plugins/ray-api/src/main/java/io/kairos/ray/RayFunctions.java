@@ -1,0 +1,422 @@
+package io.kairos.ray;
+
+import io.kairos.ActorCreator;
+import io.kairos.ActorHandle;
+import io.kairos.ActorTaskCaller;
+import io.kairos.Kernel;
+import io.kairos.TaskCaller;
+import io.kairos.function.KFunc0;
+import io.kairos.function.KFunc1;
+import io.kairos.function.KFunc2;
+import io.kairos.function.KFunc3;
+import io.kairos.function.KFunc4;
+import io.kairos.function.KFunc5;
+import io.kairos.function.KFunc6;
+import io.ray.api.function.RayFunc;
+import io.ray.api.function.RayFunc0;
+import io.ray.api.function.RayFunc1;
+import io.ray.api.function.RayFunc2;
+import io.ray.api.function.RayFunc3;
+import io.ray.api.function.RayFunc4;
+import io.ray.api.function.RayFunc5;
+import io.ray.api.function.RayFunc6;
+import io.ray.api.function.RayFuncVoid;
+import io.ray.api.function.RayFuncVoid0;
+import io.ray.api.function.RayFuncVoid1;
+import io.ray.api.function.RayFuncVoid2;
+import io.ray.api.function.RayFuncVoid3;
+import io.ray.api.function.RayFuncVoid4;
+import io.ray.api.function.RayFuncVoid5;
+import io.ray.api.function.RayFuncVoid6;
+import io.ray.api.id.ActorId;
+
+/**
+ * Ray's functions as the kernel's: each Ray function ({@code RayFunc0..6}, {@code RayFuncVoid0..6}, both
+ * {@code Serializable}) is wrapped in one serializable lambda of the kernel's {@code KFunc} of the same arity, which
+ * calls it (a void function's result is null). So a task still works in a worker JVM: the lambda and the Ray function
+ * it captures serialize together. One small object per call; the arity is the length of Ray's argument array.
+ *
+ * <p>Actor methods take the actor's {@link ActorBox} as their first argument (the kernel's actor instance), make it the
+ * thread's current box for the call, and call the Ray method on the user's object inside it.
+ */
+@SuppressWarnings({"unchecked", "rawtypes"})
+final class RayFunctions {
+    private RayFunctions() {
+    }
+
+    /** The kernel's name of a task made here when Ray gives none (the class of these lambdas). */
+    static final String KERNEL_TASK_NAME = "RayFunctions::lambda";
+
+    /**
+     * A Ray function's name as Ray's errors show it: "Class::method" for a method reference or lambda, else its
+     * class. Called on the failure path only.
+     */
+    static String name(final Object function) {
+        try {
+            final java.lang.reflect.Method writeReplace = function.getClass().getDeclaredMethod("writeReplace");
+            writeReplace.setAccessible(true);
+            final java.lang.invoke.SerializedLambda lambda = (java.lang.invoke.SerializedLambda) writeReplace.invoke(function);
+            final String impl = lambda.getImplClass().replace('/', '.');
+            return impl.substring(impl.lastIndexOf('.') + 1).replace('$', '.') + "::" + lambda.getImplMethodName();
+        } catch (final ReflectiveOperationException | RuntimeException e) {
+            return function.getClass().getName();
+        }
+    }
+
+    private static IllegalArgumentException arity(final String what, final int n, final int max) {
+        return new IllegalArgumentException(what + " with " + n + " arguments: Ray's Java API takes at most " + max);
+    }
+
+
+    /** The kernel's task call for a Ray function and its arguments (ObjectRefs already the kernel's). */
+    static TaskCaller<Object> task(final Kernel kernel, final RayFunc f, final Object[] a) {
+        if (f instanceof RayFuncVoid) {
+            return voidTask(kernel, f, a);
+        }
+        switch (a.length) {
+            case 0: {
+                final RayFunc0 g = (RayFunc0) f;
+                return kernel.task((KFunc0<Object>) () -> g.apply());
+            }
+            case 1: {
+                final RayFunc1 g = (RayFunc1) f;
+                return kernel.task((KFunc1<Object, Object>) x0 -> g.apply(x0), a[0]);
+            }
+            case 2: {
+                final RayFunc2 g = (RayFunc2) f;
+                return kernel.task((KFunc2<Object, Object, Object>) (x0, x1) -> g.apply(x0, x1), a[0], a[1]);
+            }
+            case 3: {
+                final RayFunc3 g = (RayFunc3) f;
+                return kernel.task((KFunc3<Object, Object, Object, Object>) (x0, x1, x2) -> g.apply(x0, x1, x2), a[0], a[1], a[2]);
+            }
+            case 4: {
+                final RayFunc4 g = (RayFunc4) f;
+                return kernel.task((KFunc4<Object, Object, Object, Object, Object>) (x0, x1, x2, x3) -> g.apply(x0, x1, x2, x3), a[0], a[1], a[2], a[3]);
+            }
+            case 5: {
+                final RayFunc5 g = (RayFunc5) f;
+                return kernel.task((KFunc5<Object, Object, Object, Object, Object, Object>) (x0, x1, x2, x3, x4) -> g.apply(x0, x1, x2, x3, x4), a[0], a[1], a[2], a[3], a[4]);
+            }
+            case 6: {
+                final RayFunc6 g = (RayFunc6) f;
+                return kernel.task((KFunc6<Object, Object, Object, Object, Object, Object, Object>) (x0, x1, x2, x3, x4, x5) -> g.apply(x0, x1, x2, x3, x4, x5), a[0], a[1], a[2], a[3], a[4], a[5]);
+            }
+            default:
+                throw arity("Ray.task", a.length, 6);
+        }
+    }
+
+    private static TaskCaller<Object> voidTask(final Kernel kernel, final RayFunc f, final Object[] a) {
+        switch (a.length) {
+            case 0: {
+                final RayFuncVoid0 g = (RayFuncVoid0) f;
+                return kernel.task((KFunc0<Object>) () -> {
+                    g.apply();
+                    return null;
+                });
+            }
+            case 1: {
+                final RayFuncVoid1 g = (RayFuncVoid1) f;
+                return kernel.task((KFunc1<Object, Object>) (x0) -> {
+                    g.apply(x0);
+                    return null;
+                }, a[0]);
+            }
+            case 2: {
+                final RayFuncVoid2 g = (RayFuncVoid2) f;
+                return kernel.task((KFunc2<Object, Object, Object>) (x0, x1) -> {
+                    g.apply(x0, x1);
+                    return null;
+                }, a[0], a[1]);
+            }
+            case 3: {
+                final RayFuncVoid3 g = (RayFuncVoid3) f;
+                return kernel.task((KFunc3<Object, Object, Object, Object>) (x0, x1, x2) -> {
+                    g.apply(x0, x1, x2);
+                    return null;
+                }, a[0], a[1], a[2]);
+            }
+            case 4: {
+                final RayFuncVoid4 g = (RayFuncVoid4) f;
+                return kernel.task((KFunc4<Object, Object, Object, Object, Object>) (x0, x1, x2, x3) -> {
+                    g.apply(x0, x1, x2, x3);
+                    return null;
+                }, a[0], a[1], a[2], a[3]);
+            }
+            case 5: {
+                final RayFuncVoid5 g = (RayFuncVoid5) f;
+                return kernel.task((KFunc5<Object, Object, Object, Object, Object, Object>) (x0, x1, x2, x3, x4) -> {
+                    g.apply(x0, x1, x2, x3, x4);
+                    return null;
+                }, a[0], a[1], a[2], a[3], a[4]);
+            }
+            case 6: {
+                final RayFuncVoid6 g = (RayFuncVoid6) f;
+                return kernel.task((KFunc6<Object, Object, Object, Object, Object, Object, Object>) (x0, x1, x2, x3, x4, x5) -> {
+                    g.apply(x0, x1, x2, x3, x4, x5);
+                    return null;
+                }, a[0], a[1], a[2], a[3], a[4], a[5]);
+            }
+            default:
+                throw arity("Ray.task", a.length, 6);
+        }
+    }
+
+
+    /** The kernel's actor creation for a Ray constructor: the kernel's instance is an {@link ActorBox} holding it. */
+    static ActorCreator<ActorBox> actor(final Kernel kernel, final RayFunc f, final ActorId id, final Object[] a) {
+        switch (a.length) {
+            case 0: {
+                final RayFunc0 g = (RayFunc0) f;
+                return kernel.actor((KFunc0<ActorBox>) () -> {
+                    final ActorBox box = ActorBox.creating(id);
+                    final ActorBox previous = box.enter();
+                    try {
+                        box.instance = g.apply();
+                        return box;
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                });
+            }
+            case 1: {
+                final RayFunc1 g = (RayFunc1) f;
+                return kernel.actor((KFunc1<Object, ActorBox>) (x0) -> {
+                    final ActorBox box = ActorBox.creating(id);
+                    final ActorBox previous = box.enter();
+                    try {
+                        box.instance = g.apply(x0);
+                        return box;
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0]);
+            }
+            case 2: {
+                final RayFunc2 g = (RayFunc2) f;
+                return kernel.actor((KFunc2<Object, Object, ActorBox>) (x0, x1) -> {
+                    final ActorBox box = ActorBox.creating(id);
+                    final ActorBox previous = box.enter();
+                    try {
+                        box.instance = g.apply(x0, x1);
+                        return box;
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0], a[1]);
+            }
+            case 3: {
+                final RayFunc3 g = (RayFunc3) f;
+                return kernel.actor((KFunc3<Object, Object, Object, ActorBox>) (x0, x1, x2) -> {
+                    final ActorBox box = ActorBox.creating(id);
+                    final ActorBox previous = box.enter();
+                    try {
+                        box.instance = g.apply(x0, x1, x2);
+                        return box;
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0], a[1], a[2]);
+            }
+            case 4: {
+                final RayFunc4 g = (RayFunc4) f;
+                return kernel.actor((KFunc4<Object, Object, Object, Object, ActorBox>) (x0, x1, x2, x3) -> {
+                    final ActorBox box = ActorBox.creating(id);
+                    final ActorBox previous = box.enter();
+                    try {
+                        box.instance = g.apply(x0, x1, x2, x3);
+                        return box;
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0], a[1], a[2], a[3]);
+            }
+            case 5: {
+                final RayFunc5 g = (RayFunc5) f;
+                return kernel.actor((KFunc5<Object, Object, Object, Object, Object, ActorBox>) (x0, x1, x2, x3, x4) -> {
+                    final ActorBox box = ActorBox.creating(id);
+                    final ActorBox previous = box.enter();
+                    try {
+                        box.instance = g.apply(x0, x1, x2, x3, x4);
+                        return box;
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0], a[1], a[2], a[3], a[4]);
+            }
+            case 6: {
+                final RayFunc6 g = (RayFunc6) f;
+                return kernel.actor((KFunc6<Object, Object, Object, Object, Object, Object, ActorBox>) (x0, x1, x2, x3, x4, x5) -> {
+                    final ActorBox box = ActorBox.creating(id);
+                    final ActorBox previous = box.enter();
+                    try {
+                        box.instance = g.apply(x0, x1, x2, x3, x4, x5);
+                        return box;
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0], a[1], a[2], a[3], a[4], a[5]);
+            }
+            default:
+                throw arity("Ray.actor", a.length, 6);
+        }
+    }
+
+
+    /** The kernel's call of a Ray actor method (its first parameter the actor) with the other arguments. */
+    static ActorTaskCaller<Object> call(final ActorHandle<ActorBox> actor, final RayFunc f, final Object[] a) {
+        if (f instanceof RayFuncVoid) {
+            return voidCall(actor, f, a);
+        }
+        switch (a.length) {
+            case 0: {
+                final RayFunc1 g = (RayFunc1) f;
+                return actor.task((KFunc1<ActorBox, Object>) (box) -> {
+                    final ActorBox previous = box.enter();
+                    try {
+                        return g.apply(box.instance);
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                });
+            }
+            case 1: {
+                final RayFunc2 g = (RayFunc2) f;
+                return actor.task((KFunc2<ActorBox, Object, Object>) (box, x0) -> {
+                    final ActorBox previous = box.enter();
+                    try {
+                        return g.apply(box.instance, x0);
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0]);
+            }
+            case 2: {
+                final RayFunc3 g = (RayFunc3) f;
+                return actor.task((KFunc3<ActorBox, Object, Object, Object>) (box, x0, x1) -> {
+                    final ActorBox previous = box.enter();
+                    try {
+                        return g.apply(box.instance, x0, x1);
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0], a[1]);
+            }
+            case 3: {
+                final RayFunc4 g = (RayFunc4) f;
+                return actor.task((KFunc4<ActorBox, Object, Object, Object, Object>) (box, x0, x1, x2) -> {
+                    final ActorBox previous = box.enter();
+                    try {
+                        return g.apply(box.instance, x0, x1, x2);
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0], a[1], a[2]);
+            }
+            case 4: {
+                final RayFunc5 g = (RayFunc5) f;
+                return actor.task((KFunc5<ActorBox, Object, Object, Object, Object, Object>) (box, x0, x1, x2, x3) -> {
+                    final ActorBox previous = box.enter();
+                    try {
+                        return g.apply(box.instance, x0, x1, x2, x3);
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0], a[1], a[2], a[3]);
+            }
+            case 5: {
+                final RayFunc6 g = (RayFunc6) f;
+                return actor.task((KFunc6<ActorBox, Object, Object, Object, Object, Object, Object>) (box, x0, x1, x2, x3, x4) -> {
+                    final ActorBox previous = box.enter();
+                    try {
+                        return g.apply(box.instance, x0, x1, x2, x3, x4);
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0], a[1], a[2], a[3], a[4]);
+            }
+            default:
+                throw arity("actor.task", a.length, 5);
+        }
+    }
+
+    private static ActorTaskCaller<Object> voidCall(final ActorHandle<ActorBox> actor, final RayFunc f, final Object[] a) {
+        switch (a.length) {
+            case 0: {
+                final RayFuncVoid1 g = (RayFuncVoid1) f;
+                return actor.task((KFunc1<ActorBox, Object>) (box) -> {
+                    final ActorBox previous = box.enter();
+                    try {
+                        g.apply(box.instance);
+                        return null;
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                });
+            }
+            case 1: {
+                final RayFuncVoid2 g = (RayFuncVoid2) f;
+                return actor.task((KFunc2<ActorBox, Object, Object>) (box, x0) -> {
+                    final ActorBox previous = box.enter();
+                    try {
+                        g.apply(box.instance, x0);
+                        return null;
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0]);
+            }
+            case 2: {
+                final RayFuncVoid3 g = (RayFuncVoid3) f;
+                return actor.task((KFunc3<ActorBox, Object, Object, Object>) (box, x0, x1) -> {
+                    final ActorBox previous = box.enter();
+                    try {
+                        g.apply(box.instance, x0, x1);
+                        return null;
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0], a[1]);
+            }
+            case 3: {
+                final RayFuncVoid4 g = (RayFuncVoid4) f;
+                return actor.task((KFunc4<ActorBox, Object, Object, Object, Object>) (box, x0, x1, x2) -> {
+                    final ActorBox previous = box.enter();
+                    try {
+                        g.apply(box.instance, x0, x1, x2);
+                        return null;
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0], a[1], a[2]);
+            }
+            case 4: {
+                final RayFuncVoid5 g = (RayFuncVoid5) f;
+                return actor.task((KFunc5<ActorBox, Object, Object, Object, Object, Object>) (box, x0, x1, x2, x3) -> {
+                    final ActorBox previous = box.enter();
+                    try {
+                        g.apply(box.instance, x0, x1, x2, x3);
+                        return null;
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0], a[1], a[2], a[3]);
+            }
+            case 5: {
+                final RayFuncVoid6 g = (RayFuncVoid6) f;
+                return actor.task((KFunc6<ActorBox, Object, Object, Object, Object, Object, Object>) (box, x0, x1, x2, x3, x4) -> {
+                    final ActorBox previous = box.enter();
+                    try {
+                        g.apply(box.instance, x0, x1, x2, x3, x4);
+                        return null;
+                    } finally {
+                        ActorBox.leave(previous);
+                    }
+                }, a[0], a[1], a[2], a[3], a[4]);
+            }
+            default:
+                throw arity("actor.task", a.length, 5);
+        }
+    }
+}
