@@ -3,6 +3,7 @@ package io.kairos.cluster;
 import io.kairos.spi.cluster.ClusterListener;
 import io.kairos.spi.cluster.ClusterNode;
 import io.kairos.spi.cluster.ClusterTransport;
+import io.kairos.spi.cluster.ClusterTransport.ActorLocation;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -17,6 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 final class LoopbackTransports {
     private final Map<String, Member> members = new ConcurrentHashMap<>();
+    private final Map<String, ActorLocation> actors = new ConcurrentHashMap<>();
 
     ClusterTransport transport() {
         return new Member();
@@ -98,6 +100,21 @@ final class LoopbackTransports {
 
         @Override
         public void reportAvailable(final Map<String, Double> available) {
+        }
+
+        @Override
+        public void publishActor(final String name, final String nodeId, final long actorId) {
+            actors.put(name, new ActorLocation(nodeId, actorId));
+        }
+
+        @Override
+        public void unpublishActor(final String name) {
+            actors.remove(name);
+        }
+
+        @Override
+        public ActorLocation lookupActor(final String name) {
+            return actors.get(name);
         }
 
         @Override

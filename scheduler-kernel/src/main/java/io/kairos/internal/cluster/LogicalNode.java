@@ -38,6 +38,7 @@ public final class LogicalNode extends InstanceLedger implements NodeView {
     private final Map<String, Double> totalsView;
     private boolean remote;
     private boolean retired;
+    private boolean runsNothing;
 
     /**
      * @param totals resources in units; names not yet known are registered (and must be valid names); amounts are
@@ -163,6 +164,19 @@ public final class LogicalNode extends InstanceLedger implements NodeView {
 
     void remote(final boolean value) {
         remote = value;
+    }
+
+    /**
+     * A driver's node (a cluster member that offers nothing): nothing fits it, not even work that asks for no
+     * resources, so its work goes to the members that offer some.
+     */
+    public void runNothing() {
+        runsNothing = true;
+    }
+
+    @Override
+    public boolean fits(final long[] demand) {
+        return !runsNothing && !retired && super.fits(demand);  // a member gone from the cluster takes nothing, not even nothing
     }
 
     /** Whether it left the cluster ({@link #retire()}d). */

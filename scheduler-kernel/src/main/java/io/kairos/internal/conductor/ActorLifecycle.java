@@ -135,6 +135,13 @@ final class ActorLifecycle {
         if (actor.status == ActorState.Status.DEAD) {
             return;
         }
+        if (actor.isProxy()) {  // it lives on another member: that member kills (or restarts) it
+            conductor.clusterLink().actors().killRemote(actor, command.noRestart);
+            if (command.noRestart || actor.lookedUp) {
+                kill(actor, new ActorDiedException(actor.describe() + " was killed", null));
+            }
+            return;
+        }
         final boolean canRestart = !command.noRestart && actor.restarts < actor.maxRestarts && !conductor.closing
             && actor.status != ActorState.Status.PENDING_CREATION;
         if (canRestart) {
@@ -189,13 +196,50 @@ final class ActorLifecycle {
         worker.assign(creation);
     }
 
+    /** One of this kernel's actors is alive on another member: its creation is done, its calls may go. */
+    void remoteActorAlive(final ActorState actor) {
+        final TaskSpec creation = actor.creation;
+        creation.state = TaskSpec.State.DONE;
+        if (creation.result.complete(null)) {
+            waits.doneObjects.add(creation.result);
+        }
+        transitions.actorState(actor, ActorState.Status.ALIVE);
+        markDirty(actor);
+    }
+
+    /** The member one of this kernel's actors lived on left: it is created again elsewhere, or it is dead. */
+    void remoteActorLost(final ActorState actor, final String why) {
+        if (actor.restarts < actor.maxRestarts && !conductor.closing && !actor.lookedUp) {
+            actor.restarts++;
+            transitions.actorState(actor, ActorState.Status.RESTARTING);
+            actor.hostNode = null;
+            actor.node = null;
+            final TaskSpec creation = actor.creation;
+            creation.state = TaskSpec.State.READY;
+            creation.outcome = TaskSpec.OUTCOME_NONE;
+            creation.attempts++;
+            dispatcher.classOf(creation).queue.add(creation);
+            conductor.dispatchNeeded = true;
+            return;
+        }
+        kill(actor, new ActorDiedException(actor.describe() + " died: " + why, null));
+    }
+
+    /** A call of an actor living on another member came back (or failed there). */
+    void onRemoteCallReturned(final TaskSpec call) {
+        call.state = TaskSpec.State.DONE;
+        call.actor.pendingCalls.decrementAndGet();
+        waits.doneObjects.add(call.result);
+        transitions.finished(call);
+    }
+
     /** The actor is dead for good: queued calls fail, running ones are interrupted and fail, resources return. */
     void kill(final ActorState actor, final ActorDiedException cause) {
+        actor.deathCause = cause;
         transitions.actorState(actor, ActorState.Status.DEAD);
         if (actor.allocation == null) {
             actors.remove(actor);  // never placed: nothing to give back later
         }
-        actor.deathCause = cause;
         dropInstance(actor);
         if (actor.name != null) {
             namedActors.remove(actor.name, actor);
@@ -203,9 +247,11 @@ final class ActorLifecycle {
         final TaskSpec creation = actor.creation;
         if (creation.state == TaskSpec.State.READY || creation.state == TaskSpec.State.WAITING_FOR_ARGS) {
             waits.finish(creation, cause);
-        } else if (creation.state == TaskSpec.State.RUNNING) {
+        } else if (creation.state == TaskSpec.State.RUNNING && creation.worker != null) {
             creation.cancelRequested = true;
             creation.worker.thread.interrupt();
+        } else if (creation.state == TaskSpec.State.RUNNING) {
+            creation.state = TaskSpec.State.DONE;  // sent to another member, which never answered
         }
         creation.result.fail(cause);
         takeBackChained(actor, false);
@@ -271,6 +317,13 @@ final class ActorLifecycle {
         for (int i = 0; i < dirtyActors.size(); i++) {
             final ActorState actor = dirtyActors.get(i);
             actor.dirty = false;
+            if (actor.isProxy()) {  // it lives on another member: its calls go there in order, that member runs them
+                TaskSpec call;
+                while (actor.status == ActorState.Status.ALIVE && (call = nextReadyCall(actor)) != null) {
+                    dispatched += conductor.clusterLink().actors().sendCalls(actor, call);
+                }
+                continue;
+            }
             while (actor.status == ActorState.Status.ALIVE && actor.running < actor.maxConcurrency) {
                 final TaskSpec call = nextReadyCall(actor);
                 if (call == null) {

@@ -38,6 +38,18 @@ public final class ActorState {
     Throwable deathCause;
     boolean dirty;
 
+    // --- cluster: an actor that lives on another member (this is its proxy), or one hosted here for another ---
+    /** The member the actor lives on when this is a proxy for it; null for an actor of this kernel. */
+    String hostNode;
+    /** Its id on that member (known once it is alive there). */
+    long hostActorId;
+    /** The member that created this actor here (it owns it); null when this kernel did. */
+    String originNode;
+    /** The actor's id at that member. */
+    long originActorId;
+    /** A proxy made by a lookup of another member's named actor (its owner, not this kernel, publishes the name). */
+    boolean lookedUp;
+
     ActorState(final long id, final String name, final String className, final int maxConcurrency,
                final int maxRestarts, final int maxPendingCalls) {
         this.id = id;
@@ -59,6 +71,11 @@ public final class ActorState {
 
     public Status status() {
         return status;
+    }
+
+    /** Whether it lives on another member of the cluster (this is its proxy). */
+    boolean isProxy() {
+        return hostNode != null;
     }
 
     public String describe() {

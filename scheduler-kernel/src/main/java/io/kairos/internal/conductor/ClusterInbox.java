@@ -59,6 +59,27 @@ final class ClusterInbox implements ClusterListener {
                 case ClusterLink.AVAILABLE:
                     onAvailable(from);
                     break;
+                case ClusterLink.ACTOR_CREATE:
+                    onActorCreate(from);
+                    break;
+                case ClusterLink.ACTOR_CALL:
+                    onActorCall(from);
+                    break;
+                case ClusterLink.ACTOR_STATE: {
+                    final long ownerActorId = in.getLong(4);
+                    final long hostActorId = in.getLong(12);
+                    final byte state = in.getByte(20);
+                    final String why = in.getStringUtf8(21);
+                    conductor.offerFromWorker((Runnable) () -> link.actors().onActorState(from, ownerActorId, hostActorId, state,
+                        why));
+                    break;
+                }
+                case ClusterLink.ACTOR_KILL: {
+                    final long hostActorId = in.getLong(4);
+                    final boolean noRestart = in.getByte(12) != 0;
+                    conductor.offerFromWorker((Runnable) () -> link.actors().onKillActor(hostActorId, noRestart));
+                    break;
+                }
                 case ClusterLink.CANCEL:
                     final long taskId = in.getLong(4);
                     final boolean force = in.getByte(12) != 0;
@@ -128,6 +149,100 @@ final class ClusterInbox implements ClusterListener {
         task.originTaskId = taskId;
         task.originAttempt = attempt;
         conductor.offerFromWorker((Runnable) () -> link.accept(task));
+    }
+
+    /** The resources, function and arguments of a TASK or ACTOR_CREATE, from at. */
+    private int readDemand(final int start, final Map<String, Double> into) {
+        int at = start;
+        final int resources = in.getInt(at);
+        at += 4;
+        for (int i = 0; i < resources; i++) {
+            final String resource = in.getStringUtf8(at);
+            at += 4 + in.getInt(at);
+            into.put(resource, in.getDouble(at));
+            at += 8;
+        }
+        return at;
+    }
+
+    private Object readFunction(final int at) {
+        final byte[] bytes = new byte[in.getInt(at)];
+        in.getBytes(at + 4, bytes);
+        return JavaSerialization.fromBytes(bytes, loader);
+    }
+
+    private Object[] readArgs(final int start) {
+        int at = start;
+        final int arity = in.getInt(at);
+        at += 4;
+        final Object[] args = new Object[arity];
+        for (int i = 0; i < arity; i++) {
+            at = readValue(at, args, i);
+        }
+        return args;
+    }
+
+    private void onActorCreate(final String from) {
+        int at = 4;
+        final long ownerActorId = in.getLong(at);
+        at += 8;
+        final int maxConcurrency = in.getInt(at);
+        at += 4;
+        final int maxRestarts = in.getInt(at);
+        at += 4;
+        final boolean isolated = in.getByte(at++) != 0;
+        final String className = in.getStringUtf8(at);
+        at += 4 + in.getInt(at);
+        final Map<String, Double> demand = new HashMap<>();
+        at = readDemand(at, demand);
+        final ActorState actor = new ActorState(core.nextId(), null, className, maxConcurrency, maxRestarts, 0);
+        actor.originNode = from;
+        actor.originActorId = ownerActorId;
+        final Object constructor;
+        final Object[] args;
+        final long[] amounts;
+        try {
+            constructor = readFunction(at);
+            args = readArgs(at + 4 + in.getInt(at));
+            amounts = core.demandOf(demand);
+        } catch (final RuntimeException e) {
+            actor.deathCause = new KairosException(actor.describe() + " could not be created on node '"
+                + link.localNodeId() + "' (every member needs the job's class path): " + e, e);
+            conductor.offerFromWorker((Runnable) () -> link.actors().actorState(actor, ActorState.Status.DEAD));
+            return;
+        }
+        final TaskSpec creation = new TaskSpec(actor.describe() + " constructor", constructor, args.length, args,
+            amounts, link.runHere(), 0, false, core.newObject(actor.id), TaskSpec.Kind.ACTOR_CREATION, actor);
+        creation.isolated = isolated;
+        actor.creation = creation;
+        conductor.offerFromWorker((Runnable) () -> link.actors().acceptActor(creation));
+    }
+
+    private void onActorCall(final String from) {
+        int at = 4;
+        final long hostActorId = in.getLong(at);
+        at += 8;
+        final long taskId = in.getLong(at);
+        at += 8;
+        final int attempt = in.getInt(at);
+        at += 4;
+        final String name = in.getStringUtf8(at);
+        at += 4 + in.getInt(at);
+        final Object method;
+        final Object[] args;
+        try {
+            method = readFunction(at);
+            args = readArgs(at + 4 + in.getInt(at));
+        } catch (final RuntimeException e) {
+            final RuntimeException refusal = new KairosException((name.isEmpty() ? "an actor call" : name)
+                + " could not be loaded on node '" + link.localNodeId() + "' (every member needs the job's class path): "
+                + e, e);
+            conductor.offerFromWorker((Runnable) () -> link.refuse(from, taskId, attempt, refusal));
+            return;
+        }
+        final ObjectState result = core.newObject();
+        conductor.offerFromWorker((Runnable) () -> link.actors().acceptActorCall(from, hostActorId, taskId, attempt, name, method,
+            args, result));
     }
 
     private void onResult(final String from) {

@@ -7,7 +7,6 @@ import io.kairos.internal.cluster.Cluster;
 import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceAllocation;
 import io.kairos.internal.cluster.ResourceRegistry;
-import io.kairos.internal.object.JavaSerialization;
 import io.kairos.internal.object.ValueCodec;
 import io.kairos.internal.worker.WorkerProtocol;
 import io.kairos.spi.cluster.ClusterNode;
@@ -46,6 +45,12 @@ import java.util.concurrent.TimeUnit;
  * AVAILABLE type=3, resources: count (int), (name string, fixed-point amount long)*,
  *           GPU instances: count (int), (free share long, free memory long)*
  * CANCEL    type=4, task id (long), force (byte)
+ * ACTOR_CREATE type=5, owner's actor id (long), max concurrency (int), max restarts (int), isolated (byte),
+ *           class name (string), resources as TASK's, constructor: length (int), bytes, arity (int), values
+ * ACTOR_STATE  type=6, owner's actor id (long), host's actor id (long), state (byte: 1 alive, 2 dead), why (string)
+ * ACTOR_CALL   type=7, host's actor id (long), task id (long), attempt (int), name (string), method: length (int),
+ *           bytes, arity (int), values
+ * ACTOR_KILL   type=8, host's actor id (long), no restart (byte)
  * value:    NULL (byte 0) | INLINE (byte 1), length (int), {@link ValueCodec} bytes
  * </pre>
  */
@@ -54,6 +59,13 @@ final class ClusterLink {
     static final int RESULT = 2;
     static final int AVAILABLE = 3;
     static final int CANCEL = 4;
+    static final int ACTOR_CREATE = 5;
+    static final int ACTOR_STATE = 6;
+    static final int ACTOR_CALL = 7;
+    static final int ACTOR_KILL = 8;
+
+    static final byte ACTOR_ALIVE = 1;
+    static final byte ACTOR_DEAD = 2;
 
     static final byte RESULT_VALUE = 0;
     static final byte RESULT_ERROR = 1;
@@ -67,18 +79,17 @@ final class ClusterLink {
     private final ClusterTransport transport;
     private final Cluster cluster;
     private final ResourceRegistry registry;
-    private final ValueCodec codec;
     private final LogicalNode local;
     private final SchedulingStrategy runHere;
-    private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(4096);
+    private final ClusterWire wire;
+    private final ExpandableArrayBuffer out;
+    private final ClusterActors actors;
     /** Tasks of this kernel running on other members, by task id. */
     private final Long2ObjectHashMap<TaskSpec> inFlight = new Long2ObjectHashMap<>();
     /** Tasks other members forwarded here, by their owner and the owner's task id. */
     private final Map<String, Long2ObjectHashMap<TaskSpec>> executing = new HashMap<>();
     private TaskDispatcher dispatcher;
     private DependencyWaits waits;
-    private Object lastFunction;
-    private byte[] lastFunctionBytes;
     private long[] lastReported;
     private long lastReportNs;
     private boolean joined;
@@ -89,15 +100,30 @@ final class ClusterLink {
         this.transport = transport;
         this.cluster = cluster;
         this.registry = registry;
-        this.codec = codec;
+        this.wire = new ClusterWire(registry, codec);
+        this.out = wire.out;
         this.local = cluster.logicalNode(cluster.localNodeIndex());
         this.runHere = SchedulingStrategy.nodeAffinity(local.nodeId(), false);
+        if (local.totals().isEmpty() || local.totals().values().stream().allMatch(amount -> amount <= 0)) {
+            local.runNothing();  // a driver: its work, actors included, runs on the members that offer resources
+        }
         this.lastReportNs = conductor.nowNs - REPORT_INTERVAL_NS;
+        this.actors = new ClusterActors(this, conductor, transport, cluster, wire, inFlight);
     }
 
-    void link(final TaskDispatcher dispatcher, final DependencyWaits waits) {
+    void link(final TaskDispatcher dispatcher, final DependencyWaits waits, final ActorLifecycle lifecycle) {
         this.dispatcher = dispatcher;
         this.waits = waits;
+        actors.link(dispatcher, waits, lifecycle);
+    }
+
+    /** The actors that live on other members (proxies here) and those hosted here for them. */
+    ClusterActors actors() {
+        return actors;
+    }
+
+    ClusterTransport transport() {
+        return transport;
     }
 
     String localNodeId() {
@@ -176,50 +202,8 @@ final class ClusterLink {
         out.putByte(at++, (byte) (task.isolated ? 1 : 0));
         final String name = task.explicitName();
         at += out.putStringUtf8(at, name == null ? "" : name);
-        final int countAt = at;
-        at += 4;
-        int count = 0;
-        for (int r = 0; r < task.demand.length; r++) {
-            if (task.demand[r] > 0) {
-                at += out.putStringUtf8(at, registry.name(r));
-                out.putDouble(at, FixedPoint.toUnits(task.demand[r]));
-                at += 8;
-                count++;
-            }
-        }
-        out.putInt(countAt, count);
-        final byte[] function = functionBytes(task.function);
-        out.putInt(at, function.length);
-        at += 4;
-        out.putBytes(at, function);
-        at += function.length;
-        out.putInt(at, task.arity);
-        at += 4;
-        for (int i = 0; i < task.arity; i++) {
-            final Object arg = task.args[i];
-            at = putValue(at, arg instanceof ObjectState ? ((ObjectState) arg).value() : arg, "argument " + i);
-        }
-        return at;
-    }
-
-    private byte[] functionBytes(final Object function) {
-        if (function != lastFunction) {  // a method reference or lambda without captures is one object: one copy
-            lastFunctionBytes = JavaSerialization.toBytes(function);
-            lastFunction = function;
-        }
-        return lastFunctionBytes;
-    }
-
-    private int putValue(final int at, final Object value, final String what) {
-        if (value == null) {
-            out.putByte(at, WorkerProtocol.NULL);
-            return at + 1;
-        }
-        final byte[] bytes = codec.encode(value, what);
-        out.putByte(at, WorkerProtocol.INLINE);
-        out.putInt(at + 1, bytes.length);
-        out.putBytes(at + 5, bytes);
-        return at + 5 + bytes.length;
+        at = wire.putDemand(at, task.demand);
+        return wire.putCall(at, task);
     }
 
     /** A result came back: completes the task here if it is still the attempt in flight on that member. */
@@ -240,7 +224,11 @@ final class ClusterLink {
             }
         }
         task.outcome = TaskSpec.OUTCOME_DONE;
-        dispatcher.onTaskReturned(task);
+        if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+            actors.callReturned(task);
+        } else {
+            dispatcher.onTaskReturned(task);
+        }
     }
 
     /** Owner: a task running on another member is cancelled; that member is asked to stop it. */
@@ -316,7 +304,7 @@ final class ClusterLink {
         int at = putResultHeader(task.originTaskId, task.originAttempt);
         if (ok && override == null) {
             out.putByte(at++, RESULT_VALUE);
-            return putValue(at, task.result.value(), "result");
+            return wire.putValue(at, task.result.value(), "result");
         }
         return putError(at, override != null ? override : task.result.error());
     }
@@ -363,6 +351,7 @@ final class ClusterLink {
                 leave(node, reason);
             }
         }
+        actors.ownerLeft(nodeId);
         final Long2ObjectHashMap<TaskSpec> owned = executing.remove(nodeId);
         if (owned != null) {  // its owner is gone: no one will read these results (Ray cancels an owner's tasks)
             for (final TaskSpec task : owned.values()) {
@@ -372,7 +361,7 @@ final class ClusterLink {
     }
 
     /** A member is gone: nothing is placed on its node again; its tasks here run again elsewhere, or fail. */
-    private void leave(final LogicalNode node, final String reason) {
+    void leave(final LogicalNode node, final String reason) {
         node.leave();
         final List<TaskSpec> lost = new ArrayList<>();
         for (final TaskSpec task : inFlight.values()) {
@@ -382,6 +371,12 @@ final class ClusterLink {
         }
         for (final TaskSpec task : lost) {
             inFlight.remove(task.taskId());
+            if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+                task.result.fail(new io.kairos.exception.ActorDiedException(task.actor.describe() + " lived on node '"
+                    + node.nodeId() + "', which left the cluster (" + reason + ") while " + task.name() + " ran", null));
+                actors.callReturned(task);
+                continue;
+            }
             if (task.attempts < task.maxRetries && !task.cancelled && !conductor.closing) {
                 task.outcome = TaskSpec.OUTCOME_RETRY;
             } else {
@@ -392,6 +387,7 @@ final class ClusterLink {
             }
             dispatcher.onTaskReturned(task);
         }
+        actors.nodeLeft(node, reason);
         conductor.dispatchNeeded = true;
     }
 
@@ -476,6 +472,21 @@ final class ClusterLink {
             at += 16;
         }
         return at;
+    }
+
+    /**
+     * Joins the cluster of kernels: registers the kernel's node, waits until the conductor knows every member the
+     * transport reported, then starts the availability reports (caller's thread).
+     */
+    static void join(final KernelCore core, final ClusterTransport transport, final ValueCodec codec) {
+        final ClusterLink link = core.conductor().clusterLink();
+        final LogicalNode self = link.local;
+        transport.join(new ClusterNode(self.nodeId(), self.totals(), self.labels()),
+            new ClusterInbox(core, core.conductor(), link, codec));
+        core.onConductor(() -> {
+            link.joined();
+            return null;
+        });
     }
 
     /** The member list has been delivered: reports may start. */

@@ -64,4 +64,39 @@ public final class GroupState {
     public String toString() {
         return state.toString();
     }
+
+    /**
+     * Checks that a task or actor's demand fits the bundle it asks for (any bundle for -1).
+     *
+     * @throws io.kairos.exception.UnschedulableException   naming the bundle and the resource that does not fit
+     * @throws IllegalArgumentException if the group belongs to another kernel
+     */
+    public void checkBundle(final KernelCore kernel, final int bundleIndex, final long[] demand, final String who) {
+        final GroupState group = this;
+        if (group.core != kernel) {
+            throw new IllegalArgumentException(who + ": placement group " + group.id() + " belongs to another kernel");
+        }
+        final int from = bundleIndex < 0 ? 0 : bundleIndex;
+        final int to = bundleIndex < 0 ? group.state.bundleCount() - 1 : bundleIndex;
+        String reason = null;
+        for (int b = from; b <= to; b++) {
+            reason = exceeds(kernel, demand, group.state.bundleDemand(b), b);
+            if (reason == null) {
+                return;
+            }
+        }
+        throw new io.kairos.exception.UnschedulableException(who + ": " + (bundleIndex < 0 ? "no bundle of placement group " + group.id()
+            + " can hold it; e.g. " : "") + reason);
+    }
+
+    private static String exceeds(final KernelCore kernel, final long[] demand, final long[] bundle, final int index) {
+        for (int r = 0; r < demand.length; r++) {
+            final long held = r < bundle.length ? bundle[r] : 0;
+            if (demand[r] > held) {
+                return "bundle " + index + " holds " + kernel.registryName(r) + " " + io.kairos.internal.cluster.ResourceRegistry.format(held)
+                    + ", asked for " + io.kairos.internal.cluster.ResourceRegistry.format(demand[r]);
+            }
+        }
+        return null;
+    }
 }

@@ -6,14 +6,12 @@ import io.kairos.exception.KernelClosedException;
 import io.kairos.exception.PendingCallsLimitExceededException;
 import io.kairos.exception.UnschedulableException;
 import io.kairos.internal.cluster.Cluster;
-import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceRegistry;
 import io.kairos.internal.object.StoredObjects;
 import io.kairos.internal.object.ValueCodec;
 import io.kairos.internal.placement.PlacementGroupState;
 import io.kairos.internal.worker.FunctionNames;
 import io.kairos.internal.worker.WorkerProcesses;
-import io.kairos.spi.cluster.ClusterNode;
 import io.kairos.spi.cluster.ClusterTransport;
 import io.kairos.spi.metadata.MetadataStore;
 import io.kairos.spi.scheduling.PlacementStrategy;
@@ -45,7 +43,7 @@ public final class KernelCore {
     private static final long INTERRUPT_GRACE_MAX_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Duty cycles (or spins, when there is nothing to do) a caller waiting in get helps the conductor with. */
     private static final int HELP_ROUNDS = 256;
-    private static final long[] NO_DEMAND = new long[0];
+    static final long[] NO_DEMAND = new long[0];
 
     private final Cluster cluster;
     private final ResourceRegistry registry;
@@ -188,7 +186,7 @@ public final class KernelCore {
         final TaskSpec task = new TaskSpec(name, function, arity, args, demand, strategy, maxRetries,
             retryExceptions, result);
         if (group != null) {
-            checkBundle(group, bundleIndex, demand, "task '" + nameOf(name, function) + "'");
+            group.checkBundle(this, bundleIndex, demand, "task '" + nameOf(name, function) + "'");
             task.group = group;
             task.bundleIndex = bundleIndex;
         }
@@ -233,7 +231,9 @@ public final class KernelCore {
                 + maxConcurrency);
         }
         final long[] demand = registry.demand(resources != null ? resources : Map.of());
-        final String infeasible = cluster.infeasibleLocally(demand);
+        // a cluster member places actors on any member (those of a placement group stay in the group, here)
+        final String infeasible = clusterTransport != null && group == null ? cluster.infeasibleReason(demand)
+            : cluster.infeasibleLocally(demand);
         final long id = ids.incrementAndGet();
         final ActorState actor = new ActorState(id, name, FunctionNames.className(constructor), maxConcurrency,
             maxRestarts, maxPendingCalls);
@@ -241,7 +241,7 @@ public final class KernelCore {
             throw new UnschedulableException(actor.describe() + ": " + infeasible);
         }
         if (group != null) {
-            checkBundle(group, bundleIndex, demand, actor.describe());
+            group.checkBundle(this, bundleIndex, demand, actor.describe());
         }
         if (name != null && namedActors.putIfAbsent(name, actor) != null) {
             throw new IllegalArgumentException("actor name '" + name + "' is taken");
@@ -285,10 +285,14 @@ public final class KernelCore {
         return result;
     }
 
-    /** The live actor of that name, or null. */
+    /** The live actor of that name, or null; a cluster member also asks the cluster. */
     public ActorState namedActor(final String name) {
         final ActorState actor = namedActors.get(name);
-        return actor == null || actor.status == ActorState.Status.DEAD ? null : actor;
+        if (actor != null && actor.status != ActorState.Status.DEAD) {
+            return actor;
+        }
+        return clusterTransport == null ? null
+            : ClusterActors.lookUp(this, clusterTransport, name, actor, namedActors);
     }
 
     public void kill(final ActorState actor, final boolean noRestart) {
@@ -339,43 +343,13 @@ public final class KernelCore {
         offer(new SchedulerConductor.PlacementGroupCommand(group, false));
     }
 
-    /**
-     * Checks that a task or actor's demand fits the bundle it asks for (any bundle for -1).
-     *
-     * @throws UnschedulableException   naming the bundle and the resource that does not fit
-     * @throws IllegalArgumentException if the group belongs to another kernel
-     */
-    public void checkBundle(final GroupState group, final int bundleIndex, final long[] demand, final String who) {
-        if (group.core != this) {
-            throw new IllegalArgumentException(who + ": placement group " + group.id() + " belongs to another kernel");
-        }
-        final int from = bundleIndex < 0 ? 0 : bundleIndex;
-        final int to = bundleIndex < 0 ? group.state.bundleCount() - 1 : bundleIndex;
-        String reason = null;
-        for (int b = from; b <= to; b++) {
-            reason = exceeds(demand, group.state.bundleDemand(b), b);
-            if (reason == null) {
-                return;
-            }
-        }
-        throw new UnschedulableException(who + ": " + (bundleIndex < 0 ? "no bundle of placement group " + group.id()
-            + " can hold it; e.g. " : "") + reason);
-    }
-
-    private String exceeds(final long[] demand, final long[] bundle, final int index) {
-        for (int r = 0; r < demand.length; r++) {
-            final long held = r < bundle.length ? bundle[r] : 0;
-            if (demand[r] > held) {
-                return "bundle " + index + " holds " + registry.name(r) + " " + ResourceRegistry.format(held)
-                    + ", asked for " + ResourceRegistry.format(demand[r]);
-            }
-        }
-        return null;
-    }
-
     /** A new object of this kernel with that id, not done. */
     ObjectState newObject(final long id) {
         return factory.create(id, this);
+    }
+
+    String registryName(final int resource) {
+        return registry.name(resource);
     }
 
     long[] defaultTaskDemand() {
@@ -506,25 +480,20 @@ public final class KernelCore {
         return registry.demand(resources);
     }
 
+    /** The next id of this kernel's objects, tasks and actors. */
+    long nextId() {
+        return ids.incrementAndGet();
+    }
+
     /** A new pending object of this kernel. */
     ObjectState newObject() {
         return factory.create(ids.incrementAndGet(), this);
     }
 
-    /**
-     * Joins the cluster of kernels: registers this kernel's node, waits until the conductor knows every member the
-     * transport reported, then starts the availability reports.
-     */
+    /** Joins the cluster of kernels (see {@link ClusterLink#join}). */
     public void joinCluster(final ClusterTransport transport, final ValueCodec codec) {
-        final ClusterLink link = conductor.clusterLink();
-        final LogicalNode self = cluster.logicalNode(cluster.localNodeIndex());
-        transport.join(new ClusterNode(self.nodeId(), self.totals(), self.labels()),
-            new ClusterInbox(this, conductor, link, codec));
+        ClusterLink.join(this, transport, codec);
         clusterTransport = transport;
-        onConductor(() -> {
-            link.joined();
-            return null;
-        });
     }
 
     /** Runs query on the conductor's thread, with the state it reads, and returns its answer. */

@@ -100,7 +100,7 @@ public final class KernelRestart {
                     final GroupState group = kernel.namedGroup(task.group());
                     why = group == null ? "its placement group '" + task.group() + "' is gone" : null;
                     if (group != null) {
-                        kernel.checkBundle(group, task.bundleIndex(), demand, "task " + id);
+                        group.checkBundle(kernel, task.bundleIndex(), demand, "task " + id);
                     }
                 }
             } catch (final RuntimeException e) {

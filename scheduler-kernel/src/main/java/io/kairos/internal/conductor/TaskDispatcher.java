@@ -248,7 +248,8 @@ final class TaskDispatcher {
 
     /** Asks the policy; a plain task of a cluster member may go to another member's node. */
     private SchedulingResult schedule(final TaskSpec task) {
-        if (link == null || task.kind != TaskSpec.Kind.TASK || task.originNode != null) {
+        if (link == null || task.kind == TaskSpec.Kind.ACTOR_CALL || task.originNode != null
+            || task.kind == TaskSpec.Kind.ACTOR_CREATION && task.actor.originNode != null) {
             return policy.schedule(task.demand, task.strategy, cluster);
         }
         cluster.widen();
@@ -262,12 +263,7 @@ final class TaskDispatcher {
     boolean run(final TaskSpec task, final int nodeIndex, final boolean chainable) {
         final LogicalNode node = cluster.logicalNode(nodeIndex);
         if (node.isRemote()) {
-            if (task.kind != TaskSpec.Kind.TASK) {
-                waits.finish(task, new UnschedulableException("task '" + task.name() + "': node '" + node.nodeId()
-                    + "' is another cluster member's; actors run on the member that creates them"));
-                return true;
-            }
-            return link.forward(task, node);
+            return task.kind == TaskSpec.Kind.ACTOR_CREATION ? link.actors().forwardActor(task, node) : link.forward(task, node);
         }
         if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
             return lifecycle.createActor(task, node);

@@ -74,6 +74,10 @@ final class Transitions {
 
     void actorState(final ActorState actor, final ActorState.Status status) {
         actor.status = status;
+        final ClusterLink link = conductor.clusterLink();
+        if (link != null) {
+            link.actors().actorState(actor, status);
+        }
         if (journal != null && !conductor.closing) {  // actors ended by close are created again on restart
             journal.actor(actor.id, conductor.nowNs, status);
         }

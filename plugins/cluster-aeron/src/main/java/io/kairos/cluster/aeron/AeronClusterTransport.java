@@ -1,9 +1,6 @@
 package io.kairos.cluster.aeron;
 
 import io.aeron.Aeron;
-import io.aeron.ConcurrentPublication;
-import io.aeron.Image;
-import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.driver.MediaDriver;
@@ -19,7 +16,6 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -51,19 +47,10 @@ public final class AeronClusterTransport implements ClusterTransport {
     /** The longest message {@link #send} takes. */
     public static final int MAX_MESSAGE_BYTES = 256 << 20;
 
-    static final byte HELLO = 0;
-    static final byte WHOLE = 1;
-    static final byte PART = 2;
-    static final byte LAST = 3;
-
-    private static final int STREAM_ID = 1001;
-    private static final int TERM_LENGTH = 4 << 20;
-    /** The payload of one frame: well under the largest Aeron message (term length / 8). */
-    private static final int FRAME_PAYLOAD = 256 << 10;
     private static final int FRAGMENT_LIMIT = 64;
 
     private final Settings settings;
-    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+    private final Map<String, PeerChannel> peers = new ConcurrentHashMap<>();
     private final Int2ObjectHashMap<Inbound> inbound = new Int2ObjectHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private MediaDriver driver;
@@ -79,6 +66,11 @@ public final class AeronClusterTransport implements ClusterTransport {
     private final Map<String, Long> known = new HashMap<>();
     private volatile Map<String, Double> available = Map.of();
     private volatile boolean running;
+    /** Control store work asked for from other threads, done by the control thread (the client is its alone). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> controlTasks =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Named actors' locations are kept in the control store's KV under this prefix. */
+    static final String ACTOR_KEY_PREFIX = "actor/";
     private Thread receiver;
     private Thread controller;
     /** The temporary directory this transport made for its media driver, removed on close; null if given one. */
@@ -150,13 +142,13 @@ public final class AeronClusterTransport implements ClusterTransport {
                 .threadingMode(ThreadingMode.SHARED)
                 .sharedIdleStrategy(new BackoffIdleStrategy())
                 .termBufferSparseFile(true)
-                .publicationTermBufferLength(TERM_LENGTH)
-                .ipcTermBufferLength(TERM_LENGTH)
+                .publicationTermBufferLength(PeerChannel.TERM_LENGTH)
+                .ipcTermBufferLength(PeerChannel.TERM_LENGTH)
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
             subscription = aeron.addSubscription("aeron:udp?endpoint=" + settings.bindHost() + ":" + settings.port(),
-                STREAM_ID);
+                PeerChannel.STREAM_ID);
             endpoint = resolvedEndpoint();
             control = connectControl();
             register();
@@ -240,6 +232,15 @@ public final class AeronClusterTransport implements ClusterTransport {
         final long intervalNs = TimeUnit.MILLISECONDS.toNanos(settings.heartbeatIntervalMs());
         long next = System.nanoTime() + intervalNs;
         while (running) {
+            Runnable task;
+            while ((task = controlTasks.poll()) != null) {
+                try {
+                    task.run();
+                } catch (final RuntimeException e) {
+                    System.err.println("kairos: node '" + self.nodeId() + "': a control store request failed: "
+                        + e.getMessage());
+                }
+            }
             final long wait = next - System.nanoTime();
             if (wait > 0) {
                 java.util.concurrent.locks.LockSupport.parkNanos(this, Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50)));
@@ -314,7 +315,7 @@ public final class AeronClusterTransport implements ClusterTransport {
             final ControlClient.Member now = alive.get(k.getKey());
             if (now == null || now.nodeId() != k.getValue()) {
                 known.remove(k.getKey());
-                final Peer gone = peers.remove(k.getKey());
+                final PeerChannel gone = peers.remove(k.getKey());
                 if (gone != null) {
                     gone.close();
                 }
@@ -336,8 +337,9 @@ public final class AeronClusterTransport implements ClusterTransport {
     // ------------------------------------------------------------------------------------------------------------
     // sending
 
-    private Peer peer(final String name, final String at) {
-        return peers.computeIfAbsent(name, n -> new Peer(n, at));
+    private PeerChannel peer(final String name, final String at) {
+        return peers.computeIfAbsent(name, n -> new PeerChannel(aeron, n, at, self.nodeId(), endpoint,
+            settings.connectTimeoutMs(), channel -> running && peers.get(n) == channel));
     }
 
     @Override
@@ -345,7 +347,7 @@ public final class AeronClusterTransport implements ClusterTransport {
         if (length > MAX_MESSAGE_BYTES) {
             throw new IllegalArgumentException("message of " + length + " bytes is longer than " + MAX_MESSAGE_BYTES);
         }
-        final Peer peer = peers.get(nodeId);
+        final PeerChannel peer = peers.get(nodeId);
         return peer != null && running && peer.send(message, offset, length);
     }
 
@@ -355,77 +357,59 @@ public final class AeronClusterTransport implements ClusterTransport {
     }
 
     @Override
-    public void reportAvailable(final Map<String, Double> amounts) {
-        available = Map.copyOf(amounts);
+    public void publishActor(final String name, final String nodeId, final long actorId) {
+        onControlThread(() -> control.kvPut(ACTOR_KEY_PREFIX + name,
+            (nodeId + "\n" + actorId).getBytes(StandardCharsets.UTF_8)));
     }
 
-    private final class Peer {
-        final String name;
-        final String endpoint;
-        final ConcurrentPublication publication;
-        final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(FRAME_PAYLOAD + 64));
-        boolean greeted;
-
-        Peer(final String name, final String endpoint) {
-            this.name = name;
-            this.endpoint = endpoint;
-            this.publication = aeron.addPublication("aeron:udp?endpoint=" + endpoint + "|term-length=" + TERM_LENGTH,
-                STREAM_ID);
-        }
-
-        synchronized boolean send(final byte[] message, final int offset, final int length) {
-            if (!greeted) {
-                final byte[] me = self.nodeId().getBytes(StandardCharsets.UTF_8);
-                final byte[] at = AeronClusterTransport.this.endpoint.getBytes(StandardCharsets.UTF_8);
-                frame.putByte(0, HELLO);
-                frame.putInt(1, me.length);
-                frame.putBytes(5, me);
-                frame.putInt(5 + me.length, at.length);
-                frame.putBytes(9 + me.length, at);
-                if (!offer(frame, 0, 9 + me.length + at.length)) {
-                    return false;
-                }
-                greeted = true;
+    @Override
+    public void unpublishActor(final String name) {
+        onControlThread(() -> {
+            try {
+                control.kvDelete(ACTOR_KEY_PREFIX + name);
+            } catch (final ControlRejection e) {
+                // not there: nothing to forget
             }
-            if (length <= FRAME_PAYLOAD) {
-                frame.putByte(0, WHOLE);
-                frame.putBytes(1, message, offset, length);
-                return offer(frame, 0, length + 1);
-            }
-            for (int at = 0; at < length; at += FRAME_PAYLOAD) {
-                final int part = Math.min(FRAME_PAYLOAD, length - at);
-                frame.putByte(0, at + part == length ? LAST : PART);
-                frame.putBytes(1, message, offset + at, part);
-                if (!offer(frame, 0, part + 1)) {
-                    return false;
-                }
-            }
-            return true;
-        }
+        });
+    }
 
-        /** Offers one frame, waiting while the channel is full or not yet connected; false if the peer is gone. */
-        private boolean offer(final DirectBuffer buffer, final int at, final int length) {
-            final IdleStrategy idle = new BackoffIdleStrategy(16, 16, 1_000, 1_000_000);
-            final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs());
-            while (true) {
-                final long result = publication.offer(buffer, at, length);
-                if (result > 0) {
-                    return true;
-                }
-                if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED || !running
-                    || peers.get(name) != this) {
-                    return false;
-                }
-                if (result == Publication.NOT_CONNECTED && System.nanoTime() - deadline > 0) {
-                    return false;  // no receiver at its endpoint for the whole connect timeout
-                }
-                idle.idle();
+    @Override
+    public ActorLocation lookupActor(final String name) {
+        final java.util.concurrent.CompletableFuture<ActorLocation> answer = new java.util.concurrent.CompletableFuture<>();
+        onControlThread(() -> {
+            try {
+                final String[] at = new String(control.kvGet(ACTOR_KEY_PREFIX + name), StandardCharsets.UTF_8)
+                    .split("\n");
+                answer.complete(new ActorLocation(at[0], Long.parseLong(at[1])));
+            } catch (final ControlRejection e) {
+                answer.complete(null);
+            } catch (final RuntimeException e) {
+                answer.completeExceptionally(e);
             }
+        });
+        try {
+            return answer.get(settings.connectTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (final java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("looking up actor '" + name + "' in the control store at "
+                + settings.controlEndpoints() + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (final java.util.concurrent.TimeoutException | InterruptedException e) {
+            throw new IllegalStateException("the control store at " + settings.controlEndpoints()
+                + " did not answer a lookup of actor '" + name + "' within " + settings.connectTimeoutMs() + " ms", e);
         }
+    }
 
-        void close() {
-            CloseHelper.quietClose(publication);
+    private void onControlThread(final Runnable task) {
+        if (!running) {
+            throw new IllegalStateException("the transport of node '" + (self != null ? self.nodeId() : "?")
+                + "' is not joined");
         }
+        controlTasks.add(task);
+        java.util.concurrent.locks.LockSupport.unpark(controller);
+    }
+
+    @Override
+    public void reportAvailable(final Map<String, Double> amounts) {
+        available = Map.copyOf(amounts);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -443,7 +427,7 @@ public final class AeronClusterTransport implements ClusterTransport {
         final int session = header.sessionId();
         Inbound from = inbound.get(session);
         final byte type = buffer.getByte(offset);
-        if (type == HELLO) {
+        if (type == PeerChannel.HELLO) {
             final int nameLength = buffer.getInt(offset + 1);
             final String name = buffer.getStringWithoutLengthUtf8(offset + 5, nameLength);
             final int atLength = buffer.getInt(offset + 5 + nameLength);
@@ -456,13 +440,13 @@ public final class AeronClusterTransport implements ClusterTransport {
             return;  // a frame of a publication whose hello went to an earlier incarnation of this member
         }
         try {
-            if (type == WHOLE && from.assembled == 0) {
+            if (type == PeerChannel.WHOLE && from.assembled == 0) {
                 listener.onMessage(from.name, view(buffer, offset + 1, length - 1));
                 return;
             }
             from.parts.putBytes(from.assembled, buffer, offset + 1, length - 1);
             from.assembled += length - 1;
-            if (type == LAST || type == WHOLE) {
+            if (type == PeerChannel.LAST || type == PeerChannel.WHOLE) {
                 final ByteBuffer whole = ByteBuffer.wrap(from.parts.byteArray(), 0, from.assembled);
                 from.assembled = 0;
                 listener.onMessage(from.name, whole);
@@ -486,7 +470,7 @@ public final class AeronClusterTransport implements ClusterTransport {
 
     private static final class Inbound {
         final String name;
-        final ExpandableArrayBuffer parts = new ExpandableArrayBuffer(FRAME_PAYLOAD);
+        final ExpandableArrayBuffer parts = new ExpandableArrayBuffer(PeerChannel.FRAME_PAYLOAD);
         int assembled;
 
         Inbound(final String name) {
@@ -521,7 +505,7 @@ public final class AeronClusterTransport implements ClusterTransport {
     }
 
     private void closeQuietly() {
-        for (final Peer p : peers.values()) {
+        for (final PeerChannel p : peers.values()) {
             p.close();
         }
         peers.clear();

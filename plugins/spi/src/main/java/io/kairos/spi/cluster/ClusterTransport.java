@@ -33,6 +33,39 @@ public interface ClusterTransport extends AutoCloseable {
     /** The longest message {@link #send} takes. */
     int maxMessageBytes();
 
+    /**
+     * Publishes where a named actor lives, so other members find it by name ({@link #lookupActor}); asynchronous,
+     * best effort (a lookup may not see it at once). Nothing by default.
+     *
+     * @param name    the actor's name, unique in the cluster
+     * @param nodeId  the member it lives on
+     * @param actorId its id on that member
+     */
+    default void publishActor(final String name, final String nodeId, final long actorId) {
+    }
+
+    /** Forgets a named actor published before (it died); asynchronous, best effort. Nothing by default. */
+    default void unpublishActor(final String name) {
+    }
+
+    /**
+     * Where a named actor lives, asking the control store; blocks until it answers.
+     *
+     * @return the actor's member and id there, or null if no live actor has the name (the default)
+     */
+    default ActorLocation lookupActor(final String name) {
+        return null;
+    }
+
+    /**
+     * Where a named actor lives.
+     *
+     * @param nodeId  the member it lives on
+     * @param actorId its id on that member
+     */
+    record ActorLocation(String nodeId, long actorId) {
+    }
+
     /** What this member has available now, in units; shown by the control store's status (best effort). */
     void reportAvailable(Map<String, Double> available);
 
