@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
         + "Ray's Java runtime (LOCAL mode, its own JVM) and Ray's published figures; store and GPU copies; scale "
         + "curves. A few minutes on 2 cores. Writes a JSON and an HTML report.",
         "Full JMH runs of one benchmark: kairos jmh NAME"},
-    subcommands = {BenchStoreCommand.class, BenchKernelCommand.class})
+    subcommands = {BenchStoreCommand.class, BenchKernelCommand.class, BenchPeerCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--long", description = "Longer iterations (warm-up 2 x 1 s, measurement 3 x 1 s per figure; "
         + "quick: 2 x 500 ms, 2 x 300 ms): steadier figures, about twice the time.")
@@ -61,6 +61,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--no-ray", description = "Leave out Ray's Java runtime (LOCAL mode).")
     boolean noRay;
+
+    @Option(names = "--no-cluster", description = "Leave out the cluster section (it starts a cluster of processes "
+        + "on loopback: about 2 minutes). --smoke leaves it out unless --only names it.")
+    boolean noCluster;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Where the JSON report goes "
         + "(default: kairos-bench-<time>.json here).")
@@ -98,7 +102,8 @@ final class BenchCommand implements Callable<Integer> {
         if (compare != null && previous == null) {
             return 2;
         }
-        SuitePlan suite = SuitePlan.create(cuda(), smoke ? SMOKE_QUEUED : KernelQueuedTasksBenchmark.QUEUED);
+        SuitePlan suite = SuitePlan.create(cuda(), smoke ? SMOKE_QUEUED : KernelQueuedTasksBenchmark.QUEUED,
+            longRun);
         if (list) {
             suite.names().forEach(System.out::println);
             return 0;
@@ -106,10 +111,13 @@ final class BenchCommand implements Callable<Integer> {
         if (only != null) {
             final Pattern pattern = Pattern.compile(only);
             suite = suite.only(name -> pattern.matcher(name).find());
-            if (suite.plan.steps.isEmpty()) {
+            if (suite.isEmpty()) {
                 System.err.println("kairos bench: --only '" + only + "' matches nothing; --list shows the names");
                 return 2;
             }
+        }
+        if (noCluster || (smoke && only == null)) {
+            suite = suite.only(name -> !name.startsWith("cluster"));
         }
         final Instant created = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         final Path jsonPath = json != null ? json : Path.of("kairos-bench-"
@@ -127,10 +135,17 @@ final class BenchCommand implements Callable<Integer> {
         final List<String> rayNames = noRay ? List.of() : suite.rayNames();
         final boolean withRay = !rayNames.isEmpty();
         final PrintStream err = System.err;
-        err.printf(Locale.ROOT, "kairos bench: %d JMH steps%s; %s%n", suite.plan.steps.size(),
-            withRay ? " + Ray Java (LOCAL) in its own JVM" : "", runner.describe() + " each");
-        final BenchProgress progress = new BenchProgress(suite.plan.steps.size() + (withRay ? 1 : 0), err);
-        final BenchRunner.Outcome outcome = runner.runSteps(suite.plan, progress);
+        final boolean withCluster = suite.hasCluster();
+        err.printf(Locale.ROOT, "kairos bench: %d JMH steps%s%s; %s%n", suite.plan.steps.size(),
+            withRay ? " + Ray Java (LOCAL) in its own JVM" : "",
+            withCluster ? " + the cluster section (processes on loopback)" : "", runner.describe() + " each");
+        final BenchProgress progress = new BenchProgress(suite.plan.steps.size() + (withRay ? 1 : 0)
+            + (withCluster ? ClusterBench.phases() : 0), err);
+        BenchRunner.Outcome outcome = runner.runSteps(suite.plan, progress);
+        if (withCluster) {
+            final ClusterBench.Result cluster = ClusterBench.run(suite, longRun, smoke, progress);
+            outcome = outcome.with(cluster.readings(), cluster.histograms(), cluster.failures());
+        }
         final RayLocalRunner.Result ray = withRay ? runRay(rayNames, progress) : RayLocalRunner.Result.notRun(
             noRay ? "left out (--no-ray)" : "no benchmark of this run has a Ray counterpart");
 

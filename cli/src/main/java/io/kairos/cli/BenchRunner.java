@@ -5,6 +5,7 @@ import io.kairos.bench.JvmFlags;
 import io.kairos.bench.plan.BenchPlan;
 import io.kairos.bench.plan.BenchPlan.Figure;
 import io.kairos.bench.plan.BenchPlan.Step;
+import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
@@ -69,8 +70,27 @@ final class BenchRunner {
         }
     }
 
-    /** What a run of steps gave: the figures' readings, each step's JMH result, and the steps that failed. */
-    record Outcome(Map<String, Double> readings, Map<String, RunResult> results, List<String> failures) {
+    /**
+     * What a run of steps gave: the figures' readings, each step's JMH result, and the steps that failed; histograms
+     * (ns) of latencies measured outside JMH (the cluster section), by figure key.
+     */
+    record Outcome(Map<String, Double> readings, Map<String, RunResult> results, List<String> failures,
+                   Map<String, Histogram> histograms) {
+        Outcome(final Map<String, Double> readings, final Map<String, RunResult> results, final List<String> failures) {
+            this(readings, results, failures, Map.of());
+        }
+
+        /** This outcome and figures measured outside JMH. */
+        Outcome with(final Map<String, Double> moreReadings, final Map<String, Histogram> moreHistograms,
+                     final List<String> moreFailures) {
+            final Map<String, Double> r = new LinkedHashMap<>(readings);
+            r.putAll(moreReadings);
+            final Map<String, Histogram> h = new LinkedHashMap<>(histograms);
+            h.putAll(moreHistograms);
+            final List<String> f = new ArrayList<>(failures);
+            f.addAll(moreFailures);
+            return new Outcome(r, results, f, h);
+        }
     }
 
     private final String name;

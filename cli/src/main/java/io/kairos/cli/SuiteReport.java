@@ -122,6 +122,8 @@ final class SuiteReport {
                 final RunResult result = outcome.results().get(subject.key());
                 if (result != null) {
                     addSeries(series, subject.name(), histogram(result.getPrimaryResult().getStatistics()));
+                } else if (outcome.histograms().containsKey(subject.key())) {
+                    addSeries(series, subject.name(), outcome.histograms().get(subject.key()));
                 }
             }
             final Histogram rayHistogram = latency.rayName() == null ? null : ray.histograms().get(latency.rayName());

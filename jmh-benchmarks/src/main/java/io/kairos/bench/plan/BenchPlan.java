@@ -165,6 +165,11 @@ public final class BenchPlan {
     public final List<Step> steps = new ArrayList<>();
     public final List<Row> rows = new ArrayList<>();
     public final List<Target> targets = new ArrayList<>();
+    /**
+     * Figures measured outside JMH (their readings come from another harness, e.g. the cluster section's processes):
+     * the table, the targets and the report treat them as any step's figures.
+     */
+    public final List<Figure> measured = new ArrayList<>();
 
     BenchPlan(final Style style) {
         this.style = style;
@@ -177,7 +182,8 @@ public final class BenchPlan {
 
     /** The figure with this key, whichever step gives it. */
     public Figure figure(final String key) {
-        return steps.stream().flatMap(s -> s.figures().stream()).filter(f -> f.key().equals(key)).findFirst()
+        return java.util.stream.Stream.concat(steps.stream().flatMap(s -> s.figures().stream()), measured.stream())
+            .filter(f -> f.key().equals(key)).findFirst()
             .orElseThrow(() -> new IllegalArgumentException("no figure " + key));
     }
 
