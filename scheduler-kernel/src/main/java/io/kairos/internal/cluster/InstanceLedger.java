@@ -304,6 +304,21 @@ public abstract class InstanceLedger {
     }
 
     /**
+     * Gives an allocation back to the ledger of another member's node, no amount above what the node has: its own
+     * reports may have counted the release already ({@link #overwriteAvailable}).
+     */
+    public final void releaseAtMostTotal(final ResourceAllocation allocation) {
+        release(allocation);
+        for (int r = 0; r < available.length; r++) {
+            available[r] = Math.min(available[r], total[r]);
+        }
+        for (int i = 0; i < free.length; i++) {
+            free[i] = Math.min(free[i], capacity[i]);
+            memFree[i] = Math.min(memFree[i], memCapacity[i]);
+        }
+    }
+
+    /**
      * Sets what is available from a report of the node's owner: amounts by resource index, and the free share and
      * free GPU memory of each GPU instance (entries beyond this ledger's are ignored, missing ones are 0).
      */

@@ -118,8 +118,8 @@ final class TaskDispatcher {
             lifecycle.onActorCallReturned(task);
             return;
         }
-        if (task.node.isRemote()) {  // its member's reports say what it frees: the view is not given it back
-            task.node.forget(task.allocation);
+        if (task.node.isRemote()) {  // back in the view at once; the member's next report says what it really has
+            task.node.releaseAtMostTotal(task.allocation);
             recycle(task.allocation);
             conductor.dispatchNeeded = true;
         } else if (task.lastInChain) {

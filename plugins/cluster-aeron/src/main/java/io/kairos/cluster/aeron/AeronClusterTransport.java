@@ -143,6 +143,11 @@ public final class AeronClusterTransport implements ClusterTransport {
                 .sharedIdleStrategy(new BackoffIdleStrategy())
                 .termBufferSparseFile(true)
                 .publicationTermBufferLength(PeerChannel.TERM_LENGTH)
+                // big objects cross in 256 KiB frames: 8 KiB datagrams and a 2 MiB window (not 1408 B and 128 KiB)
+                .mtuLength(PeerChannel.MTU)
+                .socketRcvbufLength(PeerChannel.WINDOW)
+                .socketSndbufLength(PeerChannel.WINDOW)
+                .initialWindowLength(PeerChannel.WINDOW)
                 .ipcTermBufferLength(PeerChannel.TERM_LENGTH)
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));

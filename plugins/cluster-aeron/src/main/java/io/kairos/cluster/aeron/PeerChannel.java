@@ -19,15 +19,19 @@ import java.util.concurrent.TimeUnit;
  * together ({@link AeronClusterTransport} lists the frames). Sends are serialised: parts of two messages never mix.
  */
 final class PeerChannel {
-static final byte HELLO = 0;
-static final byte WHOLE = 1;
-static final byte PART = 2;
-static final byte LAST = 3;
+    static final byte HELLO = 0;
+    static final byte WHOLE = 1;
+    static final byte PART = 2;
+    static final byte LAST = 3;
 
-static final int STREAM_ID = 1001;
-static final int TERM_LENGTH = 4 << 20;
-/** The payload of one frame: well under the largest Aeron message (term length / 8). */
-static final int FRAME_PAYLOAD = 256 << 10;
+    static final int STREAM_ID = 1001;
+    static final int TERM_LENGTH = 4 << 20;
+    /** The payload of one frame: well under the largest Aeron message (term length / 8). */
+    static final int FRAME_PAYLOAD = 256 << 10;
+    /** Datagram size on the data channels. */
+    static final int MTU = 8 << 10;
+    /** Receiver window and socket buffers of the data channels (Linux caps them at net.core.rmem_max). */
+    static final int WINDOW = 2 << 20;
 
     final String name;
     final String endpoint;
