@@ -54,6 +54,11 @@ public final class DemoCommand implements Callable<Integer> {
         description = "16 MiB device-resident objects made on simulated GPUs and consumed on devices and host.")
     int deviceObjects;
 
+    @Option(names = "--ray", description = "Instead: run an unmodified Ray Java program (Ray's \"Getting Started\", "
+        + "io.kairos.ray.example.RayQuickStart, which imports only io.ray.api) on Kairos through kairos-ray-api, "
+        + "and print its results.")
+    boolean ray;
+
     private final PrintStream out = System.out;
     private final PrintStream progress = System.err;
 
@@ -109,6 +114,28 @@ public final class DemoCommand implements Callable<Integer> {
         return "bundle " + bundle + " on " + TaskContext.current().nodeId();
     }
 
+    /** Ray's node size (system properties, as Ray reads them) unless the user gave one; the program's own main. */
+    private int rayProgram() {
+        final String cpus = "ray.head-args.0";
+        final String store = "ray.head-args.1";
+        final boolean defaults = System.getProperty(cpus) == null && System.getProperty(store) == null;
+        if (defaults) {
+            System.setProperty(cpus, "--num-cpus=4");
+            System.setProperty(store, "--object-store-memory=67108864");
+        }
+        progress.println("kairos demo --ray: " + io.kairos.ray.example.RayQuickStart.class.getName() + " (imports only "
+            + "io.ray.api) on Ray's Java API through kairos-ray-api, an embedded kernel; its output:");
+        try {
+            io.kairos.ray.example.RayQuickStart.main(new String[0]);
+        } finally {
+            if (defaults) {
+                System.clearProperty(cpus);
+                System.clearProperty(store);
+            }
+        }
+        return 0;
+    }
+
     /** A pipeline stage: stateful, one call at a time, in order. */
     public static final class Stage {
         private final long factor;
@@ -130,6 +157,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (ray) {
+            return rayProgram();
+        }
         if (Integer.bitCount(leaves) != 1) {
             throw new IllegalArgumentException("--leaves " + leaves + " must be a power of two");
         }

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -70,6 +71,14 @@ class KairosCliTest {
         }
         assertTrue(out.contains("2 on the same device (no copy), 2 device-to-device copies, 4 host copies"), out);
         assertTrue(out.contains("127 tasks") && out.contains("result checked"), out);
+    }
+
+    /** demo --ray: an unmodified Ray Java program runs through kairos-ray-api and prints Ray's results. */
+    @Test
+    void demoRayRunsAnUnmodifiedRayProgramAndPrintsItsResults() {
+        final String out = stdoutOf(() -> assertEquals(0, KairosCli.commandLine().execute("demo", "--ray")));
+        assertEquals(List.of("[0, 1, 4, 9]", "[1, 1, 1, 1]"), out.lines().toList(), out);
+        assertFalse(io.ray.api.Ray.isInitialized(), "the program's Ray.shutdown() left Ray initialized");
     }
 
     private static String stdoutOf(final Runnable action) {

@@ -22,6 +22,27 @@ class KernelBenchmarksSmokeTest {
         assertTrue(left.isEmpty(), left.toString());
     }
 
+    /** Ray's Java API through the adapter: Ray.init() finds the Kairos runtime, and every benchmark gets its results. */
+    @Test
+    void rayApiBenchmarks() {
+        final RayApiBenchmark b = new RayApiBenchmark();
+        final RayApiBenchmark.RayState ray = new RayApiBenchmark.RayState();
+        ray.workers = 2;
+        ray.setUp();
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(KernelBench.RESULT, b.tasks_async(ray));
+                assertEquals(KernelBench.RESULT, b.actor_calls_1_1_async(ray));
+                assertEquals(KernelBench.RESULT, b.tasks_async_get_list(ray));
+                assertEquals(KernelBench.RESULT, b.tasks_sync(ray));
+                assertEquals(KernelBench.RESULT, b.actor_calls_1_1_sync(ray));
+            }
+        } finally {
+            ray.tearDown();
+        }
+        assertTrue(!io.ray.api.Ray.isInitialized(), "Ray.shutdown() left Ray initialized");
+    }
+
     @Test
     void tasksBenchmarks() throws Exception {
         final KernelTasksBenchmark b = new KernelTasksBenchmark();

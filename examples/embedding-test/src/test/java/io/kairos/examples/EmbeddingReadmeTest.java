@@ -25,10 +25,11 @@ class EmbeddingReadmeTest {
     /**
      * Reactor modules that are tools or tests, not libraries an embedder depends on: not in the BOM. The cluster's
      * control store (kairos-cluster-aeron) joins the BOM when a kernel can join a cluster through it; the Ray API
-     * adapter (kairos-ray-api) when README's table of artifacts says what it brings.
+     * adapter (kairos-ray-api) when README's table of artifacts says what it brings. The Ray example
+     * (kairos-example-ray-quickstart) is a program, not a library.
      */
     private static final Set<String> NOT_PUBLISHED = Set.of("kairos-cli", "kairos-jmh-benchmarks", "kairos-ray-peer",
-        "kairos-embedding-test", "kairos-cluster-aeron", "kairos-ray-api");
+        "kairos-embedding-test", "kairos-cluster-aeron", "kairos-ray-api", "kairos-example-ray-quickstart");
 
     @ParameterizedTest
     @ValueSource(strings = {"pom.xml", "src/main/java/example/Main.java"})

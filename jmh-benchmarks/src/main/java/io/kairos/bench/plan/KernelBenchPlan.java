@@ -5,6 +5,7 @@ import io.kairos.bench.KernelObjectsBenchmark;
 import io.kairos.bench.KernelPlacementGroupBenchmark;
 import io.kairos.bench.KernelQueuedTasksBenchmark;
 import io.kairos.bench.KernelTasksBenchmark;
+import io.kairos.bench.RayApiBenchmark;
 import io.kairos.bench.plan.BenchPlan.Figure;
 import io.kairos.bench.plan.BenchPlan.Kind;
 import io.kairos.bench.plan.BenchPlan.Source;
@@ -65,6 +66,16 @@ public final class KernelBenchPlan {
         ops(plan, "actor_sync", "1:1 actor calls sync (Kernel)", actors, "actor_calls_1_1_sync");
         ops(plan, "actor_sync.ste", "single-thread executor", actors, "singleThreadExecutor_sync");
         plan.row("actor_sync", List.of("actor_sync.ste"));
+
+        // Ray's Java API through the adapter (kairos-ray-api), against the native API: overhead <= 20%
+        final Class<?> rayApi = RayApiBenchmark.class;
+        ops(plan, "ray_api_tasks_async", "tasks async (Ray API on Kairos)", rayApi, "tasks_async");
+        plan.row("ray_api_tasks_async", List.of("tasks_async"));
+        plan.target("Ray API tasks async >= 0.83x the native API", "ray_api_tasks_async", "tasks_async", 0.83);
+        ops(plan, "ray_api_actor_async", "1:1 actor calls async (Ray API on Kairos)", rayApi, "actor_calls_1_1_async");
+        plan.row("ray_api_actor_async", List.of("actor_async"));
+        plan.target("Ray API 1:1 actor calls async >= 0.83x the native API", "ray_api_actor_async", "actor_async",
+            0.83);
 
         // placement groups
         final Class<?> groups = KernelPlacementGroupBenchmark.class;

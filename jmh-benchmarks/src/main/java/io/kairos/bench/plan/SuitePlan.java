@@ -8,6 +8,7 @@ import io.kairos.bench.KernelQueuedTasksBenchmark;
 import io.kairos.bench.KernelSharedObjectsBenchmark;
 import io.kairos.bench.KernelTasksBenchmark;
 import io.kairos.bench.PolicyScaleBenchmark;
+import io.kairos.bench.RayApiBenchmark;
 import io.kairos.bench.StoreCrossProcessGetBenchmark;
 import io.kairos.bench.StoreGetBenchmark;
 import io.kairos.bench.StoreLargePutBenchmark;
@@ -101,6 +102,16 @@ public final class SuitePlan {
     private static final String FJP = "ForkJoinPool";
     private static final String DISRUPTOR = "LMAX Disruptor";
     private static final String STE = "single-thread executor";
+    /** The adapter's rows: Ray's Java API on Kairos against the native API, in the same run. */
+    private static final String RAY_API_TASKS = "RayApiBenchmark.tasks_async";
+    private static final String RAY_API_ACTORS = "RayApiBenchmark.actor_calls_1_1_async";
+    private static final String NATIVE_TASKS = "KernelTasksBenchmark.single_client_tasks_async";
+    private static final String NATIVE_ACTORS = "KernelActorsBenchmark.actor_calls_1_1_async";
+    /** Overhead <= 20%: the adapter's time per call at most 1.2x the native one, so its rate >= 1/1.2 of it. */
+    static final double RAY_API_FRACTION = 0.83;
+    private static final String RAY_API_NOTE = "Ray's Java API (io.ray.api) on Kairos through kairos-ray-api, the "
+        + "same program Ray LOCAL runs; its peer is the native Kairos API in the same run, so the ratio is adapter ÷ "
+        + "native (goal >= " + RAY_API_FRACTION + ", an overhead <= 20%)";
 
     /**
      * The whole suite.
@@ -122,6 +133,7 @@ public final class SuitePlan {
         s.queued = queued;
         s.tasks();
         s.actors();
+        s.rayApi();
         s.objects();
         s.store();
         s.gpu(cuda);
@@ -138,6 +150,10 @@ public final class SuitePlan {
         plan.target("hybrid decision at 10,000 nodes (mixed load) <= 5 µs", "policy.hybrid.mixed.10000", 5_000,
             false);
         plan.target("tasks async >= 2,000,000 tasks/s", "KernelTasksBenchmark.single_client_tasks_async", 2e6, true);
+        plan.target("Ray API adapter: tasks async overhead <= 20% (>= " + RAY_API_FRACTION + "x the native API)",
+            RAY_API_TASKS, NATIVE_TASKS, RAY_API_FRACTION);
+        plan.target("Ray API adapter: 1:1 actor calls async overhead <= 20% (>= " + RAY_API_FRACTION
+            + "x the native API)", RAY_API_ACTORS, NATIVE_ACTORS, RAY_API_FRACTION);
         plan.target("put gigabytes >= 90% of a memory copy", "KernelSharedObjectsBenchmark.single_client_put_gigabytes",
             "KernelSharedObjectsBenchmark.memory_copy_64MiB", 0.9);
         plan.target("1M queued tasks submitted in <= 2 s", "queued", 2, false);
@@ -256,6 +272,23 @@ public final class SuitePlan {
             "each call takes an ObjectRef argument",
             peer(KernelActorsBenchmark.ACTORS + " single-thread executors", a,
                 "singleThreadExecutors_round_robin_with_arg", 2));
+    }
+
+    /**
+     * Ray's Java API through the adapter ({@code kairos-ray-api}), each row next to its native twin (the same steps as
+     * the tasks and actors rows: run once) and Ray's own runtime in LOCAL mode.
+     */
+    private void rayApi() {
+        final Class<?> r = RayApiBenchmark.class;
+        final String g = "ray api";
+        context = "ray_api_tasks_async";
+        rowWithRay("ray_api_tasks_async", g, r, "tasks_async", 1, "single_client_tasks_async", 8041.0, RAY_API_NOTE,
+            Kind.OPS_PER_SECOND, 1, new Subject("Kairos native API",
+                opsStep("Kairos native API", KernelTasksBenchmark.class, "single_client_tasks_async", 1, Map.of())));
+        context = "ray_api_1_1_actor_calls_async";
+        rowWithRay("ray_api_1_1_actor_calls_async", g, r, "actor_calls_1_1_async", 1, "1_1_actor_calls_async", 8664.0,
+            RAY_API_NOTE, Kind.OPS_PER_SECOND, 1, new Subject("Kairos native API",
+                opsStep("Kairos native API", KernelActorsBenchmark.class, "actor_calls_1_1_async", 1, Map.of())));
     }
 
     private void objects() {

@@ -107,7 +107,7 @@ class BenchPlanTest {
 
     @Test
     void kernelQuickRunKeepsEveryTarget() {
-        assertEquals(9, KernelBenchPlan.create(false).targets.size());
+        assertEquals(11, KernelBenchPlan.create(false).targets.size());
         assertEquals(KernelBenchPlan.create(false).targets, KernelBenchPlan.create(true).targets);
     }
 

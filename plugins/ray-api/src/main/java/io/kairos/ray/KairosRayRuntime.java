@@ -79,6 +79,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code @DefConcurrencyGroup} annotations are not read;</li>
  *   <li>{@code free}: the kernel frees an object once no ref reaches it (the JVM's collector tells it); free adds
  *       nothing to that;</li>
+ *   <li>refs inside values ({@code Ray.put(List.of(ref))}, a task returning refs): a small value keeps its refs as
+ *       they are; a ref serialized inside a large value (the shared store) is kept by this runtime until
+ *       {@code Ray.shutdown()}, where Ray would free it with the outer object (the kernel's public API has no way to
+ *       tie one object's life to another's), and resolves only in this JVM;</li>
  *   <li>an infeasible task (a resource no node has enough of) fails at {@code remote()} with a {@code RayException}
  *       naming the resource, where Ray would keep it pending with a warning;</li>
  *   <li>runtime environments are accepted and have no effect; cross-language calls (Python, C++) throw
@@ -101,6 +105,8 @@ public final class KairosRayRuntime implements RayRuntime {
     private final Map<ActorId, RayActor<?>> actorsById = new ConcurrentHashMap<>();
     private final Map<Long, RayActor<?>> actorsByKernelId = new ConcurrentHashMap<>();
     private final Map<PlacementGroupId, RayPlacementGroup> groups = new ConcurrentHashMap<>();
+    /** Refs that were serialized inside a value, by kernel object id: kept until shutdown (see RayObjectRef). */
+    private final Map<Long, RayObjectRef<?>> nestedRefs = new ConcurrentHashMap<>();
     private final boolean taskRetriesSet;
     private final AtomicBoolean runtimeEnvLogged = new AtomicBoolean();
 
@@ -146,6 +152,17 @@ public final class KairosRayRuntime implements RayRuntime {
         actorsById.clear();
         actorsByKernelId.clear();
         groups.clear();
+        nestedRefs.clear();
+    }
+
+    /** Keeps a ref that is being serialized inside a value, so that it reads back (and its object lives) until shutdown. */
+    void keepNestedRef(final RayObjectRef<?> ref) {
+        nestedRefs.putIfAbsent(ref.ref.id(), ref);
+    }
+
+    /** The ref of that kernel object id serialized by this runtime's job, or null. */
+    RayObjectRef<?> nestedRef(final byte[] job, final long id) {
+        return java.util.Arrays.equals(job, jobId.getBytes()) ? nestedRefs.get(id) : null;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -251,32 +268,40 @@ public final class KairosRayRuntime implements RayRuntime {
     // ------------------------------------------------------------------------------------------------------------
     // tasks
 
+    /**
+     * Submits a Ray task. The hot path is kept small (a caller, a ref) so that the JIT inlines it into Ray's
+     * {@code TaskCaller.remote()}; options are applied by {@link #applyOptions} only when there are any.
+     */
     @SuppressWarnings("rawtypes")
     @Override
     public ObjectRef call(final RayFunc func, final Object[] args, final CallOptions options) {
-        if (func == null) {
-            throw new IllegalArgumentException("func is null");
-        }
         ownArgs(args);
         try {
             final TaskCaller<Object> caller = RayFunctions.task(kernel, func, args);
-            if (options != null) {
-                if (options.name != null) {
-                    caller.setName(options.name);
-                }
-                if (!options.resources.isEmpty()) {
-                    caller.setResources(options.resources);
-                }
-                if (options.group != null) {
-                    caller.setPlacementGroup(own(options.group).group, options.bundleIndex);
-                }
-            }
-            if (taskRetriesSet) {
-                caller.setMaxRetries(settings.taskMaxRetries).setRetryExceptions(settings.taskRetryExceptions);
+            if (taskRetriesSet || options != null && (options.name != null || options.group != null
+                || !options.resources.isEmpty())) {
+                applyOptions(caller, options);
             }
             return new RayObjectRef<>(caller.remote(), null, func);
         } catch (final RuntimeException e) {
             throw RayErrors.toRay(e, null);
+        }
+    }
+
+    private void applyOptions(final TaskCaller<Object> caller, final CallOptions options) {
+        if (options != null) {
+            if (options.name != null) {
+                caller.setName(options.name);
+            }
+            if (!options.resources.isEmpty()) {
+                caller.setResources(options.resources);
+            }
+            if (options.group != null) {
+                caller.setPlacementGroup(own(options.group).group, options.bundleIndex);
+            }
+        }
+        if (taskRetriesSet) {
+            caller.setMaxRetries(settings.taskMaxRetries).setRetryExceptions(settings.taskRetryExceptions);
         }
     }
 
@@ -295,14 +320,12 @@ public final class KairosRayRuntime implements RayRuntime {
     // ------------------------------------------------------------------------------------------------------------
     // actors
 
+    /** Submits an actor call; as {@link #call}, a small hot path. */
     @SuppressWarnings({"rawtypes", "unchecked"})
     @Override
     public ObjectRef callActor(final ActorHandle<?> actor, final RayFunc func, final Object[] args,
                                final CallOptions options) {
-        if (!(actor instanceof RayActor)) {
-            throw new IllegalArgumentException("actor " + actor + " is not an actor of this Ray runtime");
-        }
-        final RayActor<?> a = (RayActor<?>) actor;
+        final RayActor<?> a = own(actor);
         ownArgs(args);
         try {
             final ActorTaskCaller<Object> caller = RayFunctions.call(a.handle, func, args);
@@ -313,6 +336,13 @@ public final class KairosRayRuntime implements RayRuntime {
         } catch (final RuntimeException e) {
             throw RayErrors.toRay(e, a.id);
         }
+    }
+
+    private static RayActor<?> own(final ActorHandle<?> actor) {
+        if (actor instanceof RayActor) {
+            return (RayActor<?>) actor;
+        }
+        throw new IllegalArgumentException("actor " + actor + " is not an actor of this Ray runtime");
     }
 
     @SuppressWarnings("rawtypes")
@@ -671,10 +701,13 @@ public final class KairosRayRuntime implements RayRuntime {
             if (arg instanceof RayObjectRef) {
                 args[i] = ((RayObjectRef<?>) arg).ref;
             } else if (arg instanceof ObjectRef) {
-                throw new IllegalArgumentException("argument " + i + " " + arg + " is not an ObjectRef of this Ray "
-                    + "runtime");
+                throw foreignArg(i, arg);
             }
         }
+    }
+
+    private static IllegalArgumentException foreignArg(final int i, final Object arg) {
+        return new IllegalArgumentException("argument " + i + " " + arg + " is not an ObjectRef of this Ray runtime");
     }
 
     private void logRuntimeEnv() {

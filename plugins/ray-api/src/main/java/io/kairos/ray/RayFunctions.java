@@ -70,6 +70,9 @@ final class RayFunctions {
 
     /** The kernel's task call for a Ray function and its arguments (ObjectRefs already the kernel's). */
     static TaskCaller<Object> task(final Kernel kernel, final RayFunc f, final Object[] a) {
+        if (f == null) {
+            throw new IllegalArgumentException("func is null");
+        }
         if (f instanceof RayFuncVoid) {
             return voidTask(kernel, f, a);
         }
@@ -266,6 +269,9 @@ final class RayFunctions {
 
     /** The kernel's call of a Ray actor method (its first parameter the actor) with the other arguments. */
     static ActorTaskCaller<Object> call(final ActorHandle<ActorBox> actor, final RayFunc f, final Object[] a) {
+        if (f == null) {
+            throw new IllegalArgumentException("func is null");
+        }
         if (f instanceof RayFuncVoid) {
             return voidCall(actor, f, a);
         }

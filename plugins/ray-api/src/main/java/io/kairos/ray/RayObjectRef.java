@@ -1,18 +1,30 @@
 package io.kairos.ray;
 
 import io.ray.api.ObjectRef;
+import io.ray.api.Ray;
 import io.ray.api.id.ActorId;
+
+import java.io.InvalidObjectException;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
 
 /**
  * Ray's {@link ObjectRef} over the kernel's: {@code get} is the kernel's get, its failures as Ray's exceptions. Passed
  * to a task as an argument, the kernel's ref goes in its place, so the kernel resolves it before the task runs.
  *
- * <p>Not serializable on purpose: the kernel would otherwise try to serialize a task's result that holds refs to size
- * it for the shared store; a result that cannot be serialized stays on the heap, which is where a ref belongs.
+ * <p>Serializable by id, so that a value holding refs ({@code Ray.put(List.of(ref1, ref2))}, a task returning refs)
+ * can be put and returned: small such values stay on the heap as they are; a large one goes to the shared store
+ * serialized, each ref in it as its job and object id ({@link Serialized}). Serializing a ref registers it with its
+ * runtime ({@link KairosRayRuntime#nestedRef}), which keeps it, and so its object, until {@code Ray.shutdown()}: the
+ * kernel's public API cannot tie an inner object's life to the outer one's (see {@link KairosRayRuntime}). Reading the ref back
+ * in this JVM while that runtime runs gives the same ref; elsewhere (a worker JVM, another job, after shutdown) it
+ * fails, naming the ref.
  *
  * @param <T> the value's type
  */
-final class RayObjectRef<T> implements ObjectRef<T> {
+final class RayObjectRef<T> implements ObjectRef<T>, Serializable {
+    private static final long serialVersionUID = 1L;
+
     final io.kairos.ObjectRef<T> ref;
     /** The actor the producing call went to, or null: named in a RayActorException. */
     final ActorId actor;
@@ -43,6 +55,40 @@ final class RayObjectRef<T> implements ObjectRef<T> {
             return ref.get(java.time.Duration.ofMillis(timeoutMs));
         } catch (final RuntimeException e) {
             throw RayErrors.toRay(e, actor, function);
+        }
+    }
+
+    /** The ref as its job and object id, registered with the runtime so that it reads back as this ref. */
+    private Object writeReplace() throws ObjectStreamException {
+        if (!Ray.isInitialized() || !(Ray.internal() instanceof KairosRayRuntime)) {
+            throw new InvalidObjectException(this + " cannot be serialized: its Ray runtime is shut down");
+        }
+        final KairosRayRuntime runtime = (KairosRayRuntime) Ray.internal();
+        runtime.keepNestedRef(this);
+        return new Serialized(runtime.jobId.getBytes(), ref.id());
+    }
+
+    /** A ref's serial form: its job and its kernel object id, read back through the runtime's table. */
+    static final class Serialized implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final byte[] job;
+        private final long id;
+
+        Serialized(final byte[] job, final long id) {
+            this.job = job;
+            this.id = id;
+        }
+
+        private Object readResolve() throws ObjectStreamException {
+            final RayObjectRef<?> ref = Ray.isInitialized() && Ray.internal() instanceof KairosRayRuntime
+                ? ((KairosRayRuntime) Ray.internal()).nestedRef(job, id) : null;
+            if (ref == null) {
+                throw new InvalidObjectException("ObjectRef(" + id + ") of job "
+                    + io.ray.api.id.JobId.fromBytes(job) + " cannot be read here: a ref inside a value resolves only "
+                    + "in the JVM and Ray job that serialized it (not in a worker JVM, another job or after "
+                    + "Ray.shutdown())");
+            }
+            return ref;
         }
     }
 

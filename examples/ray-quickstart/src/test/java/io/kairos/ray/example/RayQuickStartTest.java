@@ -1,6 +1,5 @@
-package io.kairos.ray;
+package io.kairos.ray.example;
 
-import io.kairos.ray.example.RayQuickStart;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -16,10 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An unmodified Ray Java program (Ray's "Getting Started" example) runs on Kairos and prints Ray's results. */
-class RayExampleTest {
+class RayQuickStartTest {
     @Test
     void theProgramImportsOnlyRaysApi() throws IOException {
-        final Path source = Path.of("src/test/java/io/kairos/ray/example/RayQuickStart.java");
+        final Path source = Path.of("src/main/java/io/kairos/ray/example/RayQuickStart.java");
         final List<String> imports = Files.readAllLines(source).stream().filter(l -> l.startsWith("import "))
             .collect(Collectors.toList());
         assertTrue(imports.stream().allMatch(l -> l.startsWith("import io.ray.api.") || l.startsWith("import java.")),
