@@ -1,11 +1,8 @@
 package io.kairos.ray;
 
-import io.kairos.ActorCreator;
 import io.kairos.ActorTaskCaller;
 import io.kairos.Kernel;
-import io.kairos.NodeInfo;
 import io.kairos.TaskCaller;
-import io.kairos.TaskContext;
 import io.ray.api.ActorHandle;
 import io.ray.api.BaseActorHandle;
 import io.ray.api.CppActorHandle;
@@ -13,9 +10,7 @@ import io.ray.api.ObjectRef;
 import io.ray.api.PyActorHandle;
 import io.ray.api.WaitResult;
 import io.ray.api.concurrencygroup.ConcurrencyGroup;
-import io.ray.api.exception.RayException;
 import io.ray.api.exception.RayIntentionalSystemExitException;
-import io.ray.api.exception.RayTimeoutException;
 import io.ray.api.exception.RuntimeEnvException;
 import io.ray.api.function.CppActorClass;
 import io.ray.api.function.CppActorMethod;
@@ -30,7 +25,6 @@ import io.ray.api.id.JobId;
 import io.ray.api.id.PlacementGroupId;
 import io.ray.api.id.UniqueId;
 import io.ray.api.options.ActorCreationOptions;
-import io.ray.api.options.ActorLifetime;
 import io.ray.api.options.CallOptions;
 import io.ray.api.options.PlacementGroupCreationOptions;
 import io.ray.api.parallelactor.ParallelActorContext;
@@ -39,22 +33,13 @@ import io.ray.api.runtime.RayRuntime;
 import io.ray.api.runtimecontext.ResourceValue;
 import io.ray.api.runtimecontext.RuntimeContext;
 import io.ray.api.runtimeenv.RuntimeEnv;
-import io.kairos.spi.scheduling.PlacementStrategy;
 
 import java.lang.System.Logger.Level;
-import java.lang.reflect.Constructor;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Ray's {@link RayRuntime} on an embedded Kairos {@link Kernel}: what {@code Ray.init()} starts when this module, not
@@ -89,38 +74,37 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code UnsupportedOperationException} naming the call;</li>
  *   <li>in a worker JVM Ray is not initialized: code that runs there (an isolated actor) cannot call {@code Ray.*}.</li>
  * </ul>
+ *
+ * <p>This class is the entry point and the submit path ({@code call}, {@code callActor}: no objects beyond the
+ * kernel's caller and the ref); it hands objects to {@code RayObjects}, actor creation and lookup to
+ * {@code RayActors}, placement groups to {@code RayPlacementGroups} and the runtime context, nodes and resource ids to
+ * {@code RayRuntimeContext}.
  */
 public final class KairosRayRuntime implements RayRuntime {
     private static final AtomicInteger JOBS = new AtomicInteger();
-    private static final Constructor<ResourceValue> RESOURCE_VALUE = resourceValueConstructor();
 
     final Kernel kernel;
     final RaySettings settings;
     final JobId jobId;
     private final String namespace;
-    private final List<String> nodeIds;
-    private final RayRuntimeContext context = new RayRuntimeContext(this);
-    private final ParallelActors parallelActors = new ParallelActors(this);
-    private final AtomicLong nextActor = new AtomicLong();
-    private final Map<ActorId, RayActor<?>> actorsById = new ConcurrentHashMap<>();
-    private final Map<Long, RayActor<?>> actorsByKernelId = new ConcurrentHashMap<>();
-    private final Map<PlacementGroupId, RayPlacementGroup> groups = new ConcurrentHashMap<>();
-    /** Refs that were serialized inside a value, by kernel object id: kept until shutdown (see RayObjectRef). */
-    private final Map<Long, RayObjectRef<?>> nestedRefs = new ConcurrentHashMap<>();
     private final boolean taskRetriesSet;
-    private final AtomicBoolean runtimeEnvLogged = new AtomicBoolean();
+    final RayObjects objects;
+    final RayActors actors;
+    private final RayPlacementGroups placementGroups;
+    private final RayRuntimeContext context;
+    private final ParallelActors parallelActors;
 
     private KairosRayRuntime(final Kernel kernel, final RaySettings settings) {
         this.kernel = kernel;
         this.settings = settings;
         this.jobId = settings.jobId;
         this.namespace = settings.namespace;
-        final List<String> ids = new ArrayList<>();
-        for (final NodeInfo node : kernel.resources()) {
-            ids.add(node.nodeId());
-        }
-        this.nodeIds = ids;
         this.taskRetriesSet = settings.taskMaxRetries != 3 || settings.taskRetryExceptions;
+        this.objects = new RayObjects(kernel, jobId);
+        this.actors = new RayActors(this);
+        this.placementGroups = new RayPlacementGroups(this);
+        this.context = new RayRuntimeContext(this);
+        this.parallelActors = new ParallelActors(this);
     }
 
     /**
@@ -149,75 +133,43 @@ public final class KairosRayRuntime implements RayRuntime {
     @Override
     public void shutdown() {
         kernel.close();
-        actorsById.clear();
-        actorsByKernelId.clear();
-        groups.clear();
-        nestedRefs.clear();
-    }
-
-    /** Keeps a ref that is being serialized inside a value, so that it reads back (and its object lives) until shutdown. */
-    void keepNestedRef(final RayObjectRef<?> ref) {
-        nestedRefs.putIfAbsent(ref.ref.id(), ref);
-    }
-
-    /** The ref of that kernel object id serialized by this runtime's job, or null. */
-    RayObjectRef<?> nestedRef(final byte[] job, final long id) {
-        return java.util.Arrays.equals(job, jobId.getBytes()) ? nestedRefs.get(id) : null;
+        actors.clear();
+        placementGroups.clear();
+        objects.clear();
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // objects
+    // objects (RayObjects)
 
     @Override
     public <T> ObjectRef<T> put(final T obj) {
-        try {
-            return new RayObjectRef<>(kernel.put(obj), null, null);
-        } catch (final RuntimeException e) {
-            throw RayErrors.toRay(e, null);
-        }
+        return objects.put(obj);
     }
 
     /** As {@link #put(Object)}: the kernel's objects are owned by the kernel, whatever actor is named. */
     @Override
     public <T> ObjectRef<T> put(final T obj, final BaseActorHandle owner) {
-        return put(obj);
+        return objects.put(obj);
     }
 
     @Override
     public <T> T get(final ObjectRef<T> objectRef) {
-        return own(objectRef, "objectRef").get();
+        return objects.get(objectRef);
     }
 
     @Override
     public <T> List<T> get(final List<ObjectRef<T>> objectList) {
-        final List<T> values = new ArrayList<>(objectList.size());
-        for (final ObjectRef<T> ref : objectList) {
-            values.add(own(ref, "objectList item").get());
-        }
-        return values;
+        return objects.get(objectList);
     }
 
     @Override
     public <T> T get(final ObjectRef<T> objectRef, final long timeoutMs) {
-        return own(objectRef, "objectRef").get(timeoutMs);
+        return objects.get(objectRef, timeoutMs);
     }
 
     @Override
     public <T> List<T> get(final List<ObjectRef<T>> objectList, final long timeoutMs) {
-        if (timeoutMs < 0) {
-            return get(objectList);
-        }
-        final long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
-        final List<T> values = new ArrayList<>(objectList.size());
-        for (final ObjectRef<T> ref : objectList) {
-            final long left = Math.max(0, deadline - System.nanoTime());
-            final RayObjectRef<T> own = own(ref, "objectList item");
-            if (left == 0 && !own.ref.isReady()) {
-                throw new RayTimeoutException("Get timed out: some object(s) not ready within " + timeoutMs + " ms");
-            }
-            values.add(own.get(Math.max(left / 1_000_000, left > 0 ? 1 : 0)));
-        }
-        return values;
+        return objects.get(objectList, timeoutMs);
     }
 
     /**
@@ -227,42 +179,13 @@ public final class KairosRayRuntime implements RayRuntime {
     @Override
     public <T> WaitResult<T> wait(final List<ObjectRef<T>> waitList, final int numReturns, final int timeoutMs,
                                   final boolean fetchLocal) {
-        if (waitList == null) {
-            throw new IllegalArgumentException("waitList is null");
-        }
-        if (waitList.isEmpty()) {
-            return new WaitResult<>(new ArrayList<>(), new ArrayList<>());
-        }
-        final List<io.kairos.ObjectRef<T>> refs = new ArrayList<>(waitList.size());
-        for (final ObjectRef<T> ref : waitList) {
-            refs.add(own(ref, "waitList item").ref);
-        }
-        final io.kairos.WaitResult<T> result;
-        try {
-            result = kernel.wait(refs, numReturns, Duration.ofMillis(timeoutMs < 0 ? Integer.MAX_VALUE : timeoutMs));
-        } catch (final RuntimeException e) {
-            throw RayErrors.toRay(e, null);
-        }
-        final List<ObjectRef<T>> ready = new ArrayList<>(result.ready().size());
-        final List<ObjectRef<T>> unready = new ArrayList<>(result.unready().size());
-        int next = 0;  // the kernel's ready list is in the order given: walk both together
-        for (int i = 0; i < waitList.size(); i++) {
-            if (next < result.ready().size() && result.ready().get(next) == refs.get(i)) {
-                ready.add(waitList.get(i));
-                next++;
-            } else {
-                unready.add(waitList.get(i));
-            }
-        }
-        return new WaitResult<>(ready, unready);
+        return objects.wait(waitList, numReturns, timeoutMs);
     }
 
     /** Does nothing more than dropping the refs does: the kernel frees an object once no ref reaches it. */
     @Override
     public void free(final List<ObjectRef<?>> objectRefs, final boolean localOnly) {
-        for (final ObjectRef<?> ref : objectRefs) {
-            own(ref, "objectRefs item");
-        }
+        objects.free(objectRefs);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -275,7 +198,7 @@ public final class KairosRayRuntime implements RayRuntime {
     @SuppressWarnings("rawtypes")
     @Override
     public ObjectRef call(final RayFunc func, final Object[] args, final CallOptions options) {
-        ownArgs(args);
+        RayObjects.ownArgs(args);
         try {
             final TaskCaller<Object> caller = RayFunctions.task(kernel, func, args);
             if (taskRetriesSet || options != null && (options.name != null || options.group != null
@@ -297,7 +220,7 @@ public final class KairosRayRuntime implements RayRuntime {
                 caller.setResources(options.resources);
             }
             if (options.group != null) {
-                caller.setPlacementGroup(own(options.group).group, options.bundleIndex);
+                caller.setPlacementGroup(RayPlacementGroups.own(options.group).group, options.bundleIndex);
             }
         }
         if (taskRetriesSet) {
@@ -318,15 +241,15 @@ public final class KairosRayRuntime implements RayRuntime {
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // actors
+    // actors (calls here, the rest in RayActors)
 
     /** Submits an actor call; as {@link #call}, a small hot path. */
     @SuppressWarnings({"rawtypes", "unchecked"})
     @Override
     public ObjectRef callActor(final ActorHandle<?> actor, final RayFunc func, final Object[] args,
                                final CallOptions options) {
-        final RayActor<?> a = own(actor);
-        ownArgs(args);
+        final RayActor<?> a = RayActors.own(actor);
+        RayObjects.ownArgs(args);
         try {
             final ActorTaskCaller<Object> caller = RayFunctions.call(a.handle, func, args);
             if (options != null && options.name != null) {
@@ -336,13 +259,6 @@ public final class KairosRayRuntime implements RayRuntime {
         } catch (final RuntimeException e) {
             throw RayErrors.toRay(e, a.id);
         }
-    }
-
-    private static RayActor<?> own(final ActorHandle<?> actor) {
-        if (actor instanceof RayActor) {
-            return (RayActor<?>) actor;
-        }
-        throw new IllegalArgumentException("actor " + actor + " is not an actor of this Ray runtime");
     }
 
     @SuppressWarnings("rawtypes")
@@ -360,67 +276,7 @@ public final class KairosRayRuntime implements RayRuntime {
     @Override
     public <T> ActorHandle<T> createActor(final RayFunc actorFactoryFunc, final Object[] args,
                                           final ActorCreationOptions options) {
-        if (actorFactoryFunc == null) {
-            throw new IllegalArgumentException("actorFactoryFunc is null");
-        }
-        ownArgs(args);
-        final ActorId id = RayIds.actorId(nextActor.incrementAndGet(), jobId);
-        boolean detached = settings.defaultActorLifetime == ActorLifetime.DETACHED;
-        int maxTaskRetries = 0;
-        try {
-            final ActorCreator<ActorBox> creator = RayFunctions.actor(kernel, actorFactoryFunc, id, args);
-            if (options != null) {
-                if (options.name != null && !options.name.isEmpty()) {
-                    creator.setName(kernelName(options.namespace, options.name));
-                }
-                if (options.lifetime != null) {
-                    detached = options.lifetime == ActorLifetime.DETACHED;
-                }
-                if (!options.resources.isEmpty()) {
-                    creator.setResources(options.resources);
-                }
-                if (options.maxRestarts != 0) {
-                    creator.setMaxRestarts(options.maxRestarts < 0 ? Integer.MAX_VALUE : options.maxRestarts);
-                }
-                maxTaskRetries = options.maxTaskRetries;
-                long concurrency = options.maxConcurrency;
-                if (options.concurrencyGroups != null) {
-                    for (final ConcurrencyGroup group : options.concurrencyGroups) {
-                        if (group instanceof RayConcurrencyGroup) {
-                            concurrency += ((RayConcurrencyGroup) group).maxConcurrency();
-                        }
-                    }
-                }
-                if (concurrency != 1) {
-                    creator.setMaxConcurrency((int) Math.min(concurrency, 1024));
-                }
-                if (options.maxPendingCalls != -1) {
-                    creator.setMaxPendingCalls(options.maxPendingCalls);
-                }
-                if (options.group != null) {
-                    creator.setPlacementGroup(own(options.group).group, options.bundleIndex);
-                }
-                if (options.jvmOptions != null && !options.jvmOptions.isEmpty()) {
-                    creator.setIsolated(true);
-                    if (!options.jvmOptions.equals(settings.jvmOptions)) {
-                        RaySettings.LOG.log(Level.WARNING, "actor " + id + ": setJvmOptions" + options.jvmOptions
-                            + " runs it in a worker JVM with the kernel's worker JVM options " + settings.jvmOptions
-                            + " (ray.job.jvm-options); per-actor JVM options are not applied");
-                    }
-                }
-                if (options.serializedRuntimeEnv != null && !options.serializedRuntimeEnv.isEmpty()
-                    && !options.serializedRuntimeEnv.equals("{}")) {
-                    logRuntimeEnv();
-                }
-            }
-            final io.kairos.ActorHandle<ActorBox> handle = creator.remote();
-            final RayActor<T> actor = new RayActor<>(id, handle, detached, maxTaskRetries);
-            actorsById.put(id, actor);
-            actorsByKernelId.put(handle.id(), actor);
-            return actor;
-        } catch (final RuntimeException e) {
-            throw RayErrors.toRay(e, id);
-        }
+        return actors.create(actorFactoryFunc, args, options);
     }
 
     @Override
@@ -438,30 +294,17 @@ public final class KairosRayRuntime implements RayRuntime {
     @SuppressWarnings("unchecked")
     @Override
     public <T extends BaseActorHandle> T getActorHandle(final ActorId actorId) {
-        return (T) actorsById.get(actorId);
+        return (T) actors.get(actorId);
     }
 
-    @SuppressWarnings("unchecked")
     @Override
     public <T extends BaseActorHandle> Optional<T> getActor(final String name, final String namespace) {
-        if (name == null) {
-            throw new IllegalArgumentException("name is null");
-        }
-        return kernel.<ActorBox>getActor(kernelName(namespace, name)).map(handle ->
-            (T) actorsByKernelId.computeIfAbsent(handle.id(), k ->
-                new RayActor<>(RayIds.actorId(nextActor.incrementAndGet(), jobId), handle, false, 0)));
+        return actors.named(name, namespace);
     }
 
     @Override
     public void killActor(final BaseActorHandle actor, final boolean noRestart) {
-        if (!(actor instanceof RayActor)) {
-            throw new IllegalArgumentException("actor " + actor + " is not an actor of this Ray runtime");
-        }
-        try {
-            kernel.kill(((RayActor<?>) actor).handle, noRestart);
-        } catch (final RuntimeException e) {
-            throw RayErrors.toRay(e, actor.getId());
-        }
+        actors.kill(actor, noRestart);
     }
 
     /**
@@ -472,120 +315,44 @@ public final class KairosRayRuntime implements RayRuntime {
      */
     @Override
     public void exitActor() {
-        final ActorBox box = ActorBox.current();
-        final RayActor<?> actor = box == null ? null : actorsById.get(box.id);
-        if (actor == null) {
-            throw new IllegalStateException("Ray.exitActor() is called outside an actor" + (box != null
-                ? " of this runtime (in a worker JVM, where Ray is not initialized)" : ""));
-        }
-        kernel.kill(actor.handle, true);
-        throw new RayIntentionalSystemExitException("actor " + actor.id + " exits (Ray.exitActor())");
-    }
-
-    Collection<RayActor<?>> actors() {
-        return actorsById.values();
+        actors.exitCurrent();
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // placement groups
+    // placement groups (RayPlacementGroups)
 
     @Override
     public PlacementGroup createPlacementGroup(final PlacementGroupCreationOptions options) {
-        if (options == null) {
-            throw new IllegalArgumentException("creation options are null");
-        }
-        if (options.strategy == null) {
-            throw new IllegalArgumentException("placement group strategy is null");
-        }
-        final PlacementStrategy strategy;
-        switch (options.strategy) {
-            case PACK:
-                strategy = PlacementStrategy.PACK;
-                break;
-            case SPREAD:
-                strategy = PlacementStrategy.SPREAD;
-                break;
-            case STRICT_PACK:
-                strategy = PlacementStrategy.STRICT_PACK;
-                break;
-            case STRICT_SPREAD:
-                strategy = PlacementStrategy.STRICT_SPREAD;
-                break;
-            default:
-                throw new IllegalArgumentException("placement group strategy " + options.strategy
-                    + " is not one of PACK, SPREAD, STRICT_PACK, STRICT_SPREAD");
-        }
-        final List<Map<String, Double>> bundles = new ArrayList<>();
-        if (options.bundles != null) {
-            for (final Map<String, Double> bundle : options.bundles) {
-                bundles.add(bundle == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(bundle)));
-            }
-        }
-        final boolean named = options.name != null && !options.name.isEmpty();
-        try {
-            final io.kairos.PlacementGroup group = kernel.createPlacementGroup(
-                named ? kernelName(null, options.name) : null, bundles, strategy);
-            final RayPlacementGroup pg = new RayPlacementGroup(RayIds.placementGroupId(group.id(), jobId),
-                named ? options.name : null, Collections.unmodifiableList(bundles), options.strategy, group);
-            groups.put(pg.id, pg);
-            return pg;
-        } catch (final RuntimeException e) {
-            throw RayErrors.toRay(e, null);
-        }
+        return placementGroups.create(options);
     }
 
     @Override
     public PlacementGroup getPlacementGroup(final PlacementGroupId id) {
-        return groups.get(id);
+        return placementGroups.get(id);
     }
 
     @Override
     public PlacementGroup getPlacementGroup(final String name, final String namespace) {
-        if (name == null) {
-            throw new IllegalArgumentException("name is null");
-        }
-        return kernel.getPlacementGroup(kernelName(namespace, name))
-            .map(group -> (PlacementGroup) groups.get(RayIds.placementGroupId(group.id(), jobId)))
-            .orElse(null);
+        return placementGroups.named(name, namespace);
     }
 
     @Override
     public List<PlacementGroup> getAllPlacementGroups() {
-        return new ArrayList<>(groups.values());
+        return placementGroups.all();
     }
 
     @Override
     public void removePlacementGroup(final PlacementGroupId id) {
-        final RayPlacementGroup pg = groups.get(id);
-        if (pg == null) {
-            throw new RayException("placement group " + id + " does not exist");
-        }
-        try {
-            kernel.removePlacementGroup(pg.group);
-            pg.removed = true;
-        } catch (final RuntimeException e) {
-            throw RayErrors.toRay(e, null);
-        }
+        placementGroups.remove(id);
     }
 
     @Override
     public boolean waitPlacementGroupReady(final PlacementGroupId id, final int timeoutSeconds) {
-        final RayPlacementGroup pg = groups.get(id);
-        if (pg == null) {
-            throw new RayException("placement group " + id + " does not exist");
-        }
-        return pg.wait(timeoutSeconds);
-    }
-
-    private RayPlacementGroup own(final PlacementGroup group) {
-        if (!(group instanceof RayPlacementGroup)) {
-            throw new IllegalArgumentException("placement group " + group + " is not one of this Ray runtime");
-        }
-        return (RayPlacementGroup) group;
+        return placementGroups.waitReady(id, timeoutSeconds);
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // context
+    // context (RayRuntimeContext)
 
     @Override
     public RuntimeContext getRuntimeContext() {
@@ -598,25 +365,7 @@ public final class KairosRayRuntime implements RayRuntime {
      */
     @Override
     public Map<String, List<ResourceValue>> getAvailableResourceIds() {
-        final TaskContext task = TaskContext.current();
-        final Map<String, List<ResourceValue>> out = new LinkedHashMap<>();
-        if (task == null) {
-            return out;
-        }
-        for (final Map.Entry<String, Double> e : task.resources().entrySet()) {
-            if (e.getKey().equals("GPU")) {
-                final int[] instances = task.gpuInstances();
-                final double[] shares = task.gpuAmounts();
-                final List<ResourceValue> values = new ArrayList<>(instances.length);
-                for (int i = 0; i < instances.length; i++) {
-                    values.add(resourceValue(instances[i], shares[i]));
-                }
-                out.put("GPU", values);
-            } else {
-                out.put(e.getKey(), List.of(resourceValue(0, e.getValue())));
-            }
-        }
-        return out;
+        return context.availableResourceIds();
     }
 
     @Override
@@ -627,9 +376,7 @@ public final class KairosRayRuntime implements RayRuntime {
     /** The node of the running task, or the kernel's first node outside a task (the driver's). */
     @Override
     public UniqueId getCurrentNodeId() {
-        final TaskContext task = TaskContext.current();
-        final int index = task == null ? 0 : nodeIds.indexOf(task.nodeId());
-        return RayIds.nodeId(Math.max(0, index));
+        return context.getCurrentNodeId();
     }
 
     @Override
@@ -665,6 +412,7 @@ public final class KairosRayRuntime implements RayRuntime {
     }
 
     // ------------------------------------------------------------------------------------------------------------
+    // names
 
     /** The kernel's name for a Ray name in a namespace (null: this job's): unambiguous, readable in errors. */
     String kernelName(final String namespace, final String name) {
@@ -685,59 +433,9 @@ public final class KairosRayRuntime implements RayRuntime {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> RayObjectRef<T> own(final ObjectRef<T> ref, final String what) {
-        if (ref instanceof RayObjectRef) {
-            return (RayObjectRef<T>) ref;
-        }
-        throw new IllegalArgumentException(what + " " + (ref == null ? "is null" : ref + " is not an ObjectRef of "
-            + "this Ray runtime"));
-    }
-
-    /** Ray's ObjectRef arguments become the kernel's, resolved by the kernel before the call. */
-    private static void ownArgs(final Object[] args) {
-        for (int i = 0; i < args.length; i++) {
-            final Object arg = args[i];
-            if (arg instanceof RayObjectRef) {
-                args[i] = ((RayObjectRef<?>) arg).ref;
-            } else if (arg instanceof ObjectRef) {
-                throw foreignArg(i, arg);
-            }
-        }
-    }
-
-    private static IllegalArgumentException foreignArg(final int i, final Object arg) {
-        return new IllegalArgumentException("argument " + i + " " + arg + " is not an ObjectRef of this Ray runtime");
-    }
-
-    private void logRuntimeEnv() {
-        if (runtimeEnvLogged.compareAndSet(false, true)) {
-            RaySettings.LOG.log(Level.INFO, "runtime environments have no effect on an embedded Kairos kernel: tasks "
-                + "and actors run in this JVM's environment (or its worker JVMs', ray.job.jvm-options)");
-        }
-    }
-
     private static UnsupportedOperationException crossLanguage(final String call) {
         return new UnsupportedOperationException(call + ": cross-language calls are not supported by Kairos, which "
             + "runs Java tasks and actors only");
     }
-
-    private static ResourceValue resourceValue(final long id, final double capacity) {
-        try {
-            return RESOURCE_VALUE.newInstance(id, capacity);
-        } catch (final ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot make io.ray.api.runtimecontext.ResourceValue", e);
-        }
-    }
-
-    /** ResourceValue's constructor is package-private in Ray's API (its package is open: the class path's). */
-    private static Constructor<ResourceValue> resourceValueConstructor() {
-        try {
-            final Constructor<ResourceValue> c = ResourceValue.class.getDeclaredConstructor(long.class, double.class);
-            c.setAccessible(true);
-            return c;
-        } catch (final ReflectiveOperationException | RuntimeException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 }
+

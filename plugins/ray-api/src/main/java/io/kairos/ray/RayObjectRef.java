@@ -15,7 +15,7 @@ import java.io.Serializable;
  * <p>Serializable by id, so that a value holding refs ({@code Ray.put(List.of(ref1, ref2))}, a task returning refs)
  * can be put and returned: small such values stay on the heap as they are; a large one goes to the shared store
  * serialized, each ref in it as its job and object id ({@link Serialized}). Serializing a ref registers it with its
- * runtime ({@link KairosRayRuntime#nestedRef}), which keeps it, and so its object, until {@code Ray.shutdown()}: the
+ * runtime ({@link RayObjects#keepNestedRef}), which keeps it, and so its object, until {@code Ray.shutdown()}: the
  * kernel's public API cannot tie an inner object's life to the outer one's (see {@link KairosRayRuntime}). Reading the ref back
  * in this JVM while that runtime runs gives the same ref; elsewhere (a worker JVM, another job, after shutdown) it
  * fails, naming the ref.
@@ -64,7 +64,7 @@ final class RayObjectRef<T> implements ObjectRef<T>, Serializable {
             throw new InvalidObjectException(this + " cannot be serialized: its Ray runtime is shut down");
         }
         final KairosRayRuntime runtime = (KairosRayRuntime) Ray.internal();
-        runtime.keepNestedRef(this);
+        runtime.objects.keepNestedRef(this);
         return new Serialized(runtime.jobId.getBytes(), ref.id());
     }
 
@@ -81,7 +81,7 @@ final class RayObjectRef<T> implements ObjectRef<T>, Serializable {
 
         private Object readResolve() throws ObjectStreamException {
             final RayObjectRef<?> ref = Ray.isInitialized() && Ray.internal() instanceof KairosRayRuntime
-                ? ((KairosRayRuntime) Ray.internal()).nestedRef(job, id) : null;
+                ? ((KairosRayRuntime) Ray.internal()).objects.nestedRef(job, id) : null;
             if (ref == null) {
                 throw new InvalidObjectException("ObjectRef(" + id + ") of job "
                     + io.ray.api.id.JobId.fromBytes(job) + " cannot be read here: a ref inside a value resolves only "

@@ -10,24 +10,37 @@ import io.ray.api.id.UniqueId;
 import io.ray.api.runtimecontext.ActorInfo;
 import io.ray.api.runtimecontext.ActorState;
 import io.ray.api.runtimecontext.Address;
+import io.ray.api.runtimecontext.ResourceValue;
 import io.ray.api.runtimecontext.RuntimeContext;
 import io.ray.api.runtimeenv.RuntimeEnv;
 
+import java.lang.reflect.Constructor;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Ray's {@link RuntimeContext} on the kernel: ids of the job, the running task (the kernel's
- * {@link TaskContext}) and the running actor (its {@link ActorBox}), the nodes of the kernel.
+ * {@link TaskContext}) and the running actor (its {@link ActorBox}), the nodes of the kernel and the resources the
+ * running task was given.
  */
 final class RayRuntimeContext implements RuntimeContext {
     /** The driver's task id: the task id of code that runs outside any task. */
     private static final long DRIVER_TASK = 0;
+    private static final Constructor<ResourceValue> RESOURCE_VALUE = resourceValueConstructor();
 
     private final KairosRayRuntime runtime;
+    /** The kernel's node ids; a node's Ray id is made from its index here. */
+    private final List<String> nodeIds;
 
     RayRuntimeContext(final KairosRayRuntime runtime) {
         this.runtime = runtime;
+        final List<String> ids = new ArrayList<>();
+        for (final NodeInfo node : runtime.kernel.resources()) {
+            ids.add(node.nodeId());
+        }
+        this.nodeIds = ids;
     }
 
     @Override
@@ -86,7 +99,7 @@ final class RayRuntimeContext implements RuntimeContext {
     public List<ActorInfo> getAllActorInfo() {
         final List<ActorInfo> out = new ArrayList<>();
         final Address address = new Address(RayIds.nodeId(0), RayErrors.HOST, 0);
-        for (final RayActor<?> actor : runtime.actors()) {
+        for (final RayActor<?> actor : runtime.actors.all()) {
             out.add(new ActorInfo(actor.id, actor.handle.isAlive() ? ActorState.ALIVE : ActorState.DEAD, 0, address,
                 runtime.rayName(actor.handle.name())));
         }
@@ -126,13 +139,58 @@ final class RayRuntimeContext implements RuntimeContext {
         return runtime.getNamespace();
     }
 
+    /** The node of the running task, or the kernel's first node outside a task (the driver's). */
     @Override
     public UniqueId getCurrentNodeId() {
-        return runtime.getCurrentNodeId();
+        final TaskContext task = TaskContext.current();
+        final int index = task == null ? 0 : nodeIds.indexOf(task.nodeId());
+        return RayIds.nodeId(Math.max(0, index));
+    }
+
+    /** See {@link KairosRayRuntime#getAvailableResourceIds()}. */
+    Map<String, List<ResourceValue>> availableResourceIds() {
+        final TaskContext task = TaskContext.current();
+        final Map<String, List<ResourceValue>> out = new LinkedHashMap<>();
+        if (task == null) {
+            return out;
+        }
+        for (final Map.Entry<String, Double> e : task.resources().entrySet()) {
+            if (e.getKey().equals("GPU")) {
+                final int[] instances = task.gpuInstances();
+                final double[] shares = task.gpuAmounts();
+                final List<ResourceValue> values = new ArrayList<>(instances.length);
+                for (int i = 0; i < instances.length; i++) {
+                    values.add(resourceValue(instances[i], shares[i]));
+                }
+                out.put("GPU", values);
+            } else {
+                out.put(e.getKey(), List.of(resourceValue(0, e.getValue())));
+            }
+        }
+        return out;
     }
 
     @Override
     public RuntimeEnv getCurrentRuntimeEnv() {
         return new RayRuntimeEnv();
+    }
+
+    private static ResourceValue resourceValue(final long id, final double capacity) {
+        try {
+            return RESOURCE_VALUE.newInstance(id, capacity);
+        } catch (final ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make io.ray.api.runtimecontext.ResourceValue", e);
+        }
+    }
+
+    /** ResourceValue's constructor is package-private in Ray's API (its package is open: the class path's). */
+    private static Constructor<ResourceValue> resourceValueConstructor() {
+        try {
+            final Constructor<ResourceValue> c = ResourceValue.class.getDeclaredConstructor(long.class, double.class);
+            c.setAccessible(true);
+            return c;
+        } catch (final ReflectiveOperationException | RuntimeException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 }
