@@ -5,19 +5,14 @@ import io.aeron.Subscription;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
-import io.aeron.logbuffer.Header;
 import io.kairos.spi.cluster.ClusterListener;
 import io.kairos.spi.cluster.ClusterNode;
 import io.kairos.spi.cluster.ClusterTransport;
 import io.kairos.spi.scheduling.FixedPoint;
 import org.agrona.CloseHelper;
-import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +36,10 @@ import java.util.concurrent.TimeUnit;
  * before the control store has told it about the newcomer.
  *
  * <p>Data frames: type (byte): {@code HELLO} name (string) endpoint (string) | {@code WHOLE} payload |
- * {@code PART} payload (more follow) | {@code LAST} payload (the message ends); strings as length (int) + UTF-8.
+ * {@code PART} payload (more follow) | {@code LAST} payload (the message ends) | {@code CHALLENGE} session id (int),
+ * nonce (32 bytes) | {@code PROOF} session id (int), HMAC-SHA256(secret, nonce, session id, prover, verifier); strings as length (int) + UTF-8. A
+ * member holds another's messages until it answered this member's challenge ({@link InboundSessions}): only
+ * members that hold the cluster's secret are heard.
  */
 public final class AeronClusterTransport implements ClusterTransport {
     /** The longest message {@link #send} takes. */
@@ -51,7 +49,6 @@ public final class AeronClusterTransport implements ClusterTransport {
 
     private final Settings settings;
     private final Map<String, PeerChannel> peers = new ConcurrentHashMap<>();
-    private final Int2ObjectHashMap<Inbound> inbound = new Int2ObjectHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private MediaDriver driver;
     private Aeron aeron;
@@ -72,6 +69,7 @@ public final class AeronClusterTransport implements ClusterTransport {
     /** Named actors' locations are kept in the control store's KV under this prefix. */
     static final String ACTOR_KEY_PREFIX = "actor/";
     private Thread receiver;
+    private volatile InboundSessions inbound;
     private Thread controller;
     /** The temporary directory this transport made for its media driver, removed on close; null if given one. */
     private Path ownDirectory;
@@ -167,6 +165,7 @@ public final class AeronClusterTransport implements ClusterTransport {
                 + settings.controlEndpoints() + ": " + e.getMessage(), e);
         }
         running = true;
+        inbound = newInbound();
         receiver = new Thread(this::receive, "kairos-cluster-receiver");
         receiver.setDaemon(true);
         receiver.start();
@@ -422,65 +421,31 @@ public final class AeronClusterTransport implements ClusterTransport {
 
     private void receive() {
         final IdleStrategy idle = new BackoffIdleStrategy(64, 16, 1_000, 100_000);
-        final io.aeron.logbuffer.FragmentHandler handler = new io.aeron.FragmentAssembler(this::onFrame);  // MTU-sized fragments to frames
+        final InboundSessions sessions = inbound;
+        final io.aeron.logbuffer.FragmentHandler handler = new io.aeron.FragmentAssembler(sessions::onFrame);
         while (running) {
-            idle.idle(subscription.poll(handler, FRAGMENT_LIMIT));
+            idle.idle(subscription.poll(handler, FRAGMENT_LIMIT) + sessions.retry());
         }
     }
 
-    private void onFrame(final DirectBuffer buffer, final int offset, final int length, final Header header) {
-        final int session = header.sessionId();
-        Inbound from = inbound.get(session);
-        final byte type = buffer.getByte(offset);
-        if (type == PeerChannel.HELLO) {
-            final int nameLength = buffer.getInt(offset + 1);
-            final String name = buffer.getStringWithoutLengthUtf8(offset + 5, nameLength);
-            final int atLength = buffer.getInt(offset + 5 + nameLength);
-            final String at = buffer.getStringWithoutLengthUtf8(offset + 9 + nameLength, atLength);
-            inbound.put(session, new Inbound(name));
-            peer(name, at);  // so this member can answer at once
-            return;
-        }
-        if (from == null) {
-            return;  // a frame of a publication whose hello went to an earlier incarnation of this member
-        }
-        try {
-            if (type == PeerChannel.WHOLE && from.assembled == 0) {
-                listener.onMessage(from.name, view(buffer, offset + 1, length - 1));
-                return;
-            }
-            from.parts.putBytes(from.assembled, buffer, offset + 1, length - 1);
-            from.assembled += length - 1;
-            if (type == PeerChannel.LAST || type == PeerChannel.WHOLE) {
-                final ByteBuffer whole = ByteBuffer.wrap(from.parts.byteArray(), 0, from.assembled);
-                from.assembled = 0;
-                listener.onMessage(from.name, whole);
-            }
-        } catch (final RuntimeException e) {
-            System.err.println("kairos: a message from node '" + from.name + "' failed: " + e);
-        }
+    /** Sessions of other members' channels this member refused (no proof of the secret). */
+    public long refusedSessions() {
+        return inbound == null ? 0 : inbound.refusals();
     }
 
-    private ByteBuffer view(final DirectBuffer buffer, final int offset, final int length) {
-        final ByteBuffer bytes = buffer.byteBuffer();
-        if (bytes != null) {
-            final ByteBuffer slice = bytes.duplicate();
-            slice.limit(buffer.wrapAdjustment() + offset + length).position(buffer.wrapAdjustment() + offset);
-            return slice;
-        }
-        final byte[] copy = new byte[length];
-        buffer.getBytes(offset, copy);
-        return ByteBuffer.wrap(copy);
-    }
+    private InboundSessions newInbound() {
+        return new InboundSessions(self.nodeId(), settings.secret(), listener,
+            new InboundSessions.Peers() {
+                @Override
+                public PeerChannel peer(final String name, final String at) {
+                    return AeronClusterTransport.this.peer(name, at);
+                }
 
-    private static final class Inbound {
-        final String name;
-        final ExpandableArrayBuffer parts = new ExpandableArrayBuffer(PeerChannel.FRAME_PAYLOAD);
-        int assembled;
-
-        Inbound(final String name) {
-            this.name = name;
-        }
+                @Override
+                public PeerChannel peer(final String name) {
+                    return peers.get(name);
+                }
+            }, TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs()));
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -16,13 +16,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * One member's channel to another: an Aeron publication to the other's endpoint, opened with a hello that names
  * this member and its endpoint. A message longer than one frame goes in parts; the other's receiver puts it back
- * together ({@link AeronClusterTransport} lists the frames). Sends are serialised: parts of two messages never mix.
+ * together ({@link AeronClusterTransport} lists the frames). Sends hold a lock: parts of two messages never mix.
  */
 final class PeerChannel {
     static final byte HELLO = 0;
     static final byte WHOLE = 1;
     static final byte PART = 2;
     static final byte LAST = 3;
+    static final byte CHALLENGE = 4;
+    static final byte PROOF = 5;
 
     static final int STREAM_ID = 1001;
     static final int TERM_LENGTH = 4 << 20;
@@ -43,6 +45,8 @@ final class PeerChannel {
     private final java.util.function.Predicate<PeerChannel> wanted;
     private final IdleStrategy idle = new BackoffIdleStrategy(16, 16, 1_000, 1_000_000);
     boolean greeted;
+    /** Parts of two messages never mix; the receiver's thread only tries it ({@link #trySendControl}). */
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
 
     /**
      * @param wanted whether this channel is still the one to its peer (false: the peer left, stop waiting)
@@ -60,20 +64,76 @@ final class PeerChannel {
             STREAM_ID);
     }
 
-    synchronized boolean send(final byte[] message, final int offset, final int length) {
+    /** Sends a challenge or a proof (after the hello, like every frame), waiting while the channel is full. */
+    boolean sendControl(final byte type, final byte[] payload) {
+        lock.lock();
+        try {
+            if (!greet()) {
+                return false;
+            }
+            frame.putByte(0, type);
+            frame.putBytes(1, payload);
+            return offer(frame, 0, payload.length + 1);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends a challenge or a proof now or not at all (the receiver's thread must not wait on a channel that is not
+     * connected yet, nor on a sender that holds the channel: two members sending each other big messages would
+     * otherwise wait on each other's receivers): false if the channel cannot take it now, to be tried again.
+     */
+    boolean trySendControl(final byte type, final byte[] payload) {
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
+            if (!greeted) {
+                if (publication.offer(frame, 0, putHello()) < 0) {
+                    return false;
+                }
+                greeted = true;
+            }
+            frame.putByte(0, type);
+            frame.putBytes(1, payload);
+            return publication.offer(frame, 0, payload.length + 1) > 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int putHello() {
+        final byte[] me = selfName.getBytes(StandardCharsets.UTF_8);
+        final byte[] at = selfEndpoint.getBytes(StandardCharsets.UTF_8);
+        frame.putByte(0, HELLO);
+        frame.putInt(1, me.length);
+        frame.putBytes(5, me);
+        frame.putInt(5 + me.length, at.length);
+        frame.putBytes(9 + me.length, at);
+        return 9 + me.length + at.length;
+    }
+
+    boolean send(final byte[] message, final int offset, final int length) {
+        lock.lock();
+        try {
+            return greet() && sendData(message, offset, length);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean greet() {
         if (!greeted) {
-            final byte[] me = selfName.getBytes(StandardCharsets.UTF_8);
-            final byte[] at = selfEndpoint.getBytes(StandardCharsets.UTF_8);
-            frame.putByte(0, HELLO);
-            frame.putInt(1, me.length);
-            frame.putBytes(5, me);
-            frame.putInt(5 + me.length, at.length);
-            frame.putBytes(9 + me.length, at);
-            if (!offer(frame, 0, 9 + me.length + at.length)) {
+            if (!offer(frame, 0, putHello())) {
                 return false;
             }
             greeted = true;
         }
+        return true;
+    }
+
+    private boolean sendData(final byte[] message, final int offset, final int length) {
         if (length <= FRAME_PAYLOAD) {
             frame.putByte(0, WHOLE);
             frame.putBytes(1, message, offset, length);
@@ -107,6 +167,11 @@ final class PeerChannel {
             }
             idle.idle();
         }
+    }
+
+    /** The session id the other member sees this channel's frames under. */
+    int sessionId() {
+        return publication.sessionId();
     }
 
     void close() {

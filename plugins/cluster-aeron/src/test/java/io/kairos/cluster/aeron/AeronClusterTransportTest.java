@@ -141,4 +141,81 @@ class AeronClusterTransportTest {
                 "localhost", 0, dir.resolve("lonely"), 100, 1_000, SECRET)))));
         assertTrue(e.getMessage().contains("0=localhost:" + port), e::getMessage);
     }
+
+    /** What one member's transport delivered. */
+    private static final class Recorder implements io.kairos.spi.cluster.ClusterListener {
+        final java.util.Set<String> messages = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void onNodeJoined(final io.kairos.spi.cluster.ClusterNode node) {
+        }
+
+        @Override
+        public void onNodeLeft(final String nodeId, final String reason) {
+        }
+
+        @Override
+        public void onMessage(final String fromNodeId, final java.nio.ByteBuffer message) {
+            final byte[] bytes = new byte[message.remaining()];
+            message.get(bytes);
+            messages.add(fromNodeId + ": " + new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private AeronClusterTransport joined(final String id, final Recorder recorder) {
+        final AeronClusterTransport transport = new AeronClusterTransport(new AeronClusterTransport.Settings(
+            store.ingressEndpoints(), "localhost", 0, dir.resolve(id), 100, 2_000, SECRET));
+        transport.join(new io.kairos.spi.cluster.ClusterNode(id, Map.of("CPU", 1.0), Map.of()), recorder);
+        return transport;
+    }
+
+    /**
+     * A process that knows a node's data endpoint but not the cluster's secret sends it messages in the transport's
+     * own frames, naming a real member: they are never delivered (the session is refused), while the real member's
+     * messages are.
+     */
+    @Test
+    void aSenderWithoutTheSecretIsNotHeardOnTheDataChannel() {
+        final Recorder atA = new Recorder();
+        final AeronClusterTransport a = joined("node-a", atA);
+        final AeronClusterTransport b = joined("node-b", new Recorder());
+        try (a; b) {
+            final byte[] real = "from the real node-b".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(b.send("node-a", real, 0, real.length));
+            awaitCondition("node-b heard", () -> atA.messages.contains("node-b: from the real node-b"));
+
+            final io.aeron.driver.MediaDriver media = io.aeron.driver.MediaDriver.launch(
+                new io.aeron.driver.MediaDriver.Context()
+                    .aeronDirectoryName(dir.resolve("rogue").toString())
+                    .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
+                    .dirDeleteOnStart(true)
+                    .dirDeleteOnShutdown(true));
+            try (media; io.aeron.Aeron aeron = io.aeron.Aeron.connect(new io.aeron.Aeron.Context()
+                .aeronDirectoryName(media.aeronDirectoryName()))) {
+                final long refusedBefore = a.refusedSessions();
+                final PeerChannel rogue = new PeerChannel(aeron, "node-a", a.endpoint(), "node-b", "localhost:9",
+                    5_000, c -> true);
+                final byte[] fake = "from a rogue".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(rogue.send(fake, 0, fake.length));
+                // it cannot answer the challenge (sent to the endpoint it named); a guessed proof is wrong
+                final byte[] guess = new byte[36];
+                java.nio.ByteBuffer.wrap(guess).putInt(rogue.sessionId());
+                assertTrue(rogue.sendControl(PeerChannel.PROOF, guess));
+                awaitCondition("the rogue refused", () -> a.refusedSessions() > refusedBefore);
+                rogue.close();
+            }
+            assertTrue(atA.messages.stream().noneMatch(m -> m.contains("rogue")), () -> "delivered: " + atA.messages);
+            final byte[] again = "again from node-b".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(b.send("node-a", again, 0, again.length));
+            awaitCondition("node-b still heard", () -> atA.messages.contains("node-b: again from node-b"));
+        }
+    }
+
+    private static void awaitCondition(final String what, final java.util.function.BooleanSupplier condition) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() - deadline < 0, "timed out waiting for " + what);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
 }
