@@ -33,19 +33,32 @@ final class ControlStoreQuery implements AutoCloseable {
             .termBufferSparseFile(true)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true));
-        try {
-            client = ControlClient.connect(new AeronCluster.Context()
-                .aeronDirectoryName(driver.aeronDirectoryName())
-                .egressChannel("aeron:udp?endpoint=localhost:0")
-                .ingressChannel("aeron:udp")
-                .ingressEndpoints(ingressEndpoints)
-                .credentialsSupplier(secret.credentials("kairos-cli"))
-                .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(timeoutMs)), TimeUnit.MILLISECONDS.toNanos(timeoutMs));
-        } catch (final RuntimeException e) {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        ControlClient connected = null;
+        RuntimeException last = null;
+        while (connected == null && System.nanoTime() - deadline < 0) {  // a member may be down: try the others
+            try {
+                connected = ControlClient.connect(new AeronCluster.Context()
+                    .aeronDirectoryName(driver.aeronDirectoryName())
+                    .egressChannel("aeron:udp?endpoint=localhost:0")
+                    .ingressChannel("aeron:udp")
+                    .ingressEndpoints(ingressEndpoints)
+                    .credentialsSupplier(secret.credentials("kairos-cli"))
+                    .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(Math.min(2_000, timeoutMs))),
+                    TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+            } catch (final io.aeron.security.AuthenticationException e) {
+                last = e;
+                break;
+            } catch (final RuntimeException e) {
+                last = e;
+            }
+        }
+        if (connected == null) {
             close();
             throw new IllegalStateException("the control store at " + ingressEndpoints + " did not answer within "
-                + timeoutMs + " ms: " + e.getMessage(), e);
+                + timeoutMs + " ms: " + (last != null ? last.getMessage() : "no answer"), last);
         }
+        client = connected;
     }
 
     ControlClient client() {
@@ -54,7 +67,7 @@ final class ControlStoreQuery implements AutoCloseable {
 
     @Override
     public void close() {
-        CloseHelper.quietCloseAll(client, driver);
+        CloseHelper.quietCloseAll(client, driver);  // client is null when the connect failed
         try {
             Files.deleteIfExists(dir);
         } catch (final IOException ignored) {

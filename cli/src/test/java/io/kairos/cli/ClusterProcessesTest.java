@@ -210,6 +210,48 @@ class ClusterProcessesTest {
         assertTrue(out.contains("localhost:notaport"), out);
     }
 
+    /** A counter actor for the named-actor checks. */
+    public static final class Counter {
+        private int count;
+
+        public int add(final int n) {
+            count += n;
+            return count;
+        }
+    }
+
+    @Test
+    void killingTheControlStoresLeaderMidWorkloadLosesNoWorkAndNamesStillResolve() throws Exception {
+        final io.kairos.ActorHandle<Counter> counter = driver.actor(Counter::new).setName("survivor").remote();
+        assertEquals(1, counter.task(Counter::add, 1).remote().get(Duration.ofSeconds(60)));
+        final List<ObjectRef<String>> refs = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            refs.add(driver.task(ClusterProcessesTest::where, i).remote());
+        }
+        final int leader;
+        try (ControlStoreQuery query = new ControlStoreQuery(
+            ControlMember.ingressEndpoints(ControlMember.parseMembers(cluster.control())),
+            ClusterSecret.load(cluster.secretFile()), 5_000)) {
+            query.client().listNodes();  // a round trip: the client knows the leader
+            leader = query.client().leaderMemberId();
+        }
+        final long pid = cluster.pids().get(leader);  // control members come first, in member order
+        Runtime.getRuntime().exec(new String[] {"kill", "-9", Long.toString(pid)}).waitFor();
+        for (final ObjectRef<String> r : refs) {
+            assertTrue(r.get(Duration.ofSeconds(90)).startsWith("node-"));  // every task completes
+        }
+        assertEquals(3, counter.task(Counter::add, 2).remote().get(Duration.ofSeconds(60)), "the actor lives on");
+        try (Kernel second = Kernel.start(new KernelContext()
+            .node("driver-2", Map.of("CPU", 0.0), Map.of())
+            .objectStoreBytes(0)
+            .cluster(transport("driver-2", ClusterSecret.load(cluster.secretFile()))))) {
+            final io.kairos.ActorHandle<Counter> found = second.<Counter>getActor("survivor").orElseThrow();
+            assertEquals(6, found.task(Counter::add, 3).remote().get(Duration.ofSeconds(60)), "found by name");
+            final ObjectRef<Long> more = second.task(ClusterProcessesTest::square, 9L).remote();
+            assertEquals(81L, more.get(Duration.ofSeconds(60)), "new work runs after the election");
+        }
+    }
+
     private static boolean alive(final String node) {
         try (ControlStoreQuery query = new ControlStoreQuery(
             ControlMember.ingressEndpoints(ControlMember.parseMembers(cluster.control())),

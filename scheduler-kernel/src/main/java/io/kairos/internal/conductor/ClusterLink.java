@@ -74,6 +74,8 @@ final class ClusterLink {
     static final long REPORT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     /** And on change, at most this often. */
     static final long MIN_REPORT_INTERVAL_NS = TimeUnit.MICROSECONDS.toNanos(500);
+    /** How long a task no member can run waits for one that can to join. */
+    static final long MEMBERS_WAIT_NS = TimeUnit.SECONDS.toNanos(30);
 
     private final SchedulerConductor conductor;
     private final ClusterTransport transport;
@@ -86,6 +88,9 @@ final class ClusterLink {
     private final ClusterActors actors;
     /** Tasks of this kernel running on other members, by task id. */
     private final Long2ObjectHashMap<TaskSpec> inFlight = new Long2ObjectHashMap<>();
+    /** Tasks no member can run now, waiting for one that can to join (members come and go, e.g. on restart). */
+    private final ArrayList<TaskSpec> waitingForMembers = new ArrayList<>();
+    private final ArrayList<Long> waitingSinceNs = new ArrayList<>();
     /** Tasks other members forwarded here, by their owner and the owner's task id. */
     private final Map<String, Long2ObjectHashMap<TaskSpec>> executing = new HashMap<>();
     private TaskDispatcher dispatcher;
@@ -321,6 +326,53 @@ final class ClusterLink {
     // ------------------------------------------------------------------------------------------------------------
     // membership and availability
 
+    /**
+     * A task no member can ever run as the cluster stands (e.g. its only node left a moment ago) waits up to
+     * {@link #MEMBERS_WAIT_NS} for a member that can, then fails; one forwarded here fails at once (its owner decides).
+     *
+     * @return whether it waits
+     */
+    boolean waitForMembers(final TaskSpec task) {
+        if (task.originNode != null || conductor.closing) {
+            return false;
+        }
+        waitingForMembers.add(task);
+        waitingSinceNs.add(conductor.nowNs);
+        return true;
+    }
+
+    /** A member joined: the waiting tasks try again. */
+    private void retryWaiting() {
+        for (final TaskSpec task : waitingForMembers) {
+            if (task.state == TaskSpec.State.READY) {
+                dispatcher.classOf(task).queue.add(task);
+            }
+        }
+        waitingForMembers.clear();
+        waitingSinceNs.clear();
+    }
+
+    /** The tasks that waited for a member too long fail, naming why no member can run them. */
+    private int failLongWaits(final long nowNs) {
+        int failed = 0;
+        for (int i = waitingForMembers.size() - 1; i >= 0; i--) {
+            final TaskSpec task = waitingForMembers.get(i);
+            if (task.state != TaskSpec.State.READY) {
+                waitingForMembers.remove(i);
+                waitingSinceNs.remove(i);
+            } else if (nowNs - waitingSinceNs.get(i) > MEMBERS_WAIT_NS) {
+                waitingForMembers.remove(i);
+                waitingSinceNs.remove(i);
+                final String why = cluster.infeasibleReason(task.demand);
+                waits.finish(task, new io.kairos.exception.UnschedulableException("task '" + task.name() + "': "
+                    + (why != null ? why : "no member could run it") + " (waited "
+                    + TimeUnit.NANOSECONDS.toSeconds(MEMBERS_WAIT_NS) + " s for one to join)"));
+                failed++;
+            }
+        }
+        return failed;
+    }
+
     void onJoined(final ClusterNode member) {
         if (member.nodeId().equals(local.nodeId())) {
             return;
@@ -340,6 +392,7 @@ final class ClusterLink {
         }
         cluster.addRemoteNode(member.nodeId(), member.labels(), member.resources());
         lastReported = null;  // tell the newcomer what this node has on the next duty cycle
+        retryWaiting();
         conductor.dispatchNeeded = true;
     }
 
@@ -417,13 +470,14 @@ final class ClusterLink {
         if (!joined) {
             return 0;
         }
+        final int failed = waitingForMembers.isEmpty() ? 0 : failLongWaits(nowNs);
         final long sinceLast = nowNs - lastReportNs;
         if (sinceLast < MIN_REPORT_INTERVAL_NS) {
-            return 0;
+            return failed;
         }
         final long[] amounts = local.availableAmounts();
         if (sinceLast < REPORT_INTERVAL_NS && java.util.Arrays.equals(amounts, lastReported)) {
-            return 0;
+            return failed;
         }
         lastReported = amounts;
         lastReportNs = nowNs;
@@ -494,8 +548,15 @@ final class ClusterLink {
         joined = true;
     }
 
-    /** Close: tasks in flight on other members fail (their results would have no one to go to). */
+    /** Close: tasks in flight on other members, and those waiting for a member, fail. */
     void close() {
+        for (final TaskSpec task : waitingForMembers) {
+            if (task.state == TaskSpec.State.READY) {
+                waits.finish(task, new TaskCancelledException("kernel closed before task '" + task.name() + "' ran"));
+            }
+        }
+        waitingForMembers.clear();
+        waitingSinceNs.clear();
         for (final TaskSpec task : new ArrayList<>(inFlight.values())) {
             inFlight.remove(task.taskId());
             task.result.fail(new TaskCancelledException("kernel closed while task '" + task.name()

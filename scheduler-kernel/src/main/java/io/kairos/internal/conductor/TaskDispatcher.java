@@ -218,7 +218,9 @@ final class TaskDispatcher {
                 }
                 queue.poll();
                 if (result.status() == SchedulingResult.Status.INFEASIBLE) {
-                    waits.finish(task, new UnschedulableException("task '" + task.name() + "': " + result.reason()));
+                    if (link == null || !link.waitForMembers(task)) {
+                        waits.finish(task, new UnschedulableException("task '" + task.name() + "': " + result.reason()));
+                    }
                     continue;
                 }
                 if (!run(task, result.node(), chainable)) {

@@ -116,6 +116,17 @@ public final class ControlService implements ClusteredService {
         }
     }
 
+    /**
+     * A new leader: every live node's heartbeat clock starts again now (a log event, so every member does the same),
+     * so that nodes whose heartbeats were lost during the election are not declared dead for it.
+     */
+    @Override
+    public void onNewLeadershipTermEvent(
+        final long leadershipTermId, final long logPosition, final long timestamp, final long termBaseLogPosition,
+        final int leaderMemberId, final int logSessionId, final TimeUnit timeUnit, final int appVersion) {
+        state.touchAlive(timeUnit.toMillis(timestamp));
+    }
+
     @Override
     public void onTakeSnapshot(final ExclusivePublication snapshotPublication) {
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(4096);

@@ -261,6 +261,19 @@ public final class ControlState {
     }
 
     /**
+     * Counts every live node as heard from at nowMs (a new leader gives nodes a full timeout to reach it).
+     *
+     * @param nowMs cluster time.
+     */
+    public void touchAlive(final long nowMs) {
+        for (final Node node : nodes.values()) {
+            if (node.alive) {
+                node.lastHeartbeatMs = Math.max(node.lastHeartbeatMs, nowMs);
+            }
+        }
+    }
+
+    /**
      * Declares dead every live node whose last heartbeat is more than {@code timeoutMs} before {@code nowMs}.
      *
      * @param nowMs     cluster time.

@@ -84,6 +84,15 @@ final class StatusReportingService implements ClusteredService {
     }
 
     @Override
+    public void onNewLeadershipTermEvent(
+        final long leadershipTermId, final long logPosition, final long timestamp, final long termBaseLogPosition,
+        final int leaderMemberId, final int logSessionId, final java.util.concurrent.TimeUnit timeUnit,
+        final int appVersion) {
+        service.onNewLeadershipTermEvent(leadershipTermId, logPosition, timestamp, termBaseLogPosition, leaderMemberId,
+            logSessionId, timeUnit, appVersion);
+    }
+
+    @Override
     public void onTerminate(final Cluster cluster) {
         service.onTerminate(cluster);
     }

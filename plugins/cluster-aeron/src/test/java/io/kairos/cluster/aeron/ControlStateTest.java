@@ -136,4 +136,17 @@ class ControlStateTest {
         assertThrows(IllegalStateException.class, () -> target.loadSnapshot(new UnsafeBuffer(new byte[16]), 0, 16));
         assertEquals(before, target);
     }
+
+    @Test
+    void aNewLeaderGivesEveryLiveNodeAFullTimeout() {
+        final ControlState state = new ControlState();
+        state.registerNode(1, java.util.Map.of("CPU", 10_000L), java.util.Map.of(), 0);
+        state.registerNode(2, java.util.Map.of("CPU", 10_000L), java.util.Map.of(), 0);
+        assertEquals(2, state.expire(6_000, 5_000), "both expire without a new leader");
+        final ControlState fresh = new ControlState();
+        fresh.registerNode(1, java.util.Map.of("CPU", 10_000L), java.util.Map.of(), 0);
+        fresh.touchAlive(4_000);  // the election took place at 4 s: heartbeats count from there
+        assertEquals(0, fresh.expire(6_000, 5_000));
+        assertEquals(1, fresh.expire(9_001, 5_000));
+    }
 }
