@@ -1,7 +1,5 @@
 package io.kairos.cli;
 
-import io.aeron.Publication;
-import io.aeron.logbuffer.FragmentHandler;
 import io.kairos.Kernel;
 import io.kairos.KernelContext;
 import io.kairos.ObjectRef;
@@ -15,15 +13,11 @@ import io.kairos.cluster.aeron.ControlClient;
 import io.kairos.cluster.aeron.ControlMember;
 import io.kairos.store.SharedObjectStore;
 import org.HdrHistogram.Histogram;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -88,8 +82,7 @@ final class ClusterBench implements AutoCloseable {
     private LocalCluster cluster;
     private ClusterSecret secret;
     private Kernel driver;
-    private Process tcpPeer;
-    private int tcpPort;
+    private ClusterPeers peers;
     private int nodes;
 
     private ClusterBench(final SuitePlan suite, final Timing timing, final PrintStream log) {
@@ -293,7 +286,7 @@ final class ClusterBench implements AutoCloseable {
             final byte[] message = new byte[4 + Cluster.MESSAGE_BYTES];
             ByteBuffer.wrap(message).putInt(Cluster.MESSAGE_BYTES);
             final byte[] reply = new byte[Cluster.MESSAGE_BYTES];
-            try (Socket socket = tcpConnect()) {
+            try (Socket socket = peers().tcpConnect()) {
                 final OutputStream out = socket.getOutputStream();
                 final DataInputStream in = new DataInputStream(socket.getInputStream());
                 results.add("TCP " + record(Cluster.RTT_TCP, sample(() -> {
@@ -304,85 +297,28 @@ final class ClusterBench implements AutoCloseable {
             }
         }
         if (wants(Cluster.RTT_AERON)) {
-            results.add("Aeron " + aeronPingPong(false, Cluster.RTT_AERON));
+            try (ClusterPeers.AeronPing ping = peers().aeron(false)) {
+                results.add("Aeron " + record(Cluster.RTT_AERON, sample(ping::ping)));
+            }
         }
         if (wants(Cluster.RTT_AERON_SPIN)) {
-            results.add("Aeron spin " + aeronPingPong(true, Cluster.RTT_AERON_SPIN));
+            try (ClusterPeers.AeronPing ping = peers().aeron(true)) {
+                results.add("Aeron spin " + record(Cluster.RTT_AERON_SPIN, sample(ping::ping)));
+            }
         }
         return String.join("; ", results);
+    }
+
+    private ClusterPeers peers() {
+        if (peers == null) {
+            peers = new ClusterPeers(dir, processes);
+        }
+        return peers;
     }
 
     private void ensureDir() throws IOException {
         if (dir == null) {
             dir = Files.createTempDirectory("kairos-bench-cluster-");
-        }
-    }
-
-    private Socket tcpConnect() throws IOException {
-        if (tcpPeer == null) {
-            tcpPort = freeTcpPort();
-            tcpPeer = ChildJvm.start(dir.resolve("tcp-peer.log"), "bench", "peer", "--tcp", Integer.toString(tcpPort));
-            synchronized (processes) {
-                processes.add(tcpPeer);
-            }
-        }
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                final Socket socket = new Socket(InetAddress.getLoopbackAddress(), tcpPort);
-                socket.setTcpNoDelay(true);
-                return socket;
-            } catch (final IOException e) {
-                if (!tcpPeer.isAlive() || System.nanoTime() - deadline > 0) {
-                    throw new IOException("the TCP peer did not listen on " + tcpPort + "; see "
-                        + dir.resolve("tcp-peer.log"), e);
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-            }
-        }
-    }
-
-    private String aeronPingPong(final boolean spin, final String key) throws Exception {
-        final int mine = freeUdpPort();
-        final int theirs = freeUdpPort();
-        final String name = spin ? "aeron-spin" : "aeron";
-        final List<String> args = new ArrayList<>(List.of("bench", "peer", "--aeron",
-            dir.resolve(name + "-peer").toString(), "--listen", Integer.toString(theirs), "--reply",
-            Integer.toString(mine)));
-        if (spin) {
-            args.add("--spin");
-        }
-        final Process peer = ChildJvm.start(dir.resolve(name + "-peer.log"), args.toArray(new String[0]));
-        synchronized (processes) {
-            processes.add(peer);
-        }
-        try (BenchPeerCommand.AeronEndpoint end = BenchPeerCommand.AeronEndpoint.open(dir.resolve(name + "-bench"),
-            spin, mine, theirs)) {
-            final UnsafeBuffer message = new UnsafeBuffer(ByteBuffer.allocateDirect(Cluster.MESSAGE_BYTES));
-            final boolean[] got = new boolean[1];
-            final FragmentHandler handler = (buffer, offset, length, header) -> got[0] = true;
-            awaitCondition("the Aeron peer connected", 60, () -> {
-                end.idle(0);
-                return end.publication.isConnected() && end.subscription.isConnected() || !peer.isAlive();
-            });
-            if (!peer.isAlive()) {
-                throw new IllegalStateException("the Aeron peer exited; see " + dir.resolve(name + "-peer.log"));
-            }
-            return record(key, sample(() -> {
-                long result;
-                while ((result = end.publication.offer(message, 0, Cluster.MESSAGE_BYTES)) < 0) {
-                    if (result == Publication.CLOSED || result == Publication.NOT_CONNECTED) {
-                        throw new IllegalStateException("the Aeron peer went away");
-                    }
-                    end.idle(0);
-                }
-                got[0] = false;
-                while (!got[0]) {
-                    end.idle(end.subscription.poll(handler, 1));
-                }
-            }));
-        } finally {
-            peer.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 
@@ -429,7 +365,7 @@ final class ClusterBench implements AutoCloseable {
                 readings.put(Cluster.transfer("kairos", bytes), kairos);
             }
             final double tcp;
-            try (Socket socket = tcpConnect()) {
+            try (Socket socket = peers().tcpConnect()) {
                 final OutputStream out = socket.getOutputStream();
                 final DataInputStream in = new DataInputStream(socket.getInputStream());
                 final byte[] request = ByteBuffer.allocate(4).putInt(-n).array();
@@ -574,25 +510,13 @@ final class ClusterBench implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------------------
 
-    private static void awaitCondition(final String what, final long seconds, final BooleanSupplier condition) {
+    static void awaitCondition(final String what, final long seconds, final BooleanSupplier condition) {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("timed out after " + seconds + " s waiting for " + what);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-    }
-
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

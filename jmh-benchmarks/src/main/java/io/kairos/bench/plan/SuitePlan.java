@@ -7,7 +7,6 @@ import io.kairos.bench.KernelPlacementGroupBenchmark;
 import io.kairos.bench.KernelQueuedTasksBenchmark;
 import io.kairos.bench.KernelSharedObjectsBenchmark;
 import io.kairos.bench.KernelTasksBenchmark;
-import io.kairos.bench.PolicyScaleBenchmark;
 import io.kairos.bench.RayApiBenchmark;
 import io.kairos.bench.StoreCrossProcessGetBenchmark;
 import io.kairos.bench.StoreGetBenchmark;
@@ -86,9 +85,9 @@ public final class SuitePlan {
     public final List<Latency> latencies = new ArrayList<>();
     public final List<Curve> curves = new ArrayList<>();
     public final List<Fact> facts = new ArrayList<>();
-    private int queued = KernelQueuedTasksBenchmark.QUEUED;
+    int queued = KernelQueuedTasksBenchmark.QUEUED;
     /** The benchmark whose steps are being added: their progress lines start with it. */
-    private String context = "";
+    String context = "";
     /** Steps by key, so a row and a curve can share one. */
     private final Map<String, Step> stepsByKey = new LinkedHashMap<>();
 
@@ -98,8 +97,8 @@ public final class SuitePlan {
     /** Ray LOCAL's sync floor. */
     private static final String SYNC_NOTE = "one call at a time; p50/p99 in the latency plots; Ray LOCAL's get "
         + "polls with 1 ms sleeps, hence its ~1,000/s";
-    private static final String TPE = "ThreadPoolExecutor";
-    private static final String FJP = "ForkJoinPool";
+    static final String TPE = "ThreadPoolExecutor";
+    static final String FJP = "ForkJoinPool";
     private static final String DISRUPTOR = "LMAX Disruptor";
     private static final String STE = "single-thread executor";
     /** The adapter's rows: Ray's Java API on Kairos against the native API, in the same run. */
@@ -137,7 +136,7 @@ public final class SuitePlan {
         s.objects();
         s.store();
         s.gpu(cuda);
-        s.scale();
+        ScaleCurves.add(s);
         s.cluster(longRun);
         s.targets();
         return s;
@@ -380,81 +379,6 @@ public final class SuitePlan {
         }
     }
 
-    /** The scale curves and the 1M queued tasks. */
-    private void scale() {
-        final Class<?> p = PolicyScaleBenchmark.class;
-        final List<Series> decisions = new ArrayList<>();
-        for (final String[] line : List.of(new String[] {"hybrid", "mixed", "decision"},
-            new String[] {"hybrid", "busy", "decision"}, new String[] {"hybrid", "busy", "decision_allocate_release"},
-            new String[] {"spread", "mixed", "decision"})) {
-            final boolean whole = line[2].equals("decision_allocate_release");
-            final List<Map.Entry<Double, String>> points = new ArrayList<>();
-            for (final int nodes : List.of(10, 100, 1000, 10_000)) {
-                final String key = "policy." + line[0] + "." + line[1] + "." + nodes + (whole ? ".allocate" : "");
-                addStep(new Step(key, line[0] + " policy, " + line[1] + " load, " + nodes + " nodes"
-                    + (whole ? ", with allocate + release" : ""), p, line[2],
-                    Map.of("nodes", Integer.toString(nodes), "policy", line[0], "load", line[1]), Mode.AverageTime,
-                    Kind.NANOSECONDS, 1));
-                points.add(Map.entry((double) nodes, key));
-            }
-            decisions.add(new Series(line[0] + ", " + (line[1].equals("busy") ? "busy cluster" : "mixed load")
-                + (whole ? ", + allocate/release" : ""), true, points));
-        }
-        curves.add(new Curve("policy_decision_time", "Scheduling decision time vs cluster size", "logical nodes",
-            "ns per decision", true, true, new double[] {10_000, 5_000}, "goal: ≤ 5 µs at 10,000 nodes", decisions));
-
-        final Class<?> t = KernelTasksBenchmark.class;
-        final List<Series> submitters = new ArrayList<>();
-        context = "submitting_threads";
-        for (final String[] subject : List.of(new String[] {"Kairos", "multi_client_tasks_async"},
-            new String[] {TPE, "jdk_thread_pool_multi_client_tasks_async"},
-            new String[] {FJP, "jdk_fork_join_multi_client_tasks_async"})) {
-            final List<Map.Entry<Double, String>> points = new ArrayList<>();
-            for (final int threads : List.of(1, 2, 4)) {
-                points.add(Map.entry((double) threads, opsStep(subject[0] + ", " + threads + " submitting threads", t,
-                    subject[1], threads, Map.of())));
-            }
-            submitters.add(new Series(subject[0], subject[0].equals("Kairos"), points));
-        }
-        curves.add(new Curve("submitting_threads", "Tasks/s vs submitting threads (2 worker threads)",
-            "submitting threads", "tasks/s", false, false, null, null, submitters));
-
-        final List<Series> workers = new ArrayList<>();
-        context = "worker_threads";
-        for (final String[] subject : List.of(new String[] {"Kairos", "single_client_tasks_async"},
-            new String[] {TPE, "jdk_thread_pool_tasks_async"}, new String[] {FJP, "jdk_fork_join_tasks_async"})) {
-            final List<Map.Entry<Double, String>> points = new ArrayList<>();
-            for (final int count : List.of(1, 2, 4)) {
-                points.add(Map.entry((double) count, opsStep(subject[0] + ", " + count + " workers", t, subject[1], 1,
-                    count == 2 ? Map.of() : Map.of("workers", Integer.toString(count)))));
-            }
-            workers.add(new Series(subject[0], subject[0].equals("Kairos"), points));
-        }
-        curves.add(new Curve("worker_threads", "Tasks/s vs worker threads (1 submitting thread)",
-            "worker threads (kernel CPUs / pool size)", "tasks/s", false, false, null, null, workers));
-
-        final String count = String.format(java.util.Locale.ROOT, "%,d", queued);
-        queued("queued", count + " queued tasks (Kairos)", "many_queued_tasks",
-            Map.of("blockedOn", "cpu", "queued", Integer.toString(queued)));
-        queued("queued.tpe", count + " queued tasks (ThreadPoolExecutor)", "jdk_thread_pool_many_queued_tasks",
-            Map.of("queued", Integer.toString(queued)));
-    }
-
-    private void queued(final String key, final String label, final String method, final Map<String, String> params) {
-        addStep(new Step(key, label, KernelQueuedTasksBenchmark.class, method, params, Mode.SingleShotTime,
-            List.of(KernelQueuedTasksBenchmark.INITIAL_HEAP), List.of(
-            new Figure(key, label + ": submit", Kind.SECONDS, Source.SCORE),
-            new Figure(key + ".drain", label + ": drain", Kind.SECONDS, Source.SECONDARY,
-                KernelQueuedTasksBenchmark.DRAIN, 1),
-            new Figure(key + ".retained", label + ": retained heap", Kind.BYTES_PER_TASK, Source.SECONDARY,
-                KernelQueuedTasksBenchmark.RETAINED, 1),
-            new Figure(key + ".allocated", label + ": allocated", Kind.BYTES_PER_TASK, Source.SECONDARY,
-                KernelQueuedTasksBenchmark.ALLOCATED, 1))));
-        for (final String figure : List.of("", ".drain", ".retained", ".allocated")) {
-            facts.add(new Fact(plan.figure(key + figure).label(), key + figure));
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------------------
     // the cluster section
 
@@ -640,7 +564,7 @@ public final class SuitePlan {
         return new Subject(name, step(name, benchmark, method, 1, params, mode, kind, scale));
     }
 
-    private String opsStep(final String label, final Class<?> benchmark, final String method, final int threads,
+    String opsStep(final String label, final Class<?> benchmark, final String method, final int threads,
                            final Map<String, String> params) {
         return step(label, benchmark, method, threads, params, Mode.Throughput, Kind.OPS_PER_SECOND, 1);
     }
@@ -662,7 +586,7 @@ public final class SuitePlan {
         return k;
     }
 
-    private void addStep(final Step step) {
+    void addStep(final Step step) {
         if (stepsByKey.putIfAbsent(step.key(), step) == null) {
             plan.steps.add(step);
         }
