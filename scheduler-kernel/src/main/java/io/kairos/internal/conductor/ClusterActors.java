@@ -248,9 +248,7 @@ final class ClusterActors {
         final TaskSpec call = new TaskSpec(name.isEmpty() ? null : name, method, args.length, args, KernelCore.NO_DEMAND,
             SchedulingStrategy.DEFAULT, 0, false, result, TaskSpec.Kind.ACTOR_CALL, actor);
         call.attempts = attempt;
-        call.originNode = from;
-        call.originTaskId = taskId;
-        call.originAttempt = attempt;
+        call.origin = new TaskSpec.Origin(from, taskId, attempt);
         waits.onSubmit(call);
     }
 

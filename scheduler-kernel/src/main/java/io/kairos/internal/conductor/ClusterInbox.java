@@ -145,9 +145,7 @@ final class ClusterInbox implements ClusterListener {
             link.runHere(), maxRetries, retryExceptions, result);
         task.isolated = isolated;
         task.attempts = attempt;
-        task.originNode = from;
-        task.originTaskId = taskId;
-        task.originAttempt = attempt;
+        task.origin = new TaskSpec.Origin(from, taskId, attempt);
         conductor.offerFromWorker((Runnable) () -> link.accept(task));
     }
 

@@ -179,17 +179,8 @@ final class ClusterLink {
             leave(node, "it could not be reached");
             return false;
         }
-        task.node = node;
-        task.bundle = null;
-        task.allocation = allocation;
-        task.worker = null;
-        task.state = TaskSpec.State.RUNNING;
-        task.outcome = TaskSpec.OUTCOME_NONE;
-        task.chainId = 0;
-        task.chainNext = null;
-        task.lastInChain = true;
         inFlight.put(task.taskId(), task);
-        dispatcher.started(task);
+        dispatcher.started(task, node, null, allocation, null);
         return true;
     }
 
@@ -252,12 +243,12 @@ final class ClusterLink {
 
     /** Executor: a forwarded task arrived (built by the inbox); it runs here like a task of this kernel. */
     void accept(final TaskSpec task) {
-        Long2ObjectHashMap<TaskSpec> byId = executing.get(task.originNode);
+        Long2ObjectHashMap<TaskSpec> byId = executing.get(task.origin.node());
         if (byId == null) {
             byId = new Long2ObjectHashMap<>();
-            executing.put(task.originNode, byId);
+            executing.put(task.origin.node(), byId);
         }
-        byId.put(task.originTaskId, task);
+        byId.put(task.origin.taskId(), task);
         waits.onSubmit(task);
     }
 
@@ -272,11 +263,11 @@ final class ClusterLink {
 
     /** Executor: a forwarded task is done here; its result goes back to its owner. */
     void finished(final TaskSpec task) {
-        final Long2ObjectHashMap<TaskSpec> byId = executing.get(task.originNode);
+        final Long2ObjectHashMap<TaskSpec> byId = executing.get(task.origin.node());
         if (byId != null) {
-            byId.remove(task.originTaskId);
+            byId.remove(task.origin.taskId());
             if (byId.isEmpty()) {
-                executing.remove(task.originNode);
+                executing.remove(task.origin.node());
             }
         }
         int length;
@@ -290,7 +281,7 @@ final class ClusterLink {
             length = encodeResult(task, false, new TaskFailedException(task.name(), "its result takes " + length
                 + " bytes, more than the cluster's message limit of " + transport.maxMessageBytes() + " bytes", null));
         }
-        transport.send(task.originNode, out.byteArray(), 0, length);  // false: the owner left, no one waits
+        transport.send(task.origin.node(), out.byteArray(), 0, length);  // false: the owner left, no one waits
     }
 
     /** Executor: a forwarded task that cannot even be built here (its class is missing) fails at its owner. */
@@ -306,7 +297,7 @@ final class ClusterLink {
     }
 
     private int encodeResult(final TaskSpec task, final boolean ok, final RuntimeException override) {
-        int at = putResultHeader(task.originTaskId, task.originAttempt);
+        int at = putResultHeader(task.origin.taskId(), task.origin.attempt());
         if (ok && override == null) {
             out.putByte(at++, RESULT_VALUE);
             return wire.putValue(at, task.result.value(), "result");
@@ -333,7 +324,7 @@ final class ClusterLink {
      * @return whether it waits
      */
     boolean waitForMembers(final TaskSpec task) {
-        if (task.originNode != null || conductor.closing) {
+        if (task.origin != null || conductor.closing) {
             return false;
         }
         waitingForMembers.add(task);

@@ -250,7 +250,7 @@ final class TaskDispatcher {
 
     /** Asks the policy; a plain task of a cluster member may go to another member's node. */
     private SchedulingResult schedule(final TaskSpec task) {
-        if (link == null || task.kind == TaskSpec.Kind.ACTOR_CALL || task.originNode != null
+        if (link == null || task.kind == TaskSpec.Kind.ACTOR_CALL || task.origin != null
             || task.kind == TaskSpec.Kind.ACTOR_CREATION && task.actor.originNode != null) {
             return policy.schedule(task.demand, task.strategy, cluster);
         }
@@ -376,6 +376,13 @@ final class TaskDispatcher {
             workers.idle.push(worker);
             return false;  // the policy chose a node that does not fit: treat as not now
         }
+        started(task, node, bundle, allocation, worker);
+        return true;
+    }
+
+    /** The task runs from now on, there (worker null: on another cluster member), with that allocation. */
+    void started(final TaskSpec task, final LogicalNode node, final Bundle bundle, final ResourceAllocation allocation,
+                 final Worker worker) {
         task.bundle = bundle;
         task.node = node;
         task.allocation = allocation;
@@ -386,7 +393,6 @@ final class TaskDispatcher {
         task.chainNext = null;
         task.lastInChain = true;
         transitions.started(task);
-        return true;
     }
 
     void releaseAllocation(final LogicalNode node, final Bundle bundle, final ResourceAllocation allocation) {

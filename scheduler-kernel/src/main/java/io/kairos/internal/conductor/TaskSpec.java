@@ -39,10 +39,15 @@ final class TaskSpec {
     /** Runs in a worker process (set at submission; an actor's calls follow their actor). */
     boolean isolated;
 
-    // --- set when another cluster member forwarded the task here: its result goes back to that owner ---
-    String originNode;
-    long originTaskId;
-    int originAttempt;
+    /** Set when another cluster member forwarded the task here: its result goes back to that owner. */
+    Origin origin;
+
+    /**
+     * Who forwarded a task here: the owner's node, its task id, and the attempt it sent (one reference on every task,
+     * so a kernel on its own pays no more than that).
+     */
+    record Origin(String node, long taskId, int attempt) {
+    }
 
     // --- set at submission when the task targets a placement group bundle (-1: any bundle) ---
     GroupState group;

@@ -23,7 +23,7 @@ final class Transitions {
     }
 
     void submitted(final TaskSpec task) {
-        if (journal != null && task.kind == TaskSpec.Kind.TASK && task.originNode == null) {
+        if (journal != null && task.kind == TaskSpec.Kind.TASK && task.origin == null) {
             journal.submitted(task);
         }
         if (listeners.length != 0 && task.kind != TaskSpec.Kind.ACTOR_CREATION) {
@@ -38,7 +38,7 @@ final class Transitions {
     }
 
     void started(final TaskSpec task) {
-        if (journal != null && task.kind == TaskSpec.Kind.TASK && task.originNode == null) {
+        if (journal != null && task.kind == TaskSpec.Kind.TASK && task.origin == null) {
             journal.task(JournalRecords.STARTED, task.taskId(), conductor.nowNs, task.node.index(), task.attempts);
         }
         if (listeners.length != 0) {
@@ -53,7 +53,7 @@ final class Transitions {
     }
 
     void finished(final TaskSpec task) {
-        if (task.originNode != null) {  // another member's task: its result goes back, its journal is the owner's
+        if (task.origin != null) {  // another member's task: its result goes back, its journal is the owner's
             conductor.clusterLink().finished(task);
         } else if (journal != null && task.kind == TaskSpec.Kind.TASK
             && !(conductor.closing && task.result.status() != ObjectState.READY)) {  // stopped by close: runs again on restart
