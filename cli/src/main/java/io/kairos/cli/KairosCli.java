@@ -29,6 +29,15 @@ public final class KairosCli implements Runnable {
     /** The configured command line (also used by tests). */
     static CommandLine commandLine() {
         final CommandLine commandLine = new CommandLine(new KairosCli()).setExpandAtFiles(false);
+        // bad input (an option that does not parse, a refused join) is one clear line, not a stack trace
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof java.io.UncheckedIOException) {
+                cmd.getErr().println("kairos " + cmd.getCommandName() + ": " + e.getMessage());
+                return e instanceof IllegalArgumentException ? 2 : 1;
+            }
+            throw e;
+        });
         // jmh: every argument, options included, goes to JMH untouched.
         commandLine.getSubcommands().get("jmh").setUnmatchedOptionsArePositionalParams(true).setStopAtPositional(true);
         return commandLine;
