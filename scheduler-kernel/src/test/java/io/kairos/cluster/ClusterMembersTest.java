@@ -208,4 +208,20 @@ class ClusterMembersTest {
         assertEquals("node-b", where);
         assertEquals(3, counter.task(Counter::add, 3).remote().get(Duration.ofSeconds(30)), "a new instance");
     }
+
+    @Test
+    void aLambdaThatCapturesValuesIsReadAnewForEveryTaskWhileOneThatCapturesNothingIsShared() {
+        member("node-a", 1);
+        final Kernel driver = member("driver", 0);
+        final ArrayList<Integer> seen = new ArrayList<>();
+        final io.kairos.function.KFunc1<Integer, Integer> remember = x -> {
+            seen.add(x);
+            return seen.size();
+        };
+        assertEquals(1, driver.task(remember, 1).remote().get(Duration.ofSeconds(30)));
+        assertEquals(1, driver.task(remember, 2).remote().get(Duration.ofSeconds(30)), "its own copy of the list");
+        for (int i = 0; i < 10; i++) {
+            assertEquals(i * i, driver.task(ClusterMembersTest::square, i).remote().get(Duration.ofSeconds(30)));
+        }
+    }
 }

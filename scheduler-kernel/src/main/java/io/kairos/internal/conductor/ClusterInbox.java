@@ -25,6 +25,11 @@ final class ClusterInbox implements ClusterListener {
     private final ValueCodec codec;
     private final ClassLoader loader;
     private final UnsafeBuffer in = new UnsafeBuffer(0, 0);
+    /** Functions read before, by a hash of their bytes (a direct-mapped cache: a collision just reads again). */
+    private static final int FUNCTION_SLOTS = 64;
+    private final byte[][] functionBytes = new byte[FUNCTION_SLOTS][];
+    private final int[] functionHashes = new int[FUNCTION_SLOTS];
+    private final Object[] functions = new Object[FUNCTION_SLOTS];
 
     ClusterInbox(final KernelCore core, final SchedulerConductor conductor, final ClusterLink link,
                  final ValueCodec codec) {
@@ -120,11 +125,8 @@ final class ClusterInbox implements ClusterListener {
         final Object[] args;
         final long[] amounts;
         try {
-            final byte[] functionBytes = new byte[in.getInt(at)];
-            at += 4;
-            in.getBytes(at, functionBytes);
-            at += functionBytes.length;
-            function = JavaSerialization.fromBytes(functionBytes, loader);
+            function = readFunction(at);
+            at += 4 + in.getInt(at);
             final int arity = in.getInt(at);
             at += 4;
             args = new Object[arity];
@@ -163,10 +165,46 @@ final class ClusterInbox implements ClusterListener {
         return at;
     }
 
+    /**
+     * The function at: length (int), Java-serialized bytes. One that captures nothing (a method reference, a lambda
+     * without captured values) is read once and the same instance serves every task that sends the same bytes (a
+     * lambda's deserialization costs tens of microseconds); one that captures values is read anew each time, so no
+     * two tasks share its captured objects.
+     */
     private Object readFunction(final int at) {
-        final byte[] bytes = new byte[in.getInt(at)];
+        final int length = in.getInt(at);
+        final int hash = hash(at + 4, length);
+        final int slot = hash & (FUNCTION_SLOTS - 1);
+        final byte[] known = functionBytes[slot];
+        if (known != null && functionHashes[slot] == hash && known.length == length && sameBytes(at + 4, known)) {
+            return functions[slot];
+        }
+        final byte[] bytes = new byte[length];
         in.getBytes(at + 4, bytes);
-        return JavaSerialization.fromBytes(bytes, loader);
+        final Object function = JavaSerialization.fromBytes(bytes, loader);
+        if (function.getClass().getDeclaredFields().length == 0) {  // captures nothing: shareable
+            functionBytes[slot] = bytes;
+            functionHashes[slot] = hash;
+            functions[slot] = function;
+        }
+        return function;
+    }
+
+    private int hash(final int from, final int length) {
+        int h = length;
+        for (int i = 0; i < length; i++) {
+            h = 31 * h + in.getByte(from + i);
+        }
+        return h;
+    }
+
+    private boolean sameBytes(final int from, final byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (in.getByte(from + i) != bytes[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Object[] readArgs(final int start) {
