@@ -28,7 +28,7 @@ import static io.kairos.cluster.aeron.ControlCodec.*;
  * <p>
  * The synchronous calls have one command in flight at a time; a late reply to an earlier, timed-out call is recognised
  * by its correlation id and dropped. The asynchronous ones ({@link #registerActorAsync}, {@link #lookupActorAsync},
- * {@link #placementGroups()}, {@link #sendAsync}) pipeline: many commands in flight, up to {@code maxInFlight}
+ * {@link #placementGroups()}) pipeline: many commands in flight, up to {@code maxInFlight}
  * (a call with the window full polls until a reply makes room: back pressure), gathered into one message of up to
  * {@code maxBatch} commands, each with its own deadline; their futures complete inside {@link #poll()} (or
  * {@link #await}), on the calling thread, in reply order.
