@@ -44,7 +44,7 @@ final class BenchControlCommand implements Callable<Integer> {
         description = "The client's media driver's idle strategy, same forms (default ${DEFAULT-VALUE}).")
     String clientIdle;
 
-    @Option(names = "--window", defaultValue = "512", description = "Ops in flight (default ${DEFAULT-VALUE}).")
+    @Option(names = "--window", defaultValue = "320", description = "Ops in flight (default ${DEFAULT-VALUE}).")
     int window;
 
     @Option(names = "--batch", defaultValue = "64", description = "Commands per message, 1..1024 (default "
@@ -101,7 +101,8 @@ final class BenchControlCommand implements Callable<Integer> {
                 System.out.println(bench.pgCreateRemove().summary("PG create+remove, pipelined"));
             }
             if (only.contains("actor")) {
-                System.out.println(bench.actorRegisterLookup(owner).summary("actor register+lookup, pipelined"));
+                System.out.println(bench.actorRegisterLookupRemove(owner)
+                    .summary("actor register+lookup+remove, pipelined"));
             }
             if (only.contains("sync")) {
                 System.out.println(bench.actorRegisterLookupOneAtATime(owner)
@@ -136,7 +137,7 @@ final class BenchControlCommand implements Callable<Integer> {
                     .credentialsSupplier(secret.credentials("kairos-bench"))
                     .messageTimeoutNs(TimeUnit.SECONDS.toNanos(10)), TimeUnit.SECONDS.toNanos(10),
                     ControlClient.DEFAULT_MAX_OFFER_ATTEMPTS, new BackoffIdleStrategy(10, 5, 1_000, 100_000),
-                    2 * window, batch);
+                    3 * window, batch);
             } catch (final RuntimeException e) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new IllegalStateException("the control store at " + ingress + " did not answer in 120 s", e);

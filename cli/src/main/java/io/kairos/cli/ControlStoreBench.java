@@ -71,18 +71,19 @@ final class ControlStoreBench {
     /** Placement group create + remove, pipelined: the remove follows its create at once, in the same batch. */
     Figure pgCreateRemove() {
         final PlacementGroupClient pgs = client.placementGroups();
-        return pipelined(id -> {
-            pgs.createAsync(id, "", PlacementGroupTable.Strategy.PACK, ONE_CPU);
-            return pgs.removeAsync(id);
-        });
+        return pipelined(id -> CompletableFuture.allOf(
+            pgs.createAsync(id, "", PlacementGroupTable.Strategy.PACK, ONE_CPU), pgs.removeAsync(id)));
     }
 
-    /** Named actor register + lookup, pipelined; each op a new name, owned by node {@code owner}. */
-    Figure actorRegisterLookup(final long owner) {
+    /**
+     * Named actor register + lookup + remove, pipelined; each op a new name, owned by node {@code owner}. The remove
+     * keeps the directory bounded ({@link io.kairos.cluster.aeron.ControlState#MAX_ACTORS}) however fast it goes.
+     */
+    Figure actorRegisterLookupRemove(final long owner) {
         return pipelined(id -> {
             final String name = "bench-actor-" + id;
-            client.registerActorAsync(name, owner, id);
-            return client.lookupActorAsync(name);
+            return CompletableFuture.allOf(client.registerActorAsync(name, owner, id), client.lookupActorAsync(name),
+                client.removeActorAsync(name));
         });
     }
 
@@ -96,8 +97,8 @@ final class ControlStoreBench {
         });
     }
 
-    /** Control store ops in flight (each 2 requests: the client's default window of 1,024 requests). */
-    static final int WINDOW = 512;
+    /** Control store ops in flight (each 2 or 3 requests: within the client's default window of 1,024 requests). */
+    static final int WINDOW = 320;
 
     /**
      * The cluster section's phase ({@link ClusterBench}): the selected control-store figures against a running
@@ -120,7 +121,8 @@ final class ControlStoreBench {
                     bench.actorRegisterLookupOneAtATime(owner)));
             }
             if (wants.test(Cluster.CONTROL_ACTOR)) {
-                results.add(record(readings, histograms, Cluster.CONTROL_ACTOR, bench.actorRegisterLookup(owner)));
+                results.add(record(readings, histograms, Cluster.CONTROL_ACTOR,
+                    bench.actorRegisterLookupRemove(owner)));
             }
         }
         results.forEach(r -> log.println("    " + r));

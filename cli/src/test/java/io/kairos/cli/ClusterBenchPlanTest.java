@@ -36,7 +36,8 @@ class ClusterBenchPlanTest {
         assertEquals(List.of("cluster_task_round_trip_p50", "cluster_task_round_trip_p99",
             "cluster_object_transfer_1MiB", "cluster_object_transfer_16MiB", "cluster_object_transfer_64MiB",
             "cluster_tasks_async_3_nodes", "cluster_control_store_pg_create_remove",
-            "cluster_control_store_actor_register_lookup", "cluster_control_store_actor_register_lookup_one_at_a_time",
+            "cluster_control_store_actor_register_lookup_remove",
+            "cluster_control_store_actor_register_lookup_one_at_a_time",
             "cluster_failure_recovery"), names);
         for (final SuitePlan.Row row : suite.rows) {
             suite.plan.figure(row.kairosKey());  // throws for a figure the plan does not know
@@ -49,7 +50,7 @@ class ClusterBenchPlanTest {
                 "cluster object transfer 16MiB >= 0.8x a TCP socket copy",
                 "cluster object transfer 64MiB >= 0.8x a TCP socket copy",
                 "control store PG create + remove >= 10,000 ops/s through Raft",
-                "control store named-actor register + lookup >= 10,000 ops/s through Raft",
+                "control store named-actor register + lookup + remove >= 10,000 ops/s through Raft",
                 "cross-node task round trip p50 <= 30 µs"),
             suite.plan.targets.stream().map(BenchPlan.Target::description).toList());
         assertEquals(SuitePlan.create(false, BenchCommand.SMOKE_QUEUED).names().stream()

@@ -151,6 +151,17 @@ public final class ControlClient implements AutoCloseable {
     }
 
     /**
+     * Removes a named actor without waiting ({@link #removeActor} is the synchronous form).
+     *
+     * @param name of the actor.
+     * @return completes when removed, or with a {@link ControlRejection} NOT_FOUND.
+     */
+    public CompletableFuture<Void> removeActorAsync(final String name) {
+        return sendAsync(REMOVE_ACTOR, "removeActor", name, (b, o, id) -> encodeNameCommand(b, o, REMOVE_ACTOR, id, name),
+            body -> null);
+    }
+
+    /**
      * Sends a command without waiting for its reply. With the window full it first polls until a reply makes room
      * (or throws {@link ControlTimeoutException} after the timeout). The command may wait in the current batch until
      * the batch is full or the next {@link #poll()}.
