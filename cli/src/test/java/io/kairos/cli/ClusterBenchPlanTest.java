@@ -58,6 +58,16 @@ class ClusterBenchPlanTest {
     }
 
     @Test
+    void onlyTheControlStoreRowsKeepTheirPercentiles() {
+        final SuitePlan suite = SuitePlan.create(false, BenchCommand.SMOKE_QUEUED)
+            .only(n -> n.contains("cluster_control"));
+        assertEquals(3, suite.rows.size());
+        assertEquals(6, suite.facts.size(), "p50 and p99 of each");
+        suite.plan.figure(Cluster.CONTROL_PG + ".p99");
+        assertEquals(2, suite.plan.targets.size());
+    }
+
+    @Test
     void aLongRunMovesTheLargestObjectToo() {
         final SuitePlan suite = SuitePlan.create(false, BenchCommand.SMOKE_QUEUED, true).only(n -> n.contains("cluster"));
         assertTrue(suite.rows.stream().anyMatch(r -> r.name().equals("cluster_object_transfer_256MiB")));

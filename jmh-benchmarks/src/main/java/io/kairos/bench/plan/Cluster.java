@@ -122,7 +122,8 @@ public final class Cluster {
                 "one op = a register, a lookup and a remove of a new named actor (the remove keeps the directory "
                     + "bounded)" + pipelined},
             new String[] {Cluster.CONTROL_ACTOR_SYNC, "control store named-actor register + lookup, one at a time",
-                "the same op, one request at a time: a lone caller's latency (p50/p99 below)"})) {
+                "one op = a register and a lookup of a new named actor, one request at a time, one client: a lone "
+                    + "caller's latency (p50/p99 below)"})) {
             plan.measured.add(new Figure(control[0], control[1], Kind.OPS_PER_SECOND, Source.SCORE));
             rows.add(new Row(control[0].replace("cluster.control.", "cluster_control_store_"), g, Kind.OPS_PER_SECOND,
                 control[0], List.of(), null, control[0].equals(Cluster.CONTROL_PG) ? 765.0 : null, control[2]));

@@ -174,7 +174,8 @@ public final class SuitePlan {
         s.latencies.forEach(l -> l.series().forEach(p -> keys.add(p.key())));
         s.curves.forEach(c -> c.series().forEach(line -> line.points().forEach(p -> keys.add(p.getValue()))));
         for (final Fact fact : facts) {
-            if (names.test(fact.label()) || keys.contains(fact.key())) {
+            if (names.test(fact.label()) || keys.contains(fact.key())
+                || s.rows.stream().anyMatch(r -> fact.key().startsWith(r.kairosKey() + "."))) {  // its percentiles
                 s.facts.add(fact);
                 keys.add(fact.key());
             }
