@@ -44,7 +44,7 @@ final class BenchControlCommand implements Callable<Integer> {
         description = "The client's media driver's idle strategy, same forms (default ${DEFAULT-VALUE}).")
     String clientIdle;
 
-    @Option(names = "--window", defaultValue = "320", description = "Ops in flight (default ${DEFAULT-VALUE}).")
+    @Option(names = "--window", defaultValue = "256", description = "Ops in flight (default ${DEFAULT-VALUE}).")
     int window;
 
     @Option(names = "--batch", defaultValue = "64", description = "Commands per message, 1..1024 (default "
@@ -60,8 +60,8 @@ final class BenchControlCommand implements Callable<Integer> {
     @Option(names = "--warmup-ms", defaultValue = "2000", description = "Before each figure (default ${DEFAULT-VALUE}).")
     long warmupMs;
 
-    @Option(names = "--only", defaultValue = "pg,actor,sync", split = ",",
-        description = "Which figures: pg, actor, sync (default ${DEFAULT-VALUE}).")
+    @Option(names = "--only", defaultValue = "pg,pg2pc,actor,sync", split = ",",
+        description = "Which figures: pg, pg2pc, actor, sync (default ${DEFAULT-VALUE}).")
     List<String> only;
 
     @Override
@@ -100,6 +100,9 @@ final class BenchControlCommand implements Callable<Integer> {
             if (only.contains("pg")) {
                 System.out.println(bench.pgCreateRemove().summary("PG create+remove, pipelined"));
             }
+            if (only.contains("pg2pc")) {
+                System.out.println(bench.pgLifecycle(owner).summary("PG create+prepare+commit+remove, pipelined"));
+            }
             if (only.contains("actor")) {
                 System.out.println(bench.actorRegisterLookupRemove(owner)
                     .summary("actor register+lookup+remove, pipelined"));
@@ -137,7 +140,7 @@ final class BenchControlCommand implements Callable<Integer> {
                     .credentialsSupplier(secret.credentials("kairos-bench"))
                     .messageTimeoutNs(TimeUnit.SECONDS.toNanos(10)), TimeUnit.SECONDS.toNanos(10),
                     ControlClient.DEFAULT_MAX_OFFER_ATTEMPTS, new BackoffIdleStrategy(10, 5, 1_000, 100_000),
-                    3 * window, batch);
+                    4 * window, batch);
             } catch (final RuntimeException e) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new IllegalStateException("the control store at " + ingress + " did not answer in 120 s", e);

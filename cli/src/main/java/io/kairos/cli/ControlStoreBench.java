@@ -29,6 +29,7 @@ import java.util.function.Predicate;
  */
 final class ControlStoreBench {
     private static final List<Map<String, Long>> ONE_CPU = List.of(Map.of("CPU", 10_000L));
+    private static final List<Map<String, Long>> TINY_CPU = List.of(Map.of("CPU", 1L));
 
     /** A figure: ops/s of each run, and every op's latency (ns). */
     record Figure(List<Double> rates, Histogram latency) {
@@ -76,6 +77,18 @@ final class ControlStoreBench {
     }
 
     /**
+     * A placement group's whole life, pipelined: create, prepare its bundle on node {@code node} (two-phase: the
+     * first phase), commit, remove. The bundle asks 1/10000 CPU, so that the node has room for every group in flight.
+     */
+    Figure pgLifecycle(final long node) {
+        final PlacementGroupClient pgs = client.placementGroups();
+        final Map<Integer, Long> placement = Map.of(0, node);
+        return pipelined(id -> CompletableFuture.allOf(
+            pgs.createAsync(id, "", PlacementGroupTable.Strategy.PACK, TINY_CPU), pgs.prepareAsync(id, placement),
+            pgs.commitAsync(id), pgs.removeAsync(id)));
+    }
+
+    /**
      * Named actor register + lookup + remove, pipelined; each op a new name, owned by node {@code owner}. The remove
      * keeps the directory bounded ({@link io.kairos.cluster.aeron.ControlState#MAX_ACTORS}) however fast it goes.
      */
@@ -97,8 +110,8 @@ final class ControlStoreBench {
         });
     }
 
-    /** Control store ops in flight (each 2 or 3 requests: within the client's default window of 1,024 requests). */
-    static final int WINDOW = 320;
+    /** Control store ops in flight (each 2 to 4 requests: within the client's default window of 1,024 requests). */
+    static final int WINDOW = 256;
 
     /**
      * The cluster section's phase ({@link ClusterBench}): the selected control-store figures against a running
@@ -115,6 +128,9 @@ final class ControlStoreBench {
             final ControlStoreBench bench = new ControlStoreBench(client, warmupMs, measureMs, runs, WINDOW);
             if (wants.test(Cluster.CONTROL_PG)) {
                 results.add(record(readings, histograms, Cluster.CONTROL_PG, bench.pgCreateRemove()));
+            }
+            if (wants.test(Cluster.CONTROL_PG_LIFECYCLE)) {
+                results.add(record(readings, histograms, Cluster.CONTROL_PG_LIFECYCLE, bench.pgLifecycle(owner)));
             }
             if (wants.test(Cluster.CONTROL_ACTOR_SYNC)) {
                 results.add(record(readings, histograms, Cluster.CONTROL_ACTOR_SYNC,

@@ -36,6 +36,7 @@ class ClusterBenchPlanTest {
         assertEquals(List.of("cluster_task_round_trip_p50", "cluster_task_round_trip_p99",
             "cluster_object_transfer_1MiB", "cluster_object_transfer_16MiB", "cluster_object_transfer_64MiB",
             "cluster_tasks_async_3_nodes", "cluster_control_store_pg_create_remove",
+            "cluster_control_store_pg_create_prepare_commit_remove",
             "cluster_control_store_actor_register_lookup_remove",
             "cluster_control_store_actor_register_lookup_one_at_a_time",
             "cluster_failure_recovery"), names);
@@ -44,7 +45,7 @@ class ClusterBenchPlanTest {
             row.peers().forEach(p -> suite.plan.figure(p.key()));
         }
         assertEquals(List.of("cluster_task_round_trip"), suite.latencies.stream().map(SuitePlan.Latency::name).toList());
-        assertEquals(11, suite.facts.size(), "p99.9 of Kairos and the 3 peers, p50 and p99 of the 3 control store "
+        assertEquals(13, suite.facts.size(), "p99.9 of Kairos and the 3 peers, p50 and p99 of the 4 control store "
             + "figures, and the node timeout");
         assertEquals(List.of("cluster object transfer 1MiB >= 0.8x a TCP socket copy",
                 "cluster object transfer 16MiB >= 0.8x a TCP socket copy",
@@ -61,8 +62,8 @@ class ClusterBenchPlanTest {
     void onlyTheControlStoreRowsKeepTheirPercentiles() {
         final SuitePlan suite = SuitePlan.create(false, BenchCommand.SMOKE_QUEUED)
             .only(n -> n.contains("cluster_control"));
-        assertEquals(3, suite.rows.size());
-        assertEquals(6, suite.facts.size(), "p50 and p99 of each");
+        assertEquals(4, suite.rows.size());
+        assertEquals(8, suite.facts.size(), "p50 and p99 of each");
         suite.plan.figure(Cluster.CONTROL_PG + ".p99");
         assertEquals(2, suite.plan.targets.size());
     }
@@ -102,13 +103,15 @@ class ClusterBenchPlanTest {
             readings.put(Cluster.transfer("tcp", bytes), 2.0);
         }
         readings.put(Cluster.TASKS_3_NODES, 5_000.0);
-        for (final String key : List.of(Cluster.CONTROL_PG, Cluster.CONTROL_ACTOR, Cluster.CONTROL_ACTOR_SYNC)) {
+        for (final String key : List.of(Cluster.CONTROL_PG, Cluster.CONTROL_PG_LIFECYCLE, Cluster.CONTROL_ACTOR,
+            Cluster.CONTROL_ACTOR_SYNC)) {
             readings.put(key + ".p50", 2_000_000.0);
             readings.put(key + ".p99", 9_000_000.0);
         }
         readings.put(Cluster.CONTROL_PG, 9_000.0);
         readings.put(Cluster.CONTROL_ACTOR, 12_000.0);
         readings.put(Cluster.CONTROL_ACTOR_SYNC, 150.0);
+        readings.put(Cluster.CONTROL_PG_LIFECYCLE, 50_000.0);
         readings.put(Cluster.RECOVERY, 2.3);
         readings.put(Cluster.NODE_TIMEOUT, 2.0);
         final BenchRunner.Outcome outcome = new BenchRunner.Outcome(Map.of(), Map.of(), List.of())
@@ -129,7 +132,7 @@ class ClusterBenchPlanTest {
         assertEquals(List.of("MISS", "MISS", "MISS", "MISS", "PASS", "PASS"), verdicts);
         assertEquals(765.0, row(report, "cluster_control_store_pg_create_remove").path("rayPublished").asDouble(),
             1e-9);
-        assertEquals(11, report.path("facts").size());
+        assertEquals(13, report.path("facts").size());
 
         final String page = HtmlReport.render(report, null);
         suite.rows.forEach(r -> assertTrue(page.contains(r.name()), r.name() + " not in the HTML"));

@@ -36,6 +36,8 @@ public final class Cluster {
     public static final String TASKS_3_NODES = "cluster.tasks_3_nodes";
     /** Placement group create + remove through Raft, pipelined; its latency under .p50 and .p99. */
     public static final String CONTROL_PG = "cluster.control.pg_create_remove";
+    /** A placement group's life (create, prepare, commit, remove) through Raft, pipelined; .p50 and .p99. */
+    public static final String CONTROL_PG_LIFECYCLE = "cluster.control.pg_create_prepare_commit_remove";
     /** Named-actor register + lookup + remove through Raft, pipelined; its latency under .p50 and .p99. */
     public static final String CONTROL_ACTOR = "cluster.control.actor_register_lookup_remove";
     /** Named-actor register + lookup, one request at a time: a lone caller's latency. */
@@ -113,11 +115,14 @@ public final class Cluster {
             Source.SCORE));
         rows.add(new Row("cluster_tasks_async_3_nodes", g, Kind.OPS_PER_SECOND, Cluster.TASKS_3_NODES, List.of(), null,
             null, "the driver (CPU 0) submits small tasks at once, then waits for all; 3 nodes of 2 CPUs"));
-        final String pipelined = " through Raft (3 members), one client, pipelined: up to 320 ops in flight, up to 64 "
+        final String pipelined = " through Raft (3 members), one client, pipelined: up to 256 ops in flight, up to 64 "
             + "commands per message; latency from an op's first send to its last reply";
         for (final String[] control : List.of(
             new String[] {Cluster.CONTROL_PG, "control store PG create + remove", "one op = a placement group create "
                 + "(1 bundle) and its remove" + pipelined + "; Ray's figure: its GCS, PG create+remove"},
+            new String[] {Cluster.CONTROL_PG_LIFECYCLE, "control store PG create + prepare + commit + remove",
+                "one op = a placement group's life with its two-phase reservation: create (1 bundle), prepare it on "
+                    + "a node, commit, remove" + pipelined},
             new String[] {Cluster.CONTROL_ACTOR, "control store named-actor register + lookup + remove",
                 "one op = a register, a lookup and a remove of a new named actor (the remove keeps the directory "
                     + "bounded)" + pipelined},
