@@ -123,8 +123,9 @@ final class ControlStoreBench {
         final List<String> results = new ArrayList<>();
         try (ControlStoreQuery query = new ControlStoreQuery(ingress, secret, 10_000)) {
             final ControlClient client = query.client();
-            final long owner = client.listNodes().members().stream().filter(m -> m.status().alive())
-                .findFirst().orElseThrow(() -> new IllegalStateException("no live node")).nodeId();
+            final long owner = client.listNodes().members().stream().filter(m -> m.status().alive()
+                    && m.status().totalResources().getOrDefault("CPU", 0L) > 0)  // not the driver: bundles need CPU
+                .findFirst().orElseThrow(() -> new IllegalStateException("no live node with CPUs")).nodeId();
             final ControlStoreBench bench = new ControlStoreBench(client, warmupMs, measureMs, runs, WINDOW);
             if (wants.test(Cluster.CONTROL_PG)) {
                 results.add(record(readings, histograms, Cluster.CONTROL_PG, bench.pgCreateRemove()));
