@@ -231,6 +231,11 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
+    /** @return true once the cluster session is closed (the group gave up on it): connect a new client. */
+    public boolean isClosed() {
+        return cluster.isClosed();
+    }
+
     /** @return asynchronous requests awaiting replies. */
     public int inFlight() {
         return pipeline.inFlight();
