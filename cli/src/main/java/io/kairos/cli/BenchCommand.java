@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
         + "Ray's Java runtime (LOCAL mode, its own JVM) and Ray's published figures; store and GPU copies; scale "
         + "curves. A few minutes on 2 cores. Writes a JSON and an HTML report.",
         "Full JMH runs of one benchmark: kairos jmh NAME"},
-    subcommands = {BenchStoreCommand.class, BenchKernelCommand.class, BenchPeerCommand.class})
+    subcommands = {BenchStoreCommand.class, BenchKernelCommand.class, BenchPeerCommand.class,
+        BenchControlCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--long", description = "Longer iterations (warm-up 2 x 1 s, measurement 3 x 1 s per figure; "
         + "quick: 2 x 500 ms, 2 x 300 ms): steadier figures, about twice the time.")

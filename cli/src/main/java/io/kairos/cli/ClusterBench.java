@@ -3,10 +3,9 @@ package io.kairos.cli;
 import io.kairos.Kernel;
 import io.kairos.KernelContext;
 import io.kairos.ObjectRef;
-import io.kairos.TaskContext;
 import io.kairos.bench.plan.BenchPlan.Figure;
 import io.kairos.bench.plan.SuitePlan;
-import io.kairos.bench.plan.SuitePlan.Cluster;
+import io.kairos.bench.plan.Cluster;
 import io.kairos.cluster.aeron.AeronClusterTransport;
 import io.kairos.cluster.aeron.ClusterSecret;
 import io.kairos.cluster.aeron.ControlClient;
@@ -29,8 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -212,34 +209,11 @@ final class ClusterBench implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // the tasks (static, on the class path every node shares)
-
-    static long echo(final long x) {
-        return x;
-    }
-
-    private static final Map<Integer, byte[]> PAYLOADS = new ConcurrentHashMap<>();
-
-    /** The same array for a size every time: the transfer is measured, not the making of the bytes. */
-    static byte[] payload(final int bytes) {
-        return PAYLOADS.computeIfAbsent(bytes, n -> {
-            final byte[] data = new byte[n];
-            new SplittableRandom(n).nextBytes(data);
-            return data;
-        });
-    }
-
-    static String sleepy(final int ms) throws InterruptedException {
-        Thread.sleep(ms);
-        return TaskContext.current().nodeId();
-    }
-
-    // ------------------------------------------------------------------------------------------------------------
     // 1. round trip
 
     private String roundTrip() {
         final Duration limit = Duration.ofSeconds(30);
-        final Histogram h = sample(() -> driver.task(ClusterBench::echo, 7L).remote().get(limit));
+        final Histogram h = sample(() -> driver.task(ClusterBenchTasks::echo, 7L).remote().get(limit));
         return record(Cluster.RTT_KAIROS, h);
     }
 
@@ -353,10 +327,10 @@ final class ClusterBench implements AutoCloseable {
             final int repeats = repeats(bytes);
             double kairos = Double.NaN;
             if (up) {
-                driver.task(ClusterBench::payload, n).remote().get(limit);  // warm-up: the node makes its array
+                driver.task(ClusterBenchTasks::payload, n).remote().get(limit);  // warm-up: the node makes its array
                 final long t0 = System.nanoTime();
                 for (int i = 0; i < repeats; i++) {
-                    final byte[] got = driver.task(ClusterBench::payload, n).remote().get(limit);
+                    final byte[] got = driver.task(ClusterBenchTasks::payload, n).remote().get(limit);
                     if (got.length != n) {
                         throw new IllegalStateException("a transfer of " + n + " bytes gave " + got.length);
                     }
@@ -407,7 +381,7 @@ final class ClusterBench implements AutoCloseable {
     private void runTasks(final int n, final Duration limit) {
         final List<ObjectRef<Long>> refs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            refs.add(driver.task(ClusterBench::echo, (long) i).remote());
+            refs.add(driver.task(ClusterBenchTasks::echo, (long) i).remote());
         }
         for (int i = 0; i < n; i++) {
             if (refs.get(i).get(limit) != i) {
@@ -417,52 +391,9 @@ final class ClusterBench implements AutoCloseable {
     }
 
     private String controlStore() {
-        final List<String> results = new ArrayList<>();
-        try (ControlStoreQuery query = new ControlStoreQuery(ingress(), secret, 10_000)) {
-            final ControlClient client = query.client();
-            final long owner = client.listNodes().members().stream().filter(m -> m.status().alive())
-                .findFirst().orElseThrow(() -> new IllegalStateException("no live node")).nodeId();
-            if (wants(Cluster.CONTROL_ACTOR)) {
-                final long[] i = {0};
-                final double rate = rate(() -> {
-                    final String name = "bench-actor-" + i[0]++;
-                    client.registerActor(name, owner, i[0]);
-                    client.lookupActor(name);
-                });
-                readings.put(Cluster.CONTROL_ACTOR, rate);
-                results.add(String.format(Locale.ROOT, "actor register+lookup %,.0f/s", rate));
-            }
-            if (wants(Cluster.CONTROL_KV)) {
-                final byte[] value = new byte[64];
-                final long[] i = {0};
-                final double rate = rate(() -> {
-                    final String key = "bench-kv-" + (i[0]++ & 1023);
-                    client.kvPut(key, value);
-                    client.kvGet(key);
-                });
-                readings.put(Cluster.CONTROL_KV, rate);
-                results.add(String.format(Locale.ROOT, "KV put+get %,.0f/s", rate));
-            }
-        }
-        return String.join(", ", results);
-    }
-
-    /** Ops per second of op, one at a time, after a warm-up. */
-    private double rate(final Runnable op) {
-        final long warmEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timing.warmupMs() / 2);
-        while (System.nanoTime() - warmEnd < 0) {
-            op.run();
-        }
-        final long t0 = System.nanoTime();
-        final long end = t0 + TimeUnit.MILLISECONDS.toNanos(Math.max(200, timing.measureMs() * 2 / 3));
-        long n = 0;
-        long now;
-        do {
-            op.run();
-            n++;
-            now = System.nanoTime();
-        } while (now - end < 0);
-        return n * 1e9 / (now - t0);
+        return ControlStoreBench.phase(ingress(), secret, timing.warmupMs() / 2, Math.max(200,
+            timing.measureMs() * 2 / 3), timing.trials(), key -> selected.stream().anyMatch(f -> f.key().equals(key)),
+            readings, histograms, log);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -477,7 +408,7 @@ final class ClusterBench implements AutoCloseable {
             awaitCondition(id + " joined", 120, () -> alive(id));
             final List<ObjectRef<String>> refs = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
-                refs.add(driver.task(ClusterBench::sleepy, 20).remote());
+                refs.add(driver.task(ClusterBenchTasks::sleepy, 20).remote());
             }
             awaitCondition("a task done on " + id, 60, () -> refs.stream().anyMatch(r -> done(r, id)));
             final long t0 = System.nanoTime();

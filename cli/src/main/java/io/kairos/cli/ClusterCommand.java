@@ -144,7 +144,7 @@ final class ClusterCommand implements Runnable {
                 + timeoutSeconds + " s; see the logs in " + dir + (last != null ? " (" + last.getMessage() + ")" : ""));
         }
 
-        private static Path writeSecret(final Path file) throws IOException {
+        static Path writeSecret(final Path file) throws IOException {
             final byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
             Files.deleteIfExists(file);
@@ -154,7 +154,7 @@ final class ClusterCommand implements Runnable {
         }
 
         /** Base ports for the members, each with its 5 ports free on loopback now. */
-        private static List<Integer> freeBasePorts(final int count) {
+        static List<Integer> freeBasePorts(final int count) {
             final List<Integer> bases = new ArrayList<>();
             final SecureRandom random = new SecureRandom();
             for (int attempt = 0; bases.size() < count && attempt < 1_000; attempt++) {

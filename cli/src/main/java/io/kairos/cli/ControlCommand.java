@@ -34,6 +34,11 @@ final class ControlCommand implements Callable<Integer> {
         description = "A node that misses heartbeats this long is declared dead (default ${DEFAULT-VALUE}).")
     long nodeTimeoutMs;
 
+    @Option(names = "--idle", paramLabel = "SPEC", description = "How the member's agents idle: backoff (park up to "
+        + "1 ms), backoff:US (park up to US µs) or yielding (default: the system property "
+        + ControlMemberConfig.IDLE_STRATEGY_PROP_NAME + ", else " + ControlMemberConfig.IDLE_STRATEGY_DEFAULT + ").")
+    String idle;
+
     @Override
     public Integer call() {
         final ControlMemberConfig config = ControlMemberConfig.builder()
@@ -42,6 +47,8 @@ final class ControlCommand implements Callable<Integer> {
             .dir(dir)
             .secret(ClusterSecret.load(secretFile))
             .nodeTimeoutMs(nodeTimeoutMs)
+            .idleStrategy(idle != null ? idle : System.getProperty(ControlMemberConfig.IDLE_STRATEGY_PROP_NAME,
+                ControlMemberConfig.IDLE_STRATEGY_DEFAULT))
             .build();
         ControlMember.run(config, System.out);
         return 0;

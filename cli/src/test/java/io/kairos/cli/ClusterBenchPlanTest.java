@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kairos.bench.plan.BenchPlan;
 import io.kairos.bench.plan.SuitePlan;
-import io.kairos.bench.plan.SuitePlan.Cluster;
+import io.kairos.bench.plan.Cluster;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
@@ -35,23 +35,37 @@ class ClusterBenchPlanTest {
         final List<String> names = suite.rows.stream().map(SuitePlan.Row::name).toList();
         assertEquals(List.of("cluster_task_round_trip_p50", "cluster_task_round_trip_p99",
             "cluster_object_transfer_1MiB", "cluster_object_transfer_16MiB", "cluster_object_transfer_64MiB",
-            "cluster_tasks_async_3_nodes", "cluster_control_store_actor_register_lookup",
-            "cluster_control_store_kv_put_get", "cluster_failure_recovery"), names);
+            "cluster_tasks_async_3_nodes", "cluster_control_store_pg_create_remove",
+            "cluster_control_store_pg_create_prepare_commit_remove",
+            "cluster_control_store_actor_register_lookup_remove",
+            "cluster_control_store_actor_register_lookup_one_at_a_time",
+            "cluster_failure_recovery"), names);
         for (final SuitePlan.Row row : suite.rows) {
             suite.plan.figure(row.kairosKey());  // throws for a figure the plan does not know
             row.peers().forEach(p -> suite.plan.figure(p.key()));
         }
         assertEquals(List.of("cluster_task_round_trip"), suite.latencies.stream().map(SuitePlan.Latency::name).toList());
-        assertEquals(5, suite.facts.size(), "p99.9 of Kairos and the 3 peers, and the node timeout");
+        assertEquals(13, suite.facts.size(), "p99.9 of Kairos and the 3 peers, p50 and p99 of the 4 control store "
+            + "figures, and the node timeout");
         assertEquals(List.of("cluster object transfer 1MiB >= 0.8x a TCP socket copy",
                 "cluster object transfer 16MiB >= 0.8x a TCP socket copy",
                 "cluster object transfer 64MiB >= 0.8x a TCP socket copy",
-                "control store named-actor register + lookup >= 10,000 ops/s through Raft",
-                "control store KV put + get (PG stand-in) >= 10,000 ops/s through Raft",
+                "control store PG create + remove >= 10,000 ops/s through Raft",
+                "control store named-actor register + lookup + remove >= 10,000 ops/s through Raft",
                 "cross-node task round trip p50 <= 30 µs"),
             suite.plan.targets.stream().map(BenchPlan.Target::description).toList());
         assertEquals(SuitePlan.create(false, BenchCommand.SMOKE_QUEUED).names().stream()
             .filter(n -> n.startsWith("cluster")).toList(), suite.names());
+    }
+
+    @Test
+    void onlyTheControlStoreRowsKeepTheirPercentiles() {
+        final SuitePlan suite = SuitePlan.create(false, BenchCommand.SMOKE_QUEUED)
+            .only(n -> n.contains("cluster_control"));
+        assertEquals(4, suite.rows.size());
+        assertEquals(8, suite.facts.size(), "p50 and p99 of each");
+        suite.plan.figure(Cluster.CONTROL_PG + ".p99");
+        assertEquals(2, suite.plan.targets.size());
     }
 
     @Test
@@ -89,8 +103,15 @@ class ClusterBenchPlanTest {
             readings.put(Cluster.transfer("tcp", bytes), 2.0);
         }
         readings.put(Cluster.TASKS_3_NODES, 5_000.0);
+        for (final String key : List.of(Cluster.CONTROL_PG, Cluster.CONTROL_PG_LIFECYCLE, Cluster.CONTROL_ACTOR,
+            Cluster.CONTROL_ACTOR_SYNC)) {
+            readings.put(key + ".p50", 2_000_000.0);
+            readings.put(key + ".p99", 9_000_000.0);
+        }
+        readings.put(Cluster.CONTROL_PG, 9_000.0);
         readings.put(Cluster.CONTROL_ACTOR, 12_000.0);
-        readings.put(Cluster.CONTROL_KV, 9_000.0);
+        readings.put(Cluster.CONTROL_ACTOR_SYNC, 150.0);
+        readings.put(Cluster.CONTROL_PG_LIFECYCLE, 50_000.0);
         readings.put(Cluster.RECOVERY, 2.3);
         readings.put(Cluster.NODE_TIMEOUT, 2.0);
         final BenchRunner.Outcome outcome = new BenchRunner.Outcome(Map.of(), Map.of(), List.of())
@@ -108,8 +129,10 @@ class ClusterBenchPlanTest {
         assertEquals(4, latency.path("series").size(), latency.toString());
         final List<String> verdicts = new ArrayList<>();
         report.path("targets").forEach(t -> verdicts.add(t.path("verdict").asText()));
-        assertEquals(List.of("MISS", "MISS", "MISS", "PASS", "MISS", "PASS"), verdicts);
-        assertEquals(5, report.path("facts").size());
+        assertEquals(List.of("MISS", "MISS", "MISS", "MISS", "PASS", "PASS"), verdicts);
+        assertEquals(765.0, row(report, "cluster_control_store_pg_create_remove").path("rayPublished").asDouble(),
+            1e-9);
+        assertEquals(13, report.path("facts").size());
 
         final String page = HtmlReport.render(report, null);
         suite.rows.forEach(r -> assertTrue(page.contains(r.name()), r.name() + " not in the HTML"));

@@ -3,6 +3,8 @@ package io.kairos.cluster.aeron;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import io.aeron.Publication;
@@ -24,13 +26,22 @@ import static io.kairos.cluster.aeron.ControlCodec.*;
  * that sees no reply within the timeout throws {@link ControlTimeoutException}; it never sleeps, it idles with an
  * {@link IdleStrategy} against a deadline.
  * <p>
- * Not thread-safe: use one client from one thread, as {@link AeronCluster} itself requires. Calls are synchronous, one
- * command in flight at a time; a late reply to an earlier, timed-out call is recognised by its correlation id and
- * dropped.
+ * The synchronous calls have one command in flight at a time; a late reply to an earlier, timed-out call is recognised
+ * by its correlation id and dropped. The asynchronous ones ({@link #registerActorAsync}, {@link #lookupActorAsync},
+ * {@link #placementGroups()}) pipeline: many commands in flight, up to {@code maxInFlight}
+ * (a call with the window full polls until a reply makes room: back pressure), gathered into one message of up to
+ * {@code maxBatch} commands, each with its own deadline; their futures complete inside {@link #poll()} (or
+ * {@link #await}), on the calling thread, in reply order.
+ * <p>
+ * Not thread-safe: use one client from one thread, as {@link AeronCluster} itself requires.
  */
 public final class ControlClient implements AutoCloseable {
     /** Default limit on offers of one command while the cluster is back-pressured. */
     public static final int DEFAULT_MAX_OFFER_ATTEMPTS = 100_000;
+    /** Default limit on asynchronous requests in flight. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 1_024;
+    /** Default limit on commands gathered into one message. */
+    public static final int DEFAULT_MAX_BATCH = 64;
 
     private static final int MAX_MESSAGE_BYTES = 1 << 16;
     private static final long NO_REPLY = -1;
@@ -45,10 +56,13 @@ public final class ControlClient implements AutoCloseable {
     private long nextCorrelationId;
     private long awaitedCorrelationId = NO_REPLY;
     private int replyLength = -1;
+    private final ControlPipeline pipeline;
+    private final ControlPipeline.Offer offer = this::offer;
+    private final PlacementGroupClient placementGroups = new PlacementGroupClient(this);
 
     private ControlClient(
         final AeronCluster.Context context, final long timeoutNs, final int maxOfferAttempts,
-        final IdleStrategy idleStrategy) {
+        final IdleStrategy idleStrategy, final int maxInFlight, final int maxBatch) {
         if (timeoutNs <= 0 || maxOfferAttempts <= 0) {
             throw new IllegalArgumentException("timeoutNs and maxOfferAttempts must be > 0, were " + timeoutNs +
                 " and " + maxOfferAttempts);
@@ -62,6 +76,8 @@ public final class ControlClient implements AutoCloseable {
             throw new AuthenticationException("control store at " + context.ingressEndpoints() + " refused this " +
                 "client: wrong cluster secret or no credentials (" + ex.getMessage() + ")", ex);
         }
+        this.pipeline = new ControlPipeline(maxInFlight, maxBatch,
+            Math.min(MAX_MESSAGE_BYTES, cluster.ingressPublication().maxMessageLength()), timeoutNs);
     }
 
     /**
@@ -86,7 +102,143 @@ public final class ControlClient implements AutoCloseable {
     public static ControlClient connect(
         final AeronCluster.Context context, final long timeoutNs, final int maxOfferAttempts,
         final IdleStrategy idleStrategy) {
-        return new ControlClient(context, timeoutNs, maxOfferAttempts, idleStrategy);
+        return connect(context, timeoutNs, maxOfferAttempts, idleStrategy, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_BATCH);
+    }
+
+    /**
+     * @param context          of the cluster session; its egress listener is replaced by this client's.
+     * @param timeoutNs        limit on each call, offer and reply together; each asynchronous request's deadline.
+     * @param maxOfferAttempts limit on offers of one message while back-pressured.
+     * @param idleStrategy     used between offers and between egress polls.
+     * @param maxInFlight      most asynchronous requests awaiting replies.
+     * @param maxBatch         most asynchronous commands in one message, 1 to {@link ControlCodec#MAX_BATCH}
+     *                         (1: each its own message).
+     * @return a connected client that owns the session.
+     */
+    public static ControlClient connect(
+        final AeronCluster.Context context, final long timeoutNs, final int maxOfferAttempts,
+        final IdleStrategy idleStrategy, final int maxInFlight, final int maxBatch) {
+        return new ControlClient(context, timeoutNs, maxOfferAttempts, idleStrategy, maxInFlight, maxBatch);
+    }
+
+    /** @return the placement-group commands, synchronous and asynchronous, on this client's session. */
+    public PlacementGroupClient placementGroups() {
+        return placementGroups;
+    }
+
+    /**
+     * Registers a named actor without waiting ({@link #registerActor} is the synchronous form).
+     *
+     * @param name        of the actor.
+     * @param ownerNodeId node that hosts it; must be registered and alive.
+     * @param actorId     its id on that node.
+     * @return completes when the cluster applied it, or with the {@link ControlRejection} it gave.
+     */
+    public CompletableFuture<Void> registerActorAsync(final String name, final long ownerNodeId, final long actorId) {
+        return sendAsync(REGISTER_ACTOR, "registerActor", name,
+            (b, o, id) -> encodeRegisterActor(b, o, id, name, ownerNodeId, actorId), body -> null);
+    }
+
+    /**
+     * Looks a named actor up without waiting ({@link #lookupActor} is the synchronous form).
+     *
+     * @param name of the actor.
+     * @return where it lives, or a {@link ControlRejection} NOT_FOUND.
+     */
+    public CompletableFuture<ControlState.Actor> lookupActorAsync(final String name) {
+        return sendAsync(LOOKUP_ACTOR, "lookupActor", name, (b, o, id) -> encodeNameCommand(b, o, LOOKUP_ACTOR, id, name),
+            body -> new ControlState.Actor(name, body.readLong("owner node id"), body.readLong("actor id")));
+    }
+
+    /**
+     * Removes a named actor without waiting ({@link #removeActor} is the synchronous form).
+     *
+     * @param name of the actor.
+     * @return completes when removed, or with a {@link ControlRejection} NOT_FOUND.
+     */
+    public CompletableFuture<Void> removeActorAsync(final String name) {
+        return sendAsync(REMOVE_ACTOR, "removeActor", name, (b, o, id) -> encodeNameCommand(b, o, REMOVE_ACTOR, id, name),
+            body -> null);
+    }
+
+    /**
+     * Sends a command without waiting for its reply. With the window full it first polls until a reply makes room
+     * (or throws {@link ControlTimeoutException} after the timeout). The command may wait in the current batch until
+     * the batch is full or the next {@link #poll()}.
+     *
+     * @param type      the command's type, echoed in its reply.
+     * @param operation named in errors, with the argument.
+     * @param argument  named in errors.
+     * @param encoder   writes the command with the correlation id it is given.
+     * @param decoder   reads an OK reply's body whole.
+     * @param <T>       the result.
+     * @return completes inside {@link #poll()} with the result, a {@link ControlRejection}, a
+     * {@link ControlTimeoutException} or an {@link IllegalStateException} (malformed reply, closed session).
+     */
+    <T> CompletableFuture<T> sendAsync(final int type, final String operation, final Object argument,
+                                       final ControlPipeline.Encoder encoder, final ControlPipeline.Decoder<T> decoder) {
+        if (!pipeline.hasRoom()) {
+            final long deadlineNs = System.nanoTime() + timeoutNs;
+            pipeline.flush(offer);
+            idleStrategy.reset();
+            while (!pipeline.hasRoom()) {
+                final int work = poll();
+                if (System.nanoTime() - deadlineNs > 0 && !pipeline.hasRoom()) {
+                    throw new ControlTimeoutException(operation + "(" + argument + ")",
+                        TimeUnit.NANOSECONDS.toMillis(timeoutNs), "no room in the window of " + pipeline.inFlight());
+                }
+                idleStrategy.idle(work);
+            }
+        }
+        return pipeline.add(++nextCorrelationId, type, operation, argument, encoder, decoder, offer);
+    }
+
+    /**
+     * Sends what the current batch holds, takes the replies that have come and fails the requests past their
+     * deadline; call it in a loop (a duty cycle) while asynchronous requests are in flight.
+     *
+     * @return work done (fragments read and requests expired), for an idle strategy.
+     */
+    public int poll() {
+        pipeline.flush(offer);
+        if (cluster.isClosed()) {
+            pipeline.failAll(new IllegalStateException("cluster session is closed"));
+            return 0;
+        }
+        return cluster.pollEgress() + pipeline.expire(System.nanoTime());
+    }
+
+    /**
+     * Polls until the future is done, then gives its result.
+     *
+     * @param future of an asynchronous request of this client.
+     * @param <T>    the result.
+     * @return the result.
+     * @throws ControlRejection, ControlTimeoutException or IllegalStateException as the request failed.
+     */
+    public <T> T await(final CompletableFuture<T> future) {
+        idleStrategy.reset();
+        while (!future.isDone()) {
+            idleStrategy.idle(poll());
+        }
+        try {
+            return future.join();
+        } catch (final CompletionException ex) {
+            if (ex.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw ex;
+        }
+    }
+
+    /** @return true once the cluster session is closed (the group gave up on it): connect a new client. */
+    public boolean isClosed() {
+        return cluster.isClosed();
+    }
+
+    /** @return asynchronous requests awaiting replies. */
+    public int inFlight() {
+        return pipeline.inFlight();
     }
 
     /**
@@ -347,10 +499,11 @@ public final class ControlClient implements AutoCloseable {
      */
     private void call(final String operation, final int type, final long correlationId, final int length) {
         final long deadlineNs = System.nanoTime() + timeoutNs;
+        pipeline.flush(offer); // commands sent before this one go first
         awaitedCorrelationId = correlationId;
         replyLength = -1;
         try {
-            offer(operation, length, deadlineNs);
+            offer(operation, command, 0, length, deadlineNs);
             idleStrategy.reset();
             while (replyLength < 0) {
                 final int work = cluster.pollEgress();
@@ -388,10 +541,11 @@ public final class ControlClient implements AutoCloseable {
         throw new ControlRejection(status, operation + ": " + message);
     }
 
-    private void offer(final String operation, final int length, final long deadlineNs) {
+    private void offer(final String operation, final DirectBuffer buffer, final int offset, final int length,
+                       final long deadlineNs) {
         idleStrategy.reset();
         for (int attempt = 1; ; attempt++) {
-            final long result = cluster.offer(command, 0, length);
+            final long result = cluster.offer(buffer, offset, length);
             if (result > 0) {
                 return;
             }
@@ -438,6 +592,8 @@ public final class ControlClient implements AutoCloseable {
             replyCorrelationId(buffer, offset) == awaitedCorrelationId) {
             reply.putBytes(0, buffer, offset, length);
             replyLength = length;
+        } else {
+            pipeline.onReply(buffer, offset, length);
         }
     }
 }

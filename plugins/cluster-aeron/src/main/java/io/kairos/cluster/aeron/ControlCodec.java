@@ -2,6 +2,7 @@ package io.kairos.cluster.aeron;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import org.agrona.DirectBuffer;
@@ -35,12 +36,22 @@ import org.agrona.MutableDirectBuffer;
  *   KV_PUT          key (string), value (bytes)
  *   KV_GET          key (string)               KV_DELETE     key (string)
  *   LIST_NODES      (empty)
+ *   CREATE_PG       group id (long), name (string, empty for none), strategy (byte), bundle count (int),
+ *                   per bundle a resources map (string -> long amount)
+ *   PREPARE_PG      group id (long), count (int), per placement bundle index (int), node id (long)
+ *   COMMIT_PG, ABORT_PG, REMOVE_PG, GET_PG    group id (long)
+ *   GET_PG_BY_NAME  name (string)              LIST_PGS      (empty)
+ *   BATCH           count (int), per command its length (int) and the command, header included
  *
  * Reply bodies when OK: HEARTBEAT: membership version (long); LIST_NODES: membership version (long), count (int),
  * per node id (long), name (string), endpoint (string), alive (byte), last heartbeat ms (long), resources as in
  * GET_NODE, labels map; GET_NODE: alive (byte), last heartbeat ms (long), resources count (int) and per resource
  * name (string), total (long), available (long), then labels map; LOOKUP_ACTOR: owner node id (long), actor id
- * (long); KV_GET: value (bytes); others: empty. When not OK: a message (string).
+ * (long); KV_GET: value (bytes); ABORT_PG: bundles released (int); GET_PG, GET_PG_BY_NAME: a group; LIST_PGS:
+ * count (int) and the groups, where a group is group id (long), name (string), strategy (byte), state (byte), bundle
+ * count (int), per bundle reservation (byte), node id (long), resources map; BATCH: count (int), per command its
+ * reply's length (int) and the reply, header included (a batch's own status is OK unless the batch itself is
+ * malformed); others: empty. When not OK: a message (string).
  * </pre>
  *
  * Every length read is checked against the buffer and the field's limit; a bad one raises a
@@ -81,6 +92,26 @@ public final class ControlCodec {
     public static final int KV_DELETE = 10;
     /** Reads every node with the membership version. */
     public static final int LIST_NODES = 11;
+    /** Create a placement group (bundles unreserved). */
+    public static final int CREATE_PG = 12;
+    /** First phase: reserve bundles of a group on nodes, all or none. */
+    public static final int PREPARE_PG = 13;
+    /** Second phase: commit every prepared bundle of a group. */
+    public static final int COMMIT_PG = 14;
+    /** Release every prepared (not committed) bundle of a group. */
+    public static final int ABORT_PG = 15;
+    /** Remove a placement group, releasing its bundles. */
+    public static final int REMOVE_PG = 16;
+    /** Read one placement group by id. */
+    public static final int GET_PG = 17;
+    /** Read one placement group by name. */
+    public static final int GET_PG_BY_NAME = 18;
+    /** Read every placement group. */
+    public static final int LIST_PGS = 19;
+    /** Several commands in one message, applied in order, each answered in the one reply. */
+    public static final int BATCH = 20;
+    /** Most commands in one {@link #BATCH}. */
+    public static final int MAX_BATCH = 1_024;
 
     static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
@@ -433,6 +464,66 @@ public final class ControlCodec {
         final MutableDirectBuffer buffer, final int offset, final long correlationId, final String key,
         final byte[] value) {
         return header(buffer, offset, KV_PUT, correlationId).putString(key).putBytes(value).length();
+    }
+
+    /**
+     * Encodes {@link #CREATE_PG}.
+     *
+     * @param buffer        to write.
+     * @param offset        where the command starts.
+     * @param correlationId echoed in the reply.
+     * @param groupId       of the group, unique.
+     * @param name          unique among named groups, or empty.
+     * @param strategy      how the bundles are placed.
+     * @param bundles       each bundle's resources, fixed point.
+     * @return the command's length.
+     */
+    public static int encodeCreateGroup(
+        final MutableDirectBuffer buffer, final int offset, final long correlationId, final long groupId,
+        final String name, final PlacementGroupTable.Strategy strategy, final List<Map<String, Long>> bundles) {
+        final Writer writer = header(buffer, offset, CREATE_PG, correlationId).putLong(groupId).putString(name)
+            .putByte((byte)strategy.ordinal()).putInt(bundles.size());
+        for (final Map<String, Long> bundle : bundles) {
+            writer.putInt(bundle.size());
+            bundle.forEach((resource, amount) -> writer.putString(resource).putLong(amount));
+        }
+        return writer.length();
+    }
+
+    /**
+     * Encodes {@link #PREPARE_PG}.
+     *
+     * @param buffer        to write.
+     * @param offset        where the command starts.
+     * @param correlationId echoed in the reply.
+     * @param groupId       of the group.
+     * @param placements    bundle index to the node chosen for it.
+     * @return the command's length.
+     */
+    public static int encodePrepareGroup(
+        final MutableDirectBuffer buffer, final int offset, final long correlationId, final long groupId,
+        final Map<Integer, Long> placements) {
+        final Writer writer = header(buffer, offset, PREPARE_PG, correlationId).putLong(groupId)
+            .putInt(placements.size());
+        placements.forEach((index, node) -> writer.putInt(index).putLong(node));
+        return writer.length();
+    }
+
+    /**
+     * Encodes a command whose body is one group id: {@link #COMMIT_PG}, {@link #ABORT_PG}, {@link #REMOVE_PG},
+     * {@link #GET_PG}.
+     *
+     * @param buffer        to write.
+     * @param offset        where the command starts.
+     * @param type          of the command.
+     * @param correlationId echoed in the reply.
+     * @param groupId       of the group.
+     * @return the command's length.
+     */
+    public static int encodeGroupCommand(
+        final MutableDirectBuffer buffer, final int offset, final int type, final long correlationId,
+        final long groupId) {
+        return header(buffer, offset, type, correlationId).putLong(groupId).length();
     }
 
     /**

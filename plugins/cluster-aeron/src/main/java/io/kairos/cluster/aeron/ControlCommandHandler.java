@@ -1,7 +1,10 @@
 package io.kairos.cluster.aeron;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -17,6 +20,8 @@ import static io.kairos.cluster.aeron.ControlCodec.*;
 public final class ControlCommandHandler {
     private final ControlState state;
     private final ExpandableArrayBuffer reply = new ExpandableArrayBuffer(256);
+    private final ExpandableArrayBuffer batchReply = new ExpandableArrayBuffer(4096);
+    private DirectBuffer lastReply = reply;
     private final ControlCodec.Reader reader = new ControlCodec.Reader();
     private final ControlCodec.Writer writer = new ControlCodec.Writer();
 
@@ -31,7 +36,7 @@ public final class ControlCommandHandler {
      * @return the buffer holding the last reply, from offset 0.
      */
     public DirectBuffer replyBuffer() {
-        return reply;
+        return lastReply;
     }
 
     /**
@@ -44,6 +49,57 @@ public final class ControlCommandHandler {
      * @return the length of the reply in {@link #replyBuffer()}.
      */
     public int onCommand(final DirectBuffer buffer, final int offset, final int length, final long timestampMs) {
+        if (length >= COMMAND_HEADER_LENGTH && buffer.getInt(offset + TYPE_OFFSET, ORDER) == BATCH) {
+            return onBatch(buffer, offset, length, timestampMs);
+        }
+        lastReply = reply;
+        return apply(buffer, offset, length, timestampMs);
+    }
+
+    /**
+     * Applies each command of a {@link ControlCodec#BATCH} in order, as if each came alone, and gathers their replies
+     * into one. A malformed batch (bad count or lengths) is refused whole before anything is applied.
+     */
+    private int onBatch(final DirectBuffer buffer, final int offset, final int length, final long timestampMs) {
+        final long correlationId = buffer.getLong(offset + CORRELATION_ID_OFFSET, ORDER);
+        reader.wrap(buffer, offset + COMMAND_HEADER_LENGTH, length - COMMAND_HEADER_LENGTH);
+        int count;
+        try {
+            count = reader.readCount("batch", MAX_BATCH, 4 + COMMAND_HEADER_LENGTH);
+            for (int i = 0, at = offset + COMMAND_HEADER_LENGTH + 4; i < count; i++) {
+                final int commandLength = reader.readInt("batch command length");
+                if (commandLength < COMMAND_HEADER_LENGTH || commandLength > reader.remaining()) {
+                    throw new ControlRejection(ControlStatus.MALFORMED, "batch command " + i + ": length " +
+                        commandLength + " outside " + COMMAND_HEADER_LENGTH + ".." + reader.remaining());
+                }
+                if (buffer.getInt(at + 4 + TYPE_OFFSET, ORDER) == BATCH) {
+                    throw new ControlRejection(ControlStatus.MALFORMED, "batch command " + i + ": a batch in a batch");
+                }
+                at += 4 + commandLength;
+                reader.wrap(buffer, at, offset + length - at);
+            }
+            endOfBody();
+        } catch (final ControlRejection ex) {
+            lastReply = reply;
+            return error(BATCH, correlationId, ex.status(), ex.getMessage());
+        }
+        final ControlCodec.Writer batch = new ControlCodec.Writer().wrap(batchReply, 0)
+            .putInt(BATCH).putLong(correlationId).putInt(ControlStatus.OK.code()).putInt(count);
+        int at = offset + COMMAND_HEADER_LENGTH + 4;
+        int out = batch.length();
+        for (int i = 0; i < count; i++) {
+            final int commandLength = buffer.getInt(at, ORDER);
+            final int replyLength = apply(buffer, at + 4, commandLength, timestampMs);
+            batchReply.putInt(out, replyLength, ORDER);
+            batchReply.putBytes(out + 4, reply, 0, replyLength);
+            out += 4 + replyLength;
+            at += 4 + commandLength;
+        }
+        lastReply = batchReply;
+        return out;
+    }
+
+    private int apply(final DirectBuffer buffer, final int offset, final int length, final long timestampMs) {
         if (length < COMMAND_HEADER_LENGTH) {
             return error(0, 0, ControlStatus.MALFORMED,
                 "header: needs " + COMMAND_HEADER_LENGTH + " bytes, " + length + " given");
@@ -125,12 +181,73 @@ public final class ControlCommandHandler {
                         writeNodeBody(node);
                     }
                 }
+                case CREATE_PG, PREPARE_PG, COMMIT_PG, ABORT_PG, REMOVE_PG, GET_PG, GET_PG_BY_NAME, LIST_PGS ->
+                    applyGroupCommand(type);
                 default -> throw new ControlRejection(ControlStatus.UNKNOWN_COMMAND, "type: unknown command " + type);
             }
             return writer.length();
         } catch (final ControlRejection ex) {
             return error(type, correlationId, ex.status(), ex.getMessage());
         }
+    }
+
+    private void applyGroupCommand(final int type) {
+        final PlacementGroupTable groups = state.placementGroups();
+        switch (type) {
+            case CREATE_PG -> {
+                final long groupId = reader.readLong("group id");
+                final String name = reader.readString("placement group name", ControlState.MAX_NAME_BYTES);
+                final PlacementGroupTable.Strategy strategy = PlacementGroupTable.Strategy.fromCode(
+                    reader.readByte("strategy"));
+                final List<Map<String, Long>> bundles = new ArrayList<>();
+                for (int i = 0, n = reader.readCount("bundles", PlacementGroupTable.MAX_BUNDLES, 4); i < n; i++) {
+                    bundles.add(readAmounts("bundle " + i + " resources", PlacementGroupTable.MAX_RESOURCES_PER_BUNDLE));
+                }
+                endOfBody();
+                groups.create(groupId, name, strategy, bundles);
+            }
+            case PREPARE_PG -> {
+                final long groupId = reader.readLong("group id");
+                final Map<Integer, Long> placements = new TreeMap<>();
+                for (int i = 0, n = reader.readCount("placements", PlacementGroupTable.MAX_BUNDLES, 12); i < n; i++) {
+                    final int index = reader.readInt("bundle index");
+                    if (placements.put(index, reader.readLong("node id")) != null) {
+                        throw new ControlRejection(ControlStatus.INVALID, "placements: bundle " + index + " twice");
+                    }
+                }
+                endOfBody();
+                groups.prepare(state, groupId, placements);
+            }
+            case COMMIT_PG -> groups.commit(readGroupIdBody());
+            case ABORT_PG -> writer.putInt(groups.abort(readGroupIdBody()));
+            case REMOVE_PG -> groups.remove(readGroupIdBody());
+            case GET_PG -> {
+                final long groupId = readGroupIdBody();
+                writeGroup(groups.group(groupId), "placement group " + groupId);
+            }
+            case GET_PG_BY_NAME -> {
+                final String name = readNameBody("placement group name");
+                writeGroup(groups.byName(name), "placement group name '" + name + "'");
+            }
+            default -> {
+                endOfBody();
+                writer.putInt(groups.size());
+                groups.groups().forEach(g -> PlacementGroupTable.writeGroup(writer, g));
+            }
+        }
+    }
+
+    private void writeGroup(final PlacementGroupTable.Group group, final String what) {
+        if (group == null) {
+            throw new ControlRejection(ControlStatus.NOT_FOUND, what + ": not found");
+        }
+        PlacementGroupTable.writeGroup(writer, group);
+    }
+
+    private long readGroupIdBody() {
+        final long groupId = reader.readLong("group id");
+        endOfBody();
+        return groupId;
     }
 
     private Map<String, Long> readAmounts(final String field, final int max) {

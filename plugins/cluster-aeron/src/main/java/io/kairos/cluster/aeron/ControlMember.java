@@ -28,7 +28,6 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 /**
@@ -84,7 +83,8 @@ public final class ControlMember implements AutoCloseable {
 
     private static final System.Logger LOGGER = System.getLogger(ControlMember.class.getName());
     private static final String USAGE = "usage: control --members host:port,host:port,host:port --member-index N " +
-        "--dir DIR --secret-file FILE [--node-timeout-ms MS] [--leader-heartbeat-timeout-ms MS]";
+        "--dir DIR --secret-file FILE [--node-timeout-ms MS] [--leader-heartbeat-timeout-ms MS] " +
+        "[--idle backoff|backoff:US|yielding]";
 
     /**
      * A member's base endpoint.
@@ -183,7 +183,7 @@ public final class ControlMember implements AutoCloseable {
         parts.add(MediaDriver.launch(new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
             .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy())
+            .sharedIdleStrategy(config.newIdleStrategy())
             .termBufferSparseFile(true)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
@@ -197,7 +197,7 @@ public final class ControlMember implements AutoCloseable {
             .replicationChannel("aeron:udp?endpoint=" + self.host() + ":0")
             .recordingEventsEnabled(false)
             .threadingMode(ArchiveThreadingMode.SHARED)
-            .idleStrategySupplier(BackoffIdleStrategy::new)
+            .idleStrategySupplier(config::newIdleStrategy)
             .deleteArchiveOnStart(false)
             .errorHandler(errorHandler);
         parts.add(Archive.launch(archive));
@@ -220,7 +220,7 @@ public final class ControlMember implements AutoCloseable {
             .leaderHeartbeatTimeoutNs(TimeUnit.MILLISECONDS.toNanos(config.leaderHeartbeatTimeoutMs()))
             .leaderHeartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(config.leaderHeartbeatIntervalMs()))
             .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(config.electionTimeoutMs()))
-            .idleStrategySupplier(BackoffIdleStrategy::new)
+            .idleStrategySupplier(config::newIdleStrategy)
             .deleteDirOnStart(false)
             .terminationHook(terminationHook)
             .errorHandler(errorHandler)));
@@ -229,7 +229,7 @@ public final class ControlMember implements AutoCloseable {
             .clusterDir(clusterDir)
             .archiveContext(archiveClient.clone())
             .clusteredService(service)
-            .idleStrategySupplier(BackoffIdleStrategy::new)
+            .idleStrategySupplier(config::newIdleStrategy)
             .terminationHook(terminationHook)
             .errorHandler(errorHandler)));
     }
@@ -506,6 +506,7 @@ public final class ControlMember implements AutoCloseable {
                 case "--dir" -> dir = value;
                 case "--secret-file" -> secretFile = value;
                 case "--node-timeout-ms" -> builder.nodeTimeoutMs(parseLong(name, value));
+                case "--idle" -> builder.idleStrategy(value);
                 case "--leader-heartbeat-timeout-ms" -> builder.leaderHeartbeatTimeoutMs(parseLong(name, value))
                     .leaderHeartbeatIntervalMs(Math.max(1, parseLong(name, value) / 10));
                 default -> throw new IllegalArgumentException("unknown option " + name);

@@ -15,6 +15,14 @@ public final class ControlMemberConfig {
     public static final long DEFAULT_LEADER_HEARTBEAT_INTERVAL_MS = 200;
     /** Default time an election waits for votes before it starts over. */
     public static final long DEFAULT_ELECTION_TIMEOUT_MS = 1_000;
+    /**
+     * System property naming the members' default idle strategy ({@link #idleStrategy}): {@code backoff} (Agrona's
+     * {@link org.agrona.concurrent.BackoffIdleStrategy}: spin, yield, then park up to 1 ms), {@code backoff:US} (the
+     * same, parking up to US microseconds) or {@code yielding}.
+     */
+    public static final String IDLE_STRATEGY_PROP_NAME = "kairos.control.idleStrategy";
+    /** The idle strategy when neither the builder nor {@link #IDLE_STRATEGY_PROP_NAME} names one. */
+    public static final String IDLE_STRATEGY_DEFAULT = "backoff";
 
     private final List<ControlMember.Endpoint> members;
     private final int memberIndex;
@@ -25,6 +33,7 @@ public final class ControlMemberConfig {
     private final long leaderHeartbeatTimeoutMs;
     private final long leaderHeartbeatIntervalMs;
     private final long electionTimeoutMs;
+    private final String idleStrategy;
 
     private ControlMemberConfig(final Builder b) {
         this.members = List.copyOf(b.members);
@@ -36,6 +45,7 @@ public final class ControlMemberConfig {
         this.leaderHeartbeatTimeoutMs = b.leaderHeartbeatTimeoutMs;
         this.leaderHeartbeatIntervalMs = b.leaderHeartbeatIntervalMs;
         this.electionTimeoutMs = b.electionTimeoutMs;
+        this.idleStrategy = b.idleStrategy;
     }
 
     /**
@@ -95,12 +105,48 @@ public final class ControlMemberConfig {
         return electionTimeoutMs;
     }
 
+    /** @return how the member's agents (driver, archive, consensus module, service) idle, e.g. "backoff:100". */
+    public String idleStrategy() {
+        return idleStrategy;
+    }
+
+    /**
+     * @return a new idle strategy as {@link #idleStrategy()} names it, one per agent.
+     */
+    public org.agrona.concurrent.IdleStrategy newIdleStrategy() {
+        return parseIdleStrategy(idleStrategy);
+    }
+
+    /**
+     * @param spec {@code backoff}, {@code backoff:US} or {@code yielding}.
+     * @return a new idle strategy of that form.
+     * @throws IllegalArgumentException naming the forms if the spec is none of them.
+     */
+    public static org.agrona.concurrent.IdleStrategy parseIdleStrategy(final String spec) {
+        if (spec.equals("yielding")) {
+            return new org.agrona.concurrent.YieldingIdleStrategy();
+        }
+        if (spec.equals("backoff")) {
+            return new org.agrona.concurrent.BackoffIdleStrategy();
+        }
+        if (spec.startsWith("backoff:")) {
+            final String us = spec.substring("backoff:".length());
+            if (!us.isEmpty() && us.length() <= 7 && us.chars().allMatch(Character::isDigit) &&
+                Integer.parseInt(us) >= 1) {
+                return new org.agrona.concurrent.BackoffIdleStrategy(10, 5, 1_000,
+                    1_000L * Integer.parseInt(us));
+            }
+        }
+        throw new IllegalArgumentException("idleStrategy '" + spec + "' is not backoff, backoff:US (max park, 1.." +
+            "9999999 µs) or yielding");
+    }
+
     @Override
     public String toString() {
         return "ControlMemberConfig{members=" + members + ", memberIndex=" + memberIndex + ", dir=" + dir +
             ", nodeTimeoutMs=" + nodeTimeoutMs + ", expiryIntervalMs=" + expiryIntervalMs +
             ", leaderHeartbeatTimeoutMs=" + leaderHeartbeatTimeoutMs + ", leaderHeartbeatIntervalMs=" +
-            leaderHeartbeatIntervalMs + ", electionTimeoutMs=" + electionTimeoutMs + '}';
+            leaderHeartbeatIntervalMs + ", electionTimeoutMs=" + electionTimeoutMs + ", idleStrategy=" + idleStrategy + '}';
     }
 
     /**
@@ -116,8 +162,19 @@ public final class ControlMemberConfig {
         private long leaderHeartbeatTimeoutMs = DEFAULT_LEADER_HEARTBEAT_TIMEOUT_MS;
         private long leaderHeartbeatIntervalMs = DEFAULT_LEADER_HEARTBEAT_INTERVAL_MS;
         private long electionTimeoutMs = DEFAULT_ELECTION_TIMEOUT_MS;
+        private String idleStrategy = System.getProperty(IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT);
 
         private Builder() {
+        }
+
+        /**
+         * @param idleStrategy {@code backoff}, {@code backoff:US} or {@code yielding}; see
+         *                     {@link #IDLE_STRATEGY_PROP_NAME}.
+         * @return this.
+         */
+        public Builder idleStrategy(final String idleStrategy) {
+            this.idleStrategy = idleStrategy;
+            return this;
         }
 
         /**
@@ -214,6 +271,8 @@ public final class ControlMemberConfig {
                 throw new IllegalArgumentException("memberIndex is " + memberIndex + ", must be 0.." +
                     (members.size() - 1) + " for " + members.size() + " members");
             }
+            Objects.requireNonNull(idleStrategy, "idleStrategy");
+            parseIdleStrategy(idleStrategy);
             positive("nodeTimeoutMs", nodeTimeoutMs);
             positive("expiryIntervalMs", expiryIntervalMs);
             positive("leaderHeartbeatTimeoutMs", leaderHeartbeatTimeoutMs);

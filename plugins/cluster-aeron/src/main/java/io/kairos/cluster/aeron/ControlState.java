@@ -11,8 +11,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * The cluster's control store as a deterministic state machine: a node table, a named-actor directory and a small
- * KV store. No I/O and no clock of its own: every time comes in as an argument (Aeron Cluster's log timestamp, in
+ * The cluster's control store as a deterministic state machine: a node table, a named-actor directory, a small
+ * KV store and a {@link PlacementGroupTable placement-group table}. No I/O and no clock of its own: every time comes in as an argument (Aeron Cluster's log timestamp, in
  * milliseconds), and all maps are sorted so iteration, snapshots and {@link #equals} are deterministic.
  * Every command validates fully before it changes anything, and a refusal is a {@link ControlRejection}.
  * <p>
@@ -39,11 +39,14 @@ public final class ControlState {
     public static final long MAX_KV_TOTAL_BYTES = 64L * 1024 * 1024;
 
     private static final int SNAPSHOT_MAGIC = 0x3153434B; // "KCS1" little-endian
-    private static final int SNAPSHOT_VERSION = 2;
+    private static final int SNAPSHOT_VERSION = 3;
+    /** Snapshots of version 2 (before placement groups) still load, with an empty placement-group table. */
+    private static final int SNAPSHOT_VERSION_WITHOUT_GROUPS = 2;
 
     private final TreeMap<Long, Node> nodes = new TreeMap<>();
     private final TreeMap<String, Actor> actors = new TreeMap<>();
     private final TreeMap<String, byte[]> kv = new TreeMap<>();
+    private final PlacementGroupTable placementGroups = new PlacementGroupTable();
     private long kvBytes;
     /** Goes up by one whenever a node joins, leaves or is declared dead: members poll it with their heartbeats. */
     private long membershipVersion;
@@ -249,7 +252,8 @@ public final class ControlState {
     }
 
     /**
-     * Removes a node from the table. Named actors it hosted stay in the directory.
+     * Removes a node from the table. Named actors it hosted stay in the directory; its placement-group bundles are
+     * released ({@link PlacementGroupTable#releaseNode}), as they are when it is declared dead.
      *
      * @param nodeId of the node.
      * @throws ControlRejection if the node is unknown.
@@ -257,6 +261,7 @@ public final class ControlState {
     public void deregisterNode(final long nodeId) {
         requireNode(nodeId);
         nodes.remove(nodeId);
+        placementGroups.releaseNode(nodeId);
         membershipVersion++;
     }
 
@@ -285,6 +290,7 @@ public final class ControlState {
         for (final Node node : nodes.values()) {
             if (node.alive && nowMs - node.lastHeartbeatMs > timeoutMs) {
                 node.alive = false;
+                placementGroups.releaseNode(node.nodeId);
                 expired++;
             }
         }
@@ -397,6 +403,11 @@ public final class ControlState {
         kvBytes -= old.length + utf8Length(key);
     }
 
+    /** @return the placement-group table; its commands check nodes against this state's node table. */
+    public PlacementGroupTable placementGroups() {
+        return placementGroups;
+    }
+
     /** @return bytes of keys and values held by the KV store. */
     public long kvBytes() {
         return kvBytes;
@@ -422,6 +433,7 @@ public final class ControlState {
         actors.values().forEach(a -> w.putString(a.name).putLong(a.ownerNodeId).putLong(a.actorId));
         w.putInt(kv.size());
         kv.forEach((k, v) -> w.putString(k).putBytes(v));
+        placementGroups.writeSnapshot(w);
         return w.length();
     }
 
@@ -437,8 +449,11 @@ public final class ControlState {
         final ControlState loaded = new ControlState();
         try {
             final ControlCodec.Reader r = new ControlCodec.Reader().wrap(buffer, offset, length);
-            if (r.readInt("magic") != SNAPSHOT_MAGIC || r.readInt("version") != SNAPSHOT_VERSION) {
-                throw new IllegalStateException("not a control-state snapshot of version " + SNAPSHOT_VERSION);
+            final int magic = r.readInt("magic");
+            final int version = r.readInt("version");
+            if (magic != SNAPSHOT_MAGIC || (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_WITHOUT_GROUPS)) {
+                throw new IllegalStateException("not a control-state snapshot of version " +
+                    SNAPSHOT_VERSION_WITHOUT_GROUPS + " or " + SNAPSHOT_VERSION);
             }
             loaded.membershipVersion = r.readLong("membership version");
             for (int i = 0, count = r.readCount("nodes", MAX_NODES, 33); i < count; i++) {
@@ -473,6 +488,9 @@ public final class ControlState {
                 loaded.kv.put(key, value);
                 loaded.kvBytes += utf8Length(key) + value.length;
             }
+            if (version >= SNAPSHOT_VERSION) {
+                loaded.placementGroups.readSnapshot(r);
+            }
         } catch (final ControlRejection ex) {
             throw new IllegalStateException("corrupt control-state snapshot: " + ex.getMessage(), ex);
         }
@@ -484,13 +502,15 @@ public final class ControlState {
         kv.putAll(loaded.kv);
         kvBytes = loaded.kvBytes;
         membershipVersion = loaded.membershipVersion;
+        placementGroups.replaceWith(loaded.placementGroups);
     }
 
     @Override
     public boolean equals(final Object o) {
         if (!(o instanceof ControlState other) || kvBytes != other.kvBytes || !nodes.equals(other.nodes) ||
             membershipVersion != other.membershipVersion ||
-            !actors.equals(other.actors) || !kv.keySet().equals(other.kv.keySet())) {
+            !actors.equals(other.actors) || !kv.keySet().equals(other.kv.keySet()) ||
+            !placementGroups.equals(other.placementGroups)) {
             return false;
         }
         for (final Map.Entry<String, byte[]> e : kv.entrySet()) {
@@ -503,12 +523,13 @@ public final class ControlState {
 
     @Override
     public int hashCode() {
-        return Objects.hash(nodes, actors, kv.keySet(), kvBytes);
+        return Objects.hash(nodes, actors, kv.keySet(), kvBytes, placementGroups);
     }
 
     @Override
     public String toString() {
-        return "ControlState{nodes=" + nodes.values() + ", actors=" + actors.values() + ", kvKeys=" + kv.keySet() + '}';
+        return "ControlState{nodes=" + nodes.values() + ", actors=" + actors.values() + ", kvKeys=" + kv.keySet() +
+            ", placementGroups=" + placementGroups.groups() + '}';
     }
 
     private Node requireNode(final long nodeId) {
@@ -531,7 +552,7 @@ public final class ControlState {
         }
     }
 
-    private static int checkName(final String field, final String value) {
+    static int checkName(final String field, final String value) {
         final int length = checkLength(field, value, MAX_NAME_BYTES);
         if (length == 0) {
             throw new ControlRejection(ControlStatus.INVALID, field + ": empty");
@@ -539,7 +560,7 @@ public final class ControlState {
         return length;
     }
 
-    private static int checkLength(final String field, final String value, final int max) {
+    static int checkLength(final String field, final String value, final int max) {
         final int length = utf8Length(value);
         if (length > max) {
             throw new ControlRejection(ControlStatus.INVALID, field + ": " + length + " bytes, limit " + max);

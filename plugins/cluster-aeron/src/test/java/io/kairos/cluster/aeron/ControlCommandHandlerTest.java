@@ -1,6 +1,7 @@
 package io.kairos.cluster.aeron;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -111,6 +112,85 @@ class ControlCommandHandlerTest {
         assertEquals(ControlStatus.MALFORMED, statusOf(encodeNodeCommand(command, 0, GET_NODE, 9, 3) + 1));
     }
 
+    @Test
+    void placementGroupCommandsRoundTripThroughTheCodec() {
+        apply(encodeRegisterNode(command, 0, 1, 1, "a", "", Map.of("CPU", 20_000L), Map.of()), 0);
+        apply(encodeRegisterNode(command, 0, 2, 2, "b", "", Map.of("CPU", 20_000L), Map.of()), 0);
+        apply(encodeCreateGroup(command, 0, 3, 9, "pg", PlacementGroupTable.Strategy.STRICT_SPREAD,
+            List.of(Map.of("CPU", 10_000L), Map.of("CPU", 10_000L))), 0);
+        assertEquals(ControlStatus.OK, status());
+        int length = apply(encodePrepareGroup(command, 0, 4, 9, Map.of(0, 1L, 1, 1L)), 0);
+        assertEquals(ControlStatus.CONFLICT, status());
+        assertTrue(errorMessage(length).contains("STRICT_SPREAD needs distinct nodes"), errorMessage(length));
+        apply(encodePrepareGroup(command, 0, 5, 9, Map.of(0, 1L, 1, 2L)), 0);
+        assertEquals(ControlStatus.OK, status());
+        apply(encodeGroupCommand(command, 0, COMMIT_PG, 6, 9), 0);
+        assertEquals(ControlStatus.OK, status());
+
+        length = apply(encodeNameCommand(command, 0, GET_PG_BY_NAME, 7, "pg"), 0);
+        final ControlCodec.Reader r = new ControlCodec.Reader()
+            .wrap(handler.replyBuffer(), REPLY_HEADER_LENGTH, length - REPLY_HEADER_LENGTH);
+        assertEquals(state.placementGroups().group(9), PlacementGroupTable.readGroup(r));
+        assertEquals(0, r.remaining());
+        length = apply(encodeGroupCommand(command, 0, ABORT_PG, 8, 9), 0);
+        assertEquals(0, handler.replyBuffer().getInt(REPLY_HEADER_LENGTH, ORDER), "nothing prepared to release");
+        apply(encodeGroupCommand(command, 0, REMOVE_PG, 9, 9), 0);
+        assertEquals(ControlStatus.OK, status());
+        apply(encodeGroupCommand(command, 0, GET_PG, 10, 9), 0);
+        assertEquals(ControlStatus.NOT_FOUND, status());
+        apply(encodeCreateGroup(command, 0, 11, 10, "", PlacementGroupTable.Strategy.PACK, List.of()), 0);
+        assertEquals(ControlStatus.INVALID, status());
+        final int create = encodeCreateGroup(command, 0, 12, 10, "", PlacementGroupTable.Strategy.PACK,
+            List.of(Map.of("CPU", 1L)));
+        command.putByte(COMMAND_HEADER_LENGTH + 12, (byte)9); // the strategy, after the id and an empty name
+        length = apply(create, 0);
+        assertEquals(ControlStatus.INVALID, status());
+        assertEquals("strategy: unknown code 9, 0..3", errorMessage(length));
+        assertEquals(0, state.placementGroups().size());
+    }
+
+    @Test
+    void batchAppliesEachCommandInOrderAndAnswersEach() {
+        final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(1024);
+        final int[] lengths = new int[3];
+        int at = COMMAND_HEADER_LENGTH + 4;
+        final ExpandableArrayBuffer[] parts = new ExpandableArrayBuffer[3];
+        for (int i = 0; i < 3; i++) {
+            parts[i] = new ExpandableArrayBuffer(128);
+        }
+        lengths[0] = encodeCreateGroup(parts[0], 0, 41, 1, "", PlacementGroupTable.Strategy.PACK,
+            List.of(Map.of("CPU", 1L)));
+        lengths[1] = encodeGroupCommand(parts[1], 0, REMOVE_PG, 42, 1);
+        lengths[2] = encodeGroupCommand(parts[2], 0, REMOVE_PG, 43, 1);
+        for (int i = 0; i < 3; i++) {
+            batch.putInt(at, lengths[i], ORDER);
+            batch.putBytes(at + 4, parts[i], 0, lengths[i]);
+            at += 4 + lengths[i];
+        }
+        batch.putInt(TYPE_OFFSET, BATCH, ORDER);
+        batch.putLong(CORRELATION_ID_OFFSET, 40, ORDER);
+        batch.putInt(COMMAND_HEADER_LENGTH, 3, ORDER);
+        final int length = handler.onCommand(batch, 0, at, 0);
+        final DirectBuffer reply = handler.replyBuffer();
+        assertEquals(BATCH, replyType(reply, 0));
+        assertEquals(ControlStatus.OK, replyStatus(reply, 0));
+        assertEquals(3, reply.getInt(REPLY_HEADER_LENGTH, ORDER));
+        int r = REPLY_HEADER_LENGTH + 4;
+        final ControlStatus[] expected = {ControlStatus.OK, ControlStatus.OK, ControlStatus.NOT_FOUND};
+        for (int i = 0; i < 3; i++) {
+            final int replyLength = reply.getInt(r, ORDER);
+            assertEquals(41 + i, replyCorrelationId(reply, r + 4));
+            assertEquals(expected[i], replyStatus(reply, r + 4), "reply " + i);
+            r += 4 + replyLength;
+        }
+        assertEquals(length, r);
+
+        batch.putInt(COMMAND_HEADER_LENGTH, 4, ORDER); // one more than it holds: refused whole
+        handler.onCommand(batch, 0, at, 0);
+        assertEquals(ControlStatus.MALFORMED, status());
+        assertEquals(0, state.placementGroups().size());
+    }
+
     private ControlStatus statusOf(final int length) {
         apply(length, 500);
         return status();
@@ -148,7 +228,7 @@ class ControlCommandHandlerTest {
             random.nextBytes(bytes);
             final int length = random.nextInt(bytes.length + 1);
             if (length >= 4) {
-                buffer.putInt(TYPE_OFFSET, 1 + random.nextInt(KV_DELETE), ORDER); // reach every decoder
+                buffer.putInt(TYPE_OFFSET, 1 + random.nextInt(BATCH), ORDER); // reach every decoder
             }
             if (length >= COMMAND_HEADER_LENGTH + 4 && random.nextBoolean()) {
                 buffer.putInt(COMMAND_HEADER_LENGTH, random.nextInt(8), ORDER); // small first count / length

@@ -139,6 +139,80 @@ class ControlMemberProcessTest {
     }
 
     @Test
+    void pipelinedPlacementGroupsSurviveLeaderLoss() throws Exception {
+        final long start = System.nanoTime();
+        members = FreePorts.members(MEMBERS);
+        secretFile = dir.resolve("cluster.secret");
+        Files.writeString(secretFile, SECRET + "\n", StandardCharsets.US_ASCII);
+        Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
+        for (int i = 0; i < MEMBERS; i++) {
+            startMember(i);
+        }
+        connect();
+        final int leader = awaitLeader(-1);
+        final PlacementGroupClient pgs = client.placementGroups();
+        final java.util.Map<Long, java.util.concurrent.CompletableFuture<Void>> creates = new java.util.TreeMap<>();
+        long id = 0;
+        final long[] answeredOk = {0};
+        long killedAt = 0;
+        final long writesStart = System.nanoTime();
+        long idAtKill = 0;
+        while (killedAt == 0 || System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(8)) {
+            try {
+                while (client.inFlight() < 200) {
+                    id++;
+                    creates.put(id, pgs.createAsync(id, "", PlacementGroupTable.Strategy.PACK,
+                        List.of(Map.of("CPU", 1L))));
+                    creates.get(id).thenRun(() -> answeredOk[0]++);
+                }
+                client.poll();
+            } catch (final ControlTimeoutException | IllegalStateException electing) {
+                // the offer waits for a leader: its batch stays unanswered and times out
+            }
+            if (killedAt == 0 && (answeredOk[0] >= 500 ||
+                System.nanoTime() - writesStart > TimeUnit.SECONDS.toNanos(20))) {
+                kill(leader);
+                killedAt = System.nanoTime();
+                idAtKill = id;
+                log("killed leader " + leader + " with " + client.inFlight() + " creates in flight, " +
+                    answeredOk[0] + " answered", start);
+            }
+            if (client.isClosed()) {
+                break;
+            }
+        }
+        while (client.inFlight() > 0 && !client.isClosed()) {
+            try {
+                client.poll();
+            } catch (final ControlTimeoutException | IllegalStateException electing) {
+                // as above
+            }
+        }
+        final long ok = creates.values().stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
+        log(ok + " of " + creates.size() + " pipelined creates answered OK across the failover", start);
+        assertTrue(ok > 0);
+        final List<Long> answered = creates.entrySet().stream()
+            .filter(e -> e.getValue().isDone() && !e.getValue().isCompletedExceptionally()).map(Map.Entry::getKey)
+            .toList();
+        assertTrue(answered.get(answered.size() - 1) > idAtKill, "creates sent after the kill are answered too");
+        retry("read after failover", () -> client.placementGroups().get(answered.get(answered.size() - 1)));
+        final List<java.util.concurrent.CompletableFuture<PlacementGroupTable.Group>> reads = new ArrayList<>();
+        for (final long group : answered) {
+            reads.add(client.placementGroups().getAsync(group)); // pipelined: the window holds back the sender
+        }
+        for (int i = 0; i < reads.size(); i++) {
+            assertEquals(answered.get(i), client.await(reads.get(i)).groupId(), "every answered create is kept");
+        }
+        for (final Map.Entry<Long, java.util.concurrent.CompletableFuture<Void>> e : creates.entrySet()) {
+            if (e.getValue().isCompletedExceptionally()) {
+                final Throwable why = assertThrows(Exception.class, e.getValue()::join).getCause();
+                assertTrue(why instanceof ControlTimeoutException || why instanceof IllegalStateException,
+                    "a create either succeeds or is not answered: " + why);
+            }
+        }
+    }
+
+    @Test
     void memberRefusesSecretFileReadableByOthers() throws Exception {
         members = FreePorts.members(MEMBERS);
         secretFile = dir.resolve("cluster.secret");

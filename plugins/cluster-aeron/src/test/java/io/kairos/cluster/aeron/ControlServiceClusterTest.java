@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -128,6 +129,59 @@ class ControlServiceClusterTest {
         store.closeService(); // commands are logged but never answered
         final ControlTimeoutException timeout = assertThrows(ControlTimeoutException.class, () -> client.kvGet("k"));
         assertEquals("kvGet('k'): no reply within 500 ms", timeout.getMessage());
+    }
+
+    @Test
+    void placementGroupsThroughRaftPipelinedAndAfterRestart() {
+        store = new LocalControlStore(dir, errors::add).start(new ControlService());
+        client = connectClient(DEADLINE_NS);
+        final PlacementGroupClient pgs = client.placementGroups();
+        client.registerNode(1, Map.of("CPU", 20_000L), Map.of());
+        client.registerNode(2, Map.of("CPU", 20_000L), Map.of());
+        final List<Map<String, Long>> two = List.of(Map.of("CPU", 10_000L), Map.of("CPU", 10_000L));
+
+        pgs.create(5, "spread", PlacementGroupTable.Strategy.STRICT_SPREAD, two);
+        final ControlRejection sameNode = assertThrows(ControlRejection.class, () -> pgs.prepare(5, Map.of(0, 1L, 1, 1L)));
+        assertEquals(ControlStatus.CONFLICT, sameNode.status());
+        assertTrue(sameNode.getMessage().startsWith("preparePlacementGroup(5): prepare of group 5: STRICT_SPREAD"),
+            sameNode.getMessage());
+        pgs.prepare(5, Map.of(0, 1L, 1, 2L));
+        pgs.commit(5);
+        assertEquals(PlacementGroupTable.GroupState.CREATED, pgs.getByName("spread").state());
+
+        // pipelined: many creates and removes in flight, gathered into batches, each answered
+        final int n = 2_000;
+        final List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            futures.add(pgs.createAsync(100 + i, "", PlacementGroupTable.Strategy.PACK, List.of(Map.of("CPU", 1L))));
+            futures.add(pgs.removeAsync(100 + i));
+            client.poll();
+        }
+        final CompletableFuture<Void> missing = pgs.removeAsync(99);
+        futures.forEach(client::await);
+        assertEquals(ControlStatus.NOT_FOUND, assertThrows(ControlRejection.class, () -> client.await(missing)).status());
+        assertEquals(0, client.inFlight());
+        assertEquals(1, pgs.list().size());
+        assertEquals(new ControlState.Actor("x", 1, 2), client.await(client.registerActorAsync("x", 1, 2)
+            .thenCompose(ignored -> client.lookupActorAsync("x"))));
+
+        CloseHelper.closeAll(client);
+        client = null;
+        store.close();
+        store.start(new ControlService());
+        client = connectClient(DEADLINE_NS);
+        final PlacementGroupTable.Group replayed = client.placementGroups().get(5);
+        assertEquals(PlacementGroupTable.GroupState.CREATED, replayed.state());
+        assertEquals(2, replayed.bundles().get(1).nodeId());
+        assertTrue(errors.isEmpty(), () -> "errors: " + errors);
+
+        CloseHelper.close(client);
+        client = connectClient(TimeUnit.MILLISECONDS.toNanos(300));
+        store.closeService(); // commands are logged but never answered
+        final CompletableFuture<Void> unanswered = client.placementGroups().removeAsync(5);
+        final ControlTimeoutException timeout = assertThrows(ControlTimeoutException.class, () -> client.await(unanswered));
+        assertEquals("removePlacementGroup(5): no reply within 300 ms", timeout.getMessage());
+        assertEquals(0, client.inFlight());
     }
 
     private void assertActor() {
