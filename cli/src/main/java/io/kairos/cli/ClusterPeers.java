@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import io.kairos.bench.plan.SuitePlan.Cluster;
+import io.kairos.bench.plan.Cluster;
 
 /**
  * The round-trip peers of the cluster section, each the other end in a JVM of its own ({@code kairos bench peer}):
