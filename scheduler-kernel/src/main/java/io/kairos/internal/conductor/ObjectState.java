@@ -185,6 +185,13 @@ public abstract class ObjectState {
         return null;  // PENDING after the deadline: the caller throws its timeout
     }
 
+    /** The value will be read soon: a pull of it starts if another cluster member holds it. */
+    protected final void want() {
+        if (status == PENDING) {
+            core.want(this);
+        }
+    }
+
     /** Waits until done or the deadline (helping the conductor as a get does); returns the status. */
     protected final int awaitDone(final long deadlineNanos) {
         return core.awaitDone(this, deadlineNanos);
