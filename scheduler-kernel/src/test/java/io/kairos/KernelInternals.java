@@ -7,6 +7,6 @@ public final class KernelInternals {
 
     /** Pulls started, bytes pulled, objects made again (their holder left), results held here for other members, this kernel's objects other members hold. */
     public static long[] clusterObjectCounters(final Kernel kernel) {
-        return kernel.core().clusterObjectCounters();
+        return kernel.core().conductor().clusterObjectCounters();
     }
 }

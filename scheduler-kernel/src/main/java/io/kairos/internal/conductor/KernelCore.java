@@ -407,7 +407,7 @@ public final class KernelCore {
 
     /** Waits for state to be done; inside a task the task's CPU is given back meanwhile. Returns the status. */
     int awaitDone(final ObjectState state, final long deadlineNanos) {
-        want(state);
+        state.want();
         final Worker worker = Worker.current();
         final TaskSpec task = worker != null ? worker.running : null;
         if (task != null) {
@@ -441,30 +441,6 @@ public final class KernelCore {
                 conductor.offerFromWorker(new Worker.WorkerEvent(task, false));
             }
         }
-    }
-
-    /**
-     * Someone reads this pending object: if another cluster member holds it (a large result stays where it was made),
-     * the conductor starts its pull (once). Nothing in a kernel outside a cluster.
-     */
-    void want(final ObjectState state) {
-        final ClusterLink link = conductor.clusterLink();
-        if (link != null && state.producer != null && !state.isDone()) {
-            conductor.offerFromWorker((Runnable) () -> link.want(state));
-        }
-    }
-
-    /**
-     * Pulls started, bytes pulled, objects made again (their holder left), results held here for other members, this
-     * kernel's objects other members hold.
-     */
-    public long[] clusterObjectCounters() {
-        final ClusterLink link = conductor.clusterLink();
-        if (link == null) {
-            return new long[5];
-        }
-        final long[] pulls = link.pulls().counters();
-        return new long[] {pulls[0], pulls[1], pulls[2], link.held().count(), pulls[3]};
     }
 
     /** A deadline on System.nanoTime() for timeout; Long.MAX_VALUE when it is too far to matter. */
