@@ -212,6 +212,17 @@ class ObjectPullTest {
     }
 
     @Test
+    void waitPullsTheHeldObjectsItWaitsFor() {
+        member("node-a", 2, 0);
+        final Kernel driver = member("driver", 0, 0);
+        final List<ObjectRef<byte[]>> refs = List.of(driver.task(ObjectPullTest::make, 4 * MIB, 31L).remote(),
+            driver.task(ObjectPullTest::make, 4 * MIB, 37L).remote());
+        assertEquals(2, driver.wait(refs, 2, Duration.ofSeconds(60)).ready().size());
+        assertEquals(2, counters(driver)[0], "each pulled once");
+        assertEquals(crc(bytes(4 * MIB, 37L)), crc(refs.get(1).get(Duration.ofSeconds(5))));
+    }
+
+    @Test
     void aResultBelowTheThresholdStillComesInline() {
         final Kernel node = member("node-a", 2, 0);
         final Kernel driver = member("driver", 0, 0);

@@ -81,7 +81,7 @@ final class ClusterInbox implements ClusterListener {
                     break;
                 }
                 case ClusterLink.PULL:
-                    link.held().serve(from, in.getLong(4));
+                    link.held().pull(from, in.getLong(4));
                     break;
                 case ClusterLink.PULL_DATA:
                     link.pulls().onData(from, in);

@@ -5,6 +5,8 @@ import io.kairos.spi.cluster.ClusterTransport;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Executor side of Ray's ownership model: the large results of tasks other members forwarded here stay here, per
@@ -13,9 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * kernel's shared store when it has one (the chunks are read straight from the store's memory), else its
  * {@link io.kairos.internal.object.ValueCodec} bytes, encoded once when the task finished.
  *
- * <p>Thread-safety: the conductor adds (when a forwarded task finishes); the transport's thread serves pulls and
- * releases; any thread may drop an owner's results. The table is concurrent; one pull is served at a time (the
- * transport delivers a member's messages on one thread).
+ * <p>Thread-safety: the conductor adds (when a forwarded task finishes); the transport's thread takes releases and
+ * hands pulls to this member's pull server, a thread of its own that reads and sends the chunks, one pull at a time
+ * (so the transport's receiving thread never waits on a send: two members pulling from each other cannot block each
+ * other); any thread may drop an owner's results. The table is concurrent.
  */
 final class HeldResults {
     /** A forwarded task's result at least this large (its encoded bytes) stays here until its owner pulls it. */
@@ -31,6 +34,7 @@ final class HeldResults {
     private final UnsafeBuffer source = new UnsafeBuffer(0, 0);
     private final ClusterTransport transport;
     private byte[] chunk;
+    private ExecutorService server;  // guarded by this
 
     HeldResults(final ClusterTransport transport) {
         this.transport = transport;
@@ -81,15 +85,33 @@ final class HeldResults {
         byOwner.remove(owner);
     }
 
-    void clear() {
+    /** Close: every result goes, and the pull server stops. */
+    synchronized void clear() {
         byOwner.clear();
+        if (server != null) {
+            server.shutdownNow();
+        }
+    }
+
+    /** Transport thread: a PULL; its chunks are sent from the pull server's thread, in the order pulls came. */
+    synchronized void pull(final String owner, final long taskId) {
+        if (server == null) {
+            server = Executors.newSingleThreadExecutor(r -> {
+                final Thread t = new Thread(r, "kairos-pull-server");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        if (!server.isShutdown()) {
+            server.execute(() -> serve(owner, taskId));
+        }
     }
 
     /**
-     * Transport thread: answers a PULL with the whole value in chunks of {@link #CHUNK_BYTES}, in order (the
+     * Pull server: answers a PULL with the whole value in chunks of {@link #CHUNK_BYTES}, in order (the
      * transport keeps a member's messages in order), or one MISSING answer if nothing is held under that id.
      */
-    void serve(final String owner, final long taskId) {
+    private void serve(final String owner, final long taskId) {
         final ConcurrentHashMap<Long, Held> t = byOwner.get(owner);
         final Held held = t == null ? null : t.get(taskId);
         if (held == null) {
