@@ -23,7 +23,11 @@ import java.util.concurrent.Executors;
 final class HeldResults {
     /** A forwarded task's result at least this large (its encoded bytes) stays here until its owner pulls it. */
     static final int HOLD_THRESHOLD_BYTES = 1 << 20;
-    /** A pull is answered in chunks of at most this many bytes, one message each. */
+    /**
+     * A pull is answered in chunks of at most this many bytes, one message each, and no larger than the transport's
+     * frame ({@link ClusterTransport#frameBytes()}: Aeron's 256 KiB, so the owner copies each chunk straight from the
+     * receiver's buffer).
+     */
     static final int CHUNK_BYTES = 8 << 20;
     /** PULL_DATA's header: type, task id, total length, offset, status, chunk length. */
     static final int DATA_HEADER = 4 + 8 + 8 + 8 + 1 + 4;
@@ -122,7 +126,8 @@ final class HeldResults {
             return;
         }
         final long length = held.length();
-        final int chunkBytes = Math.min(CHUNK_BYTES, Math.max(1, transport.maxMessageBytes() - DATA_HEADER));
+        final int chunkBytes = Math.min(CHUNK_BYTES, Math.max(4096, Math.min(transport.maxMessageBytes(),
+            transport.frameBytes()) - DATA_HEADER));
         if (chunk == null || chunk.length < DATA_HEADER + Math.min(chunkBytes, length)) {
             chunk = new byte[DATA_HEADER + (int) Math.min(chunkBytes, length)];
         }
