@@ -450,8 +450,13 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             for (final ObjectRef<T> ref : refs) {
                 if (ref.isReady()) {
                     done++;
-                } else if (firstPending == null) {
-                    firstPending = ref;
+                } else {
+                    if (round == 0) {
+                        ref.prefetch();  // objects held by other members are pulled together, not one by one
+                    }
+                    if (firstPending == null) {
+                        firstPending = ref;
+                    }
                 }
             }
             if (done >= numReturns || firstPending == null || System.nanoTime() - deadline >= 0) {

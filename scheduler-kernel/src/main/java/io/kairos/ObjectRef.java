@@ -91,6 +91,11 @@ public final class ObjectRef<T> extends ObjectState {
         return awaitDone(deadlineNanos);
     }
 
+    /** It will be read soon (a wait): a pull starts if another cluster member holds it. */
+    void prefetch() {
+        want();
+    }
+
     /** The failure of a failed object, or null. */
     RuntimeException failure() {
         return status() == FAILED ? error() : null;

@@ -85,6 +85,15 @@ final class ClusterInbox implements ClusterListener {
                     conductor.offerFromWorker((Runnable) () -> link.actors().onKillActor(hostActorId, noRestart));
                     break;
                 }
+                case ClusterLink.PULL:
+                    link.held().pull(from, in.getLong(4));
+                    break;
+                case ClusterLink.PULL_DATA:
+                    link.pulls().onData(from, in);
+                    break;
+                case ClusterLink.RELEASE:
+                    link.held().release(from, in.getLong(4));
+                    break;
                 case ClusterLink.CANCEL:
                     final long taskId = in.getLong(4);
                     final boolean force = in.getByte(12) != 0;
@@ -292,6 +301,11 @@ final class ClusterInbox implements ClusterListener {
             final Object[] value = new Object[1];
             readValue(at, value, 0);
             conductor.offerFromWorker((Runnable) () -> link.onResult(from, taskId, attempt, value[0], null));
+            return;
+        }
+        if (status == ClusterLink.RESULT_HELD) {
+            final long length = in.getLong(at);
+            conductor.offerFromWorker((Runnable) () -> link.onHeld(from, taskId, attempt, length));
             return;
         }
         final byte[] bytes = new byte[in.getInt(at)];

@@ -8,7 +8,6 @@ import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceAllocation;
 import io.kairos.internal.cluster.ResourceRegistry;
 import io.kairos.internal.object.ValueCodec;
-import io.kairos.internal.worker.WorkerProtocol;
 import io.kairos.spi.cluster.ClusterNode;
 import io.kairos.spi.cluster.ClusterTransport;
 import io.kairos.spi.scheduling.FixedPoint;
@@ -40,8 +39,9 @@ import java.util.concurrent.TimeUnit;
  * TASK      type=1, task id (long), attempt (int), max retries (int), retry exceptions (byte), isolated (byte),
  *           name (string, empty: none), resources: count (int), (name string, amount double)*,
  *           function: length (int), Java-serialized bytes, arity (int), arity values
- * RESULT    type=2, task id (long), attempt (int), status (byte: 0 value follows, 1 error follows),
- *           a value | error: length (int), the Java-serialized exception
+ * RESULT    type=2, task id (long), attempt (int), status (byte: 0 value follows, 1 error follows, 2 held),
+ *           a value | error: length (int), the Java-serialized exception | held: length (long) of the value's
+ *           bytes, which stay at the sender until pulled ({@link HeldResults}, {@link ObjectPulls})
  * AVAILABLE type=3, resources: count (int), (name string, fixed-point amount long)*,
  *           GPU instances: count (int), (free share long, free memory long)*
  * CANCEL    type=4, task id (long), force (byte)
@@ -51,6 +51,10 @@ import java.util.concurrent.TimeUnit;
  * ACTOR_CALL   type=7, host's actor id (long), task id (long), attempt (int), name (string), method: length (int),
  *           bytes, arity (int), values
  * ACTOR_KILL   type=8, host's actor id (long), no restart (byte)
+ * PULL      type=9, task id (long): the owner asks for a held result; the holder answers with PULL_DATA, in order
+ * PULL_DATA type=10, task id (long), total length (long), offset (long), status (byte: 0 chunk, 1 missing),
+ *           chunk length (int), the chunk's bytes (at most {@link HeldResults#CHUNK_BYTES})
+ * RELEASE   type=11, task id (long): the owner has the result whole; the holder frees its copy
  * value:    NULL (byte 0) | INLINE (byte 1), length (int), {@link ValueCodec} bytes
  * </pre>
  */
@@ -63,12 +67,16 @@ final class ClusterLink {
     static final int ACTOR_STATE = 6;
     static final int ACTOR_CALL = 7;
     static final int ACTOR_KILL = 8;
+    static final int PULL = 9;
+    static final int PULL_DATA = 10;
+    static final int RELEASE = 11;
 
     static final byte ACTOR_ALIVE = 1;
     static final byte ACTOR_DEAD = 2;
 
     static final byte RESULT_VALUE = 0;
     static final byte RESULT_ERROR = 1;
+    static final byte RESULT_HELD = 2;
 
     /** A member reports its availability at least this often. */
     static final long REPORT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -86,6 +94,9 @@ final class ClusterLink {
     private final ClusterWire wire;
     private final ExpandableArrayBuffer out;
     private final ClusterActors actors;
+    private final ClusterResults results;
+    private final HeldResults held;
+    private final ObjectPulls pulls;
     /** Tasks of this kernel running on other members, by task id. */
     private final Long2ObjectHashMap<TaskSpec> inFlight = new Long2ObjectHashMap<>();
     /** Tasks no member can run now, waiting for one that can to join (members come and go, e.g. on restart). */
@@ -114,17 +125,31 @@ final class ClusterLink {
         }
         this.lastReportNs = conductor.nowNs - REPORT_INTERVAL_NS;
         this.actors = new ClusterActors(this, conductor, transport, cluster, wire, inFlight);
+        this.held = new HeldResults(transport);
+        this.results = new ClusterResults(transport, wire, codec, held);
+        this.pulls = new ObjectPulls(conductor, transport, codec);
     }
 
     void link(final TaskDispatcher dispatcher, final DependencyWaits waits, final ActorLifecycle lifecycle) {
         this.dispatcher = dispatcher;
         this.waits = waits;
         actors.link(dispatcher, waits, lifecycle);
+        pulls.link(waits);
     }
 
     /** The actors that live on other members (proxies here) and those hosted here for them. */
     ClusterActors actors() {
         return actors;
+    }
+
+    /** The results held here for other members (executor side). */
+    HeldResults held() {
+        return held;
+    }
+
+    /** This kernel's objects held by other members, and their pulls (owner side). */
+    ObjectPulls pulls() {
+        return pulls;
     }
 
     ClusterTransport transport() {
@@ -227,6 +252,25 @@ final class ClusterLink {
         }
     }
 
+    /** A result came back held at its executor: the object stays pending here until someone reads it. */
+    void onHeld(final String from, final long taskId, final int attempt, final long length) {
+        final TaskSpec task = inFlight.get(taskId);
+        if (task == null || task.attempts != attempt || !task.node.nodeId().equals(from)) {
+            return;  // a late answer (the holder frees it when told, or when this member leaves)
+        }
+        inFlight.remove(taskId);
+        task.outcome = TaskSpec.OUTCOME_DONE;
+        dispatcher.onTaskReturned(task);
+        pulls.onHeld(task, from, length);
+    }
+
+    /** Someone reads one of this kernel's objects: a held one is pulled (once), one not back yet when it is held. */
+    void want(final ObjectState state) {
+        if (!state.isDone()) {
+            pulls.want(state);
+        }
+    }
+
     /** Owner: a task running on another member is cancelled; that member is asked to stop it. */
     void cancelRemote(final TaskSpec task, final boolean force) {
         int at = 0;
@@ -261,7 +305,7 @@ final class ClusterLink {
         }
     }
 
-    /** Executor: a forwarded task is done here; its result goes back to its owner. */
+    /** Executor: a forwarded task is done here; its result (or where it is held) goes back to its owner. */
     void finished(final TaskSpec task) {
         final Long2ObjectHashMap<TaskSpec> byId = executing.get(task.origin.node());
         if (byId != null) {
@@ -270,48 +314,12 @@ final class ClusterLink {
                 executing.remove(task.origin.node());
             }
         }
-        int length;
-        try {
-            length = encodeResult(task, task.result.status() == ObjectState.READY, null);
-        } catch (final RuntimeException e) {
-            length = encodeResult(task, false, new TaskFailedException(task.name(),
-                "its result could not be sent back: " + e.getMessage(), e));
-        }
-        if (length > transport.maxMessageBytes()) {
-            length = encodeResult(task, false, new TaskFailedException(task.name(), "its result takes " + length
-                + " bytes, more than the cluster's message limit of " + transport.maxMessageBytes() + " bytes", null));
-        }
-        transport.send(task.origin.node(), out.byteArray(), 0, length);  // false: the owner left, no one waits
+        results.send(task);
     }
 
     /** Executor: a forwarded task that cannot even be built here (its class is missing) fails at its owner. */
     void refuse(final String owner, final long taskId, final int attempt, final RuntimeException error) {
-        transport.send(owner, out.byteArray(), 0, putError(putResultHeader(taskId, attempt), error));
-    }
-
-    private int putResultHeader(final long taskId, final int attempt) {
-        out.putInt(0, RESULT);
-        out.putLong(4, taskId);
-        out.putInt(12, attempt);
-        return 16;
-    }
-
-    private int encodeResult(final TaskSpec task, final boolean ok, final RuntimeException override) {
-        int at = putResultHeader(task.origin.taskId(), task.origin.attempt());
-        if (ok && override == null) {
-            out.putByte(at++, RESULT_VALUE);
-            return wire.putValue(at, task.result.value(), "result");
-        }
-        return putError(at, override != null ? override : task.result.error());
-    }
-
-    private int putError(final int start, final RuntimeException error) {
-        int at = start;
-        out.putByte(at++, RESULT_ERROR);
-        final byte[] bytes = WorkerProtocol.throwableBytes(error);
-        out.putInt(at, bytes.length);
-        out.putBytes(at + 4, bytes);
-        return at + 4 + bytes.length;
+        results.refuse(owner, taskId, attempt, error);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -396,6 +404,7 @@ final class ClusterLink {
             }
         }
         actors.ownerLeft(nodeId);
+        held.ownerLeft(nodeId);
         final Long2ObjectHashMap<TaskSpec> owned = executing.remove(nodeId);
         if (owned != null) {  // its owner is gone: no one will read these results (Ray cancels an owner's tasks)
             for (final TaskSpec task : owned.values()) {
@@ -432,6 +441,7 @@ final class ClusterLink {
             dispatcher.onTaskReturned(task);
         }
         actors.nodeLeft(node, reason);
+        pulls.holderLeft(node.nodeId(), reason);
         conductor.dispatchNeeded = true;
     }
 
@@ -539,8 +549,10 @@ final class ClusterLink {
         joined = true;
     }
 
-    /** Close: tasks in flight on other members, and those waiting for a member, fail. */
+    /** Close: tasks in flight on other members, those waiting for a member and objects not pulled yet fail. */
     void close() {
+        held.clear();
+        pulls.close();
         for (final TaskSpec task : waitingForMembers) {
             if (task.state == TaskSpec.State.READY) {
                 waits.finish(task, new TaskCancelledException("kernel closed before task '" + task.name() + "' ran"));

@@ -72,7 +72,11 @@ final class ClusterWire {
             out.putByte(at, WorkerProtocol.NULL);
             return at + 1;
         }
-        final byte[] bytes = codec.encode(value, what);
+        return putEncoded(at, codec.encode(value, what));
+    }
+
+    /** An encoded value: INLINE (byte 1), length (int), the bytes. */
+    int putEncoded(final int at, final byte[] bytes) {
         out.putByte(at, WorkerProtocol.INLINE);
         out.putInt(at + 1, bytes.length);
         out.putBytes(at + 5, bytes);

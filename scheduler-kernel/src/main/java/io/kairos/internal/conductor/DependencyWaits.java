@@ -49,6 +49,9 @@ final class DependencyWaits {
                     arg.dependents.add(task);
                     if (arg.producer != null) {
                         arg.producer.hasDependents = true;
+                        if (arg.producer.state == TaskSpec.State.DONE && conductor.clusterLink() != null) {
+                            conductor.clusterLink().want(arg);  // done, yet pending: held by another member
+                        }
                     }
                     pending++;
                 }

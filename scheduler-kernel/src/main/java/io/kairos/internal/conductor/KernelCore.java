@@ -407,6 +407,7 @@ public final class KernelCore {
 
     /** Waits for state to be done; inside a task the task's CPU is given back meanwhile. Returns the status. */
     int awaitDone(final ObjectState state, final long deadlineNanos) {
+        state.want();
         final Worker worker = Worker.current();
         final TaskSpec task = worker != null ? worker.running : null;
         if (task != null) {

@@ -185,6 +185,17 @@ public abstract class ObjectState {
         return null;  // PENDING after the deadline: the caller throws its timeout
     }
 
+    /**
+     * The value will be read soon (a get or wait): if another cluster member holds it (a large result stays where it
+     * was made), the conductor pulls it, once. Nothing in a kernel outside a cluster, or for a done object.
+     */
+    protected final void want() {
+        final ClusterLink link = core.conductor().clusterLink();
+        if (link != null && producer != null && status == PENDING) {
+            core.conductor().offerFromWorker((Runnable) () -> link.want(this));
+        }
+    }
+
     /** Waits until done or the deadline (helping the conductor as a get does); returns the status. */
     protected final int awaitDone(final long deadlineNanos) {
         return core.awaitDone(this, deadlineNanos);

@@ -235,6 +235,18 @@ public final class SchedulerConductor implements Agent {
     }
 
     /** This kernel as a member of a cluster of kernels, or null. */
+    /**
+     * Pulls started, bytes pulled, objects made again (their holder left), results held here for other members, this
+     * kernel's objects other members hold.
+     */
+    public long[] clusterObjectCounters() {
+        if (link == null) {
+            return new long[5];
+        }
+        final long[] pulls = link.pulls().counters();
+        return new long[] {pulls[0], pulls[1], pulls[2], link.held().count(), pulls[3]};
+    }
+
     ClusterLink clusterLink() {
         return link;
     }

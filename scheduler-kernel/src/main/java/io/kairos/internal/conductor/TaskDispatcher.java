@@ -144,7 +144,7 @@ final class TaskDispatcher {
             task.result.fail(new TaskCancelledException("kernel closed before task '" + task.name() + "' was retried"));
         }
         task.state = TaskSpec.State.DONE;
-        if (task.hasDependents) {
+        if (task.hasDependents && task.result.isDone()) {  // not yet if it is held by another member (ObjectPulls)
             waits.doneObjects.add(task.result);  // else its object is not read here again: its cache line stays with the worker
         }
         transitions.finished(task);

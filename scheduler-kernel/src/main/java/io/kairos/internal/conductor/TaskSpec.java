@@ -62,6 +62,8 @@ final class TaskSpec {
     boolean blocked;
     /** A task waits for this one's result: its completion must be handed to the dependents. */
     boolean hasDependents;
+    /** Someone read the result here before it came back: if another member holds it, it is pulled at once. */
+    boolean resultWanted;
     LogicalNode node;
     ResourceAllocation allocation;
     Worker worker;

@@ -57,11 +57,11 @@ final class Transitions {
             conductor.clusterLink().finished(task);
         } else if (journal != null && task.kind == TaskSpec.Kind.TASK
             && !(conductor.closing && task.result.status() != ObjectState.READY)) {  // stopped by close: runs again on restart
-            journal.task(task.cancelled ? JournalRecords.CANCELLED : task.result.status() == ObjectState.READY
+            journal.task(task.cancelled ? JournalRecords.CANCELLED : task.result.status() != ObjectState.FAILED
                 ? JournalRecords.FINISHED : JournalRecords.FAILED, task.taskId(), conductor.nowNs, 0, task.attempts);
         }
         if (listeners.length != 0 && task.kind != TaskSpec.Kind.ACTOR_CREATION) {
-            final boolean succeeded = task.result.status() == ObjectState.READY;
+            final boolean succeeded = task.result.status() != ObjectState.FAILED;  // pending: held by another member
             for (final KernelListener l : listeners) {
                 try {
                     l.onTaskFinished(task.taskId(), succeeded);

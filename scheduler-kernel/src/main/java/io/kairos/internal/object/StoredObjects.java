@@ -261,6 +261,56 @@ public final class StoredObjects implements AutoCloseable {
         return stored;
     }
 
+    /**
+     * Starts an object whose bytes (in {@link ValueCodec}'s layout) arrive from elsewhere, e.g. pulled from another
+     * cluster member: room for length bytes, written by the caller at {@link Incoming#address}, then
+     * {@link #seal(Incoming)} or {@link #abort(Incoming)}. Any thread.
+     *
+     * @return null if the store has no room (the caller keeps the bytes on the heap)
+     */
+    public Incoming incoming(final long length) {
+        if (length <= 0 || length > SharedObjectStore.MAX_OBJECT_SIZE) {
+            return null;
+        }
+        final ObjectId id = ObjectId.random();
+        final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+        if (spill != null) {
+            makeRoom(length);
+        }
+        try {
+            store.create(id, length, buffer);
+        } catch (final StoreException e) {
+            if (spill == null || spillAtLeast(length, false) == 0) {
+                return null;
+            }
+            try {
+                store.create(id, length, buffer);
+            } catch (final StoreException again) {
+                return null;
+            }
+        }
+        return new Incoming(id, buffer.addressOffset(), (int) length);
+    }
+
+    /** The incoming object is whole: sealed and pinned for the kernel object objectId (whose state then tracks it). */
+    public Stored seal(final Incoming incoming, final long objectId) {
+        store.seal(incoming.id);
+        return adopt(incoming.id, objectId, incoming.length);
+    }
+
+    /** The incoming object will not be completed: its room goes back to the store. */
+    public void abort(final Incoming incoming) {
+        try {
+            store.abort(incoming.id);
+        } catch (final StoreException e) {
+            // the store is closed: the object went with it
+        }
+    }
+
+    /** An object being written from elsewhere: its id, where its bytes go, and how many. */
+    public record Incoming(ObjectId id, long address, int length) {
+    }
+
     /** A result a previous kernel spilled and this one kept (see {@link SpillFiles}): readable from its file. */
     public Stored spilled(final SpillFiles.Location location) {
         final Stored stored = new Stored(this, null, location.objectId(), 0, location.length());
@@ -290,6 +340,11 @@ public final class StoredObjects implements AutoCloseable {
         restoredObjects.incrementAndGet();
         restoredBytes.addAndGet(location.length());
         return codec.decode(bytes);
+    }
+
+    /** How values are laid out in the store. */
+    public ValueCodec codec() {
+        return codec;
     }
 
     public StoreStats stats() {

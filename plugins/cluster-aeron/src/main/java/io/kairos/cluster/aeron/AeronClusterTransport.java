@@ -367,6 +367,11 @@ public final class AeronClusterTransport implements ClusterTransport {
     }
 
     @Override
+    public int frameBytes() {
+        return PeerChannel.FRAME_PAYLOAD;  // delivered from the receiver's term buffer, not joined from parts
+    }
+
+    @Override
     public boolean send(final String nodeId, final byte[] message, final int offset, final int length) {
         if (length > MAX_MESSAGE_BYTES) {
             throw new IllegalArgumentException("message of " + length + " bytes is longer than " + MAX_MESSAGE_BYTES);

@@ -124,6 +124,41 @@ class AeronClusterTransportTest {
         assertArrayEquals(expected, back);
     }
 
+    static byte[] make(final int size, final long seed) {
+        final byte[] b = new byte[size];
+        new java.util.SplittableRandom(seed).nextBytes(b);
+        return b;
+    }
+
+    static long crc(final byte[] b) {
+        final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b);
+        return crc.getValue();
+    }
+
+    @Test
+    void aLargeResultStaysOnItsNodeAndIsPulledWholeOverAeron() {
+        member("node-a", 1);
+        final Kernel driver = member("driver", 0);
+        final byte[] big = driver.task(AeronClusterTransportTest::make, 64 << 20, 5L).remote()
+            .get(Duration.ofSeconds(60));
+        assertEquals(crc(make(64 << 20, 5L)), crc(big));
+    }
+
+    @Test
+    void twoMembersPullFromEachOtherAtOnce() throws Exception {
+        final Kernel a = member("node-a", 1);
+        final Kernel b = member("node-b", 1);
+        final ObjectRef<byte[]> fromB = a.task(AeronClusterTransportTest::make, 32 << 20, 1L)
+            .setSchedulingStrategy(io.kairos.spi.scheduling.SchedulingStrategy.nodeAffinity("node-b", false)).remote();
+        final ObjectRef<byte[]> fromA = b.task(AeronClusterTransportTest::make, 32 << 20, 2L)
+            .setSchedulingStrategy(io.kairos.spi.scheduling.SchedulingStrategy.nodeAffinity("node-a", false)).remote();
+        final java.util.concurrent.CompletableFuture<Long> other =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> crc(fromA.get(Duration.ofSeconds(60))));
+        assertEquals(crc(make(32 << 20, 1L)), crc(fromB.get(Duration.ofSeconds(60))));
+        assertEquals(crc(make(32 << 20, 2L)), other.get(60, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
     @Test
     void aSecondNodeWithTheSameIdIsRefused() {
         member("node-a", 1);

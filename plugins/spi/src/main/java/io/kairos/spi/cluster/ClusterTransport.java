@@ -34,6 +34,14 @@ public interface ClusterTransport extends AutoCloseable {
     int maxMessageBytes();
 
     /**
+     * The longest message this transport carries without splitting and joining it again (one frame): bulk data such as
+     * a pulled object goes in messages of at most this size. {@link #maxMessageBytes()} by default.
+     */
+    default int frameBytes() {
+        return maxMessageBytes();
+    }
+
+    /**
      * Publishes where a named actor lives, so other members find it by name ({@link #lookupActor}); asynchronous,
      * best effort (a lookup may not see it at once). Nothing by default.
      *

@@ -1,0 +1,323 @@
+package io.kairos.internal.conductor;
+
+import io.kairos.exception.KairosException;
+import io.kairos.exception.ObjectLostException;
+import io.kairos.exception.TaskCancelledException;
+import io.kairos.internal.object.StoredObjects;
+import io.kairos.internal.object.ValueCodec;
+import io.kairos.spi.cluster.ClusterTransport;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Owner side of Ray's ownership model: where this kernel's large results are held (another member that ran the task
+ * keeps them, {@link HeldResults}) and their pulls. A held object stays pending here until someone reads it: a get or
+ * wait on it ({@link #want}), or a task that takes it as an argument (at once if one waits when it is held). Then one
+ * PULL goes to its holder, however many callers wait; the holder answers in chunks, which the transport's thread
+ * copies straight into this kernel's shared store (or an array, with no store) and, once whole, hands to the conductor,
+ * which only completes the object and tells the holder to release its copy (the rule: a result is freed at its holder
+ * once its owner has it, or when its owner leaves).
+ *
+ * <p>A holder that leaves before the object is whole: the task runs again (lineage), within its retries, and its new
+ * result is pulled if someone still waits; past its retries the object fails with {@link ObjectLostException} naming
+ * the object and the node.
+ *
+ * <p>Thread-safety: the locations and wants are the conductor's; the assemblies are shared with the transport's thread
+ * (a concurrent map, each assembly guarded by itself).
+ */
+final class ObjectPulls {
+    private final SchedulerConductor conductor;
+    private final ClusterTransport transport;
+    private final ValueCodec codec;
+    /** Held objects of this kernel by object id (its task's id). Conductor. */
+    private final Long2ObjectHashMap<Location> held = new Long2ObjectHashMap<>();
+    /** Pulls under way by object id: the transport thread fills them. */
+    private final ConcurrentHashMap<Long, Assembly> assembling = new ConcurrentHashMap<>();
+    private final byte[] request = new byte[12];
+    private final UnsafeBuffer requestBuffer = new UnsafeBuffer(request);
+    private final AtomicLong pulls = new AtomicLong();
+    private final AtomicLong pulledBytes = new AtomicLong();
+    private final AtomicLong reconstructions = new AtomicLong();
+    private DependencyWaits waits;
+
+    ObjectPulls(final SchedulerConductor conductor, final ClusterTransport transport, final ValueCodec codec) {
+        this.conductor = conductor;
+        this.transport = transport;
+        this.codec = codec;
+    }
+
+    void link(final DependencyWaits waits) {
+        this.waits = waits;
+    }
+
+    private static final class Location {
+        final TaskSpec task;
+        final String holder;
+        final long length;
+        boolean pulling;
+
+        Location(final TaskSpec task, final String holder, final long length) {
+            this.task = task;
+            this.holder = holder;
+            this.length = length;
+        }
+    }
+
+    /** How many of this kernel's objects other members hold now (written by the conductor, read by anyone). */
+    private volatile int heldCount;
+
+    /** Pulls started, bytes pulled, objects made again because their holder left, objects held elsewhere now. */
+    long[] counters() {
+        return new long[] {pulls.get(), pulledBytes.get(), reconstructions.get(), heldCount};
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // conductor
+
+    /** A task's result is held by the member that ran it: it is pulled now if someone already waits for it. */
+    void onHeld(final TaskSpec task, final String holder, final long length) {
+        final Location location = new Location(task, holder, length);
+        held.put(task.taskId(), location);
+        heldCount = held.size();
+        if (task.resultWanted || task.hasDependents) {
+            start(location);
+        }
+    }
+
+    /**
+     * Someone reads the object: it is pulled if it is held and not pulled yet.
+     *
+     * @return false if it is not held (yet)
+     */
+    void want(final ObjectState state) {
+        final Location location = held.get(state.id);
+        if (location == null) {
+            if (state.producer != null) {
+                state.producer.resultWanted = true;  // not back yet (or not held): pulled at once if it comes back held
+            }
+            return;
+        }
+        if (!location.pulling) {
+            start(location);
+        }
+    }
+
+    private void start(final Location location) {
+        location.pulling = true;
+        final long id = location.task.taskId();
+        pulls.incrementAndGet();
+        assembling.put(id, new Assembly(location.holder, location.length));
+        if (!send(ClusterLink.PULL, location.holder, id)) {
+            assembling.remove(id);  // the holder is gone: its leaving makes the object again or fails it
+        }
+    }
+
+    private boolean send(final int type, final String to, final long id) {
+        requestBuffer.putInt(0, type);
+        requestBuffer.putLong(4, id);
+        return transport.send(to, request, 0, request.length);
+    }
+
+    /** The transport thread assembled an object (stored, or value on the heap), or found it missing at its holder. */
+    private void pulled(final long id, final String from, final StoredObjects.Stored stored, final Object value,
+                        final RuntimeException error) {
+        final Location location = held.get(id);
+        if (location == null || !location.holder.equals(from)) {
+            if (stored != null) {
+                stored.run();  // a late copy for an object already made again or done: freed at once
+            }
+            return;
+        }
+        held.remove(id);
+        heldCount = held.size();
+        send(ClusterLink.RELEASE, from, id);
+        if (error instanceof ObjectLostException) {
+            lost(location, error.getMessage());
+            return;
+        }
+        final ObjectState state = location.task.result;
+        if (error != null) {
+            state.fail(error);
+        } else if (stored != null) {
+            state.completeStored(stored);
+        } else {
+            state.complete(value);
+        }
+        if (location.task.hasDependents) {
+            waits.doneObjects.add(state);
+        }
+    }
+
+    /** A member left: the objects it held and this kernel had not pulled whole are made again, or fail. */
+    void holderLeft(final String nodeId, final String reason) {
+        List<Location> gone = null;
+        for (final Location location : held.values()) {
+            if (location.holder.equals(nodeId)) {
+                if (gone == null) {
+                    gone = new ArrayList<>();
+                }
+                gone.add(location);
+            }
+        }
+        if (gone == null) {
+            return;
+        }
+        for (final Location location : gone) {
+            held.remove(location.task.taskId());
+            heldCount = held.size();
+            lost(location, "node '" + nodeId + "' left the cluster (" + reason + ")");
+        }
+    }
+
+    private void lost(final Location location, final String why) {
+        final TaskSpec task = location.task;
+        final long id = task.taskId();
+        final Assembly assembly = assembling.remove(id);
+        if (assembly != null) {
+            assembly.abort(conductor.objects());
+        }
+        if (task.kind == TaskSpec.Kind.TASK && task.attempts < task.maxRetries && !task.cancelled
+            && !conductor.closing) {
+            task.resultWanted |= location.pulling;  // someone waits: the new result is pulled as soon as it is held
+            reconstructions.incrementAndGet();
+            task.attempts++;
+            waits.makeReady(task);  // lineage: the task runs again, on a member that is still here
+            return;
+        }
+        final RuntimeException failure = new ObjectLostException("object " + id + " (the result of task '"
+            + task.name() + "') was held on node '" + location.holder + "' and is lost: " + why + "; the task ran "
+            + (task.attempts + 1) + " time(s), its retries (" + task.maxRetries + ") are spent", null);
+        if (task.result.fail(failure) && task.hasDependents) {
+            waits.doneObjects.add(task.result);
+        }
+    }
+
+    /** Close: the objects still held elsewhere fail (their holders free them when this member leaves). */
+    void close() {
+        for (final Location location : held.values()) {
+            final Assembly assembly = assembling.remove(location.task.taskId());
+            if (assembly != null) {
+                assembly.abort(conductor.objects());
+            }
+            if (location.task.result.fail(new TaskCancelledException("kernel closed before object "
+                + location.task.taskId() + " was pulled from node '" + location.holder + "'"))
+                && location.task.hasDependents) {
+                waits.doneObjects.add(location.task.result);
+            }
+        }
+        held.clear();
+        heldCount = 0;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // transport thread
+
+    /**
+     * A PULL_DATA message: a chunk is copied where the object goes (the shared store when this kernel has one, else an
+     * array); the last one completes the object through the conductor.
+     */
+    void onData(final String from, final UnsafeBuffer in) {
+        final long id = in.getLong(4);
+        final Assembly assembly = assembling.get(id);
+        if (assembly == null || !assembly.holder.equals(from)) {
+            return;  // a pull abandoned (its holder left, or the kernel closes)
+        }
+        if (in.getByte(28) == HeldResults.DATA_MISSING) {
+            assembling.remove(id, assembly);
+            final RuntimeException missing = new ObjectLostException("node '" + from + "' no longer holds object "
+                + id, null);
+            conductor.offerFromWorker((Runnable) () -> pulled(id, from, null, null, missing));
+            return;
+        }
+        final long offset = in.getLong(20);
+        final int length = in.getInt(29);
+        final boolean whole;
+        try {
+            whole = assembly.copy(conductor.objects(), in, HeldResults.DATA_HEADER, offset, length);
+        } catch (final RuntimeException e) {
+            assembling.remove(id, assembly);
+            assembly.abort(conductor.objects());
+            final RuntimeException failed = new KairosException("object " + id + " could not be pulled from node '"
+                + from + "': " + e, e);
+            conductor.offerFromWorker((Runnable) () -> pulled(id, from, null, null, failed));
+            return;
+        }
+        if (!whole || !assembling.remove(id, assembly)) {
+            return;  // more to come, or abandoned meanwhile
+        }
+        pulledBytes.addAndGet(assembly.length);
+        StoredObjects.Stored stored = null;
+        Object value = null;
+        RuntimeException error = null;
+        try {
+            if (assembly.incoming != null) {
+                stored = conductor.objects().seal(assembly.incoming, id);
+            } else {
+                value = codec.decode(ByteBuffer.wrap(assembly.heap));
+            }
+        } catch (final RuntimeException e) {
+            error = new KairosException("object " + id + " pulled from node '" + from + "' could not be read: " + e, e);
+        }
+        final StoredObjects.Stored s = stored;
+        final Object v = value;
+        final RuntimeException err = error;
+        conductor.offerFromWorker((Runnable) () -> pulled(id, from, s, v, err));
+    }
+
+    /** One object arriving in chunks; its destination is made on the first chunk (off the conductor's thread). */
+    private static final class Assembly {
+        final String holder;
+        final long length;
+        private final UnsafeBuffer target = new UnsafeBuffer(0, 0);
+        StoredObjects.Incoming incoming;
+        byte[] heap;
+        private long received;
+        private boolean aborted;
+
+        Assembly(final String holder, final long length) {
+            this.holder = holder;
+            this.length = length;
+        }
+
+        /** Copies one chunk; true when the object is whole. */
+        synchronized boolean copy(final StoredObjects objects, final UnsafeBuffer in, final int at, final long offset,
+                                  final int n) {
+            if (aborted) {
+                return false;
+            }
+            if (incoming == null && heap == null) {
+                if (length > Integer.MAX_VALUE - 8) {
+                    throw new IllegalStateException("object of " + length + " bytes is too large to pull");
+                }
+                incoming = objects == null ? null : objects.incoming(length);
+                if (incoming != null) {
+                    target.wrap(incoming.address(), incoming.length());
+                } else {
+                    heap = new byte[(int) length];
+                    target.wrap(heap);
+                }
+            }
+            if (offset < 0 || offset + n > length) {
+                throw new IllegalStateException("chunk at " + offset + " of " + n + " bytes outside " + length);
+            }
+            target.putBytes((int) offset, in, at, n);
+            received += n;
+            return received == length;
+        }
+
+        synchronized void abort(final StoredObjects objects) {
+            aborted = true;
+            if (incoming != null && objects != null) {
+                objects.abort(incoming);
+            }
+            incoming = null;
+            heap = null;
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.kairos.cluster;
+
+import io.kairos.Kernel;
+import io.kairos.KernelContext;
+import io.kairos.KernelInternals;
+import io.kairos.ObjectRef;
+import io.kairos.TaskContext;
+import io.kairos.exception.ObjectLostException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.zip.CRC32;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Large results stay on the member that made them; the owner pulls them when they are read (Ray's ownership). */
+@Timeout(120)
+class ObjectPullTest {
+    private static final int MIB = 1 << 20;
+    /** Where each seed's task ran last, so a test can kill that member. */
+    static final Map<Long, String> RAN_ON = new ConcurrentHashMap<>();
+    static volatile CountDownLatch gate;
+
+    private final LoopbackTransports hub = new LoopbackTransports();
+    private final List<Kernel> kernels = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        for (final Kernel k : kernels) {
+            k.close();
+        }
+    }
+
+    private Kernel member(final String id, final double cpus, final long storeBytes) {
+        final KernelContext context = new KernelContext()
+            .node(id, Map.of("CPU", cpus), Map.of("zone", id))
+            .objectStoreBytes(storeBytes)
+            .cluster(hub.transport());
+        if (storeBytes > 0) {
+            context.objectStoreName("kairos-pull-test-" + ProcessHandle.current().pid() + "-" + id);
+        }
+        final Kernel kernel = Kernel.start(context);
+        kernels.add(kernel);
+        return kernel;
+    }
+
+    static byte[] bytes(final int size, final long seed) {
+        final byte[] b = new byte[size];
+        final SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < size; i += 8) {
+            final long r = random.nextLong();
+            for (int j = 0; j < 8 && i + j < size; j++) {
+                b[i + j] = (byte) (r >>> (8 * j));
+            }
+        }
+        return b;
+    }
+
+    static byte[] make(final int size, final long seed) {
+        RAN_ON.put(seed, TaskContext.current().nodeId());
+        return bytes(size, seed);
+    }
+
+    static byte[] makeAfterGate(final int size, final long seed) throws InterruptedException {
+        gate.await();  // the test's readers wait first
+        return bytes(size, seed);
+    }
+
+    static long crc(final byte[] b) {
+        final CRC32 crc = new CRC32();
+        crc.update(b);
+        return crc.getValue();
+    }
+
+    private static long[] counters(final Kernel k) {
+        return KernelInternals.clusterObjectCounters(k);
+    }
+
+    private static void awaitCondition(final BooleanSupplier condition, final String what) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within 30 s: " + what);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void aLargeResultIsPulledWholeIntoTheDriverAndReleasedAtItsHolder() {
+        final Kernel node = member("node-a", 2, 0);
+        final Kernel driver = member("driver", 0, 0);
+        final ObjectRef<byte[]> big = driver.task(ObjectPullTest::make, 32 * MIB, 7L).remote();
+        final byte[] value = big.get(Duration.ofSeconds(60));
+        assertEquals(crc(bytes(32 * MIB, 7L)), crc(value));
+        assertEquals(1, counters(driver)[0], "one pull");
+        assertTrue(counters(driver)[1] >= 32L * MIB && counters(driver)[1] < 32L * MIB + 64,
+            "the bytes pulled: the value's encoding, " + counters(driver)[1]);
+        awaitCondition(() -> counters(node)[3] == 0, "the holder released its copy once the driver had it");
+        assertArrayEquals(value, big.get(Duration.ofSeconds(5)), "read again: no second pull");
+        assertEquals(1, counters(driver)[0]);
+    }
+
+    @Test
+    void twoReadersAtOnceMakeOnePull() throws Exception {
+        member("node-a", 2, 0);
+        final Kernel driver = member("driver", 0, 0);
+        gate = new CountDownLatch(1);
+        final ObjectRef<byte[]> big = driver.task(ObjectPullTest::makeAfterGate, 32 * MIB, 11L).remote();
+        final ExecutorService readers = Executors.newFixedThreadPool(2);
+        try {
+            final List<Thread> threads = new ArrayList<>();
+            final CountDownLatch started = new CountDownLatch(2);
+            final List<Future<Long>> sums = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                sums.add(readers.submit(() -> {
+                    synchronized (threads) {
+                        threads.add(Thread.currentThread());
+                    }
+                    started.countDown();
+                    return crc(big.get(Duration.ofSeconds(60)));
+                }));
+            }
+            assertTrue(started.await(30, TimeUnit.SECONDS));
+            awaitCondition(() -> {
+                synchronized (threads) {
+                    return threads.stream().allMatch(t -> t.getState() == Thread.State.TIMED_WAITING);
+                }
+            }, "both readers wait");
+            gate.countDown();
+            final long expected = crc(bytes(32 * MIB, 11L));
+            assertEquals(expected, sums.get(0).get(60, TimeUnit.SECONDS));
+            assertEquals(expected, sums.get(1).get(60, TimeUnit.SECONDS));
+        } finally {
+            gate.countDown();
+            readers.shutdownNow();
+        }
+        assertEquals(1, counters(driver)[0], "one pull for two readers");
+    }
+
+    @Test
+    void aDependentTaskOnTheDriversBehalfReceivesIt() {
+        member("node-a", 2, 0);
+        final Kernel driver = member("driver", 0, 0);
+        final ObjectRef<byte[]> big = driver.task(ObjectPullTest::make, 32 * MIB, 13L).remote();
+        final ObjectRef<Long> sum = driver.task(ObjectPullTest::crc, big).remote();
+        assertEquals(crc(bytes(32 * MIB, 13L)), sum.get(Duration.ofSeconds(60)));
+        assertEquals(1, counters(driver)[0]);
+    }
+
+    @Test
+    void aHolderThatLeavesBeforeThePullHasItsObjectMadeAgainByLineage() {
+        final Kernel a = member("node-a", 2, 0);
+        final Kernel b = member("node-b", 2, 0);
+        final Kernel driver = member("driver", 0, 0);
+        final ObjectRef<byte[]> big = driver.task(ObjectPullTest::make, 8 * MIB, 17L).setMaxRetries(2).remote();
+        final Kernel first = awaitHeld(a, b);
+        awaitCondition(() -> driverKnowsHeld(driver), "the driver heard the result is held");
+        final String firstNode = RAN_ON.get(17L);
+        hub.kill(firstNode);
+        final byte[] value = big.get(Duration.ofSeconds(60));
+        assertEquals(crc(bytes(8 * MIB, 17L)), crc(value));
+        assertTrue(!RAN_ON.get(17L).equals(firstNode), "made again on the member that is left");
+        assertEquals(1, counters(driver)[2], "one reconstruction");
+        assertEquals(1, counters(first)[3], "the killed member never heard a release");
+    }
+
+    @Test
+    void aHolderThatLeavesWithNoRetriesLeftLosesTheObjectNamingIt() {
+        final Kernel a = member("node-a", 2, 0);
+        final Kernel driver = member("driver", 0, 0);
+        final ObjectRef<byte[]> big = driver.task(ObjectPullTest::make, 8 * MIB, 19L).setMaxRetries(0).remote();
+        awaitHeld(a);
+        awaitCondition(() -> driverKnowsHeld(driver), "the driver heard the result is held");
+        hub.kill("node-a");
+        final ObjectLostException e = assertThrows(ObjectLostException.class, () -> big.get(Duration.ofSeconds(30)));
+        assertTrue(e.getMessage().contains("node-a") && e.getMessage().contains("object "), e::getMessage);
+    }
+
+    private static boolean driverKnowsHeld(final Kernel driver) {
+        return counters(driver)[4] == 1;
+    }
+
+    private static Kernel awaitHeld(final Kernel... nodes) {
+        final Kernel[] holder = new Kernel[1];
+        awaitCondition(() -> {
+            for (final Kernel k : nodes) {
+                if (counters(k)[3] == 1) {
+                    holder[0] = k;
+                    return true;
+                }
+            }
+            return false;
+        }, "a member holds the result");
+        return holder[0];
+    }
+
+    @Test
+    void waitPullsTheHeldObjectsItWaitsFor() {
+        member("node-a", 2, 0);
+        final Kernel driver = member("driver", 0, 0);
+        final List<ObjectRef<byte[]>> refs = List.of(driver.task(ObjectPullTest::make, 4 * MIB, 31L).remote(),
+            driver.task(ObjectPullTest::make, 4 * MIB, 37L).remote());
+        assertEquals(2, driver.wait(refs, 2, Duration.ofSeconds(60)).ready().size());
+        assertEquals(2, counters(driver)[0], "each pulled once");
+        assertEquals(crc(bytes(4 * MIB, 37L)), crc(refs.get(1).get(Duration.ofSeconds(5))));
+    }
+
+    @Test
+    void aResultBelowTheThresholdStillComesInline() {
+        final Kernel node = member("node-a", 2, 0);
+        final Kernel driver = member("driver", 0, 0);
+        final ObjectRef<byte[]> small = driver.task(ObjectPullTest::make, 512 * 1024, 23L).remote();
+        assertEquals(crc(bytes(512 * 1024, 23L)), crc(small.get(Duration.ofSeconds(30))));
+        assertEquals(0, counters(driver)[0], "no pull");
+        assertEquals(0, counters(node)[3], "nothing held");
+    }
+
+    @Test
+    void withSharedStoresTheValueGoesFromStoreToStore() {
+        member("node-a", 2, 128L * MIB);
+        final Kernel driver = member("driver", 0, 128L * MIB);
+        final ObjectRef<byte[]> big = driver.task(ObjectPullTest::make, 32 * MIB, 29L).remote();
+        assertEquals(crc(bytes(32 * MIB, 29L)), crc(big.get(Duration.ofSeconds(60))));
+        assertEquals(1, counters(driver)[0]);
+        final ObjectRef<Long> sum = driver.task(ObjectPullTest::crc, big).remote();
+        assertEquals(crc(bytes(32 * MIB, 29L)), sum.get(Duration.ofSeconds(60)), "and it is sent on from the store");
+    }
+}
