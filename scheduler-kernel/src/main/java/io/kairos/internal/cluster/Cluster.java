@@ -22,7 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Cluster implements ClusterView {
     private final ResourceRegistry registry;
-    private volatile LogicalNode[] nodes;
+    /** The nodes, as the conductor reads them (a plain field: policies read it in their loops). */
+    private LogicalNode[] nodes;
+    /** The same array, published to other threads ({@link #infeasibleReason}) when it grows. */
+    private volatile LogicalNode[] published;
     private final Map<String, Integer> nodeIndices = new ConcurrentHashMap<>();
     private final int localNodeIndex;
     private final int localNodes;
@@ -70,6 +73,7 @@ public final class Cluster implements ClusterView {
         }
         this.localNodeIndex = localNodeIndex;
         this.localNodes = this.nodes.length;
+        this.published = this.nodes;
         this.random = new SplittableRandom(seed);
         indexNodes();
     }
@@ -108,6 +112,7 @@ public final class Cluster implements ClusterView {
         final LogicalNode[] grown = java.util.Arrays.copyOf(current, current.length + 1);
         grown[current.length] = node;
         nodes = grown;
+        published = grown;
         nodeIndices.put(nodeId, node.index());
         indexNodes();
         return node;
@@ -168,7 +173,7 @@ public final class Cluster implements ClusterView {
      * provide GPU: 2.0 requested, the largest node has 1.0"; null if some node can.
      */
     public String infeasibleReason(final long[] demand) {
-        final LogicalNode[] all = nodes;
+        final LogicalNode[] all = published;
         for (final LogicalNode node : all) {
             if (node.feasible(demand)) {
                 return null;  // the common case: no allocation
@@ -179,7 +184,7 @@ public final class Cluster implements ClusterView {
 
     /** {@link #infeasibleReason} over this kernel's own nodes only (actors and placement groups run there). */
     public String infeasibleLocally(final long[] demand) {
-        final LogicalNode[] all = nodes;
+        final LogicalNode[] all = published;
         for (int i = 0; i < localNodes; i++) {
             if (all[i].feasible(demand)) {
                 return null;
