@@ -52,8 +52,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Where the kernel differs from Ray:
  * <ul>
- *   <li>one node, in this JVM: {@code ray.address} is logged and an embedded kernel runs (the cluster adapter is
- *       future work); tasks and actors run on the kernel's worker threads, an actor with JVM options in a worker JVM;</li>
+ *   <li>without {@code ray.address}, one node in this JVM; with it, the program joins a Kairos cluster as a driver
+ *       (see {@link RaySettings}); tasks and actors run on the kernels' worker threads, an actor with JVM options in a
+ *       worker JVM;</li>
  *   <li>detached actors: an embedded kernel lives as long as its {@code Ray.init()}, so a detached actor lives until
  *       {@code Ray.shutdown()} or its kill, as a non-detached one does (there is one job per kernel);</li>
  *   <li>{@code setMaxTaskRetries}: the kernel retries no actor call; a call running when its actor dies fails with

@@ -1,10 +1,14 @@
 package io.kairos.ray;
 
 import io.kairos.KernelContext;
+import io.kairos.cluster.aeron.AeronClusterTransport;
+import io.kairos.cluster.aeron.ClusterSecret;
+import io.kairos.cluster.aeron.ControlMember;
 import io.ray.api.id.JobId;
 import io.ray.api.options.ActorLifetime;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +31,11 @@ import java.util.regex.Pattern;
  * <table>
  *   <caption>what each option does on Kairos</caption>
  *   <tr><th>key</th><th>effect</th></tr>
- *   <tr><td>ray.address</td><td>logged: the adapter starts an embedded kernel (it does not join a Kairos cluster yet)</td></tr>
+ *   <tr><td>ray.address</td><td>a Kairos cluster's control store, {@code host:port,host:port,...} (the
+ *       {@code --control} of {@code kairos node}): the program joins it as a driver (no resources unless
+ *       {@code ray.head-args} gives some) and its tasks and actors run on the cluster's nodes; with
+ *       {@code kairos.cluster.secret-file} (required), {@code kairos.cluster.bind} (default localhost) and
+ *       {@code kairos.cluster.node-id} (default host-pid). Empty: an embedded kernel, one node in this JVM</td></tr>
  *   <tr><td>ray.run-mode</td><td>LOCAL or CLUSTER; both run the embedded kernel, {@code isLocalMode()} says which was asked</td></tr>
  *   <tr><td>ray.job.namespace</td><td>the job's namespace (default: a random one, as Ray)</td></tr>
  *   <tr><td>ray.job.id</td><td>the job id, 8 hex digits (default: one per {@code Ray.init()} of this JVM)</td></tr>
@@ -71,6 +79,10 @@ public final class RaySettings {
     final Map<String, String> labels = new LinkedHashMap<>();
     final int taskMaxRetries;
     final boolean taskRetryExceptions;
+    /** With ray.address: the cluster's secret, the interface to bind, the member id (null: host-pid). */
+    private final Path secretFile;
+    private final String bindHost;
+    private final String nodeId;
     /** CPU and GPU of ray.resources, used when ray.head-args gives none. */
     private final Double legacyCpus;
     private final Integer legacyGpus;
@@ -139,9 +151,19 @@ public final class RaySettings {
         }
         taskRetryExceptions = Boolean.parseBoolean(p.getProperty("kairos.ray.task.retry-exceptions", "false").trim());
         if (!address.isEmpty()) {
-            LOG.log(Level.WARNING, "ray.address=" + address + ": the Kairos adapter does not join a cluster yet; "
-                + "this driver runs an embedded kernel (one node, in this JVM)");
+            ControlMember.parseMembers(address);  // a malformed address fails here, naming the entry
+            final String secret = p.getProperty("kairos.cluster.secret-file", "").trim();
+            if (secret.isEmpty()) {
+                throw new IllegalArgumentException("ray.address " + address + " needs kairos.cluster.secret-file: the "
+                    + "cluster's secret (kairos cluster up writes one in its directory)");
+            }
+            secretFile = Path.of(secret);
+        } else {
+            secretFile = null;
         }
+        bindHost = p.getProperty("kairos.cluster.bind", "localhost").trim();
+        final String id = p.getProperty("kairos.cluster.node-id", "").trim();
+        nodeId = id.isEmpty() ? null : id;
     }
 
     /**
@@ -167,9 +189,20 @@ public final class RaySettings {
         return new RaySettings(properties, jobNumber);
     }
 
-    /** The kernel's context for these settings: the embedded node's resources and the worker JVMs'. */
+    /**
+     * The kernel's context for these settings: the node's resources and the worker JVMs'; with ray.address, the
+     * cluster to join (as a driver unless ray.head-args offers resources).
+     */
     KernelContext kernelContext() {
         final KernelContext context = new KernelContext();
+        if (!address.isEmpty()) {
+            context.cluster(new AeronClusterTransport(new AeronClusterTransport.Settings(
+                ControlMember.ingressEndpoints(ControlMember.parseMembers(address)), bindHost, 0, null, 500, 10_000,
+                ClusterSecret.load(secretFile))));
+            if (cpus == null && legacyCpus == null) {
+                context.cpus(0);  // a driver: its work runs on the cluster's nodes
+            }
+        }
         final Double c = cpus != null ? cpus : legacyCpus;
         if (c != null) {
             context.cpus(c);
@@ -186,6 +219,9 @@ public final class RaySettings {
         }
         customResources.forEach(context::resource);
         labels.forEach(context::label);
+        if (nodeId != null) {
+            context.node(nodeId, nodeResources(), labels);
+        }
         if (!jvmOptions.isEmpty()) {
             context.workerJvmOptions(jvmOptions);
         }
@@ -194,6 +230,22 @@ public final class RaySettings {
                 + String.join(File.pathSeparator, codeSearchPath));
         }
         return context;
+    }
+
+    /** The node's resources when it is named (kairos.cluster.node-id): a driver of a cluster offers no CPU. */
+    private Map<String, Double> nodeResources() {
+        final Map<String, Double> resources = new LinkedHashMap<>();
+        final Double c = cpus != null ? cpus : legacyCpus;
+        resources.put("CPU", c != null ? c : address.isEmpty() ? Runtime.getRuntime().availableProcessors() : 0.0);
+        final Integer g = gpus != null ? gpus : legacyGpus;
+        if (g != null && g > 0) {
+            resources.put("GPU", (double) g);
+        }
+        if (memoryBytes != null) {
+            resources.put("memory", (double) memoryBytes);
+        }
+        resources.putAll(customResources);
+        return resources;
     }
 
     private static void logUnknown(final Map<String, String> props) {

@@ -31,7 +31,13 @@ final class RayTestSupport {
 
     /** Ray.init() with the defaults and these properties over them. */
     static void init(final Map<String, String> properties) {
+        initWithout(properties, List.of());
+    }
+
+    /** Ray.init() with the defaults but the keys dropped, and these properties over them. */
+    static void initWithout(final Map<String, String> properties, final List<String> dropped) {
         final Map<String, String> all = new LinkedHashMap<>(DEFAULTS);
+        dropped.forEach(all::remove);
         all.putAll(properties);
         all.forEach((k, v) -> {
             System.setProperty(k, v);
