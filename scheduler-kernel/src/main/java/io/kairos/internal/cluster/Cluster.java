@@ -1,7 +1,6 @@
 package io.kairos.internal.cluster;
 
 import io.kairos.spi.scheduling.ClusterView;
-import io.kairos.spi.scheduling.NodeView;
 
 import java.util.List;
 import java.util.Map;
@@ -179,7 +178,7 @@ public final class Cluster implements ClusterView {
                 return null;  // the common case: no allocation
             }
         }
-        return Feasibility.clusterReason(demand, new Snapshot(all, all.length));
+        return Feasibility.clusterReason(demand, i -> all[i], all.length, this, i -> true, "node");
     }
 
     /** {@link #infeasibleReason} over this kernel's own nodes only (actors and placement groups run there). */
@@ -190,7 +189,7 @@ public final class Cluster implements ClusterView {
                 return null;
             }
         }
-        return Feasibility.clusterReason(demand, new Snapshot(all, localNodes));
+        return Feasibility.clusterReason(demand, i -> all[i], localNodes, this, i -> true, "node");
     }
 
     @Override
@@ -231,51 +230,5 @@ public final class Cluster implements ClusterView {
     @Override
     public String toString() {
         return "Cluster(" + nodes.length + " nodes, local=" + nodes[localNodeIndex].nodeId() + ")";
-    }
-
-    /** The first count nodes of one snapshot, for the reasons built on the failure path. */
-    private final class Snapshot implements ClusterView {
-        private final LogicalNode[] all;
-        private final int count;
-
-        Snapshot(final LogicalNode[] all, final int count) {
-            this.all = all;
-            this.count = count;
-        }
-
-        @Override
-        public int nodeCount() {
-            return count;
-        }
-
-        @Override
-        public NodeView node(final int index) {
-            return all[index];
-        }
-
-        @Override
-        public int localNodeIndex() {
-            return localNodeIndex;
-        }
-
-        @Override
-        public int resourceIndex(final String name) {
-            return registry.indexOf(name);
-        }
-
-        @Override
-        public String resourceName(final int index) {
-            return registry.name(index);
-        }
-
-        @Override
-        public int resourceCount() {
-            return registry.count();
-        }
-
-        @Override
-        public int randomInt(final int bound) {
-            return 0;
-        }
     }
 }

@@ -64,11 +64,19 @@ public final class Feasibility {
      */
     public static String clusterReason(final long[] demand, final ClusterView cluster, final IntPredicate candidate,
                                        final String subject) {
-        final int n = cluster.nodeCount();
+        return clusterReason(demand, cluster::node, cluster.nodeCount(), cluster, candidate, subject);
+    }
+
+    /**
+     * {@link #clusterReason(long[], ClusterView, IntPredicate, String)} over the first n of these nodes (e.g. a
+     * snapshot another thread took), the resource names from cluster.
+     */
+    public static String clusterReason(final long[] demand, final IntFunction<? extends NodeView> nodes, final int n,
+                                       final ClusterView cluster, final IntPredicate candidate, final String subject) {
         int first = -1;
         for (int i = 0; i < n; i++) {
             if (candidate.test(i)) {
-                if (cluster.node(i).feasible(demand)) {
+                if (nodes.apply(i).feasible(demand)) {
                     return null;
                 }
                 if (first < 0) {
@@ -87,7 +95,7 @@ public final class Feasibility {
             long largest = 0;
             for (int i = 0; i < n; i++) {
                 if (candidate.test(i)) {
-                    largest = Math.max(largest, cluster.node(i).total(r));
+                    largest = Math.max(largest, nodes.apply(i).total(r));
                 }
             }
             if (largest < wanted) {
@@ -104,7 +112,7 @@ public final class Feasibility {
             }
         }
         return "no " + subject + " can ever provide " + together + " together (e.g. "
-            + nodeReason(demand, cluster.node(first), cluster) + ")";
+            + nodeReason(demand, nodes.apply(first), cluster) + ")";
     }
 
     private static String resourceName(final ClusterView cluster, final int r) {

@@ -98,20 +98,8 @@ public final class StoredObjects implements AutoCloseable {
         }
         final ObjectId id = ObjectId.random();
         final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
-        if (spill != null) {
-            makeRoom(length);
-        }
-        try {
-            store.create(id, length, buffer);
-        } catch (final StoreException e) {
-            if (spill == null || spillAtLeast(length, false) == 0) {
-                return null;  // e.g. full of pinned objects and nothing to spill: the value stays on the heap
-            }
-            try {
-                store.create(id, length, buffer);
-            } catch (final StoreException again) {
-                return null;
-            }
+        if (!createMakingRoom(id, length, buffer)) {
+            return null;  // e.g. full of pinned objects and nothing to spill: the value stays on the heap
         }
         try {
             codec.write(prepared, new Pointer(buffer.addressOffset()).getByteBuffer(0, length));
@@ -274,22 +262,31 @@ public final class StoredObjects implements AutoCloseable {
         }
         final ObjectId id = ObjectId.random();
         final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+        return createMakingRoom(id, length, buffer) ? new Incoming(id, buffer.addressOffset(), (int) length) : null;
+    }
+
+    /**
+     * Creates the object (unsealed, buffer wrapped over it), spilling first when the store is near its threshold and
+     * once more if it is full; false if there is still no room.
+     */
+    private boolean createMakingRoom(final ObjectId id, final long length, final UnsafeBuffer buffer) {
         if (spill != null) {
             makeRoom(length);
         }
         try {
             store.create(id, length, buffer);
+            return true;
         } catch (final StoreException e) {
             if (spill == null || spillAtLeast(length, false) == 0) {
-                return null;
+                return false;
             }
             try {
                 store.create(id, length, buffer);
+                return true;
             } catch (final StoreException again) {
-                return null;
+                return false;
             }
         }
-        return new Incoming(id, buffer.addressOffset(), (int) length);
     }
 
     /** The incoming object is whole: sealed and pinned for the kernel object objectId (whose state then tracks it). */
