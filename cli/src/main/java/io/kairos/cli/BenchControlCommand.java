@@ -5,6 +5,7 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.kairos.cluster.aeron.ClusterSecret;
 import io.kairos.cluster.aeron.ControlClient;
+import io.kairos.cluster.aeron.ControlConnect;
 import io.kairos.cluster.aeron.ControlMember;
 import io.kairos.cluster.aeron.ControlMemberConfig;
 import org.agrona.CloseHelper;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -72,16 +72,9 @@ final class BenchControlCommand implements Callable<Integer> {
         ControlClient client = null;
         try {
             final Path secretFile = ClusterCommand.Up.writeSecret(dir.resolve("cluster.secret"));
-            final StringBuilder control = new StringBuilder();
-            for (final int base : ClusterCommand.Up.freeBasePorts(members)) {
-                control.append(control.length() == 0 ? "" : ",").append("localhost:").append(base);
-            }
-            for (int i = 0; i < members; i++) {
-                started.add(ChildJvm.start(dir.resolve("control-" + i + ".log"), "control", "--members",
-                    control.toString(), "--member-index", Integer.toString(i), "--dir",
-                    dir.resolve("control-" + i).toString(), "--secret-file", secretFile.toString(),
-                    "--node-timeout-ms", "3600000", "--idle", idle));
-            }
+            final String control = ClusterCommand.Up.loopbackMembers(members);
+            started.addAll(ClusterCommand.Up.startMembers(dir, control, members, secretFile, "--node-timeout-ms",
+                "3600000", "--idle", idle));
             driver = MediaDriver.launch(new MediaDriver.Context()
                 .aeronDirectoryName(dir.resolve("client-aeron").toString())
                 .threadingMode(ThreadingMode.SHARED)
@@ -89,7 +82,7 @@ final class BenchControlCommand implements Callable<Integer> {
                 .termBufferSparseFile(true)
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
-            client = connect(driver, ControlMember.ingressEndpoints(ControlMember.parseMembers(control.toString())),
+            client = connect(driver, ControlMember.ingressEndpoints(ControlMember.parseMembers(control)),
                 ClusterSecret.load(secretFile));
             final long owner = 1;
             client.registerNode(owner, "bench-owner", "", Map.of("CPU", 10_000L), Map.of());
@@ -129,24 +122,14 @@ final class BenchControlCommand implements Callable<Integer> {
     }
 
     private ControlClient connect(final MediaDriver driver, final String ingress, final ClusterSecret secret) {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (true) {
-            try {
-                return ControlClient.connect(new AeronCluster.Context()
-                    .aeronDirectoryName(driver.aeronDirectoryName())
-                    .egressChannel("aeron:udp?endpoint=localhost:0")
-                    .ingressChannel("aeron:udp")
-                    .ingressEndpoints(ingress)
-                    .credentialsSupplier(secret.credentials("kairos-bench"))
-                    .messageTimeoutNs(TimeUnit.SECONDS.toNanos(10)), TimeUnit.SECONDS.toNanos(10),
-                    ControlClient.DEFAULT_MAX_OFFER_ATTEMPTS, new BackoffIdleStrategy(10, 5, 1_000, 100_000),
-                    4 * window, batch);
-            } catch (final RuntimeException e) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException("the control store at " + ingress + " did not answer in 120 s", e);
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-            }
-        }
+        return ControlConnect.withRetries(attemptMs -> ControlClient.connect(new AeronCluster.Context()
+            .aeronDirectoryName(driver.aeronDirectoryName())
+            .egressChannel("aeron:udp?endpoint=localhost:0")
+            .ingressChannel("aeron:udp")
+            .ingressEndpoints(ingress)
+            .credentialsSupplier(secret.credentials("kairos-bench"))
+            .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(attemptMs)), TimeUnit.SECONDS.toNanos(10),
+            ControlClient.DEFAULT_MAX_OFFER_ATTEMPTS, new BackoffIdleStrategy(10, 5, 1_000, 100_000),
+            4 * window, batch), ingress, TimeUnit.SECONDS.toMillis(120));
     }
 }

@@ -1,7 +1,6 @@
 package io.kairos.cli;
 
 import io.kairos.cluster.aeron.ClusterSecret;
-import io.kairos.cluster.aeron.ControlClient;
 import io.kairos.cluster.aeron.ControlMember;
 import io.kairos.store.SharedObjectStore;
 import picocli.CommandLine.Command;
@@ -79,27 +78,20 @@ final class ClusterCommand implements Runnable {
                     + "); stop it with kairos cluster down --cluster-dir " + dir);
             }
             final Path secret = writeSecret(dir.resolve("cluster.secret"));
-            final List<Integer> bases = freeBasePorts(members);
-            final StringBuilder control = new StringBuilder();
-            for (final int base : bases) {
-                control.append(control.length() == 0 ? "" : ",").append("localhost:").append(base);
-            }
+            final String control = loopbackMembers(members);
             final List<Long> pids = new ArrayList<>();
             final List<Process> started = new ArrayList<>();
             try {
-                for (int i = 0; i < members; i++) {
-                    started.add(ChildJvm.start(dir.resolve("control-" + i + ".log"), "control", "--members", control.toString(),
-                        "--member-index", Integer.toString(i), "--dir", dir.resolve("control-" + i).toString(),
-                        "--secret-file", secret.toString(), "--node-timeout-ms", Long.toString(nodeTimeoutMs)));
-                }
+                started.addAll(startMembers(dir, control, members, secret, "--node-timeout-ms",
+                    Long.toString(nodeTimeoutMs)));
                 for (int i = 0; i < nodes; i++) {
-                    started.add(ChildJvm.start(dir.resolve("node-" + i + ".log"), "node", "--control", control.toString(),
+                    started.add(ChildJvm.start(dir.resolve("node-" + i + ".log"), "node", "--control", control,
                         "--secret-file", secret.toString(), "--node-id", "node-" + i, "--resources", "CPU=" + cpus,
                         "--dir", dir.resolve("node-" + i).toString(), "--store-bytes", Long.toString(storeBytes)));
                 }
                 started.forEach(p -> pids.add(p.pid()));
-                new LocalCluster(dir, control.toString(), secret, pids).write();
-                awaitNodes(ControlMember.ingressEndpoints(ControlMember.parseMembers(control.toString())),
+                new LocalCluster(dir, control, secret, pids).write();
+                awaitNodes(ControlMember.ingressEndpoints(ControlMember.parseMembers(control)),
                     ClusterSecret.load(secret), started);
             } catch (final RuntimeException | IOException e) {
                 for (final Process p : started) {
@@ -142,6 +134,34 @@ final class ClusterCommand implements Runnable {
             }
             throw new IllegalStateException("the cluster's " + nodes + " node(s) did not all join within "
                 + timeoutSeconds + " s; see the logs in " + dir + (last != null ? " (" + last.getMessage() + ")" : ""));
+        }
+
+        /** "localhost:base,..." for count control-store members, each base with its 5 ports free now. */
+        static String loopbackMembers(final int count) {
+            final StringBuilder control = new StringBuilder();
+            for (final int base : freeBasePorts(count)) {
+                control.append(control.length() == 0 ? "" : ",").append("localhost:").append(base);
+            }
+            return control.toString();
+        }
+
+        /** Starts the control store's members as processes (kairos control), logs and directories under dir. */
+        static List<Process> startMembers(final Path dir, final String control, final int count, final Path secret,
+                                          final String... more) throws IOException {
+            final List<Process> started = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                final List<String> args = new ArrayList<>(List.of("control", "--members", control, "--member-index",
+                    Integer.toString(i), "--dir", dir.resolve("control-" + i).toString(), "--secret-file",
+                    secret.toString()));
+                args.addAll(List.of(more));
+                try {
+                    started.add(ChildJvm.start(dir.resolve("control-" + i + ".log"), args.toArray(new String[0])));
+                } catch (final IOException | RuntimeException e) {
+                    started.forEach(Process::destroyForcibly);
+                    throw e;
+                }
+            }
+            return started;
         }
 
         static Path writeSecret(final Path file) throws IOException {

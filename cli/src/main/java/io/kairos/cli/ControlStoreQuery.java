@@ -5,6 +5,7 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.kairos.cluster.aeron.ClusterSecret;
 import io.kairos.cluster.aeron.ControlClient;
+import io.kairos.cluster.aeron.ControlConnect;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
 
@@ -33,32 +34,20 @@ final class ControlStoreQuery implements AutoCloseable {
             .termBufferSparseFile(true)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true));
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        ControlClient connected = null;
-        RuntimeException last = null;
-        while (connected == null && System.nanoTime() - deadline < 0) {  // a member may be down: try the others
-            try {
-                connected = ControlClient.connect(new AeronCluster.Context()
-                    .aeronDirectoryName(driver.aeronDirectoryName())
-                    .egressChannel("aeron:udp?endpoint=localhost:0")
-                    .ingressChannel("aeron:udp")
-                    .ingressEndpoints(ingressEndpoints)
-                    .credentialsSupplier(secret.credentials("kairos-cli"))
-                    .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(Math.min(2_000, timeoutMs))),
-                    TimeUnit.MILLISECONDS.toNanos(timeoutMs));
-            } catch (final io.aeron.security.AuthenticationException e) {
-                last = e;
-                break;
-            } catch (final RuntimeException e) {
-                last = e;
-            }
-        }
-        if (connected == null) {
+        try {
+            client = ControlConnect.withRetries(attemptMs -> ControlClient.connect(new AeronCluster.Context()
+                .aeronDirectoryName(driver.aeronDirectoryName())
+                .egressChannel("aeron:udp?endpoint=localhost:0")
+                .ingressChannel("aeron:udp")
+                .ingressEndpoints(ingressEndpoints)
+                .credentialsSupplier(secret.credentials("kairos-cli"))
+                .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(attemptMs)), TimeUnit.MILLISECONDS.toNanos(timeoutMs)),
+                ingressEndpoints, timeoutMs);
+        } catch (final RuntimeException e) {
             close();
-            throw new IllegalStateException("the control store at " + ingressEndpoints + " did not answer within "
-                + timeoutMs + " ms: " + (last != null ? last.getMessage() : "no answer"), last);
+            throw e instanceof IllegalStateException ? e : new IllegalStateException("the control store at "
+                + ingressEndpoints + " refused this client: " + e.getMessage(), e);
         }
-        client = connected;
     }
 
     ControlClient client() {

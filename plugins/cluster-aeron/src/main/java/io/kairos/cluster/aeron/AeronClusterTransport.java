@@ -197,40 +197,27 @@ public final class AeronClusterTransport implements ClusterTransport {
         return channel.substring(start, end);
     }
 
-    /** A connect attempt waits at most this long for a member to answer before the next attempt. */
-    private static final long CONNECT_ATTEMPT_MS = 2_000;
-
     /**
-     * Connects to the control store, trying again (a member may be down, or an election under way) until the connect
-     * timeout; then an error naming the endpoints and the last reason. A wrong secret is not tried again.
+     * Connects to the control store, trying every member until the connect timeout ({@link ControlConnect}); a wrong
+     * secret is not tried again.
      */
     private ControlClient connectControl() {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs());
-        RuntimeException last = null;
-        int attempts = 0;
-        do {
-            final long attemptMs = Math.max(100, Math.min(CONNECT_ATTEMPT_MS,
-                TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            attempts++;
-            try {
-                return ControlClient.connect(new AeronCluster.Context()
-                    .aeronDirectoryName(driver.aeronDirectoryName())
-                    .egressChannel("aeron:udp?endpoint=" + settings.bindHost() + ":0")
-                    .ingressChannel("aeron:udp")
-                    .ingressEndpoints(settings.controlEndpoints())
-                    .credentialsSupplier(settings.secret().credentials(self.nodeId()))
-                    .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(attemptMs)),
-                    TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs()));
-            } catch (final io.aeron.security.AuthenticationException e) {
-                throw new IllegalStateException("node '" + self.nodeId() + "' was refused by the control store at "
-                    + settings.controlEndpoints() + ": " + e.getMessage(), e);
-            } catch (final RuntimeException e) {
-                last = e;
-            }
-        } while (System.nanoTime() - deadline < 0);
-        throw new IllegalStateException("node '" + self.nodeId() + "' could not reach the control store at "
-            + settings.controlEndpoints() + " within " + settings.connectTimeoutMs() + " ms (" + attempts
-            + " attempts): " + (last != null ? last.getMessage() : "no answer"), last);
+        try {
+            return ControlConnect.withRetries(attemptMs -> ControlClient.connect(new AeronCluster.Context()
+                .aeronDirectoryName(driver.aeronDirectoryName())
+                .egressChannel("aeron:udp?endpoint=" + settings.bindHost() + ":0")
+                .ingressChannel("aeron:udp")
+                .ingressEndpoints(settings.controlEndpoints())
+                .credentialsSupplier(settings.secret().credentials(self.nodeId()))
+                .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(attemptMs)),
+                TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs())), settings.controlEndpoints(),
+                settings.connectTimeoutMs());
+        } catch (final io.aeron.security.AuthenticationException e) {
+            throw new IllegalStateException("node '" + self.nodeId() + "' was refused by the control store at "
+                + settings.controlEndpoints() + ": " + e.getMessage(), e);
+        } catch (final IllegalStateException e) {
+            throw new IllegalStateException("node '" + self.nodeId() + "' could not join: " + e.getMessage(), e);
+        }
     }
 
     private void register() {
