@@ -3,11 +3,14 @@ package io.kairos.cli;
 import io.kairos.Kernel;
 import io.kairos.KernelContext;
 import io.kairos.ObjectRef;
+import io.kairos.PlacementGroup;
 import io.kairos.TaskContext;
 import io.kairos.cluster.aeron.AeronClusterTransport;
 import io.kairos.cluster.aeron.ClusterSecret;
 import io.kairos.cluster.aeron.ControlClient;
 import io.kairos.cluster.aeron.ControlMember;
+import io.kairos.cluster.aeron.PlacementGroupTable;
+import io.kairos.spi.scheduling.PlacementStrategy;
 import io.kairos.store.SharedObjectStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -190,6 +193,43 @@ class ClusterProcessesTest {
             awaitCondition(id + " declared dead", () -> !alive(id));
         }
         awaitIdle();
+    }
+
+    @Test
+    void aStrictSpreadGroupOfThreeBundlesLandsOnThreeDistinctNodesThroughTheControlStore() {
+        final Map<String, Double> cpu = Map.of("CPU", 1.0);
+        final PlacementGroup group = driver.createPlacementGroup(List.of(cpu, cpu, cpu),
+            PlacementStrategy.STRICT_SPREAD);
+        assertTrue(group.ready(Duration.ofSeconds(60)));
+        final Set<String> nodes = new HashSet<>();
+        for (int b = 0; b < 3; b++) {
+            nodes.add(driver.task(ClusterProcessesTest::where, b).setPlacementGroup(group, b).remote()
+                .get(Duration.ofSeconds(60)));
+        }
+        assertEquals(3, nodes.size(), () -> "the bundles' tasks ran on " + nodes);
+        try (ControlStoreQuery query = query()) {  // the control store's table: committed on 3 distinct nodes
+            final List<PlacementGroupTable.Group> created = query.client().placementGroups().list().stream()
+                .filter(g -> g.state() == PlacementGroupTable.GroupState.CREATED && g.bundles().size() == 3).toList();
+            assertEquals(1, created.size(), () -> "groups in the control store: " + created);
+            final Set<Long> holders = new HashSet<>();
+            for (final PlacementGroupTable.Bundle bundle : created.get(0).bundles()) {
+                assertEquals(PlacementGroupTable.Reservation.COMMITTED, bundle.reservation());
+                holders.add(bundle.nodeId());
+            }
+            assertEquals(3, holders.size());
+        }
+        driver.removePlacementGroup(group);
+        awaitCondition("the group forgotten by the control store", () -> {
+            try (ControlStoreQuery query = query()) {
+                return query.client().placementGroups().list().isEmpty();
+            }
+        });
+        awaitIdle();
+    }
+
+    private static ControlStoreQuery query() {
+        return new ControlStoreQuery(ControlMember.ingressEndpoints(ControlMember.parseMembers(cluster.control())),
+            ClusterSecret.load(cluster.secretFile()), 5_000);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.kairos.exception.TaskFailedException;
 import io.kairos.internal.cluster.Cluster;
 import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceAllocation;
+import io.kairos.internal.placement.Bundle;
 import io.kairos.spi.cluster.ClusterTransport;
 import io.kairos.spi.scheduling.SchedulingStrategy;
 import org.agrona.ExpandableArrayBuffer;
@@ -96,15 +97,21 @@ final class ClusterActors {
      * Asks the member whose node the policy chose to create an actor of this kernel; it lives there from then on,
      * and this kernel keeps a proxy that sends it its calls in order.
      */
-    boolean forwardActor(final TaskSpec creation, final LogicalNode node) {
+    boolean forwardActor(final TaskSpec creation, final LogicalNode node, final Bundle bundle) {
         final ActorState actor = creation.actor;
-        final ResourceAllocation allocation = dispatcher.spareAllocation();
-        if (!node.allocate(creation.demand, allocation)) {
+        if (bundle != null) {
+            if (!bundle.fits(creation.demand)) {  // the member holding the bundle keeps its accounts
+                return false;
+            }
+        } else {
+            final ResourceAllocation allocation = dispatcher.spareAllocation();
+            if (!node.allocate(creation.demand, allocation)) {
+                dispatcher.recycle(allocation);
+                return false;
+            }
+            node.forget(allocation);  // the actor holds them there: that member's reports say so from now on
             dispatcher.recycle(allocation);
-            return false;
         }
-        node.forget(allocation);  // the actor holds them there: that member's reports say so from now on
-        dispatcher.recycle(allocation);
         int at = 0;
         out.putInt(at, ACTOR_CREATE);
         at += 4;
@@ -115,6 +122,7 @@ final class ClusterActors {
         out.putInt(at, Math.max(0, actor.maxRestarts - actor.restarts));
         at += 4;
         out.putByte(at++, (byte) (creation.isolated ? 1 : 0));
+        at = link.putBundle(at, creation.group, bundle);
         at += out.putStringUtf8(at, actor.className);
         at = wire.putDemand(at, creation.demand);
         final int length;
@@ -229,7 +237,19 @@ final class ClusterActors {
     // actors hosted here for other members
 
     /** Executor: another member's actor is to live here; its constructor runs as this kernel's actor creation. */
-    void acceptActor(final TaskSpec creation) {
+    void acceptActor(final TaskSpec creation, final long groupId, final int bundleIndex) {
+        if (bundleIndex >= 0) {
+            final GroupState held = link.groups().held(creation.actor.originNode, groupId, bundleIndex);
+            if (held == null) {
+                creation.actor.deathCause = new io.kairos.exception.UnschedulableException(creation.actor.describe()
+                    + ": bundle " + bundleIndex + " of placement group " + groupId + " is not reserved on node '"
+                    + link.localNodeId() + "'");
+                actorState(creation.actor, ActorState.Status.DEAD);
+                return;
+            }
+            creation.group = held;
+            creation.bundleIndex = 0;
+        }
         callable.put(creation.actor.id, creation.actor);
         waits.onSubmit(creation);
     }

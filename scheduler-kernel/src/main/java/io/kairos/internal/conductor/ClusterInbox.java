@@ -94,6 +94,23 @@ final class ClusterInbox implements ClusterListener {
                 case ClusterLink.RELEASE:
                     link.held().release(from, in.getLong(4));
                     break;
+                case ClusterGroups.BUNDLE_PREPARE:
+                    onBundlePrepare(from);
+                    break;
+                case ClusterGroups.BUNDLE_PREPARED: {
+                    final long groupId = in.getLong(4);
+                    final int index = in.getInt(12);
+                    final boolean reserved = in.getByte(16) != 0;
+                    final String why = in.getStringUtf8(17);
+                    conductor.offerFromWorker((Runnable) () -> link.groups().onPrepared(from, groupId, index, reserved, why));
+                    break;
+                }
+                case ClusterGroups.BUNDLE_RELEASE: {
+                    final long groupId = in.getLong(4);
+                    final int index = in.getInt(12);
+                    conductor.offerFromWorker((Runnable) () -> link.groups().onRelease(from, groupId, index));
+                    break;
+                }
                 case ClusterLink.CANCEL:
                     final long taskId = in.getLong(4);
                     final boolean force = in.getByte(12) != 0;
@@ -119,6 +136,9 @@ final class ClusterInbox implements ClusterListener {
         at += 4;
         final boolean retryExceptions = in.getByte(at++) != 0;
         final boolean isolated = in.getByte(at++) != 0;
+        final long groupId = in.getLong(at);
+        final int bundleIndex = in.getInt(at + 8);
+        at += 12;
         final String name = in.getStringUtf8(at);
         at += 4 + in.getInt(at);
         final int resources = in.getInt(at);
@@ -157,7 +177,24 @@ final class ClusterInbox implements ClusterListener {
         task.isolated = isolated;
         task.attempts = attempt;
         task.origin = new TaskSpec.Origin(from, taskId, attempt);
-        conductor.offerFromWorker((Runnable) () -> link.accept(task));
+        conductor.offerFromWorker((Runnable) () -> link.accept(task, groupId, bundleIndex));
+    }
+
+    private void onBundlePrepare(final String from) {
+        final long groupId = in.getLong(4);
+        final int index = in.getInt(12);
+        final Map<String, Double> demand = new HashMap<>();
+        readDemand(16, demand);
+        long[] amounts = null;
+        String invalid = null;
+        try {
+            amounts = core.demandOf(demand);
+        } catch (final RuntimeException e) {
+            invalid = e.getMessage();
+        }
+        final long[] bundle = amounts;
+        final String why = invalid;
+        conductor.offerFromWorker((Runnable) () -> link.groups().onPrepare(from, groupId, index, bundle, why));
     }
 
     /** The resources, function and arguments of a TASK or ACTOR_CREATE, from at. */
@@ -236,6 +273,9 @@ final class ClusterInbox implements ClusterListener {
         final int maxRestarts = in.getInt(at);
         at += 4;
         final boolean isolated = in.getByte(at++) != 0;
+        final long groupId = in.getLong(at);
+        final int bundleIndex = in.getInt(at + 8);
+        at += 12;
         final String className = in.getStringUtf8(at);
         at += 4 + in.getInt(at);
         final Map<String, Double> demand = new HashMap<>();
@@ -260,7 +300,7 @@ final class ClusterInbox implements ClusterListener {
             amounts, link.runHere(), 0, false, core.newObject(actor.id), TaskSpec.Kind.ACTOR_CREATION, actor);
         creation.isolated = isolated;
         actor.creation = creation;
-        conductor.offerFromWorker((Runnable) () -> link.actors().acceptActor(creation));
+        conductor.offerFromWorker((Runnable) () -> link.actors().acceptActor(creation, groupId, bundleIndex));
     }
 
     private void onActorCall(final String from) {

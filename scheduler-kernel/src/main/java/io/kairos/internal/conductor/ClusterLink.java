@@ -8,16 +8,15 @@ import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceAllocation;
 import io.kairos.internal.cluster.ResourceRegistry;
 import io.kairos.internal.object.ValueCodec;
+import io.kairos.internal.placement.Bundle;
 import io.kairos.spi.cluster.ClusterNode;
 import io.kairos.spi.cluster.ClusterTransport;
-import io.kairos.spi.scheduling.FixedPoint;
 import io.kairos.spi.scheduling.SchedulingStrategy;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +36,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The messages, in the machine's byte order (little-endian on x86-64 and aarch64), strings as length + UTF-8:
  * <pre>
  * TASK      type=1, task id (long), attempt (int), max retries (int), retry exceptions (byte), isolated (byte),
+ *           placement group id (long), bundle index (int, -1: none; {@link ClusterGroups}),
  *           name (string, empty: none), resources: count (int), (name string, amount double)*,
  *           function: length (int), Java-serialized bytes, arity (int), arity values
  * RESULT    type=2, task id (long), attempt (int), status (byte: 0 value follows, 1 error follows, 2 held),
@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
  *           GPU instances: count (int), (free share long, free memory long)*
  * CANCEL    type=4, task id (long), force (byte)
  * ACTOR_CREATE type=5, owner's actor id (long), max concurrency (int), max restarts (int), isolated (byte),
- *           class name (string), resources as TASK's, constructor: length (int), bytes, arity (int), values
+ *           placement group id (long), bundle index (int, -1: none), class name (string), resources as TASK's, constructor: length (int), bytes, arity (int), values
  * ACTOR_STATE  type=6, owner's actor id (long), host's actor id (long), state (byte: 1 alive, 2 dead), why (string)
  * ACTOR_CALL   type=7, host's actor id (long), task id (long), attempt (int), name (string), method: length (int),
  *           bytes, arity (int), values
@@ -97,6 +97,7 @@ final class ClusterLink {
     private final ClusterResults results;
     private final HeldResults held;
     private final ObjectPulls pulls;
+    private ClusterGroups groups;
     /** Tasks of this kernel running on other members, by task id. */
     private final Long2ObjectHashMap<TaskSpec> inFlight = new Long2ObjectHashMap<>();
     /** Tasks no member can run now, waiting for one that can to join (members come and go, e.g. on restart). */
@@ -106,8 +107,7 @@ final class ClusterLink {
     private final Map<String, Long2ObjectHashMap<TaskSpec>> executing = new HashMap<>();
     private TaskDispatcher dispatcher;
     private DependencyWaits waits;
-    private long[] lastReported;
-    private long lastReportNs;
+    private final ClusterReports reports;
     private boolean joined;
 
     ClusterLink(final SchedulerConductor conductor, final ClusterTransport transport, final Cluster cluster,
@@ -123,16 +123,18 @@ final class ClusterLink {
         if (local.totals().isEmpty() || local.totals().values().stream().allMatch(amount -> amount <= 0)) {
             local.runNothing();  // a driver: its work, actors included, runs on the members that offer resources
         }
-        this.lastReportNs = conductor.nowNs - REPORT_INTERVAL_NS;
+        this.reports = new ClusterReports(conductor, transport, cluster, registry, local, out);
         this.actors = new ClusterActors(this, conductor, transport, cluster, wire, inFlight);
         this.held = new HeldResults(transport);
         this.results = new ClusterResults(transport, wire, codec, held);
         this.pulls = new ObjectPulls(conductor, transport, codec);
     }
 
-    void link(final TaskDispatcher dispatcher, final DependencyWaits waits, final ActorLifecycle lifecycle) {
+    void link(final TaskDispatcher dispatcher, final DependencyWaits waits, final ActorLifecycle lifecycle,
+              final PlacementGroups placementGroups) {
         this.dispatcher = dispatcher;
         this.waits = waits;
+        this.groups = new ClusterGroups(conductor, transport, cluster, registry, wire, placementGroups.scheduler());
         actors.link(dispatcher, waits, lifecycle);
         pulls.link(waits);
     }
@@ -140,6 +142,11 @@ final class ClusterLink {
     /** The actors that live on other members (proxies here) and those hosted here for them. */
     ClusterActors actors() {
         return actors;
+    }
+
+    /** Placement groups whose bundles are on other members' nodes, and bundles held here for other members. */
+    ClusterGroups groups() {
+        return groups;
     }
 
     /** The results held here for other members (executor side). */
@@ -169,47 +176,54 @@ final class ClusterLink {
     // owner: forwarding and results
 
     /**
-     * Sends a ready task to the member whose node the policy chose, taking its demand from that node's view.
+     * Sends a ready task to the member whose node the policy chose, taking its demand from that node's view, or from
+     * the bundle of a placement group it holds there.
      *
      * @return false if it does not fit the view (not now) or the member is gone (the task stays queued)
      */
-    boolean forward(final TaskSpec task, final LogicalNode node) {
+    boolean forward(final TaskSpec task, final LogicalNode node, final Bundle bundle) {
         final ResourceAllocation allocation = dispatcher.spareAllocation();
-        if (!node.allocate(task.demand, allocation)) {
+        if (!(bundle != null ? bundle.allocate(task.demand, allocation) : node.allocate(task.demand, allocation))) {
             dispatcher.recycle(allocation);
             return false;
         }
         final int length;
         try {
-            length = encodeTask(task);
+            length = encodeTask(task, bundle);
         } catch (final RuntimeException e) {  // an argument or function that does not serialize
-            node.forget(allocation);
-            dispatcher.recycle(allocation);
+            giveBack(node, bundle, allocation);
             task.state = TaskSpec.State.RUNNING;
             waits.finish(task, new TaskFailedException(task.name(), "it could not be sent to node '" + node.nodeId()
                 + "': " + e.getMessage(), e));
             return true;
         }
         if (length > transport.maxMessageBytes()) {
-            node.forget(allocation);
-            dispatcher.recycle(allocation);
+            giveBack(node, bundle, allocation);
             task.state = TaskSpec.State.RUNNING;
             waits.finish(task, new TaskFailedException(task.name(), "its function and arguments take " + length
                 + " bytes, more than the cluster's message limit of " + transport.maxMessageBytes() + " bytes", null));
             return true;
         }
         if (!transport.send(node.nodeId(), out.byteArray(), 0, length)) {
-            node.forget(allocation);
-            dispatcher.recycle(allocation);
+            giveBack(node, bundle, allocation);
             leave(node, "it could not be reached");
             return false;
         }
         inFlight.put(task.taskId(), task);
-        dispatcher.started(task, node, null, allocation, null);
+        dispatcher.started(task, node, bundle, allocation, null);
         return true;
     }
 
-    private int encodeTask(final TaskSpec task) {
+    private void giveBack(final LogicalNode node, final Bundle bundle, final ResourceAllocation allocation) {
+        if (bundle != null) {
+            bundle.release(allocation);
+        } else {
+            node.forget(allocation);
+        }
+        dispatcher.recycle(allocation);
+    }
+
+    private int encodeTask(final TaskSpec task, final Bundle bundle) {
         int at = 0;
         out.putInt(at, TASK);
         at += 4;
@@ -221,6 +235,7 @@ final class ClusterLink {
         at += 4;
         out.putByte(at++, (byte) (task.retryExceptions ? 1 : 0));
         out.putByte(at++, (byte) (task.isolated ? 1 : 0));
+        at = putBundle(at, task.group, bundle);
         final String name = task.explicitName();
         at += out.putStringUtf8(at, name == null ? "" : name);
         at = wire.putDemand(at, task.demand);
@@ -285,8 +300,29 @@ final class ClusterLink {
     // ------------------------------------------------------------------------------------------------------------
     // executor: tasks other members forwarded here
 
-    /** Executor: a forwarded task arrived (built by the inbox); it runs here like a task of this kernel. */
-    void accept(final TaskSpec task) {
+    /** The placement group bundle a task or actor goes to: group id (long), bundle index (int, -1: none). */
+    int putBundle(final int at, final GroupState group, final Bundle bundle) {
+        out.putLong(at, bundle == null ? 0 : group.id());
+        out.putInt(at + 8, bundle == null ? -1 : bundle.index());
+        return at + 12;
+    }
+
+    /**
+     * Executor: a forwarded task arrived (built by the inbox); it runs here like a task of this kernel, inside the
+     * bundle its owner asked for (bundle index -1: none).
+     */
+    void accept(final TaskSpec task, final long groupId, final int bundleIndex) {
+        if (bundleIndex >= 0) {
+            final GroupState held = groups.held(task.origin.node(), groupId, bundleIndex);
+            if (held == null) {
+                refuse(task.origin.node(), task.origin.taskId(), task.attempts, new io.kairos.exception.UnschedulableException(
+                    task.name() + ": bundle " + bundleIndex + " of placement group " + groupId + " is not reserved on node '"
+                    + local.nodeId() + "'"));
+                return;
+            }
+            task.group = held;
+            task.bundleIndex = 0;
+        }
         Long2ObjectHashMap<TaskSpec> byId = executing.get(task.origin.node());
         if (byId == null) {
             byId = new Long2ObjectHashMap<>();
@@ -390,7 +426,7 @@ final class ClusterLink {
             registry.register(name);
         }
         cluster.addRemoteNode(member.nodeId(), member.labels(), member.resources());
-        lastReported = null;  // tell the newcomer what this node has on the next duty cycle
+        reports.reportSoon();  // tell the newcomer what this node has on the next duty cycle
         retryWaiting();
         conductor.dispatchNeeded = true;
     }
@@ -405,6 +441,7 @@ final class ClusterLink {
         }
         actors.ownerLeft(nodeId);
         held.ownerLeft(nodeId);
+        groups.memberLeft(nodeId);
         final Long2ObjectHashMap<TaskSpec> owned = executing.remove(nodeId);
         if (owned != null) {  // its owner is gone: no one will read these results (Ray cancels an owner's tasks)
             for (final TaskSpec task : owned.values()) {
@@ -442,91 +479,22 @@ final class ClusterLink {
         }
         actors.nodeLeft(node, reason);
         pulls.holderLeft(node.nodeId(), reason);
+        groups.memberLeft(node.nodeId());
         conductor.dispatchNeeded = true;
     }
 
     /** Another member's report: its node shows what it has available now. */
     void onAvailable(final String from, final String[] names, final long[] values, final long[] gpuFree,
                      final long[] gpuMemoryFree) {
-        final int index = cluster.indexOfNode(from);
-        if (index < 0) {
-            return;
-        }
-        final long[] amounts = new long[registry.count()];
-        for (int i = 0; i < names.length; i++) {
-            final int r = registry.indexOf(names[i]);
-            if (r >= 0 && r < amounts.length) {
-                amounts[r] = values[i];
-            }
-        }
-        final LogicalNode node = cluster.logicalNode(index);
-        if (node.isRemote() && !node.isRetired()) {
-            node.overwriteAvailable(amounts, gpuFree, gpuMemoryFree);
-            conductor.dispatchNeeded = true;
-        }
+        reports.onAvailable(from, names, values, gpuFree, gpuMemoryFree);
     }
 
-    /** Reports this node's availability when it changed (or is due); the member list comes first. */
+    /** Places lost placement-group bundles again and reports this node's availability when it changed or is due. */
     int doWork(final long nowNs) {
         if (!joined) {
             return 0;
         }
-        final int failed = waitingForMembers.isEmpty() ? 0 : failLongWaits(nowNs);
-        final long sinceLast = nowNs - lastReportNs;
-        if (sinceLast < MIN_REPORT_INTERVAL_NS) {
-            return failed;
-        }
-        final long[] amounts = local.availableAmounts();
-        if (sinceLast < REPORT_INTERVAL_NS && java.util.Arrays.equals(amounts, lastReported)) {
-            return failed;
-        }
-        lastReported = amounts;
-        lastReportNs = nowNs;
-        final int length = encodeAvailable(amounts);
-        final int members = cluster.allNodeCount();
-        for (int i = cluster.localNodeCount(); i < members; i++) {
-            final LogicalNode node = cluster.logicalNode(i);
-            if (!node.isRetired()) {
-                transport.send(node.nodeId(), out.byteArray(), 0, length);
-            }
-        }
-        if (sinceLast >= REPORT_INTERVAL_NS) {
-            final Map<String, Double> units = new LinkedHashMap<>();
-            for (int r = 0; r < amounts.length; r++) {
-                if (local.total(r) > 0) {
-                    units.put(registry.name(r), FixedPoint.toUnits(amounts[r]));
-                }
-            }
-            transport.reportAvailable(units);
-        }
-        return 1;
-    }
-
-    private int encodeAvailable(final long[] amounts) {
-        int at = 0;
-        out.putInt(at, AVAILABLE);
-        at += 4;
-        final int countAt = at;
-        at += 4;
-        int count = 0;
-        for (int r = 0; r < amounts.length; r++) {
-            if (local.total(r) > 0) {
-                at += out.putStringUtf8(at, registry.name(r));
-                out.putLong(at, amounts[r]);
-                at += 8;
-                count++;
-            }
-        }
-        out.putInt(countAt, count);
-        final int gpus = local.gpuInstances();
-        out.putInt(at, gpus);
-        at += 4;
-        for (int i = 0; i < gpus; i++) {
-            out.putLong(at, local.gpuInstanceAvailable(i));
-            out.putLong(at + 8, local.gpuInstanceMemoryAvailable(i));
-            at += 16;
-        }
-        return at;
+        return (waitingForMembers.isEmpty() ? 0 : failLongWaits(nowNs)) + groups.doWork(nowNs) + reports.doWork(nowNs);
     }
 
     /**
@@ -551,6 +519,7 @@ final class ClusterLink {
 
     /** Close: tasks in flight on other members, those waiting for a member and objects not pulled yet fail. */
     void close() {
+        groups.close();
         held.clear();
         pulls.close();
         for (final TaskSpec task : waitingForMembers) {

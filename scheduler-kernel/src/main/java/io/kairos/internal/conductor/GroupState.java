@@ -16,6 +16,17 @@ public final class GroupState {
 
     // --- conductor ---
     boolean removing;
+    /** In a cluster: the reservations being confirmed by the members and the control store, or null. */
+    ClusterGroups.Attempt attempt;
+    /** In a cluster: when the group's owner first tried to place it, and not to try again before. */
+    long firstTryNs;
+    long retryAtNs;
+    boolean tried;
+
+    /** A bundle this member holds for another member's group (negative id), not a group of this kernel. */
+    boolean hosted() {
+        return state.id() < 0;
+    }
 
     GroupState(final KernelCore core, final PlacementGroupState state, final ObjectState readiness) {
         this.core = core;

@@ -26,6 +26,8 @@ final class PlacementGroups {
     private TaskDispatcher dispatcher;
     private ActorLifecycle lifecycle;
     private Transitions transitions;
+    /** Placement across cluster members; null when this kernel is not a member of a cluster. */
+    private ClusterGroups clusterGroups;
 
     PlacementGroups(final SchedulerConductor conductor, final Cluster cluster) {
         this.conductor = conductor;
@@ -38,6 +40,15 @@ final class PlacementGroups {
         this.dispatcher = dispatcher;
         this.lifecycle = lifecycle;
         this.transitions = transitions;
+        final ClusterLink link = conductor.clusterLink();
+        if (link != null) {
+            this.clusterGroups = link.groups();
+            clusterGroups.link(this);
+        }
+    }
+
+    PlacementGroupScheduler scheduler() {
+        return groupScheduler;
     }
 
     void onCreateGroup(final GroupState group) {
@@ -54,19 +65,29 @@ final class PlacementGroups {
 
     /** Places and reserves; true when the group is done waiting (created or failed for good). */
     private boolean tryCreate(final GroupState group) {
+        if (clusterGroups != null) {
+            return clusterGroups.tryCreate(group);
+        }
         if (groupScheduler.create(group.state, cluster)) {
-            group.readiness.complete(Boolean.TRUE);
-            transitions.groupState(group, "CREATED");
-            conductor.dispatchNeeded = true;
-            return true;
+            return created(group);
         }
-        if (group.state.status() == PlacementGroupState.Status.FAILED) {
-            group.readiness.fail(new UnschedulableException(group.state.failureReason()));
-            transitions.groupState(group, "FAILED");
-            conductor.dispatchNeeded = true;  // tasks queued for it fail now
-            return true;
-        }
-        return false;
+        return group.state.status() == PlacementGroupState.Status.FAILED && failed(group);
+    }
+
+    /** Every bundle is reserved: the group is ready. */
+    boolean created(final GroupState group) {
+        group.readiness.complete(Boolean.TRUE);
+        transitions.groupState(group, "CREATED");
+        conductor.dispatchNeeded = true;
+        return true;
+    }
+
+    /** The group was marked FAILED: whoever waits for it learns why. */
+    boolean failed(final GroupState group) {
+        group.readiness.fail(new UnschedulableException(group.state.failureReason()));
+        transitions.groupState(group, "FAILED");
+        conductor.dispatchNeeded = true;  // tasks queued for it fail now
+        return true;
     }
 
     int placePendingGroups() {
@@ -88,6 +109,9 @@ final class PlacementGroups {
         conductor.dispatchNeeded = true;  // its queued tasks fail at the next pass
         if (group.state.status() == PlacementGroupState.Status.PENDING) {
             pendingGroups.remove(group);
+            if (clusterGroups != null) {
+                clusterGroups.cancel(group);
+            }
             group.state.markFailed("removed before it was reserved");
             group.readiness.fail(new KairosException("placement group " + group.id() + " was removed before it was reserved"));
             return;
@@ -112,8 +136,13 @@ final class PlacementGroups {
             }
             if (idle) {
                 if (group.state.status() == PlacementGroupState.Status.CREATED) {
+                    if (clusterGroups != null && !group.hosted()) {
+                        clusterGroups.removed(group);
+                    }
                     groupScheduler.remove(group.state);
-                    transitions.groupState(group, "REMOVED");
+                    if (!group.hosted()) {
+                        transitions.groupState(group, "REMOVED");
+                    }
                 }
                 removingGroups.remove(i--);
                 conductor.dispatchNeeded = true;
@@ -147,8 +176,15 @@ final class PlacementGroups {
                 break;
             }
             queue.poll();
-            final boolean started = task.kind == TaskSpec.Kind.ACTOR_CREATION
-                ? lifecycle.createActor(task, bundle.node(), bundle) : dispatcher.start(task, bundle.node(), bundle);
+            final boolean started;
+            if (bundle.node().isRemote()) {
+                final ClusterLink link = conductor.clusterLink();
+                started = task.kind == TaskSpec.Kind.ACTOR_CREATION ? link.actors().forwardActor(task, bundle.node(), bundle)
+                    : link.forward(task, bundle.node(), bundle);
+            } else {
+                started = task.kind == TaskSpec.Kind.ACTOR_CREATION
+                    ? lifecycle.createActor(task, bundle.node(), bundle) : dispatcher.start(task, bundle.node(), bundle);
+            }
             if (!started) {
                 queue.addFirst(task);
                 break;

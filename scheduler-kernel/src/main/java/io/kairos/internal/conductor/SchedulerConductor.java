@@ -97,7 +97,7 @@ public final class SchedulerConductor implements Agent {
         this.groups = new PlacementGroups(this, cluster);
         this.link = settings.cluster() == null ? null : new ClusterLink(this, settings.cluster(), cluster, registry, codec);
         if (link != null) {
-            link.link(dispatcher, waits, lifecycle);
+            link.link(dispatcher, waits, lifecycle, groups);
         }
         dispatcher.link(waits, lifecycle, groups, transitions);
         waits.link(dispatcher, lifecycle, transitions);

@@ -119,7 +119,11 @@ final class TaskDispatcher {
             return;
         }
         if (task.node.isRemote()) {  // back in the view at once; the member's next report says what it really has
-            task.node.releaseAtMostTotal(task.allocation);
+            if (task.bundle != null) {
+                task.bundle.release(task.allocation);
+            } else {
+                task.node.releaseAtMostTotal(task.allocation);
+            }
             recycle(task.allocation);
             conductor.dispatchNeeded = true;
         } else if (task.lastInChain) {
@@ -265,7 +269,8 @@ final class TaskDispatcher {
     boolean run(final TaskSpec task, final int nodeIndex, final boolean chainable) {
         final LogicalNode node = cluster.logicalNode(nodeIndex);
         if (node.isRemote()) {
-            return task.kind == TaskSpec.Kind.ACTOR_CREATION ? link.actors().forwardActor(task, node) : link.forward(task, node);
+            return task.kind == TaskSpec.Kind.ACTOR_CREATION ? link.actors().forwardActor(task, node, null)
+                : link.forward(task, node, null);
         }
         if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
             return lifecycle.createActor(task, node);

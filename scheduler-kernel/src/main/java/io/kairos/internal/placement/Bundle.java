@@ -153,7 +153,20 @@ public final class Bundle extends InstanceLedger {
             throw new IllegalStateException("bundle " + index + " on " + node.nodeId() + " still has " + tasks.size()
                 + " task(s) holding part of it; release them first");
         }
-        node.release(reservation);
+        if (node.isRemote()) {
+            node.releaseAtMostTotal(reservation);  // another member's node: its reports may have counted it already
+        } else {
+            node.release(reservation);
+        }
+        returned = true;
+    }
+
+    /**
+     * The node left the cluster and the reservation with it: the bundle holds nothing from now on (its tasks have
+     * been returned, or run again elsewhere), and nothing goes back to the node.
+     */
+    public void lose() {
+        tasks.clear();
         returned = true;
     }
 

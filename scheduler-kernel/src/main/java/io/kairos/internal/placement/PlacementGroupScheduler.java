@@ -142,6 +142,22 @@ public final class PlacementGroupScheduler {
         if (!result.isSuccess()) {
             return false;
         }
+        final Bundle[] bundles = reserveBundles(pg, cluster, result);
+        if (bundles == null) {
+            return false;
+        }
+        pg.markCreated(Arrays.asList(bundles));
+        return true;
+    }
+
+    /**
+     * Reserves every bundle of a pending group where a successful placement put it, leaving the group PENDING (a
+     * cluster member confirms the reservations first, then {@link #markReserved}).
+     *
+     * @return the bundles in bundle order, or null (nothing reserved) if one does not fit now
+     */
+    public Bundle[] reserveBundles(final PlacementGroupState pg, final Cluster cluster,
+                                   final BundlePlacementResult result) {
         final List<long[]> demands = pg.bundleDemands();
         final Integer[] order = new Integer[demands.size()];
         for (int b = 0; b < order.length; b++) {
@@ -160,12 +176,16 @@ public final class PlacementGroupScheduler {
                         made.returnToNode();
                     }
                 }
-                return false;
+                return null;
             }
             bundles[b] = bundle;
         }
+        return bundles;
+    }
+
+    /** Marks a pending group CREATED with the bundles {@link #reserveBundles} reserved. */
+    public void markReserved(final PlacementGroupState pg, final Bundle[] bundles) {
         pg.markCreated(Arrays.asList(bundles));
-        return true;
     }
 
     /**

@@ -190,6 +190,22 @@ public final class PlacementGroupState {
         status = Status.CREATED;
     }
 
+    /**
+     * Puts a new reservation in place of a bundle whose node left the cluster ({@link Bundle#lose}).
+     *
+     * @throws IllegalStateException if the group is not CREATED or that bundle was not lost
+     */
+    public void replaceLostBundle(final Bundle bundle) {
+        final Bundle old = bundle(bundle.index());
+        if (!old.isReturned()) {
+            throw new IllegalStateException("placement group " + id + ": bundle " + bundle.index() + " on "
+                + old.node().nodeId() + " is still reserved");
+        }
+        final List<Bundle> next = new ArrayList<>(bundles);
+        next.set(bundle.index(), bundle);
+        bundles = Collections.unmodifiableList(next);
+    }
+
     void markRemoved() {
         bundles = List.of();
         status = Status.REMOVED;

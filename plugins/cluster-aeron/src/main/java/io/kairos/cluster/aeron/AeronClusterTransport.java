@@ -424,6 +424,35 @@ public final class AeronClusterTransport implements ClusterTransport {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Void> recordPlacementGroup(final PlacementGroupRecord group) {
+        final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        try {
+            onControlThread(() -> {
+                try {
+                    final Map<String, Long> members = new HashMap<>(known);
+                    members.put(self.nodeId(), incarnation);
+                    PlacementRecords.record(control, incarnation, members, group);
+                    done.complete(null);
+                } catch (final RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (final IllegalStateException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    @Override
+    public void forgetPlacementGroup(final long groupId) {
+        try {
+            onControlThread(() -> PlacementRecords.forget(control, incarnation, groupId));
+        } catch (final IllegalStateException e) {
+            // not joined: the control store forgets this member's groups' reservations with the member
+        }
+    }
+
+    @Override
     public void reportAvailable(final Map<String, Double> amounts) {
         available = Map.copyOf(amounts);
     }

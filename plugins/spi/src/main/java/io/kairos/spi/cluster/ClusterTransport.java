@@ -74,6 +74,40 @@ public interface ClusterTransport extends AutoCloseable {
     record ActorLocation(String nodeId, long actorId) {
     }
 
+    /**
+     * Records in the control store that a placement group's bundles are reserved on these members' nodes (the role of
+     * Ray's GCS placement-group table): the first time it creates the group, then it prepares and commits the listed
+     * bundles, all or none (the control store checks the strategy's node constraint and each node's totals). The
+     * kernel calls it once the nodes themselves hold the reservations, from its conductor thread: it must not block.
+     * The default records nothing.
+     *
+     * @return completes once recorded; exceptionally with an {@link IllegalArgumentException} when the control store
+     *         refuses the group for good (e.g. another group has its name), with an {@link IllegalStateException} when
+     *         it may succeed later (a node is dead, the control store is unreachable)
+     */
+    default java.util.concurrent.CompletableFuture<Void> recordPlacementGroup(final PlacementGroupRecord group) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    /** Forgets a placement group recorded before (it was removed); asynchronous, best effort. Nothing by default. */
+    default void forgetPlacementGroup(final long groupId) {
+    }
+
+    /**
+     * A placement group's reservations, for {@link #recordPlacementGroup}.
+     *
+     * @param groupId    the group's id at its owner (the member that records it)
+     * @param name       its name, empty for none
+     * @param strategy   how its bundles are placed
+     * @param bundles    every bundle's resources in units, bundle i at index i
+     * @param placements the bundles reserved now: bundle index to the member whose node holds it
+     * @param create     whether the group is new (false: bundles lost with a member were placed again)
+     */
+    record PlacementGroupRecord(long groupId, String name, io.kairos.spi.scheduling.PlacementStrategy strategy,
+                                java.util.List<Map<String, Double>> bundles, Map<Integer, String> placements,
+                                boolean create) {
+    }
+
     /** What this member has available now, in units; shown by the control store's status (best effort). */
     void reportAvailable(Map<String, Double> available);
 
