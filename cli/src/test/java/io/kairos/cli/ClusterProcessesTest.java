@@ -227,6 +227,26 @@ class ClusterProcessesTest {
         awaitIdle();
     }
 
+    @Test
+    void anActorNameIsUniqueInTheClusterAndFreeAgainWhenItsOwnerLeaves() {
+        final Kernel second = Kernel.start(new KernelContext()
+            .node("driver-names", Map.of("CPU", 0.0), Map.of())
+            .objectStoreBytes(0)
+            .cluster(transport("driver-names", ClusterSecret.load(cluster.secretFile()))));
+        try {
+            final io.kairos.ActorHandle<Counter> held = second.actor(Counter::new).setName("only-one").remote();
+            assertEquals(1, held.task(Counter::add, 1).remote().get(Duration.ofSeconds(60)));
+            final IllegalArgumentException taken = assertThrows(IllegalArgumentException.class,
+                () -> driver.actor(Counter::new).setName("only-one").remote());
+            assertTrue(taken.getMessage().contains("only-one"), taken::getMessage);
+        } finally {
+            second.close();  // its claims end with it: the name is free again
+        }
+        final io.kairos.ActorHandle<Counter> mine = driver.actor(Counter::new).setName("only-one").remote();
+        assertEquals(5, mine.task(Counter::add, 5).remote().get(Duration.ofSeconds(60)));
+        driver.kill(mine, true);
+    }
+
     private static ControlStoreQuery query() {
         return new ControlStoreQuery(ControlMember.ingressEndpoints(ControlMember.parseMembers(cluster.control())),
             ClusterSecret.load(cluster.secretFile()), 5_000);

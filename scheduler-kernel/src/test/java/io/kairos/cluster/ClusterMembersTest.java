@@ -189,6 +189,17 @@ class ClusterMembersTest {
     }
 
     @Test
+    void anotherDriverNeverHostsWorkNotEvenAnActorThatAsksForNothing() {
+        member("driver-1", 0);  // joins first: a policy would try it first
+        member("node-a", 1);
+        final Kernel second = member("driver-2", 0);
+        for (int i = 0; i < 4; i++) {
+            final io.kairos.ActorHandle<Counter> counter = second.actor(Counter::new).remote();
+            assertEquals("node-a", counter.task(Counter::where).remote().get(Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
     void anActorWhoseNodeDiesStartsAgainOnAnotherWithinItsRestarts() {
         member("node-a", 1);
         final Kernel driver = member("driver", 0);

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The kernel's own logical nodes come first; the other members of a cluster of kernels follow, as they join
  * ({@link #addRemoteNode}). A policy sees only the local nodes unless the conductor {@link #widen widens} the view
- * for the one decision that may go to another member (a plain task): actors and placement groups stay local.
+ * for a decision that may go to another member (a plain task, an actor, a placement group's bundles).
  *
  * <p>Thread-safety: owned by the conductor; {@link #infeasibleReason} and {@link #indexOfNode} may be called from
  * any thread (they read a snapshot of the nodes).

@@ -211,6 +211,17 @@ final class ClusterActors {
         transport.send(actor.hostNode, out.byteArray(), 0, 13);
     }
 
+    /** Claims a new actor's name in the whole cluster (caller's thread); a refusal frees the name here again. */
+    static void claim(final ClusterTransport transport, final String name, final ActorState actor,
+                      final java.util.Map<String, ActorState> namedActors) {
+        try {
+            transport.claimActorName(name);
+        } catch (final RuntimeException e) {
+            namedActors.remove(name, actor);
+            throw e;
+        }
+    }
+
     /** A named actor of this kernel is alive (here or on another member): others may find it by name. */
     void publish(final ActorState actor) {
         if (actor.name == null || actor.originNode != null) {

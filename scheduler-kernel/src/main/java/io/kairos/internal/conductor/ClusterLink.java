@@ -120,7 +120,7 @@ final class ClusterLink {
         this.out = wire.out;
         this.local = cluster.logicalNode(cluster.localNodeIndex());
         this.runHere = SchedulingStrategy.nodeAffinity(local.nodeId(), false);
-        if (local.totals().isEmpty() || local.totals().values().stream().allMatch(amount -> amount <= 0)) {
+        if (local.totals().values().stream().allMatch(amount -> amount <= 0)) {
             local.runNothing();  // a driver: its work, actors included, runs on the members that offer resources
         }
         this.reports = new ClusterReports(conductor, transport, cluster, registry, local, out);
@@ -425,7 +425,10 @@ final class ClusterLink {
         for (final String name : member.resources().keySet()) {
             registry.register(name);
         }
-        cluster.addRemoteNode(member.nodeId(), member.labels(), member.resources());
+        final LogicalNode node = cluster.addRemoteNode(member.nodeId(), member.labels(), member.resources());
+        if (member.resources().values().stream().allMatch(amount -> amount <= 0)) {
+            node.runNothing();  // another driver: no work goes there, not even work that asks for nothing
+        }
         reports.reportSoon();  // tell the newcomer what this node has on the next duty cycle
         retryWaiting();
         conductor.dispatchNeeded = true;

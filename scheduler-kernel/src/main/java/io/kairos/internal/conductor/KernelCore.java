@@ -246,6 +246,9 @@ public final class KernelCore {
         if (name != null && namedActors.putIfAbsent(name, actor) != null) {
             throw new IllegalArgumentException("actor name '" + name + "' is taken");
         }
+        if (name != null && clusterTransport != null) {
+            ClusterActors.claim(clusterTransport, name, actor, namedActors);
+        }
         if (name != null && restart.keeps() && group == null && strategy.kind() == SchedulingStrategy.Kind.DEFAULT) {
             try {
                 restart.keepActor(actor, constructor, arity, args, resources == null ? null : demand, isolated);

@@ -67,7 +67,7 @@ public final class AeronClusterTransport implements ClusterTransport {
     private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> controlTasks =
         new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Named actors' locations are kept in the control store's KV under this prefix. */
-    static final String ACTOR_KEY_PREFIX = "actor/";
+    static final String ACTOR_KEY_PREFIX = ControlState.ACTOR_LOCATION_PREFIX;
     private Thread receiver;
     private volatile InboundSessions inbound;
     private Thread controller;
@@ -379,12 +379,35 @@ public final class AeronClusterTransport implements ClusterTransport {
     }
 
     @Override
+    public void claimActorName(final String name) {
+        final java.util.concurrent.CompletableFuture<Void> answer = new java.util.concurrent.CompletableFuture<>();
+        onControlThread(() -> {
+            try {
+                control.registerActor(name, incarnation, 0);
+                answer.complete(null);
+            } catch (final ControlRejection e) {
+                answer.completeExceptionally(e.status() == ControlStatus.CONFLICT || e.status() == ControlStatus.INVALID
+                    ? new IllegalArgumentException("actor name '" + name + "' is taken in the cluster ("
+                    + e.getMessage() + ")", e) : e);
+            } catch (final RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        await(answer, "claiming actor name '" + name + "'");
+    }
+
+    @Override
     public void unpublishActor(final String name) {
         onControlThread(() -> {
             try {
                 control.kvDelete(ACTOR_KEY_PREFIX + name);
             } catch (final ControlRejection e) {
                 // not there: nothing to forget
+            }
+            try {
+                control.removeActor(name);
+            } catch (final ControlRejection e) {
+                // claimed by no one (e.g. released with a member that left)
             }
         });
     }
@@ -403,14 +426,22 @@ public final class AeronClusterTransport implements ClusterTransport {
                 answer.completeExceptionally(e);
             }
         });
+        return await(answer, "looking up actor '" + name + "'");
+    }
+
+    /** Waits for the control thread's answer, at most the connect timeout. */
+    private <T> T await(final java.util.concurrent.CompletableFuture<T> answer, final String what) {
         try {
             return answer.get(settings.connectTimeoutMs(), TimeUnit.MILLISECONDS);
         } catch (final java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("looking up actor '" + name + "' in the control store at "
-                + settings.controlEndpoints() + " failed: " + e.getCause().getMessage(), e.getCause());
+            if (e.getCause() instanceof IllegalArgumentException refused) {
+                throw refused;
+            }
+            throw new IllegalStateException(what + " in the control store at " + settings.controlEndpoints()
+                + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (final java.util.concurrent.TimeoutException | InterruptedException e) {
             throw new IllegalStateException("the control store at " + settings.controlEndpoints()
-                + " did not answer a lookup of actor '" + name + "' within " + settings.connectTimeoutMs() + " ms", e);
+                + " did not answer " + what + " within " + settings.connectTimeoutMs() + " ms", e);
         }
     }
 

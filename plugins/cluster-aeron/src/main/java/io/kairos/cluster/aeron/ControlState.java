@@ -38,6 +38,9 @@ public final class ControlState {
     /** Most bytes of keys and values in the KV store together. */
     public static final long MAX_KV_TOTAL_BYTES = 64L * 1024 * 1024;
 
+    /** Where a named actor lives is kept in the KV under this prefix and its name (by the member that owns it). */
+    public static final String ACTOR_LOCATION_PREFIX = "actor/";
+
     private static final int SNAPSHOT_MAGIC = 0x3153434B; // "KCS1" little-endian
     private static final int SNAPSHOT_VERSION = 3;
     /** Snapshots of version 2 (before placement groups) still load, with an empty placement-group table. */
@@ -252,8 +255,9 @@ public final class ControlState {
     }
 
     /**
-     * Removes a node from the table. Named actors it hosted stay in the directory; its placement-group bundles are
-     * released ({@link PlacementGroupTable#releaseNode}), as they are when it is declared dead.
+     * Removes a node from the table. The named actors it registered go with it ({@link #forgetActorsOf}); its
+     * placement-group bundles are released ({@link PlacementGroupTable#releaseNode}), as they are when it is declared
+     * dead.
      *
      * @param nodeId of the node.
      * @throws ControlRejection if the node is unknown.
@@ -262,7 +266,27 @@ public final class ControlState {
         requireNode(nodeId);
         nodes.remove(nodeId);
         placementGroups.releaseNode(nodeId);
+        forgetActorsOf(nodeId);
         membershipVersion++;
+    }
+
+    /**
+     * A node is gone: the names of the actors it registered are free again, and their published locations (the KV
+     * entries under {@link #ACTOR_LOCATION_PREFIX} + name) are removed with them.
+     */
+    private void forgetActorsOf(final long nodeId) {
+        final java.util.Iterator<Actor> it = actors.values().iterator();
+        while (it.hasNext()) {
+            final Actor actor = it.next();
+            if (actor.ownerNodeId() == nodeId) {
+                it.remove();
+                final String key = ACTOR_LOCATION_PREFIX + actor.name();
+                final byte[] old = kv.remove(key);
+                if (old != null) {
+                    kvBytes -= old.length + utf8Length(key);
+                }
+            }
+        }
     }
 
     /**
@@ -291,6 +315,7 @@ public final class ControlState {
             if (node.alive && nowMs - node.lastHeartbeatMs > timeoutMs) {
                 node.alive = false;
                 placementGroups.releaseNode(node.nodeId);
+                forgetActorsOf(node.nodeId);
                 expired++;
             }
         }

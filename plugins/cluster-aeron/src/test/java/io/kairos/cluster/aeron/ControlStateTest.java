@@ -74,6 +74,28 @@ class ControlStateTest {
     }
 
     @Test
+    void theNamesAMemberClaimedAndWhereTheyLiveGoWithTheMember() {
+        state.registerNode(1, CPU4, Map.of(), 0);
+        state.registerNode(2, CPU4, Map.of(), 0);
+        state.registerActor("by-one", 1, 0);
+        state.registerActor("by-two", 2, 0);
+        state.kvPut(ControlState.ACTOR_LOCATION_PREFIX + "by-one", "node-3\n7".getBytes(StandardCharsets.UTF_8));
+        state.kvPut(ControlState.ACTOR_LOCATION_PREFIX + "by-two", "node-3\n8".getBytes(StandardCharsets.UTF_8));
+        state.kvPut("other", new byte[] {1});
+        state.heartbeat(2, Map.of(), 10_000);
+        assertEquals(1, state.expire(10_000, 5_000), "node 1 missed its heartbeats");
+        assertNull(state.lookupActor("by-one"), "its claim ended with it");
+        assertNull(state.kvGet(ControlState.ACTOR_LOCATION_PREFIX + "by-one"), "and where it lived");
+        assertEquals(new ControlState.Actor("by-two", 2, 0), state.lookupActor("by-two"));
+        state.deregisterNode(2);
+        assertNull(state.lookupActor("by-two"), "a member that leaves takes its claims along");
+        assertNull(state.kvGet(ControlState.ACTOR_LOCATION_PREFIX + "by-two"));
+        assertArrayEquals(new byte[] {1}, state.kvGet("other"));
+        state.registerNode(3, CPU4, Map.of(), 10_000);
+        state.registerActor("by-one", 3, 0);  // free again
+    }
+
+    @Test
     void kvLimitsGiveClearErrors() {
         state.kvPut("k", "v1".getBytes(StandardCharsets.UTF_8));
         state.kvPut("k", "value2".getBytes(StandardCharsets.UTF_8));

@@ -42,6 +42,17 @@ public interface ClusterTransport extends AutoCloseable {
     }
 
     /**
+     * Claims a name for an actor this member creates, in the whole cluster: blocks until the control store answers.
+     * The claim ends with {@link #unpublishActor}, or when this member leaves the cluster. Nothing by default (names
+     * are then unique per member only).
+     *
+     * @throws IllegalArgumentException naming the holder if another live actor has the name
+     * @throws IllegalStateException    if the control store cannot be reached
+     */
+    default void claimActorName(final String name) {
+    }
+
+    /**
      * Publishes where a named actor lives, so other members find it by name ({@link #lookupActor}); asynchronous,
      * best effort (a lookup may not see it at once). Nothing by default.
      *
@@ -52,7 +63,10 @@ public interface ClusterTransport extends AutoCloseable {
     default void publishActor(final String name, final String nodeId, final long actorId) {
     }
 
-    /** Forgets a named actor published before (it died); asynchronous, best effort. Nothing by default. */
+    /**
+     * Forgets a named actor published before (it died): its location, and its name's claim; asynchronous, best effort.
+     * Nothing by default.
+     */
     default void unpublishActor(final String name) {
     }
 
