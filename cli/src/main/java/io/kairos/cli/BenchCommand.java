@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
         + "curves. A few minutes on 2 cores. Writes a JSON and an HTML report.",
         "Full JMH runs of one benchmark: kairos jmh NAME"},
     subcommands = {BenchStoreCommand.class, BenchKernelCommand.class, BenchPeerCommand.class,
-        BenchControlCommand.class})
+        BenchControlCommand.class, BenchTargetsCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--long", description = "Longer iterations (warm-up 2 x 1 s, measurement 3 x 1 s per figure; "
         + "quick: 2 x 500 ms, 2 x 300 ms): steadier figures, about twice the time.")
@@ -85,6 +85,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--fail-on-slower", description = "With --compare: exit 3 if a Kairos figure got slower.")
     boolean failOnSlower;
+
+    @Option(names = "--check", description = "Exit 4 if a target with a result is MISSED (after the report).")
+    boolean check;
 
     /** Queued tasks of a smoke run's 1M-queued steps. */
     static final int SMOKE_QUEUED = 10_000;
@@ -177,9 +180,7 @@ final class BenchCommand implements Callable<Integer> {
         SuiteReport.table(report).forEach(out::println);
         if (report.path("targets").size() > 0) {
             out.println();
-            out.println("Targets");
-            report.path("targets").forEach(t -> out.printf(Locale.ROOT, "  %-4s  %s: %s%n",
-                t.path("verdict").asText(), t.path("description").asText(), t.path("figure").asText()));
+            BenchTargetsCommand.lines(report).forEach(out::println);
         }
         if (report.path("failures").size() > 0) {
             out.println();
@@ -199,7 +200,10 @@ final class BenchCommand implements Callable<Integer> {
         if (!outcome.failures().isEmpty() || "failed".equals(ray.status())) {
             return 1;
         }
-        return failOnSlower && comparison != null && SuiteReport.slowerKairos(comparison) > 0 ? 3 : 0;
+        if (failOnSlower && comparison != null && SuiteReport.slowerKairos(comparison) > 0) {
+            return 3;
+        }
+        return check && BenchTargetsCommand.missed(report) > 0 ? 4 : 0;
     }
 
     private Timing timing() {

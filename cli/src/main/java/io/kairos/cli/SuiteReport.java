@@ -162,9 +162,15 @@ final class SuiteReport {
             final double v = readings.value(target.key());
             final double peer = target.peerKey() == null ? Double.NaN : readings.value(target.peerKey());
             final boolean known = !Double.isNaN(v) && (target.peerKey() == null || !Double.isNaN(peer));
-            targets.addObject().put("verdict", !known ? "n/a" : target.met(v, peer) ? "PASS" : "MISS")
+            final ObjectNode t = targets.addObject()
+                .put("verdict", !known ? "n/a" : target.met(v, peer) ? "PASS" : "MISS")
                 .put("description", target.description())
-                .put("figure", known ? plan.figure(target.key()).kind().show(v) : "no result");
+                .put("figure", !known ? "no result" : plan.figure(target.key()).kind().show(v)
+                    + (target.peerKey() == null ? "" : String.format(Locale.ROOT, " = %.2fx (peer %s)",
+                    v / peer, plan.figure(target.peerKey()).kind().show(peer))));
+            if (known && target.peerKey() != null) {
+                t.put("ratio", v / peer).put("goal", target.bound());
+            }
         }
         final ArrayNode failures = root.putArray("failures");
         outcome.failures().forEach(failures::add);
