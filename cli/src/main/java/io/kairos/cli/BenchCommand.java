@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -89,15 +90,29 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Exit 4 if a target with a result is MISSED (after the report).")
     boolean check;
 
+    @Option(names = "--guard", description = "The build's regression guard: a few ratio rows in this JVM, short "
+        + "iterations (about a minute); exit 5 if a ratio fell below " + BenchGuard.FLOOR + "x its baseline.")
+    boolean guard;
+
     /** Queued tasks of a smoke run's 1M-queued steps. */
     static final int SMOKE_QUEUED = 10_000;
 
     @Override
     public Integer call() throws IOException {
-        if (smoke && (longRun || forks != 1)) {
-            System.err.println("kairos bench: --smoke runs in this JVM, once: not with --long or --forks");
+        if ((smoke || guard) && (longRun || forks != 1)) {
+            System.err.println("kairos bench: --smoke and --guard run in this JVM: not with --long or --forks");
             return 2;
         }
+        if (guard) {
+            if (smoke || only != null) {
+                System.err.println("kairos bench: --guard picks its own rows: not with --smoke or --only");
+                return 2;
+            }
+            only = BenchGuard.ROWS;
+            noRay = true;
+            noCluster = true;
+        }
+        final boolean inThisJvm = smoke || guard;
         if (forks < 1 || forks > 10) {
             System.err.println("kairos bench: --forks " + forks + " is outside 1..10");
             return 2;
@@ -106,7 +121,7 @@ final class BenchCommand implements Callable<Integer> {
         if (compare != null && previous == null) {
             return 2;
         }
-        SuitePlan suite = SuitePlan.create(cuda(), smoke ? SMOKE_QUEUED : KernelQueuedTasksBenchmark.QUEUED,
+        SuitePlan suite = SuitePlan.create(cuda(), inThisJvm ? SMOKE_QUEUED : KernelQueuedTasksBenchmark.QUEUED,
             longRun);
         if (list) {
             suite.names().forEach(System.out::println);
@@ -132,8 +147,8 @@ final class BenchCommand implements Callable<Integer> {
 
         final Timing timing = timing();
         final BenchRunner runner = new BenchRunner("suite", timing,
-            List.of("-D" + KernelQueuedTasksBenchmark.QUIET_PROP + "=true"), true, smoke ? 0 : forks);
-        if (smoke) {
+            List.of("-D" + KernelQueuedTasksBenchmark.QUIET_PROP + "=true"), true, inThisJvm ? 0 : forks);
+        if (inThisJvm) {
             System.setProperty(KernelQueuedTasksBenchmark.QUIET_PROP, "true");
         }
         final List<String> rayNames = noRay ? List.of() : suite.rayNames();
@@ -156,7 +171,7 @@ final class BenchCommand implements Callable<Integer> {
         final ObjectNode header = new ObjectMapper().createObjectNode()
             .put("title", "Kairos benchmark suite")
             .put("created", created.toString())
-            .put("mode", smoke ? "smoke" : longRun ? "long" : "quick")
+            .put("mode", smoke ? "smoke" : guard ? "guard" : longRun ? "long" : "quick")
             .put("timing", "JMH, " + runner.describe() + " per figure");
         header.putObject("machine").put("cpus", Runtime.getRuntime().availableProcessors())
             .put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version())
@@ -203,10 +218,22 @@ final class BenchCommand implements Callable<Integer> {
         if (failOnSlower && comparison != null && SuiteReport.slowerKairos(comparison) > 0) {
             return 3;
         }
+        if (guard) {
+            final List<String> lines = new ArrayList<>();
+            final int failed = BenchGuard.check(report, BenchGuard.baselines(), lines);
+            out.println("Regression guard (each ratio >= " + BenchGuard.FLOOR + " x its baseline):");
+            lines.forEach(out::println);
+            if (failed > 0) {
+                return 5;
+            }
+        }
         return check && BenchTargetsCommand.missed(report) > 0 ? 4 : 0;
     }
 
     private Timing timing() {
+        if (guard) {
+            return BenchGuard.timing();
+        }
         if (smoke) {
             return new Timing(0, TimeValue.milliseconds(10), 1, TimeValue.milliseconds(40));
         }

@@ -1,0 +1,89 @@
+package io.kairos.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * {@code kairos bench --guard}: the regression guard the build runs. A few rows whose goal is a ratio to a plain-JDK
+ * peer run in this JVM with short iterations, and each ratio must stay at least {@link #FLOOR} of its baseline
+ * (the ratio the same guard measured on this machine kind, in {@code bench-guard.properties}): wide enough for a
+ * noisy 2-core machine, tight enough to catch a 2x regression. The ratio of Kairos to a peer measured moments
+ * apart cancels most of a shared machine's load, which an absolute rate would not.
+ */
+final class BenchGuard {
+    /** The rows the guard runs. */
+    static final String ROWS = "^(single_client_tasks_async|1_1_actor_calls_async|single_client_wait_1k_refs"
+        + "|n_n_actor_calls_with_arg_async)$";
+    /** A ratio below this fraction of its baseline fails the guard. */
+    static final double FLOOR = 0.55;
+
+    private BenchGuard() {
+    }
+
+    /** Warm-up 3 x 300 ms, measurement 3 x 300 ms: enough for C2 on these loops, about 2 s a step. */
+    static BenchRunner.Timing timing() {
+        return new BenchRunner.Timing(3, TimeValue.milliseconds(300), 3, TimeValue.milliseconds(300));
+    }
+
+    /** The baselines: target description to ratio. */
+    static Properties baselines() {
+        final Properties baselines = new Properties();
+        try (InputStream in = BenchGuard.class.getResourceAsStream("bench-guard.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("bench-guard.properties is missing from the CLI's jar");
+            }
+            baselines.load(in);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return baselines;
+    }
+
+    /**
+     * Judges a guard run's report.
+     *
+     * @param out one line per guarded ratio is added
+     * @return how many ratios fell below their floor (a ratio without a result counts as one)
+     */
+    static int check(final JsonNode report, final Properties baselines, final List<String> out) {
+        int failed = 0;
+        final List<String> seen = new ArrayList<>();
+        for (final JsonNode t : report.path("targets")) {
+            final String description = t.path("description").asText();
+            final String baseline = baselines.getProperty(row(description));
+            if (baseline == null || !t.has("goal")) {
+                continue;
+            }
+            seen.add(row(description));
+            final double floor = FLOOR * Double.parseDouble(baseline);
+            final boolean known = t.has("ratio");
+            final double ratio = known ? t.path("ratio").asDouble() : Double.NaN;
+            final boolean ok = known && ratio >= floor;
+            failed += ok ? 0 : 1;
+            out.add(String.format(Locale.ROOT, "  %-4s  %s: %s, floor %.2fx (%.2f x baseline %s)", ok ? "ok" : "FAIL",
+                row(description), known ? String.format(Locale.ROOT, "%.2fx", ratio) : "no result", floor, FLOOR,
+                baseline));
+        }
+        for (final String row : baselines.stringPropertyNames()) {
+            if (!seen.contains(row)) {
+                out.add("  FAIL  " + row + ": not measured");
+                failed++;
+            }
+        }
+        return failed;
+    }
+
+    /** The row a ratio target is about: its description up to " >= ". */
+    private static String row(final String description) {
+        final int at = description.indexOf(" >= ");
+        return at < 0 ? description : description.substring(0, at);
+    }
+}
