@@ -12,7 +12,7 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * The cluster's control store as a deterministic state machine: a node table, a named-actor directory, a small
- * KV store and a {@link PlacementGroupTable placement-group table}. No I/O and no clock of its own: every time comes in as an argument (Aeron Cluster's log timestamp, in
+ * KV store, a {@link PlacementGroupTable placement-group table} and a {@link JobTable job table}. No I/O and no clock of its own: every time comes in as an argument (Aeron Cluster's log timestamp, in
  * milliseconds), and all maps are sorted so iteration, snapshots and {@link #equals} are deterministic.
  * Every command validates fully before it changes anything, and a refusal is a {@link ControlRejection}.
  * <p>
@@ -39,14 +39,16 @@ public final class ControlState {
     public static final long MAX_KV_TOTAL_BYTES = 64L * 1024 * 1024;
 
     private static final int SNAPSHOT_MAGIC = 0x3153434B; // "KCS1" little-endian
-    private static final int SNAPSHOT_VERSION = 3;
-    /** Snapshots of version 2 (before placement groups) still load, with an empty placement-group table. */
+    private static final int SNAPSHOT_VERSION = 4;
+    /** Snapshots of version 2 (before placement groups) and 3 (before jobs) still load, without what they lack. */
     private static final int SNAPSHOT_VERSION_WITHOUT_GROUPS = 2;
+    private static final int SNAPSHOT_VERSION_WITHOUT_JOBS = 3;
 
     private final TreeMap<Long, Node> nodes = new TreeMap<>();
     private final TreeMap<String, Actor> actors = new TreeMap<>();
     private final TreeMap<String, byte[]> kv = new TreeMap<>();
     private final PlacementGroupTable placementGroups = new PlacementGroupTable();
+    private final JobTable jobs = new JobTable();
     private long kvBytes;
     /** Goes up by one whenever a node joins, leaves or is declared dead: members poll it with their heartbeats. */
     private long membershipVersion;
@@ -252,16 +254,19 @@ public final class ControlState {
     }
 
     /**
-     * Removes a node from the table. Named actors it hosted stay in the directory; its placement-group bundles are
-     * released ({@link PlacementGroupTable#releaseNode}), as they are when it is declared dead.
+     * Removes a node from the table (its goodbye). Named actors it hosted stay in the directory; its placement-group
+     * bundles are released ({@link PlacementGroupTable#releaseNode}), as they are when it is declared dead; its job,
+     * if it is a driver with one running, is SUCCEEDED.
      *
      * @param nodeId of the node.
+     * @param nowMs  cluster time: the end of its job.
      * @throws ControlRejection if the node is unknown.
      */
-    public void deregisterNode(final long nodeId) {
+    public void deregisterNode(final long nodeId, final long nowMs) {
         requireNode(nodeId);
         nodes.remove(nodeId);
         placementGroups.releaseNode(nodeId);
+        jobs.finish(nodeId, JobTable.Status.SUCCEEDED, nowMs);
         membershipVersion++;
     }
 
@@ -279,7 +284,8 @@ public final class ControlState {
     }
 
     /**
-     * Declares dead every live node whose last heartbeat is more than {@code timeoutMs} before {@code nowMs}.
+     * Declares dead every live node whose last heartbeat is more than {@code timeoutMs} before {@code nowMs}; the job
+     * of a driver declared dead is FAILED.
      *
      * @param nowMs     cluster time.
      * @param timeoutMs heartbeat timeout, e.g. {@link #DEFAULT_NODE_TIMEOUT_MS}.
@@ -291,6 +297,7 @@ public final class ControlState {
             if (node.alive && nowMs - node.lastHeartbeatMs > timeoutMs) {
                 node.alive = false;
                 placementGroups.releaseNode(node.nodeId);
+                jobs.finish(node.nodeId, JobTable.Status.FAILED, nowMs);
                 expired++;
             }
         }
@@ -408,6 +415,11 @@ public final class ControlState {
         return placementGroups;
     }
 
+    /** @return the job table; a job's id is its driver's node id, looked up in this state's node table. */
+    public JobTable jobs() {
+        return jobs;
+    }
+
     /** @return bytes of keys and values held by the KV store. */
     public long kvBytes() {
         return kvBytes;
@@ -434,6 +446,7 @@ public final class ControlState {
         w.putInt(kv.size());
         kv.forEach((k, v) -> w.putString(k).putBytes(v));
         placementGroups.writeSnapshot(w);
+        jobs.writeSnapshot(w);
         return w.length();
     }
 
@@ -451,9 +464,9 @@ public final class ControlState {
             final ControlCodec.Reader r = new ControlCodec.Reader().wrap(buffer, offset, length);
             final int magic = r.readInt("magic");
             final int version = r.readInt("version");
-            if (magic != SNAPSHOT_MAGIC || (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_WITHOUT_GROUPS)) {
+            if (magic != SNAPSHOT_MAGIC || version < SNAPSHOT_VERSION_WITHOUT_GROUPS || version > SNAPSHOT_VERSION) {
                 throw new IllegalStateException("not a control-state snapshot of version " +
-                    SNAPSHOT_VERSION_WITHOUT_GROUPS + " or " + SNAPSHOT_VERSION);
+                    SNAPSHOT_VERSION_WITHOUT_GROUPS + " to " + SNAPSHOT_VERSION);
             }
             loaded.membershipVersion = r.readLong("membership version");
             for (int i = 0, count = r.readCount("nodes", MAX_NODES, 33); i < count; i++) {
@@ -488,8 +501,11 @@ public final class ControlState {
                 loaded.kv.put(key, value);
                 loaded.kvBytes += utf8Length(key) + value.length;
             }
-            if (version >= SNAPSHOT_VERSION) {
+            if (version > SNAPSHOT_VERSION_WITHOUT_GROUPS) {
                 loaded.placementGroups.readSnapshot(r);
+            }
+            if (version > SNAPSHOT_VERSION_WITHOUT_JOBS) {
+                loaded.jobs.readSnapshot(r);
             }
         } catch (final ControlRejection ex) {
             throw new IllegalStateException("corrupt control-state snapshot: " + ex.getMessage(), ex);
@@ -503,6 +519,7 @@ public final class ControlState {
         kvBytes = loaded.kvBytes;
         membershipVersion = loaded.membershipVersion;
         placementGroups.replaceWith(loaded.placementGroups);
+        jobs.replaceWith(loaded.jobs);
     }
 
     @Override
@@ -510,7 +527,7 @@ public final class ControlState {
         if (!(o instanceof ControlState other) || kvBytes != other.kvBytes || !nodes.equals(other.nodes) ||
             membershipVersion != other.membershipVersion ||
             !actors.equals(other.actors) || !kv.keySet().equals(other.kv.keySet()) ||
-            !placementGroups.equals(other.placementGroups)) {
+            !placementGroups.equals(other.placementGroups) || !jobs.equals(other.jobs)) {
             return false;
         }
         for (final Map.Entry<String, byte[]> e : kv.entrySet()) {
@@ -523,13 +540,13 @@ public final class ControlState {
 
     @Override
     public int hashCode() {
-        return Objects.hash(nodes, actors, kv.keySet(), kvBytes, placementGroups);
+        return Objects.hash(nodes, actors, kv.keySet(), kvBytes, placementGroups, jobs);
     }
 
     @Override
     public String toString() {
         return "ControlState{nodes=" + nodes.values() + ", actors=" + actors.values() + ", kvKeys=" + kv.keySet() +
-            ", placementGroups=" + placementGroups.groups() + '}';
+            ", placementGroups=" + placementGroups.groups() + ", jobs=" + jobs.jobs() + '}';
     }
 
     private Node requireNode(final long nodeId) {
