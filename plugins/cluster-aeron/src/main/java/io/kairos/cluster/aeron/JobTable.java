@@ -30,8 +30,11 @@ public final class JobTable {
     public static final int MAX_FINISHED_JOBS = 10_000;
     /** Most jobs one {@link ControlCodec#LIST_JOBS} page holds. */
     public static final int MAX_JOBS_PER_PAGE = 256;
-    /** A page stops growing once its jobs take this many bytes, so a reply stays far below a message's limit. */
-    static final int PAGE_BYTES = 32 * 1024;
+    /**
+     * A page stops growing once its jobs take this many bytes, so that a reply stays far below an Aeron message's
+     * limit even when {@link ControlCodec#MAX_BATCH}-bounded batches of pipelined pages are answered in one message.
+     */
+    static final int PAGE_BYTES = 16 * 1024;
     /** {@link Job#endMs()} of a job still running. */
     public static final long NOT_ENDED = -1;
 
