@@ -234,6 +234,7 @@ public final class AeronClusterTransport implements ClusterTransport {
                 + self.nodeId() + "': " + e.getMessage(), e);
         }
         incarnation = id;
+        DriverJobs.register(control, id, self);  // a driver (no resources offered) is a job in the control store
     }
 
     // ------------------------------------------------------------------------------------------------------------

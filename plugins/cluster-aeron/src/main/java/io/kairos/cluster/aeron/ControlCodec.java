@@ -42,6 +42,8 @@ import org.agrona.MutableDirectBuffer;
  *   COMMIT_PG, ABORT_PG, REMOVE_PG, GET_PG    group id (long)
  *   GET_PG_BY_NAME  name (string)              LIST_PGS      (empty)
  *   BATCH           count (int), per command its length (int) and the command, header included
+ *   REGISTER_JOB    job id (long: the driver's node id), entrypoint (string)         GET_JOB  job id (long)
+ *   LIST_JOBS       from job id (long), most jobs (int) ({@link JobClient} encodes the three)
  *
  * Reply bodies when OK: HEARTBEAT: membership version (long); LIST_NODES: membership version (long), count (int),
  * per node id (long), name (string), endpoint (string), alive (byte), last heartbeat ms (long), resources as in
@@ -51,7 +53,9 @@ import org.agrona.MutableDirectBuffer;
  * count (int) and the groups, where a group is group id (long), name (string), strategy (byte), state (byte), bundle
  * count (int), per bundle reservation (byte), node id (long), resources map; BATCH: count (int), per command its
  * reply's length (int) and the reply, header included (a batch's own status is OK unless the batch itself is
- * malformed); others: empty. When not OK: a message (string).
+ * malformed); GET_JOB: a job, that is job id (long), driver (string), entrypoint (string), status (byte), start ms
+ * (long), end ms (long); LIST_JOBS: count (int), the jobs, more (byte), next job id (long); others: empty. When not
+ * OK: a message (string).
  * </pre>
  *
  * Every length read is checked against the buffer and the field's limit; a bad one raises a
@@ -110,6 +114,12 @@ public final class ControlCodec {
     public static final int LIST_PGS = 19;
     /** Several commands in one message, applied in order, each answered in the one reply. */
     public static final int BATCH = 20;
+    /** Record a driver's job, RUNNING, under its node id. */
+    public static final int REGISTER_JOB = 21;
+    /** Read one job by id. */
+    public static final int GET_JOB = 22;
+    /** Read a page of jobs by id. */
+    public static final int LIST_JOBS = 23;
     /** Most commands in one {@link #BATCH}. */
     public static final int MAX_BATCH = 1_024;
 

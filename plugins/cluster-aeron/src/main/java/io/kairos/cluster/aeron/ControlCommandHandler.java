@@ -135,7 +135,7 @@ public final class ControlCommandHandler {
                 case DEREGISTER_NODE -> {
                     final long nodeId = reader.readLong("node id");
                     endOfBody();
-                    state.deregisterNode(nodeId);
+                    state.deregisterNode(nodeId, timestampMs);
                 }
                 case GET_NODE -> {
                     final long nodeId = reader.readLong("node id");
@@ -183,6 +183,7 @@ public final class ControlCommandHandler {
                 }
                 case CREATE_PG, PREPARE_PG, COMMIT_PG, ABORT_PG, REMOVE_PG, GET_PG, GET_PG_BY_NAME, LIST_PGS ->
                     applyGroupCommand(type);
+                case REGISTER_JOB, GET_JOB, LIST_JOBS -> applyJobCommand(type, timestampMs);
                 default -> throw new ControlRejection(ControlStatus.UNKNOWN_COMMAND, "type: unknown command " + type);
             }
             return writer.length();
@@ -233,6 +234,34 @@ public final class ControlCommandHandler {
                 endOfBody();
                 writer.putInt(groups.size());
                 groups.groups().forEach(g -> PlacementGroupTable.writeGroup(writer, g));
+            }
+        }
+    }
+
+    private void applyJobCommand(final int type, final long timestampMs) {
+        final JobTable jobs = state.jobs();
+        switch (type) {
+            case REGISTER_JOB -> {
+                final long jobId = reader.readLong("job id");
+                final String entrypoint = reader.readString("entrypoint", ControlState.MAX_NAME_BYTES);
+                endOfBody();
+                jobs.register(state, jobId, entrypoint, timestampMs);
+            }
+            case GET_JOB -> {
+                final long jobId = reader.readLong("job id");
+                endOfBody();
+                final JobTable.Job job = jobs.job(jobId);
+                if (job == null) {
+                    throw new ControlRejection(ControlStatus.NOT_FOUND, "job " + jobId + ": not found (never "
+                        + "registered, or dropped as one of the oldest finished)");
+                }
+                JobTable.writeJob(writer, job);
+            }
+            default -> {
+                final long from = reader.readLong("from job id");
+                final int max = reader.readInt("most jobs");
+                endOfBody();
+                JobTable.writePage(writer, jobs.page(from, max));
             }
         }
     }

@@ -12,7 +12,7 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * The cluster's control store as a deterministic state machine: a node table, a named-actor directory, a small
- * KV store and a {@link PlacementGroupTable placement-group table}. No I/O and no clock of its own: every time comes in as an argument (Aeron Cluster's log timestamp, in
+ * KV store, a {@link PlacementGroupTable placement-group table} and a {@link JobTable job table}. No I/O and no clock of its own: every time comes in as an argument (Aeron Cluster's log timestamp, in
  * milliseconds), and all maps are sorted so iteration, snapshots and {@link #equals} are deterministic.
  * Every command validates fully before it changes anything, and a refusal is a {@link ControlRejection}.
  * <p>
@@ -42,15 +42,16 @@ public final class ControlState {
     public static final String ACTOR_LOCATION_PREFIX = "actor/";
 
     private static final int SNAPSHOT_MAGIC = 0x3153434B; // "KCS1" little-endian
-    private static final int SNAPSHOT_VERSION = 3;
-    /** Snapshots of version 2 (before placement groups) still load, with an empty placement-group table. */
+    private static final int SNAPSHOT_VERSION = 4;
+    /** Snapshots of version 2 (before placement groups) and 3 (before jobs) still load, without what they lack. */
     private static final int SNAPSHOT_VERSION_WITHOUT_GROUPS = 2;
+    private static final int SNAPSHOT_VERSION_WITHOUT_JOBS = 3;
 
     private final TreeMap<Long, Node> nodes = new TreeMap<>();
     private final TreeMap<String, Actor> actors = new TreeMap<>();
-    private final TreeMap<String, byte[]> kv = new TreeMap<>();
+    private final KvStore kv = new KvStore();
     private final PlacementGroupTable placementGroups = new PlacementGroupTable();
-    private long kvBytes;
+    private final JobTable jobs = new JobTable();
     /** Goes up by one whenever a node joins, leaves or is declared dead: members poll it with their heartbeats. */
     private long membershipVersion;
 
@@ -255,18 +256,20 @@ public final class ControlState {
     }
 
     /**
-     * Removes a node from the table. The named actors it registered go with it ({@link #forgetActorsOf}); its
-     * placement-group bundles are released ({@link PlacementGroupTable#releaseNode}), as they are when it is declared
-     * dead.
+     * Removes a node from the table (its goodbye). The named actors it registered go with it
+     * ({@link #forgetActorsOf}); its placement-group bundles are released ({@link PlacementGroupTable#releaseNode}),
+     * as they are when it is declared dead; its job, if it is a driver with one running, is SUCCEEDED.
      *
      * @param nodeId of the node.
+     * @param nowMs  cluster time: the end of its job.
      * @throws ControlRejection if the node is unknown.
      */
-    public void deregisterNode(final long nodeId) {
+    public void deregisterNode(final long nodeId, final long nowMs) {
         requireNode(nodeId);
         nodes.remove(nodeId);
         placementGroups.releaseNode(nodeId);
         forgetActorsOf(nodeId);
+        jobs.finish(nodeId, JobTable.Status.SUCCEEDED, nowMs);
         membershipVersion++;
     }
 
@@ -280,11 +283,7 @@ public final class ControlState {
             final Actor actor = it.next();
             if (actor.ownerNodeId() == nodeId) {
                 it.remove();
-                final String key = ACTOR_LOCATION_PREFIX + actor.name();
-                final byte[] old = kv.remove(key);
-                if (old != null) {
-                    kvBytes -= old.length + utf8Length(key);
-                }
+                kv.remove(ACTOR_LOCATION_PREFIX + actor.name());
             }
         }
     }
@@ -303,7 +302,8 @@ public final class ControlState {
     }
 
     /**
-     * Declares dead every live node whose last heartbeat is more than {@code timeoutMs} before {@code nowMs}.
+     * Declares dead every live node whose last heartbeat is more than {@code timeoutMs} before {@code nowMs}; the job
+     * of a driver declared dead is FAILED.
      *
      * @param nowMs     cluster time.
      * @param timeoutMs heartbeat timeout, e.g. {@link #DEFAULT_NODE_TIMEOUT_MS}.
@@ -316,6 +316,7 @@ public final class ControlState {
                 node.alive = false;
                 placementGroups.releaseNode(node.nodeId);
                 forgetActorsOf(node.nodeId);
+                jobs.finish(node.nodeId, JobTable.Status.FAILED, nowMs);
                 expired++;
             }
         }
@@ -389,22 +390,7 @@ public final class ControlState {
      * @throws ControlRejection if a size limit would be passed.
      */
     public void kvPut(final String key, final byte[] value) {
-        final int keyBytes = checkName("key", key);
-        if (value.length > MAX_VALUE_BYTES) {
-            throw new ControlRejection(ControlStatus.INVALID,
-                "value: " + value.length + " bytes, limit " + MAX_VALUE_BYTES);
-        }
-        final byte[] old = kv.get(key);
-        if (old == null && kv.size() >= MAX_KV_ENTRIES) {
-            throw new ControlRejection(ControlStatus.INVALID, "kv: " + MAX_KV_ENTRIES + " entries, limit reached");
-        }
-        final long newBytes = kvBytes + value.length + (old == null ? keyBytes : -old.length);
-        if (newBytes > MAX_KV_TOTAL_BYTES) {
-            throw new ControlRejection(ControlStatus.INVALID,
-                "kv: total would be " + newBytes + " bytes, limit " + MAX_KV_TOTAL_BYTES);
-        }
-        kv.put(key, value.clone());
-        kvBytes = newBytes;
+        kv.put(key, value);
     }
 
     /**
@@ -412,8 +398,7 @@ public final class ControlState {
      * @return a copy of its value, or {@code null} if absent.
      */
     public byte[] kvGet(final String key) {
-        final byte[] value = kv.get(key);
-        return value == null ? null : value.clone();
+        return kv.get(key);
     }
 
     /**
@@ -421,11 +406,9 @@ public final class ControlState {
      * @throws ControlRejection if absent.
      */
     public void kvDelete(final String key) {
-        final byte[] old = kv.remove(key);
-        if (old == null) {
+        if (!kv.remove(key)) {
             throw new ControlRejection(ControlStatus.NOT_FOUND, "key '" + key + "': not present");
         }
-        kvBytes -= old.length + utf8Length(key);
     }
 
     /** @return the placement-group table; its commands check nodes against this state's node table. */
@@ -433,9 +416,14 @@ public final class ControlState {
         return placementGroups;
     }
 
+    /** @return the job table; a job's id is its driver's node id, looked up in this state's node table. */
+    public JobTable jobs() {
+        return jobs;
+    }
+
     /** @return bytes of keys and values held by the KV store. */
     public long kvBytes() {
-        return kvBytes;
+        return kv.bytes();
     }
 
     /**
@@ -456,9 +444,10 @@ public final class ControlState {
         }
         w.putInt(actors.size());
         actors.values().forEach(a -> w.putString(a.name).putLong(a.ownerNodeId).putLong(a.actorId));
-        w.putInt(kv.size());
-        kv.forEach((k, v) -> w.putString(k).putBytes(v));
+        w.putInt(kv.entries().size());
+        kv.entries().forEach((k, v) -> w.putString(k).putBytes(v));
         placementGroups.writeSnapshot(w);
+        jobs.writeSnapshot(w);
         return w.length();
     }
 
@@ -476,9 +465,9 @@ public final class ControlState {
             final ControlCodec.Reader r = new ControlCodec.Reader().wrap(buffer, offset, length);
             final int magic = r.readInt("magic");
             final int version = r.readInt("version");
-            if (magic != SNAPSHOT_MAGIC || (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_WITHOUT_GROUPS)) {
+            if (magic != SNAPSHOT_MAGIC || version < SNAPSHOT_VERSION_WITHOUT_GROUPS || version > SNAPSHOT_VERSION) {
                 throw new IllegalStateException("not a control-state snapshot of version " +
-                    SNAPSHOT_VERSION_WITHOUT_GROUPS + " or " + SNAPSHOT_VERSION);
+                    SNAPSHOT_VERSION_WITHOUT_GROUPS + " to " + SNAPSHOT_VERSION);
             }
             loaded.membershipVersion = r.readLong("membership version");
             for (int i = 0, count = r.readCount("nodes", MAX_NODES, 33); i < count; i++) {
@@ -510,11 +499,13 @@ public final class ControlState {
             for (int i = 0, count = r.readCount("kv", MAX_KV_ENTRIES, 8); i < count; i++) {
                 final String key = r.readString("key", MAX_NAME_BYTES);
                 final byte[] value = r.readBytes("value", MAX_VALUE_BYTES);
-                loaded.kv.put(key, value);
-                loaded.kvBytes += utf8Length(key) + value.length;
+                loaded.kv.load(key, value);
             }
-            if (version >= SNAPSHOT_VERSION) {
+            if (version > SNAPSHOT_VERSION_WITHOUT_GROUPS) {
                 loaded.placementGroups.readSnapshot(r);
+            }
+            if (version > SNAPSHOT_VERSION_WITHOUT_JOBS) {
+                loaded.jobs.readSnapshot(r);
             }
         } catch (final ControlRejection ex) {
             throw new IllegalStateException("corrupt control-state snapshot: " + ex.getMessage(), ex);
@@ -523,38 +514,28 @@ public final class ControlState {
         nodes.putAll(loaded.nodes);
         actors.clear();
         actors.putAll(loaded.actors);
-        kv.clear();
-        kv.putAll(loaded.kv);
-        kvBytes = loaded.kvBytes;
+        kv.replaceWith(loaded.kv);
         membershipVersion = loaded.membershipVersion;
         placementGroups.replaceWith(loaded.placementGroups);
+        jobs.replaceWith(loaded.jobs);
     }
 
     @Override
     public boolean equals(final Object o) {
-        if (!(o instanceof ControlState other) || kvBytes != other.kvBytes || !nodes.equals(other.nodes) ||
-            membershipVersion != other.membershipVersion ||
-            !actors.equals(other.actors) || !kv.keySet().equals(other.kv.keySet()) ||
-            !placementGroups.equals(other.placementGroups)) {
-            return false;
-        }
-        for (final Map.Entry<String, byte[]> e : kv.entrySet()) {
-            if (!Arrays.equals(e.getValue(), other.kv.get(e.getKey()))) {
-                return false;
-            }
-        }
-        return true;
+        return o instanceof ControlState other && nodes.equals(other.nodes)
+            && membershipVersion == other.membershipVersion && actors.equals(other.actors) && kv.equals(other.kv)
+            && placementGroups.equals(other.placementGroups) && jobs.equals(other.jobs);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(nodes, actors, kv.keySet(), kvBytes, placementGroups);
+        return Objects.hash(nodes, actors, kv, placementGroups, jobs);
     }
 
     @Override
     public String toString() {
-        return "ControlState{nodes=" + nodes.values() + ", actors=" + actors.values() + ", kvKeys=" + kv.keySet() +
-            ", placementGroups=" + placementGroups.groups() + '}';
+        return "ControlState{nodes=" + nodes.values() + ", actors=" + actors.values() + ", kvKeys=" + kv.entries().keySet() +
+            ", placementGroups=" + placementGroups.groups() + ", jobs=" + jobs.jobs() + '}';
     }
 
     private Node requireNode(final long nodeId) {
@@ -593,7 +574,7 @@ public final class ControlState {
         return length;
     }
 
-    private static int utf8Length(final String value) {
+    static int utf8Length(final String value) {
         return value.getBytes(StandardCharsets.UTF_8).length;
     }
 }

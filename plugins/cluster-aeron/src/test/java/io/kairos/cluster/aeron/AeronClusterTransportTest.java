@@ -113,6 +113,42 @@ class AeronClusterTransportTest {
     }
 
     @Test
+    void aDriverIsARunningJobWhileJoinedAndSucceededOnceItCloses() {
+        member("node-a", 1);
+        final Kernel driver = member("driver", 0);
+        final io.aeron.driver.MediaDriver media = io.aeron.driver.MediaDriver.launch(new io.aeron.driver.MediaDriver.Context()
+            .aeronDirectoryName(dir.resolve("job-client").toString())
+            .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
+            .sharedIdleStrategy(new org.agrona.concurrent.BackoffIdleStrategy())
+            .termBufferSparseFile(true)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true));
+        try (media; ControlClient client = ControlClient.connect(new io.aeron.cluster.client.AeronCluster.Context()
+            .aeronDirectoryName(media.aeronDirectoryName())
+            .egressChannel("aeron:udp?endpoint=localhost:0")
+            .ingressChannel("aeron:udp")
+            .ingressEndpoints(store.ingressEndpoints())
+            .credentialsSupplier(SECRET.credentials("job-test")), TimeUnit.SECONDS.toNanos(10))) {
+            final JobClient jobs = new JobClient(client);
+            final List<JobTable.Job> running = jobs.list();
+            assertEquals(1, running.size(), () -> "only the driver is a job, node-a offers a CPU: " + running);
+            final JobTable.Job job = running.get(0);
+            assertEquals("driver", job.driver());
+            assertEquals(JobTable.Status.RUNNING, job.status());
+            assertEquals(DriverJobs.entrypoint(), job.entrypoint());
+            assertEquals(job.jobId(), client.listNodes().members().stream()
+                .filter(m -> m.name().equals("driver")).findFirst().orElseThrow().nodeId(), "the job id is the node id");
+
+            kernels.remove(driver);
+            driver.close();
+            final JobTable.Job done = jobs.get(job.jobId());
+            assertEquals(JobTable.Status.SUCCEEDED, done.status(), done::toString);
+            assertTrue(done.endMs() >= done.startMs(), done::toString);
+            assertEquals(List.of(done), jobs.list());
+        }
+    }
+
+    @Test
     void argumentsAndResultsLargerThanOneFrameCrossWhole() {
         member("node-a", 1);
         final Kernel driver = member("driver", 0);

@@ -150,6 +150,44 @@ class ControlCommandHandlerTest {
     }
 
     @Test
+    void jobCommandsRoundTripThroughTheCodecAndEndWithTheDriver() {
+        apply(encodeRegisterNode(command, 0, 1, 5, "driver", "", Map.of(), Map.of()), 100);
+        apply(JobClient.encodeRegisterJob(command, 0, 2, 5, "com.example.Main"), 150);
+        assertEquals(ControlStatus.OK, status());
+        assertEquals(REGISTER_JOB, replyType(handler.replyBuffer(), 0));
+        int length = apply(JobClient.encodeRegisterJob(command, 0, 3, 5, "again"), 160);
+        assertEquals(ControlStatus.CONFLICT, status());
+        assertEquals("job 5 exists (RUNNING)", errorMessage(length));
+        apply(JobClient.encodeRegisterJob(command, 0, 4, 6, ""), 160);
+        assertEquals(ControlStatus.NOT_FOUND, status());
+
+        length = apply(JobClient.encodeGetJob(command, 0, 5, 5), 200);
+        ControlCodec.Reader r = new ControlCodec.Reader()
+            .wrap(handler.replyBuffer(), REPLY_HEADER_LENGTH, length - REPLY_HEADER_LENGTH);
+        assertEquals(new JobTable.Job(5, "driver", "com.example.Main", JobTable.Status.RUNNING, 150, JobTable.NOT_ENDED),
+            JobTable.readJob(r));
+        assertEquals(0, r.remaining());
+
+        apply(encodeNodeCommand(command, 0, DEREGISTER_NODE, 6, 5), 900);  // the goodbye, at the log's time
+        length = apply(JobClient.encodeListJobs(command, 0, 7, Long.MIN_VALUE, 10), 950);
+        r = new ControlCodec.Reader().wrap(handler.replyBuffer(), REPLY_HEADER_LENGTH, length - REPLY_HEADER_LENGTH);
+        final JobTable.Page page = JobTable.readPage(r);
+        assertEquals(0, r.remaining());
+        assertFalse(page.more());
+        assertEquals(List.of(new JobTable.Job(5, "driver", "com.example.Main", JobTable.Status.SUCCEEDED, 150, 900)),
+            page.jobs());
+
+        length = apply(JobClient.encodeListJobs(command, 0, 8, 0, 0), 950);
+        assertEquals(ControlStatus.INVALID, status());
+        assertEquals("most jobs: 0 outside 1..256", errorMessage(length));
+        assertEquals(ControlStatus.MALFORMED, statusOf(JobClient.encodeGetJob(command, 0, 9, 5) - 1));
+        assertEquals(ControlStatus.MALFORMED, statusOf(JobClient.encodeRegisterJob(command, 0, 10, 5, "x") + 1));
+        length = apply(JobClient.encodeGetJob(command, 0, 11, 77), 950);
+        assertEquals(ControlStatus.NOT_FOUND, status());
+        assertTrue(errorMessage(length).startsWith("job 77: not found"), errorMessage(length));
+    }
+
+    @Test
     void batchAppliesEachCommandInOrderAndAnswersEach() {
         final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(1024);
         final int[] lengths = new int[3];
@@ -228,7 +266,7 @@ class ControlCommandHandlerTest {
             random.nextBytes(bytes);
             final int length = random.nextInt(bytes.length + 1);
             if (length >= 4) {
-                buffer.putInt(TYPE_OFFSET, 1 + random.nextInt(BATCH), ORDER); // reach every decoder
+                buffer.putInt(TYPE_OFFSET, 1 + random.nextInt(LIST_JOBS), ORDER); // reach every decoder
             }
             if (length >= COMMAND_HEADER_LENGTH + 4 && random.nextBoolean()) {
                 buffer.putInt(COMMAND_HEADER_LENGTH, random.nextInt(8), ORDER); // small first count / length

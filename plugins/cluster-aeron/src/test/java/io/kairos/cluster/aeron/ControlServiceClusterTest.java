@@ -184,6 +184,45 @@ class ControlServiceClusterTest {
         assertEquals(0, client.inFlight());
     }
 
+    @Test
+    void jobsEndWithTheirDriversThroughRaftAndSurviveARestart() {
+        store = new LocalControlStore(dir, errors::add).start(new ControlService(300, 100));
+        client = connectClient(DEADLINE_NS);
+        final JobClient jobs = new JobClient(client);
+        client.registerNode(11, "leaves", "", Map.of(), Map.of());
+        client.registerNode(12, "goes-silent", "", Map.of(), Map.of());
+        jobs.register(11, "com.example.Leaves");
+        client.await(jobs.registerAsync(12, "com.example.Silent"));
+        final ControlRejection twice = assertThrows(ControlRejection.class, () -> jobs.register(12, ""));
+        assertEquals("registerJob(12): job 12 exists (RUNNING)", twice.getMessage());
+        assertEquals(JobTable.Status.RUNNING, jobs.get(11).status());
+
+        client.deregisterNode(11);
+        awaitCondition("the silent driver's job failed", () -> jobs.get(12).status() == JobTable.Status.FAILED);
+        final List<JobTable.Job> ended = jobs.list();
+        assertEquals(List.of(11L, 12L), ended.stream().map(JobTable.Job::jobId).toList());
+        assertEquals(JobTable.Status.SUCCEEDED, ended.get(0).status());
+        assertTrue(ended.get(1).endMs() - ended.get(1).startMs() >= 300, ended.get(1)::toString);
+
+        final ConsensusModule consensusModule = store.consensusModule();
+        final AtomicCounter toggle = ClusterControl.findControlToggle(
+            consensusModule.context().aeron().countersReader(), consensusModule.context().clusterId());
+        assertTrue(ClusterControl.ToggleState.SNAPSHOT.toggle(toggle));
+        awaitCondition("snapshot taken", () -> consensusModule.context().snapshotCounter().get() >= 1);
+        client.registerNode(13, "after-snapshot", "", Map.of(), Map.of());
+        jobs.register(13, "com.example.Later");
+
+        CloseHelper.closeAll(client);
+        client = null;
+        store.close();
+        store.start(new ControlService(300, 100));
+        client = connectClient(DEADLINE_NS);
+        final List<JobTable.Job> replayed = new JobClient(client).list();
+        assertEquals(ended, replayed.subList(0, 2), "from the snapshot");
+        assertEquals("com.example.Later", replayed.get(2).entrypoint(), "from the log after it");
+        assertTrue(errors.isEmpty(), () -> "errors: " + errors);
+    }
+
     private void assertActor() {
         assertEquals(new ControlState.Actor("counter", 7, 99), client.lookupActor("counter"));
     }

@@ -38,9 +38,9 @@ class ControlStateTest {
 
         assertEquals(ControlStatus.CONFLICT,
             assertThrows(ControlRejection.class, () -> state.registerNode(1, CPU4, Map.of(), 7_000)).status());
-        state.deregisterNode(1);
+        state.deregisterNode(1, 7_000);
         assertNull(state.node(1));
-        assertEquals(ControlStatus.NOT_FOUND, assertThrows(ControlRejection.class, () -> state.deregisterNode(1)).status());
+        assertEquals(ControlStatus.NOT_FOUND, assertThrows(ControlRejection.class, () -> state.deregisterNode(1, 7_000)).status());
     }
 
     @Test
@@ -87,7 +87,7 @@ class ControlStateTest {
         assertNull(state.lookupActor("by-one"), "its claim ended with it");
         assertNull(state.kvGet(ControlState.ACTOR_LOCATION_PREFIX + "by-one"), "and where it lived");
         assertEquals(new ControlState.Actor("by-two", 2, 0), state.lookupActor("by-two"));
-        state.deregisterNode(2);
+        state.deregisterNode(2, 10_000);
         assertNull(state.lookupActor("by-two"), "a member that leaves takes its claims along");
         assertNull(state.kvGet(ControlState.ACTOR_LOCATION_PREFIX + "by-two"));
         assertArrayEquals(new byte[] {1}, state.kvGet("other"));
@@ -142,6 +142,46 @@ class ControlStateTest {
 
         loaded.kvPut("key-0", new byte[] {1});
         assertNotEquals(state, loaded);
+    }
+
+    /** A snapshot as versions 2 (no placement groups) and 3 (no jobs) wrote it: one node, one actor, one key. */
+    private static int olderSnapshot(final ExpandableArrayBuffer buffer, final int version) {
+        final ControlCodec.Writer w = new ControlCodec.Writer().wrap(buffer, 0);
+        w.putInt(0x3153434B).putInt(version).putLong(3).putInt(1);
+        w.putLong(9).putString("driver-a").putString("localhost:4000").putLong(1_234).putByte((byte)1).putInt(1)
+            .putString("CPU").putLong(10_000).putLong(5_000).putInt(1).putString("zone").putString("a");
+        w.putInt(1).putString("counter").putLong(9).putLong(77);
+        w.putInt(1).putString("k").putBytes(new byte[] {1, 2});
+        if (version >= 3) {
+            w.putInt(0);  // placement groups
+        }
+        return w.length();
+    }
+
+    @Test
+    void snapshotsOfVersionsTwoAndThreeLoadWithNoJobs() {
+        for (final int version : new int[] {2, 3}) {
+            final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+            final int length = olderSnapshot(buffer, version);
+            final ControlState loaded = new ControlState();
+            loaded.loadSnapshot(buffer, 0, length);
+            final ControlState expected = new ControlState();
+            expected.registerNode(9, "driver-a", "localhost:4000", Map.of("CPU", 10_000L), Map.of("zone", "a"), 1_234);
+            expected.heartbeat(9, Map.of("CPU", 5_000L), 1_234);
+            expected.registerActor("counter", 9, 77);
+            expected.kvPut("k", new byte[] {1, 2});
+            expected.registerNode(10, Map.of(), Map.of(), 0);
+            expected.deregisterNode(10, 0);  // membership version 3, as written
+            assertEquals(expected, loaded, "version " + version);
+            assertEquals(0, loaded.jobs().size());
+            loaded.jobs().register(loaded, 9, "Main", 2_000);  // and the loaded state takes jobs from then on
+            assertEquals(JobTable.Status.RUNNING, loaded.jobs().job(9).status());
+
+            buffer.putInt(4, 5, java.nio.ByteOrder.LITTLE_ENDIAN);
+            final IllegalStateException future = assertThrows(IllegalStateException.class,
+                () -> new ControlState().loadSnapshot(buffer, 0, length));
+            assertTrue(future.getMessage().contains("version 2 to 4"), future.getMessage());
+        }
     }
 
     @Test

@@ -132,7 +132,7 @@ class PlacementGroupTableTest {
         pgs.prepare(state, 5, Map.of(1, 3L));
         pgs.commit(5);
         assertEquals(GroupState.CREATED, pgs.group(5).state());
-        state.deregisterNode(3);
+        state.deregisterNode(3, 0);
         assertEquals(GroupState.RESCHEDULING, pgs.group(5).state());
     }
 
