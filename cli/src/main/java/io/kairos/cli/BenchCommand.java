@@ -90,9 +90,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Exit 4 if a target with a result is MISSED (after the report).")
     boolean check;
 
-    @Option(names = "--guard", description = "The build's regression guard: a few ratio rows in this JVM, short "
+    @Option(names = "--guard", description = "The build's regression guard: a few ratio rows, one fork each, short "
         + "iterations (about a minute); exit 5 if a ratio fell below " + BenchGuard.FLOOR + "x its baseline.")
     boolean guard;
+    private int guardAttempt;
 
     /** Queued tasks of a smoke run's 1M-queued steps. */
     static final int SMOKE_QUEUED = 10_000;
@@ -100,10 +101,10 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if ((smoke || guard) && (longRun || forks != 1)) {
-            System.err.println("kairos bench: --smoke and --guard run in this JVM: not with --long or --forks");
+            System.err.println("kairos bench: --smoke and --guard choose their own timing: not with --long or --forks");
             return 2;
         }
-        if (guard) {
+        if (guard && guardAttempt == 0) {
             if (smoke || only != null) {
                 System.err.println("kairos bench: --guard picks its own rows: not with --smoke or --only");
                 return 2;
@@ -112,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
             noRay = true;
             noCluster = true;
         }
-        final boolean inThisJvm = smoke || guard;
+        final boolean small = smoke || guard;
         if (forks < 1 || forks > 10) {
             System.err.println("kairos bench: --forks " + forks + " is outside 1..10");
             return 2;
@@ -121,7 +122,7 @@ final class BenchCommand implements Callable<Integer> {
         if (compare != null && previous == null) {
             return 2;
         }
-        SuitePlan suite = SuitePlan.create(cuda(), inThisJvm ? SMOKE_QUEUED : KernelQueuedTasksBenchmark.QUEUED,
+        SuitePlan suite = SuitePlan.create(cuda(), small ? SMOKE_QUEUED : KernelQueuedTasksBenchmark.QUEUED,
             longRun);
         if (list) {
             suite.names().forEach(System.out::println);
@@ -147,8 +148,8 @@ final class BenchCommand implements Callable<Integer> {
 
         final Timing timing = timing();
         final BenchRunner runner = new BenchRunner("suite", timing,
-            List.of("-D" + KernelQueuedTasksBenchmark.QUIET_PROP + "=true"), true, inThisJvm ? 0 : forks);
-        if (inThisJvm) {
+            List.of("-D" + KernelQueuedTasksBenchmark.QUIET_PROP + "=true"), true, smoke ? 0 : forks);
+        if (smoke) {
             System.setProperty(KernelQueuedTasksBenchmark.QUIET_PROP, "true");
         }
         final List<String> rayNames = noRay ? List.of() : suite.rayNames();
@@ -221,8 +222,13 @@ final class BenchCommand implements Callable<Integer> {
         if (guard) {
             final List<String> lines = new ArrayList<>();
             final int failed = BenchGuard.check(report, BenchGuard.baselines(), lines);
-            out.println("Regression guard (each ratio >= " + BenchGuard.FLOOR + " x its baseline):");
+            out.println("Regression guard (each ratio >= " + BenchGuard.FLOOR + " x its baseline), attempt "
+                + (guardAttempt + 1) + " of " + BenchGuard.ATTEMPTS + ":");
             lines.forEach(out::println);
+            if (failed > 0 && ++guardAttempt < BenchGuard.ATTEMPTS) {
+                out.println("  a ratio below its floor: measuring again (a regression stays below it every time)");
+                return call();
+            }
             if (failed > 0) {
                 return 5;
             }

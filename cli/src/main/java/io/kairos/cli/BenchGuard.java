@@ -13,7 +13,7 @@ import java.util.Properties;
 
 /**
  * {@code kairos bench --guard}: the regression guard the build runs. A few rows whose goal is a ratio to a plain-JDK
- * peer run in this JVM with short iterations, and each ratio must stay at least {@link #FLOOR} of its baseline
+ * peer run with short iterations (one fork each), and each ratio must stay at least {@link #FLOOR} of its baseline
  * (the ratio the same guard measured on this machine kind, in {@code bench-guard.properties}): wide enough for a
  * noisy 2-core machine, tight enough to catch a 2x regression. The ratio of Kairos to a peer measured moments
  * apart cancels most of a shared machine's load, which an absolute rate would not.
@@ -24,6 +24,8 @@ final class BenchGuard {
         + "|n_n_actor_calls_with_arg_async)$";
     /** A ratio below this fraction of its baseline fails the guard. */
     static final double FLOOR = 0.55;
+    /** Runs before the guard fails: noise passes on one of them, a regression stays below its floor on all. */
+    static final int ATTEMPTS = 3;
 
     private BenchGuard() {
     }

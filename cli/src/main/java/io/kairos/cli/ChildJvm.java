@@ -21,6 +21,10 @@ final class ChildJvm {
                 command.add(arg);
             }
         }
+        final String idle = System.getProperty(io.kairos.cluster.aeron.TransportIdle.PROPERTY);
+        if (idle != null && command.stream().noneMatch(a -> a.startsWith("-D" + io.kairos.cluster.aeron.TransportIdle.PROPERTY + "="))) {
+            command.add("-D" + io.kairos.cluster.aeron.TransportIdle.PROPERTY + "=" + idle);  // set by the program
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(KairosCli.class.getName());

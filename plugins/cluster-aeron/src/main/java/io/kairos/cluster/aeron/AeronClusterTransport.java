@@ -10,7 +10,6 @@ import io.kairos.spi.cluster.ClusterNode;
 import io.kairos.spi.cluster.ClusterTransport;
 import io.kairos.spi.scheduling.FixedPoint;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.nio.charset.StandardCharsets;
@@ -48,6 +47,7 @@ public final class AeronClusterTransport implements ClusterTransport {
     private static final int FRAGMENT_LIMIT = 64;
 
     private final Settings settings;
+    private final TransportIdle idle;
     private final Map<String, PeerChannel> peers = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private MediaDriver driver;
@@ -116,8 +116,12 @@ public final class AeronClusterTransport implements ClusterTransport {
         }
     }
 
+    /**
+     * @throws IllegalArgumentException if the system property {@value TransportIdle#PROPERTY} names no mode
+     */
     public AeronClusterTransport(final Settings settings) {
         this.settings = settings;
+        this.idle = TransportIdle.fromSystemProperty();
     }
 
     @Override
@@ -138,7 +142,7 @@ public final class AeronClusterTransport implements ClusterTransport {
             driver = MediaDriver.launch(new MediaDriver.Context()
                 .aeronDirectoryName(dir.resolve("driver").toString())
                 .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy())
+                .sharedIdleStrategy(idle.newStrategy())
                 .termBufferSparseFile(true)
                 .publicationTermBufferLength(PeerChannel.TERM_LENGTH)
                 // big objects cross in 256 KiB frames: 8 KiB datagrams and a 2 MiB window (not 1408 B and 128 KiB)
@@ -493,7 +497,7 @@ public final class AeronClusterTransport implements ClusterTransport {
     // receiving
 
     private void receive() {
-        final IdleStrategy idle = new BackoffIdleStrategy(64, 16, 1_000, 100_000);
+        final IdleStrategy idle = this.idle.newStrategy();
         final InboundSessions sessions = inbound;
         final io.aeron.logbuffer.FragmentHandler handler = new io.aeron.FragmentAssembler(sessions::onFrame);
         while (running) {
