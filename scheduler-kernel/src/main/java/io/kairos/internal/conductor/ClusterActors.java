@@ -84,7 +84,14 @@ final class ClusterActors {
     void ownerLeft(final String nodeId) {
         final List<ActorState> orphans = new ArrayList<>();
         for (final ActorState actor : callable.values()) {
-            if (nodeId.equals(actor.originNode)) {
+            if (!nodeId.equals(actor.originNode)) {
+                continue;
+            }
+            if (actor.detachedName != null && actor.status != ActorState.Status.DEAD) {
+                actor.adopted = true;  // a detached actor outlives its owner: this member holds its name from now on
+                actor.originNode = null;
+                transport.adoptActor(actor.detachedName, link.localNodeId(), actor.id);
+            } else {
                 orphans.add(actor);
             }
         }
@@ -123,6 +130,7 @@ final class ClusterActors {
         at += 4;
         out.putByte(at++, (byte) (creation.isolated ? 1 : 0));
         at = link.putBundle(at, creation.group, bundle);
+        at += out.putStringUtf8(at, actor.detached && actor.name != null ? actor.name : "");
         at += out.putStringUtf8(at, actor.className);
         at = wire.putDemand(at, creation.demand);
         final int length;
@@ -235,11 +243,17 @@ final class ClusterActors {
         }
     }
 
-    /** An actor of this kernel died: its name is free again, in the cluster too. */
+    /**
+     * An actor of this kernel died: its name is free again, in the cluster too; a detached one this kernel leaves
+     * behind as it closes keeps its name (its member takes it over).
+     */
     void died(final ActorState actor) {
         proxies.remove(actor.id);
         callable.remove(actor.id);
-        if (actor.name != null && actor.originNode == null && !actor.lookedUp) {
+        if (actor.adopted) {
+            transport.unpublishActor(actor.detachedName);
+        } else if (actor.name != null && actor.originNode == null && !actor.lookedUp
+            && !(actor.detached && conductor.closing)) {
             transport.unpublishActor(actor.name);
         }
     }

@@ -276,6 +276,8 @@ final class ClusterInbox implements ClusterListener {
         final long groupId = in.getLong(at);
         final int bundleIndex = in.getInt(at + 8);
         at += 12;
+        final String detachedName = in.getStringUtf8(at);
+        at += 4 + in.getInt(at);
         final String className = in.getStringUtf8(at);
         at += 4 + in.getInt(at);
         final Map<String, Double> demand = new HashMap<>();
@@ -283,6 +285,7 @@ final class ClusterInbox implements ClusterListener {
         final ActorState actor = new ActorState(core.nextId(), null, className, maxConcurrency, maxRestarts, 0);
         actor.originNode = from;
         actor.originActorId = ownerActorId;
+        actor.detachedName = detachedName.isEmpty() ? null : detachedName;
         final Object constructor;
         final Object[] args;
         final long[] amounts;

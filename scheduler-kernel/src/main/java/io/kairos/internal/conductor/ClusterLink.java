@@ -46,7 +46,8 @@ import java.util.concurrent.TimeUnit;
  *           GPU instances: count (int), (free share long, free memory long)*
  * CANCEL    type=4, task id (long), force (byte)
  * ACTOR_CREATE type=5, owner's actor id (long), max concurrency (int), max restarts (int), isolated (byte),
- *           placement group id (long), bundle index (int, -1: none), class name (string), resources as TASK's, constructor: length (int), bytes, arity (int), values
+ *           placement group id (long), bundle index (int, -1: none), detached actor's name (string, empty: not
+ *           detached), class name (string), resources as TASK's, constructor: length (int), bytes, arity (int), values
  * ACTOR_STATE  type=6, owner's actor id (long), host's actor id (long), state (byte: 1 alive, 2 dead), why (string)
  * ACTOR_CALL   type=7, host's actor id (long), task id (long), attempt (int), name (string), method: length (int),
  *           bytes, arity (int), values

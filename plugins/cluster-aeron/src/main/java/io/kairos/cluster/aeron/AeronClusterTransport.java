@@ -402,6 +402,14 @@ public final class AeronClusterTransport implements ClusterTransport {
     }
 
     @Override
+    public void adoptActor(final String name, final String nodeId, final long actorId) {
+        onControlThread(() -> {
+            control.registerActor(name, incarnation, 0);  // refused if another member claimed it first: logged
+            control.kvPut(ACTOR_KEY_PREFIX + name, (nodeId + "\n" + actorId).getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    @Override
     public void unpublishActor(final String name) {
         onControlThread(() -> {
             try {

@@ -64,6 +64,14 @@ public interface ClusterTransport extends AutoCloseable {
     }
 
     /**
+     * Takes over the name of a detached actor that lives on this member and whose owner left: claims the name for this
+     * member and publishes where the actor lives; asynchronous, best effort (another member may have claimed the name
+     * meanwhile). Nothing by default.
+     */
+    default void adoptActor(final String name, final String nodeId, final long actorId) {
+    }
+
+    /**
      * Forgets a named actor published before (it died): its location, and its name's claim; asynchronous, best effort.
      * Nothing by default.
      */
