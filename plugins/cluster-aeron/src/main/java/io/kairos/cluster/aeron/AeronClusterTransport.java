@@ -12,7 +12,6 @@ import io.kairos.spi.scheduling.FixedPoint;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.IdleStrategy;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -48,6 +47,7 @@ public final class AeronClusterTransport implements ClusterTransport {
 
     private final Settings settings;
     private final TransportIdle idle;
+    private final ControlRequests requests;
     private final Map<String, PeerChannel> peers = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private MediaDriver driver;
@@ -66,8 +66,6 @@ public final class AeronClusterTransport implements ClusterTransport {
     /** Control store work asked for from other threads, done by the control thread (the client is its alone). */
     private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> controlTasks =
         new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** Named actors' locations are kept in the control store's KV under this prefix. */
-    static final String ACTOR_KEY_PREFIX = ControlState.ACTOR_LOCATION_PREFIX;
     private Thread receiver;
     private volatile InboundSessions inbound;
     private Thread controller;
@@ -122,6 +120,29 @@ public final class AeronClusterTransport implements ClusterTransport {
     public AeronClusterTransport(final Settings settings) {
         this.settings = settings;
         this.idle = TransportIdle.fromSystemProperty();
+        this.requests = new ControlRequests(new ControlRequests.Member() {
+            @Override
+            public ControlClient control() {
+                return control;
+            }
+
+            @Override
+            public long incarnation() {
+                return incarnation;
+            }
+
+            @Override
+            public Map<String, Long> members() {
+                final Map<String, Long> members = new HashMap<>(known);
+                members.put(self.nodeId(), incarnation);
+                return members;
+            }
+
+            @Override
+            public void onControlThread(final Runnable task) {
+                AeronClusterTransport.this.onControlThread(task);
+            }
+        }, settings.controlEndpoints(), settings.connectTimeoutMs());
     }
 
     @Override
@@ -379,85 +400,40 @@ public final class AeronClusterTransport implements ClusterTransport {
 
     @Override
     public void publishActor(final String name, final String nodeId, final long actorId) {
-        onControlThread(() -> control.kvPut(ACTOR_KEY_PREFIX + name,
-            (nodeId + "\n" + actorId).getBytes(StandardCharsets.UTF_8)));
+        requests.publishActor(name, nodeId, actorId);
     }
 
     @Override
     public void claimActorName(final String name) {
-        final java.util.concurrent.CompletableFuture<Void> answer = new java.util.concurrent.CompletableFuture<>();
-        onControlThread(() -> {
-            try {
-                control.registerActor(name, incarnation, 0);
-                answer.complete(null);
-            } catch (final ControlRejection e) {
-                answer.completeExceptionally(e.status() == ControlStatus.CONFLICT || e.status() == ControlStatus.INVALID
-                    ? new IllegalArgumentException("actor name '" + name + "' is taken in the cluster ("
-                    + e.getMessage() + ")", e) : e);
-            } catch (final RuntimeException e) {
-                answer.completeExceptionally(e);
-            }
-        });
-        await(answer, "claiming actor name '" + name + "'");
+        requests.claimActorName(name);
     }
 
     @Override
     public void adoptActor(final String name, final String nodeId, final long actorId) {
-        onControlThread(() -> {
-            control.registerActor(name, incarnation, 0);  // refused if another member claimed it first: logged
-            control.kvPut(ACTOR_KEY_PREFIX + name, (nodeId + "\n" + actorId).getBytes(StandardCharsets.UTF_8));
-        });
+        requests.publishActor(name, nodeId, actorId, true);
     }
 
     @Override
     public void unpublishActor(final String name) {
-        onControlThread(() -> {
-            try {
-                control.kvDelete(ACTOR_KEY_PREFIX + name);
-            } catch (final ControlRejection e) {
-                // not there: nothing to forget
-            }
-            try {
-                control.removeActor(name);
-            } catch (final ControlRejection e) {
-                // claimed by no one (e.g. released with a member that left)
-            }
-        });
+        requests.unpublishActor(name);
     }
 
     @Override
     public ActorLocation lookupActor(final String name) {
-        final java.util.concurrent.CompletableFuture<ActorLocation> answer = new java.util.concurrent.CompletableFuture<>();
-        onControlThread(() -> {
-            try {
-                final String[] at = new String(control.kvGet(ACTOR_KEY_PREFIX + name), StandardCharsets.UTF_8)
-                    .split("\n");
-                answer.complete(new ActorLocation(at[0], Long.parseLong(at[1])));
-            } catch (final ControlRejection e) {
-                answer.complete(null);
-            } catch (final RuntimeException e) {
-                answer.completeExceptionally(e);
-            }
-        });
-        return await(answer, "looking up actor '" + name + "'");
+        return requests.lookupActor(name);
     }
 
-    /** Waits for the control thread's answer, at most the connect timeout. */
-    private <T> T await(final java.util.concurrent.CompletableFuture<T> answer, final String what) {
-        try {
-            return answer.get(settings.connectTimeoutMs(), TimeUnit.MILLISECONDS);
-        } catch (final java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IllegalArgumentException refused) {
-                throw refused;
-            }
-            throw new IllegalStateException(what + " in the control store at " + settings.controlEndpoints()
-                + " failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (final java.util.concurrent.TimeoutException | InterruptedException e) {
-            throw new IllegalStateException("the control store at " + settings.controlEndpoints()
-                + " did not answer " + what + " within " + settings.connectTimeoutMs() + " ms", e);
-        }
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> recordPlacementGroup(final PlacementGroupRecord group) {
+        return requests.recordPlacementGroup(group);
     }
 
+    @Override
+    public void forgetPlacementGroup(final long groupId) {
+        requests.forgetPlacementGroup(groupId);
+    }
+
+    /** Control-store work asked for from another thread: done by the control thread (the client is its alone). */
     private void onControlThread(final Runnable task) {
         if (!running) {
             throw new IllegalStateException("the transport of node '" + (self != null ? self.nodeId() : "?")
@@ -465,35 +441,6 @@ public final class AeronClusterTransport implements ClusterTransport {
         }
         controlTasks.add(task);
         java.util.concurrent.locks.LockSupport.unpark(controller);
-    }
-
-    @Override
-    public java.util.concurrent.CompletableFuture<Void> recordPlacementGroup(final PlacementGroupRecord group) {
-        final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        try {
-            onControlThread(() -> {
-                try {
-                    final Map<String, Long> members = new HashMap<>(known);
-                    members.put(self.nodeId(), incarnation);
-                    PlacementRecords.record(control, incarnation, members, group);
-                    done.complete(null);
-                } catch (final RuntimeException e) {
-                    done.completeExceptionally(e);
-                }
-            });
-        } catch (final IllegalStateException e) {
-            done.completeExceptionally(e);
-        }
-        return done;
-    }
-
-    @Override
-    public void forgetPlacementGroup(final long groupId) {
-        try {
-            onControlThread(() -> PlacementRecords.forget(control, incarnation, groupId));
-        } catch (final IllegalStateException e) {
-            // not joined: the control store forgets this member's groups' reservations with the member
-        }
     }
 
     @Override
