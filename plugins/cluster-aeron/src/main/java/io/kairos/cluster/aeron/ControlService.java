@@ -200,7 +200,14 @@ public final class ControlService implements ClusteredService {
     private void reply(final ClientSession session, final DirectBuffer buffer, final int length) {
         idleStrategy.reset();
         for (int attempt = 0; attempt < REPLY_OFFER_ATTEMPTS; attempt++) {
-            final long result = session.offer(buffer, 0, length);
+            final long result;
+            try {
+                result = session.offer(buffer, 0, length);
+            } catch (final IllegalArgumentException tooLong) {  // longer than the session's largest message
+                System.err.println("kairos control store: a reply of " + length + " bytes is longer than a client "
+                    + "session takes; not sent (" + tooLong.getMessage() + ")");
+                return;  // the service lives on; the client's request times out
+            }
             if (result > 0 || result == ClientSession.MOCKED_OFFER) {
                 return;
             }
