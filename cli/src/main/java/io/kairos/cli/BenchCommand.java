@@ -194,6 +194,11 @@ final class BenchCommand implements Callable<Integer> {
             : " (" + ray.note() + ")"));
         out.println();
         SuiteReport.table(report).forEach(out::println);
+        if (report.path("facts").size() > 0) {
+            out.println();
+            out.println("Facts");
+            report.path("facts").forEach(f -> out.println("  " + f.get(0).asText() + ": " + f.get(1).asText()));
+        }
         if (report.path("targets").size() > 0) {
             out.println();
             BenchTargetsCommand.lines(report).forEach(out::println);

@@ -54,6 +54,7 @@ final class SuiteReport {
             case LATENCY -> "µs";
             case SECONDS -> "s";
             case BYTES_PER_TASK -> "B/task";
+            case MEBIBYTES -> "MiB";
         };
     }
 

@@ -28,7 +28,9 @@ public final class BenchPlan {
         /** Seconds. */
         SECONDS,
         /** Heap bytes per task. */
-        BYTES_PER_TASK;
+        BYTES_PER_TASK,
+        /** MiB (a footprint: peak heap, store bytes). */
+        MEBIBYTES;
 
         /** A value for display; "failed" for NaN. */
         public String format(final double value) {
@@ -42,6 +44,7 @@ public final class BenchPlan {
                 case LATENCY -> String.format(Locale.ROOT, "%.2f", value / 1000);
                 case SECONDS -> String.format(Locale.ROOT, "%.3f", value);
                 case BYTES_PER_TASK -> String.format(Locale.ROOT, "%.0f", value);
+                case MEBIBYTES -> String.format(Locale.ROOT, "%,.1f", value);
             };
         }
 
@@ -54,6 +57,7 @@ public final class BenchPlan {
                 case LATENCY -> "µs";
                 case SECONDS -> "s";
                 case BYTES_PER_TASK -> "B/task";
+                case MEBIBYTES -> "MiB";
             };
         }
 

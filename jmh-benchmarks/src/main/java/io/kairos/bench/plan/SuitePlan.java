@@ -138,6 +138,7 @@ public final class SuitePlan {
         s.store();
         s.gpu(cuda);
         ScaleCurves.add(s);
+        Envelope.add(s, queued < KernelQueuedTasksBenchmark.QUEUED);
         Cluster.section(s, longRun);
         s.targets();
         return s;
@@ -160,10 +161,14 @@ public final class SuitePlan {
         plan.target("1M queued tasks submitted in <= 2 s", "queued", 2, false);
     }
 
-    /** The suite restricted to the rows, plots and curves whose name matches (and the steps they need). */
+    /**
+     * The suite restricted to the rows, plots and curves whose name matches (and the steps they need); a row also
+     * matches by the name of its section ({@link Envelope#SECTION}: {@code --only envelope}).
+     */
     public SuitePlan only(final Predicate<String> names) {
         final SuitePlan s = new SuitePlan();
-        rows.stream().filter(r -> names.test(r.name())).forEach(s.rows::add);
+        rows.stream().filter(r -> names.test(r.name()) || r.group().equals(Envelope.GROUP) && names.test(Envelope.SECTION))
+            .forEach(s.rows::add);
         latencies.stream().filter(l -> names.test(l.name())).forEach(s.latencies::add);
         curves.stream().filter(c -> names.test(c.name())).forEach(s.curves::add);
         final List<String> keys = new ArrayList<>();
@@ -213,6 +218,7 @@ public final class SuitePlan {
     public List<String> names() {
         final List<String> names = new ArrayList<>();
         rows.forEach(r -> names.add(r.name()));
+        names.add(Envelope.SECTION);
         latencies.stream().map(Latency::name).filter(n -> !names.contains(n)).forEach(names::add);
         curves.forEach(c -> names.add(c.name()));
         return names;

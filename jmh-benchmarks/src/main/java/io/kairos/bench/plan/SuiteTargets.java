@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * The goals of issue 15 ("close the ratios"), as targets of the suite: every hot path at least a fraction of the best
- * plain-JDK peer measured in the same run, big copies at the memory limit, and the absolute bounds that go with them.
+ * plain-JDK peer measured in the same run, big copies at the memory limit, and the absolute bounds that go with them;
+ * and those of issue 25 (Ray's scalability envelope: many actors, their first call, the largest object).
  * {@code kairos bench} prints each as met or MISSED with its figure, the JSON report carries the verdicts, and
  * {@code kairos bench --check} exits non-zero when one with a result is missed.
  */
@@ -26,6 +27,21 @@ final class SuiteTargets {
         final SuitePlan.Row get = row(s, "store_get_64B");
         s.plan.target("store_get_64B: a get + release <= 40 ns (>= 25,000,000 gets/s)", get.kairosKey(), 25e6, true);
         s.plan.target("1M queued tasks <= 100 B each (retained heap)", "queued.retained", 100, false);
+        envelope(s);
+    }
+
+    /** Issue 25's goals: Ray's scalability envelope on one kernel. */
+    private static void envelope(final SuitePlan s) {
+        s.plan.target("many_actors >= 100,000 in-process actors/s created and called once (<= 10 µs each)",
+            Envelope.MANY_ACTORS, 100_000, true);
+        // "no round slower than the first", with 10% for this machine's noise
+        s.plan.target("many_actors: no round slower than the first (slowest round >= 0.9x the first)",
+            Envelope.MANY_ACTORS + ".slowest_round", Envelope.MANY_ACTORS + ".first_round", 0.9);
+        // first <= 2 x warm, written as warm >= 0.5 x first (a relative target is a lower bound)
+        s.plan.target("a new actor's first call within 2x a warm call (warm >= 0.5x first)",
+            Envelope.MANY_ACTORS + ".warm_call", Envelope.MANY_ACTORS + ".first_call", 0.5);
+        s.plan.target("actors in worker JVMs >= 551 actors/s (Ray's many_actors)", Envelope.ISOLATED, 551, true);
+        ratio(s, "large_object_put", null, 0.8);
     }
 
     /**
