@@ -23,20 +23,40 @@ final class ActorLifecycle {
     private final ArrayList<ActorState> dirtyActors = new ArrayList<>();
     private final Map<String, ActorState> namedActors;
     private final SchedulerConductor conductor;
-    private final ResourceRegistry registry;
-    private final WorkerLauncher launcher;
     private final WorkerProcesses processes;
+    private final ActorWorkers workers;
     private DependencyWaits waits;
     private TaskDispatcher dispatcher;
     private Transitions transitions;
 
     ActorLifecycle(final SchedulerConductor conductor, final ResourceRegistry registry, final WorkerLauncher launcher,
-                   final WorkerProcesses processes, final Map<String, ActorState> namedActors) {
+                   final WorkerProcesses processes, final Map<String, ActorState> namedActors,
+                   final long idleWorkerTimeoutNs) {
         this.conductor = conductor;
-        this.registry = registry;
-        this.launcher = launcher;
         this.processes = processes;
         this.namedActors = namedActors;
+        this.workers = new ActorWorkers(conductor, registry, launcher, idleWorkerTimeoutNs);
+    }
+
+    /** Tracks a live actor (O(1), as is {@link #untrack}: 10,000s of actors come and go). */
+    void track(final ActorState actor) {
+        if (actor.slot < 0) {
+            actor.slot = actors.size();
+            actors.add(actor);
+        }
+    }
+
+    private void untrack(final ActorState actor) {
+        final int slot = actor.slot;
+        if (slot < 0) {
+            return;
+        }
+        final ActorState last = actors.remove(actors.size() - 1);
+        if (last != actor) {
+            actors.set(slot, last);
+            last.slot = slot;
+        }
+        actor.slot = -1;
     }
 
     void link(final DependencyWaits waits, final TaskDispatcher dispatcher, final Transitions transitions) {
@@ -55,10 +75,16 @@ final class ActorLifecycle {
         if (allocation == null) {
             return false;
         }
+        final Worker worker = workers.tryBorrow(node);
+        if (worker == null) {  // every worker busy: not now (the dispatcher tries again when one comes back)
+            dispatcher.releaseAllocation(node, bundle, allocation);
+            workers.creationWaits();
+            return false;
+        }
+        actor.workers.add(worker);
         actor.bundle = bundle;
         actor.node = node;
         actor.allocation = allocation;
-        final Worker worker = newActorWorker(actor);
         creation.node = node;
         creation.worker = worker;
         creation.state = TaskSpec.State.RUNNING;
@@ -67,11 +93,26 @@ final class ActorLifecycle {
         return true;
     }
 
+    /** A worker of the actor's node lent to the actor (from the pool, or new). */
     private Worker newActorWorker(final ActorState actor) {
-        final Worker worker = new Worker(conductor, actor.node, registry, -(int) actor.id * 100 - actor.workers.size(), launcher);
+        final Worker worker = workers.borrow(actor.node);
         actor.workers.add(worker);
-        worker.start();
         return worker;
+    }
+
+    /** The actor's workers that no call needs now go back to the pool. */
+    private void giveBackIdle(final ActorState actor) {
+        Worker idle;
+        while ((idle = actor.idleWorkers.poll()) != null) {
+            actor.workers.remove(idle);
+            workers.giveBack(idle);
+        }
+    }
+
+    /** The worker of a dead actor's last call back to the pool (it clears any interrupt before its next task). */
+    private void giveBack(final ActorState actor, final Worker worker) {
+        actor.workers.remove(worker);
+        workers.giveBack(worker);
     }
 
     void onActorCreationReturned(final TaskSpec creation) {
@@ -80,7 +121,7 @@ final class ActorLifecycle {
         creation.worker = null;
         creation.state = TaskSpec.State.DONE;
         if (actor.status == ActorState.Status.DEAD) {
-            worker.stop();
+            giveBack(actor, worker);
             releaseActorIfIdle(actor);
             return;
         }
@@ -113,7 +154,7 @@ final class ActorLifecycle {
             return;  // its worker goes on with the next call of the chain
         }
         if (actor.status == ActorState.Status.DEAD) {
-            worker.stop();
+            giveBack(actor, worker);
             releaseActorIfIdle(actor);
             return;
         }
@@ -238,7 +279,7 @@ final class ActorLifecycle {
         actor.deathCause = cause;
         transitions.actorState(actor, ActorState.Status.DEAD);
         if (actor.allocation == null) {
-            actors.remove(actor);  // never placed: nothing to give back later
+            untrack(actor);  // never placed: nothing to give back later
         }
         dropInstance(actor);
         if (actor.name != null) {
@@ -262,10 +303,7 @@ final class ActorLifecycle {
             }
         }
         failRunningCalls(actor, actor.describe() + " died");
-        Worker idle;
-        while ((idle = actor.idleWorkers.poll()) != null) {
-            idle.stop();
-        }
+        giveBackIdle(actor);
         releaseActorIfIdle(actor);
     }
 
@@ -294,7 +332,7 @@ final class ActorLifecycle {
             actor.allocation = null;
             actor.bundle = null;
             conductor.dispatchNeeded = true;
-            actors.remove(actor);
+            untrack(actor);
         }
     }
 
@@ -310,8 +348,9 @@ final class ActorLifecycle {
     }
 
     int dispatchActorCalls() {
+        workers.wakeWaiting(this);
         if (dirtyActors.isEmpty()) {
-            return 0;
+            return workers.stopIdle();
         }
         int dispatched = 0;
         for (int i = 0; i < dirtyActors.size(); i++) {
@@ -324,15 +363,18 @@ final class ActorLifecycle {
                 }
                 continue;
             }
-            while (actor.status == ActorState.Status.ALIVE && actor.running < actor.maxConcurrency) {
-                final TaskSpec call = nextReadyCall(actor);
-                if (call == null) {
-                    break;
-                }
+            while (actor.status == ActorState.Status.ALIVE && actor.running < actor.maxConcurrency
+                && peekReadyCall(actor) != null) {
                 Worker worker = actor.idleWorkers.poll();
                 if (worker == null) {
-                    worker = newActorWorker(actor);
+                    worker = workers.tryBorrow(actor.node);
+                    if (worker == null) {
+                        workers.waits(actor);  // dirty again when a worker comes back or may be started
+                        break;
+                    }
+                    actor.workers.add(worker);
                 }
+                final TaskSpec call = nextReadyCall(actor);
                 prime(call, actor, worker);
                 call.chainId = 0;
                 if (actor.maxConcurrency == 1) {
@@ -341,6 +383,7 @@ final class ActorLifecycle {
                 dispatched++;
                 worker.assign(call);
             }
+            giveBackIdle(actor);
         }
         dirtyActors.clear();
         waits.completeDoneObjects();
@@ -349,14 +392,16 @@ final class ActorLifecycle {
 
     /** Takes the head call if it is ready (in order: a call whose arguments are pending holds back the rest). */
     private static TaskSpec nextReadyCall(final ActorState actor) {
+        return peekReadyCall(actor) == null ? null : actor.calls.poll();
+    }
+
+    /** The head call if it is ready, left queued; drops the cancelled ones before it. */
+    private static TaskSpec peekReadyCall(final ActorState actor) {
         TaskSpec call;
         while ((call = actor.calls.peek()) != null && call.state == TaskSpec.State.DONE) {
             actor.calls.poll();  // cancelled while queued
         }
-        if (call == null || call.state != TaskSpec.State.READY) {
-            return null;
-        }
-        return actor.calls.poll();
+        return call == null || call.state != TaskSpec.State.READY ? null : call;
     }
 
     private void prime(final TaskSpec call, final ActorState actor, final Worker worker) {
@@ -413,10 +458,10 @@ final class ActorLifecycle {
         }
     }
 
-    /** Close: every live actor is killed. Adds the workers of all actors. */
+    /** Close: every live actor is killed. Adds the workers of all actors (the pool's, before any stops). */
     void close(final List<Worker> all) {
+        all.addAll(workers.all);
         for (final ActorState actor : new ArrayList<>(actors)) {
-            all.addAll(actor.workers);
             if (actor.status != ActorState.Status.DEAD) {
                 kill(actor, new ActorDiedException(actor.describe() + ": the kernel closed", null));
             }

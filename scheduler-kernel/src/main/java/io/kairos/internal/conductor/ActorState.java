@@ -30,13 +30,18 @@ public final class ActorState {
     final ArrayDeque<TaskSpec> calls = new ArrayDeque<>();
     /** Calls handed to a worker behind a chain's head and not returned yet, in order. */
     final ArrayDeque<TaskSpec> chained = new ArrayDeque<>();
-    final List<Worker> workers = new ArrayList<>();
-    final ArrayDeque<Worker> idleWorkers = new ArrayDeque<>();
+    /** The workers lent to it now (running its calls, or idle until the conductor's next dispatch gives them back). */
+    final List<Worker> workers = new ArrayList<>(1);
+    final ArrayDeque<Worker> idleWorkers = new ArrayDeque<>(2);
     LogicalNode node;
     ResourceAllocation allocation;
     Bundle bundle;
     Throwable deathCause;
     boolean dirty;
+    /** Its index among the conductor's live actors, or -1 (see ActorLifecycle#track). */
+    int slot = -1;
+    /** Whether it has a ready call and waits for a worker of the pool (ActorWorkers#waits). */
+    boolean waitsForWorker;
 
     // --- cluster: an actor that lives on another member (this is its proxy), or one hosted here for another ---
     /** The member the actor lives on when this is a proxy for it; null for an actor of this kernel. */

@@ -59,7 +59,7 @@ final class DependencyWaits {
         }
         task.pendingArgs = pending;
         if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
-            lifecycle.actors.add(task.actor);
+            lifecycle.track(task.actor);
         } else if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
             if (task.actor.status == ActorState.Status.DEAD) {
                 finish(task, lifecycle.actorDied(task.actor, task.name()));

@@ -93,7 +93,8 @@ public final class SchedulerConductor implements Agent {
             errors);
         this.dispatcher = new TaskDispatcher(this, settings, cluster, registry, policy, journal);
         this.waits = new DependencyWaits(this);
-        this.lifecycle = new ActorLifecycle(this, registry, settings.workerLauncher(), processes, namedActors);
+        this.lifecycle = new ActorLifecycle(this, registry, settings.workerLauncher(), processes, namedActors,
+            settings.idleWorkerTimeout().toNanos());
         this.groups = new PlacementGroups(this, cluster);
         this.link = settings.cluster() == null ? null : new ClusterLink(this, settings.cluster(), cluster, registry, codec);
         if (link != null) {

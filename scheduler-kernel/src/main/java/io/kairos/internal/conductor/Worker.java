@@ -102,6 +102,9 @@ public final class Worker implements Runnable {
                 continue;
             }
             mailbox = null;
+            // an interrupt meant for this worker's previous task (its actor was killed as it returned) must not reach
+            // this one; one meant for this task was delivered with cancelRequested set first, which execute checks
+            Thread.interrupted();
             TaskSpec current = task;
             while (current != null) {
                 execute(current);
