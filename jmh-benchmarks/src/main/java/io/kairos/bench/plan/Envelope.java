@@ -107,7 +107,8 @@ final class Envelope {
         shot(s, returns, "a task returning 3k refs", e, "many_returns", objects, Kind.OPS_PER_SECOND, List.of(),
             List.of());
         row(s, "many_returns", returns, Kind.OPS_PER_SECOND, null, (small ? "60" : "3,000") + " returns: the API "
-            + "has no num_returns, so one task puts them and returns the list of their refs, all got: returns/s; "
+            + "has no num_returns and a list of refs is not a value a task may return, so one task puts them and hands "
+            + "their refs over in-process (an AtomicReference argument), all got: returns/s; "
             + "no JDK peer");
         final String get = PREFIX + "get_many";
         shot(s, get, "one get of 10k objects", e, "get_many", objects, Kind.OPS_PER_SECOND, List.of(), List.of());

@@ -218,7 +218,9 @@ public final class SuitePlan {
     public List<String> names() {
         final List<String> names = new ArrayList<>();
         rows.forEach(r -> names.add(r.name()));
-        names.add(Envelope.SECTION);
+        if (rows.stream().anyMatch(r -> r.group().equals(Envelope.GROUP))) {
+            names.add(Envelope.SECTION);
+        }
         latencies.stream().map(Latency::name).filter(n -> !names.contains(n)).forEach(names::add);
         curves.forEach(c -> names.add(c.name()));
         return names;
