@@ -57,12 +57,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       worker JVM;</li>
  *   <li>detached actors: an embedded kernel lives as long as its {@code Ray.init()}, so a detached actor lives until
  *       {@code Ray.shutdown()} or its kill, as a non-detached one does (there is one job per kernel);</li>
- *   <li>{@code setMaxTaskRetries}: the kernel retries no actor call; a call running when its actor dies fails with
- *       {@code RayActorException}, calls still queued run on the restarted actor;</li>
+ *   <li>{@code setMaxTaskRetries}: as Ray's, a call its actor's death interrupted (an {@code Error} thrown by a
+ *       method, its worker JVM's death, a kill without {@code noRestart}) runs again on the restarted actor, before the
+ *       calls queued behind it; an exception of the method itself is never retried (an actor placed on another
+ *       member of a cluster has neither retries nor groups there, only their total limit);</li>
  *   <li>{@code setJvmOptions}: the actor runs in a worker JVM of its own; the JVM options of worker JVMs are the
  *       kernel's ({@code ray.job.jvm-options}), per-actor options that differ are logged and not applied;</li>
- *   <li>concurrency groups: one limit per actor, the sum of its groups' and its own (see {@link RayConcurrencyGroup});
- *       {@code @DefConcurrencyGroup} annotations are not read;</li>
+ *   <li>concurrency groups: as Ray's, each group runs at most its own limit of calls at once, whatever the others run
+ *       (see {@link RayConcurrencyGroup}); {@code @DefConcurrencyGroup} annotations are not read;</li>
  *   <li>{@code free}: the kernel frees an object once no ref reaches it (the JVM's collector tells it); free adds
  *       nothing to that;</li>
  *   <li>refs inside values ({@code Ray.put(List.of(ref))}, a task returning refs): a small value keeps its refs as
@@ -255,6 +257,10 @@ public final class KairosRayRuntime implements RayRuntime {
             final ActorTaskCaller<Object> caller = RayFunctions.call(a.handle, func, args);
             if (options != null && options.name != null) {
                 caller.setName(options.name);
+            }
+            final String group = a.groupOf(func, options == null ? null : options.concurrencyGroupName);
+            if (!group.isEmpty()) {
+                caller.setConcurrencyGroup(group);
             }
             return new RayObjectRef<>(caller.remote(), a.id, null);
         } catch (final RuntimeException e) {

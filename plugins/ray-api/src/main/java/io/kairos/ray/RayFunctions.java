@@ -63,6 +63,21 @@ final class RayFunctions {
         }
     }
 
+    /**
+     * A Ray function's method as Ray's function descriptors name it: "implementation class.method(signature)", the
+     * same for every method reference to that method; null for a function that is not a serializable lambda.
+     */
+    static String methodKey(final Object function) {
+        try {
+            final java.lang.reflect.Method writeReplace = function.getClass().getDeclaredMethod("writeReplace");
+            writeReplace.setAccessible(true);
+            final java.lang.invoke.SerializedLambda lambda = (java.lang.invoke.SerializedLambda) writeReplace.invoke(function);
+            return lambda.getImplClass() + "." + lambda.getImplMethodName() + lambda.getImplMethodSignature();
+        } catch (final ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private static IllegalArgumentException arity(final String what, final int n, final int max) {
         return new IllegalArgumentException(what + " with " + n + " arguments: Ray's Java API takes at most " + max);
     }
