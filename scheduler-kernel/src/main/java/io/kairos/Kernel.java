@@ -183,14 +183,14 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         if (function == null) {
             throw new IllegalArgumentException("function is null");
         }
-        return new TaskCaller<>(this, function, arity, ownedArgs(args, arity));
+        return new TaskCaller<>(this, function, arity, args);
     }
 
     <R> ObjectRef<R> submit(final Object function, final int arity, final Object[] args, final String name,
                             final Map<String, Double> resources, final int maxRetries, final boolean retryExceptions,
                             final SchedulingStrategy strategy, final PlacementGroup group, final int bundleIndex,
                             final Boolean isolated) {
-        return ref(core.submit(function, arity, args, name, resources, maxRetries, retryExceptions,
+        return ref(core.submit(function, arity, ownedArgs(args, arity), name, resources, maxRetries, retryExceptions,
             strategy, groupOf(group), bundleIndex, isolated != null ? isolated : context.isolated()));
     }
 
