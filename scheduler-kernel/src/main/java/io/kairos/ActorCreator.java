@@ -26,6 +26,9 @@ public final class ActorCreator<A> {
     private int maxRestarts;
     private int maxPendingCalls = -1;
     private Boolean isolated;
+    /** The most concurrency groups an actor may declare. */
+    public static final int MAX_CONCURRENCY_GROUPS = 1024;
+
     private int maxTaskRetries;
     /** Named concurrency groups in declaration order, or null. */
     private LinkedHashMap<String, Integer> groups;
@@ -132,10 +135,12 @@ public final class ActorCreator<A> {
      * group's, limited by {@link #setMaxConcurrency}. Each group holds back only its own calls, which start in
      * submission order within the group. Not for an isolated actor (it runs one call at a time).
      *
-     * @param name           the group's name, not blank, unique among the actor's groups
+     * @param name           the group's name, not blank, unique among the actor's groups (at most
+     *                       {@value #MAX_CONCURRENCY_GROUPS} groups)
      * @param maxConcurrency its limit of calls at once, 1 to 1024
      * @return this creator
-     * @throws IllegalArgumentException if name is blank or declared already, or maxConcurrency is outside 1..1024
+     * @throws IllegalArgumentException if name is blank or declared already, maxConcurrency is outside 1..1024, or
+     *                                  the actor has {@value #MAX_CONCURRENCY_GROUPS} groups already
      */
     public ActorCreator<A> setConcurrencyGroup(final String name, final int maxConcurrency) {
         if (name == null || name.isBlank()) {
@@ -148,6 +153,10 @@ public final class ActorCreator<A> {
         }
         if (groups == null) {
             groups = new LinkedHashMap<>();
+        }
+        if (groups.size() == MAX_CONCURRENCY_GROUPS) {
+            throw new IllegalArgumentException("concurrency group '" + name + "': an actor has at most "
+                + MAX_CONCURRENCY_GROUPS + " groups");
         }
         if (groups.putIfAbsent(name, maxConcurrency) != null) {
             throw new IllegalArgumentException("concurrency group '" + name + "' is declared twice");

@@ -283,7 +283,7 @@ public final class KernelCore {
         final ObjectState result = factory.create(ids.incrementAndGet(), this);
         final TaskSpec call = new TaskSpec(name, method, arity, args, NO_DEMAND, SchedulingStrategy.DEFAULT, 0, false,
             result, TaskSpec.Kind.ACTOR_CALL, actor);
-        call.concurrencyGroup = concurrencyGroup;
+        call.concurrencyGroup = (short) concurrencyGroup;
         offer(call);
         return result;
     }

@@ -78,8 +78,8 @@ final class TaskSpec {
     Object target;
 
     // --- actor calls ---
-    /** The concurrency group of an actor call (0: the actor's default group). */
-    int concurrencyGroup;
+    /** The concurrency group of an actor call (0: the actor's default group); a short keeps a spec at 128 bytes. */
+    short concurrencyGroup;
     /** Conductor, before it interrupts: the actor restarts and this call is to run again there (maxTaskRetries). */
     boolean retryOnRestart;
     /** Worker: this call failed for a system reason and asks to run again on the restarted actor; result not set. */
