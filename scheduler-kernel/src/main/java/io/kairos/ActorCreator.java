@@ -3,12 +3,15 @@ package io.kairos;
 import io.kairos.exception.UnschedulableException;
 import io.kairos.spi.scheduling.SchedulingStrategy;
 
+import io.kairos.internal.conductor.ActorOptions;
+
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * An actor being built, as Ray's {@code ActorCreator}: set options, then {@link #remote()} creates it (its constructor
  * runs on a worker of its own) and returns its {@link ActorHandle} at once. By default an actor holds no resources
- * while it lives, runs one call at a time, is not restarted and has no limit on pending calls.
+ * while it lives, runs one call at a time, is not restarted, retries no call and has no limit on pending calls.
  *
  * @param <A> the actor's class
  */
@@ -23,6 +26,12 @@ public final class ActorCreator<A> {
     private int maxRestarts;
     private int maxPendingCalls = -1;
     private Boolean isolated;
+    /** The most concurrency groups an actor may declare. */
+    public static final int MAX_CONCURRENCY_GROUPS = 1024;
+
+    private int maxTaskRetries;
+    /** Named concurrency groups in declaration order, or null. */
+    private LinkedHashMap<String, Integer> groups;
 
     ActorCreator(final Kernel kernel, final Object constructor, final int arity, final Object[] args) {
         this.kernel = kernel;
@@ -102,6 +111,60 @@ public final class ActorCreator<A> {
     }
 
     /**
+     * How many times a call is run again when it fails because its actor died under it (a crash: an Error thrown by
+     * a method, or the death of the actor's worker process; or a kill without noRestart) and the actor restarts, as
+     * Ray's {@code max_task_retries}. The call runs again on the restarted actor, before the calls queued behind it; an
+     * exception the method throws is the call's result and is never retried. Needs {@link #setMaxRestarts}: a call
+     * whose actor is dead for good fails.
+     *
+     * @param maxTaskRetries the number of retries, &gt;= 0, or -1 for no limit (default 0: a call is not retried)
+     * @return this creator
+     * @throws IllegalArgumentException if maxTaskRetries is below -1
+     */
+    public ActorCreator<A> setMaxTaskRetries(final int maxTaskRetries) {
+        if (maxTaskRetries < -1) {
+            throw new IllegalArgumentException("maxTaskRetries " + maxTaskRetries + " must be -1 (no limit) or >= 0");
+        }
+        this.maxTaskRetries = maxTaskRetries == -1 ? Integer.MAX_VALUE : maxTaskRetries;
+        return this;
+    }
+
+    /**
+     * Declares a concurrency group, as Ray's: calls bound to it ({@link ActorTaskCaller#setConcurrencyGroup}) run at
+     * most maxConcurrency at once, whatever the actor's other groups run; calls bound to no group are the default
+     * group's, limited by {@link #setMaxConcurrency}. Each group holds back only its own calls, which start in
+     * submission order within the group. Not for an isolated actor (it runs one call at a time).
+     *
+     * @param name           the group's name, not blank, unique among the actor's groups (at most
+     *                       {@value #MAX_CONCURRENCY_GROUPS} groups)
+     * @param maxConcurrency its limit of calls at once, 1 to 1024
+     * @return this creator
+     * @throws IllegalArgumentException if name is blank or declared already, maxConcurrency is outside 1..1024, or
+     *                                  the actor has {@value #MAX_CONCURRENCY_GROUPS} groups already
+     */
+    public ActorCreator<A> setConcurrencyGroup(final String name, final int maxConcurrency) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("concurrency group name must be non-blank, was "
+                + (name == null ? "null" : "'" + name + "'"));
+        }
+        if (maxConcurrency < 1 || maxConcurrency > 1024) {
+            throw new IllegalArgumentException("concurrency group '" + name + "': maxConcurrency " + maxConcurrency
+                + " is outside 1..1024");
+        }
+        if (groups == null) {
+            groups = new LinkedHashMap<>();
+        }
+        if (groups.size() == MAX_CONCURRENCY_GROUPS) {
+            throw new IllegalArgumentException("concurrency group '" + name + "': an actor has at most "
+                + MAX_CONCURRENCY_GROUPS + " groups");
+        }
+        if (groups.putIfAbsent(name, maxConcurrency) != null) {
+            throw new IllegalArgumentException("concurrency group '" + name + "' is declared twice");
+        }
+        return this;
+    }
+
+    /**
      * The most calls that may be pending (queued or running); a call beyond it is refused with a
      * {@link io.kairos.exception.PendingCallsLimitExceededException}.
      *
@@ -163,7 +226,9 @@ public final class ActorCreator<A> {
      * @throws UnschedulableException   if no node can ever hold its resources
      */
     public ActorHandle<A> remote() {
+        final ActorOptions options = maxTaskRetries == 0 && groups == null ? null
+            : new ActorOptions(maxTaskRetries, groups == null ? Map.of() : groups);
         return kernel.createActor(constructor, arity, args, name, placement.resourcesOrNull(), maxConcurrency,
-            maxRestarts, maxPendingCalls, placement.strategy, placement.group, placement.bundleIndex, isolated);
+            maxRestarts, maxPendingCalls, placement.strategy, placement.group, placement.bundleIndex, isolated, options);
     }
 }

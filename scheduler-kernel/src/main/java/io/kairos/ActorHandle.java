@@ -27,6 +27,37 @@ public final class ActorHandle<A> extends ActorCalls<A> {
     }
 
     /**
+     * Submits a call without a builder: the method (a {@code KFunc1} to {@code KFunc6} whose first parameter is the
+     * actor, e.g. {@code Counter::add}) on args. For adapters and submit loops: it makes no {@link ActorTaskCaller}
+     * and does not copy args. Otherwise as {@code task(method, args...).setName(name)
+     * .setConcurrencyGroup(group).remote()}.
+     *
+     * @param method           the method, a {@code KFuncN} with N = args.length + 1
+     * @param args             the arguments after the actor, each a value or an {@link ObjectRef} of this kernel; the
+     *                         kernel keeps the array, which the caller must not change afterwards
+     * @param name             the call's name in errors, or null for the default
+     * @param concurrencyGroup the concurrency group to run in, or null for the default group
+     * @param <R>              the method's result type
+     * @return the reference to the call's result, returned at once
+     * @throws IllegalArgumentException if method is not a KFunc of args.length + 1 parameters, an argument is another
+     *                                  kernel's ObjectRef, or the actor has no such concurrency group
+     * @throws io.kairos.exception.PendingCallsLimitExceededException if the actor has its maximum of pending calls
+     * @throws io.kairos.exception.KernelClosedException              if the kernel is closed
+     */
+    public <R> ObjectRef<R> submit(final Object method, final Object[] args, final String name,
+                                   final String concurrencyGroup) {
+        if (args == null) {
+            throw new IllegalArgumentException("args is null");
+        }
+        if (!TaskOptions.takes(method, args.length + 1)) {
+            throw new IllegalArgumentException(method == null ? "method is null" : "method " + method + " is not a KFunc"
+                + (args.length + 1) + ", as the actor and " + args.length + " argument(s) ask");
+        }
+        return kernel.submitActorCall(state, method, args.length, args, name,
+            concurrencyGroup == null ? 0 : state.groupIndex(concurrencyGroup));
+    }
+
+    /**
      * This actor's id.
      *
      * @return the id, unique within its kernel

@@ -18,6 +18,7 @@ public final class ActorTaskCaller<R> {
     private final int arity;
     private final Object[] args;
     private String name;
+    private int concurrencyGroup;
 
     ActorTaskCaller(final Kernel kernel, final ActorState actor, final Object method, final int arity, final Object[] args) {
         this.kernel = kernel;
@@ -39,6 +40,19 @@ public final class ActorTaskCaller<R> {
     }
 
     /**
+     * Runs the call in one of the actor's concurrency groups (see {@link ActorCreator#setConcurrencyGroup}); by default
+     * it runs in the actor's default group.
+     *
+     * @param group the group's name, declared when the actor was created
+     * @return this caller
+     * @throws IllegalArgumentException if the actor has no group of that name
+     */
+    public ActorTaskCaller<R> setConcurrencyGroup(final String group) {
+        this.concurrencyGroup = actor.groupIndex(Objects.requireNonNull(group, "group"));
+        return this;
+    }
+
+    /**
      * Submits the call.
      *
      * @return the reference to the call's result, returned at once
@@ -46,6 +60,6 @@ public final class ActorTaskCaller<R> {
      * @throws KernelClosedException              if the kernel is closed
      */
     public ObjectRef<R> remote() {
-        return kernel.submitActorCall(actor, method, arity, args, name);
+        return kernel.submitActorCall(actor, method, arity, args, name, concurrencyGroup);
     }
 }

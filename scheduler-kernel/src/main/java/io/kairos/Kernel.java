@@ -183,14 +183,14 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         if (function == null) {
             throw new IllegalArgumentException("function is null");
         }
-        return new TaskCaller<>(this, function, arity, ownedArgs(args, arity));
+        return new TaskCaller<>(this, function, arity, args);
     }
 
     <R> ObjectRef<R> submit(final Object function, final int arity, final Object[] args, final String name,
                             final Map<String, Double> resources, final int maxRetries, final boolean retryExceptions,
                             final SchedulingStrategy strategy, final PlacementGroup group, final int bundleIndex,
                             final Boolean isolated) {
-        return ref(core.submit(function, arity, args, name, resources, maxRetries, retryExceptions,
+        return ref(core.submit(function, arity, ownedArgs(args, arity), name, resources, maxRetries, retryExceptions,
             strategy, groupOf(group), bundleIndex, isolated != null ? isolated : context.isolated()));
     }
 
@@ -222,16 +222,16 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
 
     <A> ActorHandle<A> createActor(final Object constructor, final int arity, final Object[] args, final String name,
                                    final Map<String, Double> resources, final int maxConcurrency, final int maxRestarts,
-                                   final int maxPendingCalls, final SchedulingStrategy strategy,
-                                   final PlacementGroup group, final int bundleIndex, final Boolean isolated) {
+                                   final int maxPendingCalls, final SchedulingStrategy strategy, final PlacementGroup group,
+                                   final int bundleIndex, final Boolean isolated, final io.kairos.internal.conductor.ActorOptions options) {
         return new ActorHandle<>(this, core.createActor(constructor, arity, args, name, resources, maxConcurrency,
             maxRestarts, maxPendingCalls, strategy, groupOf(group), bundleIndex,
-            isolated != null ? isolated : context.isolated()));
+            isolated != null ? isolated : context.isolated(), options));
     }
 
     <R> ObjectRef<R> submitActorCall(final ActorState actor, final Object method, final int arity, final Object[] args,
-                                     final String name) {
-        return ref(core.submitActorCall(actor, method, arity, ownedArgs(args, arity), name));
+                                     final String name, final int concurrencyGroup) {
+        return ref(core.submitActorCall(actor, method, arity, ownedArgs(args, arity), name, concurrencyGroup));
     }
 
     /**

@@ -1,8 +1,7 @@
 package io.kairos.ray;
 
-import io.kairos.ActorTaskCaller;
 import io.kairos.Kernel;
-import io.kairos.TaskCaller;
+import io.kairos.TaskOptions;
 import io.ray.api.ActorHandle;
 import io.ray.api.BaseActorHandle;
 import io.ray.api.CppActorHandle;
@@ -57,12 +56,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       worker JVM;</li>
  *   <li>detached actors: an embedded kernel lives as long as its {@code Ray.init()}, so a detached actor lives until
  *       {@code Ray.shutdown()} or its kill, as a non-detached one does (there is one job per kernel);</li>
- *   <li>{@code setMaxTaskRetries}: the kernel retries no actor call; a call running when its actor dies fails with
- *       {@code RayActorException}, calls still queued run on the restarted actor;</li>
+ *   <li>{@code setMaxTaskRetries}: as Ray's, a call its actor's death interrupted (an {@code Error} thrown by a
+ *       method, its worker JVM's death, a kill without {@code noRestart}) runs again on the restarted actor, before the
+ *       calls queued behind it; an exception of the method itself is never retried (an actor placed on another
+ *       member of a cluster has neither retries nor groups there, only their total limit);</li>
  *   <li>{@code setJvmOptions}: the actor runs in a worker JVM of its own; the JVM options of worker JVMs are the
  *       kernel's ({@code ray.job.jvm-options}), per-actor options that differ are logged and not applied;</li>
- *   <li>concurrency groups: one limit per actor, the sum of its groups' and its own (see {@link RayConcurrencyGroup});
- *       {@code @DefConcurrencyGroup} annotations are not read;</li>
+ *   <li>concurrency groups: as Ray's, each group runs at most its own limit of calls at once, whatever the others run
+ *       (see {@link RayConcurrencyGroup}); {@code @DefConcurrencyGroup} annotations are not read;</li>
  *   <li>{@code free}: the kernel frees an object once no ref reaches it (the JVM's collector tells it); free adds
  *       nothing to that;</li>
  *   <li>refs inside values ({@code Ray.put(List.of(ref))}, a task returning refs): a small value keeps its refs as
@@ -88,7 +89,8 @@ public final class KairosRayRuntime implements RayRuntime {
     final RaySettings settings;
     final JobId jobId;
     private final String namespace;
-    private final boolean taskRetriesSet;
+    /** A task's options when the Ray program gives none: built once (the retries are this runtime's settings). */
+    private final TaskOptions defaultTaskOptions;
     final RayObjects objects;
     final RayActors actors;
     private final RayPlacementGroups placementGroups;
@@ -100,7 +102,8 @@ public final class KairosRayRuntime implements RayRuntime {
         this.settings = settings;
         this.jobId = settings.jobId;
         this.namespace = settings.namespace;
-        this.taskRetriesSet = settings.taskMaxRetries != 3 || settings.taskRetryExceptions;
+        this.defaultTaskOptions = TaskOptions.DEFAULT.withMaxRetries(settings.taskMaxRetries)
+            .withRetryExceptions(settings.taskRetryExceptions);
         this.objects = new RayObjects(kernel, jobId);
         this.actors = new RayActors(this);
         this.placementGroups = new RayPlacementGroups(this);
@@ -193,39 +196,47 @@ public final class KairosRayRuntime implements RayRuntime {
     // tasks
 
     /**
-     * Submits a Ray task. The hot path is kept small (a caller, a ref) so that the JIT inlines it into Ray's
-     * {@code TaskCaller.remote()}; options are applied by {@link #applyOptions} only when there are any.
+     * Submits a Ray task through the kernel's builder-free submit: the kernel's function, Ray's argument array as it is
+     * and options built once, so that the path stays small enough for the JIT to inline into Ray's
+     * {@code TaskCaller.remote()}; options are built per call only when the program gives any.
      */
     @SuppressWarnings("rawtypes")
     @Override
     public ObjectRef call(final RayFunc func, final Object[] args, final CallOptions options) {
+        // only fields of options are read here (it is passed on only when the program gave options): inlined into
+        // Ray's TaskCaller.remote(), Ray's per-call options objects then need not be allocated at all
+        if (options == null || options.name == null && options.group == null && options.resources.isEmpty()) {
+            return submit(func, args, defaultTaskOptions);
+        }
+        return submit(func, args, taskOptions(options));
+    }
+
+    private ObjectRef<Object> submit(final RayFunc func, final Object[] args, final TaskOptions taskOptions) {
         RayObjects.ownArgs(args);
         try {
-            final TaskCaller<Object> caller = RayFunctions.task(kernel, func, args);
-            if (taskRetriesSet || options != null && (options.name != null || options.group != null
-                || !options.resources.isEmpty())) {
-                applyOptions(caller, options);
-            }
-            return new RayObjectRef<>(caller.remote(), null, func);
+            return new RayObjectRef<>(kernel.submit(RayFunctions.task(func, args.length), args, taskOptions), null,
+                func);
         } catch (final RuntimeException e) {
             throw RayErrors.toRay(e, null);
         }
     }
 
-    private void applyOptions(final TaskCaller<Object> caller, final CallOptions options) {
-        if (options != null) {
+    /** The kernel's options for a Ray task's options (made per call: a task given options is not the hot path). */
+    private TaskOptions taskOptions(final CallOptions options) {
+        try {
+            TaskOptions o = defaultTaskOptions;
             if (options.name != null) {
-                caller.setName(options.name);
+                o = o.withName(options.name);
             }
             if (!options.resources.isEmpty()) {
-                caller.setResources(options.resources);
+                o = o.withResources(options.resources);
             }
             if (options.group != null) {
-                caller.setPlacementGroup(RayPlacementGroups.own(options.group).group, options.bundleIndex);
+                o = o.withPlacementGroup(RayPlacementGroups.own(options.group).group, options.bundleIndex);
             }
-        }
-        if (taskRetriesSet) {
-            caller.setMaxRetries(settings.taskMaxRetries).setRetryExceptions(settings.taskRetryExceptions);
+            return o;
+        } catch (final RuntimeException e) {
+            throw RayErrors.toRay(e, null);
         }
     }
 
@@ -249,14 +260,18 @@ public final class KairosRayRuntime implements RayRuntime {
     @Override
     public ObjectRef callActor(final ActorHandle<?> actor, final RayFunc func, final Object[] args,
                                final CallOptions options) {
-        final RayActor<?> a = RayActors.own(actor);
+        // as call: only fields of options are read, so that Ray's per-call options objects need not be allocated
+        return submitCall(RayActors.own(actor), func, args, options == null ? null : options.name,
+            options == null ? null : options.concurrencyGroupName);
+    }
+
+    private ObjectRef<Object> submitCall(final RayActor<?> a, final RayFunc func, final Object[] args, final String name,
+                                         final String givenGroup) {
         RayObjects.ownArgs(args);
         try {
-            final ActorTaskCaller<Object> caller = RayFunctions.call(a.handle, func, args);
-            if (options != null && options.name != null) {
-                caller.setName(options.name);
-            }
-            return new RayObjectRef<>(caller.remote(), a.id, null);
+            final String group = a.groupOf(func, givenGroup);
+            return new RayObjectRef<>(a.handle.submit(RayFunctions.call(func, args.length), args, name,
+                group.isEmpty() ? null : group), a.id, null);
         } catch (final RuntimeException e) {
             throw RayErrors.toRay(e, a.id);
         }

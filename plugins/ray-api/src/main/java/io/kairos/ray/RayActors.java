@@ -12,6 +12,8 @@ import io.ray.api.options.ActorLifetime;
 
 import java.lang.System.Logger.Level;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +46,7 @@ final class RayActors {
         final ActorId id = RayIds.actorId(nextActor.incrementAndGet(), runtime.jobId);
         boolean detached = settings.defaultActorLifetime == ActorLifetime.DETACHED;
         int maxTaskRetries = 0;
+        Map<String, String> methodGroups = null;
         try {
             final ActorCreator<ActorBox> creator = RayFunctions.actor(runtime.kernel, actorFactoryFunc, id, args);
             if (options != null) {
@@ -60,17 +63,13 @@ final class RayActors {
                     creator.setMaxRestarts(options.maxRestarts < 0 ? Integer.MAX_VALUE : options.maxRestarts);
                 }
                 maxTaskRetries = options.maxTaskRetries;
-                long concurrency = options.maxConcurrency;
-                if (options.concurrencyGroups != null) {
-                    for (final ConcurrencyGroup group : options.concurrencyGroups) {
-                        if (group instanceof RayConcurrencyGroup) {
-                            concurrency += ((RayConcurrencyGroup) group).maxConcurrency();
-                        }
-                    }
+                if (maxTaskRetries != 0) {
+                    creator.setMaxTaskRetries(maxTaskRetries < 0 ? -1 : maxTaskRetries);
                 }
-                if (concurrency != 1) {
-                    creator.setMaxConcurrency((int) Math.min(concurrency, 1024));
+                if (options.maxConcurrency != 1) {
+                    creator.setMaxConcurrency(Math.min(options.maxConcurrency, 1024));
                 }
+                methodGroups = concurrencyGroups(creator, options.concurrencyGroups);
                 if (options.maxPendingCalls != -1) {
                     creator.setMaxPendingCalls(options.maxPendingCalls);
                 }
@@ -91,13 +90,46 @@ final class RayActors {
                 }
             }
             final io.kairos.ActorHandle<ActorBox> handle = creator.remote();
-            final RayActor<T> actor = new RayActor<>(id, handle, detached, maxTaskRetries);
+            final RayActor<T> actor = new RayActor<>(id, handle, detached, maxTaskRetries, methodGroups);
             actorsById.put(id, actor);
             actorsByKernelId.put(handle.id(), actor);
             return actor;
         } catch (final RuntimeException e) {
             throw RayErrors.toRay(e, id);
         }
+    }
+
+    /**
+     * Declares Ray's concurrency groups on the kernel's actor, each with its own limit.
+     *
+     * @return the group of each method declared in one, or null when there are no groups
+     */
+    private static Map<String, String> concurrencyGroups(final ActorCreator<ActorBox> creator,
+                                                         final List<ConcurrencyGroup> groups) {
+        if (groups == null || groups.isEmpty()) {
+            return null;
+        }
+        final Map<String, String> methodGroups = new HashMap<>();
+        for (final ConcurrencyGroup group : groups) {
+            if (!(group instanceof RayConcurrencyGroup)) {
+                throw new IllegalArgumentException("concurrency group " + group + " was not made by this Ray runtime "
+                    + "(use new ConcurrencyGroupBuilder<>()...build())");
+            }
+            final RayConcurrencyGroup g = (RayConcurrencyGroup) group;
+            creator.setConcurrencyGroup(g.name(), Math.min(g.maxConcurrency(), 1024));
+            for (final RayFunc function : g.functions()) {
+                final String key = RayFunctions.methodKey(function);
+                if (key == null) {
+                    throw new IllegalArgumentException("concurrency group " + g.name() + ": " + function
+                        + " is not a method reference or serializable lambda");
+                }
+                if (methodGroups.putIfAbsent(key, g.name()) != null && !methodGroups.get(key).equals(g.name())) {
+                    throw new IllegalArgumentException("concurrency groups " + methodGroups.get(key) + " and " + g.name()
+                        + " both declare " + RayFunctions.name(function));
+                }
+            }
+        }
+        return methodGroups;
     }
 
     RayActor<?> get(final ActorId actorId) {

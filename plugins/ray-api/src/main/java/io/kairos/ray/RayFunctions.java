@@ -1,10 +1,7 @@
 package io.kairos.ray;
 
 import io.kairos.ActorCreator;
-import io.kairos.ActorHandle;
-import io.kairos.ActorTaskCaller;
 import io.kairos.Kernel;
-import io.kairos.TaskCaller;
 import io.kairos.function.KFunc0;
 import io.kairos.function.KFunc1;
 import io.kairos.function.KFunc2;
@@ -63,106 +60,124 @@ final class RayFunctions {
         }
     }
 
+    /**
+     * A Ray function's method as Ray's function descriptors name it: "implementation class.method(signature)", the
+     * same for every method reference to that method; null for a function that is not a serializable lambda.
+     */
+    static String methodKey(final Object function) {
+        try {
+            final java.lang.reflect.Method writeReplace = function.getClass().getDeclaredMethod("writeReplace");
+            writeReplace.setAccessible(true);
+            final java.lang.invoke.SerializedLambda lambda = (java.lang.invoke.SerializedLambda) writeReplace.invoke(function);
+            return lambda.getImplClass() + "." + lambda.getImplMethodName() + lambda.getImplMethodSignature();
+        } catch (final ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private static IllegalArgumentException arity(final String what, final int n, final int max) {
         return new IllegalArgumentException(what + " with " + n + " arguments: Ray's Java API takes at most " + max);
     }
 
 
-    /** The kernel's task call for a Ray function and its arguments (ObjectRefs already the kernel's). */
-    static TaskCaller<Object> task(final Kernel kernel, final RayFunc f, final Object[] a) {
+    /**
+     * The kernel's function ({@code KFunc0..6}) running a Ray function of arity arguments, for
+     * {@code Kernel.submit}.
+     */
+    static Object task(final RayFunc f, final int arity) {
         if (f == null) {
             throw new IllegalArgumentException("func is null");
         }
         if (f instanceof RayFuncVoid) {
-            return voidTask(kernel, f, a);
+            return voidTask(f, arity);
         }
-        switch (a.length) {
+        switch (arity) {
             case 0: {
                 final RayFunc0 g = (RayFunc0) f;
-                return kernel.task((KFunc0<Object>) () -> g.apply());
+                return (KFunc0<Object>) () -> g.apply();
             }
             case 1: {
                 final RayFunc1 g = (RayFunc1) f;
-                return kernel.task((KFunc1<Object, Object>) x0 -> g.apply(x0), a[0]);
+                return (KFunc1<Object, Object>) x0 -> g.apply(x0);
             }
             case 2: {
                 final RayFunc2 g = (RayFunc2) f;
-                return kernel.task((KFunc2<Object, Object, Object>) (x0, x1) -> g.apply(x0, x1), a[0], a[1]);
+                return (KFunc2<Object, Object, Object>) (x0, x1) -> g.apply(x0, x1);
             }
             case 3: {
                 final RayFunc3 g = (RayFunc3) f;
-                return kernel.task((KFunc3<Object, Object, Object, Object>) (x0, x1, x2) -> g.apply(x0, x1, x2), a[0], a[1], a[2]);
+                return (KFunc3<Object, Object, Object, Object>) (x0, x1, x2) -> g.apply(x0, x1, x2);
             }
             case 4: {
                 final RayFunc4 g = (RayFunc4) f;
-                return kernel.task((KFunc4<Object, Object, Object, Object, Object>) (x0, x1, x2, x3) -> g.apply(x0, x1, x2, x3), a[0], a[1], a[2], a[3]);
+                return (KFunc4<Object, Object, Object, Object, Object>) (x0, x1, x2, x3) -> g.apply(x0, x1, x2, x3);
             }
             case 5: {
                 final RayFunc5 g = (RayFunc5) f;
-                return kernel.task((KFunc5<Object, Object, Object, Object, Object, Object>) (x0, x1, x2, x3, x4) -> g.apply(x0, x1, x2, x3, x4), a[0], a[1], a[2], a[3], a[4]);
+                return (KFunc5<Object, Object, Object, Object, Object, Object>) (x0, x1, x2, x3, x4) -> g.apply(x0, x1, x2, x3, x4);
             }
             case 6: {
                 final RayFunc6 g = (RayFunc6) f;
-                return kernel.task((KFunc6<Object, Object, Object, Object, Object, Object, Object>) (x0, x1, x2, x3, x4, x5) -> g.apply(x0, x1, x2, x3, x4, x5), a[0], a[1], a[2], a[3], a[4], a[5]);
+                return (KFunc6<Object, Object, Object, Object, Object, Object, Object>) (x0, x1, x2, x3, x4, x5) -> g.apply(x0, x1, x2, x3, x4, x5);
             }
             default:
-                throw arity("Ray.task", a.length, 6);
+                throw arity("Ray.task", arity, 6);
         }
     }
 
-    private static TaskCaller<Object> voidTask(final Kernel kernel, final RayFunc f, final Object[] a) {
-        switch (a.length) {
+    private static Object voidTask(final RayFunc f, final int arity) {
+        switch (arity) {
             case 0: {
                 final RayFuncVoid0 g = (RayFuncVoid0) f;
-                return kernel.task((KFunc0<Object>) () -> {
+                return (KFunc0<Object>) () -> {
                     g.apply();
                     return null;
-                });
+                };
             }
             case 1: {
                 final RayFuncVoid1 g = (RayFuncVoid1) f;
-                return kernel.task((KFunc1<Object, Object>) (x0) -> {
+                return (KFunc1<Object, Object>) (x0) -> {
                     g.apply(x0);
                     return null;
-                }, a[0]);
+                };
             }
             case 2: {
                 final RayFuncVoid2 g = (RayFuncVoid2) f;
-                return kernel.task((KFunc2<Object, Object, Object>) (x0, x1) -> {
+                return (KFunc2<Object, Object, Object>) (x0, x1) -> {
                     g.apply(x0, x1);
                     return null;
-                }, a[0], a[1]);
+                };
             }
             case 3: {
                 final RayFuncVoid3 g = (RayFuncVoid3) f;
-                return kernel.task((KFunc3<Object, Object, Object, Object>) (x0, x1, x2) -> {
+                return (KFunc3<Object, Object, Object, Object>) (x0, x1, x2) -> {
                     g.apply(x0, x1, x2);
                     return null;
-                }, a[0], a[1], a[2]);
+                };
             }
             case 4: {
                 final RayFuncVoid4 g = (RayFuncVoid4) f;
-                return kernel.task((KFunc4<Object, Object, Object, Object, Object>) (x0, x1, x2, x3) -> {
+                return (KFunc4<Object, Object, Object, Object, Object>) (x0, x1, x2, x3) -> {
                     g.apply(x0, x1, x2, x3);
                     return null;
-                }, a[0], a[1], a[2], a[3]);
+                };
             }
             case 5: {
                 final RayFuncVoid5 g = (RayFuncVoid5) f;
-                return kernel.task((KFunc5<Object, Object, Object, Object, Object, Object>) (x0, x1, x2, x3, x4) -> {
+                return (KFunc5<Object, Object, Object, Object, Object, Object>) (x0, x1, x2, x3, x4) -> {
                     g.apply(x0, x1, x2, x3, x4);
                     return null;
-                }, a[0], a[1], a[2], a[3], a[4]);
+                };
             }
             case 6: {
                 final RayFuncVoid6 g = (RayFuncVoid6) f;
-                return kernel.task((KFunc6<Object, Object, Object, Object, Object, Object, Object>) (x0, x1, x2, x3, x4, x5) -> {
+                return (KFunc6<Object, Object, Object, Object, Object, Object, Object>) (x0, x1, x2, x3, x4, x5) -> {
                     g.apply(x0, x1, x2, x3, x4, x5);
                     return null;
-                }, a[0], a[1], a[2], a[3], a[4], a[5]);
+                };
             }
             default:
-                throw arity("Ray.task", a.length, 6);
+                throw arity("Ray.task", arity, 6);
         }
     }
 
@@ -267,91 +282,94 @@ final class RayFunctions {
     }
 
 
-    /** The kernel's call of a Ray actor method (its first parameter the actor) with the other arguments. */
-    static ActorTaskCaller<Object> call(final ActorHandle<ActorBox> actor, final RayFunc f, final Object[] a) {
+    /**
+     * The kernel's method ({@code KFunc1..6}, its first parameter the actor's box) calling a Ray actor method with
+     * arity other arguments, for {@code io.kairos.ActorHandle.submit}.
+     */
+    static Object call(final RayFunc f, final int arity) {
         if (f == null) {
             throw new IllegalArgumentException("func is null");
         }
         if (f instanceof RayFuncVoid) {
-            return voidCall(actor, f, a);
+            return voidCall(f, arity);
         }
-        switch (a.length) {
+        switch (arity) {
             case 0: {
                 final RayFunc1 g = (RayFunc1) f;
-                return actor.task((KFunc1<ActorBox, Object>) (box) -> {
+                return (KFunc1<ActorBox, Object>) (box) -> {
                     final ActorBox previous = box.enter();
                     try {
                         return g.apply(box.instance);
                     } finally {
                         ActorBox.leave(previous);
                     }
-                });
+                };
             }
             case 1: {
                 final RayFunc2 g = (RayFunc2) f;
-                return actor.task((KFunc2<ActorBox, Object, Object>) (box, x0) -> {
+                return (KFunc2<ActorBox, Object, Object>) (box, x0) -> {
                     final ActorBox previous = box.enter();
                     try {
                         return g.apply(box.instance, x0);
                     } finally {
                         ActorBox.leave(previous);
                     }
-                }, a[0]);
+                };
             }
             case 2: {
                 final RayFunc3 g = (RayFunc3) f;
-                return actor.task((KFunc3<ActorBox, Object, Object, Object>) (box, x0, x1) -> {
+                return (KFunc3<ActorBox, Object, Object, Object>) (box, x0, x1) -> {
                     final ActorBox previous = box.enter();
                     try {
                         return g.apply(box.instance, x0, x1);
                     } finally {
                         ActorBox.leave(previous);
                     }
-                }, a[0], a[1]);
+                };
             }
             case 3: {
                 final RayFunc4 g = (RayFunc4) f;
-                return actor.task((KFunc4<ActorBox, Object, Object, Object, Object>) (box, x0, x1, x2) -> {
+                return (KFunc4<ActorBox, Object, Object, Object, Object>) (box, x0, x1, x2) -> {
                     final ActorBox previous = box.enter();
                     try {
                         return g.apply(box.instance, x0, x1, x2);
                     } finally {
                         ActorBox.leave(previous);
                     }
-                }, a[0], a[1], a[2]);
+                };
             }
             case 4: {
                 final RayFunc5 g = (RayFunc5) f;
-                return actor.task((KFunc5<ActorBox, Object, Object, Object, Object, Object>) (box, x0, x1, x2, x3) -> {
+                return (KFunc5<ActorBox, Object, Object, Object, Object, Object>) (box, x0, x1, x2, x3) -> {
                     final ActorBox previous = box.enter();
                     try {
                         return g.apply(box.instance, x0, x1, x2, x3);
                     } finally {
                         ActorBox.leave(previous);
                     }
-                }, a[0], a[1], a[2], a[3]);
+                };
             }
             case 5: {
                 final RayFunc6 g = (RayFunc6) f;
-                return actor.task((KFunc6<ActorBox, Object, Object, Object, Object, Object, Object>) (box, x0, x1, x2, x3, x4) -> {
+                return (KFunc6<ActorBox, Object, Object, Object, Object, Object, Object>) (box, x0, x1, x2, x3, x4) -> {
                     final ActorBox previous = box.enter();
                     try {
                         return g.apply(box.instance, x0, x1, x2, x3, x4);
                     } finally {
                         ActorBox.leave(previous);
                     }
-                }, a[0], a[1], a[2], a[3], a[4]);
+                };
             }
             default:
-                throw arity("actor.task", a.length, 5);
+                throw arity("actor.task", arity, 5);
         }
     }
 
-    private static ActorTaskCaller<Object> voidCall(final ActorHandle<ActorBox> actor, final RayFunc f, final Object[] a) {
-        switch (a.length) {
+    private static Object voidCall(final RayFunc f, final int arity) {
+        switch (arity) {
             case 0: {
                 final RayFuncVoid1 g = (RayFuncVoid1) f;
-                return actor.task((KFunc1<ActorBox, Object>) (box) -> {
+                return (KFunc1<ActorBox, Object>) (box) -> {
                     final ActorBox previous = box.enter();
                     try {
                         g.apply(box.instance);
@@ -359,11 +377,11 @@ final class RayFunctions {
                     } finally {
                         ActorBox.leave(previous);
                     }
-                });
+                };
             }
             case 1: {
                 final RayFuncVoid2 g = (RayFuncVoid2) f;
-                return actor.task((KFunc2<ActorBox, Object, Object>) (box, x0) -> {
+                return (KFunc2<ActorBox, Object, Object>) (box, x0) -> {
                     final ActorBox previous = box.enter();
                     try {
                         g.apply(box.instance, x0);
@@ -371,11 +389,11 @@ final class RayFunctions {
                     } finally {
                         ActorBox.leave(previous);
                     }
-                }, a[0]);
+                };
             }
             case 2: {
                 final RayFuncVoid3 g = (RayFuncVoid3) f;
-                return actor.task((KFunc3<ActorBox, Object, Object, Object>) (box, x0, x1) -> {
+                return (KFunc3<ActorBox, Object, Object, Object>) (box, x0, x1) -> {
                     final ActorBox previous = box.enter();
                     try {
                         g.apply(box.instance, x0, x1);
@@ -383,11 +401,11 @@ final class RayFunctions {
                     } finally {
                         ActorBox.leave(previous);
                     }
-                }, a[0], a[1]);
+                };
             }
             case 3: {
                 final RayFuncVoid4 g = (RayFuncVoid4) f;
-                return actor.task((KFunc4<ActorBox, Object, Object, Object, Object>) (box, x0, x1, x2) -> {
+                return (KFunc4<ActorBox, Object, Object, Object, Object>) (box, x0, x1, x2) -> {
                     final ActorBox previous = box.enter();
                     try {
                         g.apply(box.instance, x0, x1, x2);
@@ -395,11 +413,11 @@ final class RayFunctions {
                     } finally {
                         ActorBox.leave(previous);
                     }
-                }, a[0], a[1], a[2]);
+                };
             }
             case 4: {
                 final RayFuncVoid5 g = (RayFuncVoid5) f;
-                return actor.task((KFunc5<ActorBox, Object, Object, Object, Object, Object>) (box, x0, x1, x2, x3) -> {
+                return (KFunc5<ActorBox, Object, Object, Object, Object, Object>) (box, x0, x1, x2, x3) -> {
                     final ActorBox previous = box.enter();
                     try {
                         g.apply(box.instance, x0, x1, x2, x3);
@@ -407,11 +425,11 @@ final class RayFunctions {
                     } finally {
                         ActorBox.leave(previous);
                     }
-                }, a[0], a[1], a[2], a[3]);
+                };
             }
             case 5: {
                 final RayFuncVoid6 g = (RayFuncVoid6) f;
-                return actor.task((KFunc6<ActorBox, Object, Object, Object, Object, Object, Object>) (box, x0, x1, x2, x3, x4) -> {
+                return (KFunc6<ActorBox, Object, Object, Object, Object, Object, Object>) (box, x0, x1, x2, x3, x4) -> {
                     final ActorBox previous = box.enter();
                     try {
                         g.apply(box.instance, x0, x1, x2, x3, x4);
@@ -419,10 +437,10 @@ final class RayFunctions {
                     } finally {
                         ActorBox.leave(previous);
                     }
-                }, a[0], a[1], a[2], a[3], a[4]);
+                };
             }
             default:
-                throw arity("actor.task", a.length, 5);
+                throw arity("actor.task", arity, 5);
         }
     }
 }

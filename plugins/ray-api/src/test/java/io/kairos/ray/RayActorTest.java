@@ -187,7 +187,7 @@ class RayActorTest {
 
     @Test
     void aCrashedActorRestartsWithinMaxRestarts() {
-        final ActorHandle<Counter> counter = Ray.actor(Counter::new).setMaxRestarts(1).setMaxTaskRetries(2).remote();
+        final ActorHandle<Counter> counter = Ray.actor(Counter::new).setMaxRestarts(1).remote();
         counter.task(Counter::increment).remote().get();
         assertThrows(RayActorException.class, () -> counter.task(Counter::crash).remote().get());
         assertEquals(1, counter.task(Counter::increment).remote().get());

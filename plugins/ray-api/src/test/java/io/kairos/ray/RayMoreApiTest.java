@@ -60,6 +60,11 @@ class RayMoreApiTest {
             return all.await(10, TimeUnit.SECONDS);
         }
 
+        /** As enter, a method declared in no group: it runs in the default group. */
+        public boolean enterInTheDefaultGroup() throws InterruptedException {
+            return enter();
+        }
+
         public long thread() {
             return Thread.currentThread().getId();
         }
@@ -86,14 +91,14 @@ class RayMoreApiTest {
     }
 
     @Test
-    void concurrencyGroupsAddToTheActorsConcurrency() {
+    void aConcurrencyGroupRunsBesideTheDefaultGroup() {
         final ConcurrencyGroup io = new ConcurrencyGroupBuilder<Gate>().setName("io").setMaxConcurrency(2)
             .addMethod(Gate::enter).build();
         final ActorHandle<Gate> gate = Ray.actor(Gate::new).setConcurrencyGroups(io).remote();
-        final ObjectRef<Boolean> a = gate.task(Gate::enter).setConcurrencyGroup("io").remote();
+        final ObjectRef<Boolean> a = gate.task(Gate::enter).remote();
         final ObjectRef<Boolean> b = gate.task(Gate::enter).setConcurrencyGroup("io").remote();
-        final ObjectRef<Boolean> c = gate.task(Gate::enter).remote();
-        assertTrue(a.get() && b.get() && c.get(), "1 (default) + 2 (io) calls run at once");
+        final ObjectRef<Boolean> c = gate.task(Gate::enterInTheDefaultGroup).remote();
+        assertTrue(a.get() && b.get() && c.get(), "2 (io) + 1 (default) calls run at once");
     }
 
     @Test

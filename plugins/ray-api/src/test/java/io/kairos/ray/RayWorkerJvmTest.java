@@ -42,6 +42,15 @@ class RayWorkerJvmTest {
             return calls;
         }
 
+        /** Kills its own worker JVM on the call's first attempt; on a retry returns this JVM's pid. */
+        public long dieOnFirstAttempt() throws Exception {
+            if (io.kairos.TaskContext.current().attempt() == 0) {
+                new ProcessBuilder("kill", "-9", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+                new java.util.concurrent.CountDownLatch(1).await(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            return ProcessHandle.current().pid();
+        }
+
     }
 
     @Test
@@ -64,5 +73,15 @@ class RayWorkerJvmTest {
         assertTrue(again > 0);
         assertNotEquals(pid, again, "a new worker JVM");
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    @Test
+    void aCallWhoseWorkerJvmDiedRunsAgainWithMaxTaskRetries() {
+        final ActorHandle<Worker> actor = Ray.actor(Worker::new).setJvmOptions(List.of("-Xmx128m")).setMaxRestarts(1)
+            .setMaxTaskRetries(1).remote();
+        final long first = actor.task(Worker::pid).remote().get(60_000);
+        final long again = actor.task(Worker::dieOnFirstAttempt).remote().get(60_000);
+        assertNotEquals(first, again, "ran again in the restarted actor's new worker JVM");
+        assertEquals(0, actor.task(Worker::calls).remote().get(60_000), "a new instance");
     }
 }

@@ -1,6 +1,7 @@
 package io.kairos.internal.conductor;
 
 import io.kairos.exception.ActorDiedException;
+import io.kairos.exception.TaskFailedException;
 import io.kairos.internal.worker.WorkerProcesses;
 import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceAllocation;
@@ -8,6 +9,7 @@ import io.kairos.internal.cluster.ResourceRegistry;
 import io.kairos.internal.placement.Bundle;
 import io.kairos.spi.kernel.WorkerLauncher;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -143,13 +145,19 @@ final class ActorLifecycle {
         final ActorState actor = call.actor;
         final Worker worker = call.worker;
         call.worker = null;
-        call.state = TaskSpec.State.DONE;
         actor.running--;
+        if (actor.groups != null) {
+            actor.groups.running[call.concurrencyGroup]--;
+        }
         if (call.chainId != 0 && actor.chained.peekFirst() == call) {
             actor.chained.pollFirst();  // chained calls return in order
         }
-        waits.doneObjects.add(call.result);
-        transitions.finished(call);
+        final boolean crashed = call.outcome == TaskSpec.OUTCOME_CRASH;
+        if (!call.retrying || !retry(call, actor, crashed)) {
+            call.state = TaskSpec.State.DONE;
+            waits.doneObjects.add(call.result);
+            transitions.finished(call);
+        }
         if (!call.lastInChain) {
             return;  // its worker goes on with the next call of the chain
         }
@@ -159,8 +167,8 @@ final class ActorLifecycle {
             return;
         }
         actor.idleWorkers.push(worker);
-        if (call.outcome == TaskSpec.OUTCOME_CRASH) {
-            if (actor.restarts < actor.maxRestarts && !conductor.closing) {
+        if (crashed) {
+            if (restartsLeft(actor)) {
                 restart(actor);
             } else {
                 kill(actor, new ActorDiedException(actor.describe() + " crashed in " + call.name() + ": " + call.failure,
@@ -169,6 +177,56 @@ final class ActorLifecycle {
             return;
         }
         markDirty(actor);
+    }
+
+    private boolean restartsLeft(final ActorState actor) {
+        return actor.restarts < actor.maxRestarts && !conductor.closing;
+    }
+
+    /**
+     * A call that asked to run again (maxTaskRetries) came back: queued again, in submission order, for the restarted
+     * actor; or, when the actor will not live on or the call was cancelled, failed.
+     *
+     * @return true if it was queued again
+     */
+    private boolean retry(final TaskSpec call, final ActorState actor, final boolean crashed) {
+        call.retrying = false;
+        call.retryOnRestart = false;
+        final boolean lives = crashed ? restartsLeft(actor) && actor.status == ActorState.Status.ALIVE
+            : actor.status != ActorState.Status.DEAD && !conductor.closing;
+        if (lives && !call.cancelled && !call.result.isDone()) {
+            if (crashed) {
+                takeBackChained(actor, true);  // those behind it go back behind it
+            }
+            call.attempts++;
+            call.state = TaskSpec.State.READY;
+            call.target = null;
+            call.failure = null;
+            call.cancelRequested = false;
+            requeueInOrder(actor.queueOf(call), call);
+            return true;
+        }
+        actor.pendingCalls.decrementAndGet();
+        if (crashed) {
+            call.result.fail(new TaskFailedException(call.name(), String.valueOf(call.failure), call.failure));
+        } else {
+            call.result.fail(new ActorDiedException(actor.describe() + " died while " + call.name() + " ran",
+                actor.deathCause));
+        }
+        return false;
+    }
+
+    /** Puts a call back in its queue before the calls submitted after it (ids grow in submission order). */
+    private void requeueInOrder(final ArrayDeque<TaskSpec> queue, final TaskSpec call) {
+        final ArrayDeque<TaskSpec> earlier = new ArrayDeque<>();  // a failure path: rare
+        while (!queue.isEmpty() && queue.peekFirst().taskId() < call.taskId()) {
+            earlier.push(queue.pollFirst());
+        }
+        queue.addFirst(call);
+        while (!earlier.isEmpty()) {
+            queue.addFirst(earlier.pop());
+        }
+        markDirty(call.actor);
     }
 
     void onKill(final SchedulerConductor.KillCommand command) {
@@ -187,7 +245,7 @@ final class ActorLifecycle {
             && actor.status != ActorState.Status.PENDING_CREATION;
         if (canRestart) {
             takeBackChained(actor, true);  // before any interrupt: an interrupted call's worker would claim the next
-            failRunningCalls(actor, actor.describe() + " was killed and is restarting");
+            failRunningCalls(actor, actor.describe() + " was killed and is restarting", true);
             restart(actor);
         } else {
             kill(actor, new ActorDiedException(actor.describe() + " was killed", null));
@@ -296,34 +354,57 @@ final class ActorLifecycle {
         }
         creation.result.fail(cause);
         takeBackChained(actor, false);
-        TaskSpec call;
-        while ((call = actor.calls.poll()) != null) {
-            if (call.state == TaskSpec.State.READY || call.state == TaskSpec.State.WAITING_FOR_ARGS) {
-                waits.finish(call, actorDied(actor, call.name()));
+        failQueued(actor, actor.calls);
+        if (actor.groups != null) {
+            for (final ArrayDeque<TaskSpec> queue : actor.groups.queues) {
+                failQueued(actor, queue);
             }
         }
-        failRunningCalls(actor, actor.describe() + " died");
+        failRunningCalls(actor, actor.describe() + " died", false);
         giveBackIdle(actor);
         releaseActorIfIdle(actor);
     }
 
-    private void failRunningCalls(final ActorState actor, final String why) {
+    private void failQueued(final ActorState actor, final ArrayDeque<TaskSpec> queue) {
+        TaskSpec call;
+        while ((call = queue.poll()) != null) {
+            if (call.state == TaskSpec.State.READY || call.state == TaskSpec.State.WAITING_FOR_ARGS) {
+                waits.finish(call, actorDied(actor, call.name()));
+            }
+        }
+    }
+
+    /**
+     * Interrupts the actor's running calls and fails them, or, when the actor restarts and a call has retries left
+     * (maxTaskRetries), marks it to run again: its worker hands it back unfinished.
+     */
+    private void failRunningCalls(final ActorState actor, final String why, final boolean restarting) {
         for (final Worker worker : actor.workers) {
             final TaskSpec running = worker.running;
             if (running != null && running.kind == TaskSpec.Kind.ACTOR_CALL && running.state == TaskSpec.State.RUNNING) {
-                running.cancelRequested = true;
-                if (running.result.fail(new ActorDiedException(why + " while " + running.name() + " ran", actor.deathCause))) {
+                if (!retryAfterRestart(running, actor, restarting)
+                    && running.result.fail(new ActorDiedException(why + " while " + running.name() + " ran", actor.deathCause))) {
                     waits.doneObjects.add(running.result);
                 }
+                running.cancelRequested = true;  // after retryOnRestart: the worker reads them in this order
                 worker.thread.interrupt();
             }
         }
         for (final TaskSpec claimed : actor.chained) {  // a worker took them but may not have begun: they fail
-            claimed.cancelRequested = true;
-            if (claimed.result.fail(new ActorDiedException(why + " before " + claimed.name() + " ran", actor.deathCause))) {
+            if (!retryAfterRestart(claimed, actor, restarting)
+                && claimed.result.fail(new ActorDiedException(why + " before " + claimed.name() + " ran", actor.deathCause))) {
                 waits.doneObjects.add(claimed.result);
             }
+            claimed.cancelRequested = true;
         }
+    }
+
+    private static boolean retryAfterRestart(final TaskSpec call, final ActorState actor, final boolean restarting) {
+        if (restarting && !call.cancelled && call.attempts < actor.options.maxTaskRetries) {
+            call.retryOnRestart = true;
+            return true;
+        }
+        return false;
     }
 
     private void releaseActorIfIdle(final ActorState actor) {
@@ -357,24 +438,26 @@ final class ActorLifecycle {
             final ActorState actor = dirtyActors.get(i);
             actor.dirty = false;
             if (actor.isProxy()) {  // it lives on another member: its calls go there in order, that member runs them
-                TaskSpec call;
-                while (actor.status == ActorState.Status.ALIVE && (call = nextReadyCall(actor)) != null) {
-                    dispatched += conductor.clusterLink().actors().sendCalls(actor, call);
+                dispatched += sendCalls(actor, actor.calls);
+                if (actor.groups != null) {
+                    for (int g = 1; g < actor.groups.queues.length; g++) {
+                        dispatched += sendCalls(actor, actor.groups.queues[g]);
+                    }
                 }
                 continue;
             }
+            if (actor.groups != null) {
+                dispatched += dispatchGroups(actor, actor.groups);
+                giveBackIdle(actor);
+                continue;
+            }
             while (actor.status == ActorState.Status.ALIVE && actor.running < actor.maxConcurrency
-                && peekReadyCall(actor) != null) {
-                Worker worker = actor.idleWorkers.poll();
+                && peekReadyCall(actor.calls) != null) {
+                final Worker worker = borrowWorker(actor);
                 if (worker == null) {
-                    worker = workers.tryBorrow(actor.node);
-                    if (worker == null) {
-                        workers.waits(actor);  // dirty again when a worker comes back or may be started
-                        break;
-                    }
-                    actor.workers.add(worker);
+                    break;
                 }
-                final TaskSpec call = nextReadyCall(actor);
+                final TaskSpec call = actor.calls.poll();
                 prime(call, actor, worker);
                 call.chainId = 0;
                 if (actor.maxConcurrency == 1) {
@@ -390,16 +473,60 @@ final class ActorLifecycle {
         return dispatched;
     }
 
+    /** An idle worker of the actor, or one borrowed from its node's pool; null (and a wait) when none is free. */
+    private Worker borrowWorker(final ActorState actor) {
+        Worker worker = actor.idleWorkers.poll();
+        if (worker == null) {
+            worker = workers.tryBorrow(actor.node);
+            if (worker == null) {
+                workers.waits(actor);  // dirty again when a worker comes back or may be started
+                return null;
+            }
+            actor.workers.add(worker);
+        }
+        return worker;
+    }
+
+    private int sendCalls(final ActorState actor, final ArrayDeque<TaskSpec> queue) {
+        int dispatched = 0;
+        TaskSpec call;
+        while (actor.status == ActorState.Status.ALIVE && (call = nextReadyCall(queue)) != null) {
+            dispatched += conductor.clusterLink().actors().sendCalls(actor, call);
+        }
+        return dispatched;
+    }
+
+    /** An actor with concurrency groups: each group starts its ready calls up to its own limit, in its own order. */
+    private int dispatchGroups(final ActorState actor, final ConcurrencyGroups groups) {
+        int dispatched = 0;
+        for (int g = 0; g < groups.queues.length; g++) {
+            while (actor.status == ActorState.Status.ALIVE && groups.running[g] < groups.limits[g]
+                && peekReadyCall(groups.queues[g]) != null) {
+                final Worker worker = borrowWorker(actor);
+                if (worker == null) {
+                    return dispatched;
+                }
+                final TaskSpec call = groups.queues[g].poll();
+                groups.running[g]++;
+                prime(call, actor, worker);
+                call.chainId = 0;
+                dispatched++;
+                worker.assign(call);
+            }
+        }
+        return dispatched;
+    }
+
     /** Takes the head call if it is ready (in order: a call whose arguments are pending holds back the rest). */
-    private static TaskSpec nextReadyCall(final ActorState actor) {
-        return peekReadyCall(actor) == null ? null : actor.calls.poll();
+    private static TaskSpec nextReadyCall(final ArrayDeque<TaskSpec> queue) {
+        return peekReadyCall(queue) == null ? null : queue.poll();
     }
 
     /** The head call if it is ready, left queued; drops the cancelled ones before it. */
-    private static TaskSpec peekReadyCall(final ActorState actor) {
+    private static TaskSpec peekReadyCall(final ArrayDeque<TaskSpec> queue) {
         TaskSpec call;
-        while ((call = actor.calls.peek()) != null && call.state == TaskSpec.State.DONE) {
-            actor.calls.poll();  // cancelled while queued
+        while ((call = queue.peek()) != null && call.state == TaskSpec.State.DONE) {
+            queue.poll();  // cancelled while queued
         }
         return call == null || call.state != TaskSpec.State.READY ? null : call;
     }
@@ -424,7 +551,7 @@ final class ActorLifecycle {
         TaskSpec previous = head;
         int chained = 0;
         TaskSpec call;
-        while (chained < ACTOR_CHAIN_LIMIT && (call = nextReadyCall(actor)) != null) {
+        while (chained < ACTOR_CHAIN_LIMIT && (call = nextReadyCall(actor.calls)) != null) {
             if (chained == 0) {
                 head.chainId = dispatcher.nextChainId();
             }

@@ -20,6 +20,10 @@ public final class ActorState {
     final int maxRestarts;
     final int maxPendingCalls;
     final AtomicInteger pendingCalls = new AtomicInteger();
+    /** Retries, named groups (set before the actor is offered to the conductor). */
+    ActorOptions options = ActorOptions.NONE;
+    /** Its concurrency groups, or null when it has none (set with options). */
+    ConcurrencyGroups groups;
     volatile Status status = Status.PENDING_CREATION;
     volatile Object instance;
 
@@ -69,6 +73,44 @@ public final class ActorState {
         this.maxConcurrency = maxConcurrency;
         this.maxRestarts = maxRestarts;
         this.maxPendingCalls = maxPendingCalls;
+    }
+
+    /**
+     * Gives the actor its options (before it is offered to the conductor).
+     *
+     * @throws IllegalArgumentException if the actor is isolated and has concurrency groups (one call at a time)
+     */
+    void configure(final ActorOptions options, final boolean isolated) {
+        if (options == null) {
+            return;
+        }
+        if (isolated && options.hasGroups()) {
+            throw new IllegalArgumentException(describe() + ": an isolated actor runs one call at a time: it cannot "
+                + "have concurrency groups");
+        }
+        this.options = options;
+        this.groups = options.hasGroups() ? new ConcurrencyGroups(options, maxConcurrency, calls) : null;
+    }
+
+    /**
+     * The index of a named concurrency group, as an actor call carries it.
+     *
+     * @param group the group's name, not null
+     * @return its index, 1 and up
+     * @throws IllegalArgumentException if the actor has no group of that name
+     */
+    public int groupIndex(final String group) {
+        return options.groupIndex(group, describe());
+    }
+
+    /** The queue a call waits in: its group's, or the actor's one queue. */
+    ArrayDeque<TaskSpec> queueOf(final TaskSpec call) {
+        return groups == null ? calls : groups.queues[call.concurrencyGroup];
+    }
+
+    /** What the actor may run at once: its limit, or with groups all their limits together. */
+    int totalConcurrency() {
+        return groups == null ? maxConcurrency : groups.total();
     }
 
     public long id() {

@@ -124,7 +124,7 @@ final class ClusterActors {
         at += 4;
         out.putLong(at, actor.id);
         at += 8;
-        out.putInt(at, actor.maxConcurrency);
+        out.putInt(at, actor.totalConcurrency());  // groups are not sent: the host has one limit
         at += 4;
         out.putInt(at, Math.max(0, actor.maxRestarts - actor.restarts));
         at += 4;

@@ -65,7 +65,7 @@ final class DependencyWaits {
                 finish(task, lifecycle.actorDied(task.actor, task.name()));
                 return;
             }
-            task.actor.calls.add(task);  // submission order, whatever order the arguments resolve in
+            task.actor.queueOf(task).add(task);  // submission order, whatever order the arguments resolve in
         }
         if (pending == 0) {
             makeReady(task);

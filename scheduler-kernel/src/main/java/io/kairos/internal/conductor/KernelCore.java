@@ -224,7 +224,7 @@ public final class KernelCore {
     public ActorState createActor(final Object constructor, final int arity, final Object[] args, final String name,
                                   final Map<String, Double> resources, final int maxConcurrency, final int maxRestarts,
                                   final int maxPendingCalls, final SchedulingStrategy strategy, final GroupState group,
-                                  final int bundleIndex, final boolean isolated) {
+                                  final int bundleIndex, final boolean isolated, final ActorOptions options) {
         ensureOpen();
         if (isolated && maxConcurrency != 1) {
             throw new IllegalArgumentException("an isolated actor runs one call at a time: maxConcurrency must be 1, was "
@@ -237,6 +237,7 @@ public final class KernelCore {
         final long id = ids.incrementAndGet();
         final ActorState actor = new ActorState(id, name, FunctionNames.className(constructor), maxConcurrency,
             maxRestarts, maxPendingCalls);
+        actor.configure(options, isolated);
         if (infeasible != null) {
             throw new UnschedulableException(actor.describe() + ": " + infeasible);
         }
@@ -273,7 +274,7 @@ public final class KernelCore {
      * @throws PendingCallsLimitExceededException if the actor has its maximum of pending calls
      */
     public ObjectState submitActorCall(final ActorState actor, final Object method, final int arity,
-                                       final Object[] args, final String name) {
+                                       final Object[] args, final String name, final int concurrencyGroup) {
         ensureOpen();
         if (actor.maxPendingCalls > 0 && actor.pendingCalls.incrementAndGet() > actor.maxPendingCalls) {
             actor.pendingCalls.decrementAndGet();
@@ -283,8 +284,10 @@ public final class KernelCore {
             actor.pendingCalls.incrementAndGet();
         }
         final ObjectState result = factory.create(ids.incrementAndGet(), this);
-        offer(new TaskSpec(name, method, arity, args, NO_DEMAND,
-            SchedulingStrategy.DEFAULT, 0, false, result, TaskSpec.Kind.ACTOR_CALL, actor));
+        final TaskSpec call = new TaskSpec(name, method, arity, args, NO_DEMAND, SchedulingStrategy.DEFAULT, 0, false,
+            result, TaskSpec.Kind.ACTOR_CALL, actor);
+        call.concurrencyGroup = (short) concurrencyGroup;
+        offer(call);
         return result;
     }
 

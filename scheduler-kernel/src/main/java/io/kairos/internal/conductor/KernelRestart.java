@@ -229,7 +229,7 @@ public final class KernelRestart {
                 kernel.createActor(spec.function(), spec.args().length, spec.args(), name, spec.resources(),
                     value.getInt(8, java.nio.ByteOrder.LITTLE_ENDIAN), value.getInt(12, java.nio.ByteOrder.LITTLE_ENDIAN),
                     value.getInt(16, java.nio.ByteOrder.LITTLE_ENDIAN), SchedulingStrategy.DEFAULT, null, -1,
-                    spec.isolated());
+                    spec.isolated(), null);  // maxTaskRetries and concurrency groups are not kept: defaults
                 created.add(name);
             } catch (final RuntimeException e) {
                 unrecoverable.add("actor '" + name + "': " + e.getMessage());

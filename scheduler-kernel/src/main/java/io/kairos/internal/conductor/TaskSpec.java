@@ -77,6 +77,14 @@ final class TaskSpec {
     /** An actor call's instance, bound when the call is dispatched: a call never runs on a later incarnation. */
     Object target;
 
+    // --- actor calls ---
+    /** The concurrency group of an actor call (0: the actor's default group); a short keeps a spec at 128 bytes. */
+    short concurrencyGroup;
+    /** Conductor, before it interrupts: the actor restarts and this call is to run again there (maxTaskRetries). */
+    boolean retryOnRestart;
+    /** Worker: this call failed for a system reason and asks to run again on the restarted actor; result not set. */
+    boolean retrying;
+
     // --- actor call chains: a worker runs the calls after this one without a conductor round trip ---
     static final int CLAIMED = -1;
     static final int TAKEN_BACK = -2;

@@ -109,7 +109,8 @@ public final class Worker implements Runnable {
             while (current != null) {
                 execute(current);
                 Thread.interrupted();  // a cancel's interrupt must not reach the next task
-                final TaskSpec next = current.outcome == TaskSpec.OUTCOME_CRASH || stopping ? null : claimNext(current);
+                final TaskSpec next = current.outcome == TaskSpec.OUTCOME_CRASH || current.retrying || stopping ? null
+                    : claimNext(current);
                 current.lastInChain = next == null;
                 running = next;
                 conductor.offerFromWorker(current);
@@ -158,7 +159,14 @@ public final class Worker implements Runnable {
     private void execute(final TaskSpec task) {
         if (task.cancelRequested) {  // its actor was killed after this worker claimed it: it must not begin
             task.target = null;
-            task.result.fail(new TaskCancelledException("task '" + task.name() + "' was cancelled before it ran"));
+            if (task.kind == TaskSpec.Kind.ACTOR_CALL && task.retryOnRestart) {
+                task.retrying = true;  // it runs on the restarted actor instead (still pending)
+            } else {
+                if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+                    task.actor.pendingCalls.decrementAndGet();
+                }
+                task.result.fail(new TaskCancelledException("task '" + task.name() + "' was cancelled before it ran"));
+            }
             task.outcome = TaskSpec.OUTCOME_DONE;
             return;
         }
@@ -194,6 +202,12 @@ public final class Worker implements Runnable {
             }
         }
         if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+            if (thrown != null && retriesCall(task, thrown)) {
+                task.retrying = true;  // the conductor runs it again on the restarted actor, or fails it
+                task.failure = thrown;
+                task.outcome = task.cancelRequested ? TaskSpec.OUTCOME_DONE : TaskSpec.OUTCOME_CRASH;
+                return;
+            }
             task.actor.pendingCalls.decrementAndGet();  // before the result shows, so a caller who saw it has room
         }
         if (thrown == null) {
@@ -237,6 +251,19 @@ public final class Worker implements Runnable {
             task.result.fail(new TaskFailedException(task.name(), String.valueOf(thrown), thrown));
             task.outcome = TaskSpec.OUTCOME_DONE;
         }
+    }
+
+    /**
+     * Whether a failed actor call is to run again on its restarted actor: it was interrupted by a kill that restarts
+     * the actor and the conductor asked for it, or it failed for a system reason (an Error, its worker process died)
+     * with retries left. An exception of the method itself is its result.
+     */
+    private static boolean retriesCall(final TaskSpec task, final Throwable thrown) {
+        if (task.cancelRequested) {
+            return task.retryOnRestart;
+        }
+        return (thrown instanceof Error || thrown instanceof WorkerDiedException)
+            && task.attempts < task.actor.options.maxTaskRetries;
     }
 
     /** Whether the task runs in a worker process (an isolated task, or a call of an actor living in one). */
