@@ -30,6 +30,7 @@ public final class ActorCreator<A> {
     public static final int MAX_CONCURRENCY_GROUPS = 1024;
 
     private int maxTaskRetries;
+    private boolean detached;
     /** Named concurrency groups in declaration order, or null. */
     private LinkedHashMap<String, Integer> groups;
 
@@ -107,6 +108,20 @@ public final class ActorCreator<A> {
             throw new IllegalArgumentException("maxRestarts " + maxRestarts + " must be >= 0");
         }
         this.maxRestarts = maxRestarts;
+        return this;
+    }
+
+    /**
+     * Makes the actor detached, as Ray's {@code lifetime="detached"}: in a cluster it outlives this kernel. When this
+     * kernel leaves (closes or dies), the member the actor lives on keeps it alive and takes its name over, so other
+     * drivers still find it by name ({@link Kernel#getActor}); it lives until killed or until its member leaves.
+     * On one machine the actor lives until it is killed or the kernel closes, as any actor. Name it: a detached actor
+     * without a name cannot be found once its creator is gone.
+     *
+     * @return this creator
+     */
+    public ActorCreator<A> setDetached(final boolean detached) {
+        this.detached = detached;
         return this;
     }
 
@@ -226,8 +241,8 @@ public final class ActorCreator<A> {
      * @throws UnschedulableException   if no node can ever hold its resources
      */
     public ActorHandle<A> remote() {
-        final ActorOptions options = maxTaskRetries == 0 && groups == null ? null
-            : new ActorOptions(maxTaskRetries, groups == null ? Map.of() : groups);
+        final ActorOptions options = maxTaskRetries == 0 && groups == null && !detached ? null
+            : new ActorOptions(maxTaskRetries, groups == null ? Map.of() : groups, detached);
         return kernel.createActor(constructor, arity, args, name, placement.resourcesOrNull(), maxConcurrency,
             maxRestarts, maxPendingCalls, placement.strategy, placement.group, placement.bundleIndex, isolated, options);
     }

@@ -54,8 +54,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>without {@code ray.address}, one node in this JVM; with it, the program joins a Kairos cluster as a driver
  *       (see {@link RaySettings}); tasks and actors run on the kernels' worker threads, an actor with JVM options in a
  *       worker JVM;</li>
- *   <li>detached actors: an embedded kernel lives as long as its {@code Ray.init()}, so a detached actor lives until
- *       {@code Ray.shutdown()} or its kill, as a non-detached one does (there is one job per kernel);</li>
+ *   <li>detached actors: on one machine an embedded kernel lives as long as its {@code Ray.init()}, so a detached
+ *       actor lives until {@code Ray.shutdown()} or its kill, as a non-detached one does (there is one job per
+ *       kernel); on a cluster ({@code ray.address}) it outlives the driver on the node it lives on, found by name from
+ *       other drivers, until killed or until that node leaves;</li>
  *   <li>{@code setMaxTaskRetries}: as Ray's, a call its actor's death interrupted (an {@code Error} thrown by a
  *       method, its worker JVM's death, a kill without {@code noRestart}) runs again on the restarted actor, before the
  *       calls queued behind it; an exception of the method itself is never retried (an actor placed on another

@@ -89,6 +89,7 @@ final class RayActors {
                     logRuntimeEnv();
                 }
             }
+            creator.setDetached(detached);  // on a cluster it outlives this driver, on its node
             final io.kairos.ActorHandle<ActorBox> handle = creator.remote();
             final RayActor<T> actor = new RayActor<>(id, handle, detached, maxTaskRetries, methodGroups);
             actorsById.put(id, actor);

@@ -13,6 +13,8 @@ public final class ActorOptions {
     public static final ActorOptions NONE = new ActorOptions(0, Map.of());
 
     final int maxTaskRetries;
+    /** Outlives its owner in a cluster (see the public {@code ActorCreator.setDetached}). */
+    final boolean detached;
     /** The named groups in declaration order; group i + 1 of a call is names[i] (0 is the default group). */
     final String[] groupNames;
     final int[] groupLimits;
@@ -23,9 +25,24 @@ public final class ActorOptions {
      * @param groups         group name to its limit of calls at once, in declaration order (validated by the caller)
      */
     public ActorOptions(final int maxTaskRetries, final Map<String, Integer> groups) {
+        this(maxTaskRetries, groups, false);
+    }
+
+    /** @param detached whether the actor outlives its owner in a cluster */
+    public ActorOptions(final int maxTaskRetries, final Map<String, Integer> groups, final boolean detached) {
         this.maxTaskRetries = maxTaskRetries;
+        this.detached = detached;
         this.groupNames = groups.keySet().toArray(new String[0]);
         this.groupLimits = groups.values().stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The named groups and their limits, in declaration order. */
+    Map<String, Integer> groups() {
+        final Map<String, Integer> groups = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < groupNames.length; i++) {
+            groups.put(groupNames[i], groupLimits[i]);
+        }
+        return groups;
     }
 
     /** Whether the actor has named concurrency groups. */

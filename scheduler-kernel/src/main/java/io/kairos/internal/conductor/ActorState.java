@@ -89,6 +89,7 @@ public final class ActorState {
                 + "have concurrency groups");
         }
         this.options = options;
+        this.detached = options.detached;
         this.groups = options.hasGroups() ? new ConcurrencyGroups(options, maxConcurrency, calls) : null;
     }
 
@@ -106,11 +107,6 @@ public final class ActorState {
     /** The queue a call waits in: its group's, or the actor's one queue. */
     ArrayDeque<TaskSpec> queueOf(final TaskSpec call) {
         return groups == null ? calls : groups.queues[call.concurrencyGroup];
-    }
-
-    /** What the actor may run at once: its limit, or with groups all their limits together. */
-    int totalConcurrency() {
-        return groups == null ? maxConcurrency : groups.total();
     }
 
     public long id() {

@@ -124,13 +124,23 @@ final class ClusterActors {
         at += 4;
         out.putLong(at, actor.id);
         at += 8;
-        out.putInt(at, actor.totalConcurrency());  // groups are not sent: the host has one limit
+        out.putInt(at, actor.maxConcurrency);
         at += 4;
         out.putInt(at, Math.max(0, actor.maxRestarts - actor.restarts));
         at += 4;
         out.putByte(at++, (byte) (creation.isolated ? 1 : 0));
         at = link.putBundle(at, creation.group, bundle);
         at += out.putStringUtf8(at, actor.detached && actor.name != null ? actor.name : "");
+        out.putInt(at, actor.options.maxTaskRetries);
+        at += 4;
+        final java.util.Map<String, Integer> groups = actor.options.groups();
+        out.putInt(at, groups.size());
+        at += 4;
+        for (final java.util.Map.Entry<String, Integer> group : groups.entrySet()) {
+            at += out.putStringUtf8(at, group.getKey());
+            out.putInt(at, group.getValue());
+            at += 4;
+        }
         at += out.putStringUtf8(at, actor.className);
         at = wire.putDemand(at, creation.demand);
         final int length;
@@ -165,6 +175,8 @@ final class ClusterActors {
         at += 8;
         out.putInt(at, call.attempts);
         at += 4;
+        out.putShort(at, call.concurrencyGroup);
+        at += 2;
         final String name = call.explicitName();
         at += out.putStringUtf8(at, name == null ? "" : name);
         final int length;
@@ -281,7 +293,8 @@ final class ClusterActors {
 
     /** Executor: a call of an actor that lives here, from another member. */
     void acceptActorCall(final String from, final long hostActorId, final long taskId, final int attempt,
-                         final String name, final Object method, final Object[] args, final ObjectState result) {
+                         final short group, final String name, final Object method, final Object[] args,
+                         final ObjectState result) {
         final ActorState actor = callable.get(hostActorId);
         if (actor == null || actor.status == ActorState.Status.DEAD) {
             link.refuse(from, taskId, attempt, new ActorDiedException("actor #" + hostActorId
@@ -293,6 +306,7 @@ final class ClusterActors {
         final TaskSpec call = new TaskSpec(name.isEmpty() ? null : name, method, args.length, args, KernelCore.NO_DEMAND,
             SchedulingStrategy.DEFAULT, 0, false, result, TaskSpec.Kind.ACTOR_CALL, actor);
         call.attempts = attempt;
+        call.concurrencyGroup = actor.groups == null || group < 0 || group >= actor.groups.queues.length ? 0 : group;
         call.origin = new TaskSpec.Origin(from, taskId, attempt);
         waits.onSubmit(call);
     }

@@ -278,6 +278,16 @@ final class ClusterInbox implements ClusterListener {
         at += 12;
         final String detachedName = in.getStringUtf8(at);
         at += 4 + in.getInt(at);
+        final int maxTaskRetries = in.getInt(at);
+        at += 4;
+        final Map<String, Integer> groups = new java.util.LinkedHashMap<>();
+        for (int g = 0, count = in.getInt(at); g < count; g++) {
+            at += 4;
+            final String group = in.getStringUtf8(at);
+            at += 4 + in.getInt(at);
+            groups.put(group, in.getInt(at));
+        }
+        at += 4;
         final String className = in.getStringUtf8(at);
         at += 4 + in.getInt(at);
         final Map<String, Double> demand = new HashMap<>();
@@ -286,6 +296,7 @@ final class ClusterInbox implements ClusterListener {
         actor.originNode = from;
         actor.originActorId = ownerActorId;
         actor.detachedName = detachedName.isEmpty() ? null : detachedName;
+        actor.configure(new ActorOptions(maxTaskRetries, groups), isolated);
         final Object constructor;
         final Object[] args;
         final long[] amounts;
@@ -314,6 +325,8 @@ final class ClusterInbox implements ClusterListener {
         at += 8;
         final int attempt = in.getInt(at);
         at += 4;
+        final short group = in.getShort(at);
+        at += 2;
         final String name = in.getStringUtf8(at);
         at += 4 + in.getInt(at);
         final Object method;
@@ -329,7 +342,7 @@ final class ClusterInbox implements ClusterListener {
             return;
         }
         final ObjectState result = core.newObject();
-        conductor.offerFromWorker((Runnable) () -> link.actors().acceptActorCall(from, hostActorId, taskId, attempt, name, method,
+        conductor.offerFromWorker((Runnable) () -> link.actors().acceptActorCall(from, hostActorId, taskId, attempt, group, name, method,
             args, result));
     }
 

@@ -47,9 +47,11 @@ import java.util.concurrent.TimeUnit;
  * CANCEL    type=4, task id (long), force (byte)
  * ACTOR_CREATE type=5, owner's actor id (long), max concurrency (int), max restarts (int), isolated (byte),
  *           placement group id (long), bundle index (int, -1: none), detached actor's name (string, empty: not
- *           detached), class name (string), resources as TASK's, constructor: length (int), bytes, arity (int), values
+ *           detached), max task retries (int), concurrency groups: count (int), (name string, limit int)*,
+ *           class name (string), resources as TASK's, constructor: length (int), bytes, arity (int), values
  * ACTOR_STATE  type=6, owner's actor id (long), host's actor id (long), state (byte: 1 alive, 2 dead), why (string)
- * ACTOR_CALL   type=7, host's actor id (long), task id (long), attempt (int), name (string), method: length (int),
+ * ACTOR_CALL   type=7, host's actor id (long), task id (long), attempt (int), concurrency group (short),
+ *           name (string), method: length (int),
  *           bytes, arity (int), values
  * ACTOR_KILL   type=8, host's actor id (long), no restart (byte)
  * PULL      type=9, task id (long): the owner asks for a held result; the holder answers with PULL_DATA, in order
