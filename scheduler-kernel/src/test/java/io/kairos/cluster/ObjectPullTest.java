@@ -37,8 +37,13 @@ class ObjectPullTest {
     static final Map<Long, String> RAN_ON = new ConcurrentHashMap<>();
     static volatile CountDownLatch gate;
 
-    private final LoopbackTransports hub = new LoopbackTransports();
+    final LoopbackTransports hub = hub();
     private final List<Kernel> kernels = new ArrayList<>();
+
+    /** Objects go in messages here; {@link ObjectPullBulkTest} runs the same on a bulk channel. */
+    LoopbackTransports hub() {
+        return new LoopbackTransports();
+    }
 
     @AfterEach
     void closeAll() {
@@ -47,7 +52,7 @@ class ObjectPullTest {
         }
     }
 
-    private Kernel member(final String id, final double cpus, final long storeBytes) {
+    Kernel member(final String id, final double cpus, final long storeBytes) {
         final KernelContext context = new KernelContext()
             .node(id, Map.of("CPU", cpus), Map.of("zone", id))
             .objectStoreBytes(storeBytes)
@@ -88,7 +93,7 @@ class ObjectPullTest {
         return crc.getValue();
     }
 
-    private static long[] counters(final Kernel k) {
+    static long[] counters(final Kernel k) {
         return KernelInternals.clusterObjectCounters(k);
     }
 

@@ -536,6 +536,7 @@ final class ClusterLink {
     static void join(final KernelCore core, final ClusterTransport transport, final ValueCodec codec) {
         final ClusterLink link = core.conductor().clusterLink();
         final LogicalNode self = link.local;
+        transport.serveObjects(link.held);  // a bulk channel, if the transport has one, reads held results there
         transport.join(new ClusterNode(self.nodeId(), self.totals(), self.labels()),
             new ClusterInbox(core, core.conductor(), link, codec));
         core.onConductor(() -> {

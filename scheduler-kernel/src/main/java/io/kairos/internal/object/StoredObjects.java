@@ -423,6 +423,9 @@ public final class StoredObjects implements AutoCloseable {
                     return owner.restore(location);
                 }
                 final int r = readers;
+                if (r == FREED) {
+                    throw new IllegalStateException("object " + objectId + " was freed");
+                }
                 if (r < 0) {
                     Thread.onSpinWait();  // being spilled: read it from the file in a moment
                     continue;
@@ -470,11 +473,21 @@ public final class StoredObjects implements AutoCloseable {
             readers = 0;
         }
 
-        /** The Cleaner: the object's state is unreachable. */
+        /**
+         * The Cleaner: the object's state is unreachable; or its holder frees it early, once no one will read it again
+         * (a cluster member's copy of a result its owner has pulled). Once only: a second call does nothing.
+         */
         @Override
         public void run() {
-            while (!READERS.compareAndSet(this, 0, FREED)) {
-                Thread.onSpinWait();  // a spill of it is in progress (no reader is left: the state is unreachable)
+            for (;;) {
+                final int r = readers;
+                if (r == FREED) {
+                    return;
+                }
+                if (r == 0 && READERS.compareAndSet(this, 0, FREED)) {
+                    break;
+                }
+                Thread.onSpinWait();  // a spill of it (or a last send of it) is in progress
             }
             owner.free(this, spilled);
         }
