@@ -247,4 +247,18 @@ class ObjectPullTest {
         final ObjectRef<Long> sum = driver.task(ObjectPullTest::crc, big).remote();
         assertEquals(crc(bytes(32 * MIB, 29L)), sum.get(Duration.ofSeconds(60)), "and it is sent on from the store");
     }
+
+    @Test
+    void aHolderFreesItsStoredCopyOnceTheOwnerHasIt() {
+        final Kernel node = member("node-a", 2, 128L * MIB);
+        final Kernel driver = member("driver", 0, 128L * MIB);
+        final long before = node.objectStoreStats().objects();
+        final ObjectRef<byte[]> big = driver.task(ObjectPullTest::make, 24 * MIB, 47L).remote();
+        assertEquals(1, driver.wait(List.of(big), 1, Duration.ofSeconds(60)).ready().size());  // pulled, not read
+        // at once, allocating nothing meanwhile: not left for a garbage collection to find (a node that allocates
+        // little would fill its store and spill meanwhile)
+        awaitCondition(() -> node.objectStoreStats().objects() == before, "the holder's copy freed");
+        assertEquals(0, counters(node)[3], "nothing held");
+        assertEquals(crc(bytes(24 * MIB, 47L)), crc(big.get(Duration.ofSeconds(5))));
+    }
 }

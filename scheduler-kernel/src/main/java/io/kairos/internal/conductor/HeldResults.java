@@ -81,15 +81,15 @@ final class HeldResults implements ObjectSource {
     }
 
     /**
-     * Transport thread: the owner releases a result it pulled; a stored one leaves the store now (not when a garbage
-     * collection finds its state unreachable: a member that runs big tasks may allocate little, and its store would
-     * fill and spill meanwhile).
+     * Transport thread: the owner releases a result it pulled; a stored one leaves the store now unless a send still
+     * reads it (not only when a garbage collection finds its state unreachable: a member that runs big tasks may
+     * allocate little, and its store would fill and spill meanwhile).
      */
     void release(final String owner, final long taskId) {
         final ConcurrentHashMap<Long, Held> t = byOwner.get(owner);
         final Held held = t == null ? null : t.remove(taskId);
         if (held != null && held.stored != null) {
-            held.stored.run();
+            held.stored.freeIfUnread();
         }
     }
 

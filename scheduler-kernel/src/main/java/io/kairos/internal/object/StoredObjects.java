@@ -474,9 +474,20 @@ public final class StoredObjects implements AutoCloseable {
         }
 
         /**
-         * The Cleaner: the object's state is unreachable; or its holder frees it early, once no one will read it again
-         * (a cluster member's copy of a result its owner has pulled). Once only: a second call does nothing.
+         * Frees the object now if no one reads or spills it (else the Cleaner does, later): for a holder that knows no
+         * one will read it again (a cluster member's copy of a result its owner has pulled). Any thread; never waits.
+         *
+         * @return true if it was freed now
          */
+        public boolean freeIfUnread() {
+            if (READERS.compareAndSet(this, 0, FREED)) {
+                owner.free(this, spilled);
+                return true;
+            }
+            return false;
+        }
+
+        /** The Cleaner: the object's state is unreachable. Once only: after {@link #freeIfUnread} it does nothing. */
         @Override
         public void run() {
             for (;;) {

@@ -193,6 +193,9 @@ final class BulkChannel implements AutoCloseable {
             }
             final String puller = readName(in);
             final byte[] theirNonce = in.readNBytes(NONCE_BYTES);
+            if (theirNonce.length != NONCE_BYTES) {
+                return refuse("a connection that ended in its hello");
+            }
             final byte[] nonce = new byte[NONCE_BYTES];
             random.nextBytes(nonce);
             writeName(out, self);
@@ -200,8 +203,7 @@ final class BulkChannel implements AutoCloseable {
             out.write(proof(theirNonce, "bulk-holder", self, puller));
             out.flush();
             final byte[] answer = in.readNBytes(32);
-            if (theirNonce.length != NONCE_BYTES
-                || !MessageDigest.isEqual(answer, proof(nonce, "bulk-puller", puller, self))) {
+            if (!MessageDigest.isEqual(answer, proof(nonce, "bulk-puller", puller, self))) {
                 return refuse("'" + puller + "' did not prove it holds the cluster secret");
             }
             channel.socket().setSoTimeout(0);
