@@ -52,6 +52,7 @@ import java.util.concurrent.TimeUnit;
  *           bytes, arity (int), values
  * ACTOR_KILL   type=8, host's actor id (long), no restart (byte)
  * PULL      type=9, task id (long): the owner asks for a held result; the holder answers with PULL_DATA, in order
+ *           (only where the transport has no bulk channel, or it failed: {@link ClusterTransport#pullObject})
  * PULL_DATA type=10, task id (long), total length (long), offset (long), status (byte: 0 chunk, 1 missing),
  *           chunk length (int), the chunk's bytes (at most {@link HeldResults#CHUNK_BYTES})
  * RELEASE   type=11, task id (long): the owner has the result whole; the holder frees its copy

@@ -1,7 +1,7 @@
 package io.kairos.internal.conductor;
 
-import io.kairos.internal.object.StoredObjects;
 import com.sun.jna.Pointer;
+import io.kairos.internal.object.StoredObjects;
 import io.kairos.spi.cluster.ClusterTransport;
 import io.kairos.spi.cluster.ObjectSource;
 import org.agrona.concurrent.UnsafeBuffer;

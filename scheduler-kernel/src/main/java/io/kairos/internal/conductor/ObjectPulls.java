@@ -1,11 +1,11 @@
 package io.kairos.internal.conductor;
 
+import com.sun.jna.Pointer;
 import io.kairos.exception.KairosException;
 import io.kairos.exception.ObjectLostException;
 import io.kairos.exception.TaskCancelledException;
 import io.kairos.internal.object.StoredObjects;
 import io.kairos.internal.object.ValueCodec;
-import com.sun.jna.Pointer;
 import io.kairos.spi.cluster.ClusterTransport;
 import io.kairos.spi.cluster.ObjectSink;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * result is pulled if someone still waits; past its retries the object fails with {@link ObjectLostException} naming
  * the object and the node.
  *
- * <p>Thread-safety: the locations and wants are the conductor's; the assemblies are shared with the transport's thread
+ * <p>Thread-safety: the locations and wants are the conductor's; the assemblies are shared with the transport's threads
  * (a concurrent map, each assembly guarded by itself).
  */
 final class ObjectPulls {
