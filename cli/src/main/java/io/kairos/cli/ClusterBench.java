@@ -336,6 +336,10 @@ final class ClusterBench implements AutoCloseable {
         ensureDir();
         final List<String> results = new ArrayList<>();
         final Duration limit = Duration.ofSeconds(120);
+        if (up && driver.objectStorePrefault().isPresent()) {
+            // its store's pages made resident first (a GiB or more with --long: seconds of a core, in the background)
+            driver.objectStorePrefault().get().await(Duration.ofSeconds(60));
+        }
         for (final long bytes : sizes()) {
             final int n = (int) bytes;
             final int repeats = repeats(bytes);
