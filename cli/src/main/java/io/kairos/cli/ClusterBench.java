@@ -191,7 +191,7 @@ final class ClusterBench implements AutoCloseable {
     private long driverStoreBytes() {
         long most = storeBytes();
         for (final long bytes : sizes()) {
-            most = Math.max(most, (repeats(bytes) + 1L) * bytes + (64L << 20));
+            most = Math.max(most, ((long) warmups(bytes) + repeats(bytes)) * bytes + (64L << 20));
         }
         return most;
     }
@@ -332,6 +332,15 @@ final class ClusterBench implements AutoCloseable {
         return (int) Math.max(2, timing.repeatScale() * Math.min(32, (64L << 20) / bytes));
     }
 
+    /**
+     * Untimed transfers before the timed ones, for Kairos and the TCP copy alike: as many as the timed ones for
+     * objects up to 16 MiB (the first ones after start run at a fraction of the steady rate: connections, threads,
+     * the JIT), one for larger ones.
+     */
+    private int warmups(final long bytes) {
+        return bytes <= (16L << 20) ? repeats(bytes) : 1;
+    }
+
     private String transfer(final boolean up) throws Exception {
         ensureDir();
         final List<String> results = new ArrayList<>();
@@ -347,7 +356,9 @@ final class ClusterBench implements AutoCloseable {
             String spilled = "";
             if (up) {
                 final io.kairos.SpillStats before = driver.spillStats();
-                driver.task(ClusterBenchTasks::payload, n).remote().get(limit);  // warm-up: the node makes its array
+                for (int i = 0; i < warmups(bytes); i++) {  // the first one: the node makes its array
+                    driver.task(ClusterBenchTasks::payload, n).remote().get(limit);
+                }
                 final long t0 = System.nanoTime();
                 for (int i = 0; i < repeats; i++) {
                     final byte[] got = driver.task(ClusterBenchTasks::payload, n).remote().get(limit);
@@ -368,8 +379,10 @@ final class ClusterBench implements AutoCloseable {
                 final OutputStream out = socket.getOutputStream();
                 final DataInputStream in = new DataInputStream(socket.getInputStream());
                 final byte[] request = ByteBuffer.allocate(4).putInt(-n).array();
-                out.write(request);
-                in.readFully(new byte[n]);
+                for (int i = 0; i < warmups(bytes); i++) {
+                    out.write(request);
+                    in.readFully(new byte[n]);
+                }
                 final long t0 = System.nanoTime();
                 for (int i = 0; i < repeats; i++) {
                     out.write(request);
