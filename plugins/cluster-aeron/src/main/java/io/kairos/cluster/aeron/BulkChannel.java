@@ -247,6 +247,12 @@ final class BulkChannel implements AutoCloseable {
     boolean pull(final String holder, final InetSocketAddress at, final long objectId, final ObjectSink sink) {
         while (!closed) {
             final Puller p = pullers.computeIfAbsent(holder, h -> new Puller(h, at));
+            if (!p.at.equals(at)) {  // a new incarnation of the member, listening elsewhere
+                if (pullers.remove(holder, p)) {
+                    p.close();
+                }
+                continue;
+            }
             try {
                 p.executor.execute(new Pull(p, objectId, sink));
                 return true;
@@ -370,13 +376,17 @@ final class BulkChannel implements AutoCloseable {
             boolean wrote = false;
             boolean ended = false;
             try {
-                final SocketChannel c = from.connection();
-                from.request.clear();
-                from.request.putLong(0, objectId);
-                writeFully(c, from.request);
-                from.header.clear();
-                if (!readFully(c, from.header)) {
-                    throw new IOException("member '" + from.holder + "' closed the bulk channel");
+                final SocketChannel open = from.channel;
+                SocketChannel c = from.connection();
+                if (!ask(c)) {
+                    if (c != open) {
+                        throw new IOException("member '" + from.holder + "' closed the bulk channel");
+                    }
+                    quietClose(c);  // a kept connection its holder had closed meanwhile: once more, on a new one
+                    c = from.connection();
+                    if (!ask(c)) {
+                        throw new IOException("member '" + from.holder + "' closed the bulk channel");
+                    }
                 }
                 final byte status = from.header.get(0);
                 final long length = from.header.getLong(1);
@@ -414,6 +424,22 @@ final class BulkChannel implements AutoCloseable {
                     return;
                 }
                 sink.failed(false, "bulk channel to '" + from.holder + "': " + e + (wrote ? " (mid-object)" : ""));
+            }
+        }
+
+        /** Sends the pull and reads the answer's header; false if the connection ended (or broke) before it. */
+        private boolean ask(final SocketChannel c) throws IOException {
+            from.request.clear();
+            from.request.putLong(0, objectId);
+            from.header.clear();
+            try {
+                writeFully(c, from.request);
+                return readFully(c, from.header);
+            } catch (final IOException e) {
+                if (closed || from.header.position() > 0) {
+                    throw e;
+                }
+                return false;  // reset, or a broken pipe: the holder closed it before answering
             }
         }
     }

@@ -212,6 +212,35 @@ class BulkChannelTest {
         assertArrayEquals(held.get("node-b/1"), (byte[]) again.await());
     }
 
+    @Test
+    void aKeptConnectionTheHolderClosedIsOpenedAgain() throws Exception {
+        final BulkChannel a = channel("node-a", SECRET);
+        final BulkChannel b = channel("node-b", SECRET);
+        held.put("node-b/1", random(100, 8));
+        final Sink first = new Sink(true);
+        assertTrue(b.pull("node-a", at(a), 1, first));
+        assertArrayEquals(held.get("node-b/1"), (byte[]) first.await());
+        a.left("node-b");  // node-a drops its side only (as if it had restarted its server); node-b keeps its own
+        final Sink again = new Sink(true);
+        assertTrue(b.pull("node-a", at(a), 1, again));
+        assertArrayEquals(held.get("node-b/1"), (byte[]) again.await());
+    }
+
+    @Test
+    void aMemberListeningElsewhereNowIsPulledFromThere() throws Exception {
+        final BulkChannel a = channel("node-a", SECRET);
+        final BulkChannel b = channel("node-b", SECRET);
+        final BulkChannel a2 = channel("node-a", SECRET);  // node-a again, a new incarnation on another port
+        held.put("node-b/1", random(100, 9));
+        final Sink first = new Sink(true);
+        assertTrue(b.pull("node-a", at(a), 1, first));
+        assertArrayEquals(held.get("node-b/1"), (byte[]) first.await());
+        a.close();
+        final Sink again = new Sink(true);
+        assertTrue(b.pull("node-a", at(a2), 1, again));
+        assertArrayEquals(held.get("node-b/1"), (byte[]) again.await());
+    }
+
     private static void awaitCondition(final String what, final java.util.function.BooleanSupplier condition) {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
