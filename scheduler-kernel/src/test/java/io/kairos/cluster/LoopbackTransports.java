@@ -4,6 +4,8 @@ import io.kairos.spi.cluster.ClusterListener;
 import io.kairos.spi.cluster.ClusterNode;
 import io.kairos.spi.cluster.ClusterTransport;
 import io.kairos.spi.cluster.ClusterTransport.ActorLocation;
+import io.kairos.spi.cluster.ObjectSink;
+import io.kairos.spi.cluster.ObjectSource;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -15,10 +17,28 @@ import java.util.concurrent.LinkedBlockingQueue;
  * Cluster transports joined in one JVM, for testing the kernel's side of a cluster without a network: each member
  * gets its events on a thread of its own, in order, as a real transport delivers them. A member can be made to
  * vanish ({@link #kill}): the others are told it left, as a control store would after missed heartbeats.
+ *
+ * <p>Large objects go in messages ({@link Bulk#OFF}, what a transport without a bulk channel does), or on a bulk
+ * channel that copies from the holder's source on the puller's own thread ({@link Bulk#ON}), or on one that always
+ * fails ({@link Bulk#FAILING}: the kernel goes on in messages).
  */
 final class LoopbackTransports {
+    /** Whether members have a bulk channel for objects, and whether it works. */
+    enum Bulk { OFF, ON, FAILING }
+
+    private final Bulk bulk;
+    /** Objects that crossed whole on the bulk channel. */
+    final java.util.concurrent.atomic.AtomicLong bulkPulls = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final Map<String, ActorLocation> actors = new ConcurrentHashMap<>();
+
+    LoopbackTransports() {
+        this(Bulk.OFF);
+    }
+
+    LoopbackTransports(final Bulk bulk) {
+        this.bulk = bulk;
+    }
 
     ClusterTransport transport() {
         return new Member();
@@ -41,6 +61,52 @@ final class LoopbackTransports {
         private volatile ClusterNode self;
         private volatile boolean stopped;
         private Thread thread;
+        private volatile ObjectSource source;
+        private final java.util.concurrent.ExecutorService puller = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+                final Thread t = new Thread(r, "loopback-bulk");
+                t.setDaemon(true);
+                return t;
+            });
+
+        @Override
+        public boolean serveObjects(final ObjectSource objects) {
+            source = objects;
+            return bulk != Bulk.OFF;
+        }
+
+        @Override
+        public boolean pullObject(final String nodeId, final long objectId, final ObjectSink sink) {
+            if (bulk == Bulk.OFF || stopped) {
+                return false;
+            }
+            puller.execute(() -> {
+                final Member holder = members.get(nodeId);
+                if (bulk == Bulk.FAILING || holder == null || holder.source == null) {
+                    sink.failed(false, "no bulk channel to '" + nodeId + "'");
+                    return;
+                }
+                final ObjectSource.Held held = holder.source.open(self.nodeId(), objectId);
+                if (held == null) {
+                    sink.failed(true, "not held");
+                    return;
+                }
+                try {
+                    final ByteBuffer from = held.bytes().duplicate();
+                    final ByteBuffer to = sink.destination(from.remaining());
+                    if (to == null) {
+                        sink.failed(false, "refused");
+                        return;
+                    }
+                    to.put(from);
+                } finally {
+                    held.close();
+                }
+                bulkPulls.incrementAndGet();
+                sink.completed();
+            });
+            return true;
+        }
 
         @Override
         public synchronized void join(final ClusterNode node, final ClusterListener events) {
@@ -76,6 +142,7 @@ final class LoopbackTransports {
 
         void stop() {
             stopped = true;
+            puller.shutdown();
             if (thread != null) {
                 thread.interrupt();
             }

@@ -37,8 +37,13 @@ class ObjectPullTest {
     static final Map<Long, String> RAN_ON = new ConcurrentHashMap<>();
     static volatile CountDownLatch gate;
 
-    private final LoopbackTransports hub = new LoopbackTransports();
+    final LoopbackTransports hub = hub();
     private final List<Kernel> kernels = new ArrayList<>();
+
+    /** Objects go in messages here; {@link ObjectPullBulkTest} runs the same on a bulk channel. */
+    LoopbackTransports hub() {
+        return new LoopbackTransports();
+    }
 
     @AfterEach
     void closeAll() {
@@ -47,7 +52,7 @@ class ObjectPullTest {
         }
     }
 
-    private Kernel member(final String id, final double cpus, final long storeBytes) {
+    Kernel member(final String id, final double cpus, final long storeBytes) {
         final KernelContext context = new KernelContext()
             .node(id, Map.of("CPU", cpus), Map.of("zone", id))
             .objectStoreBytes(storeBytes)
@@ -88,7 +93,7 @@ class ObjectPullTest {
         return crc.getValue();
     }
 
-    private static long[] counters(final Kernel k) {
+    static long[] counters(final Kernel k) {
         return KernelInternals.clusterObjectCounters(k);
     }
 
@@ -241,5 +246,19 @@ class ObjectPullTest {
         assertEquals(1, counters(driver)[0]);
         final ObjectRef<Long> sum = driver.task(ObjectPullTest::crc, big).remote();
         assertEquals(crc(bytes(32 * MIB, 29L)), sum.get(Duration.ofSeconds(60)), "and it is sent on from the store");
+    }
+
+    @Test
+    void aHolderFreesItsStoredCopyOnceTheOwnerHasIt() {
+        final Kernel node = member("node-a", 2, 128L * MIB);
+        final Kernel driver = member("driver", 0, 128L * MIB);
+        final long before = node.objectStoreStats().objects();
+        final ObjectRef<byte[]> big = driver.task(ObjectPullTest::make, 24 * MIB, 47L).remote();
+        assertEquals(1, driver.wait(List.of(big), 1, Duration.ofSeconds(60)).ready().size());  // pulled, not read
+        // at once, allocating nothing meanwhile: not left for a garbage collection to find (a node that allocates
+        // little would fill its store and spill meanwhile)
+        awaitCondition(() -> node.objectStoreStats().objects() == before, "the holder's copy freed");
+        assertEquals(0, counters(node)[3], "nothing held");
+        assertEquals(crc(bytes(24 * MIB, 47L)), crc(big.get(Duration.ofSeconds(5))));
     }
 }

@@ -31,8 +31,10 @@ public final class Cluster {
     /** The raw peers' message size. */
     public static final int MESSAGE_BYTES = 256;
     public static final List<Long> SIZES = List.of(1L << 20, 16L << 20, 64L << 20);
-    /** The object --long moves too. */
+    /** The smallest object --long moves too. */
     public static final long LONG_SIZE = 256L << 20;
+    /** The objects --long moves too (the driver's and the node's stores get twice the largest, in /dev/shm). */
+    public static final List<Long> LONG_SIZES = List.of(LONG_SIZE, 1L << 30);
     public static final String TASKS_3_NODES = "cluster.tasks_3_nodes";
     /** Placement group create + remove through Raft, pipelined; its latency under .p50 and .p99. */
     public static final String CONTROL_PG = "cluster.control.pg_create_remove";
@@ -54,8 +56,11 @@ public final class Cluster {
         return PREFIX + "transfer." + subject + "." + bytes;
     }
 
-    /** "1MiB", "256MiB". */
+    /** "1MiB", "256MiB", "1GiB". */
     public static String size(final long bytes) {
+        if (bytes >= 1L << 30 && (bytes & ((1L << 30) - 1)) == 0) {
+            return (bytes >> 30) + "GiB";
+        }
         return (bytes >> 20) + "MiB";
     }
 
@@ -94,7 +99,7 @@ public final class Cluster {
 
         final List<Long> sizes = new ArrayList<>(Cluster.SIZES);
         if (longRun) {
-            sizes.add(Cluster.LONG_SIZE);
+            sizes.addAll(Cluster.LONG_SIZES);
         }
         for (final long bytes : sizes) {
             final String size = Cluster.size(bytes);

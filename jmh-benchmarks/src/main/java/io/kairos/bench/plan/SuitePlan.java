@@ -126,7 +126,7 @@ public final class SuitePlan {
     /**
      * The whole suite.
      *
-     * @param longRun whether the cluster section moves its largest object too ({@link Cluster#LONG_SIZE})
+     * @param longRun whether the cluster section moves its largest objects too ({@link Cluster#LONG_SIZES})
      */
     public static SuitePlan create(final boolean cuda, final int queued, final boolean longRun) {
         final SuitePlan s = new SuitePlan();

@@ -55,6 +55,7 @@ import java.util.concurrent.TimeUnit;
  *           bytes, arity (int), values
  * ACTOR_KILL   type=8, host's actor id (long), no restart (byte)
  * PULL      type=9, task id (long): the owner asks for a held result; the holder answers with PULL_DATA, in order
+ *           (only where the transport has no bulk channel, or it failed: {@link ClusterTransport#pullObject})
  * PULL_DATA type=10, task id (long), total length (long), offset (long), status (byte: 0 chunk, 1 missing),
  *           chunk length (int), the chunk's bytes (at most {@link HeldResults#CHUNK_BYTES})
  * RELEASE   type=11, task id (long): the owner has the result whole; the holder frees its copy
@@ -510,6 +511,7 @@ final class ClusterLink {
     static void join(final KernelCore core, final ClusterTransport transport, final ValueCodec codec) {
         final ClusterLink link = core.conductor().clusterLink();
         final LogicalNode self = link.local;
+        transport.serveObjects(link.held);  // a bulk channel, if the transport has one, reads held results there
         transport.join(new ClusterNode(self.nodeId(), self.totals(), self.labels()),
             new ClusterInbox(core, core.conductor(), link, codec));
         core.onConductor(() -> {

@@ -1,9 +1,12 @@
 package io.kairos.internal.conductor;
 
+import com.sun.jna.Pointer;
 import io.kairos.internal.object.StoredObjects;
 import io.kairos.spi.cluster.ClusterTransport;
+import io.kairos.spi.cluster.ObjectSource;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,9 +21,10 @@ import java.util.concurrent.Executors;
  * <p>Thread-safety: the conductor adds (when a forwarded task finishes); the transport's thread takes releases and
  * hands pulls to this member's pull server, a thread of its own that reads and sends the chunks, one pull at a time
  * (so the transport's receiving thread never waits on a send: two members pulling from each other cannot block each
- * other); any thread may drop an owner's results. The table is concurrent.
+ * other); any thread may drop an owner's results. The table is concurrent. A transport with a bulk channel reads
+ * them through {@link #open} instead, on its own threads.
  */
-final class HeldResults {
+final class HeldResults implements ObjectSource {
     /** A forwarded task's result at least this large (its encoded bytes) stays here until its owner pulls it. */
     static final int HOLD_THRESHOLD_BYTES = 1 << 20;
     /**
@@ -76,11 +80,16 @@ final class HeldResults {
         return n;
     }
 
-    /** Transport thread: the owner releases a result it pulled. */
+    /**
+     * Transport thread: the owner releases a result it pulled; a stored one leaves the store now unless a send still
+     * reads it (not only when a garbage collection finds its state unreachable: a member that runs big tasks may
+     * allocate little, and its store would fill and spill meanwhile).
+     */
     void release(final String owner, final long taskId) {
         final ConcurrentHashMap<Long, Held> t = byOwner.get(owner);
-        if (t != null) {
-            t.remove(taskId);
+        final Held held = t == null ? null : t.remove(taskId);
+        if (held != null && held.stored != null) {
+            held.stored.freeIfUnread();
         }
     }
 
@@ -171,6 +180,37 @@ final class HeldResults {
                 return;  // the owner left: its results go with onNodeLeft
             }
             offset += n;
+        }
+    }
+
+    /**
+     * Bulk channel's thread: the bytes of a result held for owner, straight from the store (pinned: no spill moves
+     * them until the handle closes), or its encoded bytes; null if none is held under that id for that owner.
+     */
+    @Override
+    public ObjectSource.Held open(final String owner, final long taskId) {
+        final ConcurrentHashMap<Long, Held> t = byOwner.get(owner);
+        final Held held = t == null ? null : t.get(taskId);
+        if (held == null) {
+            return null;
+        }
+        if (held.stored == null) {
+            return new Bytes(ByteBuffer.wrap(held.bytes).asReadOnlyBuffer(), null);
+        }
+        if (held.stored.pinForCall()) {
+            return new Bytes(new Pointer(held.stored.address).getByteBuffer(0, held.stored.length), held.stored);
+        }
+        final byte[] bytes = readSpilled(held);  // spilled meanwhile: read back and sent from the heap
+        return bytes == null ? null : new Bytes(ByteBuffer.wrap(bytes), null);
+    }
+
+    /** A held result being sent on the bulk channel; closing it unpins a stored one. */
+    private record Bytes(ByteBuffer bytes, StoredObjects.Stored pinned) implements ObjectSource.Held {
+        @Override
+        public void close() {
+            if (pinned != null) {
+                pinned.unpinForCall();
+            }
         }
     }
 

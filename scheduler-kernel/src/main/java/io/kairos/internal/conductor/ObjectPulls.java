@@ -1,11 +1,13 @@
 package io.kairos.internal.conductor;
 
+import com.sun.jna.Pointer;
 import io.kairos.exception.KairosException;
 import io.kairos.exception.ObjectLostException;
 import io.kairos.exception.TaskCancelledException;
 import io.kairos.internal.object.StoredObjects;
 import io.kairos.internal.object.ValueCodec;
 import io.kairos.spi.cluster.ClusterTransport;
+import io.kairos.spi.cluster.ObjectSink;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -22,13 +24,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * PULL goes to its holder, however many callers wait; the holder answers in chunks, which the transport's thread
  * copies straight into this kernel's shared store (or an array, with no store) and, once whole, hands to the conductor,
  * which only completes the object and tells the holder to release its copy (the rule: a result is freed at its holder
- * once its owner has it, or when its owner leaves).
+ * once its owner has it, or when its owner leaves). A transport with a bulk channel
+ * ({@link ClusterTransport#pullObject}) moves the bytes instead, on its own thread, straight into the store: no PULL,
+ * no chunks; if that channel fails (not the holder: it still has the object) the pull goes on in messages.
  *
  * <p>A holder that leaves before the object is whole: the task runs again (lineage), within its retries, and its new
  * result is pulled if someone still waits; past its retries the object fails with {@link ObjectLostException} naming
  * the object and the node.
  *
- * <p>Thread-safety: the locations and wants are the conductor's; the assemblies are shared with the transport's thread
+ * <p>Thread-safety: the locations and wants are the conductor's; the assemblies are shared with the transport's threads
  * (a concurrent map, each assembly guarded by itself).
  */
 final class ObjectPulls {
@@ -112,7 +116,11 @@ final class ObjectPulls {
         location.pulling = true;
         final long id = location.task.taskId();
         pulls.incrementAndGet();
-        assembling.put(id, new Assembly(location.holder, location.length));
+        final Assembly assembly = new Assembly(id, location.holder, location.length);
+        assembling.put(id, assembly);
+        if (transport.pullObject(location.holder, id, assembly)) {
+            return;  // the bulk channel moves it
+        }
         if (!send(ClusterLink.PULL, location.holder, id)) {
             assembling.remove(id);  // the holder is gone: its leaving makes the object again or fails it
         }
@@ -251,6 +259,11 @@ final class ObjectPulls {
         if (!whole || !assembling.remove(id, assembly)) {
             return;  // more to come, or abandoned meanwhile
         }
+        finish(id, from, assembly);
+    }
+
+    /** The object is whole (and no longer among the pulls under way): sealed or decoded, then to the conductor. */
+    private void finish(final long id, final String from, final Assembly assembly) {
         pulledBytes.addAndGet(assembly.length);
         StoredObjects.Stored stored = null;
         Object value = null;
@@ -270,8 +283,14 @@ final class ObjectPulls {
         conductor.offerFromWorker((Runnable) () -> pulled(id, from, s, v, err));
     }
 
-    /** One object arriving in chunks; its destination is made on the first chunk (off the conductor's thread). */
-    private static final class Assembly {
+    /**
+     * One object arriving in chunks, or whole through the transport's bulk channel (as its {@link ObjectSink}); its
+     * destination is made on the first chunk, or when the bulk channel has the length (off the conductor's thread).
+     * While the bulk channel writes into the destination, an abort only marks it: the store's room goes back when the
+     * channel is done with it.
+     */
+    private final class Assembly implements ObjectSink {
+        final long id;
         final String holder;
         final long length;
         private final UnsafeBuffer target = new UnsafeBuffer(0, 0);
@@ -279,10 +298,94 @@ final class ObjectPulls {
         byte[] heap;
         private long received;
         private boolean aborted;
+        /** The bulk channel may write into the destination now. */
+        private boolean writing;
 
-        Assembly(final String holder, final long length) {
+        Assembly(final long id, final String holder, final long length) {
+            this.id = id;
             this.holder = holder;
             this.length = length;
+        }
+
+        @Override
+        public ByteBuffer destination(final long bytes) {
+            synchronized (this) {
+                if (aborted || bytes != length || incoming != null || heap != null) {
+                    return null;
+                }
+                try {
+                    allocate(conductor.objects());
+                } catch (final RuntimeException e) {
+                    return null;
+                }
+                writing = true;
+                return incoming != null ? new Pointer(incoming.address()).getByteBuffer(0, length)
+                    : ByteBuffer.wrap(heap);
+            }
+        }
+
+        @Override
+        public void completed() {
+            synchronized (this) {
+                writing = false;
+                if (aborted) {
+                    free(conductor.objects());
+                    return;
+                }
+                received = length;
+            }
+            if (assembling.remove(id, this)) {
+                finish(id, holder, this);
+            } else {
+                abort(conductor.objects());  // abandoned meanwhile
+            }
+        }
+
+        @Override
+        public void failed(final boolean missing, final String reason) {
+            synchronized (this) {
+                writing = false;
+                if (aborted) {
+                    free(conductor.objects());
+                    return;
+                }
+                free(conductor.objects());  // a fresh destination if the pull goes on in messages
+                received = 0;
+            }
+            if (missing) {
+                if (assembling.remove(id, this)) {
+                    final RuntimeException lost = new ObjectLostException("node '" + holder + "' no longer holds object "
+                        + id + " (" + reason + ")", null);
+                    conductor.offerFromWorker((Runnable) () -> pulled(id, holder, null, null, lost));
+                }
+                return;
+            }
+            conductor.offerFromWorker((Runnable) () -> {  // the bulk channel failed, not the holder: ask in messages
+                if (assembling.get(id) == this && !send(ClusterLink.PULL, holder, id)) {
+                    assembling.remove(id, this);  // the holder is gone: its leaving makes the object again or fails it
+                }
+            });
+        }
+
+        private void allocate(final StoredObjects objects) {
+            if (length > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("object of " + length + " bytes is too large to pull");
+            }
+            incoming = objects == null ? null : objects.incoming(length);
+            if (incoming != null) {
+                target.wrap(incoming.address(), incoming.length());
+            } else {
+                heap = new byte[(int) length];
+                target.wrap(heap);
+            }
+        }
+
+        private void free(final StoredObjects objects) {
+            if (incoming != null && objects != null) {
+                objects.abort(incoming);
+            }
+            incoming = null;
+            heap = null;
         }
 
         /** Copies one chunk; true when the object is whole. */
@@ -292,16 +395,7 @@ final class ObjectPulls {
                 return false;
             }
             if (incoming == null && heap == null) {
-                if (length > Integer.MAX_VALUE - 8) {
-                    throw new IllegalStateException("object of " + length + " bytes is too large to pull");
-                }
-                incoming = objects == null ? null : objects.incoming(length);
-                if (incoming != null) {
-                    target.wrap(incoming.address(), incoming.length());
-                } else {
-                    heap = new byte[(int) length];
-                    target.wrap(heap);
-                }
+                allocate(objects);
             }
             if (offset < 0 || offset + n > length) {
                 throw new IllegalStateException("chunk at " + offset + " of " + n + " bytes outside " + length);
@@ -313,11 +407,9 @@ final class ObjectPulls {
 
         synchronized void abort(final StoredObjects objects) {
             aborted = true;
-            if (incoming != null && objects != null) {
-                objects.abort(incoming);
+            if (!writing) {
+                free(objects);
             }
-            incoming = null;
-            heap = null;
         }
     }
 }

@@ -423,6 +423,9 @@ public final class StoredObjects implements AutoCloseable {
                     return owner.restore(location);
                 }
                 final int r = readers;
+                if (r == FREED) {
+                    throw new IllegalStateException("object " + objectId + " was freed");
+                }
                 if (r < 0) {
                     Thread.onSpinWait();  // being spilled: read it from the file in a moment
                     continue;
@@ -470,11 +473,32 @@ public final class StoredObjects implements AutoCloseable {
             readers = 0;
         }
 
-        /** The Cleaner: the object's state is unreachable. */
+        /**
+         * Frees the object now if no one reads or spills it (else the Cleaner does, later): for a holder that knows no
+         * one will read it again (a cluster member's copy of a result its owner has pulled). Any thread; never waits.
+         *
+         * @return true if it was freed now
+         */
+        public boolean freeIfUnread() {
+            if (READERS.compareAndSet(this, 0, FREED)) {
+                owner.free(this, spilled);
+                return true;
+            }
+            return false;
+        }
+
+        /** The Cleaner: the object's state is unreachable. Once only: after {@link #freeIfUnread} it does nothing. */
         @Override
         public void run() {
-            while (!READERS.compareAndSet(this, 0, FREED)) {
-                Thread.onSpinWait();  // a spill of it is in progress (no reader is left: the state is unreachable)
+            for (;;) {
+                final int r = readers;
+                if (r == FREED) {
+                    return;
+                }
+                if (r == 0 && READERS.compareAndSet(this, 0, FREED)) {
+                    break;
+                }
+                Thread.onSpinWait();  // a spill of it (or a last send of it) is in progress
             }
             owner.free(this, spilled);
         }

@@ -8,6 +8,8 @@ import io.aeron.driver.ThreadingMode;
 import io.kairos.spi.cluster.ClusterListener;
 import io.kairos.spi.cluster.ClusterNode;
 import io.kairos.spi.cluster.ClusterTransport;
+import io.kairos.spi.cluster.ObjectSink;
+import io.kairos.spi.cluster.ObjectSource;
 import io.kairos.spi.scheduling.FixedPoint;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.IdleStrategy;
@@ -38,10 +40,19 @@ import java.util.concurrent.TimeUnit;
  * nonce (32 bytes) | {@code PROOF} session id (int), HMAC-SHA256(secret, nonce, session id, prover, verifier); strings as length (int) + UTF-8. A
  * member holds another's messages until it answered this member's challenge ({@link InboundSessions}): only
  * members that hold the cluster's secret are heard.
+ *
+ * <p>Large objects go beside Aeron, on an authenticated TCP connection per pair of members ({@link BulkChannel},
+ * {@link #serveObjects}, {@link #pullObject}): its port is in the hello.
  */
 public final class AeronClusterTransport implements ClusterTransport {
     /** The longest message {@link #send} takes. */
     public static final int MAX_MESSAGE_BYTES = 256 << 20;
+
+    /**
+     * System property: "false" turns the bulk channel for large objects off ({@link BulkChannel}; they then go in
+     * messages over Aeron).
+     */
+    public static final String BULK_PROP = "kairos.cluster.bulk";
 
     private static final int FRAGMENT_LIMIT = 64;
 
@@ -69,6 +80,11 @@ public final class AeronClusterTransport implements ClusterTransport {
     private Thread receiver;
     private volatile InboundSessions inbound;
     private Thread controller;
+    /** Large objects: served from objectSource and pulled over TCP, beside Aeron (null: off). */
+    private volatile ObjectSource objectSource;
+    private volatile BulkChannel bulk;
+    /** Where other members' bulk channels listen, learnt from their proved hellos. */
+    private final Map<String, java.net.InetSocketAddress> bulkEndpoints = new ConcurrentHashMap<>();
     /** The temporary directory this transport made for its media driver, removed on close; null if given one. */
     private Path ownDirectory;
 
@@ -175,9 +191,13 @@ public final class AeronClusterTransport implements ClusterTransport {
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+            if (objectSource != null) {
+                bulk = new BulkChannel(node.nodeId(), settings.secret(), objectSource, settings.bindHost(),
+                    settings.connectTimeoutMs());
+            }
             subscription = aeron.addSubscription("aeron:udp?endpoint=" + settings.bindHost() + ":" + settings.port(),
                 PeerChannel.STREAM_ID);
-            endpoint = resolvedEndpoint();
+            endpoint = PeerChannel.resolvedEndpoint(subscription, settings.bindHost(), settings.port());
             control = connectControl();
             register();
             refreshMembership();
@@ -202,24 +222,6 @@ public final class AeronClusterTransport implements ClusterTransport {
     /** Where other members reach this one, "host:port" (after {@link #join}). */
     public String endpoint() {
         return endpoint;
-    }
-
-    private String resolvedEndpoint() {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        String channel;
-        while ((channel = subscription.tryResolveChannelEndpointPort()) == null
-            || !channel.contains(":") || channel.endsWith(":0")) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("the data endpoint on " + settings.bindHost() + ":" + settings.port()
-                    + " did not bind (is the port in use?)");
-            }
-            Thread.onSpinWait();
-        }
-        final String marker = "endpoint=";
-        final int start = channel.indexOf(marker) + marker.length();
-        int end = channel.indexOf('|', start);
-        end = end < 0 ? channel.length() : end;
-        return channel.substring(start, end);
     }
 
     /**
@@ -356,6 +358,11 @@ public final class AeronClusterTransport implements ClusterTransport {
                 if (gone != null) {
                     gone.close();
                 }
+                bulkEndpoints.remove(k.getKey());
+                final BulkChannel b = bulk;
+                if (b != null) {
+                    b.left(k.getKey());
+                }
                 listener.onNodeLeft(k.getKey(), now == null ? "it left or missed its heartbeats" : "it restarted");
             }
         }
@@ -375,7 +382,9 @@ public final class AeronClusterTransport implements ClusterTransport {
     // sending
 
     private PeerChannel peer(final String name, final String at) {
-        return peers.computeIfAbsent(name, n -> new PeerChannel(aeron, n, at, self.nodeId(), endpoint,
+        final BulkChannel b = bulk;
+        final int bulkPort = b == null ? 0 : b.port();
+        return peers.computeIfAbsent(name, n -> new PeerChannel(aeron, n, at, self.nodeId(), endpoint, bulkPort,
             settings.connectTimeoutMs(), channel -> running && peers.get(n) == channel));
     }
 
@@ -391,6 +400,38 @@ public final class AeronClusterTransport implements ClusterTransport {
         }
         final PeerChannel peer = peers.get(nodeId);
         return peer != null && running && peer.send(message, offset, length);
+    }
+
+    /** Large objects go on the bulk channel unless {@link #BULK_PROP} is "false". */
+    @Override
+    public boolean serveObjects(final ObjectSource source) {
+        if ("false".equalsIgnoreCase(System.getProperty(BULK_PROP, "true"))) {
+            return false;
+        }
+        if (listener != null) {
+            throw new IllegalStateException("serveObjects must come before join");
+        }
+        objectSource = source;
+        return true;
+    }
+
+    @Override
+    public boolean pullObject(final String nodeId, final long objectId, final ObjectSink sink) {
+        final BulkChannel b = bulk;
+        final java.net.InetSocketAddress at = bulkEndpoints.get(nodeId);
+        return b != null && at != null && running && peers.containsKey(nodeId) && b.pull(nodeId, at, objectId, sink);
+    }
+
+    /** Objects this member pulled whole on its bulk channel, and their bytes ({0, 0} with none). */
+    public long[] bulkPulled() {
+        final BulkChannel b = bulk;
+        return b == null ? new long[2] : b.pulled();
+    }
+
+    /** Bulk connections refused: a wrong proof of the secret, a stranger, or too many. */
+    public long refusedBulkConnections() {
+        final BulkChannel b = bulk;
+        return b == null ? 0 : b.refusals();
     }
 
     @Override
@@ -477,6 +518,16 @@ public final class AeronClusterTransport implements ClusterTransport {
                 public PeerChannel peer(final String name) {
                     return peers.get(name);
                 }
+
+                @Override
+                public void proved(final String name, final String at, final int bulkPort) {
+                    final int colon = at.lastIndexOf(':');
+                    String host = colon < 0 ? at : at.substring(0, colon);
+                    if (host.startsWith("[") && host.endsWith("]")) {
+                        host = host.substring(1, host.length() - 1);
+                    }
+                    bulkEndpoints.put(name, new java.net.InetSocketAddress(host, bulkPort));
+                }
             }, TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs()));
     }
 
@@ -507,6 +558,12 @@ public final class AeronClusterTransport implements ClusterTransport {
     }
 
     private void closeQuietly() {
+        final BulkChannel b = bulk;
+        bulk = null;
+        if (b != null) {
+            b.close();  // before the kernel's store goes: no pull writes into it after this
+        }
+        bulkEndpoints.clear();
         for (final PeerChannel p : peers.values()) {
             p.close();
         }

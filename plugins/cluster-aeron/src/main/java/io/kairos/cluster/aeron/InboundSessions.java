@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What arrives on a member's data subscription, one Aeron session (one other member's channel) at a time: a hello
- * names the sender; this member answers with a challenge (the session's id and a fresh random nonce) on its own
+ * names the sender (and its bulk channel's port); this member answers with a challenge (the session's id and a fresh random nonce) on its own
  * channel to the member the hello names, and holds the session's messages until a proof comes on that session
  * (HMAC-SHA256 over the nonce, the session id and both names), then hands them to the kernel in order. A member
  * answers only challenges for its own channel's session, so a sender that names a real member but is not it is
@@ -49,6 +49,9 @@ final class InboundSessions {
         PeerChannel peer(String name, String endpoint);
 
         PeerChannel peer(String name);
+
+        /** The member proved itself on its channel; its bulk channel listens on bulkPort at its endpoint's host. */
+        void proved(String name, String endpoint, int bulkPort);
     }
 
     /** @param giveUpNs how long a challenge may wait for its channel before the session is refused */
@@ -65,7 +68,7 @@ final class InboundSessions {
         final int id = header.sessionId();
         final byte type = buffer.getByte(offset);
         if (type == PeerChannel.HELLO) {
-            hello(id, buffer, offset);
+            hello(id, buffer, offset, length);
             return;
         }
         final Session from = sessions.get(id);
@@ -94,12 +97,16 @@ final class InboundSessions {
         }
     }
 
-    private void hello(final int id, final DirectBuffer buffer, final int offset) {
+    private void hello(final int id, final DirectBuffer buffer, final int offset, final int length) {
         final int nameLength = buffer.getInt(offset + 1);
         final String name = buffer.getStringWithoutLengthUtf8(offset + 5, nameLength);
         final int atLength = buffer.getInt(offset + 5 + nameLength);
         final String at = buffer.getStringWithoutLengthUtf8(offset + 9 + nameLength, atLength);
         final Session session = new Session(name);
+        session.endpoint = at;
+        if (length >= 13 + nameLength + atLength) {
+            session.bulkPort = buffer.getInt(offset + 9 + nameLength + atLength);
+        }
         random.nextBytes(session.nonce);
         sessions.put(id, session);
         send(new Pending(session, peers.peer(name, at), PeerChannel.CHALLENGE, withSession(id, session.nonce)));
@@ -158,6 +165,9 @@ final class InboundSessions {
             return;
         }
         from.proved = true;
+        if (from.bulkPort > 0) {
+            peers.proved(from.name, from.endpoint, from.bulkPort);
+        }
         for (final byte[] held : from.held) {
             deliver(from.name, ByteBuffer.wrap(held));
         }
@@ -187,6 +197,8 @@ final class InboundSessions {
         final byte[] nonce = new byte[NONCE_BYTES];
         final ExpandableArrayBuffer parts = new ExpandableArrayBuffer(PeerChannel.FRAME_PAYLOAD);
         final List<byte[]> held = new ArrayList<>();
+        String endpoint;
+        int bulkPort;
         int assembled;
         long heldBytes;
         boolean proved;

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One member's channel to another: an Aeron publication to the other's endpoint, opened with a hello that names
- * this member and its endpoint. A message longer than one frame goes in parts; the other's receiver puts it back
+ * this member, its endpoint and its bulk channel's port ({@link BulkChannel}; 0 for none). A message longer than one frame goes in parts; the other's receiver puts it back
  * together ({@link AeronClusterTransport} lists the frames). Sends hold a lock: parts of two messages never mix.
  */
 final class PeerChannel {
@@ -41,6 +41,7 @@ final class PeerChannel {
     final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(FRAME_PAYLOAD + 64));
     private final String selfName;
     private final String selfEndpoint;
+    private final int selfBulkPort;
     private final long connectTimeoutMs;
     private final java.util.function.Predicate<PeerChannel> wanted;
     private final IdleStrategy idle = new BackoffIdleStrategy(16, 16, 1_000, 1_000_000);
@@ -52,12 +53,13 @@ final class PeerChannel {
      * @param wanted whether this channel is still the one to its peer (false: the peer left, stop waiting)
      */
     PeerChannel(final Aeron aeron, final String name, final String endpoint, final String selfName,
-                final String selfEndpoint, final long connectTimeoutMs,
+                final String selfEndpoint, final int selfBulkPort, final long connectTimeoutMs,
                 final java.util.function.Predicate<PeerChannel> wanted) {
         this.name = name;
         this.endpoint = endpoint;
         this.selfName = selfName;
         this.selfEndpoint = selfEndpoint;
+        this.selfBulkPort = selfBulkPort;
         this.connectTimeoutMs = connectTimeoutMs;
         this.wanted = wanted;
         this.publication = aeron.addPublication("aeron:udp?endpoint=" + endpoint + "|term-length=" + TERM_LENGTH,
@@ -111,7 +113,8 @@ final class PeerChannel {
         frame.putBytes(5, me);
         frame.putInt(5 + me.length, at.length);
         frame.putBytes(9 + me.length, at);
-        return 9 + me.length + at.length;
+        frame.putInt(9 + me.length + at.length, selfBulkPort);
+        return 13 + me.length + at.length;
     }
 
     boolean send(final byte[] message, final int offset, final int length) {
@@ -176,5 +179,24 @@ final class PeerChannel {
 
     void close() {
         CloseHelper.quietClose(publication);
+    }
+
+    /** The "host:port" a subscription bound to (port 0: the one the system chose), waiting up to 5 s for it. */
+    static String resolvedEndpoint(final io.aeron.Subscription subscription, final String bindHost, final int port) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String channel;
+        while ((channel = subscription.tryResolveChannelEndpointPort()) == null
+            || !channel.contains(":") || channel.endsWith(":0")) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the data endpoint on " + bindHost + ":" + port
+                    + " did not bind (is the port in use?)");
+            }
+            Thread.onSpinWait();
+        }
+        final String marker = "endpoint=";
+        final int start = channel.indexOf(marker) + marker.length();
+        int end = channel.indexOf('|', start);
+        end = end < 0 ? channel.length() : end;
+        return channel.substring(start, end);
     }
 }

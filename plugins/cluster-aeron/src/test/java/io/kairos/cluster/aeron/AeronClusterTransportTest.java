@@ -264,7 +264,7 @@ class AeronClusterTransportTest {
             try (media; io.aeron.Aeron aeron = io.aeron.Aeron.connect(new io.aeron.Aeron.Context()
                 .aeronDirectoryName(media.aeronDirectoryName()))) {
                 final long refusedBefore = a.refusedSessions();
-                final PeerChannel rogue = new PeerChannel(aeron, "node-a", a.endpoint(), "node-b", "localhost:9",
+                final PeerChannel rogue = new PeerChannel(aeron, "node-a", a.endpoint(), "node-b", "localhost:9", 0,
                     5_000, c -> true);
                 final byte[] fake = "from a rogue".getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 assertTrue(rogue.send(fake, 0, fake.length));

@@ -42,6 +42,31 @@ public interface ClusterTransport extends AutoCloseable {
     }
 
     /**
+     * Offers this member's large objects to the others on a bulk channel of the transport's own (large objects then
+     * need not go through {@link #send} in chunks). Called once, before {@link #join}.
+     *
+     * @param source where the objects are read when a member pulls one
+     * @return false if this transport has no bulk channel (the default): the kernel moves objects in messages
+     */
+    default boolean serveObjects(final ObjectSource source) {
+        return false;
+    }
+
+    /**
+     * Pulls an object another member holds for this one, over the bulk channel, asynchronously: the sink hears how it
+     * went on a thread of the transport's. One pull per object at a time; pulls from one member may go one after
+     * another. If that member leaves meanwhile, the sink hears {@link ObjectSink#failed} soon after.
+     *
+     * @param nodeId   the member that holds the object (it served it with {@link #serveObjects})
+     * @param objectId the object's id
+     * @return false if there is no bulk channel to that member (the default): nothing was started, the sink hears
+     *         nothing, and the kernel pulls with messages
+     */
+    default boolean pullObject(final String nodeId, final long objectId, final ObjectSink sink) {
+        return false;
+    }
+
+    /**
      * Claims a name for an actor this member creates, in the whole cluster: blocks until the control store answers.
      * The claim ends with {@link #unpublishActor}, or when this member leaves the cluster. Nothing by default (names
      * are then unique per member only).
