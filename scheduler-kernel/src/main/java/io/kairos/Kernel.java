@@ -417,7 +417,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      * @throws io.kairos.exception.TaskFailedException if a producing task failed, as {@link ObjectRef#get()}
      */
     public <T> List<T> get(final List<ObjectRef<T>> refs, final Duration timeout) {
-        final long deadline = KernelCore.deadline(timeout, "timeout");
+        final long deadline = io.kairos.internal.conductor.Deadlines.of(timeout, "timeout");
         final List<T> values = new ArrayList<>(checkRefs(refs).size());
         for (final ObjectRef<T> ref : refs) {
             final long remaining = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
@@ -443,7 +443,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         if (numReturns < 0 || numReturns > refs.size()) {
             throw new IllegalArgumentException("numReturns " + numReturns + " is outside 0.." + refs.size());
         }
-        final long deadline = KernelCore.deadline(timeout, "timeout");
+        final long deadline = io.kairos.internal.conductor.Deadlines.of(timeout, "timeout");
         for (int round = 0; ; round++) {
             int done = 0;
             ObjectRef<T> firstPending = null;
@@ -568,7 +568,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
 
     /** A deadline on System.nanoTime() for timeout; Long.MAX_VALUE when it is too far to matter. */
     static long deadline(final Duration timeout, final String field) {
-        return KernelCore.deadline(timeout, field);
+        return io.kairos.internal.conductor.Deadlines.of(timeout, field);
     }
 
     KernelCore core() {

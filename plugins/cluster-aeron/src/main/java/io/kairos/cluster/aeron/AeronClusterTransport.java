@@ -314,6 +314,7 @@ public final class AeronClusterTransport implements ClusterTransport {
             if (e.status() == ControlStatus.CONFLICT || e.status() == ControlStatus.NOT_FOUND) {
                 System.err.println("kairos: node '" + self.nodeId() + "' was declared dead by the control store; "
                     + "joining again");
+                forgetEveryMember();  // they dropped this member's work: the kernel runs it again or elsewhere
                 register();
                 refreshMembership();
                 return;
@@ -323,6 +324,29 @@ public final class AeronClusterTransport implements ClusterTransport {
         if (version != membershipVersion) {
             refreshMembership();
         }
+    }
+
+    /** Every member known so far has, for this member's kernel, left: its channels go, it joins again anew. */
+    private void forgetEveryMember() {
+        for (final String name : new java.util.ArrayList<>(known.keySet())) {
+            forget(name, "this member was declared dead by the control store (missed heartbeats), which dropped its "
+                + "work everywhere");
+        }
+    }
+
+    /** A member left (for this one): its channels close and the kernel hears it. */
+    private void forget(final String name, final String reason) {
+        known.remove(name);
+        final PeerChannel gone = peers.remove(name);
+        if (gone != null) {
+            gone.close();
+        }
+        bulkEndpoints.remove(name);
+        final BulkChannel b = bulk;
+        if (b != null) {
+            b.left(name);
+        }
+        listener.onNodeLeft(name, reason);
     }
 
     private void reconnect() {
@@ -353,17 +377,7 @@ public final class AeronClusterTransport implements ClusterTransport {
         for (final Map.Entry<String, Long> k : Map.copyOf(known).entrySet()) {
             final ControlClient.Member now = alive.get(k.getKey());
             if (now == null || now.nodeId() != k.getValue()) {
-                known.remove(k.getKey());
-                final PeerChannel gone = peers.remove(k.getKey());
-                if (gone != null) {
-                    gone.close();
-                }
-                bulkEndpoints.remove(k.getKey());
-                final BulkChannel b = bulk;
-                if (b != null) {
-                    b.left(k.getKey());
-                }
-                listener.onNodeLeft(k.getKey(), now == null ? "it left or missed its heartbeats" : "it restarted");
+                forget(k.getKey(), now == null ? "it left or missed its heartbeats" : "it restarted");
             }
         }
         for (final ControlClient.Member m : alive.values()) {
