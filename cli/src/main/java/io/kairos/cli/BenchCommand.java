@@ -90,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Exit 4 if a target with a result is MISSED (after the report).")
     boolean check;
 
-    @Option(names = "--guard", description = "The build's regression guard: a few ratio rows, one fork each, short "
+    @Option(names = "--guard", description = "The build's regression guard: a few ratio rows, 3 forks each, short "
         + "iterations (about a minute); exit 5 if a ratio fell below " + BenchGuard.FLOOR + "x its baseline.")
     boolean guard;
     private int guardAttempt;
@@ -100,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if ((smoke || guard) && (longRun || forks != 1)) {
+        if ((smoke || guard) && guardAttempt == 0 && (longRun || forks != 1)) {
             System.err.println("kairos bench: --smoke and --guard choose their own timing: not with --long or --forks");
             return 2;
         }
@@ -112,6 +112,7 @@ final class BenchCommand implements Callable<Integer> {
             only = BenchGuard.ROWS;
             noRay = true;
             noCluster = true;
+            forks = BenchGuard.FORKS;
         }
         final boolean small = smoke || guard;
         if (forks < 1 || forks > 10) {
