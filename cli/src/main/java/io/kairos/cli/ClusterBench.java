@@ -145,7 +145,7 @@ final class ClusterBench implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------------------
     // the cluster
 
-    private String start() throws IOException {
+    private String start() throws IOException, InterruptedException {
         dir = Files.createTempDirectory("kairos-bench-cluster-");
         final PrintStream out = System.out;
         final int exit;
@@ -170,6 +170,11 @@ final class ClusterBench implements AutoCloseable {
             .objectStoreBytes(driverStoreBytes())
             .cluster(new AeronClusterTransport(new AeronClusterTransport.Settings(ingress(), "localhost", 0,
                 dir.resolve("driver-aeron"), 200, 10_000, secret))));
+        if (driver.objectStorePrefault().isPresent()) {
+            // its store's pages made resident before any row (a GiB or more with --long: seconds of a core, in the
+            // background, which the round trip and the transfers would otherwise share the machine with)
+            driver.objectStorePrefault().get().await(Duration.ofSeconds(60));
+        }
         return "up (node timeout " + NODE_TIMEOUT_MS + " ms)";
     }
 
@@ -345,10 +350,6 @@ final class ClusterBench implements AutoCloseable {
         ensureDir();
         final List<String> results = new ArrayList<>();
         final Duration limit = Duration.ofSeconds(120);
-        if (up && driver.objectStorePrefault().isPresent()) {
-            // its store's pages made resident first (a GiB or more with --long: seconds of a core, in the background)
-            driver.objectStorePrefault().get().await(Duration.ofSeconds(60));
-        }
         for (final long bytes : sizes()) {
             final int n = (int) bytes;
             final int repeats = repeats(bytes);
