@@ -179,7 +179,7 @@ public final class AeronClusterTransport implements ClusterTransport {
             driver = MediaDriver.launch(new MediaDriver.Context()
                 .aeronDirectoryName(dir.resolve("driver").toString())
                 .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(idle.newStrategy())
+                .sharedIdleStrategy(idle.newDriverStrategy())
                 .termBufferSparseFile(true)
                 .publicationTermBufferLength(PeerChannel.TERM_LENGTH)
                 // big objects cross in 256 KiB frames: 8 KiB datagrams and a 2 MiB window (not 1408 B and 128 KiB)
