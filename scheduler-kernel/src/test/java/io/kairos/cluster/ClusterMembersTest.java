@@ -188,6 +188,32 @@ class ClusterMembersTest {
         assertTrue(second.getActor("no-such-actor").isEmpty());
     }
 
+    static final CountDownLatch HOLDING = new CountDownLatch(1);
+    static final CountDownLatch LET_GO = new CountDownLatch(1);
+
+    static String holdNodeA(final int ignored) throws InterruptedException {
+        HOLDING.countDown();
+        LET_GO.await(30, TimeUnit.SECONDS);  // keeps node-a's CPU until the test lets go
+        return TaskContext.current().nodeId();
+    }
+
+    @Test
+    void aNodeWithNoRoomSendsATaskBackAndItsOwnerPlacesItElsewhere() throws InterruptedException {
+        member("node-a", 1);
+        member("node-b", 1);
+        final Kernel first = member("driver-1", 0);
+        final Kernel second = member("driver-2", 0);
+        hub.deafToReports("driver-2");  // its view still shows node-a free after driver-1 fills it
+        final ObjectRef<String> holding = first.task(ClusterMembersTest::holdNodeA, 0)
+            .setSchedulingStrategy(io.kairos.spi.scheduling.SchedulingStrategy.nodeAffinity("node-a", false)).remote();
+        assertTrue(HOLDING.await(30, TimeUnit.SECONDS));
+        final ObjectRef<String> placed = second.task(ClusterMembersTest::where, 1)
+            .setSchedulingStrategy(io.kairos.spi.scheduling.SchedulingStrategy.nodeAffinity("node-a", true)).remote();
+        assertEquals("node-b", placed.get(Duration.ofSeconds(20)), "sent back by node-a, then run on node-b");
+        LET_GO.countDown();
+        assertEquals("node-a", holding.get(Duration.ofSeconds(30)));
+    }
+
     @Test
     void anotherDriverNeverHostsWorkNotEvenAnActorThatAsksForNothing() {
         member("driver-1", 0);  // joins first: a policy would try it first

@@ -31,6 +31,8 @@ final class LoopbackTransports {
     final java.util.concurrent.atomic.AtomicLong bulkPulls = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final Map<String, ActorLocation> actors = new ConcurrentHashMap<>();
+    /** Members that no longer hear the others' availability reports (their view of the others goes stale). */
+    private final java.util.Set<String> deafToReports = ConcurrentHashMap.newKeySet();
 
     LoopbackTransports() {
         this(Bulk.OFF);
@@ -42,6 +44,11 @@ final class LoopbackTransports {
 
     ClusterTransport transport() {
         return new Member();
+    }
+
+    /** The member no longer hears availability reports (AVAILABLE, type 3): its view of the others goes stale. */
+    void deafToReports(final String nodeId) {
+        deafToReports.add(nodeId);
     }
 
     /** The member vanishes: nothing more reaches it or comes from it, and the others hear it left. */
@@ -153,6 +160,10 @@ final class LoopbackTransports {
             final Member to = members.get(nodeId);
             if (to == null || stopped) {
                 return false;
+            }
+            if (length >= 4 && ByteBuffer.wrap(message, offset, length).order(java.nio.ByteOrder.nativeOrder())
+                .getInt(offset) == 3 && deafToReports.contains(nodeId)) {
+                return true;  // dropped on the way, as if late
             }
             final byte[] copy = Arrays.copyOfRange(message, offset, offset + length);
             final String from = self.nodeId();

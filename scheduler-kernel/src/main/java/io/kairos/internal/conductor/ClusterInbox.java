@@ -111,6 +111,9 @@ final class ClusterInbox implements ClusterListener {
                     conductor.offerFromWorker((Runnable) () -> link.groups().onRelease(from, groupId, index));
                     break;
                 }
+                case ClusterLink.SPILLBACK:
+                    onSpillBack(from);
+                    break;
                 case ClusterLink.CANCEL:
                     final long taskId = in.getLong(4);
                     final boolean force = in.getByte(12) != 0;
@@ -373,7 +376,23 @@ final class ClusterInbox implements ClusterListener {
     }
 
     private void onAvailable(final String from) {
-        int at = 4;
+        readAvailable(4, (names, values, gpuFree, gpuMemoryFree) ->
+            conductor.offerFromWorker((Runnable) () -> link.onAvailable(from, names, values, gpuFree, gpuMemoryFree)));
+    }
+
+    private void onSpillBack(final String from) {
+        final long taskId = in.getLong(4);
+        final int attempt = in.getInt(12);
+        readAvailable(16, (names, values, gpuFree, gpuMemoryFree) -> conductor.offerFromWorker((Runnable) () ->
+            link.onSpilled(from, taskId, attempt, names, values, gpuFree, gpuMemoryFree)));
+    }
+
+    private interface Availability {
+        void read(String[] names, long[] values, long[] gpuFree, long[] gpuMemoryFree);
+    }
+
+    private void readAvailable(final int start, final Availability into) {
+        int at = start;
         final int count = in.getInt(at);
         at += 4;
         final String[] names = new String[count];
@@ -393,7 +412,7 @@ final class ClusterInbox implements ClusterListener {
             gpuMemoryFree[i] = in.getLong(at + 8);
             at += 16;
         }
-        conductor.offerFromWorker((Runnable) () -> link.onAvailable(from, names, values, gpuFree, gpuMemoryFree));
+        into.read(names, values, gpuFree, gpuMemoryFree);
     }
 
     private int readValue(final int at, final Object[] into, final int index) {

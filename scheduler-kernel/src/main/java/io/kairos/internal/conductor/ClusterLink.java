@@ -59,6 +59,8 @@ import java.util.concurrent.TimeUnit;
  * PULL_DATA type=10, task id (long), total length (long), offset (long), status (byte: 0 chunk, 1 missing),
  *           chunk length (int), the chunk's bytes (at most {@link HeldResults#CHUNK_BYTES})
  * RELEASE   type=11, task id (long): the owner has the result whole; the holder frees its copy
+ * SPILLBACK type=15, task id (long), attempt (int), then AVAILABLE's body: a forwarded task the node had no room for
+ *           when it arrived, back to its owner, which places it again (the same attempt)
  * value:    NULL (byte 0) | INLINE (byte 1), length (int), {@link ValueCodec} bytes
  * </pre>
  */
@@ -74,6 +76,8 @@ final class ClusterLink {
     static final int PULL = 9;
     static final int PULL_DATA = 10;
     static final int RELEASE = 11;
+    /** A forwarded task the node had no room for, sent back: task id (long), attempt (int), then AVAILABLE's body. */
+    static final int SPILLBACK = 15;
 
     static final byte ACTOR_ALIVE = 1;
     static final byte ACTOR_DEAD = 2;
@@ -112,6 +116,7 @@ final class ClusterLink {
     private TaskDispatcher dispatcher;
     private DependencyWaits waits;
     private final ClusterReports reports;
+    private long spilledBack;
     private boolean joined;
 
     ClusterLink(final SchedulerConductor conductor, final ClusterTransport transport, final Cluster cluster,
@@ -326,6 +331,9 @@ final class ClusterLink {
             }
             task.group = held;
             task.bundleIndex = 0;
+        } else if (!local.fits(task.demand) && local.feasible(task.demand)) {
+            spillBack(task);  // no room now: its owner places it again, knowing what this node has
+            return;
         }
         Long2ObjectHashMap<TaskSpec> byId = executing.get(task.origin.node());
         if (byId == null) {
@@ -334,6 +342,36 @@ final class ClusterLink {
         }
         byId.put(task.origin.taskId(), task);
         waits.onSubmit(task);
+    }
+
+    /** Executor: a forwarded task goes back to its owner unstarted, with what this node has available now. */
+    private void spillBack(final TaskSpec task) {
+        out.putInt(0, SPILLBACK);
+        out.putLong(4, task.origin.taskId());
+        out.putInt(12, task.attempts);
+        final int length = reports.putAvailable(16, local.availableAmounts());
+        transport.send(task.origin.node(), out.byteArray(), 0, length);
+        spilledBack++;
+    }
+
+    /**
+     * Owner: a member had no room for a task sent to it: its node shows what it reported, and the task is placed
+     * again (the same attempt).
+     */
+    void onSpilled(final String from, final long taskId, final int attempt, final String[] names, final long[] values,
+                   final long[] gpuFree, final long[] gpuMemoryFree) {
+        final TaskSpec task = inFlight.get(taskId);
+        if (task == null || task.attempts != attempt || !task.node.nodeId().equals(from)) {
+            return;
+        }
+        inFlight.remove(taskId);
+        dispatcher.requeue(task);
+        reports.onAvailable(from, names, values, gpuFree, gpuMemoryFree);
+    }
+
+    /** Tasks this member sent back to their owners for want of room. */
+    long spilledBack() {
+        return spilledBack;
     }
 
     /** Executor: the owner asks to cancel one of its tasks. */

@@ -99,9 +99,13 @@ final class ClusterReports {
     }
 
     private int encodeAvailable(final long[] amounts) {
-        int at = 0;
-        out.putInt(at, AVAILABLE);
-        at += 4;
+        out.putInt(0, AVAILABLE);
+        return putAvailable(4, amounts);
+    }
+
+    /** What this node has available, as AVAILABLE carries it, from at; the end. */
+    int putAvailable(final int start, final long[] amounts) {
+        int at = start;
         final int countAt = at;
         at += 4;
         int count = 0;

@@ -109,6 +109,15 @@ final class TaskDispatcher {
         return nodeWorkers[nodeIndex].all.size();
     }
 
+    /** A task another member sent back unstarted (no room there): its view's allocation returns, it queues again. */
+    void requeue(final TaskSpec task) {
+        task.node.releaseAtMostTotal(task.allocation);
+        recycle(task.allocation);
+        task.allocation = null;
+        task.worker = null;
+        waits.makeReady(task);
+    }
+
     void onTaskReturned(final TaskSpec task) {
         if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
             lifecycle.onActorCreationReturned(task);
