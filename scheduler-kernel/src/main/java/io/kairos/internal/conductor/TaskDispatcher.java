@@ -44,6 +44,8 @@ final class TaskDispatcher {
     private int chainIds;
     private final ArrayList<TaskSpec> heads = new ArrayList<>();
     private final ArrayDeque<ResourceAllocation> spareAllocations = new ArrayDeque<>();
+    /** Spare allocations kept at most: more than the tasks that run at once on any machine this runs on. */
+    static final int MAX_SPARE_ALLOCATIONS = 4096;
     private final long idleWorkerTimeoutNs;
     long nextIdleCheckNs;
     private DependencyWaits waits;
@@ -418,14 +420,18 @@ final class TaskDispatcher {
         } else {
             node.release(allocation);
         }
-        allocation.clear();
-        spareAllocations.push(allocation);  // reused by the next dispatch: no allocation object per task
+        recycle(allocation);  // reused by the next dispatch: no allocation object per task
     }
 
-    /** Gives an allocation that holds nothing back for reuse. */
+    /**
+     * Gives an allocation that holds nothing back for reuse, up to {@link #MAX_SPARE_ALLOCATIONS} kept (actors take
+     * theirs from the node, so without a bound 100k actors created and killed left 100k spares behind).
+     */
     void recycle(final ResourceAllocation allocation) {
-        allocation.clear();
-        spareAllocations.push(allocation);
+        if (spareAllocations.size() < MAX_SPARE_ALLOCATIONS) {
+            allocation.clear();
+            spareAllocations.push(allocation);
+        }
     }
 
     /** Reports a task started (on another member: forwarded). */
