@@ -118,6 +118,7 @@ public final class ActorCreator<A> {
      * On one machine the actor lives until it is killed or the kernel closes, as any actor. Name it: a detached actor
      * without a name cannot be found once its creator is gone.
      *
+     * @param detached whether the actor outlives this kernel (default false)
      * @return this creator
      */
     public ActorCreator<A> setDetached(final boolean detached) {
