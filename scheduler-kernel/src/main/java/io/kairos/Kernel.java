@@ -183,14 +183,14 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         if (function == null) {
             throw new IllegalArgumentException("function is null");
         }
-        return new TaskCaller<>(this, function, arity, args);
+        return new TaskCaller<>(this, function, arity, ownedArgs(args, arity));
     }
 
     <R> ObjectRef<R> submit(final Object function, final int arity, final Object[] args, final String name,
                             final Map<String, Double> resources, final int maxRetries, final boolean retryExceptions,
                             final SchedulingStrategy strategy, final PlacementGroup group, final int bundleIndex,
                             final Boolean isolated) {
-        return ref(core.submit(function, arity, ownedArgs(args, arity), name, resources, maxRetries, retryExceptions,
+        return ref(core.submit(function, arity, args, name, resources, maxRetries, retryExceptions,
             strategy, groupOf(group), bundleIndex, isolated != null ? isolated : context.isolated()));
     }
 
@@ -200,7 +200,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      *
      * @throws IllegalArgumentException for an ObjectRef of another kernel
      */
-    private Object[] ownedArgs(final Object[] args, final int arity) {
+    Object[] ownedArgs(final Object[] args, final int arity) {
         for (int i = 0; i < arity; i++) {
             if (args[i] instanceof ObjectRef && ((ObjectRef<?>) args[i]).owner() != core) {
                 throw new IllegalArgumentException("argument " + i + " is an ObjectRef of another kernel");

@@ -189,8 +189,8 @@ public final class TaskOptions {
             throw new IllegalArgumentException(function == null ? "function is null" : "function " + function
                 + " is not a KFunc" + arity + ", as " + arity + " argument(s) ask");
         }
-        return kernel.submit(function, arity, args, name, resources, maxRetries, retryExceptions, strategy, group,
-            bundleIndex, isolated);
+        return kernel.submit(function, arity, kernel.ownedArgs(args, arity), name, resources, maxRetries,
+            retryExceptions, strategy, group, bundleIndex, isolated);
     }
 
     /** Whether function is the kernel's function type of that arity. */
