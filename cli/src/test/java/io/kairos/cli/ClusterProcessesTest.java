@@ -200,6 +200,20 @@ class ClusterProcessesTest {
         final Map<String, Double> cpu = Map.of("CPU", 1.0);
         final PlacementGroup group = driver.createPlacementGroup(List.of(cpu, cpu, cpu),
             PlacementStrategy.STRICT_SPREAD);
+        try {
+            checkStrictSpread(group);
+        } finally {
+            driver.removePlacementGroup(group);  // a failure here must not leave the nodes' CPUs reserved for the rest
+        }
+        awaitCondition("the group forgotten by the control store", () -> {
+            try (ControlStoreQuery query = query()) {
+                return query.client().placementGroups().list().isEmpty();
+            }
+        });
+        awaitIdle();
+    }
+
+    private static void checkStrictSpread(final PlacementGroup group) {
         assertTrue(group.ready(Duration.ofSeconds(60)));
         final Set<String> nodes = new HashSet<>();
         for (int b = 0; b < 3; b++) {
@@ -218,13 +232,6 @@ class ClusterProcessesTest {
             }
             assertEquals(3, holders.size());
         }
-        driver.removePlacementGroup(group);
-        awaitCondition("the group forgotten by the control store", () -> {
-            try (ControlStoreQuery query = query()) {
-                return query.client().placementGroups().list().isEmpty();
-            }
-        });
-        awaitIdle();
     }
 
     @Test
