@@ -19,9 +19,12 @@ import java.util.Properties;
  * apart cancels most of a shared machine's load, which an absolute rate would not.
  */
 final class BenchGuard {
-    /** The rows the guard runs. */
-    static final String ROWS = "^(single_client_tasks_async|1_1_actor_calls_async|single_client_wait_1k_refs"
-        + "|n_n_actor_calls_with_arg_async)$";
+    /**
+     * The rows the guard runs. single_client_tasks_async is left out until its two modes are understood: since
+     * 2026-12-07 its forks land near 2 M/s or near 5.5 M/s (0.15x or 0.4x of ForkJoinPool), so no floor both holds
+     * still and catches a 2x regression.
+     */
+    static final String ROWS = "^(1_1_actor_calls_async|single_client_wait_1k_refs|n_n_actor_calls_with_arg_async)$";
     /** A ratio below this fraction of its baseline fails the guard. */
     static final double FLOOR = 0.55;
     /** Runs before the guard fails: noise passes on one of them, a regression stays below its floor on all. */
