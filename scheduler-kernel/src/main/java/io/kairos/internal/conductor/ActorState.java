@@ -58,8 +58,6 @@ public final class ActorState {
     long originActorId;
     /** A proxy made by a lookup of another member's named actor (its owner, not this kernel, publishes the name). */
     boolean lookedUp;
-    /** Outlives its owner in a cluster (set by the creating thread before the creation is offered). */
-    boolean detached;
     /** Host: the name of a detached actor hosted here, which this member claims once the actor's owner has left. */
     String detachedName;
     /** Host: this member holds that name now (the owner left). */
@@ -89,7 +87,6 @@ public final class ActorState {
                 + "have concurrency groups");
         }
         this.options = options;
-        this.detached = options.detached;
         this.groups = options.hasGroups() ? new ConcurrencyGroups(options, maxConcurrency, calls) : null;
     }
 

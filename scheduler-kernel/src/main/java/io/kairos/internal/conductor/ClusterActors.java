@@ -130,7 +130,7 @@ final class ClusterActors {
         at += 4;
         out.putByte(at++, (byte) (creation.isolated ? 1 : 0));
         at = link.putBundle(at, creation.group, bundle);
-        at += out.putStringUtf8(at, actor.detached && actor.name != null ? actor.name : "");
+        at += out.putStringUtf8(at, actor.options.detached && actor.name != null ? actor.name : "");
         out.putInt(at, actor.options.maxTaskRetries);
         at += 4;
         final java.util.Map<String, Integer> groups = actor.options.groups();
@@ -265,7 +265,7 @@ final class ClusterActors {
         if (actor.adopted) {
             transport.unpublishActor(actor.detachedName);
         } else if (actor.name != null && actor.originNode == null && !actor.lookedUp
-            && !(actor.detached && conductor.closing)) {
+            && !(actor.options.detached && conductor.closing)) {
             transport.unpublishActor(actor.name);
         }
     }

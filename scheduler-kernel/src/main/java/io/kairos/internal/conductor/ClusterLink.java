@@ -116,7 +116,6 @@ final class ClusterLink {
     private TaskDispatcher dispatcher;
     private DependencyWaits waits;
     private final ClusterReports reports;
-    private long spilledBack;
     private boolean joined;
 
     ClusterLink(final SchedulerConductor conductor, final ClusterTransport transport, final Cluster cluster,
@@ -351,7 +350,6 @@ final class ClusterLink {
         out.putInt(12, task.attempts);
         final int length = reports.putAvailable(16, local.availableAmounts());
         transport.send(task.origin.node(), out.byteArray(), 0, length);
-        spilledBack++;
     }
 
     /**
@@ -367,11 +365,6 @@ final class ClusterLink {
         inFlight.remove(taskId);
         dispatcher.requeue(task);
         reports.onAvailable(from, names, values, gpuFree, gpuMemoryFree);
-    }
-
-    /** Tasks this member sent back to their owners for want of room. */
-    long spilledBack() {
-        return spilledBack;
     }
 
     /** Executor: the owner asks to cancel one of its tasks. */
