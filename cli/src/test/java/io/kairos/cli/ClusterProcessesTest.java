@@ -196,9 +196,6 @@ class ClusterProcessesTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("flaky on a real cluster (about half the CI runs of 2026-12-07: a task in a ready "
-        + "bundle does not return within 60 s); the in-JVM ClusterPlacementGroupsTest covers the logic; fix first, "
-        + "see the closing note of 2026-12-07")
     void aStrictSpreadGroupOfThreeBundlesLandsOnThreeDistinctNodesThroughTheControlStore() {
         final Map<String, Double> cpu = Map.of("CPU", 1.0);
         final PlacementGroup group = driver.createPlacementGroup(List.of(cpu, cpu, cpu),
@@ -302,10 +299,9 @@ class ClusterProcessesTest {
             refs.add(driver.task(ClusterProcessesTest::where, i).remote());
         }
         final int leader;
-        try (ControlStoreQuery query = new ControlStoreQuery(
-            ControlMember.ingressEndpoints(ControlMember.parseMembers(cluster.control())),
-            ClusterSecret.load(cluster.secretFile()), 5_000)) {
-            query.client().listNodes();  // a round trip: the client knows the leader
+        final Map<String, Long> incarnations;
+        try (ControlStoreQuery query = query()) {
+            incarnations = aliveIncarnations(query);  // a round trip: the client knows the leader
             leader = query.client().leaderMemberId();
         }
         final long pid = cluster.pids().get(leader);  // control members come first, in member order
@@ -323,6 +319,20 @@ class ClusterProcessesTest {
             final ObjectRef<Long> more = second.task(ClusterProcessesTest::square, 9L).remote();
             assertEquals(81L, more.get(Duration.ofSeconds(60)), "new work runs after the election");
         }
+        try (ControlStoreQuery query = query()) {  // the election made no member miss its heartbeats
+            final Map<String, Long> after = aliveIncarnations(query);
+            incarnations.forEach((name, id) -> assertEquals(id, after.get(name), name + " kept its incarnation"));
+        }
+    }
+
+    private static Map<String, Long> aliveIncarnations(final ControlStoreQuery query) {
+        final Map<String, Long> alive = new java.util.TreeMap<>();
+        for (final ControlClient.Member m : query.client().listNodes().members()) {
+            if (m.status().alive()) {
+                alive.put(m.name(), m.nodeId());
+            }
+        }
+        return alive;
     }
 
     private static boolean alive(final String node) {

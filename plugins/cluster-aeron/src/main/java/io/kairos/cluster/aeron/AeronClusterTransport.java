@@ -70,6 +70,7 @@ public final class AeronClusterTransport implements ClusterTransport {
     private String endpoint;
     private long incarnation;
     private long membershipVersion = -1;
+    private int failedBeats;
     /** The members the kernel was told about: name to incarnation. */
     private final Map<String, Long> known = new HashMap<>();
     private volatile Map<String, Double> available = Map.of();
@@ -236,7 +237,8 @@ public final class AeronClusterTransport implements ClusterTransport {
                 .ingressChannel("aeron:udp")
                 .ingressEndpoints(settings.controlEndpoints())
                 .credentialsSupplier(settings.secret().credentials(self.nodeId()))
-                .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(attemptMs)),
+                .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(attemptMs))
+                .newLeaderTimeoutNs(TimeUnit.MILLISECONDS.toNanos(Math.max(settings.connectTimeoutMs(), 4_000))),
                 TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs())), settings.controlEndpoints(),
                 settings.connectTimeoutMs());
         } catch (final io.aeron.security.AuthenticationException e) {
@@ -288,13 +290,16 @@ public final class AeronClusterTransport implements ClusterTransport {
             next += intervalNs;
             try {
                 beat();
+                failedBeats = 0;
             } catch (final RuntimeException e) {
                 if (!running) {
                     return;
                 }
                 System.err.println("kairos: node '" + self.nodeId() + "': heartbeat to the control store failed: "
                     + e.getMessage());
-                reconnect();
+                if (control.isClosed() || ++failedBeats >= 3) {  // else the session follows a new leader by itself
+                    reconnect();
+                }
             }
         }
     }
@@ -309,12 +314,16 @@ public final class AeronClusterTransport implements ClusterTransport {
         });
         final long version;
         try {
-            version = control.heartbeat(incarnation, amounts);
+            final long replyMs = Math.min(settings.connectTimeoutMs(), Math.max(2_000, 5 * settings.heartbeatIntervalMs()));
+            version = control.heartbeat(incarnation, amounts, TimeUnit.MILLISECONDS.toNanos(replyMs));
         } catch (final ControlRejection e) {
             if (e.status() == ControlStatus.CONFLICT || e.status() == ControlStatus.NOT_FOUND) {
                 System.err.println("kairos: node '" + self.nodeId() + "' was declared dead by the control store; "
                     + "joining again");
-                forgetEveryMember();  // they dropped this member's work: the kernel runs it again or elsewhere
+                for (final String name : new java.util.ArrayList<>(known.keySet())) {  // the kernel runs its work again
+                    forget(name, "this member was declared dead by the control store (missed heartbeats), which "
+                        + "dropped its work everywhere");
+                }
                 register();
                 refreshMembership();
                 return;
@@ -323,14 +332,6 @@ public final class AeronClusterTransport implements ClusterTransport {
         }
         if (version != membershipVersion) {
             refreshMembership();
-        }
-    }
-
-    /** Every member known so far has, for this member's kernel, left: its channels go, it joins again anew. */
-    private void forgetEveryMember() {
-        for (final String name : new java.util.ArrayList<>(known.keySet())) {
-            forget(name, "this member was declared dead by the control store (missed heartbeats), which dropped its "
-                + "work everywhere");
         }
     }
 
@@ -588,11 +589,7 @@ public final class AeronClusterTransport implements ClusterTransport {
         aeron = null;
         driver = null;
         if (ownDirectory != null) {
-            try {
-                Files.deleteIfExists(ownDirectory);
-            } catch (final java.io.IOException e) {
-                // left in the temporary directory: harmless
-            }
+            org.agrona.IoUtil.delete(ownDirectory.toFile(), true);  // a failure leaves it in the temporary directory
             ownDirectory = null;
         }
     }

@@ -1,7 +1,5 @@
 package io.kairos.cluster.aeron;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -326,7 +324,7 @@ public final class ControlClient implements AutoCloseable {
                 final long nodeId = reader.readLong("node id");
                 final String name = reader.readString("node name", ControlState.MAX_NAME_BYTES);
                 final String endpoint = reader.readString("endpoint", ControlState.MAX_NAME_BYTES);
-                members.add(new Member(nodeId, name, endpoint, readNodeStatus(nodeId)));
+                members.add(new Member(nodeId, name, endpoint, ControlCodec.readNodeStatus(reader, nodeId)));
             }
             endOfReply(operation);
             return new Membership(version, java.util.List.copyOf(members));
@@ -341,9 +339,22 @@ public final class ControlClient implements AutoCloseable {
      * @throws ControlRejection NOT_FOUND if not registered, CONFLICT if declared dead (register it again).
      */
     public long heartbeat(final long nodeId, final Map<String, Long> available) {
+        return heartbeat(nodeId, available, timeoutNs);
+    }
+
+    /**
+     * {@link #heartbeat(long, Map)} that waits at most replyTimeoutNs: a heartbeat lost to a leader that died must
+     * not hold up the next one for the whole call timeout.
+     *
+     * @param nodeId         of the node.
+     * @param available      available resources, fixed point.
+     * @param replyTimeoutNs limit on the offer and the reply together.
+     * @return the membership version.
+     */
+    public long heartbeat(final long nodeId, final Map<String, Long> available, final long replyTimeoutNs) {
         final long id = ++nextCorrelationId;
         final String operation = "heartbeat(" + nodeId + ")";
-        call(operation, HEARTBEAT, id, encodeHeartbeat(command, 0, id, nodeId, available));
+        call(operation, HEARTBEAT, id, encodeHeartbeat(command, 0, id, nodeId, available), replyTimeoutNs);
         try {
             final long version = reader.readLong("membership version");
             endOfReply(operation);
@@ -375,32 +386,11 @@ public final class ControlClient implements AutoCloseable {
         final String operation = "nodeStatus(" + nodeId + ")";
         call(operation, GET_NODE, id, encodeNodeCommand(command, 0, GET_NODE, id, nodeId));
         try {
-            final NodeStatus status = readNodeStatus(nodeId);
+            final NodeStatus status = ControlCodec.readNodeStatus(reader, nodeId);
             endOfReply(operation);
             return status;
         } catch (final ControlRejection ex) {
             throw malformedReply(operation, ex);
-        }
-    }
-
-    private NodeStatus readNodeStatus(final long nodeId) {
-        {
-            final boolean alive = reader.readByte("alive") != 0;
-            final long lastHeartbeatMs = reader.readLong("last heartbeat");
-            final Map<String, Long> total = new LinkedHashMap<>();
-            final Map<String, Long> available = new LinkedHashMap<>();
-            for (int i = 0, n = reader.readCount("resources", ControlState.MAX_RESOURCES_PER_NODE, 20); i < n; i++) {
-                final String name = reader.readString("resource name", ControlState.MAX_NAME_BYTES);
-                total.put(name, reader.readLong("resource total"));
-                available.put(name, reader.readLong("resource available"));
-            }
-            final Map<String, String> labels = new LinkedHashMap<>();
-            for (int i = 0, n = reader.readCount("labels", ControlState.MAX_LABELS_PER_NODE, 8); i < n; i++) {
-                final String key = reader.readString("label key", ControlState.MAX_NAME_BYTES);
-                labels.put(key, reader.readString("label value", ControlState.MAX_NAME_BYTES));
-            }
-            return new NodeStatus(nodeId, alive, lastHeartbeatMs, Collections.unmodifiableMap(total),
-                Collections.unmodifiableMap(available), Collections.unmodifiableMap(labels));
         }
     }
 
@@ -498,7 +488,12 @@ public final class ControlClient implements AutoCloseable {
      * Offers the command in {@link #command}, awaits its reply and leaves {@link #reader} on the reply's body.
      */
     private void call(final String operation, final int type, final long correlationId, final int length) {
-        final long deadlineNs = System.nanoTime() + timeoutNs;
+        call(operation, type, correlationId, length, timeoutNs);
+    }
+
+    private void call(final String operation, final int type, final long correlationId, final int length,
+                      final long callTimeoutNs) {
+        final long deadlineNs = System.nanoTime() + callTimeoutNs;
         pipeline.flush(offer); // commands sent before this one go first
         awaitedCorrelationId = correlationId;
         replyLength = -1;
@@ -512,7 +507,7 @@ public final class ControlClient implements AutoCloseable {
                 }
                 checkOpen(operation);
                 if (System.nanoTime() - deadlineNs > 0) {
-                    throw new ControlTimeoutException(operation, TimeUnit.NANOSECONDS.toMillis(timeoutNs), "no reply");
+                    throw new ControlTimeoutException(operation, TimeUnit.NANOSECONDS.toMillis(callTimeoutNs), "no reply");
                 }
                 idleStrategy.idle(work);
             }

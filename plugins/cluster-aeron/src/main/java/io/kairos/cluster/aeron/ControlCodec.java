@@ -371,6 +371,33 @@ public final class ControlCodec {
     }
 
     /**
+     * Reads a node's record, as {@code GET_NODE} and {@code LIST_NODES} replies carry it.
+     *
+     * @param reader on the record.
+     * @param nodeId of the node.
+     * @return the record.
+     * @throws ControlRejection if the record is malformed.
+     */
+    static ControlClient.NodeStatus readNodeStatus(final Reader reader, final long nodeId) {
+        final boolean alive = reader.readByte("alive") != 0;
+        final long lastHeartbeatMs = reader.readLong("last heartbeat");
+        final Map<String, Long> total = new java.util.LinkedHashMap<>();
+        final Map<String, Long> available = new java.util.LinkedHashMap<>();
+        for (int i = 0, n = reader.readCount("resources", ControlState.MAX_RESOURCES_PER_NODE, 20); i < n; i++) {
+            final String name = reader.readString("resource name", ControlState.MAX_NAME_BYTES);
+            total.put(name, reader.readLong("resource total"));
+            available.put(name, reader.readLong("resource available"));
+        }
+        final Map<String, String> labels = new java.util.LinkedHashMap<>();
+        for (int i = 0, n = reader.readCount("labels", ControlState.MAX_LABELS_PER_NODE, 8); i < n; i++) {
+            final String key = reader.readString("label key", ControlState.MAX_NAME_BYTES);
+            labels.put(key, reader.readString("label value", ControlState.MAX_NAME_BYTES));
+        }
+        return new ControlClient.NodeStatus(nodeId, alive, lastHeartbeatMs, java.util.Collections.unmodifiableMap(total),
+            java.util.Collections.unmodifiableMap(available), java.util.Collections.unmodifiableMap(labels));
+    }
+
+    /**
      * Encodes {@link #HEARTBEAT}.
      *
      * @param buffer        to write.

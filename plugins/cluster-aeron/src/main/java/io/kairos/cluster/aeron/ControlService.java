@@ -117,14 +117,15 @@ public final class ControlService implements ClusteredService {
     }
 
     /**
-     * A new leader: every live node's heartbeat clock starts again now (a log event, so every member does the same),
-     * so that nodes whose heartbeats were lost during the election are not declared dead for it.
+     * A new leader: every live node gets a full timeout from now and another for the election itself (its session
+     * must hear of the new leader; a heartbeat sent to the old one is lost), so that nodes whose heartbeats were lost
+     * to the election are not declared dead for it. A log event: every member does the same.
      */
     @Override
     public void onNewLeadershipTermEvent(
         final long leadershipTermId, final long logPosition, final long timestamp, final long termBaseLogPosition,
         final int leaderMemberId, final int logSessionId, final TimeUnit timeUnit, final int appVersion) {
-        state.touchAlive(timeUnit.toMillis(timestamp));
+        state.touchAlive(timeUnit.toMillis(timestamp) + nodeTimeoutMs);
     }
 
     @Override
