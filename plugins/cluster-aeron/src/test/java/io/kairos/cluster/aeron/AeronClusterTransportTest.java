@@ -112,6 +112,42 @@ class AeronClusterTransportTest {
         assertEquals(Set.of("node-a", "node-b"), nodes);
     }
 
+    /**
+     * A member whose heartbeats come less often than the control store's node timeout (3 s against 2 s) is declared
+     * dead while it lives: its next heartbeat is refused, so it tells its kernel every other member left (they dropped
+     * its work) and joins again under a new incarnation, and hears of them anew.
+     */
+    @Test
+    void aMemberDeclaredDeadWhileAliveForgetsEveryoneAndJoinsAgain() throws Exception {
+        member("node-a", 1);
+        final List<String> events = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.CountDownLatch rejoined = new java.util.concurrent.CountDownLatch(2);
+        try (AeronClusterTransport late = new AeronClusterTransport(new AeronClusterTransport.Settings(
+            store.ingressEndpoints(), "localhost", 0, dir.resolve("late"), 3_000, 10_000, SECRET))) {
+            late.join(new io.kairos.spi.cluster.ClusterNode("late", Map.of("CPU", 1.0), Map.of()),
+                new io.kairos.spi.cluster.ClusterListener() {
+                    @Override
+                    public void onNodeJoined(final io.kairos.spi.cluster.ClusterNode node) {
+                        events.add("joined " + node.nodeId());
+                        rejoined.countDown();
+                    }
+
+                    @Override
+                    public void onNodeLeft(final String nodeId, final String reason) {
+                        events.add("left " + nodeId + ": " + reason);
+                    }
+
+                    @Override
+                    public void onMessage(final String fromNodeId, final java.nio.ByteBuffer message) {
+                    }
+                });
+            assertTrue(rejoined.await(30, TimeUnit.SECONDS), events::toString);
+            assertEquals("joined node-a", events.get(0), events::toString);
+            assertTrue(events.get(1).startsWith("left node-a: this member was declared dead"), events::toString);
+            assertEquals("joined node-a", events.get(2), events::toString);
+        }
+    }
+
     @Test
     void aDriverIsARunningJobWhileJoinedAndSucceededOnceItCloses() {
         member("node-a", 1);
