@@ -71,12 +71,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>refs inside values ({@code Ray.put(List.of(ref))}, a task returning refs): a small value keeps its refs as
  *       they are; a ref serialized inside a large value (the shared store) is kept by this runtime until
  *       {@code Ray.shutdown()}, where Ray would free it with the outer object (the kernel's public API has no way to
- *       tie one object's life to another's), and resolves only in this JVM;</li>
+ *       tie one object's life to another's); it resolves in this JVM and, with {@code ref.get()}, in the kernel's
+ *       worker JVMs while the call that received it runs (the worker asks the kernel over its pipe);</li>
  *   <li>an infeasible task (a resource no node has enough of) fails at {@code remote()} with a {@code RayException}
  *       naming the resource, where Ray would keep it pending with a warning;</li>
  *   <li>runtime environments are accepted and have no effect; cross-language calls (Python, C++) throw
  *       {@code UnsupportedOperationException} naming the call;</li>
- *   <li>in a worker JVM Ray is not initialized: code that runs there (an isolated actor) cannot call {@code Ray.*}.</li>
+ *   <li>in a worker JVM Ray is not initialized: code that runs there (an isolated actor) cannot call {@code Ray.*}
+ *       (a ref it received is read with {@code ref.get()}, not {@code Ray.get}), nor send a received ref on.</li>
  * </ul>
  *
  * <p>This class is the entry point and the submit path ({@code call}, {@code callActor}: no objects beyond the
