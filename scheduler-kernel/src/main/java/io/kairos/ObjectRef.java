@@ -123,7 +123,13 @@ public final class ObjectRef<T> extends ObjectState implements Serializable {
         return status() == FAILED ? error() : null;
     }
 
-    /** By reference: its kernel's token and its id, the object exported to the kernel's worker processes. */
+    /**
+     * Serializes this ref by reference: its kernel's token and its id; the object is exported to the kernel's worker
+     * processes.
+     *
+     * @return the serial form
+     * @throws ObjectStreamException if this ref was itself read in a worker process
+     */
     private Object writeReplace() throws ObjectStreamException {
         if (inWorkerProcess()) {
             throw new InvalidObjectException(this + " was read in a worker process and cannot be serialized again "
