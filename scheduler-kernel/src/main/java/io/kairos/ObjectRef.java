@@ -5,7 +5,12 @@ import io.kairos.exception.TaskCancelledException;
 import io.kairos.exception.TaskFailedException;
 import io.kairos.internal.conductor.KernelCore;
 import io.kairos.internal.conductor.ObjectState;
+import io.kairos.internal.worker.ObjectExports;
+import io.kairos.internal.worker.WorkerProcessMain;
 
+import java.io.InvalidObjectException;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
 import java.time.Duration;
 
 /**
@@ -13,11 +18,25 @@ import java.time.Duration;
  * Returned at once by {@code remote()}; {@link #get()} waits for the value. Pass it as a task argument and the task
  * gets the value, resolved before it runs. Thread-safe.
  *
+ * <p>A ref inside a value (a {@code List<ObjectRef<T>>} argument, a large value put in the store) is serialized by
+ * its kernel and id. It reads back as the same ref in this JVM while the kernel is open, and in the kernel's worker
+ * processes as a ref whose {@link #get()} asks the kernel for the value over the process's pipe, while the task or
+ * actor call that received it runs (a nested ref is not resolved before the call, as in Ray). Elsewhere (another
+ * process, another kernel, after close) it does not read back. A ref inside a value does not keep its object: keep
+ * the ref itself as long as the value may be read. A ref read in a worker process cannot be serialized again.
+ *
  * @param <T> the value's type
  */
-public final class ObjectRef<T> extends ObjectState {
+public final class ObjectRef<T> extends ObjectState implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     ObjectRef(final long id, final KernelCore core) {
         super(id, core);
+    }
+
+    /** Whether this ref was read in a worker process: its kernel is the parent JVM's. */
+    private boolean inWorkerProcess() {
+        return kernelCore() == null;
     }
 
     /**
@@ -35,7 +54,7 @@ public final class ObjectRef<T> extends ObjectState {
      * @return true once done
      */
     public boolean isReady() {
-        return isDone();
+        return inWorkerProcess() ? WorkerProcessMain.readyInParent(objectId()) : isDone();
     }
 
     /**
@@ -43,7 +62,7 @@ public final class ObjectRef<T> extends ObjectState {
      * read it, or in a spill file. False for an inline value (small, or one that found no room in the store and so
      * stayed on the heap) and for an object not ready yet. Never blocks.
      *
-     * @return true if the value is in the shared store or a spill file
+     * @return true if the value is in the shared store or a spill file (false for a ref read in a worker process)
      */
     public boolean isStored() {
         return storedValue() != null;
@@ -58,7 +77,7 @@ public final class ObjectRef<T> extends ObjectState {
      */
     @SuppressWarnings("unchecked")
     public T get() {
-        return (T) await(Long.MAX_VALUE);
+        return (T) (inWorkerProcess() ? WorkerProcessMain.getFromParent(objectId(), -1) : await(Long.MAX_VALUE));
     }
 
     /**
@@ -74,6 +93,9 @@ public final class ObjectRef<T> extends ObjectState {
     @SuppressWarnings("unchecked")
     public T get(final Duration timeout) {
         final long deadline = Kernel.deadline(timeout, "timeout");
+        if (inWorkerProcess()) {
+            return (T) WorkerProcessMain.getFromParent(objectId(), timeout.toMillis());
+        }
         final Object v = await(deadline);
         if (v == null && !isDone()) {
             throw new GetTimeoutException("object " + objectId() + " was not ready within " + timeout);
@@ -99,6 +121,53 @@ public final class ObjectRef<T> extends ObjectState {
     /** The failure of a failed object, or null. */
     RuntimeException failure() {
         return status() == FAILED ? error() : null;
+    }
+
+    /**
+     * Serializes this ref by reference: its kernel's token and its id; the object is exported to the kernel's worker
+     * processes.
+     *
+     * @return the serial form
+     * @throws ObjectStreamException if this ref was itself read in a worker process
+     */
+    private Object writeReplace() throws ObjectStreamException {
+        if (inWorkerProcess()) {
+            throw new InvalidObjectException(this + " was read in a worker process and cannot be serialized again "
+                + "(returned or passed on): get its value there instead");
+        }
+        final ObjectExports exports = kernelCore().processes().exports();
+        exports.export(objectId(), this);
+        return new ByReference(exports.token(), objectId());
+    }
+
+    /** A ref's serial form: the same ref in its kernel's JVM, a ref that asks the kernel in its worker processes. */
+    private static final class ByReference implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final long token;
+        private final long id;
+
+        ByReference(final long token, final long id) {
+            this.token = token;
+            this.id = id;
+        }
+
+        private Object readResolve() throws ObjectStreamException {
+            final ObjectExports exports = ObjectExports.live(token);
+            if (exports != null) {
+                final Object ref = exports.get(id);
+                if (ref == null) {
+                    throw new InvalidObjectException("ObjectRef(" + id + ") inside a value is gone: its object was "
+                        + "freed (a ref inside a value does not keep its object; keep the ref itself)");
+                }
+                return ref;
+            }
+            if (token == WorkerProcessMain.parentToken()) {
+                return new ObjectRef<>(id, null);
+            }
+            throw new InvalidObjectException("ObjectRef(" + id + ") inside a value cannot be read here: a ref resolves "
+                + "in its kernel's JVM while the kernel is open and in that kernel's worker processes, not in another "
+                + "process or kernel, nor after its kernel closed");
+        }
     }
 
     @Override

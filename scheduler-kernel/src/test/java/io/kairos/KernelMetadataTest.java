@@ -128,6 +128,100 @@ class KernelMetadataTest {
         assertEquals(List.of("counter"), kernel.recovery().actors(), "kept across a second restart too");
     }
 
+    /** An actor with a concurrency group; crashOnce crashes its actor once each time the test arms it. */
+    public static final class Grouped {
+        static final java.util.concurrent.atomic.AtomicBoolean CRASH_NEXT = new java.util.concurrent.atomic.AtomicBoolean();
+        static volatile java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        static volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        public Grouped() {
+        }
+
+        public String hold() throws InterruptedException {
+            held.countDown();
+            return gate.await(30, java.util.concurrent.TimeUnit.SECONDS) ? "released" : "timed out";
+        }
+
+        public String ping() {
+            return "pong";
+        }
+
+        /** An Error (a system failure: the actor restarts) when armed, else "ran": retried only with maxTaskRetries. */
+        public String crashOnce() {
+            if (CRASH_NEXT.compareAndSet(true, false)) {
+                throw new OutOfMemoryError("simulated crash");
+            }
+            return "ran";
+        }
+    }
+
+    private static void resetGrouped() {
+        Grouped.CRASH_NEXT.set(false);
+        Grouped.held = new java.util.concurrent.CountDownLatch(1);
+        Grouped.gate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    /** A call in group "io" holds the group's one slot while the default group answers: the group came back. */
+    private static void assertGroupRunsBesideTheDefaultOne(final ActorHandle<Grouped> actor) throws Exception {
+        resetGrouped();
+        final ObjectRef<String> held = actor.task(Grouped::hold).setConcurrencyGroup("io").remote();
+        assertTrue(Grouped.held.await(20, java.util.concurrent.TimeUnit.SECONDS), "the call in group io started");
+        assertEquals("pong", actor.task(Grouped::ping).remote().get(WAIT), "the default group runs beside it");
+        Grouped.gate.countDown();
+        assertEquals("released", held.get(WAIT));
+    }
+
+    @Test
+    void aRecoveredNamedActorKeepsItsMaxTaskRetriesAndConcurrencyGroups() throws Exception {
+        kernel = start();
+        final ActorHandle<Grouped> actor = kernel.actor(Grouped::new).setName("grouped").setMaxRestarts(5)
+            .setMaxTaskRetries(2).setConcurrencyGroup("io", 1).remote();
+        assertGroupRunsBesideTheDefaultOne(actor);
+        Grouped.CRASH_NEXT.set(true);
+        assertEquals("ran", actor.task(Grouped::crashOnce).remote().get(WAIT), "retried on the restarted actor");
+        kernel.syncJournal(WAIT);
+        kernel.close();
+
+        kernel = start();
+        assertEquals(List.of("grouped"), kernel.recovery().actors(), kernel.recovery().toString());
+        final ActorHandle<Grouped> again = kernel.<Grouped>getActor("grouped").orElseThrow();
+        assertGroupRunsBesideTheDefaultOne(again);
+        Grouped.CRASH_NEXT.set(true);
+        assertEquals("ran", again.task(Grouped::crashOnce).remote().get(WAIT),
+            "the crashed call ran again: maxTaskRetries came back");
+        assertEquals("has no concurrency group 'cpu'; its groups are [io]", assertThrows(IllegalArgumentException.class,
+            () -> again.task(Grouped::ping).setConcurrencyGroup("cpu").remote()).getMessage()
+            .replaceFirst("^.* has no", "has no"));
+    }
+
+    @Test
+    void anActorKeptBeforeOptionsWereKeptComesBackWithDefaults() {
+        kernel = start();
+        kernel.actor(Grouped::new).setName("old").setMaxRestarts(5).setMaxTaskRetries(2)
+            .setConcurrencyGroup("io", 1).remote();
+        kernel.syncJournal(WAIT);
+        kernel.close();
+        // rewrite the kept record in the first layout: id, maxConcurrency, maxRestarts, maxPendingCalls, constructor
+        final java.util.Map<byte[], byte[]> actors = metadata.tables.get("actors");
+        final byte[] key = bytes("old");
+        final java.nio.ByteBuffer kept = java.nio.ByteBuffer.wrap(actors.get(key)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int constructor = 40;
+        for (int groups = kept.getInt(36); groups > 0; groups--) {
+            constructor += 4 + kept.getInt(constructor) + 4;
+        }
+        final java.nio.ByteBuffer old = java.nio.ByteBuffer.allocate(20 + kept.capacity() - constructor)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        old.putLong(kept.getLong(8)).putInt(kept.getInt(16)).putInt(kept.getInt(20)).putInt(kept.getInt(24));
+        old.put(kept.array(), constructor, kept.capacity() - constructor);
+        actors.put(key, old.array());
+
+        kernel = start();
+        assertEquals(List.of("old"), kernel.recovery().actors(), kernel.recovery().toString());
+        final ActorHandle<Grouped> again = kernel.<Grouped>getActor("old").orElseThrow();
+        assertEquals("pong", again.task(Grouped::ping).remote().get(WAIT));
+        assertThrows(IllegalArgumentException.class,
+            () -> again.task(Grouped::ping).setConcurrencyGroup("io").remote(), "no groups in the first layout");
+    }
+
     /** Not serializable: cannot be written for a restart. */
     static final class Opaque {
     }

@@ -34,7 +34,6 @@ import io.ray.api.runtimecontext.RuntimeContext;
 import io.ray.api.runtimeenv.RuntimeEnv;
 
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,18 +64,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code setJvmOptions}: the actor runs in a worker JVM of its own; the JVM options of worker JVMs are the
  *       kernel's ({@code ray.job.jvm-options}), per-actor options that differ are logged and not applied;</li>
  *   <li>concurrency groups: as Ray's, each group runs at most its own limit of calls at once, whatever the others run
- *       (see {@link RayConcurrencyGroup}); {@code @DefConcurrencyGroup} annotations are not read;</li>
+ *       (see {@link RayConcurrencyGroup}), declared with {@code setConcurrencyGroups} or with the annotations
+ *       {@code @DefConcurrencyGroup} / {@code @UseConcurrencyGroup} ({@link RayConcurrencyAnnotations});</li>
  *   <li>{@code free}: the kernel frees an object once no ref reaches it (the JVM's collector tells it); free adds
  *       nothing to that;</li>
  *   <li>refs inside values ({@code Ray.put(List.of(ref))}, a task returning refs): a small value keeps its refs as
  *       they are; a ref serialized inside a large value (the shared store) is kept by this runtime until
  *       {@code Ray.shutdown()}, where Ray would free it with the outer object (the kernel's public API has no way to
- *       tie one object's life to another's), and resolves only in this JVM;</li>
+ *       tie one object's life to another's); it resolves in this JVM and, with {@code ref.get()}, in the kernel's
+ *       worker JVMs while the call that received it runs (the worker asks the kernel over its pipe);</li>
  *   <li>an infeasible task (a resource no node has enough of) fails at {@code remote()} with a {@code RayException}
  *       naming the resource, where Ray would keep it pending with a warning;</li>
  *   <li>runtime environments are accepted and have no effect; cross-language calls (Python, C++) throw
  *       {@code UnsupportedOperationException} naming the call;</li>
- *   <li>in a worker JVM Ray is not initialized: code that runs there (an isolated actor) cannot call {@code Ray.*}.</li>
+ *   <li>in a worker JVM Ray is not initialized: code that runs there (an isolated actor) cannot call {@code Ray.*}
+ *       (a ref it received is read with {@code ref.get()}, not {@code Ray.get}), nor send a received ref on.</li>
  * </ul>
  *
  * <p>This class is the entry point and the submit path ({@code call}, {@code callActor}: no objects beyond the
@@ -400,17 +402,13 @@ public final class KairosRayRuntime implements RayRuntime {
     @Override
     public ConcurrencyGroup createConcurrencyGroup(final String name, final int maxConcurrency,
                                                    final List<RayFunc> funcs) {
-        if (maxConcurrency < 1) {
-            throw new IllegalArgumentException("concurrency group " + name + ": maxConcurrency " + maxConcurrency
-                + " must be >= 1");
-        }
-        return new RayConcurrencyGroup(name, maxConcurrency, List.copyOf(funcs));
+        return RayConcurrencyGroup.of(name, maxConcurrency, funcs);
     }
 
-    /** No groups: {@code @DefConcurrencyGroup} annotations on actor classes are not read. */
+    /** The groups of the actor class's {@code @DefConcurrencyGroup} annotations, read once per class. */
     @Override
     public List<ConcurrencyGroup> extractConcurrencyGroups(final RayFuncR<?> actorConstructorLambda) {
-        return new ArrayList<>();
+        return RayConcurrencyAnnotations.of(actorConstructorLambda);
     }
 
     @Override

@@ -118,15 +118,11 @@ final class RayActors {
             }
             final RayConcurrencyGroup g = (RayConcurrencyGroup) group;
             creator.setConcurrencyGroup(g.name(), Math.min(g.maxConcurrency(), 1024));
-            for (final RayFunc function : g.functions()) {
-                final String key = RayFunctions.methodKey(function);
-                if (key == null) {
-                    throw new IllegalArgumentException("concurrency group " + g.name() + ": " + function
-                        + " is not a method reference or serializable lambda");
-                }
-                if (methodGroups.putIfAbsent(key, g.name()) != null && !methodGroups.get(key).equals(g.name())) {
-                    throw new IllegalArgumentException("concurrency groups " + methodGroups.get(key) + " and " + g.name()
-                        + " both declare " + RayFunctions.name(function));
+            for (final String method : g.methods()) {
+                final String before = methodGroups.putIfAbsent(method, g.name());
+                if (before != null && !before.equals(g.name())) {
+                    throw new IllegalArgumentException("concurrency groups " + before + " and " + g.name()
+                        + " both declare " + method);
                 }
             }
         }

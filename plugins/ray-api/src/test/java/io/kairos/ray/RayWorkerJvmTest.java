@@ -1,7 +1,9 @@
 package io.kairos.ray;
 
 import io.ray.api.ActorHandle;
+import io.ray.api.ObjectRef;
 import io.ray.api.Ray;
+import io.ray.api.exception.RayTaskException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,23 @@ class RayWorkerJvmTest {
             return calls;
         }
 
+        /** Gets each ref itself: refs inside an argument are not resolved before the call, as in Ray. */
+        public int sum(final List<ObjectRef<Integer>> refs) {
+            int sum = 0;
+            for (final ObjectRef<Integer> ref : refs) {
+                sum += ref.get();
+            }
+            return sum;
+        }
+
+        public String failureOf(final List<ObjectRef<Integer>> refs) {
+            try {
+                return "got " + refs.get(0).get(30_000);
+            } catch (final RayTaskException e) {
+                return "RayTaskException: " + e.getCause().getMessage();
+            }
+        }
+
         /** Kills its own worker JVM on the call's first attempt; on a retry returns this JVM's pid. */
         public long dieOnFirstAttempt() throws Exception {
             if (io.kairos.TaskContext.current().attempt() == 0) {
@@ -51,6 +70,25 @@ class RayWorkerJvmTest {
             return ProcessHandle.current().pid();
         }
 
+    }
+
+    static int square(final int x) {
+        return x * x;
+    }
+
+    static int fails(final int x) {
+        throw new IllegalArgumentException("no " + x);
+    }
+
+    @Test
+    void refsInsideAnArgumentResolveInTheWorkerJvm() {
+        final ActorHandle<Worker> actor = Ray.actor(Worker::new).setJvmOptions(List.of("-Xmx128m")).remote();
+        final List<ObjectRef<Integer>> refs = List.of(Ray.put(3), Ray.task(RayWorkerJvmTest::square, 4).remote());
+        assertEquals(19, actor.task(Worker::sum, refs).remote().get(60_000), "each ref got from the driver's kernel");
+        assertNotEquals(ME, actor.task(Worker::pid).remote().get(60_000), "in a worker JVM");
+        final ObjectRef<Integer> failed = Ray.task(RayWorkerJvmTest::fails, 5).remote();
+        assertEquals("RayTaskException: no 5", actor.task(Worker::failureOf, List.of(failed)).remote().get(60_000),
+            "the producing task's failure, as Ray's exception, in the worker JVM");
     }
 
     @Test

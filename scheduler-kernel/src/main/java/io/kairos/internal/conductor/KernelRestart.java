@@ -210,16 +210,15 @@ public final class KernelRestart {
             ? Thread.currentThread().getContextClassLoader() : KernelCore.class.getClassLoader();
         for (final Map.Entry<String, byte[]> entry : stored.entrySet()) {
             final String name = entry.getKey();
-            final UnsafeBuffer value = new UnsafeBuffer(entry.getValue());
-            final long oldId = value.getLong(0, java.nio.ByteOrder.LITTLE_ENDIAN);
-            if ("DEAD".equals(replay.state(oldId))) {
-                metadata.delete(ACTORS_TABLE, entry.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                continue;
-            }
             try {
+                final KeptActor kept = KeptActor.read(entry.getValue());
+                if ("DEAD".equals(replay.state(kept.id))) {
+                    metadata.delete(ACTORS_TABLE, entry.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    continue;
+                }
                 final TaskCodec.Submitted spec = TaskCodec.readSubmitted(
-                    new UnsafeBuffer(entry.getValue(), ACTOR_OPTIONS_LENGTH, entry.getValue().length - ACTOR_OPTIONS_LENGTH),
-                    Map.of(), loader);
+                    new UnsafeBuffer(entry.getValue(), kept.constructorOffset,
+                        entry.getValue().length - kept.constructorOffset), Map.of(), loader);
                 for (final Object arg : spec.args()) {
                     if (arg instanceof TaskCodec.Ref) {
                         throw new IllegalStateException("a constructor argument is object "
@@ -227,9 +226,8 @@ public final class KernelRestart {
                     }
                 }
                 kernel.createActor(spec.function(), spec.args().length, spec.args(), name, spec.resources(),
-                    value.getInt(8, java.nio.ByteOrder.LITTLE_ENDIAN), value.getInt(12, java.nio.ByteOrder.LITTLE_ENDIAN),
-                    value.getInt(16, java.nio.ByteOrder.LITTLE_ENDIAN), SchedulingStrategy.DEFAULT, null, -1,
-                    spec.isolated(), null);  // maxTaskRetries and concurrency groups are not kept: defaults
+                    kept.maxConcurrency, kept.maxRestarts, kept.maxPendingCalls, SchedulingStrategy.DEFAULT, null, -1,
+                    spec.isolated(), kept.options);
                 created.add(name);
             } catch (final RuntimeException e) {
                 unrecoverable.add("actor '" + name + "': " + e.getMessage());
@@ -239,10 +237,7 @@ public final class KernelRestart {
         return created;
     }
 
-    /** id (long), maxConcurrency, maxRestarts, maxPendingCalls (ints), then the constructor as a SUBMITTED record. */
-    private static final int ACTOR_OPTIONS_LENGTH = 20;
-
-    /** Keeps a named actor in the metadata store, so that a restarted kernel creates it again. */
+    /** Keeps a named actor in the metadata store, so that a restarted kernel creates it again with its options. */
     void keepActor(final ActorState actor, final Object constructor, final int arity, final Object[] args,
                            final long[] demand, final boolean isolated) {
         final byte[] value;
@@ -254,13 +249,7 @@ public final class KernelRestart {
                 throw new IllegalArgumentException(actor.describe() + " cannot be kept across restarts: "
                     + TaskCodec.readStringBody(encoded));
             }
-            value = new byte[ACTOR_OPTIONS_LENGTH + length];
-            final UnsafeBuffer out = new UnsafeBuffer(value);
-            out.putLong(0, actor.id, java.nio.ByteOrder.LITTLE_ENDIAN);
-            out.putInt(8, actor.maxConcurrency, java.nio.ByteOrder.LITTLE_ENDIAN);
-            out.putInt(12, actor.maxRestarts, java.nio.ByteOrder.LITTLE_ENDIAN);
-            out.putInt(16, actor.maxPendingCalls, java.nio.ByteOrder.LITTLE_ENDIAN);
-            encoded.getBytes(0, value, ACTOR_OPTIONS_LENGTH, length);
+            value = KeptActor.write(actor, encoded, length);
         }
         metadata.put(ACTORS_TABLE, actor.name.getBytes(java.nio.charset.StandardCharsets.UTF_8), value);
     }

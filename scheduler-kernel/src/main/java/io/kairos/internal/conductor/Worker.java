@@ -1,5 +1,7 @@
 package io.kairos.internal.conductor;
 
+import io.kairos.exception.GetTimeoutException;
+import io.kairos.exception.ObjectLostException;
 import io.kairos.exception.TaskCancelledException;
 import io.kairos.exception.TaskFailedException;
 import io.kairos.exception.WorkerDiedException;
@@ -343,7 +345,11 @@ public final class Worker implements Runnable {
             }
             out.flush();
             final DataInputStream in = process.in();
-            final byte status = in.readByte();
+            byte status = in.readByte();
+            while (status == WorkerProtocol.GET) {  // the call reads a ref that came to it inside a value
+                answerGet(in, out, pins);
+                status = in.readByte();
+            }
             if (status == WorkerProtocol.THREW) {
                 throw (Throwable) JavaSerialization.fromBytes(WorkerProtocol.readBytes(in), Worker.class.getClassLoader());
             }
@@ -379,6 +385,61 @@ public final class Worker implements Runnable {
                 processes.discard(process);  // an actor's process lives and dies with it
             }
         }
+    }
+
+    /**
+     * Answers a worker process's get of an object that went to it by reference, inside a value
+     * ({@link io.kairos.internal.worker.ObjectExports}): waits for it here, as a get in this JVM would, and sends its
+     * value (a stored one by id, pinned until the call ends) or its failure.
+     */
+    private void answerGet(final DataInputStream in, final DataOutputStream out, final List<StoredObjects.Stored> pins)
+        throws java.io.IOException {
+        final long id = in.readLong();
+        final long timeoutMs = in.readLong();
+        final boolean probe = in.readBoolean();
+        final Object exported = conductor.processes().exports().get(id);
+        try {
+            if (!(exported instanceof ObjectState)) {
+                throw new ObjectLostException("object " + id + " is gone from the kernel: it was freed after the ref "
+                    + "to it was sent inside a value (a ref inside a value does not keep its object)", null);
+            }
+            final ObjectState object = (ObjectState) exported;
+            if (probe) {
+                final boolean done = object.isDone();
+                out.writeByte(WorkerProtocol.OK);
+                out.writeBoolean(done);
+            } else {
+                final long deadline = timeoutMs < 0 ? Long.MAX_VALUE
+                    : System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+                final int status = object.isDone() ? object.status() : object.awaitDone(deadline);
+                if (status == ObjectState.PENDING) {
+                    throw new GetTimeoutException("object " + id + " was not ready within " + timeoutMs + " ms");
+                }
+                if (status == ObjectState.FAILED) {
+                    throw object.error();
+                }
+                final StoredObjects.Stored stored = object.storedValue();
+                if (stored != null && stored.pinForCall()) {
+                    pins.add(stored);
+                    out.writeByte(WorkerProtocol.OK);
+                    WorkerProtocol.writeStored(out, stored.id, stored.length);
+                } else {
+                    final Object value = object.value();
+                    final byte[] bytes = value == null ? null : conductor.codec().encode(value, "object " + id);
+                    out.writeByte(WorkerProtocol.OK);
+                    if (bytes == null) {
+                        out.writeByte(WorkerProtocol.NULL);
+                    } else {
+                        out.writeByte(WorkerProtocol.INLINE);
+                        WorkerProtocol.writeBytes(out, bytes);
+                    }
+                }
+            }
+        } catch (final RuntimeException e) {
+            out.writeByte(WorkerProtocol.THREW);
+            WorkerProtocol.writeBytes(out, WorkerProtocol.throwableBytes(e));
+        }
+        out.flush();
     }
 
     private void writeArgument(final DataOutputStream out, final Object arg, final int index,

@@ -33,9 +33,16 @@ import java.util.ServiceLoader;
  * lies, a large result is written into the store and only its id goes back. The process's own System.out goes to
  * its stderr, so that a task's prints cannot break the protocol. It exits when stdin closes.
  *
- * <p>Arguments: the store's name ("-" for none) and the inline threshold in bytes.
+ * <p>While a request runs, its code may ask the kernel for an object by id ({@link #getFromParent}): an
+ * {@code ObjectRef} that came inside a value resolves so. One thread of the process talks on the pipes at a time
+ * (guarded by this object), and only while a request runs.
+ *
+ * <p>Arguments: the store's name ("-" for none), the inline threshold in bytes and the kernel's token
+ * ({@link ObjectExports}).
  */
 public final class WorkerProcessMain {
+    /** This process's worker, once main has made it; null in any other JVM. */
+    private static volatile WorkerProcessMain current;
 
     private final SharedObjectStore store;
     private final long inlineThreshold;
@@ -45,10 +52,16 @@ public final class WorkerProcessMain {
     /** Results this process put in the store, pinned until the kernel has pinned them (its next request). */
     private final List<ObjectId> pinnedResults = new ArrayList<>();
     private final List<ObjectId> pinnedArgs = new ArrayList<>();
+    private final long parentToken;
+    private DataInputStream in;
+    private DataOutputStream out;
+    /** A request runs: its code may ask for objects. Guarded by this. */
+    private boolean inCall;
 
-    private WorkerProcessMain(final SharedObjectStore store, final long inlineThreshold) {
+    private WorkerProcessMain(final SharedObjectStore store, final long inlineThreshold, final long parentToken) {
         this.store = store;
         this.inlineThreshold = inlineThreshold;
+        this.parentToken = parentToken;
         final List<Serializer> plugins = new ArrayList<>();
         ServiceLoader.load(Serializer.class).forEach(plugins::add);
         this.codec = new ValueCodec(plugins);
@@ -59,7 +72,11 @@ public final class WorkerProcessMain {
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
         final DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
         final SharedObjectStore store = args[0].equals("-") ? null : SharedObjectStore.attach(args[0]);
-        final WorkerProcessMain worker = new WorkerProcessMain(store, Long.parseLong(args[1]));
+        final WorkerProcessMain worker = new WorkerProcessMain(store, Long.parseLong(args[1]),
+            args.length > 2 ? Long.parseLong(args[2]) : 0);
+        worker.in = in;
+        worker.out = out;
+        current = worker;
         out.writeInt(WorkerProtocol.MAGIC);
         out.writeLong(ProcessHandle.current().pid());
         out.flush();
@@ -110,6 +127,9 @@ public final class WorkerProcessMain {
             for (int i = 0; i < arity; i++) {
                 values[offset + i] = readValue(in);
             }
+            synchronized (this) {
+                inCall = true;
+            }
             TaskInfo.IN_PROCESS.set(new TaskInfo(taskId, name, nodeId, attempt, Map.copyOf(resources), instances, shares));
             switch (op) {
                 case WorkerProtocol.TASK:
@@ -135,8 +155,15 @@ public final class WorkerProcessMain {
             thrown = t;
         } finally {
             TaskInfo.IN_PROCESS.remove();
-            releasePins(pinnedArgs);
         }
+        synchronized (this) {  // no get of another thread of the call comes between this and the reply
+            inCall = false;
+            releasePins(pinnedArgs);
+            reply(result, thrown, out);
+        }
+    }
+
+    private void reply(final Object result, final Throwable thrown, final DataOutputStream out) throws IOException {
         if (thrown != null) {
             out.writeByte(WorkerProtocol.THREW);
             WorkerProtocol.writeBytes(out, WorkerProtocol.throwableBytes(thrown));
@@ -155,6 +182,76 @@ public final class WorkerProcessMain {
         } catch (final RuntimeException e) {
             out.writeByte(WorkerProtocol.THREW);
             WorkerProtocol.writeBytes(out, WorkerProtocol.throwableBytes(e));
+        }
+    }
+
+    /**
+     * The token of the kernel this process works for, as its serialized refs carry it.
+     *
+     * @return the token, or 0 outside a worker process
+     */
+    public static long parentToken() {
+        final WorkerProcessMain worker = current;
+        return worker == null ? 0 : worker.parentToken;
+    }
+
+    /**
+     * Asks the kernel for an object while a request runs here (a ref that came inside a value), waiting for it there.
+     *
+     * @param id        the object's id in the kernel
+     * @param timeoutMs how long the kernel waits for it at most, -1 for no limit
+     * @return the value
+     * @throws IllegalStateException if this is not a worker process or no request runs
+     * @throws RuntimeException      the object's failure, or the kernel's reason (timeout, object gone)
+     */
+    public static Object getFromParent(final long id, final long timeoutMs) {
+        return ask(id, timeoutMs, false);
+    }
+
+    /**
+     * Whether an object of the kernel is done (as {@link #getFromParent}, without waiting or fetching it).
+     *
+     * @param id the object's id in the kernel
+     * @return true once its value is ready or its task failed
+     */
+    public static boolean readyInParent(final long id) {
+        return (Boolean) ask(id, 0, true);
+    }
+
+    private static Object ask(final long id, final long timeoutMs, final boolean probe) {
+        final WorkerProcessMain worker = current;
+        if (worker == null) {
+            throw new IllegalStateException("ObjectRef(" + id + ") of a kernel is read outside its worker processes");
+        }
+        return worker.askParent(id, timeoutMs, probe);
+    }
+
+    private synchronized Object askParent(final long id, final long timeoutMs, final boolean probe) {
+        if (!inCall) {
+            throw new IllegalStateException("ObjectRef(" + id + ") came inside a value to worker process "
+                + ProcessHandle.current().pid() + " and is read between requests: it resolves only while a task or "
+                + "actor call runs here (the kernel answers on the request's pipe)");
+        }
+        try {
+            out.writeByte(WorkerProtocol.GET);
+            out.writeLong(id);
+            out.writeLong(timeoutMs);
+            out.writeBoolean(probe);
+            out.flush();
+            final byte status = in.readByte();
+            if (status == WorkerProtocol.THREW) {
+                final Throwable t = (Throwable) JavaSerialization.fromBytes(WorkerProtocol.readBytes(in), loader);
+                if (t instanceof RuntimeException) {
+                    throw (RuntimeException) t;
+                }
+                if (t instanceof Error) {
+                    throw (Error) t;
+                }
+                throw new IllegalStateException("getting object " + id + " from the kernel failed: " + t, t);
+            }
+            return probe ? (Object) in.readBoolean() : readValue(in);
+        } catch (final IOException e) {
+            throw new java.io.UncheckedIOException("the kernel's pipe broke while getting object " + id, e);
         }
     }
 

@@ -33,6 +33,7 @@ public final class WorkerProcesses implements AutoCloseable {
     private final List<String> command;
     private final Map<String, ConcurrentLinkedDeque<ProcessWorker>> idle = new ConcurrentHashMap<>();
     private final Set<ProcessWorker> all = ConcurrentHashMap.newKeySet();
+    private final ObjectExports exports = new ObjectExports();
     private volatile boolean closed;
 
     public WorkerProcesses(final String storeName, final long inlineThreshold, final String classpath,
@@ -53,6 +54,7 @@ public final class WorkerProcesses implements AutoCloseable {
         c.add(WorkerProcessMain.class.getName());
         c.add(storeName == null ? "-" : storeName);
         c.add(Long.toString(inlineThreshold));
+        c.add(Long.toString(exports.token()));
         this.command = List.copyOf(c);
         for (int i = 0; i < prestart; i++) {
             pool("").add(start(""));
@@ -61,6 +63,11 @@ public final class WorkerProcesses implements AutoCloseable {
 
     private ConcurrentLinkedDeque<ProcessWorker> pool(final String gpus) {
         return idle.computeIfAbsent(gpus, g -> new ConcurrentLinkedDeque<>());
+    }
+
+    /** @return the kernel's objects serialized by reference, which its processes may ask for */
+    public ObjectExports exports() {
+        return exports;
     }
 
     /** An idle process that sees these GPUs ("" for none), started if there is none. */
@@ -119,6 +126,7 @@ public final class WorkerProcesses implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        exports.close();
         for (final ProcessWorker worker : all) {
             worker.close();
         }

@@ -19,6 +19,10 @@ import java.io.IOException;
  * reply:   OK (byte 0), value | THREW (byte 1), length (int), the Java-serialized Throwable
  * value:   NULL (byte 0) | INLINE (byte 1), length (int), {@link ValueCodec} bytes
  *          | STORED (byte 2), object id (long hi, long lo), length (int): an object in the shared store
+ * get:     GET (byte 2), object id (long), timeout ms (long, -1: none), probe (boolean): sent by the process, any
+ *          number of times while a request runs and before its reply, for an ObjectRef that came inside a value
+ *          ({@link ObjectExports}); answered with OK (byte 0) and the value (probe: a boolean, whether it is done),
+ *          or THREW as a reply
  * </pre>
  */
 public final class WorkerProtocol {
@@ -30,6 +34,8 @@ public final class WorkerProtocol {
 
     public static final byte OK = 0;
     public static final byte THREW = 1;
+    /** From the process while a request runs: it asks for an object by id. */
+    public static final byte GET = 2;
 
     public static final byte NULL = 0;
     public static final byte INLINE = 1;
