@@ -322,7 +322,11 @@ int32_t Store::create(const char *name, uint64_t capacity, uint32_t max_objects,
         ::shm_unlink(shm_name.c_str());
         ::close(fd);
     };
-    ::fchmod(fd, 0600);
+    if (::fchmod(fd, 0600) != 0) {  // owner only, whatever the umask: another user must not read the objects
+        const int err = errno;
+        abandon(nullptr);
+        return fail(KAIROS_ERR_IO, "fchmod(%s, 0600): %s", shm_name.c_str(), std::strerror(err));
+    }
     if (::ftruncate(fd, static_cast<off_t>(segment_size)) != 0) {
         const int err = errno;
         abandon(nullptr);
@@ -445,8 +449,16 @@ int32_t Store::attach(const char *name, std::unique_ptr<Store> *out) {
     if (int32_t rc = validate_name(name, &shm_name); rc != KAIROS_OK) return rc;
     const int fd = ::shm_open(shm_name.c_str(), O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0) {
-        if (errno == ENOENT) return fail(KAIROS_ERR_NOT_FOUND, "no store named '%s'", name);
-        return fail(KAIROS_ERR_IO, "shm_open(%s): %s", shm_name.c_str(), std::strerror(errno));
+        const int err = errno;
+        if (err == ENOENT) return fail(KAIROS_ERR_NOT_FOUND, "no store named '%s'", name);
+        struct stat owner {};
+        if (err == EACCES && ::stat(("/dev/shm" + shm_name).c_str(), &owner) == 0) {
+            return fail(KAIROS_ERR_IO, "attach store '%s': permission denied: its segment /dev/shm%s belongs to user %u "
+                        "with mode 0%o, and this process runs as user %u (a store is attached only by its owner's user)",
+                        name, shm_name.c_str(), static_cast<unsigned>(owner.st_uid),
+                        static_cast<unsigned>(owner.st_mode & 0777), static_cast<unsigned>(::geteuid()));
+        }
+        return fail(KAIROS_ERR_IO, "shm_open(%s): %s", shm_name.c_str(), std::strerror(err));
     }
     struct stat st {};
     if (::fstat(fd, &st) != 0 || static_cast<uint64_t>(st.st_size) < kHeaderSize) {
@@ -470,7 +482,10 @@ int32_t Store::attach(const char *name, std::unique_ptr<Store> *out) {
         return reject(KAIROS_ERR_INCOMPATIBLE, "not a formatted Kairos store (bad magic)");
     }
     if (h->layout_version != KAIROS_STORE_LAYOUT_VERSION) {
-        return reject(KAIROS_ERR_INCOMPATIBLE, "layout version differs from this library's");
+        char version[96];
+        std::snprintf(version, sizeof(version), "layout version %u, this library reads only version %u",
+                      static_cast<unsigned>(h->layout_version), static_cast<unsigned>(KAIROS_STORE_LAYOUT_VERSION));
+        return reject(KAIROS_ERR_INCOMPATIBLE, version);
     }
     char why[256];
     if (!check_geometry(h, size, why, sizeof(why))) return reject(KAIROS_ERR_INCOMPATIBLE, why);

@@ -55,6 +55,20 @@ public final class SpillFiles implements AutoCloseable {
     private final java.util.Set<SpillFile> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Map<Long, Location> retained = new java.util.HashMap<>();
 
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_FILE =
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+    /** Creates the directory (and missing parents) as 0700, where the file system is POSIX. */
+    private static void createOwnerOnly(final Path directory) throws IOException {
+        try {
+            Files.createDirectories(directory, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (final UnsupportedOperationException notPosix) {
+            Files.createDirectories(directory);
+        }
+    }
+
     /**
      * @param directory     where the files go (created if needed); files a previous kernel left are deleted now,
      *                      except those holding objects to keep
@@ -69,7 +83,7 @@ public final class SpillFiles implements AutoCloseable {
         this.index = index;
         this.ownsDirectory = ownsDirectory;
         try {
-            Files.createDirectories(directory);
+            createOwnerOnly(directory);
             final java.util.Map<String, List<long[]>> kept = new java.util.HashMap<>();
             if (index != null) {
                 final List<byte[]> staleObjects = new ArrayList<>();
@@ -149,8 +163,8 @@ public final class SpillFiles implements AutoCloseable {
         if (index != null) {
             index.put(TABLE, path.getFileName().toString().getBytes(StandardCharsets.UTF_8), longBytes(total));
         }
-        final FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-            StandardOpenOption.READ);
+        final FileChannel channel = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE, StandardOpenOption.READ), OWNER_FILE);  // 0600: spilled objects are private
         final Location[] locations = new Location[count];
         try {
             final SpillFile file = new SpillFile(path, channel, count, total);

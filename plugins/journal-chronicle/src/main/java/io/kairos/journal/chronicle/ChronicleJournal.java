@@ -106,6 +106,7 @@ public final class ChronicleJournal implements Journal {
             final Map<String, Long> lengths = JournalOpener.inspectCycleFiles(this.directory);
             q = JournalOpener.openQueue(this.directory, options, time);
             JournalOpener.releaseStaleWriteLock(q);
+            JournalIo.ownerOnlyFiles(this.directory);  // the table store Chronicle created with the umask's mode
             this.cycleFiles = new CycleFiles(this.directory, q, lengths);
             this.maxRecordLength = (int) Math.min(q.overlapSize() - 64, (1 << 30) - 64);
             this.replayer = new JournalReplayer(this.directory, q, cycleFiles, maxRecordLength);

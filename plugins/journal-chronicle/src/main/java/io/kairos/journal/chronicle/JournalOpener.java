@@ -5,6 +5,7 @@ import io.kairos.spi.journal.JournalOptions;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.StoreFileListener;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
@@ -78,7 +79,9 @@ final class JournalOpener {
                     + (Files.isRegularFile(dir) ? " (it is a regular file)" : ""));
         }
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir, JournalIo.OWNER_DIRECTORY);  // 0700: other users neither list nor read it
+        } catch (UnsupportedOperationException e) {
+            createDirectoriesNotPosix(dir);
         } catch (FileAlreadyExistsException e) {
             throw new JournalException("cannot create journal directory " + dir + ": " + e.getFile()
                     + " exists and is not a directory", e);
@@ -90,12 +93,21 @@ final class JournalOpener {
         }
     }
 
+    private static void createDirectoriesNotPosix(final Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | SecurityException e) {
+            throw new JournalException("cannot create journal directory " + dir + ": " + describe(e), e);
+        }
+    }
+
     /** Opens and locks the directory's lock file; the channel returned holds the OS lock until it is closed. */
     static FileChannel lock(final Path dir) {
         final Path lockFile = dir.resolve(ChronicleJournal.LOCK_FILE_NAME);
         final FileChannel channel;
         try {
-            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(lockFile, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    JournalIo.OWNER_FILE_ATTRIBUTE);
         } catch (IOException | SecurityException e) {
             throw new JournalException("journal directory " + dir + " is not writable: cannot open " + lockFile
                     + ": " + describe(e), e);
@@ -182,6 +194,24 @@ final class JournalOpener {
                 + " writer died creating it, before any record; moved aside to " + aside);
     }
 
+    /** Each cycle file Chronicle creates (with the umask's mode) becomes owner-only as soon as it is acquired. */
+    private static final class OwnerOnlyFiles implements StoreFileListener {
+        @Override
+        public boolean isActive() {
+            return true;
+        }
+
+        @Override
+        public void onAcquired(final int cycle, final java.io.File file) {
+            JournalIo.ownerOnly(file.toPath());
+        }
+
+        @Override
+        public void onReleased(final int cycle, final java.io.File file) {
+            // nothing to do
+        }
+    }
+
     static SingleChronicleQueue openQueue(final Path dir, final JournalOptions options, final TimeProvider time) {
         final RollCycle roll = options.roll() == JournalOptions.Roll.HOURLY ? RollCycles.FAST_HOURLY
                 : RollCycles.FAST_DAILY;
@@ -191,6 +221,7 @@ final class JournalOpener {
                     .timeProvider(time)
                     .timeoutMS(QUEUE_TIMEOUT_MS)
                     .checkInterrupts(false)
+                    .storeFileListener(new OwnerOnlyFiles())
                     .build();
         } catch (RuntimeException e) {
             throw new JournalException("cannot open journal in " + dir + ": " + e, e);

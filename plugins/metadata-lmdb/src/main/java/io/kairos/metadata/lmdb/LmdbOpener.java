@@ -47,6 +47,12 @@ final class LmdbOpener {
         return module.isNamed() ? module.getName() : "ALL-UNNAMED";
     }
 
+    /** The mode of data.mdb and lock.mdb: owner read and write only (LMDB's default is 0664). */
+    static final int OWNER_FILE_MODE = 0600;
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_DIRECTORY =
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
     static void prepareDirectory(final Path directory) {
         if (Files.isRegularFile(directory)) {
             throw new MetadataException("metadata directory " + directory + " is a regular file, not a directory");
@@ -55,7 +61,11 @@ final class LmdbOpener {
             throw new MetadataException("metadata directory " + directory + " exists and is not a directory");
         }
         try {
-            Files.createDirectories(directory);
+            try {
+                Files.createDirectories(directory, OWNER_DIRECTORY);  // 0700: other users neither list nor read it
+            } catch (final UnsupportedOperationException notPosix) {
+                Files.createDirectories(directory);
+            }
         } catch (final IOException | SecurityException e) {
             throw new MetadataException("cannot create metadata directory " + directory + ": " + e, e);
         }
@@ -99,7 +109,7 @@ final class LmdbOpener {
                     .setMapSize(mapSize)
                     .setMaxDbs(LmdbMetadataStore.MAX_TABLES)
                     .setMaxReaders(LmdbMetadataStore.MAX_READERS)
-                    .open(directory.toFile(), EnvFlags.MDB_NOTLS);
+                    .open(directory.toFile(), OWNER_FILE_MODE, EnvFlags.MDB_NOTLS);
         } catch (final Env.FileInvalidException e) {
             throw new MetadataException("metadata store " + directory + ": " + directory.resolve("data.mdb")
                     + " (or lock.mdb) is not an LMDB file (MDB_INVALID): it is damaged or was written by something"
