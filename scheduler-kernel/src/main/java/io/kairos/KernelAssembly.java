@@ -67,8 +67,16 @@ final class KernelAssembly {
         final ValueCodec codec = new ValueCodec(context.serializers());
         final SharedObjectStore store = context.objectStoreBytes() == 0 ? null
             : SharedObjectStore.create(context.objectStoreName(), context.objectStoreBytes());
-        final StoredObjects objects = store == null ? null : new StoredObjects(store, codec,
-            context.inlineThresholdBytes(), spillFiles(context, metadata, replay), context.spillThreshold());
+        final StoredObjects objects;
+        try {
+            objects = store == null ? null : new StoredObjects(store, codec, context.inlineThresholdBytes(),
+                spillFiles(context, metadata, replay), context.spillThreshold());
+        } catch (final RuntimeException | Error e) {
+            if (store != null) {
+                store.close();  // e.g. a spill directory that cannot be made: no segment is left in /dev/shm
+            }
+            throw e;
+        }
         if (store != null && context.objectStorePrefault()) {
             // A first touch of a tmpfs page costs more than a put's copy: populate the store now, on a daemon thread
             // that puts never wait for and that the store's close stops (KernelContext.objectStorePrefault).

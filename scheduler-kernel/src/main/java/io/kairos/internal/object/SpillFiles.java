@@ -139,7 +139,10 @@ public final class SpillFiles implements AutoCloseable {
             }
             sequence.set(highest);
         } catch (final IOException | RuntimeException e) {
-            throw new UncheckedIOException("spill directory " + directory + " cannot be prepared: " + e.getMessage(),
+            final String why = e instanceof java.nio.file.FileAlreadyExistsException
+                ? ((java.nio.file.FileAlreadyExistsException) e).getFile() + " exists and is not a directory"
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+            throw new UncheckedIOException("spill directory " + directory + " cannot be prepared: " + why,
                 e instanceof IOException ? (IOException) e : new IOException(e));
         }
     }
