@@ -247,7 +247,7 @@ abstract class KernelSettings {
     /** Checks every numeric value against its limits; the message names the field and the limit. */
     final void validate() {
         if (!Double.isFinite(cpus) || cpus < 0) {
-            throw new IllegalArgumentException("cpus " + cpus + " must be >= 0");
+            throw new IllegalArgumentException("cpus " + cpus + " must be finite and >= 0");
         }
         if (gpus < 0) {
             throw new IllegalArgumentException("gpus " + gpus + " must be >= 0");

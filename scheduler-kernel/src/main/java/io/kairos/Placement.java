@@ -29,7 +29,7 @@ final class Placement {
             throw new IllegalArgumentException("resource name is null");
         }
         if (amount == null || !Double.isFinite(amount) || amount < 0) {
-            throw new IllegalArgumentException("resource '" + resource + "' amount " + amount + " must be >= 0");
+            throw new IllegalArgumentException("resource '" + resource + "' amount " + amount + " must be finite and >= 0");
         }
         if (resources == null) {
             resources = new LinkedHashMap<>(defaults);

@@ -40,15 +40,19 @@ public final class PlacementGroupState {
     /**
      * A pending group from bundles in units, e.g. {@code [{CPU=1, GPU=0.5}, {CPU=1, GPU=0.5}]}.
      *
-     * @param name     may be null or empty for an unnamed group
+     * @param name     null for an unnamed group, else non-blank
      * @param registry converts the bundles ({@link ResourceRegistry#demand})
-     * @throws IllegalArgumentException naming the field and the limit: no strategy, no bundles, more than
+     * @throws IllegalArgumentException naming the field and the limit: a blank name, no strategy, no bundles, more than
      *                                  {@value #MAX_BUNDLES}, a bundle that is null, empty or all zero ("bundle 2 asks
      *                                  for nothing"), or one with an unknown resource or a bad amount
      */
     public static PlacementGroupState create(final long id, final String name, final PlacementStrategy strategy,
                                              final List<Map<String, Double>> bundles,
                                              final ResourceRegistry registry) {
+        if (name != null && name.isBlank()) {
+            throw new IllegalArgumentException("placement group name must be non-blank (null for an unnamed group), was '"
+                + name + "'");
+        }
         checkStrategyAndCount(strategy, bundles);
         if (registry == null) {
             throw new IllegalArgumentException("registry must not be null");

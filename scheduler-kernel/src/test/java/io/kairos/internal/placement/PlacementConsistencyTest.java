@@ -65,7 +65,7 @@ class PlacementConsistencyTest {
                     continue;
                 }
                 final PlacementStrategy strategy = PlacementStrategy.values()[random.nextInt(4)];
-                final PlacementGroupState pg = PlacementGroupState.create(g, "", strategy, bundles, cluster.registry());
+                final PlacementGroupState pg = PlacementGroupState.create(g, null, strategy, bundles, cluster.registry());
                 final String before = ledger(cluster);
                 final BundlePlacementResult placed = scheduler.place(pg, cluster);
                 final boolean made = scheduler.reserve(pg, cluster, placed);
