@@ -307,7 +307,7 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      * @param strategy how the bundles are spread over nodes, not null
      * @return the group, not yet reserved
      * @throws KernelClosedException    if the kernel is closed
-     * @throws IllegalArgumentException if the name is taken by a group that has not failed; for an empty bundle list,
+     * @throws IllegalArgumentException if the name is blank or taken by a group that has not failed; for no bundles,
      *                                  an empty bundle, an unknown resource or more than 1,000 bundles (the message
      *                                  names the bundle and the limit)
      */

@@ -200,15 +200,14 @@ class BadInputTableTest {
             // ids and refs
             row("B33 get with a null ref in the list", iae, k -> k.get(Arrays.asList(k.put(1), null)), "refs[1] is null"),
             row("B34 cancel a null ref", iae, k -> k.cancel(null, false), "ref is null"),
-            row("B35 malformed object id", StoreInvalidArgumentException.class, k -> ObjectId.fromHex("xyz"),
-                "hex must be 32 hex digits"),
+            row("B35 object id from too few bytes", StoreInvalidArgumentException.class,
+                k -> ObjectId.fromBytes(new byte[20], 8), "bytes must hold 16 bytes from offset 8"),
             row("B36 unknown concurrency group in a call", iae, k -> k.actor(ActorTest.Counter::new, 1).remote()
                 .task(ActorTest.Counter::add, 1).setConcurrencyGroup("nope").remote(), "no concurrency group 'nope'"),
             row("B37 null function", iae, k -> k.task((KFunc1<Integer, Integer>) null, 1), "function is null"),
             row("B38 kill a null handle", iae, k -> k.kill(null, true), "handle is null"),
             // calls the kernel's set-up does not allow
-            row("B39 kv() without a data directory", IllegalStateException.class, Kernel::kv,
-                "no metadata store", "set KernelContext.dataDirectory"),
+            row("B39 getActor with a null name", iae, k -> k.getActor(null), "name is null"),
             row("B40 invoker() of a DEDICATED kernel", IllegalStateException.class, Kernel::invoker,
                 "invoker() is for ThreadingMode.INVOKER", "DEDICATED"),
             row("B41 syncJournal without a journal", IllegalStateException.class, k -> k.syncJournal(WAIT),
