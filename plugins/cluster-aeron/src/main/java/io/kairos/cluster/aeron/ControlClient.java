@@ -309,28 +309,13 @@ public final class ControlClient implements AutoCloseable {
     }
 
     /**
-     * Reads every node ({@link ControlCodec#LIST_NODES}).
+     * Reads every node ({@link ControlCodec#LIST_NODES}), page by page, as of one membership version.
      *
      * @return the table and its membership version.
+     * @throws IllegalStateException if the membership changed while every one of several readings was under way.
      */
     public Membership listNodes() {
-        final long id = ++nextCorrelationId;
-        final String operation = "listNodes()";
-        call(operation, LIST_NODES, id, encodeEmptyCommand(command, 0, LIST_NODES, id));
-        try {
-            final long version = reader.readLong("membership version");
-            final java.util.List<Member> members = new java.util.ArrayList<>();
-            for (int i = 0, n = reader.readCount("nodes", ControlState.MAX_NODES, 33); i < n; i++) {
-                final long nodeId = reader.readLong("node id");
-                final String name = reader.readString("node name", ControlState.MAX_NAME_BYTES);
-                final String endpoint = reader.readString("endpoint", ControlState.MAX_NAME_BYTES);
-                members.add(new Member(nodeId, name, endpoint, ControlCodec.readNodeStatus(reader, nodeId)));
-            }
-            endOfReply(operation);
-            return new Membership(version, java.util.List.copyOf(members));
-        } catch (final ControlRejection ex) {
-            throw malformedReply(operation, ex);
-        }
+        return NodeListing.list(this);
     }
 
     /**

@@ -35,7 +35,7 @@ import org.agrona.MutableDirectBuffer;
  *   LOOKUP_ACTOR    name (string)              REMOVE_ACTOR  name (string)
  *   KV_PUT          key (string), value (bytes)
  *   KV_GET          key (string)               KV_DELETE     key (string)
- *   LIST_NODES      (empty)
+ *   LIST_NODES      from node id (long): a page of the nodes from that id on ({@link NodeListing})
  *   CREATE_PG       group id (long), name (string, empty for none), strategy (byte), bundle count (int),
  *                   per bundle a resources map (string -> long amount)
  *   PREPARE_PG      group id (long), count (int), per placement bundle index (int), node id (long)
@@ -47,7 +47,7 @@ import org.agrona.MutableDirectBuffer;
  *
  * Reply bodies when OK: HEARTBEAT: membership version (long); LIST_NODES: membership version (long), count (int),
  * per node id (long), name (string), endpoint (string), alive (byte), last heartbeat ms (long), resources as in
- * GET_NODE, labels map; GET_NODE: alive (byte), last heartbeat ms (long), resources count (int) and per resource
+ * GET_NODE, labels map, then more (byte) and the next page's first node id (long); GET_NODE: alive (byte), last heartbeat ms (long), resources count (int) and per resource
  * name (string), total (long), available (long), then labels map; LOOKUP_ACTOR: owner node id (long), actor id
  * (long); KV_GET: value (bytes); ABORT_PG: bundles released (int); GET_PG, GET_PG_BY_NAME: a group; LIST_PGS:
  * count (int) and the groups, where a group is group id (long), name (string), strategy (byte), state (byte), bundle
@@ -474,7 +474,7 @@ public final class ControlCodec {
     }
 
     /**
-     * Encodes a command with no body ({@link #LIST_NODES}).
+     * Encodes a command with no body ({@link #LIST_PGS}).
      *
      * @param buffer        to write.
      * @param offset        where the command starts.

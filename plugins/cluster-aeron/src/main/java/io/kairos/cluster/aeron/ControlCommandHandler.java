@@ -173,14 +173,7 @@ public final class ControlCommandHandler {
                     writer.putBytes(value);
                 }
                 case KV_DELETE -> state.kvDelete(readNameBody("key"));
-                case LIST_NODES -> {
-                    endOfBody();
-                    writer.putLong(state.membershipVersion()).putInt(state.nodeCount());
-                    for (final ControlState.Node node : state.nodes()) {
-                        writer.putLong(node.nodeId()).putString(node.name()).putString(node.endpoint());
-                        writeNodeBody(node);
-                    }
-                }
+                case LIST_NODES -> listNodes(reader.readLong("from node id"));
                 case CREATE_PG, PREPARE_PG, COMMIT_PG, ABORT_PG, REMOVE_PG, GET_PG, GET_PG_BY_NAME, LIST_PGS ->
                     applyGroupCommand(type);
                 case REGISTER_JOB, GET_JOB, LIST_JOBS -> applyJobCommand(type, timestampMs);
@@ -308,6 +301,27 @@ public final class ControlCommandHandler {
             throw new ControlRejection(ControlStatus.NOT_FOUND, "node " + nodeId + ": not registered");
         }
         writeNodeBody(node);
+    }
+
+    /** One page of the node table: the nodes from fromNodeId on, until they take {@link NodeListing#PAGE_BYTES}. */
+    private void listNodes(final long fromNodeId) {
+        endOfBody();
+        writer.putLong(state.membershipVersion());
+        final int countAt = writer.length();
+        writer.putInt(0);
+        int count = 0;
+        for (final ControlState.Node node : state.nodesFrom(fromNodeId)) {
+            if (count > 0 && writer.length() - countAt >= NodeListing.PAGE_BYTES) {
+                reply.putInt(countAt, count, ORDER);
+                writer.putByte((byte) 1).putLong(node.nodeId());
+                return;
+            }
+            writer.putLong(node.nodeId()).putString(node.name()).putString(node.endpoint());
+            writeNodeBody(node);
+            count++;
+        }
+        reply.putInt(countAt, count, ORDER);
+        writer.putByte((byte) 0).putLong(0);
     }
 
     private void writeNodeBody(final ControlState.Node node) {

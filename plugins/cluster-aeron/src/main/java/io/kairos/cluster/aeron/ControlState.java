@@ -226,6 +226,14 @@ public final class ControlState {
     }
 
     /**
+     * @param fromNodeId the lowest node id wanted.
+     * @return the nodes from that id on, by id (a view).
+     */
+    java.util.Collection<Node> nodesFrom(final long fromNodeId) {
+        return Collections.unmodifiableCollection(nodes.tailMap(fromNodeId, true).values());
+    }
+
+    /**
      * Records a heartbeat and the resources available on the node.
      *
      * @param nodeId    of the node.

@@ -33,6 +33,41 @@ class ControlCommandHandlerTest {
             replyLength - REPLY_HEADER_LENGTH).readString("message", 1 << 16);
     }
 
+    /** 2,000 nodes of ~450 bytes each: the table comes in pages of about PAGE_BYTES, whole, in id order. */
+    @Test
+    void theNodeTableIsListedInPagesOfBoundedSize() {
+        final Map<String, String> labels = new java.util.TreeMap<>();
+        for (int i = 0; i < 8; i++) {
+            labels.put("label-" + i, "a value of some thirty bytes, " + i);
+        }
+        for (long id = 1; id <= 2_000; id++) {
+            apply(encodeRegisterNode(command, 0, id, id * 7, "node-" + id, "localhost:" + (40_000 + id),
+                Map.of("CPU", 40_000L, "GPU", 10_000L), labels), 100);
+            assertEquals(ControlStatus.OK, status());
+        }
+        final List<Long> seen = new java.util.ArrayList<>();
+        long from = Long.MIN_VALUE;
+        int pages = 0;
+        for (boolean more = true; more; pages++) {
+            final int length = apply(encodeNodeCommand(command, 0, LIST_NODES, 9_000 + pages, from), 200);
+            assertEquals(ControlStatus.OK, status());
+            assertTrue(length < NodeListing.PAGE_BYTES + 1_024, "page " + pages + " is " + length + " bytes");
+            final NodeListing.Page page = NodeListing.readPage(new ControlCodec.Reader()
+                .wrap(handler.replyBuffer(), REPLY_HEADER_LENGTH, length - REPLY_HEADER_LENGTH));
+            assertEquals(state.membershipVersion(), page.version());
+            assertFalse(page.members().isEmpty());
+            page.members().forEach(m -> {
+                seen.add(m.nodeId());
+                assertEquals(labels, m.status().labels());
+                assertEquals("node-" + m.nodeId() / 7, m.name());
+            });
+            more = page.more();
+            from = page.nextNodeId();
+        }
+        assertTrue(pages > 20, pages + " pages");
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 2_000).map(id -> id * 7).boxed().toList(), seen);
+    }
+
     @Test
     void commandsRoundTripThroughTheCodec() {
         apply(encodeRegisterNode(command, 0, 11, 7, "n7", "localhost:40007", Map.of("CPU", 40_000L), Map.of("zone", "a")), 100);

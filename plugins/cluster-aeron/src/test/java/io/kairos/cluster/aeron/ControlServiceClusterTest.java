@@ -100,6 +100,36 @@ class ControlServiceClusterTest {
         awaitCondition("no Aeron thread left", () -> newThreads().isEmpty());
     }
 
+    /**
+     * The most nodes the table holds (10,000, with labels: ~3 MB of records, more than one session message takes)
+     * are listed whole through Raft, in pages, as of one membership version.
+     */
+    @Test
+    void tenThousandNodesAreListedWholeInPages() {
+        store = new LocalControlStore(dir, errors::add).start(new ControlService(60_000, 1_000));
+        client = connectClient(DEADLINE_NS);
+        final Map<String, String> labels = Map.of("zone", "zone-a-of-the-test-cluster", "rack", "rack-17-row-3",
+            "team", "inference-serving", "pool", "a100-spot-instances");
+        final List<java.util.concurrent.CompletableFuture<Void>> registered = new java.util.ArrayList<>();
+        for (long id = 1; id <= ControlState.MAX_NODES; id++) {
+            final long nodeId = id;
+            registered.add(client.sendAsync(ControlCodec.REGISTER_NODE, "registerNode", nodeId,
+                (b, o, cid) -> ControlCodec.encodeRegisterNode(b, o, cid, nodeId, "node-" + nodeId,
+                    "10.0." + nodeId / 250 + "." + nodeId % 250 + ":40000", Map.of("CPU", 640_000L), labels),
+                body -> null));
+        }
+        registered.forEach(client::await);
+        final ControlClient.Membership membership = client.listNodes();
+        assertEquals(ControlState.MAX_NODES, membership.members().size());
+        for (int i = 0; i < membership.members().size(); i++) {
+            final ControlClient.Member m = membership.members().get(i);
+            assertEquals(i + 1, m.nodeId());
+            assertEquals("node-" + (i + 1), m.name());
+            assertEquals(labels, m.status().labels());
+        }
+        assertTrue(errors.isEmpty(), () -> "errors: " + errors);
+    }
+
     @Test
     void silentNodeIsDeclaredDeadAndComesBackByRegistering() {
         store = new LocalControlStore(dir, errors::add).start(new ControlService(300, 100));
