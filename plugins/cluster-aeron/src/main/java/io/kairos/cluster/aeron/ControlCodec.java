@@ -40,7 +40,7 @@ import org.agrona.MutableDirectBuffer;
  *                   per bundle a resources map (string -> long amount)
  *   PREPARE_PG      group id (long), count (int), per placement bundle index (int), node id (long)
  *   COMMIT_PG, ABORT_PG, REMOVE_PG, GET_PG    group id (long)
- *   GET_PG_BY_NAME  name (string)              LIST_PGS      (empty)
+ *   GET_PG_BY_NAME  name (string)              LIST_PGS      from group id (long)
  *   BATCH           count (int), per command its length (int) and the command, header included
  *   REGISTER_JOB    job id (long: the driver's node id), entrypoint (string)         GET_JOB  job id (long)
  *   LIST_JOBS       from job id (long), most jobs (int) ({@link JobClient} encodes the three)
@@ -50,7 +50,7 @@ import org.agrona.MutableDirectBuffer;
  * GET_NODE, labels map, then more (byte) and the next page's first node id (long); GET_NODE: alive (byte), last heartbeat ms (long), resources count (int) and per resource
  * name (string), total (long), available (long), then labels map; LOOKUP_ACTOR: owner node id (long), actor id
  * (long); KV_GET: value (bytes); ABORT_PG: bundles released (int); GET_PG, GET_PG_BY_NAME: a group; LIST_PGS:
- * count (int) and the groups, where a group is group id (long), name (string), strategy (byte), state (byte), bundle
+ * count (int) and the groups (a page, as LIST_NODES: then more (byte), next group id (long)), where a group is group id (long), name (string), strategy (byte), state (byte), bundle
  * count (int), per bundle reservation (byte), node id (long), resources map; BATCH: count (int), per command its
  * reply's length (int) and the reply, header included (a batch's own status is OK unless the batch itself is
  * malformed); GET_JOB: a job, that is job id (long), driver (string), entrypoint (string), status (byte), start ms
@@ -474,7 +474,7 @@ public final class ControlCodec {
     }
 
     /**
-     * Encodes a command with no body ({@link #LIST_PGS}).
+     * Encodes a command with no body.
      *
      * @param buffer        to write.
      * @param offset        where the command starts.

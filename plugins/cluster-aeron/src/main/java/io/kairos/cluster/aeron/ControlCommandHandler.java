@@ -224,9 +224,10 @@ public final class ControlCommandHandler {
                 writeGroup(groups.byName(name), "placement group name '" + name + "'");
             }
             default -> {
+                final long fromGroupId = reader.readLong("from group id");
                 endOfBody();
-                writer.putInt(groups.size());
-                groups.groups().forEach(g -> PlacementGroupTable.writeGroup(writer, g));
+                writePage(groups.groupsFrom(fromGroupId), PlacementGroupTable.Group::groupId,
+                    g -> PlacementGroupTable.writeGroup(writer, g));
             }
         }
     }
@@ -303,21 +304,32 @@ public final class ControlCommandHandler {
         writeNodeBody(node);
     }
 
-    /** One page of the node table: the nodes from fromNodeId on, until they take {@link NodeListing#PAGE_BYTES}. */
+    /** One page of the node table: the nodes from fromNodeId on, after the membership version. */
     private void listNodes(final long fromNodeId) {
         endOfBody();
         writer.putLong(state.membershipVersion());
+        writePage(state.nodesFrom(fromNodeId), ControlState.Node::nodeId, node -> {
+            writer.putLong(node.nodeId()).putString(node.name()).putString(node.endpoint());
+            writeNodeBody(node);
+        });
+    }
+
+    /**
+     * Writes a listing's page: count (int), the records until they take {@link NodeListing#PAGE_BYTES} (at least
+     * one), more (byte), the next page's first id (long).
+     */
+    private <T> void writePage(final Iterable<T> records, final java.util.function.ToLongFunction<T> id,
+                               final java.util.function.Consumer<T> write) {
         final int countAt = writer.length();
         writer.putInt(0);
         int count = 0;
-        for (final ControlState.Node node : state.nodesFrom(fromNodeId)) {
+        for (final T record : records) {
             if (count > 0 && writer.length() - countAt >= NodeListing.PAGE_BYTES) {
                 reply.putInt(countAt, count, ORDER);
-                writer.putByte((byte) 1).putLong(node.nodeId());
+                writer.putByte((byte) 1).putLong(id.applyAsLong(record));
                 return;
             }
-            writer.putLong(node.nodeId()).putString(node.name()).putString(node.endpoint());
-            writeNodeBody(node);
+            write.accept(record);
             count++;
         }
         reply.putInt(countAt, count, ORDER);

@@ -104,17 +104,34 @@ public final class PlacementGroupClient {
             (b, o, id) -> encodeNameCommand(b, o, GET_PG_BY_NAME, id, name), PlacementGroupTable::readGroup);
     }
 
-    /** @return every group, by id. */
-    public CompletableFuture<List<Group>> listAsync() {
-        return client.sendAsync(LIST_PGS, "listPlacementGroups", "", (b, o, id) -> encodeEmptyCommand(b, o, LIST_PGS,
-            id), body -> {
+    /**
+     * One page of the group table ({@link ControlCodec#LIST_PGS}): the groups from an id on, until they take about
+     * {@link NodeListing#PAGE_BYTES}.
+     *
+     * @param fromGroupId the lowest group id the page may hold ({@link Long#MIN_VALUE} for the first page).
+     * @return the page.
+     */
+    public CompletableFuture<Page> pageAsync(final long fromGroupId) {
+        return client.sendAsync(LIST_PGS, "listPlacementGroups", fromGroupId,
+            (b, o, id) -> encodeGroupCommand(b, o, LIST_PGS, id, fromGroupId), body -> {
                 final List<Group> groups = new ArrayList<>();
                 for (int i = 0, n = body.readCount("placement groups", PlacementGroupTable.MAX_GROUPS,
                     PlacementGroupTable.GROUP_MIN_BYTES); i < n; i++) {
                     groups.add(PlacementGroupTable.readGroup(body));
                 }
-                return List.copyOf(groups);
+                final boolean more = body.readByte("more") != 0;
+                return new Page(List.copyOf(groups), more, body.readLong("next group id"));
             });
+    }
+
+    /**
+     * A page of {@link #pageAsync}.
+     *
+     * @param groups      its groups, by id.
+     * @param more        whether more follow.
+     * @param nextGroupId the next page's first id, when more follow.
+     */
+    public record Page(List<Group> groups, boolean more, long nextGroupId) {
     }
 
     /** {@link #createAsync}, awaited. */
@@ -153,9 +170,21 @@ public final class PlacementGroupClient {
         return client.await(getByNameAsync(name));
     }
 
-    /** {@link #listAsync}, awaited. */
+    /**
+     * Every group, by id, read page by page ({@link #pageAsync}). Not one snapshot: a group made or removed while it
+     * pages may or may not be in the list.
+     *
+     * @return the groups, read-only.
+     */
     public List<Group> list() {
-        return client.await(listAsync());
+        final List<Group> groups = new ArrayList<>();
+        Page page = client.await(pageAsync(Long.MIN_VALUE));
+        groups.addAll(page.groups());
+        while (page.more()) {
+            page = client.await(pageAsync(page.nextGroupId()));
+            groups.addAll(page.groups());
+        }
+        return List.copyOf(groups);
     }
 
     private <T> CompletableFuture<T> groupCommand(

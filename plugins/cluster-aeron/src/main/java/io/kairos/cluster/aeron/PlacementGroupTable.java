@@ -351,6 +351,14 @@ public final class PlacementGroupTable {
     }
 
     /**
+     * @param fromGroupId the lowest group id wanted.
+     * @return the groups from that id on, by id (a view).
+     */
+    Collection<Group> groupsFrom(final long fromGroupId) {
+        return Collections.unmodifiableCollection(groups.tailMap(fromGroupId, true).values());
+    }
+
+    /**
      * @param nodeId of a node.
      * @return what the table's bundles reserve on it, read-only (empty if nothing).
      */

@@ -192,6 +192,28 @@ class ControlServiceClusterTest {
         assertEquals(ControlStatus.NOT_FOUND, assertThrows(ControlRejection.class, () -> client.await(missing)).status());
         assertEquals(0, client.inFlight());
         assertEquals(1, pgs.list().size());
+        // a table of 5,001 groups (~0.5 MB) is listed in pages of ~16 KiB, whole and by id
+        final List<Map<String, Long>> four = List.of(Map.of("CPU", 1L), Map.of("CPU", 1L), Map.of("CPU", 1L),
+            Map.of("CPU", 1L));
+        final List<CompletableFuture<Void>> made = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            made.add(pgs.createAsync(10_000 + i, "", PlacementGroupTable.Strategy.SPREAD, four));
+            client.poll();
+        }
+        made.forEach(client::await);
+        final PlacementGroupClient.Page first = client.await(pgs.pageAsync(Long.MIN_VALUE));
+        assertTrue(first.more() && first.groups().size() < 1_000, first.groups().size() + " groups in a page");
+        final List<PlacementGroupTable.Group> all = pgs.list();
+        assertEquals(5_001, all.size());
+        for (int i = 1; i < all.size(); i++) {
+            assertEquals(10_000 + i - 1, all.get(i).groupId());
+        }
+        final List<CompletableFuture<Void>> removed = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            removed.add(pgs.removeAsync(10_000 + i));
+            client.poll();
+        }
+        removed.forEach(client::await);
         assertEquals(new ControlState.Actor("x", 1, 2), client.await(client.registerActorAsync("x", 1, 2)
             .thenCompose(ignored -> client.lookupActorAsync("x"))));
 
