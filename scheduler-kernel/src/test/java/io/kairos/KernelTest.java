@@ -71,8 +71,26 @@ class KernelTest {
     }
 
     static String await(final String key) throws InterruptedException {
-        LATCHES.get(key).await();
+        try {
+            LATCHES.get(key).await();
+        } catch (final InterruptedException e) {
+            INTERRUPTED.add(key);  // the task saw the interrupt
+            throw e;
+        }
         return key;
+    }
+
+    private static final java.util.Set<String> INTERRUPTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Waits for the condition, at most WAIT: a test that would hang fails with what it waited for. */
+    private static void awaitCondition(final String what, final java.util.function.BooleanSupplier condition) {
+        final long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                org.junit.jupiter.api.Assertions.fail("timed out after " + WAIT + " waiting for " + what);
+            }
+            Thread.onSpinWait();
+        }
     }
 
     static String contextNode() {
@@ -229,12 +247,12 @@ class KernelTest {
     void forceCancellingARunningTaskInterruptsIt() {
         start(new KernelContext().cpus(1));
         latch("never", 1);
+        INTERRUPTED.remove("never");
         final ObjectRef<String> running = kernel.task(KernelTest::await, "never").remote();
-        while (kernel.resources().get(0).available().get("CPU") > 0) {
-            Thread.onSpinWait();  // until it runs
-        }
+        awaitCondition("the task to run", () -> kernel.resources().get(0).available().get("CPU") == 0);
         kernel.cancel(running, true);
         assertThrows(TaskCancelledException.class, () -> running.get(WAIT));
+        awaitCondition("the task to see the interrupt", () -> INTERRUPTED.contains("never"));
         assertEquals(9, kernel.task(KernelTest::square, 3).remote().get(WAIT), "its CPU came back");
     }
 
@@ -333,15 +351,11 @@ class KernelTest {
         start(new KernelContext().cpus(2).resource("disk", 10));
         latch("res", 1);
         final ObjectRef<String> ref = kernel.task(KernelTest::await, "res").setResource("disk", 2.5).remote();
-        while (kernel.resources().get(0).available().get("disk") != 7.5) {
-            Thread.onSpinWait();
-        }
+        awaitCondition("2.5 disk held", () -> kernel.resources().get(0).available().get("disk") == 7.5);
         assertEquals(1.0, kernel.resources().get(0).available().get("CPU"), 1e-9);
         LATCHES.get("res").countDown();
         ref.get(WAIT);
-        while (kernel.resources().get(0).available().get("disk") != 10.0) {
-            Thread.onSpinWait();
-        }
+        awaitCondition("the disk back", () -> kernel.resources().get(0).available().get("disk") == 10.0);
         assertEquals(2.0, kernel.resources().get(0).total().get("CPU"), 1e-9);
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -108,7 +109,9 @@ class PlacementGroupTest {
         final CountDownLatch hold = new CountDownLatch(1);
         KernelTest.LATCHES.put("pg-hold", hold);
         final ObjectRef<String> blocker = kernel.task(KernelTest::await, "pg-hold").setResource("CPU", 2.0).remote();
+        final long blockerDeadline = System.nanoTime() + WAIT.toNanos();
         while (kernel.resources().get(0).available().get("CPU") != 0.0) {
+            assertTrue(System.nanoTime() - blockerDeadline < 0, "the blocker runs");
             Thread.onSpinWait();  // until the blocker runs
         }
         final PlacementGroup group = kernel.createPlacementGroup(List.of(Map.of("CPU", 2.0)), PlacementStrategy.PACK);
@@ -118,15 +121,43 @@ class PlacementGroupTest {
         assertTrue(group.ready(WAIT));
     }
 
+    static String startThenAwait(final String key) throws InterruptedException {
+        KernelTest.LATCHES.get(key + "-started").countDown();
+        KernelTest.LATCHES.get(key).await();
+        return key;
+    }
+
+    /**
+     * What removePlacementGroup promises: tasks queued for the group fail with a clear error, the one running in it
+     * finishes, and the reservation returns to the node only after it.
+     */
     @Test
-    void removeReturnsTheReservationAndFailsQueuedTasks() {
+    void removeReturnsTheReservationAndFailsQueuedTasks() throws Exception {
         kernel = Kernel.start(new KernelContext().cpus(4));
-        final PlacementGroup group = kernel.createPlacementGroup(List.of(Map.of("CPU", 3.0)), PlacementStrategy.PACK);
+        final PlacementGroup group = kernel.createPlacementGroup(List.of(Map.of("CPU", 1.0)), PlacementStrategy.PACK);
         assertTrue(group.ready(WAIT));
-        assertEquals(1.0, kernel.resources().get(0).available().get("CPU"), 1e-9);
-        assertEquals("node-0", kernel.task(KernelTest::contextNode).setPlacementGroup(group, 0).remote().get(WAIT));
+        assertEquals(3.0, kernel.resources().get(0).available().get("CPU"), 1e-9);
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        KernelTest.LATCHES.put("pg-run-started", started);
+        KernelTest.LATCHES.put("pg-run", release);
+        final ObjectRef<String> running = kernel.task(PlacementGroupTest::startThenAwait, "pg-run")
+            .setPlacementGroup(group, 0).remote();
+        assertTrue(started.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the task in the bundle runs");
+        final ObjectRef<String> queued = kernel.task(KernelTest::contextNode).setPlacementGroup(group, 0).remote();
+        assertThrows(GetTimeoutException.class, () -> queued.get(Duration.ofMillis(50)), "the bundle's CPU is taken");
+
         kernel.removePlacementGroup(group);
+        final UnschedulableException failed = assertThrows(UnschedulableException.class, () -> queued.get(WAIT));
+        assertTrue(failed.getMessage().contains("placement group " + group.id() + " was removed"), failed.getMessage());
+        assertEquals(3.0, kernel.resources().get(0).available().get("CPU"), 1e-9, "held while its task runs");
+        assertFalse(running.isReady());
+
+        release.countDown();
+        assertEquals("pg-run", running.get(WAIT), "the running task finishes");
+        final long deadline = System.nanoTime() + WAIT.toNanos();
         while (kernel.resources().get(0).available().get("CPU") != 4.0) {
+            assertTrue(System.nanoTime() - deadline < 0, "the reservation came back after the task");
             Thread.onSpinWait();
         }
         final ObjectRef<String> late = kernel.task(KernelTest::contextNode).setPlacementGroup(group, 0).remote();
@@ -180,7 +211,9 @@ class PlacementGroupTest {
         assertEquals(bundleNode, actor.task(ActorTest.Counter::node).remote().get(WAIT));
         kernel.removePlacementGroup(group);
         assertThrows(ActorDiedException.class, () -> actor.task(ActorTest.Counter::add, 1).remote().get(WAIT));
+        final long gpuDeadline = System.nanoTime() + WAIT.toNanos();
         while (kernel.resources().stream().mapToDouble(n -> n.available().get("GPU")).sum() != 3.0) {
+            assertTrue(System.nanoTime() - gpuDeadline < 0, "the GPUs came back");
             Thread.onSpinWait();
         }
     }

@@ -160,7 +160,13 @@ class GpuDevicesTest {
         }
         try (GpuDevices gpus = GpuDevices.open(GpuBackend.CUDA, "")) {
             assertEquals(GpuBackend.CUDA, gpus.backend());
-            assertTrue(gpus.count() >= 0);
+            assertEquals(gpus.count(), gpus.infos().size());
+            for (int i = 0; i < gpus.count(); i++) {  // each device the runtime found is described
+                final GpuDeviceInfo info = gpus.info(i);
+                assertEquals(i, info.index());
+                assertFalse(info.name().isBlank(), info::toString);
+                assertTrue(info.totalMemory() > 0, info::toString);
+            }
             if (gpus.count() == 0) {
                 assertThrows(NoSuchGpuException.class, () -> gpus.allocate(0, 64));
             }

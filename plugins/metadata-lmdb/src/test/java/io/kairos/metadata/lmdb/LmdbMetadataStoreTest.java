@@ -378,10 +378,17 @@ class LmdbMetadataStoreTest {
                 }));
             }
             running.await(10, TimeUnit.SECONDS);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (ok.get() < threads * 100) {  // readers in the middle of reading when close comes
+                assertTrue(System.nanoTime() - deadline < 0, "the readers read: " + ok.get());
+                Thread.onSpinWait();
+            }
             s.close();
             for (final Future<String> f : futures) {
                 assertEquals("metadata store " + s.directory() + " is closed", f.get(10, TimeUnit.SECONDS));
             }
+            final int readsAtClose = ok.get();
+            assertTrue(readsAtClose >= threads * 100, readsAtClose + " reads, every one returned the value");
         } finally {
             pool.shutdownNow();
         }
