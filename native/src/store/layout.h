@@ -109,6 +109,7 @@ static_assert(offsetof(SegmentHeader, max_objects) == 64, "layout");
 static_assert(offsetof(SegmentHeader, index_capacity) == 68, "layout");
 static_assert(offsetof(SegmentHeader, pin_capacity) == 72, "layout");
 static_assert(offsetof(SegmentHeader, owner_pid) == 76, "layout");
+static_assert(offsetof(SegmentHeader, seal_waiters) == 196, "layout: SegmentLayout.SEAL_WAITERS_OFFSET in Java");
 
 inline constexpr uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 inline constexpr uint64_t kHeaderSize = align_up(sizeof(SegmentHeader), 4096);

@@ -36,6 +36,8 @@ public final class SegmentLayout {
     public static final int INDEX_CAPACITY_OFFSET = 68;
     public static final int PIN_CAPACITY_OFFSET = 72;
     public static final int OWNER_PID_OFFSET = 76;
+    /** How many getters wait for a seal (a hint the store keeps for its wake-ups; tests wait on it). */
+    public static final int SEAL_WAITERS_OFFSET = 196;
 
     /** Bytes of each object entry, block header and pin record. */
     public static final int ENTRY_SIZE = 64;

@@ -36,7 +36,8 @@ class ClosedStoreTest {
 
     @Test
     void closingWakesAGetThatIsWaiting() throws Exception {
-        final SharedObjectStore store = SharedObjectStore.create(StoreNames.unique("closed-wait"), 1 << 20);
+        final String name = StoreNames.unique("closed-wait");
+        final SharedObjectStore store = SharedObjectStore.create(name, 1 << 20);
         final ObjectId never = ObjectId.random();
         final CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
             try {
@@ -46,7 +47,7 @@ class ClosedStoreTest {
                 return t;
             }
         });
-        // The waiter may or may not have started waiting; either way it must end with StoreClosedException.
+        SealWaiters.awaitOne(name);  // the getter is blocked in the store: the close must wake it
         store.close();
         final Throwable thrown = waiter.get(10, TimeUnit.SECONDS);
         assertInstanceOf(StoreClosedException.class, thrown);

@@ -15,10 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GetTimeoutTest {
     private SharedObjectStore store;
+    private String name;
 
     @BeforeEach
     void setUp() {
-        store = SharedObjectStore.create(StoreNames.unique("timeout"), 1 << 20);
+        name = StoreNames.unique("timeout");
+        store = SharedObjectStore.create(name, 1 << 20);
     }
 
     @AfterEach
@@ -53,6 +55,7 @@ class GetTimeoutTest {
             store.release(id);
             return b;
         });
+        SealWaiters.awaitOne(name);  // the reader is blocked in the store: the seal must wake it
         store.create(id, 1).putByte(0, (byte) 99);
         store.seal(id);
         assertEquals((byte) 99, reader.get(10, TimeUnit.SECONDS));
