@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -57,6 +58,12 @@ class JournalCrashTest {
         final Map<Long, Integer> firstRuns = runs(log, "1");
         final int ranBeforeKill = firstRuns.size();
         assertTrue(ranBeforeKill < TASKS, "the kill came before the end: " + ranBeforeKill);
+        // what the journal says ended, read by the test itself before any recovery runs
+        final Set<Long> journaledEnds = new HashSet<>();
+        JournalHistory.read(dir).tasks(JournalHistory.TaskState.FINISHED).forEach(t -> journaledEnds.add(t.id()));
+        for (final Long id : journaledEnds) {
+            assertTrue(firstRuns.containsKey(id), "task " + id + " ended in the journal but never ran");
+        }
 
         final Set<Long> recovered = new HashSet<>();
         try (ChildJvm second = ChildJvm.startMain(CrashWorkload.class, List.of("-Dkairos.generation=2"),
@@ -79,8 +86,18 @@ class JournalCrashTest {
             assertTrue(recovered.contains(id), "task " + id + " ran after the restart without being recovered");
         }
         assertEquals(recovered.size(), secondRuns.size(), "each recovered task ran once");
+        assertEquals(TASKS - journaledEnds.size(), recovered.size(), "every task whose end was not journaled is "
+            + "recovered, and only those");
+        for (final Long id : recovered) {
+            assertFalse(journaledEnds.contains(id), "task " + id + " ended in the journal but was recovered");
+        }
         final Set<Long> ranTwice = new HashSet<>(secondRuns.keySet());
         ranTwice.retainAll(firstRuns.keySet());
+        for (final Long id : ranTwice) {  // ran twice: only a task that had run but whose end was not yet journaled
+            assertFalse(journaledEnds.contains(id), "task " + id + " ran again after its end was journaled");
+        }
+        assertTrue(ranTwice.size() <= ranBeforeKill - journaledEnds.size(), ranTwice.size() + " ran twice, but only "
+            + (ranBeforeKill - journaledEnds.size()) + " had run without a journaled end");
         return "trial " + trial + ": " + ranBeforeKill + " ran before the kill, " + recovered.size()
             + " recovered (ended in the journal: " + (TASKS - recovered.size()) + "), " + ranTwice.size()
             + " had run but their end was not yet journaled";
