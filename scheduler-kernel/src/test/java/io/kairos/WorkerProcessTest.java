@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -65,6 +67,14 @@ class WorkerProcessTest {
 
     static String cudaVisibleDevices() {
         return String.valueOf(System.getenv("CUDA_VISIBLE_DEVICES"));
+    }
+
+    /** spin, after appending "x attempt" to the log (one small O_APPEND write: atomic), so a killed attempt shows. */
+    static int spinLogged(final int x, final String log) throws java.io.IOException {
+        java.nio.file.Files.write(java.nio.file.Path.of(log), (x + " " + TaskContext.current().attempt() + "\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII), java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.WRITE);
+        return spin(x);
     }
 
     static int spin(final int x) {
@@ -193,13 +203,16 @@ class WorkerProcessTest {
 
     @Test
     void killingWorkersDuringAWorkloadLosesNoTaskAndRestartsActorsTenTrials() throws Exception {
+        int retriedInAll = 0;
         for (int trial = 0; trial < 10; trial++) {
+            final java.nio.file.Path log = java.nio.file.Files.createTempFile("kairos-kills-", ".log");
             try (Kernel k = Kernel.start(new KernelContext().cpus(2).workerProcesses(2))) {
                 // The random kills may hit the actor's process too: it has restarts for all of them.
                 final ActorHandle<Counter> counter = k.actor(Counter::new).setIsolated(true).setMaxRestarts(10).remote();
                 final List<ObjectRef<Integer>> refs = new ArrayList<>();
                 for (int i = 0; i < 150; i++) {
-                    refs.add(k.task(WorkerProcessTest::spin, i).setIsolated(true).setMaxRetries(5).remote());
+                    refs.add(k.task(WorkerProcessTest::spinLogged, i, log.toString()).setIsolated(true).setMaxRetries(5)
+                        .remote());
                 }
                 int kills = 0;
                 final long deadline = System.nanoTime() + WAIT.toNanos();
@@ -217,13 +230,27 @@ class WorkerProcessTest {
                     assertEquals(i, refs.get(i).get(WAIT), "trial " + trial + " task " + i);
                 }
                 assertEquals(3, kills, "trial " + trial);
+                // the kills hit running work: a task started again (attempt n+1 after attempt n), within its retries
+                final Map<Integer, Integer> attempts = new HashMap<>();
+                for (final String line : java.nio.file.Files.readAllLines(log)) {
+                    final String[] f = line.split(" ");
+                    attempts.merge(Integer.parseInt(f[0]), Integer.parseInt(f[1]) + 1, Math::max);
+                }
+                assertEquals(150, attempts.size(), "trial " + trial + ": every task started");
+                attempts.values().forEach(a -> assertTrue(a <= 6, "at most 1 + 5 retries, was " + a));
+                retriedInAll += (int) attempts.values().stream().filter(a -> a > 1).count();
                 final long actorPid = counter.task(Counter::pid).remote().get(WAIT);
                 ProcessHandle.of(actorPid).ifPresent(ProcessHandle::destroyForcibly);
                 ProcessHandle.of(actorPid).ifPresent(p -> p.onExit().join());
                 final int after = incrementAfterItsProcessDied(counter);
                 assertEquals(1, after, "trial " + trial + ": the actor was restarted in a new process");
+            } finally {
+                java.nio.file.Files.deleteIfExists(log);
             }
         }
+        // 30 kills of a pool of two busy processes: some may land between tasks, most land on a running one
+        System.out.println("WorkerProcessTest: 30 kills in 10 trials, " + retriedInAll + " tasks retried");
+        assertTrue(retriedInAll >= 5, retriedInAll + " tasks were retried after 30 kills (16 in a run of 2026-12-07)");
     }
 
     @Test
