@@ -5,6 +5,7 @@ import io.kairos.internal.object.DeviceValues;
 import io.kairos.internal.object.StoredObjects;
 
 import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
@@ -13,14 +14,24 @@ import java.util.concurrent.locks.LockSupport;
  * {@code ObjectRef} is one (a subclass made by the kernel's {@link ObjectFactory}), so a task's result costs one
  * object, not two; what it needs of this class is protected, so an embedder sees none of it. The value is published by a volatile write of {@link #status}; readers of a ready object
  * take no lock. Threads that must wait push themselves on a lock-free stack and park.
+ *
+ * <p>An object completes once: complete, completeStored and fail each claim it first (a CAS of the status from
+ * PENDING to COMPLETING, which readers see as pending), so that when a worker completes a result while the conductor
+ * fails it (a forced cancel of a running task, an actor killed while its call runs) exactly one of them wins and the
+ * other returns false (jcstress: CompleteOrFailTest). Before, each checked "pending" and then wrote: both could win,
+ * leaving a value beside an error or telling dependents twice.
  */
 public abstract class ObjectState {
     public static final int PENDING = 0;
     public static final int READY = 1;
     public static final int FAILED = 2;
+    /** A completer claimed the object and is writing its outcome: pending to every reader. */
+    private static final int COMPLETING = -1;
 
     private static final Waiter DONE = new Waiter(null);
     private static final int SPINS = 200;
+    private static final AtomicIntegerFieldUpdater<ObjectState> STATUS =
+        AtomicIntegerFieldUpdater.newUpdater(ObjectState.class, "status");
     private static final AtomicReferenceFieldUpdater<ObjectState, Waiter> WAITERS =
         AtomicReferenceFieldUpdater.newUpdater(ObjectState.class, Waiter.class, "waiters");
 
@@ -55,11 +66,17 @@ public abstract class ObjectState {
     }
 
     protected final int status() {
-        return status;
+        final int s = status;
+        return s == COMPLETING ? PENDING : s;
     }
 
     protected final boolean isDone() {
-        return status != PENDING;
+        return status > PENDING;
+    }
+
+    /** Claims the object for its one completion; false if it is done or another completer claimed it. */
+    private boolean claim() {
+        return status == PENDING && STATUS.compareAndSet(this, PENDING, COMPLETING);
     }
 
     /** The value of a READY object (the caller checked); a stored value is read back from shared memory. */
@@ -112,7 +129,7 @@ public abstract class ObjectState {
 
     /** Publishes a value a worker process put in the store (adopted by the kernel, not copied). */
     void completeStored(final StoredObjects.Stored where) {
-        if (status != PENDING) {
+        if (!claim()) {
             return;
         }
         stored = where;
@@ -128,10 +145,16 @@ public abstract class ObjectState {
 
     /** Publishes a value, writing it to the store first when it is large (objects may be null: no store). */
     boolean complete(final Object v, final StoredObjects objects) {
-        if (status != PENDING) {
+        if (!claim()) {
             return false;
         }
-        final StoredObjects.Stored where = objects == null ? null : objects.store(id, this, v);
+        final StoredObjects.Stored where;
+        try {
+            where = objects == null ? null : objects.store(id, this, v);
+        } catch (final RuntimeException | Error e) {
+            status = PENDING;  // not stored: the caller fails it instead (e.g. "its result could not be stored")
+            throw e;
+        }
         if (where != null) {
             stored = where;
         } else {
@@ -155,7 +178,7 @@ public abstract class ObjectState {
     }
 
     boolean fail(final RuntimeException e) {
-        if (status != PENDING) {
+        if (!claim()) {
             return false;
         }
         error = e;
@@ -169,7 +192,7 @@ public abstract class ObjectState {
      * deadline passed first (the caller throws its timeout).
      */
     protected final Object await(final long deadlineNanos) {
-        int s = status;
+        int s = status();
         if (s == READY) {
             return value();
         }
@@ -191,7 +214,7 @@ public abstract class ObjectState {
      */
     protected final void want() {
         final ClusterLink link = core.conductor().clusterLink();
-        if (link != null && producer != null && status == PENDING) {
+        if (link != null && producer != null && !isDone()) {
             core.conductor().offerFromWorker((Runnable) () -> link.want(this));
         }
     }
@@ -204,7 +227,7 @@ public abstract class ObjectState {
     /** Parks the calling thread until done or the deadline; returns the status. */
     int parkUntilDone(final long deadlineNanos) {
         for (int spin = 0; spin < SPINS; spin++) {
-            if (status != PENDING) {
+            if (isDone()) {
                 return status;
             }
             if (spin < 64) {
@@ -217,21 +240,21 @@ public abstract class ObjectState {
         for (;;) {
             final Waiter head = waiters;
             if (head == DONE) {
-                return status;
+                return status;  // wakeAll ran: the status was final before it
             }
             me.next = head;
             if (WAITERS.compareAndSet(this, head, me)) {
                 break;
             }
         }
-        while (status == PENDING) {
+        while (!isDone()) {
             final long remaining = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
                 break;
             }
             LockSupport.parkNanos(this, remaining);
         }
-        return status;
+        return status();
     }
 
     private void wakeAll() {

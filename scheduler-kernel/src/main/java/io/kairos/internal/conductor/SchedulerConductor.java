@@ -188,6 +188,11 @@ public final class SchedulerConductor implements Agent {
         return !commands.isEmpty();
     }
 
+    /** The command queue itself: the jcstress tests take what a caller offered, as {@link #drainCommands} would. */
+    ManyToOneConcurrentArrayQueue<Object> commandQueue() {
+        return commands;
+    }
+
     void sleeping(final boolean value) {
         sleeping = value;
     }

@@ -123,7 +123,7 @@ public final class Worker implements Runnable {
     }
 
     /** The next call of current's chain that the conductor has not taken back, claimed for this worker. */
-    private static TaskSpec claimNext(final TaskSpec current) {
+    static TaskSpec claimNext(final TaskSpec current) {
         final int chain = current.chainId;
         if (chain == 0) {
             return null;
