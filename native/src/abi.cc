@@ -47,9 +47,12 @@ private:
     kairos_store *h_;
 };
 
+// Every store call: no exception crosses the boundary, and corruption a helper found deep inside (note_corrupt)
+// becomes KAIROS_ERR_CORRUPT whatever the call would have returned.
 template <typename F>
 int32_t guarded(F &&body) noexcept {
-    return kairos::abi::guarded(body, KAIROS_ERR_CORRUPT);
+    kairos::clear_corrupt();
+    return kairos::take_corrupt(kairos::abi::guarded(body, KAIROS_ERR_CORRUPT));
 }
 
 int32_t check_id(const uint8_t *id) {

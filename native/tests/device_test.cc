@@ -154,6 +154,34 @@ TEST(DeviceMemory, BadDevicesAndSizesAreRejected) {
     EXPECT_EQ(KAIROS_ERR_INVALID_ARGUMENT, kairos_devices_info(d.handle, 0, nullptr));
 }
 
+// Found by fuzz_device: a size within an alignment of 2^64 rounded up to 0, passed the capacity check and "allocated"
+// 0 bytes recorded as a huge allocation, which memset and the copies then trusted.
+TEST(DeviceMemory, ASizeThatWouldWrapWhenRoundedIsOutOfMemory) {
+    Devices d("1x16MiB");
+    ASSERT_EQ(KAIROS_OK, d.status);
+    for (const uint64_t size : {UINT64_MAX, UINT64_MAX - 1, UINT64_MAX - 255, UINT64_MAX - 4095}) {
+        uint64_t address = 1;
+        EXPECT_EQ(KAIROS_ERR_DEVICE_OUT_OF_MEMORY, kairos_device_alloc(d.handle, 0, size, &address)) << size;
+        EXPECT_EQ(0u, address);
+    }
+    uint64_t used = 1;
+    ASSERT_EQ(KAIROS_OK, kairos_device_allocated(d.handle, 0, &used));
+    EXPECT_EQ(0u, used);
+}
+
+// Found by fuzz_device: pinned host memory of a size within a page of 2^64 rounded up to 0 bytes and succeeded.
+TEST(DeviceMemory, PinnedHostMemoryOfASizeThatWouldWrapIsOutOfMemory) {
+    Devices d("1x16MiB");
+    ASSERT_EQ(KAIROS_OK, d.status);
+    // Only sizes that wrap: a large one that does not is handed to aligned_alloc, which a sanitizer aborts on.
+    for (const uint64_t size : {UINT64_MAX, UINT64_MAX - 1, UINT64_MAX - 4094}) {
+        void *p = reinterpret_cast<void *>(1);
+        EXPECT_EQ(KAIROS_ERR_NO_MEMORY, kairos_host_alloc_pinned(d.handle, size, &p)) << size;
+        EXPECT_EQ(nullptr, p);
+        EXPECT_NE(std::string::npos, detail().find("pinned host memory")) << detail();
+    }
+}
+
 TEST(DeviceCopy, HostDeviceAndDeviceToDeviceRoundTripsAcrossDevices) {
     Devices d("2x16MiB");
     const uint64_t size = 3 * kMiB + 17;

@@ -40,8 +40,9 @@ public:
 
     int32_t alloc(int32_t device, uint64_t size, uint64_t *out) override {
         const auto d = static_cast<size_t>(device);
+        // Compared before rounding too: a size within an alignment of 2^64 rounds up to 0 (wraps).
         const uint64_t rounded = round_up(size, KAIROS_DEVICE_ALIGNMENT);
-        if (rounded > capacity_[d] - used_[d]) {
+        if (size > capacity_[d] - used_[d] || rounded > capacity_[d] - used_[d]) {
             return fail(KAIROS_ERR_DEVICE_OUT_OF_MEMORY,
                         "device %d (simulated, %llu bytes): %llu bytes asked for, %llu free", device,
                         static_cast<unsigned long long>(capacity_[d]), static_cast<unsigned long long>(size),
@@ -92,7 +93,8 @@ public:
     }
 
     int32_t host_alloc_pinned(uint64_t size, void **out) override {
-        void *memory = std::aligned_alloc(4096, round_up(size, 4096));
+        // A size within a page of 2^64 would round up to 0 (wraps), and aligned_alloc(4096, 0) may succeed.
+        void *memory = size > UINT64_MAX - 4095 ? nullptr : std::aligned_alloc(4096, round_up(size, 4096));
         if (memory == nullptr) {
             return fail(KAIROS_ERR_NO_MEMORY, "pinned host memory: no %llu bytes", static_cast<unsigned long long>(size));
         }

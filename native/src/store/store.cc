@@ -642,7 +642,7 @@ void Store::recover() {
     // 3. The allocator, from the live blocks in offset order (it skips, and we drop, any it would not accept).
     h->tlsf.arena_offset = arena_offset_;
     h->tlsf.arena_size = arena_size_;
-    Tlsf tlsf(base_, &h->tlsf);
+    Tlsf tlsf = this->tlsf();
     Tlsf::RebuildCursor rebuild = tlsf.begin_rebuild();
     for (uint32_t k = 0; k < n; k++) {
         ObjectEntry &e = es[list[k]];
@@ -896,6 +896,10 @@ uint32_t Store::alloc_entry() {
     SegmentHeader *h = hdr_;
     if (h->free_entry_head != 0) {
         const uint32_t e = h->free_entry_head;
+        if (e > max_objects_ || entries()[e - 1].state != kEntryFree) {
+            note_corrupt("the free entry list names entry %u, which is beyond max_objects %u or in use", e, max_objects_);
+            return 0;
+        }
         h->free_entry_head = entries()[e - 1].lru_next;
         return e;
     }
@@ -911,8 +915,26 @@ void Store::free_entry(uint32_t e) {
     hdr_->free_entry_head = e;
 }
 
+bool Store::valid_link(uint32_t e, const char *what) const {
+    if (e <= max_objects_) return true;
+    note_corrupt("%s names entry %u, beyond max_objects %u", what, e, max_objects_);
+    return false;
+}
+
+bool Store::payload_in_arena(const ObjectEntry &entry) const {
+    const uint64_t end = arena_offset_ + arena_size_;
+    if (entry.payload_offset >= arena_offset_ + kGranule && entry.payload_offset < end &&
+        (entry.payload_offset - arena_offset_) % kGranule == 0 && entry.size <= end - entry.payload_offset) {
+        return true;
+    }
+    note_corrupt("an entry's payload (offset %llu, %llu bytes) lies outside the arena",
+                 static_cast<unsigned long long>(entry.payload_offset), static_cast<unsigned long long>(entry.size));
+    return false;
+}
+
 void Store::lru_push_tail(uint32_t e) {
     ObjectEntry *es = entries();
+    if (!valid_link(hdr_->lru_tail, "the LRU list's tail")) return;
     es[e - 1].lru_prev = hdr_->lru_tail;
     es[e - 1].lru_next = 0;
     if (hdr_->lru_tail != 0) {
@@ -926,6 +948,7 @@ void Store::lru_push_tail(uint32_t e) {
 void Store::lru_remove(uint32_t e) {
     ObjectEntry *es = entries();
     ObjectEntry &entry = es[e - 1];
+    if (!valid_link(entry.lru_prev, "an LRU link") || !valid_link(entry.lru_next, "an LRU link")) return;
     if (entry.lru_prev != 0) {
         es[entry.lru_prev - 1].lru_next = entry.lru_next;
     } else {
@@ -1027,7 +1050,7 @@ int32_t Store::unpin(uint32_t e, uint32_t client) {
 void Store::destroy_entry(uint32_t e) {
     ObjectEntry &entry = entries()[e - 1];
     index_erase(entry.id);
-    Tlsf(base_, &hdr_->tlsf).free(entry.payload_offset);
+    tlsf().free(entry.payload_offset);
     hdr_->objects--;
     if (entry.state == kEntrySealed) hdr_->sealed_objects--;
     free_entry(e);
@@ -1035,9 +1058,14 @@ void Store::destroy_entry(uint32_t e) {
 
 bool Store::evict_one() {
     const uint32_t e = hdr_->lru_head;
-    if (e == 0) return false;
-    lru_remove(e);
+    if (e == 0 || !valid_link(e, "the LRU list's head")) return false;
     ObjectEntry &entry = entries()[e - 1];
+    if (entry.state != kEntrySealed || entry.pins != 0) {
+        note_corrupt("the LRU list holds entry %u, which is not sealed and unpinned", e);
+        return false;
+    }
+    if (!payload_in_arena(entry)) return false;
+    lru_remove(e);
     if (evict_fn_ != nullptr) {
         try {
             evict_fn_(evict_user_, entry.id, base_ + entry.payload_offset, entry.size);
@@ -1053,7 +1081,7 @@ bool Store::evict_one() {
 
 
 int32_t Store::allocate_for(uint64_t size, uint64_t *payload_offset, uint64_t *block_size) {
-    Tlsf tlsf(base_, &hdr_->tlsf);
+    Tlsf tlsf = this->tlsf();
     bool reaped = false;
     for (;;) {
         const uint64_t offset = tlsf.allocate(size);
@@ -1086,10 +1114,10 @@ void Store::notify_seal_waiters() {
 // object operations
 
 int32_t Store::create_object(const uint8_t *id, uint64_t size, uint8_t **data_out) {
-    if (size > hdr_->arena_size - kGranule) {
+    if (size > arena_size_ - kGranule) {
         return fail(KAIROS_ERR_INVALID_ARGUMENT, "size %llu exceeds the store's largest object, %llu bytes",
                     static_cast<unsigned long long>(size),
-                    static_cast<unsigned long long>(hdr_->arena_size - kGranule));
+                    static_cast<unsigned long long>(arena_size_ - kGranule));
     }
     KAIROS_LOCKED(locked);
     uint32_t existing = 0;
@@ -1111,7 +1139,7 @@ int32_t Store::create_object(const uint8_t *id, uint64_t size, uint8_t **data_ou
     ObjectEntry &entry = entries()[e - 1];
     std::memcpy(entry.id, id, KAIROS_OBJECT_ID_SIZE);
     if (int32_t rc = index_insert(e); rc != KAIROS_OK) {  // only a corrupt index has no room
-        Tlsf(base_, &hdr_->tlsf).free(payload_offset);
+        tlsf().free(payload_offset);
         free_entry(e);
         return rc;
     }
@@ -1174,6 +1202,7 @@ int32_t Store::get(const uint8_t *id, int64_t timeout_ns, const uint8_t **data_o
             const ObjectEntry *entry = e != 0 ? &entries()[e - 1] : nullptr;
             const bool deleted = entry != nullptr && (entry->flags & kEntryDeletePending) != 0;
             if (entry != nullptr && !deleted && entry->state == kEntrySealed) {
+                if (!payload_in_arena(*entry)) return KAIROS_ERR_CORRUPT;  // never a pointer outside the mapping
                 const int32_t rc = pin(e, client_);
                 if (rc == KAIROS_OK) {
                     *data_out = base_ + entry->payload_offset;
@@ -1397,7 +1426,7 @@ std::string Store::check_consistency() {
     Locked locked(this, &Store::lock, &Store::unlock);  // the strings below allocate
     if (locked.status() != KAIROS_OK) return "lock failed";
     std::string error;
-    const TlsfCheck tc = Tlsf(base_, &hdr_->tlsf).check();
+    const TlsfCheck tc = tlsf().check();
     if (!tc.ok) error = "allocator: " + tc.error;
     const ObjectEntry *es = entries();
     uint64_t objects = 0, sealed = 0, pinned = 0, pin_sum_entries = 0;
@@ -1411,7 +1440,7 @@ std::string Store::check_consistency() {
         pin_sum_entries += e.pins;
         uint32_t found = 0;
         if (find(e.id, &found) != KAIROS_OK || found != i + 1) error = "entry " + std::to_string(i) + " not reachable through the index";
-        const BlockHeader *b = Tlsf(base_, &hdr_->tlsf).header_of_payload(e.payload_offset);
+        const BlockHeader *b = tlsf().header_of_payload(e.payload_offset);
         if (b->is_free || b->size != e.block_size) error = "entry " + std::to_string(i) + " block mismatch";
     }
     uint64_t pin_sum_records = 0, pin_records = 0;

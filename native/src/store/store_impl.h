@@ -90,6 +90,10 @@ private:
     void index_erase(const uint8_t *id);
     uint32_t alloc_entry();
     void free_entry(uint32_t e);
+    // Checks of what the segment says before it is followed; each notes corruption (note_corrupt) when it fails.
+    bool valid_link(uint32_t e, const char *what) const;      // an entry index + 1 (0: none) within max_objects
+    bool payload_in_arena(const ObjectEntry &entry) const;    // the payload lies inside the arena
+    Tlsf tlsf() const { return Tlsf(base_, &hdr_->tlsf, arena_offset_, arena_size_); }
     void lru_push_tail(uint32_t e);
     void lru_remove(uint32_t e);
     int32_t pin(uint32_t e, uint32_t client);

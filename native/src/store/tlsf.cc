@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "store/status.h"
+
 namespace kairos::store {
 namespace {
 
@@ -50,16 +52,31 @@ void Tlsf::format(uint8_t *base, TlsfControl *control, uint64_t arena_offset, ui
 }
 
 uint64_t Tlsf::block_size_for(uint64_t payload_size) const {
-    if (payload_size > c_->arena_size) return 0;
+    if (payload_size > arena_size_) return 0;
     const uint64_t size = align_up_block(payload_size);
-    return size <= c_->arena_size ? size : 0;
+    return size <= arena_size_ ? size : 0;
+}
+
+bool Tlsf::valid_block(uint64_t offset, const char *what) const {
+    const uint64_t end = arena_end();
+    const bool inside = offset >= arena_offset_ && offset < end && (offset - arena_offset_) % kGranule == 0;
+    const BlockHeader *b = inside ? block(offset) : nullptr;
+    if (b != nullptr && b->magic == kBlockMagic && b->size >= kGranule && b->size % kGranule == 0 &&
+        b->size <= end - offset) {
+        return true;
+    }
+    note_corrupt("%s: block at offset %llu is not a block of the arena [%llu, %llu)", what,
+                 static_cast<unsigned long long>(offset), static_cast<unsigned long long>(arena_offset_),
+                 static_cast<unsigned long long>(end));
+    return false;
 }
 
 void Tlsf::insert_free(uint64_t offset) {
     BlockHeader *b = block(offset);
     uint32_t fl, sl;
     mapping(b->size, &fl, &sl);
-    const uint64_t head = c_->heads[fl][sl];
+    uint64_t head = c_->heads[fl][sl];
+    if (head != 0 && !valid_block(head, "free list head")) head = 0;  // drop the bad list rather than follow it
     b->is_free = 1;
     b->prev_free = 0;
     b->next_free = head;
@@ -73,6 +90,10 @@ void Tlsf::remove_free(uint64_t offset) {
     BlockHeader *b = block(offset);
     uint32_t fl, sl;
     mapping(b->size, &fl, &sl);
+    if ((b->prev_free != 0 && !valid_block(b->prev_free, "free list")) ||
+        (b->next_free != 0 && !valid_block(b->next_free, "free list"))) {
+        return;
+    }
     if (b->prev_free != 0) {
         block(b->prev_free)->next_free = b->next_free;
     } else {
@@ -98,8 +119,13 @@ uint64_t Tlsf::find_suitable(uint64_t size) const {
         if (fl_map == 0) return 0;
         fl = lsb32(fl_map);
         sl_map = c_->sl_bitmap[fl];
+        if (sl_map == 0) {
+            note_corrupt("allocator: first-level list %u is marked non-empty but none of its second-level lists is", fl);
+            return 0;
+        }
     }
-    return c_->heads[fl][lsb32(sl_map)];
+    const uint64_t head = c_->heads[fl][lsb32(sl_map)];
+    return head != 0 && valid_block(head, "free list head") ? head : 0;
 }
 
 uint64_t Tlsf::allocate(uint64_t payload_size) {
@@ -110,13 +136,20 @@ uint64_t Tlsf::allocate(uint64_t payload_size) {
         // The good-fit search rounds up; an exact-size block in the request's own list may still fit.
         uint32_t fl, sl;
         mapping(size, &fl, &sl);
-        for (uint64_t o = c_->heads[fl][sl]; o != 0; o = block(o)->next_free) {
+        uint64_t steps = 0;  // a list longer than the arena has blocks is a cycle
+        for (uint64_t o = c_->heads[fl][sl]; o != 0 && steps <= arena_size_ / kGranule; o = block(o)->next_free, steps++) {
+            if (!valid_block(o, "allocate")) return 0;
             if (block(o)->size >= size) {
                 offset = o;
                 break;
             }
         }
         if (offset == 0) return 0;
+    }
+    if (!valid_block(offset, "allocate") || !block(offset)->is_free || block(offset)->size < size) {
+        note_corrupt("allocate: the free list of %llu-byte blocks holds a block that is allocated or too small",
+                     static_cast<unsigned long long>(size));
+        return 0;
     }
     remove_free(offset);
     BlockHeader *b = block(offset);
@@ -129,7 +162,7 @@ uint64_t Tlsf::allocate(uint64_t payload_size) {
         tail->prev_phys = offset;
         tail->magic = kBlockMagic;
         const uint64_t after = tail_offset + remainder;
-        if (after < arena_end()) block(after)->prev_phys = tail_offset;
+        if (after < arena_end() && valid_block(after, "allocate")) block(after)->prev_phys = tail_offset;
         b->size = size;
         insert_free(tail_offset);
     }
@@ -142,18 +175,30 @@ uint64_t Tlsf::allocate(uint64_t payload_size) {
 
 void Tlsf::free(uint64_t payload_offset) {
     uint64_t offset = payload_offset - kGranule;
+    if (!valid_block(offset, "free")) return;
     BlockHeader *b = block(offset);
+    if (b->is_free) {
+        note_corrupt("free: block at offset %llu is free already", static_cast<unsigned long long>(offset));
+        return;
+    }
     c_->used_bytes -= b->size;
     c_->used_blocks -= 1;
     b->payload_size = 0;
     // merge with the next block
     const uint64_t next = offset + b->size;
+    if (next < arena_end() && !valid_block(next, "free (next block)")) return;
     if (next < arena_end() && block(next)->is_free) {
         remove_free(next);
         b->size += block(next)->size;
         block(next)->magic = 0;
     }
     // merge with the previous block
+    if (b->prev_phys != 0 && (!valid_block(b->prev_phys, "free (previous block)") ||
+                              b->prev_phys + block(b->prev_phys)->size != offset)) {
+        note_corrupt("free: block at offset %llu: its previous block does not end where it starts",
+                     static_cast<unsigned long long>(offset));
+        return;
+    }
     if (b->prev_phys != 0 && block(b->prev_phys)->is_free) {
         const uint64_t prev = b->prev_phys;
         remove_free(prev);
@@ -163,13 +208,13 @@ void Tlsf::free(uint64_t payload_offset) {
         b = block(prev);
     }
     const uint64_t after = offset + b->size;
-    if (after < arena_end()) block(after)->prev_phys = offset;
+    if (after < arena_end() && valid_block(after, "free (following block)")) block(after)->prev_phys = offset;
     insert_free(offset);
 }
 
 Tlsf::RebuildCursor Tlsf::begin_rebuild() {
-    const uint64_t arena_offset = c_->arena_offset;
-    const uint64_t arena_size = c_->arena_size;
+    const uint64_t arena_offset = arena_offset_;
+    const uint64_t arena_size = arena_size_;
     std::memset(c_, 0, sizeof(TlsfControl));
     c_->arena_offset = arena_offset;
     c_->arena_size = arena_size;
@@ -229,7 +274,7 @@ TlsfCheck Tlsf::check() const {
             r.error = what;
         }
     };
-    uint64_t offset = c_->arena_offset;
+    uint64_t offset = arena_offset_;
     uint64_t prev = 0;
     bool prev_free = false;
     uint64_t used = 0;

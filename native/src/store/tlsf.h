@@ -5,6 +5,11 @@
 // start with a 64-byte BlockHeader, and their payload is 64-byte aligned. Free neighbours always coalesce.
 //
 // Thread safety: none. The store calls it with the segment lock held.
+//
+// The arena lives in shared memory that another process (or a stray write) may have scribbled on. Before following
+// an offset read from it (a free-list link, a neighbour, a list head) allocate and free check that it names a block
+// inside the arena, aligned, with a sane size and the block magic; on a bad one they note corruption
+// (kairos::note_corrupt: the store's call then returns KAIROS_ERR_CORRUPT) and write nothing through it.
 #ifndef KAIROS_STORE_TLSF_H
 #define KAIROS_STORE_TLSF_H
 
@@ -63,7 +68,11 @@ struct TlsfCheck {
 
 class Tlsf {
 public:
-    Tlsf(uint8_t *base, TlsfControl *control) : base_(base), c_(control) {}
+    Tlsf(uint8_t *base, TlsfControl *control)
+        : base_(base), c_(control), arena_offset_(control->arena_offset), arena_size_(control->arena_size) {}
+    // With the arena's bounds as the store validated them at create/attach, not as the control block says now.
+    Tlsf(uint8_t *base, TlsfControl *control, uint64_t arena_offset, uint64_t arena_size)
+        : base_(base), c_(control), arena_offset_(arena_offset), arena_size_(arena_size) {}
 
     // Lays out an empty arena: one free block spanning it. arena_offset and arena_size are multiples of 64.
     static void format(uint8_t *base, TlsfControl *control, uint64_t arena_offset, uint64_t arena_size);
@@ -101,11 +110,13 @@ public:
     TlsfCheck check() const;
 
     uint64_t used_bytes() const { return c_->used_bytes; }
-    uint64_t arena_size() const { return c_->arena_size; }
+    uint64_t arena_size() const { return arena_size_; }
 
 private:
     BlockHeader *block(uint64_t offset) const { return reinterpret_cast<BlockHeader *>(base_ + offset); }
-    uint64_t arena_end() const { return c_->arena_offset + c_->arena_size; }
+    uint64_t arena_end() const { return arena_offset_ + arena_size_; }
+    // Whether offset names a block inside the arena (aligned, sane size, block magic); notes corruption if not.
+    bool valid_block(uint64_t offset, const char *what) const;
     void insert_free(uint64_t offset);
     void remove_free(uint64_t offset);
     void emit(RebuildCursor *cursor, uint64_t offset, uint64_t size, bool is_free, uint64_t payload_size);
@@ -113,6 +124,8 @@ private:
 
     uint8_t *base_;
     TlsfControl *c_;
+    uint64_t arena_offset_;
+    uint64_t arena_size_;
 };
 
 }  // namespace kairos::store
