@@ -70,6 +70,11 @@ class KernelTest {
         throw new IllegalStateException("boom " + x);
     }
 
+    static String startThenAwait(final String key) throws InterruptedException {
+        LATCHES.get(key + "-started").countDown();
+        return await(key);
+    }
+
     static String await(final String key) throws InterruptedException {
         try {
             LATCHES.get(key).await();
@@ -247,9 +252,10 @@ class KernelTest {
     void forceCancellingARunningTaskInterruptsIt() {
         start(new KernelContext().cpus(1));
         latch("never", 1);
+        final CountDownLatch started = latch("never-started", 1);
         INTERRUPTED.remove("never");
-        final ObjectRef<String> running = kernel.task(KernelTest::await, "never").remote();
-        awaitCondition("the task to run", () -> kernel.resources().get(0).available().get("CPU") == 0);
+        final ObjectRef<String> running = kernel.task(KernelTest::startThenAwait, "never").remote();
+        awaitCondition("the task to run", () -> started.getCount() == 0);  // inside its function, not just placed
         kernel.cancel(running, true);
         assertThrows(TaskCancelledException.class, () -> running.get(WAIT));
         awaitCondition("the task to see the interrupt", () -> INTERRUPTED.contains("never"));
