@@ -29,7 +29,7 @@ class EmbeddingReadmeTest {
      * (kairos-example-ray-quickstart) is a program, not a library.
      */
     private static final Set<String> NOT_PUBLISHED = Set.of("kairos-cli", "kairos-jmh-benchmarks", "kairos-ray-peer",
-        "kairos-embedding-test", "kairos-example-ray-quickstart");
+        "kairos-embedding-test", "kairos-example-ray-quickstart", "kairos-jcstress-tests");
 
     @ParameterizedTest
     @ValueSource(strings = {"pom.xml", "src/main/java/example/Main.java"})
