@@ -51,8 +51,13 @@ public class PolicyScaleBenchmark {
         @Param({"hybrid", "spread"})
         String policy;
 
-        /** mixed: each node 0..15 of 16 CPUs busy; busy: each 8..15 (at or above the hybrid threshold: its spread step). */
-        @Param({"mixed", "busy"})
+        /**
+         * mixed: each node 0..15 of 16 CPUs busy; busy: each 8..15 (at or above the hybrid threshold: its spread
+         * step). Two loads that take the policies' fallback pass, not the utilisation index's fast path: gpu (mixed
+         * CPUs, one node in 10 has 4 GPUs, the task asks for a GPU), blocked (mixed CPUs, each node also has 16 of
+         * a resource "mem", taken whole on the 64 least busy nodes; the task asks for 1 CPU and 1 mem).
+         */
+        @Param({"mixed", "busy", "gpu", "blocked"})
         String load;
 
         Cluster cluster;
@@ -66,19 +71,44 @@ public class PolicyScaleBenchmark {
             final ResourceRegistry registry = new ResourceRegistry();
             final List<LogicalNode> list = new ArrayList<>(nodes);
             final SplittableRandom random = new SplittableRandom(42);
+            final int[] busyCpus = new int[nodes];
             for (int i = 0; i < nodes; i++) {
-                final LogicalNode node = new LogicalNode(i, "node-" + i, Map.of(), Map.of("CPU", 16.0), registry);
-                final int busy = i == 0 ? 16  // the local node is full: the policy must look elsewhere
+                busyCpus[i] = i == 0 ? 16  // the local node is full: the policy must look elsewhere
                     : load.equals("busy") ? 8 + random.nextInt(8) : random.nextInt(16);
-                if (busy > 0 && node.allocate(registry.demand(Map.of("CPU", (double) busy))) == null) {
+            }
+            final java.util.Set<Integer> memTaken = new java.util.HashSet<>();
+            if (load.equals("blocked")) {  // the 64 least busy nodes: first in the index, none can take the task
+                java.util.stream.IntStream.range(1, nodes).boxed().sorted(java.util.Comparator.comparingInt(i -> busyCpus[i]))
+                    .limit(Math.min(64, nodes - 2)).forEach(memTaken::add);
+            }
+            for (int i = 0; i < nodes; i++) {
+                final Map<String, Double> total = switch (load) {
+                    case "gpu" -> i % 10 == 5 ? Map.of("CPU", 16.0, "GPU", 4.0) : Map.of("CPU", 16.0);
+                    case "blocked" -> Map.of("CPU", 16.0, "mem", 16.0);
+                    default -> Map.of("CPU", 16.0);
+                };
+                final LogicalNode node = new LogicalNode(i, "node-" + i, Map.of(), total, registry);
+                if (busyCpus[i] > 0 && node.allocate(registry.demand(Map.of("CPU", (double) busyCpus[i]))) == null) {
                     throw new IllegalStateException("cannot load node " + i);
+                }
+                if (memTaken.contains(i) && node.allocate(registry.demand(Map.of("mem", 16.0))) == null) {
+                    throw new IllegalStateException("cannot take mem on node " + i);
                 }
                 list.add(node);
             }
             cluster = new Cluster(registry, list, 0, 42);
-            demand = registry.demand(Map.of("CPU", 1.0));
+            demand = registry.demand(switch (load) {
+                case "gpu" -> Map.of("CPU", 1.0, "GPU", 1.0);
+                case "blocked" -> Map.of("CPU", 1.0, "mem", 1.0);
+                default -> Map.of("CPU", 1.0);
+            });
             scheduler = policy.equals("hybrid") ? new HybridSchedulingPolicy() : new SpreadSchedulingPolicy();
             strategy = policy.equals("hybrid") ? SchedulingStrategy.DEFAULT : SchedulingStrategy.SPREAD;
+            final SchedulingResult first = scheduler.schedule(demand, strategy, cluster);
+            if (first.status() != SchedulingResult.Status.SUCCESS || first.node() == 0
+                || memTaken.contains(first.node()) || load.equals("gpu") && first.node() % 10 != 5) {
+                throw new IllegalStateException(load + " load: the decision must find a node that fits, was " + first);
+            }
         }
     }
 
