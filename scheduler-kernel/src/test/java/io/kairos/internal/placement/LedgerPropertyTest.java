@@ -42,8 +42,16 @@ class LedgerPropertyTest {
     static final int CASES = 300;
     static final int STEPS = 150;
 
+    /** How many allocations fitted, were refused, and bundles were reserved, over all cases (not vacuous). */
+    static long fitted;
+    static long refused;
+    static long reserved;
+
     @Test
     void anySequenceOfAllocateAndReleaseLeavesEveryLedgerAtItsStart() {
+        fitted = 0;
+        refused = 0;
+        reserved = 0;
         for (int i = 0; i < CASES; i++) {
             final long seed = BASE_SEED + i;
             try {
@@ -53,6 +61,9 @@ class LedgerPropertyTest {
                     + ", case " + i + "; replay with LedgerPropertyTest.replay(" + seed + "L)): " + e, e);
             }
         }
+        System.out.println("ledger property: fitted " + fitted + ", refused " + refused + ", bundles " + reserved);
+        assertTrue(fitted > CASES * 10L && refused > CASES * 5L && reserved > CASES,
+            "the generators exercise the ledgers: fitted " + fitted + ", refused " + refused + ", bundles " + reserved);
     }
 
     /** A ledger under test and the allocations held out of it, in the order taken. */
@@ -212,6 +223,7 @@ class LedgerPropertyTest {
             }
             assertEquals(fits, allocation != null, "allocate agrees with fits for " + Arrays.toString(demand));
             if (allocation == null) {
+                refused++;
                 assertArrayEquals(before, snapshot(t.ledger), "a demand that does not fit changes nothing");
                 assertArrayEquals(nodeBefore, snapshot(node), "a demand that does not fit changes nothing on the node");
                 return;
@@ -231,6 +243,7 @@ class LedgerPropertyTest {
                 assertEquals(allocation.amount(GPU), gpu, "GPU amount is what the instances hold");
             }
             t.held.add(allocation);
+            fitted++;
         }
 
         void releaseOne(final Tracked t) {
@@ -286,6 +299,7 @@ class LedgerPropertyTest {
                 return;
             }
             nodeTracked.held.add(bundle.reservation());
+            reserved++;
             bundles.add(new Tracked(bundle, bundle));
         }
 
