@@ -23,7 +23,8 @@ import java.util.function.IntFunction;
  * captured values and the task's arguments are written by value: null, boxed primitives, strings and byte arrays
  * directly, an {@code ObjectRef} as its object id, anything else {@link Serializable} with Java serialization. A
  * function that is not a serializable lambda is written whole with Java serialization. A task whose function or an
- * argument cannot be written is journaled as UNREPLAYABLE, with the reason.
+ * argument cannot be written is journaled as UNREPLAYABLE, with the reason; so is a lambda that captures an object
+ * reference (only arguments are resolved again on recovery).
  *
  * <p>SUBMITTED body: flags (int: 1 = isolated, 2 = in a named placement group), name (string), function id (int, -1: serialized function follows as a value),
  * captured count (int) and values, arity (int) and values, max retries (int), retry exceptions (byte), resource count
@@ -159,7 +160,15 @@ public final class TaskCodec {
                 buffer.putInt(p, captured, ByteOrder.LITTLE_ENDIAN);
                 p += 4;
                 for (int i = 0; i < captured && failure == null; i++) {
-                    p = putValue(p, own.getCapturedArg(i), "captured value " + i);
+                    final Object value = own.getCapturedArg(i);
+                    final long ref = refs.refId(value);
+                    if (ref >= 0) {
+                        // Read back it would be a Ref, which the lambda cannot be made with: say so now.
+                        failure = "captured value " + i + " is an object reference (object " + ref + "), which a "
+                            + "restarted kernel cannot give back to the function; pass it as an argument instead";
+                    } else {
+                        p = putValue(p, value, "captured value " + i);
+                    }
                 }
             }
         }
