@@ -121,6 +121,12 @@ public final class ControlCodec {
     /** Read a page of jobs by id. */
     public static final int LIST_JOBS = 23;
     /** Most commands in one {@link #BATCH}. */
+    /**
+     * A listing's page (jobs, nodes, placement groups) stops growing once its records take this many bytes, so that a
+     * reply stays far below an Aeron message's limit even when {@link #MAX_BATCH}-bounded batches of pipelined pages
+     * are answered in one message.
+     */
+    static final int LISTING_PAGE_BYTES = 16 * 1024;
     public static final int MAX_BATCH = 1_024;
 
     static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;

@@ -315,7 +315,7 @@ public final class ControlCommandHandler {
     }
 
     /**
-     * Writes a listing's page: count (int), the records until they take {@link NodeListing#PAGE_BYTES} (at least
+     * Writes a listing's page: count (int), the records until they take {@link ControlCodec#LISTING_PAGE_BYTES} (at least
      * one), more (byte), the next page's first id (long).
      */
     private <T> void writePage(final Iterable<T> records, final java.util.function.ToLongFunction<T> id,
@@ -324,7 +324,7 @@ public final class ControlCommandHandler {
         writer.putInt(0);
         int count = 0;
         for (final T record : records) {
-            if (count > 0 && writer.length() - countAt >= NodeListing.PAGE_BYTES) {
+            if (count > 0 && writer.length() - countAt >= LISTING_PAGE_BYTES) {
                 reply.putInt(countAt, count, ORDER);
                 writer.putByte((byte) 1).putLong(id.applyAsLong(record));
                 return;

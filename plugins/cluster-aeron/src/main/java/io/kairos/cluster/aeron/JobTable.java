@@ -30,11 +30,6 @@ public final class JobTable {
     public static final int MAX_FINISHED_JOBS = 10_000;
     /** Most jobs one {@link ControlCodec#LIST_JOBS} page holds. */
     public static final int MAX_JOBS_PER_PAGE = 256;
-    /**
-     * A page stops growing once its jobs take this many bytes, so that a reply stays far below an Aeron message's
-     * limit even when {@link ControlCodec#MAX_BATCH}-bounded batches of pipelined pages are answered in one message.
-     */
-    static final int PAGE_BYTES = 16 * 1024;
     /** {@link Job#endMs()} of a job still running. */
     public static final long NOT_ENDED = -1;
 
@@ -188,7 +183,7 @@ public final class JobTable {
 
     /**
      * @param fromJobId the lowest id the page may hold.
-     * @param max       most jobs, 1 to {@link #MAX_JOBS_PER_PAGE}; fewer once they take {@link #PAGE_BYTES}.
+     * @param max       most jobs, 1 to {@link #MAX_JOBS_PER_PAGE}; fewer once they take {@link ControlCodec#LISTING_PAGE_BYTES}.
      * @return the jobs with ids from fromJobId on, by id.
      * @throws ControlRejection INVALID for a max out of range.
      */
@@ -199,7 +194,7 @@ public final class JobTable {
         final List<Job> page = new ArrayList<>();
         int bytes = 0;
         for (final Map.Entry<Long, Job> e : jobs.tailMap(fromJobId, true).entrySet()) {
-            if (page.size() == max || bytes >= PAGE_BYTES) {
+            if (page.size() == max || bytes >= ControlCodec.LISTING_PAGE_BYTES) {
                 return new Page(page, true, e.getKey());
             }
             page.add(e.getValue());

@@ -9,14 +9,12 @@ import static io.kairos.cluster.aeron.ControlCodec.encodeNodeCommand;
 
 /**
  * The node table read in pages ({@link ControlCodec#LIST_NODES}): a reply holds the nodes from a node id on until
- * they take {@link #PAGE_BYTES} (at least one), so the table of {@link ControlState#MAX_NODES} nodes never needs one
+ * they take {@link ControlCodec#LISTING_PAGE_BYTES} (at least one), so the table of {@link ControlState#MAX_NODES} nodes never needs one
  * reply longer than a client session takes. Each page carries the membership version; a listing whose version
  * changed between its pages is read again from the first page, so a {@link ControlClient.Membership} is one version's
  * table.
  */
 final class NodeListing {
-    /** A page of nodes stops once its nodes take this many bytes (one node may go past it). */
-    static final int PAGE_BYTES = 16 * 1024;
     /** Readings of the whole table tried while the membership keeps changing under them. */
     static final int MAX_READINGS = 8;
     /** Smallest encoding of a node: id, two empty strings, alive, heartbeat, two empty maps. */

@@ -106,7 +106,7 @@ public final class PlacementGroupClient {
 
     /**
      * One page of the group table ({@link ControlCodec#LIST_PGS}): the groups from an id on, until they take about
-     * {@link NodeListing#PAGE_BYTES}.
+     * {@link ControlCodec#LISTING_PAGE_BYTES}.
      *
      * @param fromGroupId the lowest group id the page may hold ({@link Long#MIN_VALUE} for the first page).
      * @return the page.

@@ -33,7 +33,7 @@ class ControlCommandHandlerTest {
             replyLength - REPLY_HEADER_LENGTH).readString("message", 1 << 16);
     }
 
-    /** 2,000 nodes of ~450 bytes each: the table comes in pages of about PAGE_BYTES, whole, in id order. */
+    /** 2,000 nodes of ~450 bytes each: the table comes in pages of about LISTING_PAGE_BYTES, whole, in id order. */
     @Test
     void theNodeTableIsListedInPagesOfBoundedSize() {
         final Map<String, String> labels = new java.util.TreeMap<>();
@@ -51,7 +51,7 @@ class ControlCommandHandlerTest {
         for (boolean more = true; more; pages++) {
             final int length = apply(encodeNodeCommand(command, 0, LIST_NODES, 9_000 + pages, from), 200);
             assertEquals(ControlStatus.OK, status());
-            assertTrue(length < NodeListing.PAGE_BYTES + 1_024, "page " + pages + " is " + length + " bytes");
+            assertTrue(length < LISTING_PAGE_BYTES + 1_024, "page " + pages + " is " + length + " bytes");
             final NodeListing.Page page = NodeListing.readPage(new ControlCodec.Reader()
                 .wrap(handler.replyBuffer(), REPLY_HEADER_LENGTH, length - REPLY_HEADER_LENGTH));
             assertEquals(state.membershipVersion(), page.version());
