@@ -88,7 +88,7 @@ class KernelTest {
     private static final java.util.Set<String> INTERRUPTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Waits for the condition, at most WAIT: a test that would hang fails with what it waited for. */
-    private static void awaitCondition(final String what, final java.util.function.BooleanSupplier condition) {
+    static void awaitCondition(final String what, final java.util.function.BooleanSupplier condition) {
         final long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {

@@ -109,22 +109,12 @@ class PlacementGroupTest {
         final CountDownLatch hold = new CountDownLatch(1);
         KernelTest.LATCHES.put("pg-hold", hold);
         final ObjectRef<String> blocker = kernel.task(KernelTest::await, "pg-hold").setResource("CPU", 2.0).remote();
-        final long blockerDeadline = System.nanoTime() + WAIT.toNanos();
-        while (kernel.resources().get(0).available().get("CPU") != 0.0) {
-            assertTrue(System.nanoTime() - blockerDeadline < 0, "the blocker runs");
-            Thread.onSpinWait();  // until the blocker runs
-        }
+        KernelTest.awaitCondition("the blocker to run", () -> kernel.resources().get(0).available().get("CPU") == 0.0);
         final PlacementGroup group = kernel.createPlacementGroup(List.of(Map.of("CPU", 2.0)), PlacementStrategy.PACK);
         assertFalse(group.ready(Duration.ofMillis(50)), "no room while the blocker runs");
         hold.countDown();
         blocker.get(WAIT);
         assertTrue(group.ready(WAIT));
-    }
-
-    static String startThenAwait(final String key) throws InterruptedException {
-        KernelTest.LATCHES.get(key + "-started").countDown();
-        KernelTest.LATCHES.get(key).await();
-        return key;
     }
 
     /**
@@ -141,7 +131,7 @@ class PlacementGroupTest {
         final CountDownLatch release = new CountDownLatch(1);
         KernelTest.LATCHES.put("pg-run-started", started);
         KernelTest.LATCHES.put("pg-run", release);
-        final ObjectRef<String> running = kernel.task(PlacementGroupTest::startThenAwait, "pg-run")
+        final ObjectRef<String> running = kernel.task(KernelTest::startThenAwait, "pg-run")
             .setPlacementGroup(group, 0).remote();
         assertTrue(started.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the task in the bundle runs");
         final ObjectRef<String> queued = kernel.task(KernelTest::contextNode).setPlacementGroup(group, 0).remote();
@@ -155,11 +145,8 @@ class PlacementGroupTest {
 
         release.countDown();
         assertEquals("pg-run", running.get(WAIT), "the running task finishes");
-        final long deadline = System.nanoTime() + WAIT.toNanos();
-        while (kernel.resources().get(0).available().get("CPU") != 4.0) {
-            assertTrue(System.nanoTime() - deadline < 0, "the reservation came back after the task");
-            Thread.onSpinWait();
-        }
+        KernelTest.awaitCondition("the reservation back after the task",
+            () -> kernel.resources().get(0).available().get("CPU") == 4.0);
         final ObjectRef<String> late = kernel.task(KernelTest::contextNode).setPlacementGroup(group, 0).remote();
         final UnschedulableException e = assertThrows(UnschedulableException.class, () -> late.get(WAIT));
         assertTrue(e.getMessage().contains("was removed"), e.getMessage());
@@ -211,10 +198,7 @@ class PlacementGroupTest {
         assertEquals(bundleNode, actor.task(ActorTest.Counter::node).remote().get(WAIT));
         kernel.removePlacementGroup(group);
         assertThrows(ActorDiedException.class, () -> actor.task(ActorTest.Counter::add, 1).remote().get(WAIT));
-        final long gpuDeadline = System.nanoTime() + WAIT.toNanos();
-        while (kernel.resources().stream().mapToDouble(n -> n.available().get("GPU")).sum() != 3.0) {
-            assertTrue(System.nanoTime() - gpuDeadline < 0, "the GPUs came back");
-            Thread.onSpinWait();
-        }
+        KernelTest.awaitCondition("the GPUs back",
+            () -> kernel.resources().stream().mapToDouble(n -> n.available().get("GPU")).sum() == 3.0);
     }
 }

@@ -52,15 +52,8 @@ class DagThreadingModePropertyTest {
 
     @Test
     void aRandomDagGivesTheSameResultsUnderEveryThreadingMode() {
-        for (int i = 0; i < CASES; i++) {
-            final long seed = BASE_SEED + i;
-            try {
-                replay(seed);
-            } catch (final AssertionError | RuntimeException e) {
-                throw new AssertionError("DAG property failed for seed " + seed + " (base seed " + BASE_SEED
-                    + ", case " + i + "; replay with DagThreadingModePropertyTest.replay(" + seed + "L)): " + e, e);
-            }
-        }
+        io.kairos.property.SeededCases.run("DAG property", DagThreadingModePropertyTest.class, BASE_SEED, CASES,
+            DagThreadingModePropertyTest::replay);
     }
 
     static void replay(final long seed) {

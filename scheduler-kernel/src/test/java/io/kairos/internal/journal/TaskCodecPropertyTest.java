@@ -81,15 +81,8 @@ class TaskCodecPropertyTest {
 
     @Test
     void anyTaskSpecSurvivesEncodeDecode() {
-        for (int i = 0; i < CASES; i++) {
-            final long seed = BASE_SEED + i;
-            try {
-                replay(seed);
-            } catch (final AssertionError | RuntimeException e) {
-                throw new AssertionError("TaskCodec round trip failed for seed " + seed + " (base seed " + BASE_SEED
-                    + ", case " + i + "; replay with TaskCodecPropertyTest.replay(" + seed + "L)): " + e, e);
-            }
-        }
+        io.kairos.property.SeededCases.run("TaskCodec round trip", TaskCodecPropertyTest.class, BASE_SEED, CASES,
+            TaskCodecPropertyTest::replay);
     }
 
     /** One codec (one journal) over many submissions: function ids are shared by class across them. */

@@ -52,15 +52,8 @@ class LedgerPropertyTest {
         fitted = 0;
         refused = 0;
         reserved = 0;
-        for (int i = 0; i < CASES; i++) {
-            final long seed = BASE_SEED + i;
-            try {
-                replay(seed);
-            } catch (final AssertionError | RuntimeException e) {
-                throw new AssertionError("ledger property failed for seed " + seed + " (base seed " + BASE_SEED
-                    + ", case " + i + "; replay with LedgerPropertyTest.replay(" + seed + "L)): " + e, e);
-            }
-        }
+        io.kairos.property.SeededCases.run("ledger property", LedgerPropertyTest.class, BASE_SEED, CASES,
+            LedgerPropertyTest::replay);
         System.out.println("ledger property: fitted " + fitted + ", refused " + refused + ", bundles " + reserved);
         assertTrue(fitted > CASES * 10L && refused > CASES * 5L && reserved > CASES,
             "the generators exercise the ledgers: fitted " + fitted + ", refused " + refused + ", bundles " + reserved);
