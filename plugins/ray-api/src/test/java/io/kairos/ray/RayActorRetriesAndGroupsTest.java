@@ -48,12 +48,7 @@ class RayActorRetriesAndGroupsTest {
 
     @AfterEach
     void reset() {
-        LATCHES.values().forEach(l -> {
-            while (l.getCount() > 0) {
-                l.countDown();
-            }
-        });
-        LATCHES.clear();
+        RayTestSupport.openAndClear(LATCHES);
         RUNNING.clear();
         RUNS.set(0);
     }

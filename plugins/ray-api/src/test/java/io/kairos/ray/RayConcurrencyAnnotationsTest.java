@@ -45,12 +45,7 @@ class RayConcurrencyAnnotationsTest {
 
     @AfterEach
     void openGates() {
-        LATCHES.values().forEach(l -> {
-            while (l.getCount() > 0) {
-                l.countDown();
-            }
-        });
-        LATCHES.clear();
+        RayTestSupport.openAndClear(LATCHES);
     }
 
     static CountDownLatch latch(final String key) {
