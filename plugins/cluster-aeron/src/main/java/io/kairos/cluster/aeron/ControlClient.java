@@ -55,7 +55,7 @@ public final class ControlClient implements AutoCloseable {
     private long awaitedCorrelationId = NO_REPLY;
     private int replyLength = -1;
     private final ControlPipeline pipeline;
-    private final ControlPipeline.Offer offer = this::offer;
+    private final ControlPipeline.Offer offer = this::offerPipelined;
     private final PlacementGroupClient placementGroups = new PlacementGroupClient(this);
 
     private ControlClient(
@@ -483,7 +483,7 @@ public final class ControlClient implements AutoCloseable {
         awaitedCorrelationId = correlationId;
         replyLength = -1;
         try {
-            offer(operation, command, 0, length, deadlineNs);
+            offer(operation, command, 0, length, deadlineNs, callTimeoutNs);
             idleStrategy.reset();
             while (replyLength < 0) {
                 final int work = cluster.pollEgress();
@@ -521,8 +521,13 @@ public final class ControlClient implements AutoCloseable {
         throw new ControlRejection(status, operation + ": " + message);
     }
 
+    private void offerPipelined(final String operation, final DirectBuffer buffer, final int offset, final int length,
+                                final long deadlineNs) {
+        offer(operation, buffer, offset, length, deadlineNs, timeoutNs);
+    }
+
     private void offer(final String operation, final DirectBuffer buffer, final int offset, final int length,
-                       final long deadlineNs) {
+                       final long deadlineNs, final long callTimeoutNs) {
         idleStrategy.reset();
         for (int attempt = 1; ; attempt++) {
             final long result = cluster.offer(buffer, offset, length);
@@ -538,7 +543,7 @@ public final class ControlClient implements AutoCloseable {
                     Publication.errorString(result));
             }
             if (System.nanoTime() - deadlineNs > 0) {
-                throw new ControlTimeoutException(operation, TimeUnit.NANOSECONDS.toMillis(timeoutNs),
+                throw new ControlTimeoutException(operation, TimeUnit.NANOSECONDS.toMillis(callTimeoutNs),
                     "offer not accepted (" + Publication.errorString(result) + ")");
             }
             idleStrategy.idle(cluster.pollEgress()); // keeps the session serviced while back-pressured
