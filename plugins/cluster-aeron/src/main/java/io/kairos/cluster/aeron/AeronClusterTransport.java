@@ -71,6 +71,8 @@ public final class AeronClusterTransport implements ClusterTransport {
     private long incarnation;
     private long membershipVersion = -1;
     private int failedBeats;
+    /** A heartbeat's wait for its reply: 5 intervals, at least 2 s, at most the connect timeout. */
+    private final long heartbeatReplyNs;
     /** The members the kernel was told about: name to incarnation. */
     private final Map<String, Long> known = new HashMap<>();
     private volatile Map<String, Double> available = Map.of();
@@ -137,6 +139,8 @@ public final class AeronClusterTransport implements ClusterTransport {
     public AeronClusterTransport(final Settings settings) {
         this.settings = settings;
         this.idle = TransportIdle.fromSystemProperty();
+        this.heartbeatReplyNs = TimeUnit.MILLISECONDS.toNanos(
+            Math.min(settings.connectTimeoutMs(), Math.max(2_000, 5 * settings.heartbeatIntervalMs())));
         this.requests = new ControlRequests(new ControlRequests.Member() {
             @Override
             public ControlClient control() {
@@ -314,8 +318,7 @@ public final class AeronClusterTransport implements ClusterTransport {
         });
         final long version;
         try {
-            final long replyMs = Math.min(settings.connectTimeoutMs(), Math.max(2_000, 5 * settings.heartbeatIntervalMs()));
-            version = control.heartbeat(incarnation, amounts, TimeUnit.MILLISECONDS.toNanos(replyMs));
+            version = control.heartbeat(incarnation, amounts, heartbeatReplyNs);
         } catch (final ControlRejection e) {
             if (e.status() == ControlStatus.CONFLICT || e.status() == ControlStatus.NOT_FOUND) {
                 System.err.println("kairos: node '" + self.nodeId() + "' was declared dead by the control store; "
