@@ -290,6 +290,9 @@ public final class ChronicleJournal implements Journal {
             rolledSinceFlush.add(cycleFiles.file(appenderCycle));
         }
         appenderCycle = cycle;
+        // Chronicle tells its store-file listener on a background thread, so a reader could see the umask's mode
+        // until then: the writer makes the file owner-only itself, before its append returns.
+        JournalIo.ownerOnly(cycleFiles.file(cycle).toPath());
         cycleFiles.writing(cycle);
         if (retainedCycles > 0 && cycleFiles.deleteAllButNewest(retainedCycles)) {
             queue.refreshDirectoryListing();
