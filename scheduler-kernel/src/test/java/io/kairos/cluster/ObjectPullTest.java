@@ -261,4 +261,32 @@ class ObjectPullTest {
         assertEquals(0, counters(node)[3], "nothing held");
         assertEquals(crc(bytes(24 * MIB, 47L)), crc(big.get(Duration.ofSeconds(5))));
     }
+
+    /**
+     * Ray frees an object its owner no longer references, read or not: a held result whose {@code ObjectRef} the owner
+     * dropped unread leaves its holder once a garbage collection finds it, not only when the owner leaves.
+     */
+    @Test
+    void aHeldResultTheOwnerDropsUnreadIsFreedAtItsHolder() {
+        final Kernel node = member("node-a", 2, 128L * MIB);
+        final Kernel driver = member("driver", 0, 128L * MIB);
+        final long before = node.objectStoreStats().objects();
+        final ObjectRef<byte[]> kept = driver.task(ObjectPullTest::make, 2 * MIB, 59L).remote();
+        dropUnread(driver, 61L);
+        awaitCondition(() -> counters(node)[3] == 2 && counters(driver)[4] == 2, "both results held at the node");
+        awaitCondition(() -> {
+            System.gc();
+            return counters(node)[3] == 1;
+        }, "the dropped result let go at its holder");
+        assertEquals(1, counters(driver)[5], "one held result let go unread");
+        assertEquals(1, counters(driver)[4], "the kept one still held there");
+        assertEquals(0, counters(driver)[0], "nothing pulled");
+        assertEquals(before + 1, node.objectStoreStats().objects(), "its store copy freed");
+        assertEquals(crc(bytes(2 * MIB, 59L)), crc(kept.get(Duration.ofSeconds(60))), "the kept one still reads");
+        awaitCondition(() -> counters(node)[3] == 0, "and is released once read");
+    }
+
+    private static void dropUnread(final Kernel driver, final long seed) {
+        driver.task(ObjectPullTest::make, 2 * MIB, seed).remote();
+    }
 }

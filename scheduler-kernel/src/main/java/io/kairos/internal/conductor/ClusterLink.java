@@ -527,12 +527,16 @@ final class ClusterLink {
         reports.onAvailable(from, names, values, gpuFree, gpuMemoryFree);
     }
 
-    /** Places lost placement-group bundles again and reports this node's availability when it changed or is due. */
+    /**
+     * Places lost placement-group bundles again, reports this node's availability when it changed or is due, and lets
+     * holders free the results of this kernel that no one can read any more.
+     */
     int doWork(final long nowNs) {
         if (!joined) {
             return 0;
         }
-        return (waitingForMembers.isEmpty() ? 0 : failLongWaits(nowNs)) + groups.doWork(nowNs) + reports.doWork(nowNs);
+        return (waitingForMembers.isEmpty() ? 0 : failLongWaits(nowNs)) + groups.doWork(nowNs) + reports.doWork(nowNs)
+            + pulls.releaseCollected();
     }
 
     /**

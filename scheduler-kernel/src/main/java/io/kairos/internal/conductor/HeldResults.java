@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
 /**
  * Executor side of Ray's ownership model: the large results of tasks other members forwarded here stay here, per
  * owner, until the owner pulls them ({@link ClusterLink#PULL}) and then tells this member to let them go
- * ({@link ClusterLink#RELEASE}), or leaves the cluster. A held result is the task's own object here: its value in this
+ * ({@link ClusterLink#RELEASE}; also when it no longer references one it never read), or leaves the cluster. A held result is the task's own object here: its value in this
  * kernel's shared store when it has one (the chunks are read straight from the store's memory), else its
  * {@link io.kairos.internal.object.ValueCodec} bytes, encoded once when the task finished.
  *

@@ -11,10 +11,12 @@ import io.kairos.spi.cluster.ObjectSink;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,9 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * PULL goes to its holder, however many callers wait; the holder answers in chunks, which the transport's thread
  * copies straight into this kernel's shared store (or an array, with no store) and, once whole, hands to the conductor,
  * which only completes the object and tells the holder to release its copy (the rule: a result is freed at its holder
- * once its owner has it, or when its owner leaves). A transport with a bulk channel
- * ({@link ClusterTransport#pullObject}) moves the bytes instead, on its own thread, straight into the store: no PULL,
- * no chunks; if that channel fails (not the holder: it still has the object) the pull goes on in messages.
+ * once its owner has it, once no one at its owner can read it any more, or when its owner leaves). A transport with
+ * a bulk channel ({@link ClusterTransport#pullObject}) moves the bytes instead, on its own thread, straight into the
+ * store: no PULL, no chunks; if that channel fails (not the holder: it still has the object) the pull goes on in
+ * messages.
  *
  * <p>A holder that leaves before the object is whole: the task runs again (lineage), within its retries, and its new
  * result is pulled if someone still waits; past its retries the object fails with {@link ObjectLostException} naming
@@ -48,6 +51,9 @@ final class ObjectPulls {
     private final AtomicLong pulls = new AtomicLong();
     private final AtomicLong pulledBytes = new AtomicLong();
     private final AtomicLong reconstructions = new AtomicLong();
+    private final AtomicLong released = new AtomicLong();
+    /** Held objects the garbage collector found unreachable (the Cleaner's thread adds, the conductor takes). */
+    private final ConcurrentLinkedQueue<Unreachable> collected = new ConcurrentLinkedQueue<>();
     private DependencyWaits waits;
 
     ObjectPulls(final SchedulerConductor conductor, final ClusterTransport transport, final ValueCodec codec) {
@@ -60,14 +66,21 @@ final class ObjectPulls {
         this.waits = waits;
     }
 
+    /**
+     * Where an object is held. Its task (and so the object, which is the caller's {@code ObjectRef}) is only weakly
+     * reachable from here: once no caller and no waiting task holds the object, it is collected and its holder is
+     * told to let its copy go ({@link #unreachable}).
+     */
     private static final class Location {
-        final TaskSpec task;
+        final long id;
+        final WeakReference<TaskSpec> task;
         final String holder;
         final long length;
         boolean pulling;
 
         Location(final TaskSpec task, final String holder, final long length) {
-            this.task = task;
+            this.id = task.taskId();
+            this.task = new WeakReference<>(task);
             this.holder = holder;
             this.length = length;
         }
@@ -76,9 +89,15 @@ final class ObjectPulls {
     /** How many of this kernel's objects other members hold now (written by the conductor, read by anyone). */
     private volatile int heldCount;
 
-    /** Pulls started, bytes pulled, objects made again because their holder left, objects held elsewhere now. */
+    private record Unreachable(long id, String holder) {
+    }
+
+    /**
+     * Pulls started, bytes pulled, objects made again because their holder left, objects held elsewhere now, held
+     * objects let go unread because no one could read them any more.
+     */
     long[] counters() {
-        return new long[] {pulls.get(), pulledBytes.get(), reconstructions.get(), heldCount};
+        return new long[] {pulls.get(), pulledBytes.get(), reconstructions.get(), heldCount, released.get()};
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -89,6 +108,8 @@ final class ObjectPulls {
         final Location location = new Location(task, holder, length);
         held.put(task.taskId(), location);
         heldCount = held.size();
+        final long id = task.taskId();
+        StoredObjects.cleaner().register(task.result, () -> collected.add(new Unreachable(id, holder)));
         if (task.resultWanted || task.hasDependents) {
             start(location);
         }
@@ -114,7 +135,7 @@ final class ObjectPulls {
 
     private void start(final Location location) {
         location.pulling = true;
-        final long id = location.task.taskId();
+        final long id = location.id;
         pulls.incrementAndGet();
         final Assembly assembly = new Assembly(id, location.holder, location.length);
         assembling.put(id, assembly);
@@ -145,11 +166,18 @@ final class ObjectPulls {
         held.remove(id);
         heldCount = held.size();
         send(ClusterLink.RELEASE, from, id);
+        final TaskSpec task = location.task.get();
+        if (task == null) {  // no one can read it any more
+            if (stored != null) {
+                stored.run();
+            }
+            return;
+        }
         if (error instanceof ObjectLostException) {
             lost(location, error.getMessage());
             return;
         }
-        final ObjectState state = location.task.result;
+        final ObjectState state = task.result;
         if (error != null) {
             state.fail(error);
         } else if (stored != null) {
@@ -157,9 +185,32 @@ final class ObjectPulls {
         } else {
             state.complete(value);
         }
-        if (location.task.hasDependents) {
+        if (task.hasDependents) {
             waits.doneObjects.add(state);
         }
+    }
+
+    /**
+     * Conductor (its cluster duty): objects the garbage collector found unreachable while held elsewhere; each holder
+     * that still keeps one is told to let it go, as after a pull.
+     */
+    int releaseCollected() {
+        int work = 0;
+        for (Unreachable gone; (gone = collected.poll()) != null; work++) {
+            final Location location = held.get(gone.id);
+            if (location == null || !location.holder.equals(gone.holder) || location.task.get() != null) {
+                continue;  // pulled already, or held by another member since (made again after its holder left)
+            }
+            held.remove(gone.id);
+            heldCount = held.size();
+            final Assembly assembly = assembling.remove(gone.id);
+            if (assembly != null) {
+                assembly.abort(conductor.objects());
+            }
+            released.incrementAndGet();
+            send(ClusterLink.RELEASE, gone.holder, gone.id);
+        }
+        return work;
     }
 
     /** A member left: the objects it held and this kernel had not pulled whole are made again, or fail. */
@@ -177,18 +228,21 @@ final class ObjectPulls {
             return;
         }
         for (final Location location : gone) {
-            held.remove(location.task.taskId());
+            held.remove(location.id);
             heldCount = held.size();
             lost(location, "node '" + nodeId + "' left the cluster (" + reason + ")");
         }
     }
 
     private void lost(final Location location, final String why) {
-        final TaskSpec task = location.task;
-        final long id = task.taskId();
+        final long id = location.id;
         final Assembly assembly = assembling.remove(id);
         if (assembly != null) {
             assembly.abort(conductor.objects());
+        }
+        final TaskSpec task = location.task.get();
+        if (task == null) {
+            return;  // no one can read it any more
         }
         if (task.kind == TaskSpec.Kind.TASK && task.attempts < task.maxRetries && !task.cancelled
             && !conductor.closing) {
@@ -209,16 +263,17 @@ final class ObjectPulls {
     /** Close: the objects still held elsewhere fail (their holders free them when this member leaves). */
     void close() {
         for (final Location location : held.values()) {
-            final Assembly assembly = assembling.remove(location.task.taskId());
+            final Assembly assembly = assembling.remove(location.id);
             if (assembly != null) {
                 assembly.abort(conductor.objects());
             }
-            if (location.task.result.fail(new TaskCancelledException("kernel closed before object "
-                + location.task.taskId() + " was pulled from node '" + location.holder + "'"))
-                && location.task.hasDependents) {
-                waits.doneObjects.add(location.task.result);
+            final TaskSpec task = location.task.get();
+            if (task != null && task.result.fail(new TaskCancelledException("kernel closed before object "
+                + location.id + " was pulled from node '" + location.holder + "'")) && task.hasDependents) {
+                waits.doneObjects.add(task.result);
             }
         }
+        collected.clear();
         held.clear();
         heldCount = 0;
     }

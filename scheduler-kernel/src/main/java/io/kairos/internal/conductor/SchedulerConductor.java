@@ -240,19 +240,19 @@ public final class SchedulerConductor implements Agent {
         onCancel(command);
     }
 
-    /** This kernel as a member of a cluster of kernels, or null. */
     /**
      * Pulls started, bytes pulled, objects made again (their holder left), results held here for other members, this
-     * kernel's objects other members hold.
+     * kernel's objects other members hold, and those of them let go unread (no one could read them any more).
      */
     public long[] clusterObjectCounters() {
         if (link == null) {
-            return new long[5];
+            return new long[6];
         }
         final long[] pulls = link.pulls().counters();
-        return new long[] {pulls[0], pulls[1], pulls[2], link.held().count(), pulls[3]};
+        return new long[] {pulls[0], pulls[1], pulls[2], link.held().count(), pulls[3], pulls[4]};
     }
 
+    /** This kernel as a member of a cluster of kernels, or null. */
     ClusterLink clusterLink() {
         return link;
     }
