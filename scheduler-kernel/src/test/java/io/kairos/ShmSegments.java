@@ -31,4 +31,14 @@ final class ShmSegments {
         now.removeAll(before);
         return now;
     }
+
+    /**
+     * The segments now that were not there before and that their owner left behind: those of live processes (other
+     * test runs beside this one) are not counted; each one counted, but those named in {@code kept}, is removed.
+     */
+    static Set<String> leftBehindSince(final Set<String> before, final Set<String> kept) {
+        final Set<String> now = since(before);
+        now.removeIf(name -> !kept.contains(name) && !SharedObjectStore.removeStale(name));
+        return now;
+    }
 }
