@@ -12,7 +12,6 @@ import io.kairos.spi.cluster.ClusterTransport;
 import io.kairos.spi.kernel.WorkerLauncher;
 import io.kairos.spi.scheduling.SchedulingPolicy;
 import io.kairos.spi.serialization.Serializer;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
@@ -486,6 +485,17 @@ public final class KernelContext extends KernelSettings {
     }
 
     /**
+     * How many actors one worker process hosts at once; above 1, a process whose actors are all gone is reused.
+     *
+     * @param actors 1 (default: a process per actor, ended with it) to 1,024
+     * @return this context
+     */
+    public KernelContext actorsPerWorkerProcess(final int actors) {
+        this.actorsPerWorkerProcess = actors;
+        return this;
+    }
+
+    /**
      * The class path of worker processes.
      *
      * @param classpath not null (default: this JVM's {@code java.class.path})
@@ -574,21 +584,12 @@ public final class KernelContext extends KernelSettings {
         }
         validate();
         workerClasspath = workerClasspath != null ? workerClasspath : System.getProperty("java.class.path");
-        if (!(spillThreshold > 0 && spillThreshold <= 1)) {
-            throw new IllegalArgumentException("spillThreshold " + spillThreshold + " is outside (0, 1]");
-        }
-        if (inlineThresholdBytes < 0) {
-            throw new IllegalArgumentException("inlineThresholdBytes " + inlineThresholdBytes + " must be >= 0");
-        }
         if (objectStoreName == null) {  // stable for a data directory: a restart after a crash reuses the segment
             objectStoreName = dataDirectory != null ? SegmentNames.forDirectory(dataDirectory)
                 : "kernel-" + ProcessHandle.current().pid() + "-" + STORE_SEQUENCE.incrementAndGet();
         }
         loadPlugins();
-        if (idleStrategy == null) {
-            defaultIdleStrategy = true;
-            idleStrategy = new BackoffIdleStrategy(64, 16, 1_000, 1_000_000);
-        }
+        concludeIdleStrategy();
         resolveNodes();
         concluded = true;
         return this;

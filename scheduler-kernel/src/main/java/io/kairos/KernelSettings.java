@@ -11,6 +11,7 @@ import io.kairos.spi.cluster.ClusterTransport;
 import io.kairos.spi.kernel.WorkerLauncher;
 import io.kairos.spi.scheduling.SchedulingPolicy;
 import io.kairos.spi.serialization.Serializer;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -65,6 +66,7 @@ abstract class KernelSettings {
     double spillThreshold = 0.8;
     boolean isolated;
     int workerProcesses;
+    int actorsPerWorkerProcess = 1;
     String workerClasspath;
     List<String> workerJvmOptions = List.of();
     Path spillDirectory;
@@ -214,6 +216,11 @@ abstract class KernelSettings {
         return workerProcesses;
     }
 
+    /** {@return how many actors one worker process hosts at once} */
+    public int actorsPerWorkerProcess() {
+        return actorsPerWorkerProcess;
+    }
+
     /** {@return the worker processes' class path (null until {@link KernelContext#conclude()} if none was set)} */
     public String workerClasspath() {
         return workerClasspath;
@@ -277,6 +284,24 @@ abstract class KernelSettings {
         }
         if (workerProcesses < 0 || workerProcesses > 256) {
             throw new IllegalArgumentException("workerProcesses " + workerProcesses + " is outside 0..256");
+        }
+        if (actorsPerWorkerProcess < 1 || actorsPerWorkerProcess > 1024) {
+            throw new IllegalArgumentException("actorsPerWorkerProcess " + actorsPerWorkerProcess
+                + " is outside 1..1024");
+        }
+        if (!(spillThreshold > 0 && spillThreshold <= 1)) {
+            throw new IllegalArgumentException("spillThreshold " + spillThreshold + " is outside (0, 1]");
+        }
+        if (inlineThresholdBytes < 0) {
+            throw new IllegalArgumentException("inlineThresholdBytes " + inlineThresholdBytes + " must be >= 0");
+        }
+    }
+
+    /** The conductor's default idle strategy where none was set: spin, yield, then park up to 1 ms. */
+    final void concludeIdleStrategy() {
+        if (idleStrategy == null) {
+            defaultIdleStrategy = true;
+            idleStrategy = new BackoffIdleStrategy(64, 16, 1_000, 1_000_000);
         }
     }
 

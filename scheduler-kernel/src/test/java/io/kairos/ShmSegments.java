@@ -33,12 +33,14 @@ final class ShmSegments {
     }
 
     /**
-     * The segments now that were not there before and that their owner left behind: those of live processes (other
-     * test runs beside this one) are not counted; each one counted, but those named in {@code kept}, is removed.
+     * The kernels' segments (a kernel names its store "kernel-...") now that were not there before and that their
+     * owner left behind: those of live processes (other test runs beside this one) and other programs' (the fuzzers')
+     * are not counted; each one counted, but those named in {@code kept}, is removed.
      */
     static Set<String> leftBehindSince(final Set<String> before, final Set<String> kept) {
         final Set<String> now = since(before);
-        now.removeIf(name -> !kept.contains(name) && !SharedObjectStore.removeStale(name));
+        now.removeIf(name -> !name.startsWith("kernel-")
+            || !kept.contains(name) && !SharedObjectStore.removeStale(name));
         return now;
     }
 }

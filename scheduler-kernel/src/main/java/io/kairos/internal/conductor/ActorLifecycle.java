@@ -268,10 +268,11 @@ final class ActorLifecycle {
         }
     }
 
-    /** Forgets the actor's instance; one in a worker process goes with its process. */
+    /** Forgets the actor's instance; one in a worker process leaves it (the process ends, or hosts the others). */
     private void dropInstance(final ActorState actor) {
         if (actor.instance instanceof WorkerProcesses.RemoteActor) {
-            processes.discard(((WorkerProcesses.RemoteActor) actor.instance).process);
+            final WorkerProcesses.RemoteActor remote = (WorkerProcesses.RemoteActor) actor.instance;
+            processes.actorGone(remote.process, remote.actorId);
         }
         actor.instance = null;
     }

@@ -1,7 +1,5 @@
 package io.kairos.internal.conductor;
 
-import io.kairos.exception.GetTimeoutException;
-import io.kairos.exception.ObjectLostException;
 import io.kairos.exception.TaskCancelledException;
 import io.kairos.exception.TaskFailedException;
 import io.kairos.exception.WorkerDiedException;
@@ -10,22 +8,14 @@ import io.kairos.internal.cluster.LogicalNode;
 import io.kairos.internal.cluster.ResourceAllocation;
 import io.kairos.internal.cluster.ResourceRegistry;
 import io.kairos.internal.object.DeviceValues;
-import io.kairos.internal.object.JavaSerialization;
-import io.kairos.internal.object.StoredObjects;
 import io.kairos.internal.worker.Invocations;
 import io.kairos.internal.worker.TaskInfo;
 import io.kairos.internal.worker.WorkerProcesses;
 import io.kairos.internal.worker.WorkerProtocol;
 import io.kairos.spi.kernel.WorkerLauncher;
 import io.kairos.spi.scheduling.FixedPoint;
-import io.kairos.store.ObjectId;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
@@ -54,6 +44,7 @@ public final class Worker implements Runnable {
         this.conductor = conductor;
         this.node = node;
         this.registry = registry;
+        this.isolatedCalls = new IsolatedCalls(conductor);
         this.thread = launcher.newWorkerThread(this, node.nodeId(), "kairos-worker-" + node.nodeId() + "-" + number);
     }
 
@@ -177,7 +168,7 @@ public final class Worker implements Runnable {
         Throwable thrown = null;
         try {
             if (isolated(task)) {
-                value = executeIsolated(task);
+                value = isolatedCalls.execute(task, contextOf(task));
             } else {
                 int offset = 0;
                 if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
@@ -222,9 +213,13 @@ public final class Worker implements Runnable {
                         (Runnable) () -> conductor.actorProcessExited(actor, remote)));
                 }
                 task.result.complete(null);
-            } else if (value instanceof StoredResult) {
-                final StoredResult stored = (StoredResult) value;
-                task.result.completeStored(conductor.objects().adopt(stored.id, task.taskId(), stored.length));
+            } else if (value instanceof IsolatedCalls.StoredResult) {
+                final IsolatedCalls.StoredResult stored = (IsolatedCalls.StoredResult) value;
+                try {
+                    task.result.completeStored(conductor.objects().adopt(stored.id(), task.taskId(), stored.length()));
+                } finally {
+                    stored.process().tell(WorkerProtocol.RELEASE_RESULT, stored.id().hi(), stored.id().lo());
+                }
             } else {
                 try {
                     task.result.complete(value, conductor.objects());
@@ -273,200 +268,12 @@ public final class Worker implements Runnable {
         return task.isolated || task.kind == TaskSpec.Kind.ACTOR_CALL && task.target instanceof WorkerProcesses.RemoteActor;
     }
 
-    /** A result a worker process put in the shared store: adopted by the task's result object, not copied. */
-    private record StoredResult(ObjectId id, int length) {
-    }
-
-    /** The worker process this worker waits on, if any: a cancel kills it (a pipe read cannot be interrupted). */
-    private volatile WorkerProcesses.ProcessWorker remote;
+    /** Calls into worker processes, and the one this worker waits on. */
+    private final IsolatedCalls isolatedCalls;
 
     /** Conductor, on cancel: ends the worker process running this worker's task, if it runs in one. */
     void killRemote() {
-        final WorkerProcesses.ProcessWorker r = remote;
-        if (r != null) {
-            r.process.destroyForcibly();
-        }
-    }
-
-    /**
-     * Runs a task, an actor's constructor or an actor call in a worker process: sends it, waits for the reply.
-     * Arguments in the shared store go by id (pinned here until the reply); a large result comes back by id.
-     *
-     * @return the value, a {@link StoredResult}, or (a constructor) the {@link WorkerProcesses.RemoteActor}
-     * @throws WorkerDiedException if the process died before it replied
-     */
-    private Object executeIsolated(final TaskSpec task) throws Throwable {
-        final WorkerProcesses processes = conductor.processes();
-        final TaskInfo context = contextOf(task);
-        final WorkerProcesses.ProcessWorker process;
-        final int op;
-        long actorId = 0;
-        if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
-            final WorkerProcesses.RemoteActor actor = (WorkerProcesses.RemoteActor) task.target;
-            task.target = null;
-            process = actor.process;
-            actorId = actor.actorId;
-            op = WorkerProtocol.ACTOR_CALL;
-        } else {
-            process = processes.borrow(gpuList(context.gpuInstances()));
-            op = task.kind == TaskSpec.Kind.ACTOR_CREATION ? WorkerProtocol.CREATE_ACTOR : WorkerProtocol.TASK;
-            actorId = task.actor != null ? task.actor.id : 0;
-        }
-        final List<StoredObjects.Stored> pins = new ArrayList<>();
-        boolean dead = false;
-        boolean created = false;
-        remote = process;
-        try {
-            final byte[] function = JavaSerialization.toBytes(task.function);
-            final DataOutputStream out = process.out();
-            process.awaitReady();
-            out.writeInt(op);
-            out.writeLong(task.taskId());
-            out.writeLong(actorId);
-            out.writeInt(task.attempts);
-            out.writeUTF(task.name());
-            out.writeUTF(node.nodeId());
-            out.writeInt(context.resources().size());
-            for (final Map.Entry<String, Double> r : context.resources().entrySet()) {
-                out.writeUTF(r.getKey());
-                out.writeDouble(r.getValue());
-            }
-            final int[] gpus = context.gpuInstances();
-            final double[] shares = context.gpuAmounts();
-            out.writeInt(gpus.length);
-            for (int i = 0; i < gpus.length; i++) {
-                out.writeInt(gpus[i]);
-                out.writeDouble(shares[i]);
-            }
-            WorkerProtocol.writeBytes(out, function);
-            out.writeInt(task.arity);
-            for (int i = 0; i < task.arity; i++) {
-                writeArgument(out, task.args[i], i, pins);
-            }
-            out.flush();
-            final DataInputStream in = process.in();
-            byte status = in.readByte();
-            while (status == WorkerProtocol.GET) {  // the call reads a ref that came to it inside a value
-                answerGet(in, out, pins);
-                status = in.readByte();
-            }
-            if (status == WorkerProtocol.THREW) {
-                throw (Throwable) JavaSerialization.fromBytes(WorkerProtocol.readBytes(in), Worker.class.getClassLoader());
-            }
-            if (op == WorkerProtocol.CREATE_ACTOR) {
-                in.readByte();  // NULL
-                created = true;
-                return new WorkerProcesses.RemoteActor(process, actorId);
-            }
-            final byte tag = in.readByte();
-            if (tag == WorkerProtocol.NULL) {
-                return null;
-            }
-            if (tag == WorkerProtocol.INLINE) {
-                return conductor.codec().decode(ByteBuffer.wrap(WorkerProtocol.readBytes(in)));
-            }
-            final ObjectId id = ObjectId.of(in.readLong(), in.readLong());
-            return new StoredResult(id, in.readInt());
-        } catch (final java.io.IOException e) {
-            dead = true;
-            throw process.died(e);
-        } finally {
-            remote = null;
-            for (final StoredObjects.Stored pin : pins) {
-                pin.unpinForCall();
-            }
-            if (op == WorkerProtocol.TASK) {
-                if (dead) {
-                    processes.discard(process);
-                } else {
-                    processes.giveBack(process);
-                }
-            } else if (dead || op == WorkerProtocol.CREATE_ACTOR && !created) {
-                processes.discard(process);  // an actor's process lives and dies with it
-            }
-        }
-    }
-
-    /**
-     * Answers a worker process's get of an object that went to it by reference, inside a value
-     * ({@link io.kairos.internal.worker.ObjectExports}): waits for it here, as a get in this JVM would, and sends its
-     * value (a stored one by id, pinned until the call ends) or its failure.
-     */
-    private void answerGet(final DataInputStream in, final DataOutputStream out, final List<StoredObjects.Stored> pins)
-        throws java.io.IOException {
-        final long id = in.readLong();
-        final long timeoutMs = in.readLong();
-        final boolean probe = in.readBoolean();
-        final Object exported = conductor.processes().exports().get(id);
-        try {
-            if (!(exported instanceof ObjectState)) {
-                throw new ObjectLostException("object " + id + " is gone from the kernel: it was freed after the ref "
-                    + "to it was sent inside a value (a ref inside a value does not keep its object)", null);
-            }
-            final ObjectState object = (ObjectState) exported;
-            if (probe) {
-                final boolean done = object.isDone();
-                out.writeByte(WorkerProtocol.OK);
-                out.writeBoolean(done);
-            } else {
-                final long deadline = timeoutMs < 0 ? Long.MAX_VALUE
-                    : System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-                final int status = object.isDone() ? object.status() : object.awaitDone(deadline);
-                if (status == ObjectState.PENDING) {
-                    throw new GetTimeoutException("object " + id + " was not ready within " + timeoutMs + " ms");
-                }
-                if (status == ObjectState.FAILED) {
-                    throw object.error();
-                }
-                final StoredObjects.Stored stored = object.storedValue();
-                if (stored != null && stored.pinForCall()) {
-                    pins.add(stored);
-                    out.writeByte(WorkerProtocol.OK);
-                    WorkerProtocol.writeStored(out, stored.id, stored.length);
-                } else {
-                    final Object value = object.value();
-                    final byte[] bytes = value == null ? null : conductor.codec().encode(value, "object " + id);
-                    out.writeByte(WorkerProtocol.OK);
-                    if (bytes == null) {
-                        out.writeByte(WorkerProtocol.NULL);
-                    } else {
-                        out.writeByte(WorkerProtocol.INLINE);
-                        WorkerProtocol.writeBytes(out, bytes);
-                    }
-                }
-            }
-        } catch (final RuntimeException e) {
-            out.writeByte(WorkerProtocol.THREW);
-            WorkerProtocol.writeBytes(out, WorkerProtocol.throwableBytes(e));
-        }
-        out.flush();
-    }
-
-    private void writeArgument(final DataOutputStream out, final Object arg, final int index,
-                               final List<StoredObjects.Stored> pins) throws java.io.IOException {
-        if (arg instanceof ObjectState) {
-            final StoredObjects.Stored stored = ((ObjectState) arg).storedValue();
-            if (stored != null && stored.pinForCall()) {
-                pins.add(stored);
-                WorkerProtocol.writeStored(out, stored.id, stored.length);
-                return;
-            }
-        }
-        final Object value = arg instanceof ObjectState ? ((ObjectState) arg).value() : arg;
-        if (value == null) {
-            out.writeByte(WorkerProtocol.NULL);
-            return;
-        }
-        out.writeByte(WorkerProtocol.INLINE);
-        WorkerProtocol.writeBytes(out, conductor.codec().encode(value, "argument " + index));
-    }
-
-    private static String gpuList(final int[] instances) {
-        final StringBuilder sb = new StringBuilder();
-        for (final int instance : instances) {
-            sb.append(sb.length() == 0 ? "" : ",").append(instance);
-        }
-        return sb.toString();
+        isolatedCalls.killRemote();
     }
 
     /** The first GPU instance the task holds, or -1. */

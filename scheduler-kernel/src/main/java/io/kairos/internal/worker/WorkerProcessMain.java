@@ -10,6 +10,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -20,22 +22,26 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
 
 /**
  * The main class of a worker process ({@link WorkerProcesses} starts it): runs the tasks, actor constructors and
- * actor calls the kernel sends over stdin, one at a time, and writes each reply to stdout ({@link WorkerProtocol}).
- * Large values come and go through the kernel's shared object store, attached by name: an argument is read where it
- * lies, a large result is written into the store and only its id goes back. The process's own System.out goes to
- * its stderr, so that a task's prints cannot break the protocol. It exits when stdin closes.
+ * actor calls the kernel sends over stdin, each on a thread of its own, and writes each reply to stdout, framed on
+ * the request's channel ({@link WorkerProtocol}): the actors this process hosts run at once. Large values come and go
+ * through the kernel's shared object store, attached by name: an argument is read where it lies, a large result is
+ * written into the store and only its id goes back. The process's own System.out goes to its stderr, so that a
+ * task's prints cannot break the protocol. It exits when stdin closes.
  *
- * <p>While a request runs, its code may ask the kernel for an object by id ({@link #getFromParent}): an
- * {@code ObjectRef} that came inside a value resolves so. One thread of the process talks on the pipes at a time
- * (guarded by this object), and only while a request runs.
+ * <p>While a request runs, its code (and the threads it starts) may ask the kernel for an object by id
+ * ({@link #getFromParent}), on the request's channel: an {@code ObjectRef} that came inside a value resolves so.
  *
  * <p>Arguments: the store's name ("-" for none), the inline threshold in bytes and the kernel's token
  * ({@link ObjectExports}).
@@ -43,28 +49,43 @@ import java.util.ServiceLoader;
 public final class WorkerProcessMain {
     /** This process's worker, once main has made it; null in any other JVM. */
     private static volatile WorkerProcessMain current;
+    /** The request a thread works for (inherited by the threads its code starts). */
+    private static final InheritableThreadLocal<Request> REQUEST = new InheritableThreadLocal<>();
 
     private final SharedObjectStore store;
     private final long inlineThreshold;
     private final ValueCodec codec;
     private final ClassLoader loader = WorkerProcessMain.class.getClassLoader();
-    private final Map<Long, Object> actors = new HashMap<>();
-    /** Results this process put in the store, pinned until the kernel has pinned them (its next request). */
-    private final List<ObjectId> pinnedResults = new ArrayList<>();
-    private final List<ObjectId> pinnedArgs = new ArrayList<>();
+    private final Map<Long, Object> actors = new ConcurrentHashMap<>();
+    /** Results this process put in the store, pinned until the kernel says it holds them (RELEASE_RESULT). */
+    private final Set<ObjectId> pinnedResults = ConcurrentHashMap.newKeySet();
+    /** Requests waiting for the answer to a get, by channel. */
+    private final Map<Long, Request> asking = new ConcurrentHashMap<>();
     private final long parentToken;
-    private DataInputStream in;
-    private DataOutputStream out;
-    /** A request runs: its code may ask for objects. Guarded by this. */
-    private boolean inCall;
+    private final DataOutputStream out;
 
-    private WorkerProcessMain(final SharedObjectStore store, final long inlineThreshold, final long parentToken) {
+    private WorkerProcessMain(final SharedObjectStore store, final long inlineThreshold, final long parentToken,
+                              final DataOutputStream out) {
         this.store = store;
         this.inlineThreshold = inlineThreshold;
         this.parentToken = parentToken;
+        this.out = out;
         final List<Serializer> plugins = new ArrayList<>();
         ServiceLoader.load(Serializer.class).forEach(plugins::add);
         this.codec = new ValueCodec(plugins);
+    }
+
+    /** A request being served: its channel, whether it still runs, and the answers to its gets. */
+    private static final class Request {
+        final long channel;
+        final SynchronousQueue<byte[]> answers = new SynchronousQueue<>();
+        /** Stored arguments and got objects read where they lie: pinned here until the reply. Guarded by this. */
+        final List<ObjectId> pins = new ArrayList<>();
+        volatile boolean running = true;
+
+        Request(final long channel) {
+            this.channel = channel;
+        }
     }
 
     public static void main(final String[] args) throws Exception {
@@ -73,23 +94,27 @@ public final class WorkerProcessMain {
         final DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
         final SharedObjectStore store = args[0].equals("-") ? null : SharedObjectStore.attach(args[0]);
         final WorkerProcessMain worker = new WorkerProcessMain(store, Long.parseLong(args[1]),
-            args.length > 2 ? Long.parseLong(args[2]) : 0);
-        worker.in = in;
-        worker.out = out;
+            args.length > 2 ? Long.parseLong(args[2]) : 0, out);
         current = worker;
         out.writeInt(WorkerProtocol.MAGIC);
         out.writeLong(ProcessHandle.current().pid());
         out.flush();
+        final ExecutorService requests = Executors.newCachedThreadPool(r -> {
+            final Thread t = new Thread(r, "kairos-worker-request");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             while (true) {
-                final int op;
+                final long channel;
+                final byte[] frame;
                 try {
-                    op = in.readInt();
+                    channel = in.readLong();
+                    frame = WorkerProtocol.readBytes(in);
                 } catch (final EOFException e) {
                     break;  // the kernel closed our stdin: it is done with us
                 }
-                worker.serve(op, in, out);
-                out.flush();
+                worker.received(channel, frame, requests);
             }
         } finally {
             if (store != null) {
@@ -99,37 +124,61 @@ public final class WorkerProcessMain {
         System.exit(0);  // non-daemon threads a task started must not keep the process
     }
 
-    private void serve(final int op, final DataInputStream in, final DataOutputStream out) throws IOException {
-        releasePins(pinnedResults);  // the kernel pinned them when it read our last reply
-        final long taskId = in.readLong();
-        final long actorId = in.readLong();
-        final int attempt = in.readInt();
-        final String name = in.readUTF();
-        final String nodeId = in.readUTF();
-        final Map<String, Double> resources = new LinkedHashMap<>();
-        for (int i = in.readInt(); i > 0; i--) {
-            resources.put(in.readUTF(), in.readDouble());
+    /** Reader (main thread): a notice, the answer to a get, or a request, which runs on a thread of its own. */
+    private void received(final long channel, final byte[] frame, final ExecutorService requests) throws IOException {
+        final Request waiting = asking.get(channel);
+        if (waiting != null) {
+            try {
+                waiting.answers.put(frame);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted handing over an answer", e);
+            }
+            return;
         }
-        final int gpus = in.readInt();
-        final int[] instances = new int[gpus];
-        final double[] shares = new double[gpus];
-        for (int i = 0; i < gpus; i++) {
-            instances[i] = in.readInt();
-            shares[i] = in.readDouble();
+        final DataInputStream in = new DataInputStream(new ByteArrayInputStream(frame));
+        final int op = in.readInt();
+        if (op == WorkerProtocol.DROP_ACTOR) {
+            actors.remove(in.readLong());
+        } else if (op == WorkerProtocol.RELEASE_RESULT) {
+            final ObjectId id = ObjectId.of(in.readLong(), in.readLong());
+            if (pinnedResults.remove(id)) {
+                release(id);
+            }
+        } else {
+            requests.execute(() -> serve(channel, op, in));
         }
-        final byte[] function = WorkerProtocol.readBytes(in);
-        final int arity = in.readInt();
-        final Object[] values = new Object[arity + 1];
+    }
+
+    private void serve(final long channel, final int op, final DataInputStream in) {
+        final Request request = new Request(channel);
         Object result = null;
         Throwable thrown = null;
         try {
+            final long taskId = in.readLong();
+            final long actorId = in.readLong();
+            final int attempt = in.readInt();
+            final String name = in.readUTF();
+            final String nodeId = in.readUTF();
+            final Map<String, Double> resources = new LinkedHashMap<>();
+            for (int i = in.readInt(); i > 0; i--) {
+                resources.put(in.readUTF(), in.readDouble());
+            }
+            final int gpus = in.readInt();
+            final int[] instances = new int[gpus];
+            final double[] shares = new double[gpus];
+            for (int i = 0; i < gpus; i++) {
+                instances[i] = in.readInt();
+                shares[i] = in.readDouble();
+            }
+            final byte[] function = WorkerProtocol.readBytes(in);
+            final int arity = in.readInt();
+            final Object[] values = new Object[arity + 1];
             final int offset = op == WorkerProtocol.ACTOR_CALL ? 1 : 0;
             for (int i = 0; i < arity; i++) {
-                values[offset + i] = readValue(in);
+                values[offset + i] = readValue(in, request.pins);
             }
-            synchronized (this) {
-                inCall = true;
-            }
+            REQUEST.set(request);
             TaskInfo.IN_PROCESS.set(new TaskInfo(taskId, name, nodeId, attempt, Map.copyOf(resources), instances, shares));
             switch (op) {
                 case WorkerProtocol.TASK:
@@ -155,33 +204,54 @@ public final class WorkerProcessMain {
             thrown = t;
         } finally {
             TaskInfo.IN_PROCESS.remove();
+            REQUEST.remove();
         }
-        synchronized (this) {  // no get of another thread of the call comes between this and the reply
-            inCall = false;
-            releasePins(pinnedArgs);
-            reply(result, thrown, out);
+        synchronized (request) {  // no get of another thread of the request comes between this and the reply
+            request.running = false;
+            releaseAll(request.pins);
+            try {
+                send(channel, reply(result, thrown));
+            } catch (final IOException e) {
+                System.exit(0);  // the kernel is gone
+            }
         }
     }
 
-    private void reply(final Object result, final Throwable thrown, final DataOutputStream out) throws IOException {
+    /** The reply's payload. */
+    private byte[] reply(final Object result, final Throwable thrown) throws IOException {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        final DataOutputStream reply = new DataOutputStream(bytes);
         if (thrown != null) {
-            out.writeByte(WorkerProtocol.THREW);
-            WorkerProtocol.writeBytes(out, WorkerProtocol.throwableBytes(thrown));
-            return;
+            reply.writeByte(WorkerProtocol.THREW);
+            WorkerProtocol.writeBytes(reply, WorkerProtocol.throwableBytes(thrown));
+            return bytes.toByteArray();
         }
         try {
-            final byte[] inline = result == null ? null : writeResult(result, out);
-            if (inline != null) {
-                out.writeByte(WorkerProtocol.OK);
-                out.writeByte(WorkerProtocol.INLINE);
-                WorkerProtocol.writeBytes(out, inline);
-            } else if (result == null) {
-                out.writeByte(WorkerProtocol.OK);
-                out.writeByte(WorkerProtocol.NULL);
+            final Object written = result == null ? null : writeResult(result);
+            reply.writeByte(WorkerProtocol.OK);
+            if (written instanceof StoredResult) {
+                final StoredResult stored = (StoredResult) written;
+                WorkerProtocol.writeStored(reply, stored.id, stored.length);
+            } else if (written != null) {
+                final byte[] inline = (byte[]) written;
+                reply.writeByte(WorkerProtocol.INLINE);
+                WorkerProtocol.writeBytes(reply, inline);
+            } else {
+                reply.writeByte(WorkerProtocol.NULL);
             }
         } catch (final RuntimeException e) {
-            out.writeByte(WorkerProtocol.THREW);
-            WorkerProtocol.writeBytes(out, WorkerProtocol.throwableBytes(e));
+            bytes.reset();
+            reply.writeByte(WorkerProtocol.THREW);
+            WorkerProtocol.writeBytes(reply, WorkerProtocol.throwableBytes(e));
+        }
+        return bytes.toByteArray();
+    }
+
+    private void send(final long channel, final byte[] payload) throws IOException {
+        synchronized (out) {
+            out.writeLong(channel);
+            WorkerProtocol.writeBytes(out, payload);
+            out.flush();
         }
     }
 
@@ -226,40 +296,69 @@ public final class WorkerProcessMain {
         return worker.askParent(id, timeoutMs, probe);
     }
 
-    private synchronized Object askParent(final long id, final long timeoutMs, final boolean probe) {
-        if (!inCall) {
+    private Object askParent(final long id, final long timeoutMs, final boolean probe) {
+        final Request request = REQUEST.get();
+        if (request == null || !request.running) {
             throw new IllegalStateException("ObjectRef(" + id + ") came inside a value to worker process "
-                + ProcessHandle.current().pid() + " and is read between requests: it resolves only while a task or "
-                + "actor call runs here (the kernel answers on the request's pipe)");
+                + ProcessHandle.current().pid() + " and is read " + (request == null ? "outside a request" : "after "
+                + "its request ended") + ": it resolves only while a task or actor call runs here (the kernel answers "
+                + "on the request's channel)");
         }
-        try {
-            out.writeByte(WorkerProtocol.GET);
-            out.writeLong(id);
-            out.writeLong(timeoutMs);
-            out.writeBoolean(probe);
-            out.flush();
-            final byte status = in.readByte();
-            if (status == WorkerProtocol.THREW) {
-                final Throwable t = (Throwable) JavaSerialization.fromBytes(WorkerProtocol.readBytes(in), loader);
-                if (t instanceof RuntimeException) {
-                    throw (RuntimeException) t;
-                }
-                if (t instanceof Error) {
-                    throw (Error) t;
-                }
-                throw new IllegalStateException("getting object " + id + " from the kernel failed: " + t, t);
+        synchronized (request) {  // one get of a request at a time, and none once its reply is sent
+            if (!request.running) {
+                throw new IllegalStateException("ObjectRef(" + id + ") is read after its request ended in worker "
+                    + "process " + ProcessHandle.current().pid());
             }
-            return probe ? (Object) in.readBoolean() : readValue(in);
-        } catch (final IOException e) {
-            throw new java.io.UncheckedIOException("the kernel's pipe broke while getting object " + id, e);
+            final byte[] answer;
+            try {
+                final ByteArrayOutputStream bytes = new ByteArrayOutputStream(32);
+                final DataOutputStream get = new DataOutputStream(bytes);
+                get.writeByte(WorkerProtocol.GET);
+                get.writeLong(id);
+                get.writeLong(timeoutMs);
+                get.writeBoolean(probe);
+                asking.put(request.channel, request);
+                try {
+                    send(request.channel, bytes.toByteArray());
+                    answer = request.answers.take();
+                } finally {
+                    asking.remove(request.channel);
+                }
+            } catch (final IOException e) {
+                throw new java.io.UncheckedIOException("the kernel's pipe broke while getting object " + id, e);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while getting object " + id + " from the kernel", e);
+            }
+            try {
+                final DataInputStream in = new DataInputStream(new ByteArrayInputStream(answer));
+                final byte status = in.readByte();
+                if (status == WorkerProtocol.THREW) {
+                    final Throwable t = (Throwable) JavaSerialization.fromBytes(WorkerProtocol.readBytes(in), loader);
+                    if (t instanceof RuntimeException) {
+                        throw (RuntimeException) t;
+                    }
+                    if (t instanceof Error) {
+                        throw (Error) t;
+                    }
+                    throw new IllegalStateException("getting object " + id + " from the kernel failed: " + t, t);
+                }
+                return probe ? (Object) in.readBoolean() : readValue(in, request.pins);
+            } catch (final IOException e) {
+                throw new java.io.UncheckedIOException("the kernel's answer for object " + id + " is malformed", e);
+            }
         }
     }
 
+    /** A result written into the store: its id and length. */
+    private record StoredResult(ObjectId id, int length) {
+    }
+
     /**
-     * Writes a large result straight into the store and its reply (returns null: one copy, into shared memory);
-     * returns a small one's bytes for an inline reply.
+     * Writes a large result straight into the store (one copy, into shared memory), pinned until the kernel holds it,
+     * and returns its {@link StoredResult}; returns a small one's bytes for an inline reply.
      */
-    private byte[] writeResult(final Object result, final DataOutputStream out) throws IOException {
+    private Object writeResult(final Object result) {
         final ValueCodec.Prepared prepared = codec.prepare(result);
         if (prepared == null) {
             return codec.encode(result, "the result");  // throws, naming the class
@@ -291,12 +390,11 @@ public final class WorkerProcessMain {
         store.seal(id);
         store.get(id, 0, buffer);
         pinnedResults.add(id);
-        out.writeByte(WorkerProtocol.OK);
-        WorkerProtocol.writeStored(out, id, (int) length);
-        return null;
+        return new StoredResult(id, (int) length);
     }
 
-    private Object readValue(final DataInputStream in) throws IOException {
+    /** A value; a stored one is read where it lies, pinned (added to pins) until the request ends. */
+    private Object readValue(final DataInputStream in, final List<ObjectId> pins) throws IOException {
         final byte tag = in.readByte();
         switch (tag) {
             case WorkerProtocol.NULL:
@@ -307,8 +405,8 @@ public final class WorkerProcessMain {
                 final ObjectId id = ObjectId.of(in.readLong(), in.readLong());
                 final int length = in.readInt();
                 final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
-                store.get(id, 0, buffer);  // the kernel holds it pinned for the call: it is there
-                pinnedArgs.add(id);
+                store.get(id, 0, buffer);  // the kernel holds it pinned for the request: it is there
+                pins.add(id);
                 return codec.decode(new com.sun.jna.Pointer(buffer.addressOffset()).getByteBuffer(0, length));
             }
             default:
@@ -316,14 +414,18 @@ public final class WorkerProcessMain {
         }
     }
 
-    private void releasePins(final List<ObjectId> ids) {
+    private void releaseAll(final List<ObjectId> ids) {
         for (final ObjectId id : ids) {
-            try {
-                store.release(id);
-            } catch (final StoreException e) {
-                // gone with the store
-            }
+            release(id);
         }
         ids.clear();
+    }
+
+    private void release(final ObjectId id) {
+        try {
+            store.release(id);
+        } catch (final StoreException e) {
+            // gone with the store
+        }
     }
 }

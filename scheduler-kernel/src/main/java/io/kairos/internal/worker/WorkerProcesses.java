@@ -3,10 +3,7 @@ package io.kairos.internal.worker;
 import io.kairos.exception.KairosException;
 import io.kairos.exception.KernelClosedException;
 import io.kairos.exception.WorkerDiedException;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -16,17 +13,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The kernel's worker processes: JVMs running {@link WorkerProcessMain} that run isolated tasks and host isolated
  * actors. A pool keeps idle processes by the GPUs they see ({@code CUDA_VISIBLE_DEVICES} is set when a process starts,
  * so a task given GPUs 0 and 1 runs in a process started with "0,1"); {@code prestart} processes without GPUs are
- * started with the kernel, ahead of demand, and a process goes back to the pool after each task. An actor keeps its
- * process to itself until it dies.
+ * started with the kernel, ahead of demand, and a process goes back to the pool after each task.
  *
- * <p>A process that dies (kill -9, System.exit, a native crash) is noticed by the worker thread talking to it, which
- * gets a {@link WorkerDiedException} saying how; the process is dropped and a new one started on demand.
+ * <p>Actors: with one actor per process (the default, as Ray starts a worker per actor) an actor keeps its process to
+ * itself and the process ends with it. With {@code actorsPerProcess} above one, a process hosts up to that many actors
+ * that see the same GPUs at once (their calls run at once, each actor's in order), and once the last of them is gone
+ * it goes back to the pool, ready for the next actors or tasks: no JVM start per actor. The price is shared fate: a
+ * process that dies (a crash, a force-cancelled call) takes every actor in it, and each restarts within its limits.
+ *
+ * <p>A process that dies (kill -9, System.exit, a native crash) is noticed by the calls waiting on it, which get a
+ * {@link WorkerDiedException} saying how; the process is dropped and a new one started on demand.
  * Thread-safety: any thread.
  */
 public final class WorkerProcesses implements AutoCloseable {
@@ -34,10 +35,25 @@ public final class WorkerProcesses implements AutoCloseable {
     private final Map<String, ConcurrentLinkedDeque<ProcessWorker>> idle = new ConcurrentHashMap<>();
     private final Set<ProcessWorker> all = ConcurrentHashMap.newKeySet();
     private final ObjectExports exports = new ObjectExports();
+    private final int actorsPerProcess;
+    /** Processes hosting actors with room for more (only with several actors per process); guarded by itself. */
+    private final List<ProcessWorker> hosting = new ArrayList<>();
     private volatile boolean closed;
 
+    /**
+     * @param storeName        the kernel's store (null for none), which the processes attach
+     * @param inlineThreshold  a result at least this large goes into the store
+     * @param classpath        the processes' class path
+     * @param jvmOptions       more options for their JVMs
+     * @param prestart         processes started now, ahead of demand
+     * @param actorsPerProcess how many actors a process hosts at once (at least 1)
+     */
     public WorkerProcesses(final String storeName, final long inlineThreshold, final String classpath,
-                    final List<String> jvmOptions, final int prestart) {
+                           final List<String> jvmOptions, final int prestart, final int actorsPerProcess) {
+        if (actorsPerProcess < 1) {
+            throw new IllegalArgumentException("actorsPerProcess must be at least 1, not " + actorsPerProcess);
+        }
+        this.actorsPerProcess = actorsPerProcess;
         final List<String> c = new ArrayList<>();
         c.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -85,6 +101,51 @@ public final class WorkerProcesses implements AutoCloseable {
         return start(gpus);
     }
 
+    /**
+     * A process for one more actor that sees these GPUs: one hosting fewer than the limit, else an idle or new one.
+     * The actor leaves it with {@link #actorGone}.
+     */
+    public ProcessWorker hostActor(final String gpus) {
+        synchronized (hosting) {  // actors restarted together share a process too
+            if (actorsPerProcess > 1) {
+                for (final ProcessWorker worker : hosting) {
+                    if (worker.actors < actorsPerProcess && worker.gpus.equals(gpus) && worker.process.isAlive()) {
+                        worker.actors++;
+                        return worker;
+                    }
+                }
+            }
+            final ProcessWorker worker = borrow(gpus);  // a JVM start does not wait for the JVM
+            worker.actors = 1;
+            if (actorsPerProcess > 1) {
+                hosting.add(worker);
+            }
+            return worker;
+        }
+    }
+
+    /**
+     * An actor hosted in the process is gone (killed, dead, or its constructor failed). With one actor per process the
+     * process ends; else it forgets the actor and, hosting none now, goes back to the pool (a dead one is dropped).
+     */
+    public void actorGone(final ProcessWorker worker, final long actorId) {
+        if (actorsPerProcess == 1 || !worker.process.isAlive()) {
+            synchronized (hosting) {
+                hosting.remove(worker);
+            }
+            discard(worker);
+            return;
+        }
+        worker.tell(WorkerProtocol.DROP_ACTOR, actorId, 0);
+        synchronized (hosting) {
+            if (--worker.actors > 0) {
+                return;
+            }
+            hosting.remove(worker);
+        }
+        giveBack(worker);
+    }
+
     /** Back to the pool after a task. */
     public void giveBack(final ProcessWorker worker) {
         if (closed || !worker.process.isAlive()) {
@@ -97,6 +158,11 @@ public final class WorkerProcesses implements AutoCloseable {
     /** Ends a process (it died, or its actor did). */
     public void discard(final ProcessWorker worker) {
         all.remove(worker);
+        if (actorsPerProcess > 1) {
+            synchronized (hosting) {
+                hosting.remove(worker);
+            }
+        }
         worker.close();
     }
 
@@ -132,91 +198,8 @@ public final class WorkerProcesses implements AutoCloseable {
         }
         all.clear();
         idle.clear();
-    }
-
-    /** One worker process and the pipes to it. */
-    public static final class ProcessWorker {
-        public final Process process;
-        public final String gpus;
-        private final DataOutputStream out;
-        private final DataInputStream in;
-        private boolean ready;
-
-        public ProcessWorker(final Process process, final String gpus) {
-            this.process = process;
-            this.gpus = gpus;
-            this.out = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
-            this.in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
-        }
-
-        public DataOutputStream out() {
-            return out;
-        }
-
-        public DataInputStream in() {
-            return in;
-        }
-
-        /** Waits for the process's hello (once). */
-        public void awaitReady() throws IOException {
-            if (!ready) {
-                final int magic = in.readInt();
-                final long pid = in.readLong();
-                if (magic != WorkerProtocol.MAGIC || pid != process.pid()) {
-                    throw new IOException("worker process " + process.pid() + " said " + Integer.toHexString(magic)
-                        + " / pid " + pid + " instead of hello");
-                }
-                ready = true;
-            }
-        }
-
-        /** Why the process is gone: how it ended, as far as the OS says within a second. */
-        public WorkerDiedException died(final Throwable cause) {
-            String how;
-            try {
-                if (process.waitFor(1, TimeUnit.SECONDS)) {
-                    final int code = process.exitValue();
-                    how = code > 128 ? "killed by signal " + (code - 128) + signalName(code - 128)
-                        + " (exit code " + code + ")" : "exited with code " + code;
-                } else {
-                    how = "its pipe broke (" + cause + ") and it is still running";
-                    process.destroyForcibly();
-                }
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-                how = "its pipe broke (" + cause + ")";
-            }
-            return new WorkerDiedException("worker process " + process.pid() + " died: " + how, cause);
-        }
-
-        private static String signalName(final int signal) {
-            switch (signal) {
-                case 9: return " (SIGKILL)";
-                case 15: return " (SIGTERM)";
-                case 6: return " (SIGABRT: a native crash)";
-                case 11: return " (SIGSEGV: a native crash)";
-                case 7: return " (SIGBUS: a native crash)";
-                default: return "";
-            }
-        }
-
-        /** Ends the process without waiting for it (the conductor may call this): SIGTERM, SIGKILL 2 s later. */
-        public void close() {
-            try {
-                out.close();  // EOF on its stdin: it exits by itself
-            } catch (final IOException e) {
-                // already gone
-            }
-            process.destroy();
-            process.onExit().orTimeout(2, TimeUnit.SECONDS).exceptionally(timeout -> {
-                process.destroyForcibly();
-                return process;
-            });
-        }
-
-        @Override
-        public String toString() {
-            return "worker process " + process.pid() + (gpus.isEmpty() ? "" : " (CUDA_VISIBLE_DEVICES=" + gpus + ")");
+        synchronized (hosting) {
+            hosting.clear();
         }
     }
 

@@ -9,8 +9,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
- * The messages between the kernel and a worker process, over the process's stdin (requests) and stdout (replies),
- * one request at a time. The process first writes {@link #MAGIC} and its pid.
+ * The messages between the kernel and a worker process, over the process's stdin (to it) and stdout (from it). The
+ * process first writes {@link #MAGIC} and its pid; then every message both ways is a frame: channel (long), length
+ * (int), payload. Each request opens a channel of its own (the kernel numbers them from 1), so several requests run
+ * at once in one process (the actors it hosts); everything about that request, the gets it makes included, goes on
+ * its channel. Channel 0 carries the kernel's notices, which have no answer.
  *
  * <pre>
  * request: op (int), task id (long), actor id (long), attempt (int), name (UTF), node id (UTF),
@@ -19,10 +22,12 @@ import java.io.IOException;
  * reply:   OK (byte 0), value | THREW (byte 1), length (int), the Java-serialized Throwable
  * value:   NULL (byte 0) | INLINE (byte 1), length (int), {@link ValueCodec} bytes
  *          | STORED (byte 2), object id (long hi, long lo), length (int): an object in the shared store
- * get:     GET (byte 2), object id (long), timeout ms (long, -1: none), probe (boolean): sent by the process, any
- *          number of times while a request runs and before its reply, for an ObjectRef that came inside a value
- *          ({@link ObjectExports}); answered with OK (byte 0) and the value (probe: a boolean, whether it is done),
- *          or THREW as a reply
+ * get:     GET (byte 2), object id (long), timeout ms (long, -1: none), probe (boolean): sent by the process on a
+ *          request's channel, any number of times before its reply, for an ObjectRef that came inside a value
+ *          ({@link ObjectExports}); answered on that channel with OK (byte 0) and the value (probe: a boolean, whether
+ *          it is done), or THREW as a reply
+ * notices (channel 0): DROP_ACTOR (int 4), actor id (long), 0 (long): the actor is gone, forget its instance;
+ *          RELEASE_RESULT (int 5), object id (long hi, long lo): the kernel holds the STORED result now, drop the pin
  * </pre>
  */
 public final class WorkerProtocol {
@@ -31,6 +36,10 @@ public final class WorkerProtocol {
     public static final int TASK = 1;
     public static final int CREATE_ACTOR = 2;
     public static final int ACTOR_CALL = 3;
+    /** Notice: forget an actor's instance. */
+    public static final int DROP_ACTOR = 4;
+    /** Notice: the kernel holds a stored result; the process may drop its pin. */
+    public static final int RELEASE_RESULT = 5;
 
     public static final byte OK = 0;
     public static final byte THREW = 1;

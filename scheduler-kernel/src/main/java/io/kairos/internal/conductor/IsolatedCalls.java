@@ -1,0 +1,247 @@
+package io.kairos.internal.conductor;
+
+import io.kairos.exception.GetTimeoutException;
+import io.kairos.exception.ObjectLostException;
+import io.kairos.internal.object.JavaSerialization;
+import io.kairos.internal.object.StoredObjects;
+import io.kairos.internal.worker.ProcessWorker;
+import io.kairos.internal.worker.TaskInfo;
+import io.kairos.internal.worker.WorkerProcesses;
+import io.kairos.internal.worker.WorkerProtocol;
+import io.kairos.store.ObjectId;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker's calls into worker processes ({@link WorkerProtocol}): a task, an actor's constructor or an actor call is
+ * sent on a channel of its own, and the worker waits for its reply, answering the gets the process makes meanwhile.
+ * Arguments in the shared store go by id (pinned here until the reply); a large result comes back by id. One call at
+ * a time per worker (its thread).
+ */
+final class IsolatedCalls {
+    private final SchedulerConductor conductor;
+    private final ByteArrayOutputStream frame = new ByteArrayOutputStream(256);
+    private final DataOutputStream out = new DataOutputStream(frame);
+    /** The worker process this worker waits on, if any: a cancel kills it (the wait is not interruptible). */
+    private volatile ProcessWorker remote;
+
+    IsolatedCalls(final SchedulerConductor conductor) {
+        this.conductor = conductor;
+    }
+
+    /** A result a worker process put in the shared store: adopted by the task's result object, not copied. */
+    record StoredResult(ObjectId id, int length, ProcessWorker process) {
+    }
+
+    /** Conductor, on cancel: ends the worker process running this worker's call, if any. */
+    void killRemote() {
+        final ProcessWorker r = remote;
+        if (r != null) {
+            r.process.destroyForcibly();
+        }
+    }
+
+    /**
+     * Runs the task in a worker process: sends it, waits for the reply.
+     *
+     * @return the value, a {@link StoredResult}, or (a constructor) the {@link WorkerProcesses.RemoteActor}
+     * @throws io.kairos.exception.WorkerDiedException if the process died before it replied
+     */
+    Object execute(final TaskSpec task, final TaskInfo context) throws Throwable {
+        final WorkerProcesses processes = conductor.processes();
+        final ProcessWorker process;
+        final int op;
+        long actorId = 0;
+        if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+            final WorkerProcesses.RemoteActor actor = (WorkerProcesses.RemoteActor) task.target;
+            task.target = null;
+            process = actor.process;
+            actorId = actor.actorId;
+            op = WorkerProtocol.ACTOR_CALL;
+        } else if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
+            actorId = task.actor.id;
+            process = processes.hostActor(gpuList(context.gpuInstances()));
+            op = WorkerProtocol.CREATE_ACTOR;
+        } else {
+            process = processes.borrow(gpuList(context.gpuInstances()));
+            op = WorkerProtocol.TASK;
+        }
+        final List<StoredObjects.Stored> pins = new ArrayList<>();
+        boolean dead = false;
+        boolean created = false;
+        remote = process;
+        try (ProcessWorker.Call call = process.open()) {
+            writeRequest(task, context, op, actorId, pins);
+            call.send(frameBytes(), frame.size());
+            DataInputStream in = call.next();
+            byte status = in.readByte();
+            while (status == WorkerProtocol.GET) {  // the call reads a ref that came to it inside a value
+                answerGet(in, call, pins);
+                in = call.next();
+                status = in.readByte();
+            }
+            if (status == WorkerProtocol.THREW) {
+                throw (Throwable) JavaSerialization.fromBytes(WorkerProtocol.readBytes(in),
+                    IsolatedCalls.class.getClassLoader());
+            }
+            if (op == WorkerProtocol.CREATE_ACTOR) {
+                created = true;
+                return new WorkerProcesses.RemoteActor(process, actorId);
+            }
+            final byte tag = in.readByte();
+            if (tag == WorkerProtocol.NULL) {
+                return null;
+            }
+            if (tag == WorkerProtocol.INLINE) {
+                return conductor.codec().decode(ByteBuffer.wrap(WorkerProtocol.readBytes(in)));
+            }
+            final ObjectId id = ObjectId.of(in.readLong(), in.readLong());
+            return new StoredResult(id, in.readInt(), process);
+        } catch (final IOException e) {
+            dead = true;
+            throw process.died(e);
+        } finally {
+            remote = null;
+            for (final StoredObjects.Stored pin : pins) {
+                pin.unpinForCall();
+            }
+            if (op == WorkerProtocol.TASK) {
+                if (dead) {
+                    processes.discard(process);
+                } else {
+                    processes.giveBack(process);
+                }
+            } else if (dead) {
+                processes.discard(process);
+            } else if (op == WorkerProtocol.CREATE_ACTOR && !created) {
+                processes.actorGone(process, actorId);  // the constructor failed: no actor lives there
+            }
+        }
+    }
+
+    private byte[] frameBytes() {
+        return frame.toByteArray();
+    }
+
+    private void writeRequest(final TaskSpec task, final TaskInfo context, final int op, final long actorId,
+                              final List<StoredObjects.Stored> pins) throws IOException {
+        frame.reset();
+        out.writeInt(op);
+        out.writeLong(task.taskId());
+        out.writeLong(actorId);
+        out.writeInt(task.attempts);
+        out.writeUTF(task.name());
+        out.writeUTF(context.nodeId());
+        out.writeInt(context.resources().size());
+        for (final Map.Entry<String, Double> r : context.resources().entrySet()) {
+            out.writeUTF(r.getKey());
+            out.writeDouble(r.getValue());
+        }
+        final int[] gpus = context.gpuInstances();
+        final double[] shares = context.gpuAmounts();
+        out.writeInt(gpus.length);
+        for (int i = 0; i < gpus.length; i++) {
+            out.writeInt(gpus[i]);
+            out.writeDouble(shares[i]);
+        }
+        WorkerProtocol.writeBytes(out, JavaSerialization.toBytes(task.function));
+        out.writeInt(task.arity);
+        for (int i = 0; i < task.arity; i++) {
+            writeArgument(task.args[i], i, pins);
+        }
+        out.flush();
+    }
+
+    /**
+     * Answers a worker process's get of an object that went to it by reference, inside a value
+     * ({@link io.kairos.internal.worker.ObjectExports}): waits for it here, as a get in this JVM would, and sends its
+     * value (a stored one by id, pinned until the call ends) or its failure, on the call's channel.
+     */
+    private void answerGet(final DataInputStream in, final ProcessWorker.Call call,
+                           final List<StoredObjects.Stored> pins) throws IOException {
+        final long id = in.readLong();
+        final long timeoutMs = in.readLong();
+        final boolean probe = in.readBoolean();
+        final Object exported = conductor.processes().exports().get(id);
+        frame.reset();
+        try {
+            if (!(exported instanceof ObjectState)) {
+                throw new ObjectLostException("object " + id + " is gone from the kernel: it was freed after the ref "
+                    + "to it was sent inside a value (a ref inside a value does not keep its object)", null);
+            }
+            final ObjectState object = (ObjectState) exported;
+            if (probe) {
+                final boolean done = object.isDone();
+                out.writeByte(WorkerProtocol.OK);
+                out.writeBoolean(done);
+            } else {
+                final long deadline = timeoutMs < 0 ? Long.MAX_VALUE
+                    : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+                final int status = object.isDone() ? object.status() : object.awaitDone(deadline);
+                if (status == ObjectState.PENDING) {
+                    throw new GetTimeoutException("object " + id + " was not ready within " + timeoutMs + " ms");
+                }
+                if (status == ObjectState.FAILED) {
+                    throw object.error();
+                }
+                final StoredObjects.Stored stored = object.storedValue();
+                if (stored != null && stored.pinForCall()) {
+                    pins.add(stored);
+                    out.writeByte(WorkerProtocol.OK);
+                    WorkerProtocol.writeStored(out, stored.id, stored.length);
+                } else {
+                    final Object value = object.value();
+                    final byte[] bytes = value == null ? null : conductor.codec().encode(value, "object " + id);
+                    out.writeByte(WorkerProtocol.OK);
+                    if (bytes == null) {
+                        out.writeByte(WorkerProtocol.NULL);
+                    } else {
+                        out.writeByte(WorkerProtocol.INLINE);
+                        WorkerProtocol.writeBytes(out, bytes);
+                    }
+                }
+            }
+        } catch (final RuntimeException e) {
+            frame.reset();
+            out.writeByte(WorkerProtocol.THREW);
+            WorkerProtocol.writeBytes(out, WorkerProtocol.throwableBytes(e));
+        }
+        out.flush();
+        call.send(frameBytes(), frame.size());
+    }
+
+    private void writeArgument(final Object arg, final int index, final List<StoredObjects.Stored> pins)
+        throws IOException {
+        if (arg instanceof ObjectState) {
+            final StoredObjects.Stored stored = ((ObjectState) arg).storedValue();
+            if (stored != null && stored.pinForCall()) {
+                pins.add(stored);
+                WorkerProtocol.writeStored(out, stored.id, stored.length);
+                return;
+            }
+        }
+        final Object value = arg instanceof ObjectState ? ((ObjectState) arg).value() : arg;
+        if (value == null) {
+            out.writeByte(WorkerProtocol.NULL);
+            return;
+        }
+        out.writeByte(WorkerProtocol.INLINE);
+        WorkerProtocol.writeBytes(out, conductor.codec().encode(value, "argument " + index));
+    }
+
+    private static String gpuList(final int[] instances) {
+        final StringBuilder sb = new StringBuilder();
+        for (final int instance : instances) {
+            sb.append(sb.length() == 0 ? "" : ",").append(instance);
+        }
+        return sb.toString();
+    }
+}

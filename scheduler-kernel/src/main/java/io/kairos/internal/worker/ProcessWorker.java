@@ -1,0 +1,240 @@
+package io.kairos.internal.worker;
+
+import io.kairos.exception.WorkerDiedException;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One worker process and its pipes, multiplexed ({@link WorkerProtocol}): each request opens a {@link Call} on a
+ * channel of its own, and a reader thread hands each frame the process writes to the call it belongs to. Calls of
+ * several actors hosted in one process so run at once, and a call that blocks (on a get, on another actor) holds no
+ * pipe. Thread-safety: any thread; writes are serialized here.
+ */
+public final class ProcessWorker {
+    private static final byte[] DEAD = new byte[0];
+
+    public final Process process;
+    public final String gpus;
+    private final DataOutputStream out;
+    private final DataInputStream in;
+    private final Map<Long, Call> calls = new ConcurrentHashMap<>();
+    private final AtomicLong channels = new AtomicLong();
+    private final CountDownLatch hello = new CountDownLatch(1);
+    /** Actors hosted here now; guarded by {@link WorkerProcesses}. */
+    int actors;
+    private volatile boolean ready;
+    private volatile IOException broken;
+
+    ProcessWorker(final Process process, final String gpus) {
+        this.process = process;
+        this.gpus = gpus;
+        this.out = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
+        this.in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
+        final Thread reader = new Thread(this::read, "kairos-worker-pipe-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Reader thread: the hello, then frames, each to its call; at the end every call hears the process is gone. */
+    private void read() {
+        try {
+            final int magic = in.readInt();
+            final long pid = in.readLong();
+            if (magic != WorkerProtocol.MAGIC || pid != process.pid()) {
+                throw new IOException("worker process " + process.pid() + " said " + Integer.toHexString(magic)
+                    + " / pid " + pid + " instead of hello");
+            }
+            ready = true;
+            hello.countDown();
+            while (true) {
+                final long channel = in.readLong();
+                final byte[] frame = WorkerProtocol.readBytes(in);
+                final Call call = calls.get(channel);
+                if (call != null) {
+                    call.frames.add(frame);
+                }  // else a call abandoned meanwhile: its frame is dropped
+            }
+        } catch (final IOException e) {
+            broken = e instanceof EOFException ? new IOException("its stdout closed", e) : e;
+        } finally {
+            hello.countDown();
+            for (final Call call : calls.values()) {
+                call.frames.add(DEAD);
+            }
+        }
+    }
+
+    /** Waits (at most a minute) for the process's hello. */
+    private void awaitReady() throws IOException {
+        if (ready) {
+            return;
+        }
+        try {
+            if (!hello.await(1, TimeUnit.MINUTES)) {
+                throw new IOException("no hello within a minute");
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for its hello", e);
+        }
+        if (!ready) {
+            throw broken != null ? broken : new IOException("it ended before its hello");
+        }
+    }
+
+    /**
+     * Opens a call on a fresh channel, once the process has said hello.
+     *
+     * @throws IOException if the process is gone
+     */
+    public Call open() throws IOException {
+        awaitReady();
+        final Call call = new Call(channels.incrementAndGet());
+        calls.put(call.channel, call);
+        if (broken != null) {  // the reader ended before it could tell this call
+            calls.remove(call.channel);
+            throw broken;
+        }
+        return call;
+    }
+
+    /** Sends a frame on a channel. */
+    void write(final long channel, final byte[] payload, final int length) throws IOException {
+        final IOException gone = broken;
+        if (gone != null) {
+            throw gone;
+        }
+        synchronized (out) {
+            out.writeLong(channel);
+            out.writeInt(length);
+            out.write(payload, 0, length);
+            out.flush();
+        }
+    }
+
+    /**
+     * Tells the process something that needs no answer (channel 0): a result pin it may drop, an actor it may forget.
+     * Quietly nothing if the process is gone.
+     */
+    public void tell(final int op, final long a, final long b) {
+        final byte[] frame = new byte[20];
+        final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(frame);
+        buffer.putInt(op).putLong(a).putLong(b);
+        try {
+            write(0, frame, frame.length);
+        } catch (final IOException e) {
+            // gone: what it held goes with it
+        }
+    }
+
+    /** Why the process is gone: how it ended, as far as the OS says within a second. */
+    public WorkerDiedException died(final Throwable cause) {
+        String how;
+        try {
+            if (process.waitFor(1, TimeUnit.SECONDS)) {
+                final int code = process.exitValue();
+                how = code > 128 ? "killed by signal " + (code - 128) + signalName(code - 128)
+                    + " (exit code " + code + ")" : "exited with code " + code;
+            } else {
+                how = "its pipe broke (" + cause + ") and it is still running";
+                process.destroyForcibly();
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            how = "its pipe broke (" + cause + ")";
+        }
+        return new WorkerDiedException("worker process " + process.pid() + " died: " + how, cause);
+    }
+
+    private static String signalName(final int signal) {
+        switch (signal) {
+            case 9: return " (SIGKILL)";
+            case 15: return " (SIGTERM)";
+            case 6: return " (SIGABRT: a native crash)";
+            case 11: return " (SIGSEGV: a native crash)";
+            case 7: return " (SIGBUS: a native crash)";
+            default: return "";
+        }
+    }
+
+    /** Ends the process without waiting for it (the conductor may call this): SIGTERM, SIGKILL 2 s later. */
+    public void close() {
+        try {
+            synchronized (out) {
+                out.close();  // EOF on its stdin: it exits by itself
+            }
+        } catch (final IOException e) {
+            // already gone
+        }
+        process.destroy();
+        process.onExit().orTimeout(2, TimeUnit.SECONDS).exceptionally(timeout -> {
+            process.destroyForcibly();
+            return process;
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "worker process " + process.pid() + (gpus.isEmpty() ? "" : " (CUDA_VISIBLE_DEVICES=" + gpus + ")");
+    }
+
+    /** One request and its frames: the request, the process's gets and their answers, the reply. */
+    public final class Call implements AutoCloseable {
+        final long channel;
+        final LinkedBlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
+
+        Call(final long channel) {
+            this.channel = channel;
+        }
+
+        /** Sends a frame of this call (the request, or the answer to a get). */
+        public void send(final byte[] payload, final int length) throws IOException {
+            write(channel, payload, length);
+        }
+
+        /**
+         * The process's next frame on this call, waiting as long as it takes: an interrupt does not end the wait (a
+         * cancel ends the process instead), it is kept for the caller.
+         *
+         * @throws IOException if the process is gone
+         */
+        public DataInputStream next() throws IOException {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        final byte[] frame = frames.take();
+                        if (frame == DEAD) {
+                            frames.add(DEAD);
+                            throw broken != null ? broken : new IOException("its pipe closed");
+                        }
+                        return new DataInputStream(new ByteArrayInputStream(frame));
+                    } catch (final InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            calls.remove(channel);
+        }
+    }
+}
