@@ -38,6 +38,11 @@ final class LoopbackTransports {
         this(Bulk.OFF);
     }
 
+    /** Whether members have a working bulk channel. */
+    boolean bulk() {
+        return bulk == Bulk.ON;
+    }
+
     LoopbackTransports(final Bulk bulk) {
         this.bulk = bulk;
     }

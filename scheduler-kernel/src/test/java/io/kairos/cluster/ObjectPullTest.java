@@ -289,4 +289,29 @@ class ObjectPullTest {
     private static void dropUnread(final Kernel driver, final long seed) {
         driver.task(ObjectPullTest::make, 2 * MIB, seed).remote();
     }
+
+    /**
+     * A large stored argument of a task sent to another member: with a bulk channel it goes by reference, pulled by the
+     * member straight from the owner's store, pinned there until the task is back, and the member's copy is freed once
+     * the task is done; without one it goes inline in the task.
+     */
+    @Test
+    void aLargeArgumentReachesItsTaskOnAnotherMember() {
+        final Kernel node = member("node-a", 2, 128L * MIB);
+        final Kernel driver = member("driver", 0, 128L * MIB);
+        final long before = node.objectStoreStats().objects();
+        final ObjectRef<byte[]> big = driver.put(bytes(8 * MIB, 67L));
+        final ObjectRef<Long> sum = driver.task(ObjectPullTest::crc, big).remote();
+        assertEquals(crc(bytes(8 * MIB, 67L)), sum.get(Duration.ofSeconds(60)));
+        final boolean byReference = hub.bulk();
+        assertEquals(byReference ? 1 : 0, counters(node)[6], "pulled by the member that ran the task");
+        if (byReference) {
+            assertTrue(counters(node)[7] >= 8L * MIB && counters(node)[7] < 8L * MIB + 64,
+                "its bytes: " + counters(node)[7]);
+        }
+        awaitCondition(() -> counters(driver)[8] == 0, "the export ends with the task");
+        awaitCondition(() -> node.objectStoreStats().objects() == before, "the member's copy freed with its task");
+        final ObjectRef<Long> again = driver.task(ObjectPullTest::crc, big).remote();
+        assertEquals(crc(bytes(8 * MIB, 67L)), again.get(Duration.ofSeconds(60)), "and again");
+    }
 }

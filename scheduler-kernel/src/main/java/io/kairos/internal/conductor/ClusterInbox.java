@@ -30,6 +30,8 @@ final class ClusterInbox implements ClusterListener {
     private final byte[][] functionBytes = new byte[FUNCTION_SLOTS][];
     private final int[] functionHashes = new int[FUNCTION_SLOTS];
     private final Object[] functions = new Object[FUNCTION_SLOTS];
+    /** The member whose message is being read (an argument sent by reference is pulled from it). */
+    private String sender;
 
     ClusterInbox(final KernelCore core, final SchedulerConductor conductor, final ClusterLink link,
                  final ValueCodec codec) {
@@ -53,6 +55,7 @@ final class ClusterInbox implements ClusterListener {
     @Override
     public void onMessage(final String from, final ByteBuffer message) {
         in.wrap(message, message.position(), message.remaining());
+        sender = from;
         try {
             switch (in.getInt(0)) {
                 case ClusterLink.TASK:
@@ -420,6 +423,10 @@ final class ClusterInbox implements ClusterListener {
         if (tag == WorkerProtocol.NULL) {
             into[index] = null;
             return at + 1;
+        }
+        if (tag == ClusterWire.REF && link.argPulls() != null) {
+            into[index] = link.argPulls().start(sender, in.getLong(at + 1), in.getLong(at + 9));
+            return at + 17;
         }
         if (tag != WorkerProtocol.INLINE) {
             throw new KairosException("unknown value tag " + tag);

@@ -105,12 +105,15 @@ final class ClusterLink {
     private final ClusterResults results;
     private final HeldResults held;
     private final ObjectPulls pulls;
+    /** Large stored arguments of tasks in flight elsewhere, sent by reference (owner side). */
+    private final ArgExports exports = new ArgExports();
+    /** Arguments sent here by reference (executor side); set on join, with a bulk channel. */
+    private ArgPulls argPulls;
     private ClusterGroups groups;
     /** Tasks of this kernel running on other members, by task id. */
     private final Long2ObjectHashMap<TaskSpec> inFlight = new Long2ObjectHashMap<>();
     /** Tasks no member can run now, waiting for one that can to join (members come and go, e.g. on restart). */
-    private final ArrayList<TaskSpec> waitingForMembers = new ArrayList<>();
-    private final ArrayList<Long> waitingSinceNs = new ArrayList<>();
+    private final MemberWaits memberWaits = new MemberWaits();
     /** Tasks other members forwarded here, by their owner and the owner's task id. */
     private final Map<String, Long2ObjectHashMap<TaskSpec>> executing = new HashMap<>();
     private TaskDispatcher dispatcher;
@@ -171,6 +174,16 @@ final class ClusterLink {
         return transport;
     }
 
+    /** Arguments sent here by reference, or null without a bulk channel (executor side). */
+    ArgPulls argPulls() {
+        return argPulls;
+    }
+
+    /** Large arguments of this kernel's tasks exported to other members (owner side). */
+    ArgExports exports() {
+        return exports;
+    }
+
     String localNodeId() {
         return local.nodeId();
     }
@@ -197,8 +210,9 @@ final class ClusterLink {
         }
         final int length;
         try {
-            length = encodeTask(task, bundle);
+            length = encodeTask(task, bundle, node.nodeId());
         } catch (final RuntimeException e) {  // an argument or function that does not serialize
+            exports.release(task.taskId(), node.nodeId());
             giveBack(node, bundle, allocation);
             task.state = TaskSpec.State.RUNNING;
             waits.finish(task, new TaskFailedException(task.name(), "it could not be sent to node '" + node.nodeId()
@@ -206,6 +220,7 @@ final class ClusterLink {
             return true;
         }
         if (length > transport.maxMessageBytes()) {
+            exports.release(task.taskId(), node.nodeId());
             giveBack(node, bundle, allocation);
             task.state = TaskSpec.State.RUNNING;
             waits.finish(task, new TaskFailedException(task.name(), "its function and arguments take " + length
@@ -213,6 +228,7 @@ final class ClusterLink {
             return true;
         }
         if (!transport.send(node.nodeId(), out.byteArray(), 0, length)) {
+            exports.release(task.taskId(), node.nodeId());
             giveBack(node, bundle, allocation);
             leave(node, "it could not be reached");
             return false;
@@ -231,7 +247,7 @@ final class ClusterLink {
         dispatcher.recycle(allocation);
     }
 
-    private int encodeTask(final TaskSpec task, final Bundle bundle) {
+    private int encodeTask(final TaskSpec task, final Bundle bundle, final String member) {
         int at = 0;
         out.putInt(at, TASK);
         at += 4;
@@ -247,7 +263,7 @@ final class ClusterLink {
         final String name = task.explicitName();
         at += out.putStringUtf8(at, name == null ? "" : name);
         at = wire.putDemand(at, task.demand);
-        return wire.putCall(at, task);
+        return wire.putCall(at, task, argPulls != null ? exports : null, member);
     }
 
     /** A result came back: completes the task here if it is still the attempt in flight on that member. */
@@ -257,7 +273,7 @@ final class ClusterLink {
         if (task == null || task.attempts != attempt || !task.node.nodeId().equals(from)) {
             return;  // a late answer for an attempt already run again elsewhere, or cancelled
         }
-        inFlight.remove(taskId);
+        returned(task);
         if (error != null) {
             task.result.fail(error);
         } else {
@@ -281,10 +297,16 @@ final class ClusterLink {
         if (task == null || task.attempts != attempt || !task.node.nodeId().equals(from)) {
             return;  // a late answer (the holder frees it when told, or when this member leaves)
         }
-        inFlight.remove(taskId);
+        returned(task);
         task.outcome = TaskSpec.OUTCOME_DONE;
         dispatcher.onTaskReturned(task);
         pulls.onHeld(task, from, length);
+    }
+
+    /** A task in flight elsewhere is back (or lost): no longer in flight; its exported arguments go. */
+    private void returned(final TaskSpec task) {
+        inFlight.remove(task.taskId());
+        exports.release(task.taskId(), task.node.nodeId());
     }
 
     /** Someone reads one of this kernel's objects: a held one is pulled (once), one not back yet when it is held. */
@@ -345,6 +367,9 @@ final class ClusterLink {
 
     /** Executor: a forwarded task goes back to its owner unstarted, with what this node has available now. */
     private void spillBack(final TaskSpec task) {
+        if (argPulls != null) {
+            argPulls.finished(task);  // pulled again with the task, wherever it goes next
+        }
         out.putInt(0, SPILLBACK);
         out.putLong(4, task.origin.taskId());
         out.putInt(12, task.attempts);
@@ -362,7 +387,7 @@ final class ClusterLink {
         if (task == null || task.attempts != attempt || !task.node.nodeId().equals(from)) {
             return;
         }
-        inFlight.remove(taskId);
+        returned(task);
         dispatcher.requeue(task);
         reports.onAvailable(from, names, values, gpuFree, gpuMemoryFree);
     }
@@ -378,6 +403,9 @@ final class ClusterLink {
 
     /** Executor: a forwarded task is done here; its result (or where it is held) goes back to its owner. */
     void finished(final TaskSpec task) {
+        if (argPulls != null) {
+            argPulls.finished(task);
+        }
         final Long2ObjectHashMap<TaskSpec> byId = executing.get(task.origin.node());
         if (byId != null) {
             byId.remove(task.origin.taskId());
@@ -403,44 +431,7 @@ final class ClusterLink {
      * @return whether it waits
      */
     boolean waitForMembers(final TaskSpec task) {
-        if (task.origin != null || conductor.closing) {
-            return false;
-        }
-        waitingForMembers.add(task);
-        waitingSinceNs.add(conductor.nowNs);
-        return true;
-    }
-
-    /** A member joined: the waiting tasks try again. */
-    private void retryWaiting() {
-        for (final TaskSpec task : waitingForMembers) {
-            if (task.state == TaskSpec.State.READY) {
-                dispatcher.classOf(task).queue.add(task);
-            }
-        }
-        waitingForMembers.clear();
-        waitingSinceNs.clear();
-    }
-
-    /** The tasks that waited for a member too long fail, naming why no member can run them. */
-    private int failLongWaits(final long nowNs) {
-        int failed = 0;
-        for (int i = waitingForMembers.size() - 1; i >= 0; i--) {
-            final TaskSpec task = waitingForMembers.get(i);
-            if (task.state != TaskSpec.State.READY) {
-                waitingForMembers.remove(i);
-                waitingSinceNs.remove(i);
-            } else if (nowNs - waitingSinceNs.get(i) > MEMBERS_WAIT_NS) {
-                waitingForMembers.remove(i);
-                waitingSinceNs.remove(i);
-                final String why = cluster.infeasibleReason(task.demand);
-                waits.finish(task, new io.kairos.exception.UnschedulableException("task '" + task.name() + "': "
-                    + (why != null ? why : "no member could run it") + " (waited "
-                    + TimeUnit.NANOSECONDS.toSeconds(MEMBERS_WAIT_NS) + " s for one to join)"));
-                failed++;
-            }
-        }
-        return failed;
+        return task.origin == null && !conductor.closing && memberWaits.add(task, conductor.nowNs);
     }
 
     void onJoined(final ClusterNode member) {
@@ -465,7 +456,7 @@ final class ClusterLink {
             node.runNothing();  // another driver: no work goes there, not even work that asks for nothing
         }
         reports.reportSoon();  // tell the newcomer what this node has on the next duty cycle
-        retryWaiting();
+        memberWaits.retry(dispatcher);
         conductor.dispatchNeeded = true;
     }
 
@@ -498,7 +489,7 @@ final class ClusterLink {
             }
         }
         for (final TaskSpec task : lost) {
-            inFlight.remove(task.taskId());
+            returned(task);
             if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
                 task.result.fail(new io.kairos.exception.ActorDiedException(task.actor.describe() + " lived on node '"
                     + node.nodeId() + "', which left the cluster (" + reason + ") while " + task.name() + " ran", null));
@@ -535,7 +526,7 @@ final class ClusterLink {
         if (!joined) {
             return 0;
         }
-        return (waitingForMembers.isEmpty() ? 0 : failLongWaits(nowNs)) + groups.doWork(nowNs) + reports.doWork(nowNs)
+        return memberWaits.failLongWaits(nowNs, cluster, waits) + groups.doWork(nowNs) + reports.doWork(nowNs)
             + pulls.releaseCollected();
     }
 
@@ -546,7 +537,12 @@ final class ClusterLink {
     static void join(final KernelCore core, final ClusterTransport transport, final ValueCodec codec) {
         final ClusterLink link = core.conductor().clusterLink();
         final LogicalNode self = link.local;
-        transport.serveObjects(link.held);  // a bulk channel, if the transport has one, reads held results there
+        // a bulk channel, if the transport has one, serves held results and arguments sent by reference
+        if (transport.serveObjects((requester, id) -> ArgExports.isExport(id) ? link.exports.open(requester, id)
+            : link.held.open(requester, id))) {
+            link.argPulls = new ArgPulls(core, core.conductor(), transport, codec);
+            link.argPulls.link(link.waits);
+        }
         transport.join(new ClusterNode(self.nodeId(), self.totals(), self.labels()),
             new ClusterInbox(core, core.conductor(), link, codec));
         core.onConductor(() -> {
@@ -565,13 +561,8 @@ final class ClusterLink {
         groups.close();
         held.clear();
         pulls.close();
-        for (final TaskSpec task : waitingForMembers) {
-            if (task.state == TaskSpec.State.READY) {
-                waits.finish(task, new TaskCancelledException("kernel closed before task '" + task.name() + "' ran"));
-            }
-        }
-        waitingForMembers.clear();
-        waitingSinceNs.clear();
+        memberWaits.close(waits);
+        exports.clear();
         for (final TaskSpec task : new ArrayList<>(inFlight.values())) {
             inFlight.remove(task.taskId());
             task.result.fail(new TaskCancelledException("kernel closed while task '" + task.name()

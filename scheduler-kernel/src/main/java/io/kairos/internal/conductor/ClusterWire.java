@@ -41,8 +41,19 @@ final class ClusterWire {
         return at;
     }
 
-    /** The function, then the arity and the argument values. */
+    /** A value sent by reference: REF (byte 3), export id (long), length (long) ({@link ArgExports}). */
+    static final byte REF = 3;
+
+    /** The function, then the arity and the argument values (all inline). */
     int putCall(final int start, final TaskSpec task) {
+        return putCall(start, task, null, null);
+    }
+
+    /**
+     * The function, then the arity and the argument values; with exports, a large stored argument goes by reference
+     * to that member.
+     */
+    int putCall(final int start, final TaskSpec task, final ArgExports exports, final String member) {
         int at = start;
         final byte[] function = functionBytes(task.function);
         out.putInt(at, function.length);
@@ -53,6 +64,15 @@ final class ClusterWire {
         at += 4;
         for (int i = 0; i < task.arity; i++) {
             final Object arg = task.args[i];
+            final long exportId = exports != null && arg instanceof ObjectState
+                ? exports.export(task.taskId(), member, (ObjectState) arg) : 0;
+            if (exportId != 0) {
+                out.putByte(at, REF);
+                out.putLong(at + 1, exportId);
+                out.putLong(at + 9, ((ObjectState) arg).storedValue().length);
+                at += 17;
+                continue;
+            }
             at = putValue(at, arg instanceof ObjectState ? ((ObjectState) arg).value() : arg, "argument " + i);
         }
         return at;
