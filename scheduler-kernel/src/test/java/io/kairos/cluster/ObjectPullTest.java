@@ -313,5 +313,17 @@ class ObjectPullTest {
         awaitCondition(() -> node.objectStoreStats().objects() == before, "the member's copy freed with its task");
         final ObjectRef<Long> again = driver.task(ObjectPullTest::crc, big).remote();
         assertEquals(crc(bytes(8 * MIB, 67L)), again.get(Duration.ofSeconds(60)), "and again");
+        final io.kairos.ActorHandle<Summer> summer = driver.actor(Summer::new).remote();
+        assertEquals(crc(bytes(8 * MIB, 67L)), summer.task(Summer::crcOf, big).remote().get(Duration.ofSeconds(60)),
+            "an actor call on that member takes it too");
+        assertEquals(byReference ? 3 : 0, counters(node)[6]);
+        awaitCondition(() -> counters(driver)[8] == 0, "the export ends with the call");
+    }
+
+    /** An actor that reads its argument. */
+    public static final class Summer {
+        public long crcOf(final byte[] bytes) {
+            return crc(bytes);
+        }
     }
 }

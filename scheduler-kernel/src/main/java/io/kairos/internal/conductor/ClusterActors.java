@@ -181,8 +181,9 @@ final class ClusterActors {
         at += out.putStringUtf8(at, name == null ? "" : name);
         final int length;
         try {
-            length = wire.putCall(at, call);
+            length = wire.putCall(at, call, link.argPulls() != null ? link.exports() : null, actor.hostNode);
         } catch (final RuntimeException e) {
+            link.exports().release(call.taskId(), actor.hostNode);
             call.state = TaskSpec.State.RUNNING;
             waits.finish(call, new TaskFailedException(call.name(), "it could not be sent to node '" + actor.hostNode
                 + "': " + e.getMessage(), e));
@@ -195,6 +196,7 @@ final class ClusterActors {
         dispatcher.started(call);
         if (!transport.send(actor.hostNode, out.byteArray(), 0, length)) {
             inFlight.remove(call.taskId());
+            link.exports().release(call.taskId(), actor.hostNode);
             call.result.fail(new ActorDiedException(actor.describe() + " lives on node '"
                 + actor.hostNode + "', which cannot be reached; " + call.name() + " did not run", null));
             callReturned(call);
