@@ -176,4 +176,58 @@ public class KernelSharedObjectsBenchmark {
         m.largeTarget.putBytes(0, m.large);
         return m.largeTarget;
     }
+
+    /**
+     * Put gigabytes in a steady state of churn: each put drops the oldest of the last {@value #CHURN_LIVE} refs, and
+     * reclaiming their memory is timed with the puts (a garbage collection and the frees it lets the store do, when
+     * the store is half full): what a program that keeps putting pays, not only the copy.
+     */
+    @Benchmark
+    public Object single_client_put_gigabytes_churn(final KernelState s, final Churn c) {
+        c.live[c.next] = null;
+        KernelBench.makeStoreRoom(s.kernel, STORE_BYTES);
+        final ObjectRef<byte[]> ref = s.kernel.put(c.large);
+        c.live[c.next] = ref;
+        c.next = (c.next + 1) % CHURN_LIVE;
+        return ref;
+    }
+
+    /**
+     * Peer of the churn: copy {@value #LARGE} bytes into the next of 16 off-heap buffers (as much memory as the store,
+     * written once before: touched alike), round and round.
+     */
+    @Benchmark
+    public Object memory_copy_64MiB_rotating(final Rotating r) {
+        final UnsafeBuffer target = r.targets[r.next];
+        target.putBytes(0, r.large);
+        r.next = (r.next + 1) % r.targets.length;
+        return target;
+    }
+
+    /** Refs kept alive by the churn: the older ones are dropped. */
+    static final int CHURN_LIVE = 2;
+
+    /** The churn's values and its live refs. */
+    @State(Scope.Thread)
+    public static class Churn {
+        final byte[] large = new byte[LARGE];
+        final ObjectRef<?>[] live = new ObjectRef<?>[CHURN_LIVE];
+        int next;
+    }
+
+    /** The rotating peer's buffers: the store's size in all, each written once at set-up. */
+    @State(Scope.Thread)
+    public static class Rotating {
+        final byte[] large = new byte[LARGE];
+        final UnsafeBuffer[] targets = new UnsafeBuffer[(int) (STORE_BYTES / LARGE)];
+        int next;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            for (int i = 0; i < targets.length; i++) {
+                targets[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(LARGE));
+                targets[i].setMemory(0, LARGE, (byte) 1);
+            }
+        }
+    }
 }
