@@ -208,10 +208,7 @@ public class EnvelopeBenchmark {
         }
     }
 
-    /**
-     * many_actors with actors in worker JVMs: created, called once (got), killed; actors/s, the JVM starts included
-     * (the kernel starts its worker JVMs on demand, one per {@code actorsPerProcess} actors).
-     */
+    /** many_actors in worker JVMs: created, called once (got), killed; actors/s, the on-demand JVM starts included. */
     @Benchmark
     public Object many_actors_isolated(final IsolatedActors s) {
         final Kernel kernel = s.kernel;
