@@ -22,10 +22,11 @@ import java.util.Locale;
  * @param kills        worker processes killed so far
  * @param retries      task and actor-call attempts after the first, so far
  * @param restarts     actor restarts so far
+ * @param load         the machine's load average over the last minute at its end (a neighbour's work shows here)
  */
 record SoakWindow(int index, double endSeconds, double seconds, long tasks, long checked, long roundTrips,
                   long p50Ns, long p99Ns, long maxNs, long rssBytes, long storeBytes, long spilledBytes,
-                  long kills, long retries, long restarts) {
+                  long kills, long retries, long restarts, double load) {
 
     double tasksPerSecond() {
         return seconds > 0 ? tasks / seconds : 0;
@@ -38,10 +39,10 @@ record SoakWindow(int index, double endSeconds, double seconds, long tasks, long
     /** The window's line of the report. */
     String line(final int windows) {
         return String.format(Locale.ROOT, "window %3d/%d %8s  %,9.0f tasks/s %,9.0f checks/s  round trip p50 %s "
-                + "p99 %s max %s  rss %s  store %s  spilled %s  kills %d retries %d restarts %d",
+                + "p99 %s max %s  rss %s  store %s  spilled %s  kills %d retries %d restarts %d  load %.2f",
             index, windows, clock(endSeconds), tasksPerSecond(), checkedPerSecond(), duration(p50Ns),
             duration(p99Ns), duration(maxNs), mib(rssBytes), mib(storeBytes), mib(spilledBytes), kills, retries,
-            restarts);
+            restarts, load);
     }
 
     /** m:ss or h:mm:ss. */

@@ -20,7 +20,7 @@ class SoakVerdictTest {
         final List<SoakWindow> windows = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
             windows.add(new SoakWindow(i, 10.0 * i, 10, 100_000, 99_000, 2_000, 50_000, p99.applyAsLong(i),
-                4 * p99.applyAsLong(i), rss.applyAsLong(i), 70 * MIB, i * 100 * MIB, i, i, i));
+                4 * p99.applyAsLong(i), rss.applyAsLong(i), 70 * MIB, i * 100 * MIB, i, i, i, 2.0));
         }
         return windows;
     }
@@ -129,7 +129,7 @@ class SoakVerdictTest {
         for (int i = 9; i < 12; i++) {
             final SoakWindow w = windows.get(i);
             windows.set(i, new SoakWindow(w.index(), w.endSeconds(), w.seconds(), 0, 0, 0, 0, 0, 0, w.rssBytes(),
-                w.storeBytes(), w.spilledBytes(), w.kills(), w.retries(), w.restarts()));
+                w.storeBytes(), w.spilledBytes(), w.kills(), w.retries(), w.restarts(), w.load()));
         }
         assertEquals(List.of("p99 drift: no round trip was timed in windows 10-12"), judge(windows).failures());
     }
@@ -137,8 +137,9 @@ class SoakVerdictTest {
     @Test
     void aWindowLineShowsEveryFigure() {
         final SoakWindow w = new SoakWindow(3, 30.2, 10, 1_234_567, 1_000_000, 2_000, 45_000, 1_250_000, 95_300_000,
-            1400 * MIB, 70 * MIB, 300 * MIB, 4, 5, 6);
+            1400 * MIB, 70 * MIB, 300 * MIB, 4, 5, 6, 2.345);
         assertEquals("window   3/12     0:30    123,457 tasks/s   100,000 checks/s  round trip p50 45 us p99 1.25 ms "
-            + "max 95.3 ms  rss 1400 MiB  store 70 MiB  spilled 300 MiB  kills 4 retries 5 restarts 6", w.line(12));
+            + "max 95.3 ms  rss 1400 MiB  store 70 MiB  spilled 300 MiB  kills 4 retries 5 restarts 6  load 2.35",
+            w.line(12));
     }
 }
