@@ -13,6 +13,11 @@ final class ChildJvm {
 
     /** Starts {@code kairos args...}, its output (and errors) to log. */
     static Process start(final Path log, final String... args) throws IOException {
+        return start(log, List.of(), args);
+    }
+
+    /** Starts {@code kairos args...} in a JVM with these options too (e.g. its heap), its output to log. */
+    static Process start(final Path log, final List<String> jvmOptions, final String... args) throws IOException {
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -25,6 +30,7 @@ final class ChildJvm {
         if (idle != null && command.stream().noneMatch(a -> a.startsWith("-D" + io.kairos.cluster.aeron.TransportIdle.PROPERTY + "="))) {
             command.add("-D" + io.kairos.cluster.aeron.TransportIdle.PROPERTY + "=" + idle);  // set by the program
         }
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(KairosCli.class.getName());

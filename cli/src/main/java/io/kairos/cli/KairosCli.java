@@ -6,14 +6,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code kairos} command line: {@code demo} (a realistic workload on the embedded kernel), {@code bench store} and {@code bench kernel} (short runs of the store and kernel
+ * The {@code kairos} command line: {@code demo} (a realistic workload on the embedded kernel), {@code soak} (a mixed
+ * workload for minutes or hours, every result checked, with a verdict), {@code bench store} and {@code bench kernel} (short runs of the store and kernel
  * benchmarks with a table and targets) and {@code jmh} (full JMH runs). The launcher script {@code ./kairos} builds
  * the jar and starts this with the JVM flags the stack needs.
  */
 @Command(name = "kairos", mixinStandardHelpOptions = true, versionProvider = KairosCli.Version.class,
     description = "Kairos: an embeddable scheduling kernel with a shared-memory object store.",
     subcommands = {DemoCommand.class, BenchCommand.class, JmhCommand.class, TimelineCommand.class, StateCommand.class, CleanCommand.class,
-        ClusterCommand.class, ControlCommand.class, NodeCommand.class, StatusCommand.class,
+        ClusterCommand.class, ControlCommand.class, NodeCommand.class, StatusCommand.class, SoakCommand.class,
         CommandLine.HelpCommand.class})
 public final class KairosCli implements Runnable {
     @Spec

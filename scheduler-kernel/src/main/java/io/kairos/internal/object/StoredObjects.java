@@ -417,10 +417,25 @@ public final class StoredObjects implements AutoCloseable {
 
         /** Reads the value back (a fresh copy, as Ray's get), from the store or from its spill file. */
         public Object read() {
+            if (!enterMemory()) {
+                return owner.restore(spilled);
+            }
+            try {
+                referenced = true;
+                return owner.codec.decode(new Pointer(address).getByteBuffer(0, length));
+            } finally {
+                exitMemory();
+            }
+        }
+
+        /**
+         * A reader's way in: true when it may read the object's store memory (counted as a reader until
+         * {@link #exitMemory}, so no spill takes it meanwhile), false when the value is in its spill file.
+         */
+        boolean enterMemory() {
             for (;;) {
-                final SpillFiles.Location location = spilled;
-                if (location != null) {
-                    return owner.restore(location);
+                if (spilled != null) {
+                    return false;
                 }
                 final int r = readers;
                 if (r == FREED) {
@@ -431,14 +446,19 @@ public final class StoredObjects implements AutoCloseable {
                     continue;
                 }
                 if (READERS.compareAndSet(this, r, r + 1)) {
-                    try {
-                        referenced = true;
-                        return owner.codec.decode(new Pointer(address).getByteBuffer(0, length));
-                    } finally {
-                        READERS.decrementAndGet(this);
+                    if (spilled == null) {
+                        return true;
                     }
+                    // spilled whole between the check above and the count (endSpill set it back to 0): the memory is
+                    // being freed and may hold another object by now; read the file
+                    READERS.decrementAndGet(this);
+                    return false;
                 }
             }
+        }
+
+        void exitMemory() {
+            READERS.decrementAndGet(this);
         }
 
         /** Keeps the object in the store while a worker process reads it; false if it was spilled (send it inline). */
