@@ -197,13 +197,12 @@ public final class KernelCore {
 
     /**
      * Lineage reconstruction: submits the task that made a lost object again (same function, arguments, resources
-     * and retries; a new id) and waits for its value.
+     * and retries; a new id) and returns its result, without waiting for it.
      */
-    Object reexecute(final TaskSpec task) {
-        final ObjectState again = submitWithId(ids.incrementAndGet(), task.function, task.arity, task.args,
-            task.explicitName(), task.maxRetries, task.retryExceptions, task.strategy, task.group, task.bundleIndex,
-            task.demand, task.isolated);
-        return again.await(Long.MAX_VALUE);
+    ObjectState reexecute(final TaskSpec task) {
+        return submitWithId(ids.incrementAndGet(), task.function, task.arity, task.args, task.explicitName(),
+            task.maxRetries, task.retryExceptions, task.strategy, task.group, task.bundleIndex, task.demand,
+            task.isolated);
     }
 
     /** Cancels the task producing target (see the public Kernel.cancel). */

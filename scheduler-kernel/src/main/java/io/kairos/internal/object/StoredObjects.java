@@ -406,6 +406,8 @@ public final class StoredObjects implements AutoCloseable {
         public volatile boolean referenced;
         /** How many times the object's value was made again before this copy (lineage; guarded by its state). */
         public int reconstructions;
+        /** The run making this lost copy's value again (lineage: the kernel's result object; guarded by its state). */
+        public Object rebuild;
 
         public Stored(final StoredObjects owner, final ObjectId id, final long objectId, final long address, final int length) {
             this.owner = owner;
