@@ -417,29 +417,30 @@ public final class StoredObjects implements AutoCloseable {
             this.length = length;
         }
 
-        /** Reads the value back (a fresh copy, as Ray's get), from the store or from its spill file. */
+        /**
+         * Reads the value back (a fresh copy, as Ray's get), from the store or from its spill file. The reader pins it
+         * as a worker process's call does ({@link #pinForCall}, which checks after its pin that no spill ended first).
+         * Before, a reader that saw "not spilled" and then a reader count of 0 took its pin even when a whole spill
+         * had ended in between, and decoded memory the spill had just freed (SpillTest found other objects' bytes).
+         */
         public Object read() {
             for (;;) {
                 final SpillFiles.Location location = spilled;
                 if (location != null) {
                     return owner.restore(location);
                 }
-                final int r = readers;
-                if (r == FREED) {
+                if (readers == FREED) {
                     throw new IllegalStateException("object " + objectId + " was freed");
                 }
-                if (r < 0) {
-                    Thread.onSpinWait();  // being spilled: read it from the file in a moment
-                    continue;
-                }
-                if (READERS.compareAndSet(this, r, r + 1)) {
+                if (pinForCall()) {
                     try {
                         referenced = true;
                         return owner.codec.decode(new Pointer(address).getByteBuffer(0, length));
                     } finally {
-                        READERS.decrementAndGet(this);
+                        unpinForCall();
                     }
                 }
+                Thread.onSpinWait();  // being spilled (or spilled meanwhile): read it from the file in a moment
             }
         }
 
