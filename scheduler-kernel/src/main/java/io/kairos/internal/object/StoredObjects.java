@@ -55,6 +55,8 @@ public final class StoredObjects implements AutoCloseable {
     private final AtomicLong restoredObjects = new AtomicLong();
     private final AtomicLong restoredBytes = new AtomicLong();
     private final AtomicLong restoreNanos = new AtomicLong();
+    private final AtomicLong failedSpills = new AtomicLong();
+    private volatile String lastSpillFailure;
     /** One cleaner thread per process, shared by every kernel: closing a kernel leaves no thread behind. */
     private static final Cleaner CLEANER = Cleaner.create(r -> {
         final Thread t = new Thread(r, "kairos-object-cleaner");
@@ -189,6 +191,8 @@ public final class StoredObjects implements AutoCloseable {
                     s.endSpill(null);
                     resident.add(s);
                 }
+                lastSpillFailure = e.getMessage();
+                failedSpills.incrementAndGet();
                 return 0;  // the disk is full or gone: the objects stay in the store
             }
             for (int i = 0; i < locations.length; i++) {
@@ -350,12 +354,17 @@ public final class StoredObjects implements AutoCloseable {
 
     /**
      * What spilling did so far: spilled objects, spilled bytes, spill nanos, restored objects, restored bytes,
-     * restore nanos, spill files, spill disk bytes (the order of the public SpillStats).
+     * restore nanos, spill files, spill disk bytes, failed spills (the order of the public SpillStats).
      */
     public long[] spillCounters() {
         return new long[] {spilledObjects.get(), spilledBytes.get(), spillNanos.get(), restoredObjects.get(),
             restoredBytes.get(), restoreNanos.get(), spill == null ? 0 : spill.files(),
-            spill == null ? 0 : spill.diskBytes()};
+            spill == null ? 0 : spill.diskBytes(), failedSpills.get()};
+    }
+
+    /** Why the last failed spill failed, or null. */
+    public String lastSpillFailure() {
+        return lastSpillFailure;
     }
 
     public String storeName() {
