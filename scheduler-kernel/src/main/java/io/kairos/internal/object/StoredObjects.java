@@ -1,5 +1,6 @@
 package io.kairos.internal.object;
 
+import io.kairos.exception.KernelClosedException;
 import io.kairos.exception.ObjectLostException;
 import com.sun.jna.Pointer;
 import io.kairos.store.ObjectId;
@@ -39,6 +40,8 @@ public final class StoredObjects implements AutoCloseable {
     private static final int HEADER = ValueCodec.HEADER;
     /** Spill at least this much at once, so that many small objects go in one file and one write. */
     private static final long MIN_SPILL_BATCH = 8L << 20;
+    /** How long close waits for the gets decoding objects when it starts (they take microseconds). */
+    private static final long READERS_AT_CLOSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
     private final SharedObjectStore store;
     private final ValueCodec codec;
@@ -57,6 +60,10 @@ public final class StoredObjects implements AutoCloseable {
     private final AtomicLong restoreNanos = new AtomicLong();
     private final AtomicLong failedSpills = new AtomicLong();
     private volatile String lastSpillFailure;
+    /** Set by close before the store is unmapped: a reader checks it after its pin (see {@link #close}). */
+    private volatile boolean closed;
+    /** Threads writing a new object into the store's memory (see {@link #close}). */
+    private final java.util.concurrent.atomic.AtomicInteger writers = new java.util.concurrent.atomic.AtomicInteger();
     /** One cleaner thread per process, shared by every kernel: closing a kernel leaves no thread behind. */
     private static final Cleaner CLEANER = Cleaner.create(r -> {
         final Thread t = new Thread(r, "kairos-object-cleaner");
@@ -98,29 +105,37 @@ public final class StoredObjects implements AutoCloseable {
         if (length < inlineThreshold || length > SharedObjectStore.MAX_OBJECT_SIZE) {
             return null;
         }
-        final ObjectId id = ObjectId.random();
-        final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
-        if (!createMakingRoom(id, length, buffer)) {
-            return null;  // e.g. full of pinned objects and nothing to spill: the value stays on the heap
-        }
+        writers.incrementAndGet();  // close waits for the writers in the store's memory before it unmaps it
         try {
-            codec.write(prepared, new Pointer(buffer.addressOffset()).getByteBuffer(0, length));
-            store.seal(id);
-            store.get(id, 0, buffer);  // this kernel's pin: the object stays until the state is unreachable
-        } catch (final RuntimeException e) {
-            store.abort(id);
-            throw e;
-        }
-        final Stored stored = new Stored(this, id, objectId, buffer.addressOffset(), buffer.capacity());
-        spillLock.lock();
-        try {
-            resident.add(stored);
-            residentBytes += stored.length;
+            if (closed) {
+                return null;  // a put racing close: its value stays on the heap
+            }
+            final ObjectId id = ObjectId.random();
+            final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+            if (!createMakingRoom(id, length, buffer)) {
+                return null;  // e.g. full of pinned objects and nothing to spill: the value stays on the heap
+            }
+            try {
+                codec.write(prepared, new Pointer(buffer.addressOffset()).getByteBuffer(0, length));
+                store.seal(id);
+                store.get(id, 0, buffer);  // this kernel's pin: the object stays until the state is unreachable
+            } catch (final RuntimeException e) {
+                store.abort(id);
+                throw e;
+            }
+            final Stored stored = new Stored(this, id, objectId, buffer.addressOffset(), buffer.capacity());
+            spillLock.lock();
+            try {
+                resident.add(stored);
+                residentBytes += stored.length;
+            } finally {
+                spillLock.unlock();
+            }
+            CLEANER.register(owner, stored);
+            return stored;
         } finally {
-            spillLock.unlock();
+            writers.decrementAndGet();
         }
-        CLEANER.register(owner, stored);
-        return stored;
     }
 
     /** Spills, if this kernel's objects plus one of this size would pass the spill threshold, down below it. */
@@ -146,6 +161,9 @@ public final class StoredObjects implements AutoCloseable {
     private long spillAtLeast(final long bytes, final boolean batch) {
         spillLock.lock();
         try {
+            if (closed) {
+                return 0;  // the store's memory is being unmapped
+            }
             final long target = batch ? Math.max(bytes, Math.min(MIN_SPILL_BATCH, residentBytes)) : bytes;
             final List<Stored> victims = new ArrayList<>();
             long chosen = 0;
@@ -333,8 +351,14 @@ public final class StoredObjects implements AutoCloseable {
         final long start = System.nanoTime();
         final ByteBuffer bytes;
         try {
+            if (closed) {
+                throw closedError(location.objectId());
+            }
             bytes = spill.read(location);
         } catch (final java.io.UncheckedIOException e) {
+            if (closed) {
+                throw closedError(location.objectId());  // not lost: gone with the kernel, nothing to make again
+            }
             throw new ObjectLostException(e.getMessage(), e);
         }
         restoreNanos.addAndGet(System.nanoTime() - start);
@@ -371,8 +395,35 @@ public final class StoredObjects implements AutoCloseable {
         return store.name();
     }
 
+    private static KernelClosedException closedError(final long objectId) {
+        return new KernelClosedException("the kernel is closed: object " + objectId + " lived in its shared store or "
+            + "a spill file, which closed with it");
+    }
+
+    /**
+     * Closes the store (its memory is unmapped) and the spill files. A reader pins an object and then checks
+     * {@link #closed}, a writer counts itself in {@link #writers} and then checks it; this sets it and then waits for
+     * the writers and readers already in (at most READERS_AT_CLOSE_NANOS in all), so no put or get touches unmapped
+     * memory: a get after close throws {@link KernelClosedException}, a put racing close keeps its value on the heap.
+     * Before, a get of a stored result after close read the unmapped segment and the JVM died of SIGSEGV.
+     */
     @Override
     public void close() {
+        closed = true;
+        final long deadline = System.nanoTime() + READERS_AT_CLOSE_NANOS;
+        while (writers.get() > 0 && System.nanoTime() - deadline < 0) {
+            Thread.yield();  // a put that started before close: it finishes its copy
+        }
+        spillLock.lock();  // no spill runs from here
+        try {
+            for (final Stored s : resident) {
+                while (s.readers > 0 && System.nanoTime() - deadline < 0) {
+                    Thread.yield();  // a get decoding it, or a worker process's call that ends with its process
+                }
+            }
+        } finally {
+            spillLock.unlock();
+        }
         store.close();
         if (spill != null) {
             spill.close();
@@ -443,6 +494,9 @@ public final class StoredObjects implements AutoCloseable {
                 }
                 if (pinForCall()) {
                     try {
+                        if (owner.closed) {
+                            throw closedError(objectId);
+                        }
                         referenced = true;
                         return owner.codec.decode(new Pointer(address).getByteBuffer(0, length));
                     } finally {
