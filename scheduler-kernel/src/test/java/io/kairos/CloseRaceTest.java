@@ -58,6 +58,32 @@ class CloseRaceTest {
         assertTrue(completed > 0 && refused >= trials * SUBMITTERS, completed + " completed, " + refused + " refused");
     }
 
+    /**
+     * A value in the shared store, or in a spill file, read after close: refused with KernelClosedException (an inline
+     * one still reads back). Before, the stored one was read from the unmapped segment: SIGSEGV, the JVM died.
+     */
+    @Test
+    void storedAndSpilledValuesReadAfterCloseAreRefusedNotReadFromTheUnmappedStore() {
+        final Kernel kernel = Kernel.start(new KernelContext().cpus(1).objectStoreBytes(4L << 20));
+        final ObjectRef<byte[]> spilled = kernel.put(SpillTest.pattern(1));
+        final List<ObjectRef<byte[]>> later = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {  // 6 MiB into a 4 MiB store: the first ones are spilled
+            later.add(kernel.put(SpillTest.pattern(2 + i)));
+        }
+        final ObjectRef<byte[]> stored = later.get(later.size() - 1);
+        final ObjectRef<Integer> inline = kernel.put(7);
+        assertTrue(kernel.spillStats().spilledObjects() > 0 && stored.isStored() && spilled.isStored(),
+            kernel.spillStats().toString());
+        kernel.close();
+        for (final ObjectRef<byte[]> ref : List.of(stored, spilled)) {
+            final KernelClosedException e = org.junit.jupiter.api.Assertions.assertThrows(KernelClosedException.class,
+                () -> ref.get(SETTLE));
+            assertEquals("the kernel is closed: object " + ref.id() + " lived in its shared store or a spill file, "
+                + "which closed with it", e.getMessage());
+        }
+        assertEquals(7, inline.get(SETTLE));
+    }
+
     /** {completed, cancelled, refused}. */
     private int[] trial(final int trial) throws Exception {
         final Kernel kernel = Kernel.start(new KernelContext().cpus(2).objectStoreBytes(4L << 20)
