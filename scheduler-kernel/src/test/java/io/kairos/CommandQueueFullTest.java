@@ -146,6 +146,13 @@ class CommandQueueFullTest {
     }
 
     @Test
+    void aTimeoutOfZeroIsRefusedNamingTheField() {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> Kernel.start(new KernelContext().cpus(1).commandQueueTimeout(Duration.ZERO)));
+        assertEquals("commandQueueTimeout PT0S must be > 0", e.getMessage());
+    }
+
+    @Test
     void manySubmittersOnASmallQueueAllMakeProgress() throws Exception {
         kernel = Kernel.start(new KernelContext().cpus(2).commandQueueCapacity(CAPACITY));
         final List<CompletableFuture<List<ObjectRef<Integer>>>> submitters = new ArrayList<>();
