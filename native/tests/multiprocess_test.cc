@@ -4,7 +4,9 @@
 // Children never return into GoogleTest: they report through their exit code (0 = success) and _exit.
 // Every test forks before it creates any thread.
 #include <gtest/gtest.h>
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -389,5 +391,114 @@ TEST_F(MultiProcessTest, RemoveStaleRemovesADeadOwnersSegmentOnly) {
     EXPECT_EQ(::access(path.c_str(), F_OK), 0);
     ::unlink(path.c_str());
 }
+
+// Eviction while another process holds a pin: a child attaches and pins one object, the parent then needs the store
+// several times over; the pinned object is never evicted nor its memory reused (the child reads it intact after the
+// churn, through the pointer its get returned). Once the child has released it (first case) or has died holding it
+// (second case: the allocator reaps a dead client's pins once it finds nothing else to evict), it is evicted like any
+// other.
+struct PinLog {
+    std::vector<Id> ids;
+};
+
+void record_pin_eviction(void *user, const uint8_t *id, const uint8_t *, uint64_t) {
+    Id i{};
+    std::memcpy(i.data(), id, i.size());
+    static_cast<PinLog *>(user)->ids.push_back(i);
+}
+
+// The child: attaches, pins the object, says 'P', waits for 'G' (or is killed), verifies the bytes at the pointer its
+// get returned, releases, closes. Exit 0 when the bytes were intact.
+[[noreturn]] void pin_child(const std::string &name, const Id &id, uint64_t size, int to_parent, int from_parent) {
+    kairos_store *c = nullptr;
+    if (kairos_store_attach(name.c_str(), &c) != KAIROS_OK) ::_exit(10);
+    const uint8_t *data = nullptr;
+    uint64_t got = 0;
+    if (kairos_store_get(c, id.data(), 0, &data, &got) != KAIROS_OK || got != size || !kt::verify(data, size, id)) {
+        ::_exit(11);
+    }
+    const char pinned = 'P';
+    if (::write(to_parent, &pinned, 1) != 1) ::_exit(12);
+    if (kt::read_byte(from_parent, 20000) != 'G') ::_exit(13);
+    if (!kt::verify(data, size, id)) ::_exit(14);  // evicted or overwritten under the pin
+    if (kairos_store_release(c, id.data()) != KAIROS_OK) ::_exit(15);
+    ::_exit(kairos_store_free(c) == KAIROS_OK ? 0 : 16);
+}
+
+class PinnedEvictionTest : public MultiProcessTest, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(PinnedEvictionTest, AnObjectAnotherProcessPinsIsNeverEvictedUntilItsPinGoes) {
+    const bool child_dies = GetParam();
+    Handle s;
+    create(s, KAIROS_STORE_MIN_CAPACITY);
+    PinLog log;
+    ASSERT_EQ(kairos_store_set_eviction_callback(s, record_pin_eviction, &log), KAIROS_OK);
+    const uint64_t size = 4096 - KAIROS_STORE_ALIGNMENT;  // one 4 KiB block each: about 14 fit
+    const Id pinned = make_id(7);
+    ASSERT_EQ(put(s, pinned, size), KAIROS_OK);  // the oldest: the first eviction would take it
+    int up[2], down[2];
+    ASSERT_EQ(::pipe(up), 0);
+    ASSERT_EQ(::pipe(down), 0);
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        ::close(up[0]);
+        ::close(down[1]);
+        pin_child(name_, pinned, size, up[1], down[0]);
+    }
+    ::close(up[1]);
+    ::close(down[0]);
+    const int said = kt::read_byte(up[0], 20000);
+    if (said != 'P') ::kill(pid, SIGKILL);
+    ASSERT_EQ(said, 'P') << "the child did not pin: " << kt::describe_status(kt::wait_child(pid));
+
+    for (uint64_t i = 0; i < 100; i++) {  // about seven stores' worth
+        const int32_t rc = put(s, make_id(1000 + i), size);
+        EXPECT_EQ(rc, KAIROS_OK) << i << ": " << kairos_last_error_detail();
+        if (rc != KAIROS_OK) break;
+    }
+    EXPECT_GE(log.ids.size(), 80u) << "the churn evicted";
+    EXPECT_EQ(std::count(log.ids.begin(), log.ids.end(), pinned), 0) << "a pinned object was evicted";
+    EXPECT_EQ(contains(s, pinned), 1);
+    EXPECT_EQ(stats(s).pinned_objects, 1u) << "the child's pin";
+
+    int status;
+    if (child_dies) {
+        ::kill(pid, SIGKILL);
+        status = kt::wait_child(pid);
+        EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << kt::describe_status(status);
+    } else {
+        const char go = 'G';
+        EXPECT_EQ(::write(down[1], &go, 1), 1);
+        status = kt::wait_child(pid);
+        EXPECT_TRUE(kt::exited_ok(status)) << "the child found its pinned bytes changed: " << kt::describe_status(status);
+    }
+    ::close(up[0]);
+    ::close(down[1]);
+
+    // Released, it goes with the next evictions. A dead client's pin is reaped when the allocator finds nothing else
+    // to evict: the parent pins what it puts, so the room runs out.
+    const uint64_t reaped = stats(s).dead_clients_reaped;
+    std::vector<Id> held;
+    for (uint64_t i = 0; i < 100 && contains(s, pinned) == 1; i++) {
+        const Id id = make_id(2000 + i);
+        ASSERT_EQ(put(s, id, size), KAIROS_OK) << i << ": " << kairos_last_error_detail();
+        if (child_dies) {
+            ASSERT_EQ(get_verify(s, id, size), KAIROS_OK);
+            held.push_back(id);
+        }
+    }
+    EXPECT_EQ(contains(s, pinned), 0) << "unpinned, it is evicted like any other";
+    EXPECT_EQ(std::count(log.ids.begin(), log.ids.end(), pinned), 1);
+    if (child_dies) EXPECT_EQ(stats(s).dead_clients_reaped, reaped + 1) << "the dead child's pin was reaped";
+    for (const Id &id : held) EXPECT_EQ(kairos_store_release(s, id.data()), KAIROS_OK);
+    EXPECT_EQ(stats(s).pinned_objects, 0u);
+    EXPECT_EQ(kt::consistency(s), "");
+}
+
+INSTANTIATE_TEST_SUITE_P(ChildReleasesOrDies, PinnedEvictionTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool> &info) {
+                             return info.param ? std::string("ChildDies") : std::string("ChildReleases");
+                         });
 
 }  // namespace

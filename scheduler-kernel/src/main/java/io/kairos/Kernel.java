@@ -131,10 +131,10 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      */
     public SpillStats spillStats() {
         if (core.objects() == null) {
-            return new SpillStats(0, 0, 0, 0, 0, 0, 0, 0);
+            return new SpillStats(0, 0, 0, 0, 0, 0, 0, 0, 0, null);
         }
         final long[] c = core.objects().spillCounters();
-        return new SpillStats(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+        return new SpillStats(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], core.objects().lastSpillFailure());
     }
 
     /**

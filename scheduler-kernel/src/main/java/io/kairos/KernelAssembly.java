@@ -114,7 +114,8 @@ final class KernelAssembly {
         final AgentRunner journalRunner = journal == null ? null : new AgentRunner(
             new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1)),  // no spin: it must not take CPU from the work
             errors, null, journal);
-        core.runWith(runner, invoker, Thread.currentThread(), context.idleStrategy(), journalRunner);
+        core.runWith(runner, invoker, Thread.currentThread(), context.idleStrategy(), journalRunner,
+            context.commandQueueTimeout());
         if (context.cluster() != null) {
             core.joinCluster(context.cluster(), codec);
         }

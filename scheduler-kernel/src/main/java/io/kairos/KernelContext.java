@@ -216,6 +216,18 @@ public final class KernelContext extends KernelSettings {
     }
 
     /**
+     * How long a submitter waits, backing off, for room in a full command queue before it gives up with a
+     * {@link io.kairos.exception.CommandQueueFullException} (the conductor is then stalled: nothing drains the queue).
+     *
+     * @param timeout more than zero (default 30 s)
+     * @return this context
+     */
+    public KernelContext commandQueueTimeout(final Duration timeout) {
+        this.commandQueueTimeout = Objects.requireNonNull(timeout, "commandQueueTimeout");
+        return this;
+    }
+
+    /**
      * The most worker threads a logical node runs (workers beyond its CPUs start while tasks are blocked in get).
      *
      * @param max 1 to 32,768 (default {@value #MAX_WORKERS_PER_NODE_DEFAULT})
@@ -333,29 +345,20 @@ public final class KernelContext extends KernelSettings {
     }
 
     /**
-     * Whether the kernel makes its shared object store resident at start (prefault). The first write to each page of
-     * a fresh tmpfs segment costs more than the copy it is for (measured on this project's 2-core machines: 0.38 to
-     * 1.6 GB/s into fresh pages, 19 GB/s and more into the same pages again), so without it a kernel's first large
-     * puts run at a fraction of their steady rate until every page of the store has been written once.
+     * Whether the kernel makes its shared object store resident at start (prefault): the first write to a page of a
+     * fresh tmpfs segment costs more than a put's copy (0.38 to 1.6 GB/s here, against 19 GB/s into written pages).
      *
-     * <p>With it, {@link Kernel#start} starts a daemon thread, {@code kairos-prefault-NAME}, that goes over the store
-     * from its first byte to its last, 64 MiB per native call, twice: it reserves the pages in /dev/shm
-     * ({@code fallocate}: fast, so it keeps ahead of the first puts, which then pay about half a first touch), then
-     * maps them ({@code madvise(MADV_POPULATE_WRITE)}; where Linux predates 5.14, a touch of each page that keeps its
-     * bytes), and then ends by itself. Start does not wait for it, and a put made meanwhile is never blocked by it (no
-     * lock is shared). Closing the kernel stops it and waits for it. {@code StoreFirstSecondBenchmark} measures a
-     * kernel's first second of puts with and without it.
+     * <p>With it, {@link Kernel#start} starts a daemon thread, {@code kairos-prefault-NAME}, that goes over the store,
+     * 64 MiB per native call, twice: it reserves the pages in /dev/shm ({@code fallocate}: fast, so it keeps ahead of
+     * the first puts), then maps them ({@code madvise(MADV_POPULATE_WRITE)}, or a touch of each page that keeps its
+     * bytes), and ends. Start does not wait for it, a put is never blocked by it, and closing the kernel stops it and
+     * waits for it. {@code StoreFirstSecondBenchmark} measures a kernel's first second of puts with and without it.
      *
-     * <p>What it costs: the store's whole capacity is taken from /dev/shm (tmpfs memory, charged to this process's
-     * memory cgroup) at start rather than as objects fill it, and one core works about 0.5 to 3 s per GiB here. If
-     * /dev/shm has less free space than the store, the thread does nothing (it would fill /dev/shm for every process;
-     * the store is then larger than the memory behind it, which its puts would find out by a SIGBUS).
+     * <p>What it costs: the store's whole capacity is taken from /dev/shm (this process's memory cgroup) at start, and
+     * one core works about 0.5 to 3 s per GiB here. If /dev/shm has less room than the store, it does nothing.
      *
-     * <p>Default: on for stores up to {@value #OBJECT_STORE_PREFAULT_MAX_DEFAULT} bytes (4 GiB), off above. Up to
-     * 4 GiB the cost is bounded (seconds of one core, in the background; memory the store was sized to use), and it
-     * covers the default store ({@value #OBJECT_STORE_BYTES_DEFAULT} bytes) and the benchmark suite's (1 GiB). A larger
-     * store committing tens of GiB of memory at once and keeping a core busy for tens of seconds is a choice to make
-     * explicitly: {@code objectStorePrefault(true)}.
+     * <p>Default: on for stores up to {@value #OBJECT_STORE_PREFAULT_MAX_DEFAULT} bytes (4 GiB: a bounded cost, which
+     * covers the default store and the benchmark suite's), off above unless asked for: {@code objectStorePrefault(true)}.
      *
      * @param prefault true: prefault the store whatever its size; false: never (pages are then taken as puts first
      *                 write them)

@@ -38,6 +38,7 @@ abstract class KernelSettings {
     IdleStrategy idleStrategy;
     boolean defaultIdleStrategy;
     int commandQueueCapacity = KernelContext.COMMAND_QUEUE_CAPACITY_DEFAULT;
+    Duration commandQueueTimeout = Duration.ofSeconds(30);
     int maxWorkersPerNode = KernelContext.MAX_WORKERS_PER_NODE_DEFAULT;
     double spreadThreshold = 0.5;
     long seed = 42L;
@@ -90,6 +91,11 @@ abstract class KernelSettings {
     /** {@return the command queue's capacity} */
     public int commandQueueCapacity() {
         return commandQueueCapacity;
+    }
+
+    /** {@return how long a caller waits for room in a full command queue} */
+    public Duration commandQueueTimeout() {
+        return commandQueueTimeout;
     }
 
     /** {@return the most worker threads per logical node} */
@@ -265,6 +271,9 @@ abstract class KernelSettings {
         if (commandQueueCapacity < 1024 || Integer.bitCount(commandQueueCapacity) != 1) {
             throw new IllegalArgumentException("commandQueueCapacity " + commandQueueCapacity
                 + " must be a power of two >= 1024");
+        }
+        if (commandQueueTimeout.isNegative() || commandQueueTimeout.isZero()) {
+            throw new IllegalArgumentException("commandQueueTimeout " + commandQueueTimeout + " must be > 0");
         }
         if (maxWorkersPerNode < 1 || maxWorkersPerNode > 32_768) {
             throw new IllegalArgumentException("maxWorkersPerNode " + maxWorkersPerNode + " is outside 1..32768");

@@ -12,9 +12,13 @@ package io.kairos;
  * @param restoreNanos   time spent reading them back (not deserializing)
  * @param files          spill files that still hold live objects
  * @param diskBytes      bytes those files hold, live or freed (a file is deleted when its last object is freed)
+ * @param failedSpills   spills that could not write their file (a full disk, a read-only or missing directory): their
+ *                       objects stayed in the store, and a value that then found no room stayed on the heap
+ * @param lastFailure    why the last failed spill failed (the file and the error), or null if none failed
  */
 public record SpillStats(long spilledObjects, long spilledBytes, long spillNanos, long restoredObjects,
-                         long restoredBytes, long restoreNanos, long files, long diskBytes) {
+                         long restoredBytes, long restoreNanos, long files, long diskBytes, long failedSpills,
+                         String lastFailure) {
     /**
      * Spill throughput.
      *

@@ -65,6 +65,51 @@ class WorkerProcessTest {
         return x * 2;
     }
 
+    /** Writes through a null pointer (a native crash: SIGSEGV in the JVM, which then aborts) on the first attempt. */
+    static int crashNativelyOnFirstAttempt(final int x) throws Exception {
+        if (TaskContext.current().attempt() == 0) {
+            final java.lang.reflect.Field field = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            field.setAccessible(true);
+            ((sun.misc.Unsafe) field.get(null)).putAddress(0, 1);
+        }
+        return x * 2;
+    }
+
+    /** The crash-report options of a worker JVM that crashes: its report under dir, never in the working directory. */
+    private static KernelContext crashing(final java.nio.file.Path dir) {
+        return new KernelContext().cpus(1).workerJvmOptions(List.of("-XX:ErrorFile=" + dir + "/hs_err_pid%p.log"));
+    }
+
+    /** Whether this process may write core files (its worker processes would, on a native crash). */
+    private static boolean writesCoreFiles() throws java.io.IOException {
+        for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max core file size")) {
+                return !line.substring("Max core file size".length()).trim().startsWith("0 ");
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void aNativeCrashInAWorkerCostsTheTaskOneRetryAndNamesTheSignalAndTheCrashReport(
+        @org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(writesCoreFiles(), "WorkerProcessTest: core files are on "
+            + "(ulimit -c): a worker's native crash would write one in the working directory; skipped");
+        kernel = Kernel.start(crashing(dir));
+        assertEquals(42, kernel.task(WorkerProcessTest::crashNativelyOnFirstAttempt, 21).setIsolated(true)
+            .setMaxRetries(1).remote().get(WAIT), "the retry ran in a new process");
+        final TaskFailedException e = assertThrows(TaskFailedException.class, () -> kernel
+            .task(WorkerProcessTest::crashNativelyOnFirstAttempt, 1).setIsolated(true).setMaxRetries(0).remote()
+            .get(WAIT));
+        assertTrue(e.getCause() instanceof WorkerDiedException, String.valueOf(e.getCause()));
+        final String died = e.getCause().getMessage();
+        final String pid = died.replaceFirst("worker process (\\d+) died.*", "$1");
+        final String expected = "worker process " + pid + " died: killed by signal 6 (SIGABRT: a native crash) (exit "
+            + "code 134); its JVM reported SIGSEGV (0xb) at pc=0x";
+        assertTrue(died.startsWith(expected) && died.endsWith(" in " + dir + "/hs_err_pid" + pid + ".log"), died);
+        assertTrue(e.getMessage().contains(died), e.getMessage());
+    }
+
     static String cudaVisibleDevices() {
         return String.valueOf(System.getenv("CUDA_VISIBLE_DEVICES"));
     }

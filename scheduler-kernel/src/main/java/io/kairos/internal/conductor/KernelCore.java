@@ -1,7 +1,6 @@
 package io.kairos.internal.conductor;
 
 import io.kairos.exception.GetTimeoutException;
-import io.kairos.exception.KairosException;
 import io.kairos.exception.KernelClosedException;
 import io.kairos.exception.PendingCallsLimitExceededException;
 import io.kairos.exception.UnschedulableException;
@@ -23,7 +22,6 @@ import org.agrona.concurrent.IdleStrategy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,7 +35,6 @@ import java.util.function.Supplier;
  * before it calls here.
  */
 public final class KernelCore {
-    private static final long QUERY_TIMEOUT_SECONDS = 30;
     /** How long close waits for an interrupted worker to stop: the close timeout, within these bounds. */
     private static final long INTERRUPT_GRACE_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long INTERRUPT_GRACE_MAX_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -48,6 +45,8 @@ public final class KernelCore {
     private final Cluster cluster;
     private final ResourceRegistry registry;
     private final SchedulerConductor conductor;
+    /** The way into the conductor's command queue. */
+    private final ConductorQueue queue;
     private final StoredObjects objects;
     /** Makes the kernel's objects (the public ObjectRefs). */
     private final ObjectFactory factory;
@@ -91,14 +90,16 @@ public final class KernelCore {
         this.defaultTaskDemand = registry.demand(Map.of("CPU", 1.0));
         this.defaultTaskInfeasible = cluster.infeasibleReason(defaultTaskDemand);
         this.restart = new KernelRestart(this, metadata, registry);
+        this.queue = new ConductorQueue(this, conductor, conductor.commandQueue().capacity());
     }
 
     /**
      * Sets how the conductor runs: on its runner's thread, or driven by the owner thread through the invoker
-     * (INVOKER mode); and the journal's agent, or null.
+     * (INVOKER mode); the journal's agent, or null; and how long a caller waits for room in a full command queue.
      */
     public void runWith(final AgentRunner runner, final AgentInvoker invoker, final Thread owner,
-                        final IdleStrategy callerIdle, final AgentRunner journalRunner) {
+                        final IdleStrategy callerIdle, final AgentRunner journalRunner, final Duration queueTimeout) {
+        queue.timeout(queueTimeout.toNanos());
         this.runner = runner;
         this.invoker = invoker;
         this.owner = owner;
@@ -197,13 +198,13 @@ public final class KernelCore {
 
     /**
      * Lineage reconstruction: submits the task that made a lost object again (same function, arguments, resources
-     * and retries; a new id) and waits for its value.
+     * and retries; a new id) and returns its result, without waiting for it.
      */
-    Object reexecute(final TaskSpec task) {
-        final ObjectState again = submitWithId(ids.incrementAndGet(), task.function, task.arity, task.args,
-            task.explicitName(), task.maxRetries, task.retryExceptions, task.strategy, task.group, task.bundleIndex,
-            task.demand, task.isolated);
-        return again.await(Long.MAX_VALUE);
+    ObjectState reexecute(final TaskSpec task) {
+        ensureOpen();
+        return submitWithId(ids.incrementAndGet(), task.function, task.arity, task.args, task.explicitName(),
+            task.maxRetries, task.retryExceptions, task.strategy, task.group, task.bundleIndex, task.demand,
+            task.isolated);
     }
 
     /** Cancels the task producing target (see the public Kernel.cancel). */
@@ -453,15 +454,21 @@ public final class KernelCore {
         return invoker != null && Thread.currentThread() == owner;
     }
 
-    private void offer(final Object command) {
-        while (!conductor.offer(command)) {
-            if (drivesConductor()) {
-                invoker.invoke();
-            } else {
-                Thread.onSpinWait();
-            }
-            ensureOpen();
+    /** In INVOKER mode, on the thread that drives the conductor: runs one duty cycle and returns true; else false. */
+    boolean driveIfOwner() {
+        if (!drivesConductor()) {
+            return false;
         }
+        invoker.invoke();
+        return true;
+    }
+
+    boolean invokerMode() {
+        return invoker != null;
+    }
+
+    private void offer(final Object command) {
+        queue.offer(command);
     }
 
     /** A fixed-point demand from units (validated). */
@@ -487,31 +494,7 @@ public final class KernelCore {
 
     /** Runs query on the conductor's thread, with the state it reads, and returns its answer. */
     public <T> T onConductor(final Supplier<T> query) {
-        final CompletableFuture<T> future = new CompletableFuture<>();
-        final Runnable command = () -> {
-            try {
-                future.complete(query.get());
-            } catch (final Throwable t) {
-                future.completeExceptionally(t);
-            }
-        };
-        while (!conductor.offer(command)) {
-            if (drivesConductor()) {
-                invoker.invoke();
-            } else {
-                Thread.onSpinWait();
-            }
-        }
-        try {
-            if (drivesConductor()) {
-                while (!future.isDone()) {
-                    invoker.invoke();
-                }
-            }
-            return future.get(QUERY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (final Exception e) {
-            throw new KairosException("the conductor did not answer within " + QUERY_TIMEOUT_SECONDS + " s", e);
-        }
+        return queue.onConductor(query);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -554,6 +537,7 @@ public final class KernelCore {
             invoker.invoke();
             invoker.close();
         }
+        queue.closeForGood();  // what raced close into the queue fails now, or is refused to its caller
         if (journalRunner != null) {
             journalRunner.close();  // appends what is left and closes the journal (on this thread if never started)
         }

@@ -94,37 +94,47 @@ public abstract class ObjectState {
 
     /**
      * Lineage reconstruction: runs the task that made this object again (its arguments, if lost too, are made again
-     * the same way when it reads them) and keeps the new value; one thread at a time, at most the task's retries
-     * (at least once) per object.
+     * the same way when it reads them) and keeps the new value; at most the task's retries (at least once) per object.
+     * The first reader to find the object lost submits the run; every reader, the first included, then waits for it
+     * as a get does, so a reader on a worker thread gives its CPU back meanwhile. Before, later readers waited on this
+     * object's monitor, holding their CPUs: with one CPU, a reader started ahead of the run kept it from ever running.
      */
     private Object reconstruct(final StoredObjects.Stored lostFrom, final ObjectLostException lost) {
+        final ObjectState run;
         synchronized (this) {
             if (stored != lostFrom) {
                 return value();  // another reader made it again meanwhile
             }
-            final TaskSpec task = producer;
-            if (task == null || task.kind != TaskSpec.Kind.TASK) {
-                throw new ObjectLostException("object " + id + " is lost and cannot be made again: it was "
-                    + (task == null ? "put, not made by a task" : "made by an actor") + " (" + lost.getMessage() + ")",
-                    lost);
+            if (lostFrom.rebuild == null) {
+                final TaskSpec task = producer;
+                if (task == null || task.kind != TaskSpec.Kind.TASK) {
+                    throw new ObjectLostException("object " + id + " is lost and cannot be made again: it was "
+                        + (task == null ? "put, not made by a task" : "made by an actor") + " (" + lost.getMessage()
+                        + ")", lost);
+                }
+                if (lostFrom.reconstructions >= Math.max(1, task.maxRetries)) {
+                    throw new ObjectLostException("object " + id + " is lost and its task '" + task.name() + "' was "
+                        + "run again " + lostFrom.reconstructions + " time(s) already, its limit (" + lost.getMessage()
+                        + ")", lost);
+                }
+                lostFrom.rebuild = core.reexecute(task);
             }
-            final int reconstructions = lostFrom.reconstructions;
-            if (reconstructions >= Math.max(1, task.maxRetries)) {
-                throw new ObjectLostException("object " + id + " is lost and its task '" + task.name() + "' was run "
-                    + "again " + reconstructions + " time(s) already, its limit (" + lost.getMessage() + ")", lost);
-            }
-            final StoredObjects objects = lostFrom.owner;
-            final Object v = core.reexecute(task);
-            final StoredObjects.Stored again = objects.store(id, this, v);
-            if (again != null) {
-                stored = again;
-                stored.reconstructions = reconstructions + 1;  // only a stored value can be lost again
-            } else {
-                value = v;
-                stored = null;
-            }
-            return v;
+            run = (ObjectState) lostFrom.rebuild;
         }
+        final Object v = run.await(Long.MAX_VALUE);  // the run's failure, if it failed, is thrown to every reader
+        synchronized (this) {
+            if (stored == lostFrom) {  // the first reader back keeps the value
+                final StoredObjects.Stored again = lostFrom.owner.store(id, this, v);
+                if (again != null) {
+                    again.reconstructions = lostFrom.reconstructions + 1;  // only a stored value can be lost again
+                    stored = again;
+                } else {
+                    value = v;
+                    stored = null;
+                }
+            }
+        }
+        return v;
     }
 
     /** Publishes a value a worker process put in the store (adopted by the kernel, not copied). */

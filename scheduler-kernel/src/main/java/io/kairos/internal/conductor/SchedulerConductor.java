@@ -1,5 +1,6 @@
 package io.kairos.internal.conductor;
 
+import io.kairos.exception.KernelClosedException;
 import io.kairos.exception.TaskCancelledException;
 import io.kairos.gpu.GpuDevices;
 import io.kairos.internal.object.StoredObjects;
@@ -177,10 +178,10 @@ public final class SchedulerConductor implements Agent {
         return true;
     }
 
-    /** Offers, retrying until there is room (workers must never lose a returned task). */
+    /** Offers, retrying (backing off) until there is room: workers must never lose a returned task. */
     void offerFromWorker(final Object command) {
-        while (!offer(command)) {
-            Thread.onSpinWait();
+        for (int round = 0; !offer(command); round++) {
+            ConductorQueue.backOff(round);
         }
     }
 
@@ -317,6 +318,33 @@ public final class SchedulerConductor implements Agent {
         waits.completeDoneObjects();
         dispatcher.addWorkers(all);
         return all;
+    }
+
+    /**
+     * Close, once no thread runs this conductor any more: takes the duty for good (a caller's get runs no cycle after
+     * this) and fails the submissions still queued, which raced close: tasks, actor calls and creations, groups to
+     * create, queries.
+     */
+    void stopForGood() {
+        while (!DUTY.compareAndSet(this, 0, 1)) {
+            Thread.onSpinWait();  // a caller's duty cycle in flight ends
+        }
+        while (!commands.isEmpty()) {
+            final Object command = commands.poll();
+            if (command == null) {
+                Thread.onSpinWait();  // its offer claimed the slot and is writing it
+            } else if (command instanceof TaskSpec && ((TaskSpec) command).state == null) {
+                final TaskSpec task = (TaskSpec) command;
+                task.result.fail(new KernelClosedException("the kernel closed before it took task '" + task.name()
+                    + "'"));
+            } else if (command instanceof PlacementGroupCommand && ((PlacementGroupCommand) command).create) {
+                ((PlacementGroupCommand) command).group.readiness.fail(new KernelClosedException("the kernel closed "
+                    + "before it took placement group " + ((PlacementGroupCommand) command).group.state.id()));
+            } else if (command instanceof ConductorQueue.Query) {
+                ((ConductorQueue.Query<?>) command).future.completeExceptionally(
+                    new KernelClosedException("the kernel is closed"));
+            }
+        }
     }
 
     /** An actor's worker process ended: see {@link ActorLifecycle#actorProcessExited}. */

@@ -232,7 +232,13 @@ public final class Worker implements Runnable {
         }
         if (task.cancelRequested) {
             task.result.fail(new TaskCancelledException("task '" + task.name() + "' was cancelled while running"));
-            task.outcome = TaskSpec.OUTCOME_DONE;
+            // A cancelled call of an actor in a worker process: the cancel ended the process, and the actor's instance
+            // with it. The actor restarts (or dies) now, as after a crash; before, it waited for the process's exit to
+            // be seen, and a call made meanwhile was sent to the dead process and failed (CancelRunningTest).
+            final boolean endedItsActor = task.kind == TaskSpec.Kind.ACTOR_CALL && task.cancelled
+                && thrown instanceof WorkerDiedException;
+            task.failure = endedItsActor ? thrown : task.failure;
+            task.outcome = endedItsActor ? TaskSpec.OUTCOME_CRASH : TaskSpec.OUTCOME_DONE;
             return;
         }
         final boolean system = thrown instanceof Error || thrown instanceof WorkerDiedException;

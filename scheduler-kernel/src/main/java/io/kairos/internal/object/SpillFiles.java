@@ -166,8 +166,14 @@ public final class SpillFiles implements AutoCloseable {
         if (index != null) {
             index.put(TABLE, path.getFileName().toString().getBytes(StandardCharsets.UTF_8), longBytes(total));
         }
-        final FileChannel channel = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE, StandardOpenOption.READ), OWNER_FILE);  // 0600: spilled objects are private
+        final FileChannel channel;
+        try {
+            channel = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.READ), OWNER_FILE);  // 0600: spilled objects are private
+        } catch (final IOException | RuntimeException e) {
+            unindex(path);
+            throw new IOException("creating " + path + " failed: " + e, e);
+        }
         final Location[] locations = new Location[count];
         try {
             final SpillFile file = new SpillFile(path, channel, count, total);
@@ -184,7 +190,7 @@ public final class SpillFiles implements AutoCloseable {
             channel.close();
             Files.deleteIfExists(path);
             unindex(path);
-            throw e;
+            throw new IOException("writing " + path + " failed: " + e, e);
         }
         open.add(locations[0].file());
         if (index != null) {

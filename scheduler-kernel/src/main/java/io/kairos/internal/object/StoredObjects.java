@@ -1,5 +1,6 @@
 package io.kairos.internal.object;
 
+import io.kairos.exception.KernelClosedException;
 import io.kairos.exception.ObjectLostException;
 import com.sun.jna.Pointer;
 import io.kairos.store.ObjectId;
@@ -39,6 +40,8 @@ public final class StoredObjects implements AutoCloseable {
     private static final int HEADER = ValueCodec.HEADER;
     /** Spill at least this much at once, so that many small objects go in one file and one write. */
     private static final long MIN_SPILL_BATCH = 8L << 20;
+    /** How long close waits for the gets decoding objects when it starts (they take microseconds). */
+    private static final long READERS_AT_CLOSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
     private final SharedObjectStore store;
     private final ValueCodec codec;
@@ -55,6 +58,12 @@ public final class StoredObjects implements AutoCloseable {
     private final AtomicLong restoredObjects = new AtomicLong();
     private final AtomicLong restoredBytes = new AtomicLong();
     private final AtomicLong restoreNanos = new AtomicLong();
+    private final AtomicLong failedSpills = new AtomicLong();
+    private volatile String lastSpillFailure;
+    /** Set by close before the store is unmapped: a reader checks it after its pin (see {@link #close}). */
+    private volatile boolean closed;
+    /** Threads writing a new object into the store's memory (see {@link #close}). */
+    private final java.util.concurrent.atomic.AtomicInteger writers = new java.util.concurrent.atomic.AtomicInteger();
     /** One cleaner thread per process, shared by every kernel: closing a kernel leaves no thread behind. */
     private static final Cleaner CLEANER = Cleaner.create(r -> {
         final Thread t = new Thread(r, "kairos-object-cleaner");
@@ -96,29 +105,37 @@ public final class StoredObjects implements AutoCloseable {
         if (length < inlineThreshold || length > SharedObjectStore.MAX_OBJECT_SIZE) {
             return null;
         }
-        final ObjectId id = ObjectId.random();
-        final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
-        if (!createMakingRoom(id, length, buffer)) {
-            return null;  // e.g. full of pinned objects and nothing to spill: the value stays on the heap
-        }
+        writers.incrementAndGet();  // close waits for the writers in the store's memory before it unmaps it
         try {
-            codec.write(prepared, new Pointer(buffer.addressOffset()).getByteBuffer(0, length));
-            store.seal(id);
-            store.get(id, 0, buffer);  // this kernel's pin: the object stays until the state is unreachable
-        } catch (final RuntimeException e) {
-            store.abort(id);
-            throw e;
-        }
-        final Stored stored = new Stored(this, id, objectId, buffer.addressOffset(), buffer.capacity());
-        spillLock.lock();
-        try {
-            resident.add(stored);
-            residentBytes += stored.length;
+            if (closed) {
+                return null;  // a put racing close: its value stays on the heap
+            }
+            final ObjectId id = ObjectId.random();
+            final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+            if (!createMakingRoom(id, length, buffer)) {
+                return null;  // e.g. full of pinned objects and nothing to spill: the value stays on the heap
+            }
+            try {
+                codec.write(prepared, new Pointer(buffer.addressOffset()).getByteBuffer(0, length));
+                store.seal(id);
+                store.get(id, 0, buffer);  // this kernel's pin: the object stays until the state is unreachable
+            } catch (final RuntimeException e) {
+                store.abort(id);
+                throw e;
+            }
+            final Stored stored = new Stored(this, id, objectId, buffer.addressOffset(), buffer.capacity());
+            spillLock.lock();
+            try {
+                resident.add(stored);
+                residentBytes += stored.length;
+            } finally {
+                spillLock.unlock();
+            }
+            CLEANER.register(owner, stored);
+            return stored;
         } finally {
-            spillLock.unlock();
+            writers.decrementAndGet();
         }
-        CLEANER.register(owner, stored);
-        return stored;
     }
 
     /** Spills, if this kernel's objects plus one of this size would pass the spill threshold, down below it. */
@@ -144,6 +161,9 @@ public final class StoredObjects implements AutoCloseable {
     private long spillAtLeast(final long bytes, final boolean batch) {
         spillLock.lock();
         try {
+            if (closed) {
+                return 0;  // the store's memory is being unmapped
+            }
             final long target = batch ? Math.max(bytes, Math.min(MIN_SPILL_BATCH, residentBytes)) : bytes;
             final List<Stored> victims = new ArrayList<>();
             long chosen = 0;
@@ -189,6 +209,8 @@ public final class StoredObjects implements AutoCloseable {
                     s.endSpill(null);
                     resident.add(s);
                 }
+                lastSpillFailure = e.getMessage();
+                failedSpills.incrementAndGet();
                 return 0;  // the disk is full or gone: the objects stay in the store
             }
             for (int i = 0; i < locations.length; i++) {
@@ -329,8 +351,14 @@ public final class StoredObjects implements AutoCloseable {
         final long start = System.nanoTime();
         final ByteBuffer bytes;
         try {
+            if (closed) {
+                throw closedError(location.objectId());
+            }
             bytes = spill.read(location);
         } catch (final java.io.UncheckedIOException e) {
+            if (closed) {
+                throw closedError(location.objectId());  // not lost: gone with the kernel, nothing to make again
+            }
             throw new ObjectLostException(e.getMessage(), e);
         }
         restoreNanos.addAndGet(System.nanoTime() - start);
@@ -350,20 +378,52 @@ public final class StoredObjects implements AutoCloseable {
 
     /**
      * What spilling did so far: spilled objects, spilled bytes, spill nanos, restored objects, restored bytes,
-     * restore nanos, spill files, spill disk bytes (the order of the public SpillStats).
+     * restore nanos, spill files, spill disk bytes, failed spills (the order of the public SpillStats).
      */
     public long[] spillCounters() {
         return new long[] {spilledObjects.get(), spilledBytes.get(), spillNanos.get(), restoredObjects.get(),
             restoredBytes.get(), restoreNanos.get(), spill == null ? 0 : spill.files(),
-            spill == null ? 0 : spill.diskBytes()};
+            spill == null ? 0 : spill.diskBytes(), failedSpills.get()};
+    }
+
+    /** Why the last failed spill failed, or null. */
+    public String lastSpillFailure() {
+        return lastSpillFailure;
     }
 
     public String storeName() {
         return store.name();
     }
 
+    private static KernelClosedException closedError(final long objectId) {
+        return new KernelClosedException("the kernel is closed: object " + objectId + " lived in its shared store or "
+            + "a spill file, which closed with it");
+    }
+
+    /**
+     * Closes the store (its memory is unmapped) and the spill files. A reader pins an object and then checks
+     * {@link #closed}, a writer counts itself in {@link #writers} and then checks it; this sets it and then waits for
+     * the writers and readers already in (at most READERS_AT_CLOSE_NANOS in all), so no put or get touches unmapped
+     * memory: a get after close throws {@link KernelClosedException}, a put racing close keeps its value on the heap.
+     * Before, a get of a stored result after close read the unmapped segment and the JVM died of SIGSEGV.
+     */
     @Override
     public void close() {
+        closed = true;
+        final long deadline = System.nanoTime() + READERS_AT_CLOSE_NANOS;
+        while (writers.get() > 0 && System.nanoTime() - deadline < 0) {
+            Thread.yield();  // a put that started before close: it finishes its copy
+        }
+        spillLock.lock();  // no spill runs from here
+        try {
+            for (final Stored s : resident) {
+                while (s.readers > 0 && System.nanoTime() - deadline < 0) {
+                    Thread.yield();  // a get decoding it, or a worker process's call that ends with its process
+                }
+            }
+        } finally {
+            spillLock.unlock();
+        }
         store.close();
         if (spill != null) {
             spill.close();
@@ -406,6 +466,8 @@ public final class StoredObjects implements AutoCloseable {
         public volatile boolean referenced;
         /** How many times the object's value was made again before this copy (lineage; guarded by its state). */
         public int reconstructions;
+        /** The run making this lost copy's value again (lineage: the kernel's result object; guarded by its state). */
+        public Object rebuild;
 
         public Stored(final StoredObjects owner, final ObjectId id, final long objectId, final long address, final int length) {
             this.owner = owner;
@@ -415,12 +477,20 @@ public final class StoredObjects implements AutoCloseable {
             this.length = length;
         }
 
-        /** Reads the value back (a fresh copy, as Ray's get), from the store or from its spill file. */
+        /**
+         * Reads the value back (a fresh copy, as Ray's get), from the store or from its spill file. The reader pins it
+         * as a worker process's call does ({@link #pinForCall}, which checks after its pin that no spill ended first).
+         * Before, a reader that saw "not spilled" and then a reader count of 0 took its pin even when a whole spill
+         * had ended in between, and decoded memory the spill had just freed (SpillTest found other objects' bytes).
+         */
         public Object read() {
             if (!enterMemory()) {
                 return owner.restore(spilled);
             }
             try {
+                if (owner.closed) {
+                    throw closedError(objectId);
+                }
                 referenced = true;
                 return owner.codec.decode(new Pointer(address).getByteBuffer(0, length));
             } finally {
@@ -429,7 +499,7 @@ public final class StoredObjects implements AutoCloseable {
         }
 
         /**
-         * A reader's way in: true when it may read the object's store memory (counted as a reader until
+         * A reader's way in: true when it may read the object's store memory (pinned as by {@link #pinForCall} until
          * {@link #exitMemory}, so no spill takes it meanwhile), false when the value is in its spill file.
          */
         boolean enterMemory() {
@@ -437,28 +507,18 @@ public final class StoredObjects implements AutoCloseable {
                 if (spilled != null) {
                     return false;
                 }
-                final int r = readers;
-                if (r == FREED) {
+                if (readers == FREED) {
                     throw new IllegalStateException("object " + objectId + " was freed");
                 }
-                if (r < 0) {
-                    Thread.onSpinWait();  // being spilled: read it from the file in a moment
-                    continue;
+                if (pinForCall()) {
+                    return true;
                 }
-                if (READERS.compareAndSet(this, r, r + 1)) {
-                    if (spilled == null) {
-                        return true;
-                    }
-                    // spilled whole between the check above and the count (endSpill set it back to 0): the memory is
-                    // being freed and may hold another object by now; read the file
-                    READERS.decrementAndGet(this);
-                    return false;
-                }
+                Thread.onSpinWait();  // being spilled (or spilled meanwhile): read it from the file in a moment
             }
         }
 
         void exitMemory() {
-            READERS.decrementAndGet(this);
+            unpinForCall();
         }
 
         /** Keeps the object in the store while a worker process reads it; false if it was spilled (send it inline). */

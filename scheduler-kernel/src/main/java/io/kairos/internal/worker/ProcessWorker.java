@@ -36,10 +36,13 @@ public final class ProcessWorker {
     int actors;
     private volatile boolean ready;
     private volatile IOException broken;
+    /** Where its JVM writes a crash report (%p: its pid). */
+    private final String crashReports;
 
-    ProcessWorker(final Process process, final String gpus) {
+    ProcessWorker(final Process process, final String gpus, final String crashReports) {
         this.process = process;
         this.gpus = gpus;
+        this.crashReports = crashReports;
         this.out = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
         this.in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
         final Thread reader = new Thread(this::read, "kairos-worker-pipe-" + process.pid());
@@ -146,7 +149,7 @@ public final class ProcessWorker {
             if (process.waitFor(1, TimeUnit.SECONDS)) {
                 final int code = process.exitValue();
                 how = code > 128 ? "killed by signal " + (code - 128) + signalName(code - 128)
-                    + " (exit code " + code + ")" : "exited with code " + code;
+                    + " (exit code " + code + ")" + crashReport() : "exited with code " + code;
             } else {
                 how = "its pipe broke (" + cause + ") and it is still running";
                 process.destroyForcibly();
@@ -156,6 +159,26 @@ public final class ProcessWorker {
             how = "its pipe broke (" + cause + ")";
         }
         return new WorkerDiedException("worker process " + process.pid() + " died: " + how, cause);
+    }
+
+    /**
+     * What the JVM's crash report says killed it (a native crash: HotSpot writes the report, then aborts, so the exit
+     * status alone says SIGABRT whatever the fault was), and where the report is; empty if it wrote none.
+     */
+    private String crashReport() {
+        final String pid = Long.toString(process.pid());
+        for (final String where : new String[] {crashReports.replace("%p", pid),
+            System.getProperty("java.io.tmpdir") + java.io.File.separator + "hs_err_pid" + pid + ".log"}) {
+            final java.nio.file.Path report = java.nio.file.Path.of(where);
+            try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(report)) {
+                final String fault = lines.limit(20).filter(l -> l.startsWith("#  SIG") || l.startsWith("#  EXCEPTION"))
+                    .findFirst().map(l -> l.substring(3).replaceFirst(", pid=.*", "")).orElse("a fatal error");
+                return "; its JVM reported " + fault + " in " + report.toAbsolutePath();
+            } catch (final IOException | RuntimeException e) {
+                // no report there
+            }
+        }
+        return "";
     }
 
     private static String signalName(final int signal) {

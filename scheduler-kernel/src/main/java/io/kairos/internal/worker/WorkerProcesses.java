@@ -32,6 +32,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  */
 public final class WorkerProcesses implements AutoCloseable {
     private final List<String> command;
+    /** Where a worker JVM that crashes writes its report (HotSpot's -XX:ErrorFile; %p: its pid). */
+    private final String crashReports;
     private final Map<String, ConcurrentLinkedDeque<ProcessWorker>> idle = new ConcurrentHashMap<>();
     private final Set<ProcessWorker> all = ConcurrentHashMap.newKeySet();
     private final ObjectExports exports = new ObjectExports();
@@ -72,6 +74,13 @@ public final class WorkerProcesses implements AutoCloseable {
         c.add(Long.toString(inlineThreshold));
         c.add(Long.toString(exports.token()));
         this.command = List.copyOf(c);
+        String reports = System.getProperty("user.dir") + File.separator + "hs_err_pid%p.log";  // HotSpot's default
+        for (final String option : c) {
+            if (option.startsWith("-XX:ErrorFile=")) {
+                reports = option.substring("-XX:ErrorFile=".length());
+            }
+        }
+        this.crashReports = reports;
         for (int i = 0; i < prestart; i++) {
             pool("").add(start(""));
         }
@@ -181,7 +190,7 @@ public final class WorkerProcesses implements AutoCloseable {
             builder.environment().put("CUDA_VISIBLE_DEVICES", gpus);
         }
         try {
-            final ProcessWorker worker = new ProcessWorker(builder.start(), gpus);
+            final ProcessWorker worker = new ProcessWorker(builder.start(), gpus, crashReports);
             all.add(worker);
             return worker;
         } catch (final IOException e) {
