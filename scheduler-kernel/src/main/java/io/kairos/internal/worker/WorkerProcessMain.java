@@ -14,7 +14,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -31,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The main class of a worker process ({@link WorkerProcesses} starts it): runs the tasks, actor constructors and
@@ -63,6 +64,11 @@ public final class WorkerProcessMain {
     private final Map<Long, Request> asking = new ConcurrentHashMap<>();
     private final long parentToken;
     private final DataOutputStream out;
+    private DataInputStream in;
+    /** The pipe's reader (one thread at a time) and the threads waiting for their turn to read. */
+    private final ReentrantLock reading = new ReentrantLock();
+    private final AtomicInteger followers = new AtomicInteger();
+    private ExecutorService threads;
 
     private WorkerProcessMain(final SharedObjectStore store, final long inlineThreshold, final long parentToken,
                               final DataOutputStream out) {
@@ -99,33 +105,68 @@ public final class WorkerProcessMain {
         out.writeInt(WorkerProtocol.MAGIC);
         out.writeLong(ProcessHandle.current().pid());
         out.flush();
-        final ExecutorService requests = Executors.newCachedThreadPool(r -> {
+        worker.in = in;
+        worker.threads = Executors.newCachedThreadPool(r -> {
             final Thread t = new Thread(r, "kairos-worker-request");
             t.setDaemon(true);
             return t;
         });
-        try {
-            while (true) {
-                final long channel;
-                final byte[] frame;
-                try {
-                    channel = in.readLong();
-                    frame = WorkerProtocol.readBytes(in);
-                } catch (final EOFException e) {
-                    break;  // the kernel closed our stdin: it is done with us
+        worker.readAndServe();
+    }
+
+    /**
+     * Leader and followers: the thread that holds the pipe reads frames until one is a request, hands the pipe to a
+     * follower (started if none waits) and runs the request itself, so a request waits for no thread hand-off; then
+     * it waits for its next turn. Notices and the answers to gets are handled by the reader on the way.
+     */
+    private void readAndServe() {
+        while (true) {
+            final long channel;
+            final byte[] frame;
+            followers.incrementAndGet();
+            reading.lock();
+            followers.decrementAndGet();
+            try {
+                channel = in.readLong();
+                frame = WorkerProtocol.readBytes(in);
+            } catch (final IOException e) {
+                exit();  // EOF: the kernel closed our stdin, it is done with us (or it is gone)
+                return;
+            }
+            final Incoming request;
+            try {
+                request = received(channel, frame);
+            } catch (final IOException e) {
+                exit();
+                return;
+            } finally {
+                if (reading.isHeldByCurrentThread()) {
+                    if (followers.get() == 0) {
+                        threads.execute(this::readAndServe);  // someone reads while this thread serves
+                    }
+                    reading.unlock();
                 }
-                worker.received(channel, frame, requests);
             }
-        } finally {
-            if (store != null) {
-                store.close();
+            if (request != null) {
+                serve(channel, request.op(), request.in());
             }
+        }
+    }
+
+    private static void exit() {
+        final WorkerProcessMain worker = current;
+        if (worker != null && worker.store != null) {
+            worker.store.close();
         }
         System.exit(0);  // non-daemon threads a task started must not keep the process
     }
 
-    /** Reader (main thread): a notice, the answer to a get, or a request, which runs on a thread of its own. */
-    private void received(final long channel, final byte[] frame, final ExecutorService requests) throws IOException {
+    /** A request's frame: its op read, the rest to come. */
+    private record Incoming(int op, DataInputStream in) {
+    }
+
+    /** Reader: a notice or the answer to a get (handled here), or a request (returned, for this thread to run). */
+    private Incoming received(final long channel, final byte[] frame) throws IOException {
         final Request waiting = asking.get(channel);
         if (waiting != null) {
             try {
@@ -134,7 +175,7 @@ public final class WorkerProcessMain {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted handing over an answer", e);
             }
-            return;
+            return null;
         }
         final DataInputStream in = new DataInputStream(new ByteArrayInputStream(frame));
         final int op = in.readInt();
@@ -146,8 +187,9 @@ public final class WorkerProcessMain {
                 release(id);
             }
         } else {
-            requests.execute(() -> serve(channel, op, in));
+            return new Incoming(op, in);
         }
+        return null;
     }
 
     private void serve(final long channel, final int op, final DataInputStream in) {
