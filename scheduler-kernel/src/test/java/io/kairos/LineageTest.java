@@ -202,16 +202,23 @@ class LineageTest {
         GATES.put("b", gate);
         final int submittedBefore = submitted.get();
         final int startedBefore = started.get();
-        final CompletableFuture<byte[]> bAgain =
-            CompletableFuture.supplyAsync(() -> b.get(WAIT));  // B runs again, waits at its gate
-        KernelTest.awaitCondition("b running again", () -> started.get() == startedBefore + 1);
-        final CompletableFuture<byte[]> cAgain =
-            CompletableFuture.supplyAsync(() -> c.get(WAIT));  // C queued: B holds the CPU
-        KernelTest.awaitCondition("c queued", () -> submitted.get() == submittedBefore + 2);
-        assertEquals(startedBefore + 1, started.get(), "c waits for the CPU");
-        gate.countDown();  // B reads A: lost, runs it again after C, which starts first and reads A too
-        assertArrayEquals(expected, bAgain.get(60, TimeUnit.SECONDS));
-        assertArrayEquals(expected, cAgain.get(60, TimeUnit.SECONDS));
+        // a reader thread each (not the common pool: with one pool thread the second reader would wait for the first)
+        final java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            final java.util.concurrent.Future<byte[]> bAgain =
+                readers.submit(() -> b.get(WAIT));  // B runs again, waits at its gate
+            KernelTest.awaitCondition("b running again", () -> started.get() == startedBefore + 1);
+            final java.util.concurrent.Future<byte[]> cAgain =
+                readers.submit(() -> c.get(WAIT));  // C queued: B holds the CPU
+            KernelTest.awaitCondition("c queued", () -> submitted.get() == submittedBefore + 2);
+            assertEquals(startedBefore + 1, started.get(), "c waits for the CPU");
+            gate.countDown();  // B reads A: lost, runs it again after C, which starts first and reads A too
+            assertArrayEquals(expected, bAgain.get(60, TimeUnit.SECONDS));
+            assertArrayEquals(expected, cAgain.get(60, TimeUnit.SECONDS));
+        } finally {
+            gate.countDown();
+            readers.shutdownNow();
+        }
         assertEquals(2, runs("a"), "a ran once more, for both readers");
         assertEquals(filler.size(), filler.stream().filter(ObjectRef::isReady).count());
     }

@@ -11,19 +11,23 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One worker process and its pipes, multiplexed ({@link WorkerProtocol}): each request opens a {@link Call} on a
- * channel of its own, and a reader thread hands each frame the process writes to the call it belongs to. Calls of
- * several actors hosted in one process so run at once, and a call that blocks (on a get, on another actor) holds no
- * pipe. Thread-safety: any thread; writes are serialized here.
+ * channel of its own. The calls waiting for an answer take turns reading the process's stdout (leader and
+ * followers): the one that holds it reads frames, hands each one that is another call's to that call, and returns
+ * with its own, waking the others so one of them reads on. A call whose answer comes while it reads needs no thread
+ * hand-off; calls of several actors hosted in one process run at once, and a call that blocks (on a get, on another
+ * actor) holds no pipe. Thread-safety: any thread; writes are serialized here.
  */
 public final class ProcessWorker {
     private static final byte[] DEAD = new byte[0];
+    /** Put in a waiting call's frames when the pipe is free: it tries to read. */
+    private static final byte[] WAKE = new byte[0];
 
     public final Process process;
     public final String gpus;
@@ -31,7 +35,8 @@ public final class ProcessWorker {
     private final DataInputStream in;
     private final Map<Long, Call> calls = new ConcurrentHashMap<>();
     private final AtomicLong channels = new AtomicLong();
-    private final CountDownLatch hello = new CountDownLatch(1);
+    /** The reader of the process's stdout, one call at a time. */
+    private final ReentrantLock reading = new ReentrantLock();
     /** Actors hosted here now; guarded by {@link WorkerProcesses}. */
     int actors;
     private volatile boolean ready;
@@ -45,55 +50,49 @@ public final class ProcessWorker {
         this.crashReports = crashReports;
         this.out = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
         this.in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
-        final Thread reader = new Thread(this::read, "kairos-worker-pipe-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
     }
 
-    /** Reader thread: the hello, then frames, each to its call; at the end every call hears the process is gone. */
-    private void read() {
-        try {
-            final int magic = in.readInt();
-            final long pid = in.readLong();
-            if (magic != WorkerProtocol.MAGIC || pid != process.pid()) {
-                throw new IOException("worker process " + process.pid() + " said " + Integer.toHexString(magic)
-                    + " / pid " + pid + " instead of hello");
-            }
-            ready = true;
-            hello.countDown();
-            while (true) {
-                final long channel = in.readLong();
-                final byte[] frame = WorkerProtocol.readBytes(in);
-                final Call call = calls.get(channel);
-                if (call != null) {
-                    call.frames.add(frame);
-                }  // else a call abandoned meanwhile: its frame is dropped
-            }
-        } catch (final IOException e) {
-            broken = e instanceof EOFException ? new IOException("its stdout closed", e) : e;
-        } finally {
-            hello.countDown();
-            for (final Call call : calls.values()) {
-                call.frames.add(DEAD);
-            }
-        }
-    }
-
-    /** Waits (at most a minute) for the process's hello. */
+    /** Reads the process's hello (once), holding the pipe. */
     private void awaitReady() throws IOException {
         if (ready) {
             return;
         }
+        reading.lock();
         try {
-            if (!hello.await(1, TimeUnit.MINUTES)) {
-                throw new IOException("no hello within a minute");
+            if (!ready) {
+                final int magic = in.readInt();
+                final long pid = in.readLong();
+                if (magic != WorkerProtocol.MAGIC || pid != process.pid()) {
+                    throw new IOException("worker process " + process.pid() + " said " + Integer.toHexString(magic)
+                        + " / pid " + pid + " instead of hello");
+                }
+                ready = true;
             }
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted waiting for its hello", e);
+        } catch (final IOException e) {
+            gone(e);
+            throw broken;
+        } finally {
+            reading.unlock();
+            wakeWaiters(null);
         }
-        if (!ready) {
-            throw broken != null ? broken : new IOException("it ended before its hello");
+    }
+
+    /** The pipe broke: every call waiting hears it. */
+    private void gone(final IOException e) {
+        if (broken == null) {
+            broken = e instanceof java.io.EOFException ? new IOException("its stdout closed", e) : e;
+        }
+        for (final Call call : calls.values()) {
+            call.frames.add(DEAD);
+        }
+    }
+
+    /** The pipe is free: every other waiting call tries to take it (one does, the others wait again). */
+    private void wakeWaiters(final Call except) {
+        for (final Call call : calls.values()) {
+            if (call != except) {
+                call.frames.add(WAKE);
+            }
         }
     }
 
@@ -237,21 +236,61 @@ public final class ProcessWorker {
             boolean interrupted = false;
             try {
                 while (true) {
-                    try {
-                        final byte[] frame = frames.take();
-                        if (frame == DEAD) {
-                            frames.add(DEAD);
-                            throw broken != null ? broken : new IOException("its pipe closed");
+                    byte[] frame = frames.poll();
+                    if (frame == null) {
+                        if (reading.tryLock()) {
+                            frame = readOwn();
+                        } else {
+                            try {
+                                frame = frames.take();
+                            } catch (final InterruptedException e) {
+                                interrupted = true;
+                                continue;
+                            }
                         }
-                        return new DataInputStream(new ByteArrayInputStream(frame));
-                    } catch (final InterruptedException e) {
-                        interrupted = true;
                     }
+                    if (frame == WAKE) {
+                        continue;
+                    }
+                    if (frame == DEAD) {
+                        frames.add(DEAD);
+                        throw broken != null ? broken : new IOException("its pipe closed");
+                    }
+                    return new DataInputStream(new ByteArrayInputStream(frame));
                 }
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
+            }
+        }
+
+        /** Holding the pipe: reads until this call's frame comes, handing the others' to them; then lets go. */
+        private byte[] readOwn() throws IOException {
+            try {
+                byte[] frame = frames.poll();  // it may have come while this call took the pipe
+                while (frame == null) {
+                    if (broken != null) {
+                        return DEAD;
+                    }
+                    final long from = in.readLong();
+                    final byte[] read = WorkerProtocol.readBytes(in);
+                    if (from == channel) {
+                        frame = read;
+                    } else {
+                        final Call other = calls.get(from);
+                        if (other != null) {
+                            other.frames.add(read);
+                        }  // else a call abandoned meanwhile: its frame is dropped
+                    }
+                }
+                return frame;
+            } catch (final IOException e) {
+                gone(e);
+                return DEAD;
+            } finally {
+                reading.unlock();
+                wakeWaiters(this);
             }
         }
 
