@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -78,16 +77,6 @@ class SharedWorkerProcessTest {
 
     private static long pidOf(final ActorHandle<Gate> actor) {
         return actor.task(Gate::pid).remote().get(WAIT);
-    }
-
-    private static void awaitCondition(final BooleanSupplier condition, final String what) {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within 30 s: " + what);
-            }
-            Thread.onSpinWait();
-        }
     }
 
     @Test
@@ -156,7 +145,7 @@ class SharedWorkerProcessTest {
         assertEquals(pid, pidOf(b));
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
-        awaitCondition(() -> !kernel.workerProcessIds().contains(pid), "the dead process dropped");
+        KernelTest.awaitCondition("the dead process dropped", () -> !kernel.workerProcessIds().contains(pid));
         final long after = callAfterItsProcessDied(a);
         assertNotEquals(pid, after);
         assertEquals(after, callAfterItsProcessDied(b), "both restarted, together in a new process");
