@@ -35,15 +35,21 @@ final class ChildJvm {
      * {@code tmp} so that a killed child leaves nothing in the system's temporary directory.
      */
     static Process start(final List<String> flags, final Path tmp, final String... args) {
+        return start(List.of(), System.getProperty("java.class.path"), flags, tmp, args);
+    }
+
+    /** As {@link #start(List, Path, String...)}, behind a prefix (e.g. setpriv and its options) with a class path. */
+    static Process start(final List<String> prefix, final String classPath, final List<String> flags, final Path tmp,
+            final String... args) {
         try {
             Files.createDirectories(tmp);
-            final List<String> command = new ArrayList<>();
+            final List<String> command = new ArrayList<>(prefix);
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(flags);
             command.add("-XX:TieredStopAtLevel=1");
             command.add("-Djava.io.tmpdir=" + tmp);
             command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
+            command.add(classPath);
             command.add(LmdbChild.class.getName());
             command.addAll(List.of(args));
             return new ProcessBuilder(command).redirectErrorStream(true).start();

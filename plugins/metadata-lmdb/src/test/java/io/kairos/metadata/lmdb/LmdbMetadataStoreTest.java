@@ -512,17 +512,58 @@ class LmdbMetadataStoreTest {
 
     @Test
     void aDirectoryThisProcessCannotWriteIsAClearError() throws Exception {
-        Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
-                "running as root: permissions do not stop root, so this check cannot be seen");
         final Path dir = Files.createDirectories(tmp.resolve("read-only"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
+        final String expected = "metadata directory " + dir + " is not readable, writable and searchable by this process";
         try {
-            final MetadataException e = assertThrows(MetadataException.class, () -> new LmdbMetadataStore(dir));
-            assertEquals("metadata directory " + dir + " is not readable, writable and searchable by this process",
-                    e.getMessage());
+            if (!"root".equals(System.getProperty("user.name"))) {
+                final MetadataException e = assertThrows(MetadataException.class, () -> new LmdbMetadataStore(dir));
+                assertEquals(expected, e.getMessage());
+                return;
+            }
+            // Permissions do not stop root (as CI runs): the open runs in a child JVM that setpriv drops to nobody.
+            final Path setpriv = Path.of("/usr/bin/setpriv");
+            Assumptions.assumeTrue(Files.isExecutable(setpriv), "running as root without /usr/bin/setpriv: skipped");
+            final String output = openAsNobody(setpriv, dir);
+            assertEquals("MetadataException: " + expected, output);
+            assertFalse(Files.exists(dir.resolve("data.mdb")), "nothing was written in the directory");
         } finally {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
+    }
+
+    /**
+     * Runs {@link LmdbChild}'s "open" as user nobody and returns its output line. Nobody cannot read root's Maven
+     * repository, so the class path's jars are copied into a world-readable directory first (its class folders lie
+     * in the checkout, which is world-readable as CI clones it).
+     */
+    private String openAsNobody(final Path setpriv, final Path dir) throws Exception {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        final Path jars = Files.createDirectory(tmp.resolve("jars-for-nobody"));
+        final List<String> classPath = new ArrayList<>();
+        for (final String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            final Path path = Path.of(entry);
+            if (Files.isRegularFile(path)) {
+                final Path copy = jars.resolve(classPath.size() + "-" + path.getFileName());
+                Files.copy(path, copy);
+                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
+                classPath.add(copy.toString());
+            } else {
+                classPath.add(entry);
+            }
+        }
+        final Path childTmp = Files.createDirectory(tmp.resolve("tmp-for-nobody"));
+        Files.setPosixFilePermissions(childTmp, PosixFilePermissions.fromString("rwxrwxrwx"));
+        final Process child = ChildJvm.start(
+                List.of(setpriv.toString(), "--reuid=nobody", "--regid=nogroup", "--clear-groups"),
+                String.join(java.io.File.pathSeparator, classPath), ChildJvm.moduleFlags(), childTmp,
+                "open", dir.toString());
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Thread pump = ChildJvm.pump(child, lines::add);
+        final int status = ChildJvm.await(child, 60);
+        pump.join(10_000);
+        assertEquals(3, status, "the child (nobody) should fail with a MetadataException: " + lines);
+        return lines.stream().filter(l -> l.startsWith("MetadataException")).findFirst().orElse(String.valueOf(lines));
     }
 
     @Test
