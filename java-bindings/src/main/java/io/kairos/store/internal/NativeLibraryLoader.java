@@ -5,7 +5,11 @@ import com.sun.jna.NativeLibrary;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * Loads libkairos once per JVM, for both JNA and JNI.
@@ -63,7 +67,9 @@ public final class NativeLibraryLoader {
         }
         final File file;
         try {
-            file = Native.extractFromResourcePath("kairos", classLoader);
+            final File extracted = Native.extractFromResourcePath("kairos", classLoader);
+            // null: JNA was told not to unpack (-Djna.nounpack=true, as jcstress sets in its forked VMs)
+            file = extracted != null ? extracted : copyToTemporaryFile(resource);
         } catch (final IOException e) {
             final UnsatisfiedLinkError error = new UnsatisfiedLinkError("cannot extract " + resource + ": " + e);
             error.initCause(e);
@@ -77,6 +83,19 @@ public final class NativeLibraryLoader {
                 file.delete();  // a temporary copy; the mapping outlives the name
             }
         }
+    }
+
+    private static File copyToTemporaryFile(final URL resource) throws IOException {
+        final String dir = System.getProperty("jna.tmpdir", System.getProperty("java.io.tmpdir"));
+        final Path copy = Files.createTempFile(
+            Files.createDirectories(Path.of(dir)), "libkairos", ".so");
+        try (InputStream in = resource.openStream()) {
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        } catch (final IOException e) {
+            Files.deleteIfExists(copy);
+            throw e;
+        }
+        return copy.toFile();
     }
 
     private static NativeLibrary loadBoth(final File file, final String what) {
@@ -101,7 +120,7 @@ public final class NativeLibraryLoader {
     static String notALinuxX8664Library(final File file) {
         final byte[] head = new byte[20];
         int n = 0;
-        try (java.io.InputStream in = new java.io.FileInputStream(file)) {
+        try (InputStream in = new java.io.FileInputStream(file)) {
             for (int r; n < head.length && (r = in.read(head, n, head.length - n)) > 0; ) {
                 n += r;
             }
