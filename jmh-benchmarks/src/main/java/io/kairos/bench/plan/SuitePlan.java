@@ -158,6 +158,9 @@ public final class SuitePlan {
             + "x the native API)", RAY_API_ACTORS, NATIVE_ACTORS, RAY_API_FRACTION);
         plan.target("put gigabytes >= 90% of a memory copy", "KernelSharedObjectsBenchmark.single_client_put_gigabytes",
             "KernelSharedObjectsBenchmark.memory_copy_64MiB", 0.9);
+        plan.target("put gigabytes under churn >= 90% of a copy into memory touched alike",
+            "KernelSharedObjectsBenchmark.single_client_put_gigabytes_churn",
+            "KernelSharedObjectsBenchmark.memory_copy_64MiB_rotating", 0.9);
         plan.target("1M queued tasks submitted in <= 2 s", "queued", 2, false);
     }
 
@@ -336,6 +339,12 @@ public final class SuitePlan {
             null, null, "2 putting threads, 64 MiB arrays; " + NO_STORE, Kind.GIGABYTES_PER_SECOND, gb,
             peerScaled("memory copy 64 MiB, 2 threads", so, "memory_copy_64MiB", 2, Kind.GIGABYTES_PER_SECOND, gb)
                 .asCeiling());
+        context = "single_client_put_gigabytes_churn";
+        rowWithRay("single_client_put_gigabytes_churn", g, so, "single_client_put_gigabytes_churn", 1,
+            null, null, "64 MiB arrays, the last 2 kept: each put pays its share of reclaiming the dropped ones "
+                + "(a GC and the frees); " + NO_STORE, Kind.GIGABYTES_PER_SECOND, gb,
+            peerScaled("memory copy 64 MiB into 16 rotating buffers", so, "memory_copy_64MiB_rotating", 1,
+                Kind.GIGABYTES_PER_SECOND, gb).asCeiling());
         context = "single_client_wait_1k_refs";
         opsRow("single_client_wait_1k_refs", g, o, "single_client_wait_1k_refs", 1, 5.08, null,
             peer("CompletableFuture.allOf(1k)", o, "jdk_completable_future_all_of_1k", 1));
