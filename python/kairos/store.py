@@ -343,6 +343,19 @@ class Store:
         self._seal(pin, keep_pinned=False)
         return oid
 
+    def put_raw(self, data, object_id=None) -> ObjectId:
+        """Stores an already encoded value (header included, e.g. bytes a Java process sent) as it is."""
+        src = np.frombuffer(data, np.uint8)
+        oid = ObjectId.random() if object_id is None else ObjectId(_id_bytes(object_id))
+        pin = self._create(oid._bytes, src.nbytes)
+        try:
+            np.asarray(pin)[:] = src
+        except BaseException:
+            pin.release()
+            raise
+        self._seal(pin, keep_pinned=False)
+        return oid
+
     def create_tensor(self, dtype, shape, object_id=None) -> WritableTensor:
         """A new unsealed tensor object of dtype and shape, as a writable ndarray over store memory (C order)."""
         head, dtype, nbytes = codec.tensor_header(dtype, shape if isinstance(shape, (tuple, list)) else (shape,))
