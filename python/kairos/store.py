@@ -337,10 +337,10 @@ class Store:
         pin = self._create(oid._bytes, encoded.nbytes)
         try:
             encoded.write_into(np.asarray(pin))
+            self._seal(pin, keep_pinned=False)
         except BaseException:
-            pin.release()
+            pin.release()  # aborts the create unless it was sealed
             raise
-        self._seal(pin, keep_pinned=False)
         return oid
 
     def put_raw(self, data, object_id=None) -> ObjectId:
@@ -350,10 +350,10 @@ class Store:
         pin = self._create(oid._bytes, src.nbytes)
         try:
             np.asarray(pin)[:] = src
+            self._seal(pin, keep_pinned=False)
         except BaseException:
             pin.release()
             raise
-        self._seal(pin, keep_pinned=False)
         return oid
 
     def create_tensor(self, dtype, shape, object_id=None) -> WritableTensor:
