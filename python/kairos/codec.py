@@ -8,6 +8,10 @@ A value is ``int32 type id | int32 reserved = 0 | payload`` (little-endian). Typ
   (64-byte aligned data, counted from the start of the value).
 * 3 ``TYPE_PICKLE``: Python pickle, protocol 5; Python to Python only.
 
+Inside xlang, two kinds reach beyond the format: REF (kind 10, an object of the shared store, written by the
+kernel in requests to Python workers; :func:`decode` needs ``resolve_ref`` to read it) and PICKLE (kind 11, a
+nested Python-only value; written with ``nested_pickle=True``).
+
 Encoding is planned first (:func:`plan`: sizes and the pieces to write, no copy of the data) and then written
 into any writable buffer (:meth:`Encoded.write_into`), so a store put copies tensor data once, straight into the
 store. Decoding (:func:`decode`) validates every field and raises :class:`CodecError` naming the offset and the
@@ -32,7 +36,7 @@ MAX_NDIM = 32
 MAX_DEPTH = 256
 
 # xlang kinds
-NONE, FALSE, TRUE, INT, FLOAT, BYTES, STR, LIST, MAP, TENSOR = range(10)
+NONE, FALSE, TRUE, INT, FLOAT, BYTES, STR, LIST, MAP, TENSOR, REF, PICKLE = range(12)
 
 # Java DefaultSerializer kinds
 JAVA_BYTES, JAVA_BUFFER, JAVA_STRING, JAVA_LONG, JAVA_INT, JAVA_DOUBLE, JAVA_JAVA = range(1, 8)
@@ -79,6 +83,21 @@ class JavaSerializedValueError(CodecError):
     """A type-id-1 value of kind JAVA: Java serialization of a class Python does not know."""
 
 
+class Ref:
+    """A REF (xlang kind 10): an object of the shared store, by id, and its length in bytes. The kernel writes
+    these in requests to Python workers; Python encodes one only for tools and tests (:func:`plan` writes a Ref
+    as kind 10). :func:`decode` hands each REF to its ``resolve_ref`` callable (object id, length) -> value."""
+
+    __slots__ = ("object_id", "length")
+
+    def __init__(self, object_id, length: int):
+        self.object_id = object_id
+        self.length = int(length)
+
+    def __repr__(self) -> str:
+        return f"Ref({self.object_id!r}, {self.length})"
+
+
 # --- encoding ------------------------------------------------------------------------------------------------------
 class Encoded:
     """A planned value: ``nbytes`` in all, written by :meth:`write_into` (tensor data copied once, in C order)."""
@@ -116,12 +135,13 @@ class Encoded:
 
 
 class _Planner:
-    __slots__ = ("pieces", "cur", "base")
+    __slots__ = ("pieces", "cur", "base", "nested_pickle")
 
-    def __init__(self):
+    def __init__(self, nested_pickle: bool = False):
         self.pieces: list = []
         self.cur = bytearray()
         self.base = 0  # bytes in pieces before cur
+        self.nested_pickle = nested_pickle  # a nested value without xlang form goes as PICKLE (kind 11)
 
     def pos(self) -> int:
         return self.base + len(self.cur)
@@ -142,6 +162,37 @@ class _Planner:
         return Encoded(type_id, self.pieces, self.base)
 
     def value(self, v: Any, depth: int) -> None:
+        if depth and self.nested_pickle:
+            try:
+                mark = self._mark()
+                self._value(v, depth)
+            except NotCrossLanguageError:
+                self._rewind(mark)
+                self.pickled(v)
+        else:
+            self._value(v, depth)
+
+    def _mark(self) -> tuple[int, int, int]:
+        return len(self.pieces), self.base, len(self.cur)
+
+    def _rewind(self, mark: tuple[int, int, int]) -> None:
+        """Forgets what was planned since mark (a nested value that turned out to have no xlang form)."""
+        npieces, base, ncur = mark
+        if len(self.pieces) == npieces:
+            del self.cur[ncur:]
+        else:  # cur was flushed since mark: its first ncur bytes start the first new piece
+            first = self.pieces[npieces] if ncur else b""
+            del self.pieces[npieces:]
+            self.cur = bytearray(first[:ncur])
+        self.base = base
+
+    def pickled(self, v: Any) -> None:
+        body = pickle.dumps(v, protocol=5)
+        self.cur.append(PICKLE)
+        self.cur += _U64.pack(len(body))
+        self._bytes(body)
+
+    def _value(self, v: Any, depth: int) -> None:
         cur = self.cur
         if v is None:
             cur.append(NONE)
@@ -187,6 +238,13 @@ class _Planner:
             for key, item in v.items():
                 self.value(key, depth + 1)
                 self.value(item, depth + 1)
+        elif isinstance(v, Ref):
+            oid = bytes(v.object_id)
+            if len(oid) != 16 or v.length < 0:
+                raise ValueError(f"{v!r}: a REF holds a 16-byte object id and a length >= 0")
+            cur.append(REF)
+            cur += oid
+            cur += _U64.pack(v.length)
         else:
             raise NotCrossLanguageError(f"{type(v).__module__}.{type(v).__qualname__} has no cross-language form",
                                         self.pos(), "kind")
@@ -233,14 +291,18 @@ def c_strides(shape, itemsize: int) -> list[int]:
     return strides
 
 
-def plan(value: Any, format: str = "auto") -> Encoded:
+def plan(value: Any, format: str = "auto", nested_pickle: bool = False) -> Encoded:
     """Plans the encoding of value. format: "xlang" (or :class:`NotCrossLanguageError`), "pickle", or "auto"
-    (xlang when the value has a cross-language form, else pickle)."""
+    (xlang when the value has a cross-language form, else pickle).
+
+    nested_pickle=True: inside xlang lists and maps, a value without a cross-language form is written as a
+    nested PICKLE (kind 11) instead of failing (format="xlang") or pickling the whole value (format="auto"); a
+    top-level value without xlang form still fails (xlang) or is pickled whole, type id 3 (auto)."""
     if format not in ("auto", "xlang", "pickle"):
         raise ValueError(f"format must be 'auto', 'xlang' or 'pickle', was {format!r}")
     if format != "pickle":
         try:
-            p = _Planner()
+            p = _Planner(nested_pickle)
             p.cur += _HEADER.pack(TYPE_XLANG, 0)
             p.value(value, 0)
             return p.finish(TYPE_XLANG)
@@ -271,33 +333,45 @@ def tensor_header(dtype, shape) -> tuple[bytes, np.dtype, int]:
     return head, dtype, nbytes
 
 
-def encode(value: Any, format: str = "auto") -> bytes:
-    """The value's bytes (header included)."""
-    return plan(value, format).tobytes()
+def encode(value: Any, format: str = "auto", nested_pickle: bool = False) -> bytes:
+    """The value's bytes (header included); see :func:`plan`."""
+    return plan(value, format, nested_pickle).tobytes()
 
 
 # --- decoding ------------------------------------------------------------------------------------------------------
-def decode(data, *, copy: bool = True) -> Any:
+def decode(data, *, copy: bool = True, resolve_ref=None) -> Any:
     """Decodes a value (header included) from a bytes-like object. copy=False: tensors and bytes come back as
-    views of data (read-only when data is); else everything is copied out."""
+    views of data (read-only when data is); else everything is copied out. resolve_ref: a callable
+    (ObjectId, length) -> value that reads a REF (kind 10) from the store; without it a REF is a CodecError."""
     buf = data if isinstance(data, np.ndarray) else np.frombuffer(data, np.uint8)
     if buf.dtype != np.uint8 or buf.ndim != 1:
         buf = buf.reshape(-1).view(np.uint8)
-    return decode_buffer(buf, copy_tensors=copy, copy_bytes=copy)[0]
+    return decode_buffer(buf, copy_tensors=copy, copy_bytes=copy, resolve_ref=resolve_ref)[0]
 
 
 def decode_buffer(buf: np.ndarray, *, copy_tensors: bool, copy_bytes: bool,
-                  array_type: type = np.ndarray) -> tuple[Any, bool]:
+                  array_type: type = np.ndarray, resolve_ref=None) -> tuple[Any, bool]:
     """Decodes from a 1-d uint8 array; returns (value, whether the value holds views of buf). Views are
     read-only memoryviews (bytes) and array_type instances (tensors; array_type is an ndarray subclass)."""
-    d = _Decoder(buf, copy_tensors, copy_bytes, array_type)
+    d = _Decoder(buf, copy_tensors, copy_bytes, array_type, resolve_ref)
     return d.top(), d.views
 
 
-class _Decoder:
-    __slots__ = ("buf", "mv", "end", "copy", "copy_bytes", "array_type", "views")
+_object_id_type = None
 
-    def __init__(self, buf: np.ndarray, copy_tensors: bool, copy_bytes: bool, array_type: type):
+
+def _object_id(data: bytes):
+    global _object_id_type
+    if _object_id_type is None:
+        from .store import ObjectId  # store imports this module: look it up on first use
+        _object_id_type = ObjectId
+    return _object_id_type(data)
+
+
+class _Decoder:
+    __slots__ = ("buf", "mv", "end", "copy", "copy_bytes", "array_type", "views", "resolve_ref")
+
+    def __init__(self, buf: np.ndarray, copy_tensors: bool, copy_bytes: bool, array_type: type, resolve_ref=None):
         self.buf = buf
         self.mv = memoryview(buf)
         self.end = len(buf)
@@ -305,6 +379,7 @@ class _Decoder:
         self.copy_bytes = copy_bytes
         self.array_type = array_type
         self.views = False
+        self.resolve_ref = resolve_ref
 
     def need(self, pos: int, n: int, field: str) -> None:
         if n < 0 or pos + n > self.end:
@@ -423,6 +498,23 @@ class _Decoder:
             return out, pos
         if kind == TENSOR:
             return self.tensor(pos - 1)
+        if kind == REF:
+            self.need(pos, 24, "REF")
+            if self.resolve_ref is None:
+                raise CodecError("a store reference needs a store (decode without resolve_ref)", pos - 1, "REF")
+            oid = _object_id(self.mv[pos:pos + 16].tobytes())
+            length = _U64.unpack_from(self.mv, pos + 16)[0]
+            return self.resolve_ref(oid, length), pos + 24
+        if kind == PICKLE:
+            n = self.u64(pos, "PICKLE length")
+            pos += 8
+            if n > self.end - pos:
+                raise CodecError(f"PICKLE length {n} runs past the end ({self.end - pos} bytes left)",
+                                 pos - 8, "PICKLE length")
+            try:
+                return pickle.loads(self.mv[pos:pos + n]), pos + n
+            except Exception as e:
+                raise CodecError(f"nested pickle does not load: {type(e).__name__}: {e}", pos, "PICKLE") from e
         raise CodecError(f"unknown kind {kind}", pos - 1, "kind")
 
     def tensor(self, start: int) -> tuple[Any, int]:

@@ -7,6 +7,7 @@ import unittest
 import numpy as np
 
 import _support  # noqa: F401  (sys.path)
+import kairos
 from kairos import codec
 from kairos.codec import CodecError, JavaSerializedValueError, NotCrossLanguageError, decode, encode
 
@@ -225,6 +226,88 @@ class RoundTripTest(unittest.TestCase):
                     self.assertEqual(t.ctypes.data % 64, 0) if t.size else None
 
 
+class Opaque:
+    """A class instance: no xlang form."""
+
+    def __init__(self, x):
+        self.x = x
+
+    def __eq__(self, other):
+        return isinstance(other, Opaque) and other.x == self.x
+
+
+class RefAndPickleKindsTest(unittest.TestCase):
+    def test_ref_layout_and_resolution(self):
+        oid = bytes(range(16))
+        data = encode([1, codec.Ref(oid, 4096)], format="xlang")
+        self.assertEqual(data, HDR2 + bytes([7]) + struct.pack("<Q", 2) + bytes([3]) + struct.pack("<q", 1)
+                         + bytes([10]) + oid + struct.pack("<Q", 4096))
+        seen = []
+
+        def resolve(object_id, length):
+            seen.append((object_id, length))
+            return "resolved"
+
+        self.assertEqual(decode(data, resolve_ref=resolve), [1, "resolved"])
+        self.assertEqual(len(seen), 1)
+        self.assertIsInstance(seen[0][0], kairos.ObjectId)
+        self.assertEqual((bytes(seen[0][0]), seen[0][1]), (oid, 4096))
+
+    def test_ref_without_a_resolver_is_a_codec_error(self):
+        data = encode({"a": codec.Ref(bytes(16), 1)}, format="xlang")
+        with self.assertRaises(CodecError) as ctx:
+            decode(data)
+        self.assertIn("a store reference needs a store", str(ctx.exception))
+        self.assertEqual(ctx.exception.field, "REF")
+        with self.assertRaises(CodecError) as ctx:
+            decode(data[:-3], resolve_ref=lambda o, n: None)
+        self.assertEqual(ctx.exception.field, "REF")
+
+    def test_nested_pickle_only_where_needed(self):
+        value = [1, {2, 3}, {"o": Opaque(5), "n": np.arange(3)}, 2 ** 70, np.zeros(2, np.complex64)]
+        data = encode(value, format="xlang", nested_pickle=True)
+        self.assertEqual(struct.unpack_from("<i", data)[0], codec.TYPE_XLANG)
+        back = decode(data)
+        self.assertEqual(back[0], 1)
+        self.assertEqual(back[1], {2, 3})
+        self.assertEqual(back[2]["o"], Opaque(5))
+        np.testing.assert_array_equal(back[2]["n"], np.arange(3))
+        self.assertEqual(back[3], 2 ** 70)
+        self.assertEqual(back[4].dtype, np.complex64)
+        # the set's bytes: kind 11, u64 length, the pickle
+        body = pickle.dumps({2, 3}, protocol=5)
+        self.assertIn(bytes([11]) + struct.pack("<Q", len(body)) + body, data)
+
+    def test_nested_pickle_keeps_tensors_aligned_after_a_rewind(self):
+        big = np.arange(5000, dtype=np.float64)  # a piece of its own: the planner flushes before it
+        value = [b"x" * 5000, [big, Opaque(1)], np.ones(7, np.int16)]
+        data = encode(value, format="xlang", nested_pickle=True)
+        back = decode(aligned_copy(data), copy=False)
+        self.assertEqual(back[0], b"x" * 5000)
+        self.assertEqual(back[1][1], Opaque(1))
+        np.testing.assert_array_equal(back[1][0], big)
+        np.testing.assert_array_equal(back[2], np.ones(7, np.int16))
+        for t in (back[1][0], back[2]):
+            self.assertEqual(t.ctypes.data % 64, 0)
+
+    def test_top_level_without_xlang_form(self):
+        with self.assertRaises(NotCrossLanguageError):
+            encode({1, 2}, format="xlang", nested_pickle=True)
+        data = encode({1, 2}, nested_pickle=True)
+        self.assertEqual(struct.unpack_from("<i", data)[0], codec.TYPE_PICKLE)
+        self.assertEqual(decode(data), {1, 2})
+        # without nested_pickle, auto pickles the whole list
+        self.assertEqual(struct.unpack_from("<i", encode([{1}]))[0], codec.TYPE_PICKLE)
+
+    def test_malformed_nested_pickle(self):
+        with self.assertRaises(CodecError) as ctx:
+            decode(HDR2 + bytes([11]) + struct.pack("<Q", 3) + b"\x80\x05x")
+        self.assertEqual(ctx.exception.field, "PICKLE")
+        with self.assertRaises(CodecError) as ctx:
+            decode(HDR2 + bytes([11]) + struct.pack("<Q", 30) + b"\x80\x05x")
+        self.assertEqual(ctx.exception.field, "PICKLE length")
+
+
 class JavaPayloadTest(unittest.TestCase):
     @staticmethod
     def java(kind: int, body: bytes) -> bytes:
@@ -281,7 +364,8 @@ class MalformedTest(unittest.TestCase):
             "reserved": (struct.pack("<ii", 2, 1) + b"\x00", "reserved", 4),
             "unknown type id": (struct.pack("<ii", 99, 0), "type id", 0),
             "empty payload": (HDR2, "kind", 8),
-            "unknown kind": (HDR2 + b"\x0a", "kind", 8),
+            "unknown kind": (HDR2 + b"\x0c", "kind", 8),
+            "REF truncated": (HDR2 + b"\x0a" + bytes(23), "REF", 9),
             "INT truncated": (HDR2 + b"\x03" + b"\x00" * 7, "INT", 9),
             "FLOAT truncated": (HDR2 + b"\x04", "FLOAT", 9),
             "BYTES length truncated": (HDR2 + b"\x05\x01", "BYTES length", 9),
