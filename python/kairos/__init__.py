@@ -29,6 +29,7 @@ __all__ = [
 
 _lock = threading.Lock()
 _default: Store | None = None
+_shared: Store | None = None  # the worker process's store (kairos.worker): connect() never closes it
 
 
 def connect(store_name: str | None = None) -> Store:
@@ -41,9 +42,18 @@ def connect(store_name: str | None = None) -> Store:
     store = Store.attach(name)
     with _lock:
         previous, _default = _default, store
-    if previous is not None:
+    if previous is not None and previous is not _shared:
         previous.close()
     return store
+
+
+def _share(store: Store) -> None:
+    """Makes store the default store of get/put, never closed by connect() (the worker process's own store)."""
+    global _default, _shared
+    with _lock:
+        previous, _default, _shared = _default, store, store
+    if previous is not None and previous is not store:
+        previous.close()
 
 
 def default_store() -> Store:
