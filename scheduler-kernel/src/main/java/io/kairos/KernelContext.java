@@ -37,14 +37,10 @@ public final class KernelContext extends KernelSettings {
     public static final int MAX_WORKERS_PER_NODE_DEFAULT = 256;
     /** Default shared object store capacity (made resident at start: see {@link #objectStorePrefault(boolean)}). */
     public static final long OBJECT_STORE_BYTES_DEFAULT = 256L << 20;
-    /**
-     * Object stores up to this many bytes (4 GiB) are prefaulted at start unless {@link #objectStorePrefault(boolean)}
-     * says otherwise; larger ones only when it asks for it.
-     */
+    /** Stores up to this many bytes (4 GiB) are prefaulted at start unless {@link #objectStorePrefault} says not. */
     public static final long OBJECT_STORE_PREFAULT_MAX_DEFAULT = 4L << 30;
     /** Values whose serialized size reaches this many bytes go to the shared store (Ray's 100 KiB). */
     public static final long INLINE_THRESHOLD_DEFAULT = 100L << 10;
-
     /** Default time an idle worker thread above a node's CPU count lives before it is stopped. */
     public static final Duration IDLE_WORKER_TIMEOUT_DEFAULT = Duration.ofSeconds(10);
 
@@ -166,13 +162,11 @@ public final class KernelContext extends KernelSettings {
     }
 
     /**
-     * Joins the kernel to a cluster of kernels through this transport (the built-in one is
-     * {@code AeronClusterTransport} in kairos-cluster-aeron): it registers with the cluster's control store when the
-     * kernel starts and leaves when it closes. The kernel is then one member, one node: with resources it runs the
-     * work others send it, with none (e.g. {@code cpus(0)}) it is a driver that only submits. Plain tasks that do
-     * not fit here go to other members, by the same policies; their results come back to this kernel, which owns
-     * them. Actors and placement groups stay on this kernel for now. The node's id is the cluster member's id:
-     * name it with {@link #node}, or it is "host-pid".
+     * Joins the kernel to a cluster of kernels through this transport ({@code AeronClusterTransport} in
+     * kairos-cluster-aeron): it registers with the control store at start and leaves at close. The kernel is one
+     * node: with resources it runs work others send it, with none ({@code cpus(0)}) it is a driver. Tasks that do
+     * not fit here go to other members by the same policies; their results come back to this kernel, which owns
+     * them. The node's id is the member's id: name it with {@link #node}, or it is "host-pid".
      *
      * @param transport not null; the kernel closes it
      * @return this context
@@ -347,21 +341,13 @@ public final class KernelContext extends KernelSettings {
     /**
      * Whether the kernel makes its shared object store resident at start (prefault): the first write to a page of a
      * fresh tmpfs segment costs more than a put's copy (0.38 to 1.6 GB/s here, against 19 GB/s into written pages).
+     * A daemon thread, {@code kairos-prefault-NAME}, goes over the store twice, 64 MiB per native call: it reserves
+     * the pages in /dev/shm ({@code fallocate}), then maps them ({@code madvise(MADV_POPULATE_WRITE)}, or a touch of
+     * each page that keeps its bytes). Start does not wait for it, no put is blocked by it, close stops it. It costs
+     * the store's whole capacity from /dev/shm at start, and a core for 0.5 to 3 s per GiB here; with less room in
+     * /dev/shm than the store, it does nothing. Default: on up to {@value #OBJECT_STORE_PREFAULT_MAX_DEFAULT} bytes.
      *
-     * <p>With it, {@link Kernel#start} starts a daemon thread, {@code kairos-prefault-NAME}, that goes over the store,
-     * 64 MiB per native call, twice: it reserves the pages in /dev/shm ({@code fallocate}: fast, so it keeps ahead of
-     * the first puts), then maps them ({@code madvise(MADV_POPULATE_WRITE)}, or a touch of each page that keeps its
-     * bytes), and ends. Start does not wait for it, a put is never blocked by it, and closing the kernel stops it and
-     * waits for it. {@code StoreFirstSecondBenchmark} measures a kernel's first second of puts with and without it.
-     *
-     * <p>What it costs: the store's whole capacity is taken from /dev/shm (this process's memory cgroup) at start, and
-     * one core works about 0.5 to 3 s per GiB here. If /dev/shm has less room than the store, it does nothing.
-     *
-     * <p>Default: on for stores up to {@value #OBJECT_STORE_PREFAULT_MAX_DEFAULT} bytes (4 GiB: a bounded cost, which
-     * covers the default store and the benchmark suite's), off above unless asked for: {@code objectStorePrefault(true)}.
-     *
-     * @param prefault true: prefault the store whatever its size; false: never (pages are then taken as puts first
-     *                 write them)
+     * @param prefault true: prefault the store whatever its size; false: never (pages are taken as puts write them)
      * @return this context
      */
     public KernelContext objectStorePrefault(final boolean prefault) {
@@ -517,6 +503,20 @@ public final class KernelContext extends KernelSettings {
      */
     public KernelContext workerJvmOptions(final List<String> options) {
         this.workerJvmOptions = List.copyOf(options);
+        return this;
+    }
+
+    /**
+     * How Python workers ({@link Kernel#pyTask}, {@link Kernel#pyActor}) start: the interpreter, and the directories
+     * they import from, before the {@code kairos} package's own and the inherited PYTHONPATH.
+     *
+     * @param executable the interpreter (default: $KAIROS_PYTHON, else "python3" on the PATH)
+     * @param pythonPath the job's module directories, copied (default: none)
+     * @return this context
+     */
+    public KernelContext python(final String executable, final List<Path> pythonPath) {
+        this.pythonExecutable = Objects.requireNonNull(executable, "executable");
+        this.pythonPath = List.copyOf(pythonPath);
         return this;
     }
 

@@ -70,6 +70,8 @@ abstract class KernelSettings {
     int actorsPerWorkerProcess = 1;
     String workerClasspath;
     List<String> workerJvmOptions = List.of();
+    String pythonExecutable;
+    List<Path> pythonPath = List.of();
     Path spillDirectory;
     boolean concluded;
 
@@ -235,6 +237,20 @@ abstract class KernelSettings {
     /** {@return the worker processes' extra JVM options, unmodifiable} */
     public List<String> workerJvmOptions() {
         return workerJvmOptions;
+    }
+
+    /** {@return the Python workers' interpreter: as set, else $KAIROS_PYTHON, else "python3"} */
+    public String pythonExecutable() {
+        if (pythonExecutable != null) {
+            return pythonExecutable;
+        }
+        final String env = System.getenv("KAIROS_PYTHON");
+        return env != null && !env.isBlank() ? env : "python3";
+    }
+
+    /** {@return the job's Python module directories, unmodifiable} */
+    public List<Path> pythonPath() {
+        return pythonPath;
     }
 
     /** {@return the share of the object store the kernel's objects may take before spilling} */

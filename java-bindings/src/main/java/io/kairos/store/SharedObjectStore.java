@@ -109,6 +109,16 @@ public final class SharedObjectStore implements AutoCloseable {
     public static final java.nio.file.Path SHM_DIRECTORY = java.nio.file.Path.of("/dev/shm");
 
     /**
+     * The native library on disk, for another process to load (a Python worker loads it through ctypes): the file
+     * this JVM loaded, or a copy of the jar's, kept until this JVM exits.
+     *
+     * @return the path of libkairos.so
+     */
+    public static java.nio.file.Path libraryFile() {
+        return io.kairos.store.internal.NativeLibraryLoader.libraryFile();
+    }
+
+    /**
      * Removes the segment of the store of that name if its owner process is gone (a crashed kernel's); never a
      * live owner's, another user's, or a file that is not a store's.
      *

@@ -42,6 +42,42 @@ public final class NativeLibraryLoader {
         return LIBRARY;
     }
 
+    /** The library on disk for other processes (a Python worker loads it with ctypes); extracted once if needed. */
+    private static volatile Path onDisk;
+
+    /**
+     * A path to this library that another process can load (Python workers): the override or the class path's file
+     * as it is, else a copy extracted from the jar, kept until this JVM exits.
+     *
+     * @throws UnsatisfiedLinkError if the copy cannot be made
+     */
+    public static synchronized Path libraryFile() {
+        if (onDisk != null) {
+            return onDisk;
+        }
+        library();
+        final String override = System.getProperty(LIBRARY_PATH_PROP);
+        final URL resource = NativeLibraryLoader.class.getClassLoader().getResource(RESOURCE);
+        try {
+            if (override != null && !override.isBlank()) {
+                onDisk = Path.of(override).toAbsolutePath();
+            } else if (resource != null && "file".equals(resource.getProtocol())) {
+                onDisk = Path.of(resource.toURI());
+            } else if (resource != null) {
+                final File copy = copyToTemporaryFile(resource);
+                copy.deleteOnExit();
+                onDisk = copy.toPath();
+            } else {
+                throw new UnsatisfiedLinkError(RESOURCE + " is not on the classpath");
+            }
+        } catch (final IOException | java.net.URISyntaxException e) {
+            final UnsatisfiedLinkError error = new UnsatisfiedLinkError("cannot extract " + resource + ": " + e);
+            error.initCause(e);
+            throw error;
+        }
+        return onDisk;
+    }
+
     /** Where the library was loaded from, for error messages. */
     public static String source() {
         return source;

@@ -16,6 +16,8 @@ public final class ActorState {
     final long id;
     final String name;
     final String className;
+    /** A Python actor (its methods are called by name in a Python worker). */
+    private boolean python;
     final int maxConcurrency;
     final int maxRestarts;
     final int maxPendingCalls;
@@ -122,6 +124,14 @@ public final class ActorState {
     /** Whether it lives on another member of the cluster (this is its proxy). */
     boolean isProxy() {
         return hostNode != null;
+    }
+
+    public boolean isPython() {
+        return python;
+    }
+
+    void python(final boolean python) {
+        this.python = python;
     }
 
     public String describe() {

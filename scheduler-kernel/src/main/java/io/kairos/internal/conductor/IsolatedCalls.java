@@ -2,9 +2,12 @@ package io.kairos.internal.conductor;
 
 import io.kairos.exception.GetTimeoutException;
 import io.kairos.exception.ObjectLostException;
+import io.kairos.internal.object.CrossLanguage;
 import io.kairos.internal.object.JavaSerialization;
 import io.kairos.internal.object.StoredObjects;
 import io.kairos.internal.worker.ProcessWorker;
+import io.kairos.internal.worker.PythonFunction;
+import io.kairos.internal.worker.PythonRequests;
 import io.kairos.internal.worker.TaskInfo;
 import io.kairos.internal.worker.WorkerProcesses;
 import io.kairos.internal.worker.WorkerProtocol;
@@ -56,7 +59,8 @@ final class IsolatedCalls {
      * @throws io.kairos.exception.WorkerDiedException if the process died before it replied
      */
     Object execute(final TaskSpec task, final TaskInfo context) throws Throwable {
-        final WorkerProcesses processes = conductor.processes();
+        final boolean python = task.function instanceof PythonFunction;
+        final WorkerProcesses processes = python ? conductor.processes().python() : conductor.processes();
         final ProcessWorker process;
         final int op;
         long actorId = 0;
@@ -79,7 +83,11 @@ final class IsolatedCalls {
         boolean created = false;
         remote = process;
         try (ProcessWorker.Call call = process.open()) {
-            writeRequest(task, context, op, actorId, pins);
+            if (python) {
+                writePythonRequest(task, context, op, actorId, pins);
+            } else {
+                writeRequest(task, context, op, actorId, pins);
+            }
             call.send(frameBytes(), frame.size());
             DataInputStream in = call.next();
             byte status = in.readByte();
@@ -89,8 +97,9 @@ final class IsolatedCalls {
                 status = in.readByte();
             }
             if (status == WorkerProtocol.THREW) {
-                throw (Throwable) JavaSerialization.fromBytes(WorkerProtocol.readBytes(in),
-                    IsolatedCalls.class.getClassLoader());
+                final byte[] thrown = WorkerProtocol.readBytes(in);
+                throw python ? PythonRequests.thrown(thrown)
+                    : (Throwable) JavaSerialization.fromBytes(thrown, IsolatedCalls.class.getClassLoader());
             }
             if (op == WorkerProtocol.CREATE_ACTOR) {
                 created = true;
@@ -158,6 +167,37 @@ final class IsolatedCalls {
             writeArgument(task.args[i], i, pins);
         }
         out.flush();
+    }
+
+    private void writePythonRequest(final TaskSpec task, final TaskInfo context, final int op, final long actorId,
+                                    final List<StoredObjects.Stored> pins) throws IOException {
+        frame.reset();
+        final List<Object> args = new ArrayList<>(task.arity);
+        for (int i = 0; i < task.arity; i++) {
+            args.add(pythonArgument(task.args[i], i, pins));
+        }
+        PythonRequests.write(out, op, task.taskId(), actorId, task.attempts, task.name(),
+            (PythonFunction) task.function, context.gpuInstances(), args);
+        out.flush();
+    }
+
+    /** An argument as Python reads it: a stored one by reference (pinned until the reply), else its value. */
+    private static Object pythonArgument(final Object arg, final int index, final List<StoredObjects.Stored> pins) {
+        Object value = arg;
+        if (arg instanceof ObjectState) {
+            final StoredObjects.Stored stored = ((ObjectState) arg).storedValue();
+            if (stored != null && stored.pinForCall()) {
+                pins.add(stored);
+                return new CrossLanguage.StoreRef(stored.id, stored.length);
+            }
+            value = ((ObjectState) arg).value();
+        }
+        if (!CrossLanguage.writable(value)) {
+            throw new IllegalArgumentException("argument " + index + " (" + value.getClass().getName() + ") has no "
+                + "cross-language form for Python: pass null, a Boolean, a number, byte[], a String, a List or Map of"
+                + " those, a Tensor or a PythonValue");
+        }
+        return value;
     }
 
     /**

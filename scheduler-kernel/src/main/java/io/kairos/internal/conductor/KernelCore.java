@@ -227,7 +227,8 @@ public final class KernelCore {
                                   final int maxPendingCalls, final SchedulingStrategy strategy, final GroupState group,
                                   final int bundleIndex, final boolean isolated, final ActorOptions options) {
         ensureOpen();
-        if (isolated && maxConcurrency != 1) {
+        final boolean python = constructor instanceof io.kairos.internal.worker.PythonFunction;
+        if (isolated && maxConcurrency != 1 && !python) {  // a Python worker runs an actor's calls on threads
             throw new IllegalArgumentException("an isolated actor runs one call at a time: maxConcurrency must be 1, was "
                 + maxConcurrency);
         }
@@ -239,6 +240,7 @@ public final class KernelCore {
         final ActorState actor = new ActorState(id, name, FunctionNames.className(constructor), maxConcurrency,
             maxRestarts, maxPendingCalls);
         actor.configure(options, isolated);
+        actor.python(python);
         if (infeasible != null) {
             throw new UnschedulableException(actor.describe() + ": " + infeasible);
         }

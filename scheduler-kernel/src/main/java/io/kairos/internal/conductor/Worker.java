@@ -271,7 +271,8 @@ public final class Worker implements Runnable {
 
     /** Whether the task runs in a worker process (an isolated task, or a call of an actor living in one). */
     private static boolean isolated(final TaskSpec task) {
-        return task.isolated || task.kind == TaskSpec.Kind.ACTOR_CALL && task.target instanceof WorkerProcesses.RemoteActor;
+        return task.isolated || task.function instanceof io.kairos.internal.worker.PythonFunction
+            || task.kind == TaskSpec.Kind.ACTOR_CALL && task.target instanceof WorkerProcesses.RemoteActor;
     }
 
     /** Calls into worker processes, and the one this worker waits on. */

@@ -1,6 +1,5 @@
 package io.kairos.internal.object;
 
-import io.kairos.internal.object.DefaultSerializer;
 import io.kairos.spi.serialization.Serializer;
 
 import java.nio.ByteBuffer;
@@ -33,6 +32,8 @@ public final class ValueCodec {
 
     public ValueCodec(final List<Serializer> plugins) {
         this.serializers = new ArrayList<>(plugins);
+        this.serializers.add(new CrossLanguageSerializer());
+        this.serializers.add(new CrossLanguageSerializer.Pickles());
         this.serializers.add(new DefaultSerializer());
     }
 

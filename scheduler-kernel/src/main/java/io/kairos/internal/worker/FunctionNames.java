@@ -17,11 +17,17 @@ public final class FunctionNames {
 
     /** "Class::method" for a method reference, "Class::lambda" for a lambda, else the class name. */
     public static String taskName(final Object function) {
+        if (function instanceof PythonFunction) {
+            return ((PythonFunction) function).name();
+        }
         return names(function)[0];
     }
 
     /** The simple name of the class a constructor reference creates (e.g. "Counter"). */
     public static String className(final Object constructor) {
+        if (constructor instanceof PythonFunction) {
+            return ((PythonFunction) constructor).simpleName();
+        }
         return names(constructor)[1];
     }
 

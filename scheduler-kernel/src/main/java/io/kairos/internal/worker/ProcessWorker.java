@@ -41,10 +41,17 @@ public final class ProcessWorker {
     int actors;
     private volatile boolean ready;
     private volatile IOException broken;
+    /** What it is called in errors: "worker process", "Python worker". */
+    private final String what;
     /** Where its JVM writes a crash report (%p: its pid). */
     private final String crashReports;
 
     ProcessWorker(final Process process, final String gpus, final String crashReports) {
+        this(process, gpus, crashReports, "worker process");
+    }
+
+    ProcessWorker(final Process process, final String gpus, final String crashReports, final String what) {
+        this.what = what;
         this.process = process;
         this.gpus = gpus;
         this.crashReports = crashReports;
@@ -157,7 +164,7 @@ public final class ProcessWorker {
             Thread.currentThread().interrupt();
             how = "its pipe broke (" + cause + ")";
         }
-        return new WorkerDiedException("worker process " + process.pid() + " died: " + how, cause);
+        return new WorkerDiedException(what + " " + process.pid() + " died: " + how, cause);
     }
 
     /**
@@ -209,7 +216,7 @@ public final class ProcessWorker {
 
     @Override
     public String toString() {
-        return "worker process " + process.pid() + (gpus.isEmpty() ? "" : " (CUDA_VISIBLE_DEVICES=" + gpus + ")");
+        return what + " " + process.pid() + (gpus.isEmpty() ? "" : " (CUDA_VISIBLE_DEVICES=" + gpus + ")");
     }
 
     /** One request and its frames: the request, the process's gets and their answers, the reply. */

@@ -32,6 +32,14 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  */
 public final class WorkerProcesses implements AutoCloseable {
     private final List<String> command;
+    private final Map<String, String> environment;
+    /** What its processes are called in errors. */
+    private final String what;
+    private final String storeName;
+    private final long inlineThreshold;
+    private final PythonLaunch pythonLaunch;
+    /** The Python workers' pool, once used; guarded by this. */
+    private WorkerProcesses python;
     /** Where a worker JVM that crashes writes its report (HotSpot's -XX:ErrorFile; %p: its pid). */
     private final String crashReports;
     private final Map<String, ConcurrentLinkedDeque<ProcessWorker>> idle = new ConcurrentHashMap<>();
@@ -52,10 +60,26 @@ public final class WorkerProcesses implements AutoCloseable {
      */
     public WorkerProcesses(final String storeName, final long inlineThreshold, final String classpath,
                            final List<String> jvmOptions, final int prestart, final int actorsPerProcess) {
+        this(storeName, inlineThreshold, classpath, jvmOptions, prestart, actorsPerProcess, null);
+    }
+
+    /**
+     * As the other constructor, with the settings of the kernel's Python workers ({@link #python()}).
+     *
+     * @param python how Python workers start, or null where they cannot
+     */
+    public WorkerProcesses(final String storeName, final long inlineThreshold, final String classpath,
+                           final List<String> jvmOptions, final int prestart, final int actorsPerProcess,
+                           final PythonLaunch python) {
         if (actorsPerProcess < 1) {
             throw new IllegalArgumentException("actorsPerProcess must be at least 1, not " + actorsPerProcess);
         }
         this.actorsPerProcess = actorsPerProcess;
+        this.storeName = storeName;
+        this.inlineThreshold = inlineThreshold;
+        this.pythonLaunch = python;
+        this.environment = Map.of();
+        this.what = "worker process";
         final List<String> c = new ArrayList<>();
         c.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -84,6 +108,56 @@ public final class WorkerProcesses implements AutoCloseable {
         for (int i = 0; i < prestart; i++) {
             pool("").add(start(""));
         }
+    }
+
+    /** The pool of Python workers ({@code python -m kairos.worker}): same store, same hosting of actors. */
+    private WorkerProcesses(final WorkerProcesses kernel, final PythonLaunch python) {
+        this.actorsPerProcess = kernel.actorsPerProcess;
+        this.storeName = kernel.storeName;
+        this.inlineThreshold = kernel.inlineThreshold;
+        this.pythonLaunch = null;
+        this.what = "Python worker";
+        this.command = List.of(python.executable(), "-m", "kairos.worker",
+            storeName == null ? "-" : storeName, Long.toString(inlineThreshold));
+        final Map<String, String> env = new java.util.HashMap<>();
+        final String inherited = System.getenv("PYTHONPATH");
+        final String path = python.pythonPath().isEmpty() ? inherited
+            : inherited == null || inherited.isEmpty() ? python.pythonPath()
+            : python.pythonPath() + File.pathSeparator + inherited;
+        if (path != null) {
+            env.put("PYTHONPATH", path);
+        }
+        if (python.nativeLibrary() != null) {
+            env.put("KAIROS_NATIVE_LIB", python.nativeLibrary());
+        }
+        if (storeName != null) {
+            env.put("KAIROS_STORE", storeName);
+        }
+        this.environment = Map.copyOf(env);
+        this.crashReports = "";
+    }
+
+    /** How Python workers start: the interpreter, the directories they import from, the store's library. */
+    public record PythonLaunch(String executable, String pythonPath, String nativeLibrary) {
+    }
+
+    /**
+     * The kernel's Python workers, a pool of their own (started on first use).
+     *
+     * @throws KernelClosedException if the kernel is closed
+     * @throws IllegalStateException if this pool cannot start Python workers
+     */
+    public synchronized WorkerProcesses python() {
+        if (closed) {
+            throw new KernelClosedException("the kernel is closed: no Python worker");
+        }
+        if (python == null) {
+            if (pythonLaunch == null) {
+                throw new IllegalStateException("this kernel has no Python worker settings");
+            }
+            python = new WorkerProcesses(this, pythonLaunch);
+        }
+        return python;
     }
 
     private ConcurrentLinkedDeque<ProcessWorker> pool(final String gpus) {
@@ -181,26 +255,37 @@ public final class WorkerProcesses implements AutoCloseable {
         for (final ProcessWorker worker : all) {
             pids.add(worker.process.pid());
         }
+        synchronized (this) {
+            if (python != null) {
+                pids.addAll(python.pids());
+            }
+        }
         return pids;
     }
 
     private ProcessWorker start(final String gpus) {
         final ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().putAll(environment);
         if (!gpus.isEmpty()) {
             builder.environment().put("CUDA_VISIBLE_DEVICES", gpus);
         }
         try {
-            final ProcessWorker worker = new ProcessWorker(builder.start(), gpus, crashReports);
+            final ProcessWorker worker = new ProcessWorker(builder.start(), gpus, crashReports, what);
             all.add(worker);
             return worker;
         } catch (final IOException e) {
-            throw new KairosException("cannot start a worker process (" + command.get(0) + "): " + e.getMessage(), e);
+            throw new KairosException("cannot start a " + what + " (" + command.get(0) + "): " + e.getMessage(), e);
         }
     }
 
     @Override
     public void close() {
         closed = true;
+        synchronized (this) {
+            if (python != null) {
+                python.close();
+            }
+        }
         exports.close();
         for (final ProcessWorker worker : all) {
             worker.close();
