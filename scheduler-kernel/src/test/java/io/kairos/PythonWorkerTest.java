@@ -166,6 +166,25 @@ class PythonWorkerTest {
         assertEquals(5L, kernel.pyTask("kairos_fixtures:add", 2, 3).remote().get(WAIT), "the workers still work");
     }
 
+    @Test
+    void aPythonWorkerThatCannotStartIsAClearError(@TempDir final Path dir) throws Exception {
+        kernel = Kernel.start(new KernelContext().cpus(2).python(dir.resolve("no-python3").toString(), List.of()));
+        final TaskFailedException none = assertThrows(TaskFailedException.class,
+            () -> kernel.pyTask("kairos_fixtures:add", 1, 2).remote().get(WAIT));
+        assertTrue(none.getCause().getMessage().startsWith("cannot start a Python worker (" + dir.resolve("no-python3")
+            + ")"), none.getCause().getMessage());
+        kernel.close();
+        // An interpreter that cannot import the worker (here: a script that exits at once) ends before its hello.
+        final Path broken = Files.writeString(dir.resolve("broken-python"), "#!/bin/sh\necho 'no kairos here' >&2\nexit 1\n");
+        assertTrue(broken.toFile().setExecutable(true));
+        kernel = Kernel.start(new KernelContext().cpus(2).python(broken.toString(), List.of()));
+        final TaskFailedException died = assertThrows(TaskFailedException.class,
+            () -> kernel.pyTask("kairos_fixtures:add", 1, 2).setMaxRetries(1).remote().get(WAIT));
+        final String message = died.getCause().getMessage();
+        assertTrue(message.startsWith("Python worker ") && message.contains("died: exited with code 1; it ended before"
+            + " its hello, so it could not start: its stderr says why"), message);
+    }
+
     private static PythonException pythonError(final ObjectRef<?> ref) {
         final TaskFailedException e = assertThrows(TaskFailedException.class, () -> ref.get(WAIT));
         return assertInstanceOf(PythonException.class, e.getCause(), String.valueOf(e));

@@ -164,7 +164,9 @@ public final class ProcessWorker {
             Thread.currentThread().interrupt();
             how = "its pipe broke (" + cause + ")";
         }
-        return new WorkerDiedException(what + " " + process.pid() + " died: " + how, cause);
+        final String early = ready ? "" : "; it ended before its hello, so it could not start: its stderr says why"
+            + ("Python worker".equals(what) ? " (does the interpreter import the kairos package and NumPy?)" : "");
+        return new WorkerDiedException(what + " " + process.pid() + " died: " + how + early, cause);
     }
 
     /**
