@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 3, jvmArgsAppend = {JvmFlags.ADD_EXPORTS_MISC, JvmFlags.ENABLE_NATIVE_ACCESS})
 public class KernelPythonTaskBenchmark {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    static final int BATCH = 1_000;
+    public static final int BATCH = 1_000;
     private static final String ECHO = String.join("\n",
         "import os, struct, sys",
         "r, w = os.fdopen(0, 'rb', buffering=0), os.fdopen(1, 'wb', buffering=0)",

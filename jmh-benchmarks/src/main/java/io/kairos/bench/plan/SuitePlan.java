@@ -4,6 +4,7 @@ import io.kairos.bench.GpuCopyBenchmark;
 import io.kairos.bench.KernelActorsBenchmark;
 import io.kairos.bench.KernelObjectsBenchmark;
 import io.kairos.bench.KernelPlacementGroupBenchmark;
+import io.kairos.bench.KernelPythonTaskBenchmark;
 import io.kairos.bench.KernelQueuedTasksBenchmark;
 import io.kairos.bench.KernelSharedObjectsBenchmark;
 import io.kairos.bench.KernelTasksBenchmark;
@@ -136,6 +137,7 @@ public final class SuitePlan {
         s.rayApi();
         s.objects();
         s.store();
+        s.python();
         s.gpu(cuda);
         ScaleCurves.add(s);
         Envelope.add(s, queued < KernelQueuedTasksBenchmark.QUEUED);
@@ -162,6 +164,10 @@ public final class SuitePlan {
             "KernelSharedObjectsBenchmark.single_client_put_gigabytes_churn",
             "KernelSharedObjectsBenchmark.memory_copy_64MiB_rotating", 0.9);
         plan.target("1M queued tasks submitted in <= 2 s", "queued", 2, false);
+        plan.target("Python task round trip from Java p50 <= 100 µs", "KernelPythonTaskBenchmark.python_task_sync.p50",
+            100_000, false);
+        plan.target("Python tasks async, one submitter >= 50,000 tasks/s",
+            "KernelPythonTaskBenchmark.python_tasks_async", 50_000, true);
     }
 
     /**
@@ -288,6 +294,22 @@ public final class SuitePlan {
             "each call takes an ObjectRef argument",
             peer(KernelActorsBenchmark.ACTORS + " single-thread executors", a,
                 "singleThreadExecutors_round_robin_with_arg", 2));
+    }
+
+    /**
+     * Python tasks from Java (issue 19): a round trip one at a time against the floor of its transport (a bare Python
+     * loop echoing frames over pipes), and tasks in flight from one submitter. Ray's figures are its Python API's.
+     */
+    private void python() {
+        final Class<?> p = KernelPythonTaskBenchmark.class;
+        final String g = "python";
+        context = "python_task_sync";
+        sync("python_task_sync", g, p, "python_task_sync", "single_client_tasks_sync", 981.0,
+            List.of(new Subject("bare pipe round trip (a Python echo loop)", "bare_pipe_round_trip").asCeiling()), p);
+        context = "python_tasks_async";
+        opsRow("python_tasks_async", g, p, "python_tasks_async", 1, 8041.0, "one submitter, "
+            + KernelPythonTaskBenchmark.BATCH + " in flight, Python workers (one per CPU the tasks take); Ray's "
+            + "figure is its Python API's");
     }
 
     /**
