@@ -62,6 +62,9 @@ _context = threading.local()
 _worker: "Worker | None" = None
 
 
+_TASK_OP = struct.pack(">i", TASK)
+
+
 def current_task() -> TaskContext | None:
     """The request the calling thread serves in this worker process (None elsewhere, and in threads the user
     code started)."""
@@ -157,6 +160,12 @@ class Worker:
                 return
             if channel == 0:
                 self.notice(payload)
+            elif payload[:4] == _TASK_OP:
+                # A plain task runs here, on the reader: the kernel lends a task's process to that task alone (it
+                # sends the next one after the reply), so nothing waits behind it, and it saves the hand-off to a
+                # pool thread (about 20 us of a ~33 us round trip). Actor calls go to the pool: their actors'
+                # calls may run at once.
+                handle(channel, payload)
             else:
                 submit(handle, channel, payload)
 

@@ -405,11 +405,16 @@ class ActorTest(WorkerTestCase):
         self.assertEqual(r.error["type"], "TypeError")
         self.assertEqual(self.call_actor(w, 5, "incr").error["type"], "LookupError")
 
-    def test_concurrent_requests_run_at_once(self):
+    def test_concurrent_actor_calls_run_at_once(self):
         w = self.start()
-        channels = [w.request(TASK, "worker_fixtures:meet", [i]) for i in range(3)]
+        self.assertIsNone(w.reply(w.request(CREATE_ACTOR, "worker_fixtures:Meeting", [], actor_id=9)).error)
+        channels = [w.request(ACTOR_CALL, "meet", [i], actor_id=9) for i in range(3)]
         self.assertEqual([w.reply(c).value for c in channels], [0, 1, 2])
-        # many at once, answered on their own channels
+
+    def test_tasks_run_one_after_another_on_the_reader(self):
+        # The kernel lends a task's process to one task at a time; the worker runs tasks on its reader thread, so
+        # several sent at once are answered in order, each on its channel.
+        w = self.start()
         channels = {w.request(TASK, "worker_fixtures:add", [i, 1]): i + 1 for i in range(200)}
         for c, expected in channels.items():
             self.assertEqual(w.reply(c).value, expected)

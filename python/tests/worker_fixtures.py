@@ -101,6 +101,13 @@ def meet(i):
     return i
 
 
+class Meeting:
+    """An actor whose meet() calls return only when three run at once."""
+
+    def meet(self, i):
+        return meet(i)
+
+
 def noisy():
     print("noise from print " * 20)
     sys.stdout.write("noise from sys.stdout\n")

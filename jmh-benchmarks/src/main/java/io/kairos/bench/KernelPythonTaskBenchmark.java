@@ -5,6 +5,7 @@ import io.kairos.Kernel;
 import io.kairos.KernelContext;
 import io.kairos.ObjectRef;
 import io.kairos.PythonActor;
+import io.kairos.value.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,20 +44,15 @@ import java.util.concurrent.TimeUnit;
 public class KernelPythonTaskBenchmark {
     private static final Duration WAIT = Duration.ofSeconds(30);
     public static final int BATCH = 1_000;
+    /** The floor: frames echoed as the worker reads and writes them (a buffered reader, one os.write a frame). */
     private static final String ECHO = String.join("\n",
-        "import os, struct, sys",
-        "r, w = os.fdopen(0, 'rb', buffering=0), os.fdopen(1, 'wb', buffering=0)",
-        "def exact(n):",
-        "    b = bytearray()",
-        "    while len(b) < n:",
-        "        c = r.read(n - len(b))",
-        "        if not c:",
-        "            sys.exit(0)",
-        "        b += c",
-        "    return bytes(b)",
+        "import os, struct",
+        "r = open(0, 'rb', buffering=1 << 16)",
         "while True:",
-        "    head = exact(12)",
-        "    w.write(head + exact(struct.unpack('>qi', head)[1]))",
+        "    head = r.read(12)",
+        "    if len(head) < 12:",
+        "        break",
+        "    os.write(1, head + r.read(struct.unpack('>qi', head)[1]))",
         "");
 
     /** A kernel whose Python worker pool is warm, a Python actor, and the bare echo process. */
@@ -115,6 +111,47 @@ public class KernelPythonTaskBenchmark {
             s.refs[i] = null;
         }
         return last;
+    }
+
+    /** A kernel with a 1 GiB store and a 64 MiB tensor to send to Python and back. */
+    @State(Scope.Benchmark)
+    public static class Tensors {
+        static final long STORE_BYTES = 1L << 30;
+        Kernel kernel;
+        Tensor tensor;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            kernel = Kernel.start(new KernelContext().cpus(2).objectStoreBytes(STORE_BYTES));
+            KernelBench.awaitStorePrefault(kernel);
+            final float[] values = new float[TENSOR_BYTES / 4];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = i;
+            }
+            tensor = Tensor.of(values);
+            kernel.pyTask("kairos.bench:identity", 1).remote().get(WAIT);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            KernelBench.closeKernel(kernel);
+            kernel = null;
+            KernelBench.checkNoKernelThreads();
+        }
+    }
+
+    /** Bytes of the round-trip tensor. */
+    public static final int TENSOR_BYTES = 64 << 20;
+
+    /**
+     * A 64 MiB tensor from Java to a Python task and back: put in the store, read in place by Python, returned (the
+     * worker writes it into the store again), read back in Java; the dropped tensors' memory is reclaimed in the time.
+     */
+    @Benchmark
+    public Object python_tensor_round_trip_64MiB(final Tensors s) {
+        KernelBench.makeStoreRoom(s.kernel, Tensors.STORE_BYTES);
+        final ObjectRef<Tensor> in = s.kernel.put(s.tensor);
+        return s.kernel.pyTask("kairos.bench:identity", in).remote().get(WAIT);
     }
 
     /** The floor: a 64-byte frame to a bare Python loop that echoes it, over pipes. */

@@ -168,6 +168,9 @@ public final class SuitePlan {
             100_000, false);
         plan.target("Python tasks async, one submitter >= 50,000 tasks/s",
             "KernelPythonTaskBenchmark.python_tasks_async", 50_000, true);
+        plan.target("a 64 MiB tensor Java -> Python -> Java >= 0.9x a memory copy of it",
+            "KernelPythonTaskBenchmark.python_tensor_round_trip_64MiB", "KernelSharedObjectsBenchmark.memory_copy_64MiB",
+            0.9);
     }
 
     /**
@@ -310,6 +313,12 @@ public final class SuitePlan {
         opsRow("python_tasks_async", g, p, "python_tasks_async", 1, 8041.0, "one submitter, "
             + KernelPythonTaskBenchmark.BATCH + " in flight, Python workers (one per CPU the tasks take); Ray's "
             + "figure is its Python API's");
+        context = "python_tensor_round_trip_64MiB";
+        final double gb = KernelPythonTaskBenchmark.TENSOR_BYTES / 1e9;
+        rowWithRay("python_tensor_round_trip_64MiB", g, p, "python_tensor_round_trip_64MiB", 1, null, null,
+            "a 64 MiB tensor put in Java, read in place in Python, returned and read back in Java",
+            Kind.GIGABYTES_PER_SECOND, gb, peerScaled("memory copy 64 MiB", KernelSharedObjectsBenchmark.class,
+                "memory_copy_64MiB", 1, Kind.GIGABYTES_PER_SECOND, gb).asCeiling());
     }
 
     /**
