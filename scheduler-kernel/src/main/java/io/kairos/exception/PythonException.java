@@ -8,8 +8,11 @@ package io.kairos.exception;
 public class PythonException extends KairosException {
     private static final long serialVersionUID = 1L;
 
+    /** The Python exception's class (serialized with the exception). */
     private final String pythonType;
+    /** {@code str(exception)} (serialized with the exception). */
     private final String pythonMessage;
+    /** The formatted traceback (serialized with the exception). */
     private final String traceback;
 
     /**

@@ -18,8 +18,30 @@ import java.util.Objects;
 public final class Tensor {
     /** The element types of the format, with their codes and sizes. */
     public enum DType {
-        BOOL(1, 1), INT8(2, 1), UINT8(3, 1), INT16(4, 2), UINT16(5, 2), INT32(6, 4), UINT32(7, 4), INT64(8, 8),
-        UINT64(9, 8), FLOAT16(10, 2), FLOAT32(11, 4), FLOAT64(12, 8);
+        /** Booleans, one byte each (0 or 1): NumPy's bool. */
+        BOOL(1, 1),
+        /** Signed bytes: Java's byte. */
+        INT8(2, 1),
+        /** Unsigned bytes. */
+        UINT8(3, 1),
+        /** Signed 16-bit integers: Java's short. */
+        INT16(4, 2),
+        /** Unsigned 16-bit integers. */
+        UINT16(5, 2),
+        /** Signed 32-bit integers: Java's int. */
+        INT32(6, 4),
+        /** Unsigned 32-bit integers. */
+        UINT32(7, 4),
+        /** Signed 64-bit integers: Java's long. */
+        INT64(8, 8),
+        /** Unsigned 64-bit integers. */
+        UINT64(9, 8),
+        /** IEEE half-precision floats. */
+        FLOAT16(10, 2),
+        /** IEEE single-precision floats: Java's float. */
+        FLOAT32(11, 4),
+        /** IEEE double-precision floats: Java's double. */
+        FLOAT64(12, 8);
 
         private final int code;
         private final int itemSize;
@@ -179,7 +201,7 @@ public final class Tensor {
             throw new IllegalArgumentException("shape " + Arrays.toString(dims) + " holds " + elements(dims)
                 + " elements, not " + length);
         }
-        return ByteBuffer.allocateDirect(Math.multiplyExact(length, dtype.itemSize)).order(ByteOrder.LITTLE_ENDIAN);
+        return ByteBuffer.allocate(Math.multiplyExact(length, dtype.itemSize)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private static long[] checkShape(final long[] shape) {

@@ -346,7 +346,7 @@ public final class CrossLanguage {
                 + " lies past the end of the value (or is larger than a Java buffer)");
         }
         in.position(in.position() + (int) skip);
-        final ByteBuffer copy = ByteBuffer.allocateDirect((int) nbytes).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer copy = ByteBuffer.allocate((int) nbytes).order(ByteOrder.LITTLE_ENDIAN);
         final ByteBuffer source = in.slice();
         source.limit((int) nbytes);
         copy.put(source).flip();
