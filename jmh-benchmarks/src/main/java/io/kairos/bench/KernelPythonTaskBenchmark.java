@@ -72,6 +72,9 @@ public class KernelPythonTaskBenchmark {
             for (int i = 0; i < 100; i++) {
                 kernel.pyTask("operator:add", i, 1).remote().get(WAIT);
             }
+            for (int i = 0; i < 100; i++) {
+                kernel.task(KernelPythonTaskBenchmark::inc, i).setIsolated(true).remote().get(WAIT);
+            }
             actor = kernel.pyActor("collections:Counter").remote();
             actor.task("update", List.of("a")).remote().get(WAIT);
             echo = new ProcessBuilder("python3", "-c", ECHO).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -152,6 +155,37 @@ public class KernelPythonTaskBenchmark {
         KernelBench.makeStoreRoom(s.kernel, Tensors.STORE_BYTES);
         final ObjectRef<Tensor> in = s.kernel.put(s.tensor);
         return s.kernel.pyTask("kairos.bench:identity", in).remote().get(WAIT);
+    }
+
+    static int inc(final int x) {
+        return x + 1;
+    }
+
+    /** The same round trip to a worker JVM: a Java task in a worker process ({@code setIsolated(true)}). */
+    @Benchmark
+    public Object java_worker_task_sync(final Python s) {
+        return s.kernel.task(KernelPythonTaskBenchmark::inc, 1).setIsolated(true).remote().get(WAIT);
+    }
+
+    /**
+     * The floor of tasks in flight: {@value #BATCH} frames to the echo loop, then their echoes (76 KB each way: less
+     * than the two pipes hold together, so neither side blocks for good).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long bare_pipe_pipelined(final Python s) throws IOException {
+        for (int i = 0; i < BATCH; i++) {
+            s.toEcho.writeLong(i + 1);
+            s.toEcho.writeInt(s.frame.length);
+            s.toEcho.write(s.frame);
+        }
+        s.toEcho.flush();
+        long sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            sum += s.fromEcho.readLong();
+            s.fromEcho.readFully(s.frame, 0, s.fromEcho.readInt());
+        }
+        return sum;
     }
 
     /** The floor: a 64-byte frame to a bare Python loop that echoes it, over pipes. */
