@@ -13,11 +13,14 @@ import java.util.List;
 /**
  * Where the Python workers find the {@code kairos} package: the system property {@value #PROPERTY} (the directory
  * holding {@code kairos/}), else the {@code python/} directory of the checkout this JVM runs in (found upward from the
- * working directory, then from this jar's location), else nowhere: then it must be installed
- * ({@code pip install ./python}).
+ * working directory, then from this jar's location), else the copy inside this jar ({@value #RESOURCE}), extracted
+ * once per JVM into a temporary directory removed at exit.
  */
 final class PythonPackage {
     static final String PROPERTY = "kairos.python.package";
+    static final String RESOURCE = "io/kairos/python/kairos/";
+    /** The package extracted from the jar, once. */
+    private static Path extracted;
 
     private PythonPackage() {
     }
@@ -54,6 +57,61 @@ final class PythonPackage {
                 }
             }
         }
-        return null;
+        return fromJar();
+    }
+
+    /** The package as this jar carries it, extracted (a class folder's copy is used where it lies); null if none. */
+    static synchronized Path fromJar() {
+        if (extracted != null) {
+            return extracted;
+        }
+        final java.net.URL init = PythonPackage.class.getClassLoader().getResource(RESOURCE + "__init__.py");
+        extracted = init == null ? null : extract(init);
+        return extracted;
+    }
+
+    /**
+     * The directory holding the package whose {@code __init__.py} is at this URL: its class folder, or a temporary
+     * copy of the jar's files (removed at exit); null if it cannot be had.
+     */
+    static Path extract(final java.net.URL init) {
+        try {
+            if ("file".equals(init.getProtocol())) {
+                return Path.of(init.toURI()).getParent().getParent();
+            }
+            if (!"jar".equals(init.getProtocol())) {
+                return null;
+            }
+            final java.net.JarURLConnection connection = (java.net.JarURLConnection) init.openConnection();
+            connection.setUseCaches(false);
+            final Path root = Files.createTempDirectory("kairos-python-");
+            final Path target = Files.createDirectory(root.resolve("kairos"));
+            try (java.util.jar.JarFile jar = connection.getJarFile()) {
+                final java.util.Enumeration<java.util.jar.JarEntry> entries = jar.entries();
+                while (entries.hasMoreElements()) {
+                    final java.util.jar.JarEntry entry = entries.nextElement();
+                    final String name = entry.getName();
+                    if (name.startsWith(RESOURCE) && name.endsWith(".py") && name.indexOf('/', RESOURCE.length()) < 0) {
+                        try (java.io.InputStream in = jar.getInputStream(entry)) {
+                            Files.copy(in, target.resolve(name.substring(RESOURCE.length())));
+                        }
+                    }
+                }
+            }
+            deleteAtExit(root);
+            return root;
+        } catch (final java.io.IOException | URISyntaxException | RuntimeException e) {
+            return null;  // the workers then need an installed package; their start says what is missing
+        }
+    }
+
+    private static void deleteAtExit(final Path root) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (final java.io.IOException | RuntimeException e) {
+                // a temporary directory: the system's cleaning takes it
+            }
+        }, "kairos-python-package-cleanup"));
     }
 }
