@@ -86,7 +86,8 @@ final class KernelAssembly {
         }
         final WorkerProcesses processes = new WorkerProcesses(objects == null ? null : objects.storeName(),
             context.inlineThresholdBytes(), context.workerClasspath(), context.workerJvmOptions(),
-            context.workerProcesses(), context.actorsPerWorkerProcess(), PythonPackage.launch(context, store != null));
+            context.workerProcesses(), context.actorsPerWorkerProcess(),
+            () -> PythonPackage.launch(context, store != null));
         final ConcurrentHashMap<String, ActorState> namedActors = new ConcurrentHashMap<>();
         final SchedulerConductor conductor = new SchedulerConductor(new ConductorSettings(context.listeners(),
             context.workerLauncher(), context.commandQueueCapacity(), context.maxWorkersPerNode(),

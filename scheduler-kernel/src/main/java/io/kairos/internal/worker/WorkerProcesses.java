@@ -37,7 +37,7 @@ public final class WorkerProcesses implements AutoCloseable {
     private final String what;
     private final String storeName;
     private final long inlineThreshold;
-    private final PythonLaunch pythonLaunch;
+    private final java.util.function.Supplier<PythonLaunch> pythonLaunch;
     /** The Python workers' pool, once used; guarded by this. */
     private WorkerProcesses python;
     /** Where a worker JVM that crashes writes its report (HotSpot's -XX:ErrorFile; %p: its pid). */
@@ -66,11 +66,12 @@ public final class WorkerProcesses implements AutoCloseable {
     /**
      * As the other constructor, with the settings of the kernel's Python workers ({@link #python()}).
      *
-     * @param python how Python workers start, or null where they cannot
+     * @param python how Python workers start, asked on their first use (finding the package may extract it), or
+     *               null where they cannot
      */
     public WorkerProcesses(final String storeName, final long inlineThreshold, final String classpath,
                            final List<String> jvmOptions, final int prestart, final int actorsPerProcess,
-                           final PythonLaunch python) {
+                           final java.util.function.Supplier<PythonLaunch> python) {
         if (actorsPerProcess < 1) {
             throw new IllegalArgumentException("actorsPerProcess must be at least 1, not " + actorsPerProcess);
         }
@@ -155,7 +156,7 @@ public final class WorkerProcesses implements AutoCloseable {
             if (pythonLaunch == null) {
                 throw new IllegalStateException("this kernel has no Python worker settings");
             }
-            python = new WorkerProcesses(this, pythonLaunch);
+            python = new WorkerProcesses(this, pythonLaunch.get());
         }
         return python;
     }
