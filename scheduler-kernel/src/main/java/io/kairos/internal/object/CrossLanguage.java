@@ -385,8 +385,10 @@ public final class CrossLanguage {
             } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 n += 4;
                 i++;
+            } else if (Character.isSurrogate(c)) {
+                n++;  // a lone surrogate: String.getBytes(UTF_8), which write() uses, writes '?' for it
             } else {
-                n += 3;  // a lone surrogate becomes '?' (1 byte) in getBytes: see below
+                n += 3;
             }
         }
         return n;

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -177,6 +178,16 @@ class CrossLanguageTest {
             return out;
         }
         return v;
+    }
+
+    @Test
+    void stringsOfEveryUtf8LengthAreSizedAsTheyAreWritten() {
+        // 1, 2, 3 and 4 bytes a character, and lone surrogates (which UTF-8 encoding replaces with '?')
+        for (final String s : List.of("a", "\u00e9", "\u4e2d", "\ud83d\ude00", "x\ud83dy", "\ude00", "end\ud83d")) {
+            final byte[] bytes = encode(s);  // end() and write() must agree: encode() checks it
+            assertEquals(new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8), decode(bytes), s);
+        }
+        assertEquals("x?y", decode(encode("x\ud83dy")));
     }
 
     @Test
