@@ -73,7 +73,7 @@ public class KernelPythonTaskBenchmark {
                 kernel.pyTask("operator:add", i, 1).remote().get(WAIT);
             }
             for (int i = 0; i < 100; i++) {
-                kernel.task(KernelPythonTaskBenchmark::inc, i).setIsolated(true).remote().get(WAIT);
+                kernel.task(KernelWorkerProcessBenchmark::inc, i).setIsolated(true).remote().get(WAIT);
             }
             actor = kernel.pyActor("collections:Counter").remote();
             actor.task("update", List.of("a")).remote().get(WAIT);
@@ -157,14 +157,10 @@ public class KernelPythonTaskBenchmark {
         return s.kernel.pyTask("kairos.bench:identity", in).remote().get(WAIT);
     }
 
-    static int inc(final int x) {
-        return x + 1;
-    }
-
     /** The same round trip to a worker JVM: a Java task in a worker process ({@code setIsolated(true)}). */
     @Benchmark
     public Object java_worker_task_sync(final Python s) {
-        return s.kernel.task(KernelPythonTaskBenchmark::inc, 1).setIsolated(true).remote().get(WAIT);
+        return s.kernel.task(KernelWorkerProcessBenchmark::inc, 1).setIsolated(true).remote().get(WAIT);
     }
 
     /**

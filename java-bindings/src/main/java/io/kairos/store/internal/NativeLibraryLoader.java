@@ -32,6 +32,12 @@ public final class NativeLibraryLoader {
 
     /** Where the library was loaded from: the override, or the jar's resource (not the temporary copy). */
     private static volatile String source = "(not loaded)";
+    /**
+     * The library on disk for other processes (a Python worker loads it with ctypes): the file loaded, when load()
+     * did not delete it (the override, or a class folder's file), else a copy made on first use.
+     */
+    private static Path onDisk;
+
     private static final NativeLibrary LIBRARY = load();
 
     private NativeLibraryLoader() {
@@ -42,9 +48,6 @@ public final class NativeLibraryLoader {
         return LIBRARY;
     }
 
-    /** The library on disk for other processes (a Python worker loads it with ctypes); extracted once if needed. */
-    private static volatile Path onDisk;
-
     /**
      * A path to this library that another process can load (Python workers): the override or the class path's file
      * as it is, else a copy extracted from the jar, kept until this JVM exits.
@@ -52,28 +55,18 @@ public final class NativeLibraryLoader {
      * @throws UnsatisfiedLinkError if the copy cannot be made
      */
     public static synchronized Path libraryFile() {
-        if (onDisk != null) {
-            return onDisk;
-        }
         library();
-        final String override = System.getProperty(LIBRARY_PATH_PROP);
-        final URL resource = NativeLibraryLoader.class.getClassLoader().getResource(RESOURCE);
-        try {
-            if (override != null && !override.isBlank()) {
-                onDisk = Path.of(override).toAbsolutePath();
-            } else if (resource != null && "file".equals(resource.getProtocol())) {
-                onDisk = Path.of(resource.toURI());
-            } else if (resource != null) {
+        if (onDisk == null) {
+            final URL resource = NativeLibraryLoader.class.getClassLoader().getResource(RESOURCE);
+            try {
                 final File copy = copyToTemporaryFile(resource);
                 copy.deleteOnExit();
                 onDisk = copy.toPath();
-            } else {
-                throw new UnsatisfiedLinkError(RESOURCE + " is not on the classpath");
+            } catch (final IOException | RuntimeException e) {
+                final UnsatisfiedLinkError error = new UnsatisfiedLinkError("cannot extract " + resource + ": " + e);
+                error.initCause(e);
+                throw error;
             }
-        } catch (final IOException | java.net.URISyntaxException e) {
-            final UnsatisfiedLinkError error = new UnsatisfiedLinkError("cannot extract " + resource + ": " + e);
-            error.initCause(e);
-            throw error;
         }
         return onDisk;
     }
@@ -91,7 +84,9 @@ public final class NativeLibraryLoader {
                 throw new UnsatisfiedLinkError(LIBRARY_PATH_PROP + "=" + override + " is not a file");
             }
             source = file.getAbsolutePath() + " (" + LIBRARY_PATH_PROP + ")";
-            return loadBoth(file, source);
+            final NativeLibrary library = loadBoth(file, source);
+            keep(file);
+            return library;
         }
         // JNA's own loader deletes a library it extracted from a jar as soon as it has opened it, leaving nothing
         // for System.load: extract it ourselves, open it both ways, then remove the temporary copy.
@@ -115,10 +110,16 @@ public final class NativeLibraryLoader {
         try {
             return loadBoth(file, source);
         } finally {
-            if (!"file".equals(resource.getProtocol())) {
+            if ("file".equals(resource.getProtocol())) {
+                keep(file);
+            } else {
                 file.delete();  // a temporary copy; the mapping outlives the name
             }
         }
+    }
+
+    private static synchronized void keep(final File file) {
+        onDisk = file.getAbsoluteFile().toPath();
     }
 
     private static File copyToTemporaryFile(final URL resource) throws IOException {

@@ -183,15 +183,11 @@ final class IsolatedCalls {
 
     /** An argument as Python reads it: a stored one by reference (pinned until the reply), else its value. */
     private static Object pythonArgument(final Object arg, final int index, final List<StoredObjects.Stored> pins) {
-        Object value = arg;
-        if (arg instanceof ObjectState) {
-            final StoredObjects.Stored stored = ((ObjectState) arg).storedValue();
-            if (stored != null && stored.pinForCall()) {
-                pins.add(stored);
-                return new CrossLanguage.StoreRef(stored.id, stored.length);
-            }
-            value = ((ObjectState) arg).value();
+        final StoredObjects.Stored stored = pinned(arg, pins);
+        if (stored != null) {
+            return new CrossLanguage.StoreRef(stored.id, stored.length);
         }
+        final Object value = arg instanceof ObjectState ? ((ObjectState) arg).value() : arg;
         if (!CrossLanguage.writable(value)) {
             throw new IllegalArgumentException("argument " + index + " (" + value.getClass().getName() + ") has no "
                 + "cross-language form for Python: pass null, a Boolean, a number, byte[], a String, a List or Map of"
@@ -232,9 +228,8 @@ final class IsolatedCalls {
                 if (status == ObjectState.FAILED) {
                     throw object.error();
                 }
-                final StoredObjects.Stored stored = object.storedValue();
-                if (stored != null && stored.pinForCall()) {
-                    pins.add(stored);
+                final StoredObjects.Stored stored = pinned(object, pins);
+                if (stored != null) {
                     out.writeByte(WorkerProtocol.OK);
                     WorkerProtocol.writeStored(out, stored.id, stored.length);
                 } else {
@@ -260,13 +255,10 @@ final class IsolatedCalls {
 
     private void writeArgument(final Object arg, final int index, final List<StoredObjects.Stored> pins)
         throws IOException {
-        if (arg instanceof ObjectState) {
-            final StoredObjects.Stored stored = ((ObjectState) arg).storedValue();
-            if (stored != null && stored.pinForCall()) {
-                pins.add(stored);
-                WorkerProtocol.writeStored(out, stored.id, stored.length);
-                return;
-            }
+        final StoredObjects.Stored stored = pinned(arg, pins);
+        if (stored != null) {
+            WorkerProtocol.writeStored(out, stored.id, stored.length);
+            return;
         }
         final Object value = arg instanceof ObjectState ? ((ObjectState) arg).value() : arg;
         if (value == null) {
@@ -275,6 +267,19 @@ final class IsolatedCalls {
         }
         out.writeByte(WorkerProtocol.INLINE);
         WorkerProtocol.writeBytes(out, conductor.codec().encode(value, "argument " + index));
+    }
+
+    /**
+     * The object's value in the shared store, pinned for this call (added to pins, released when it ends) so that it
+     * goes by id; null for a value not in the store, or spilled meanwhile (it goes inline).
+     */
+    private static StoredObjects.Stored pinned(final Object arg, final List<StoredObjects.Stored> pins) {
+        final StoredObjects.Stored stored = arg instanceof ObjectState ? ((ObjectState) arg).storedValue() : null;
+        if (stored == null || !stored.pinForCall()) {
+            return null;
+        }
+        pins.add(stored);
+        return stored;
     }
 
     private static String gpuList(final int[] instances) {
