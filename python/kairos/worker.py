@@ -5,7 +5,8 @@ The kernel starts it, sends it requests on stdin and reads the replies from its 
 thread of its own, so the actors this process hosts, and the concurrent calls of one actor, run at once; each reply
 is written as one frame on the request's channel. Arguments that live in the kernel's shared store arrive as REFs
 and are read where they lie (zero copy); a result whose encoding is at least INLINE_THRESHOLD bytes is written into
-the store and only its id goes back, pinned here until the kernel says it holds it (RELEASE_RESULT).
+the store and only its id goes back, pinned here until the kernel says it holds it (RELEASE_RESULT); a result that
+is an argument's own tensor (returned as it was read) goes back as that argument's id, with no copy at all.
 
 STORE_NAME is the kernel's store ("-": none); it becomes ``KAIROS_STORE`` and the default store of
 :func:`kairos.get` / :func:`kairos.put` for the code that runs here (one attached store shared with the worker).
@@ -228,7 +229,14 @@ class Worker:
             if n < 0 or pos + n > len(payload):
                 raise ValueError(f"malformed request: arguments of {n} bytes at offset {pos} of a "
                                  f"{len(payload)}-byte request")
-            args = self.codec.decode(memoryview(payload)[pos:pos + n], resolve_ref=self.resolve_ref)
+            refs = []  # (value, object id, length) of each argument read in place from the store
+
+            def resolve(oid, length):
+                value = self.resolve_ref(oid, length)
+                refs.append((value, oid, length))
+                return value
+
+            args = self.codec.decode(memoryview(payload)[pos:pos + n], resolve_ref=resolve)
             if not isinstance(args, list):
                 raise ValueError(f"malformed request: the arguments are a {type(args).__name__}, not a list")
             _context.task = TaskContext(op, task_id, actor_id, attempt, name, function, gpus, channel)
@@ -250,13 +258,18 @@ class Worker:
             finally:
                 _context.task = None
                 args = None  # the arguments' pins go now, not at the next request
-            self.reply(channel, result)
+            self.reply(channel, result, refs)
         except BaseException as e:
             self.reply_threw(channel, e)
 
-    def reply(self, channel: int, result: Any) -> None:
+    def reply(self, channel: int, result: Any, refs=()) -> None:
         if result is None:
             self._write(_REPLY_NULL.pack(channel, 2, OK, NULL))
+            return
+        same = _argument_returned(result, refs, self.np.ndarray)
+        if same is not None:  # an argument's own tensor: the kernel already holds it, its id is the reply
+            _, oid, length = same
+            self._write(_REPLY_STORED.pack(channel, 22, OK, STORED, oid._bytes, length))
             return
         encoded = self.codec.plan(result, "auto", nested_pickle=True)
         nbytes = encoded.nbytes
@@ -347,6 +360,21 @@ class Worker:
             sys.stderr.flush()
         finally:
             os._exit(0)
+
+
+def _argument_returned(result, refs, ndarray):
+    """The (value, id, length) of the argument read in place whose whole tensor the result is (that array, or a
+    view of all of it, alike), or None. Only read-only arrays qualify: their bytes are the stored object's."""
+    if not refs or not isinstance(result, ndarray) or result.flags.writeable:
+        return None
+    where = result.__array_interface__["data"][0]
+    for ref in refs:
+        value = ref[0]
+        if value is result or (isinstance(value, ndarray) and value.__array_interface__["data"][0] == where
+                                and value.shape == result.shape and value.strides == result.strides
+                                and value.dtype == result.dtype):
+            return ref
+    return None
 
 
 def resolve_name(name: str):

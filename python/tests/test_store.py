@@ -1,4 +1,5 @@
 import gc
+import warnings
 import hashlib
 import json
 import os
@@ -178,12 +179,17 @@ class PutGetTest(_support.StoreTestCase):
         shared = np.from_dlpack(got)
         self.assertEqual(address(shared), address(got))
         self.assertFalse(shared.flags.writeable)
+
+    def test_torch_shares_the_memory_through_dlpack_and_numpy(self):
         try:
             import torch
         except ImportError:
-            return
-        t = torch.from_dlpack(got)
-        self.assertEqual(t.data_ptr(), address(got))
+            self.skipTest("torch is not installed (pip install torch==2.13.0+cpu)")
+        got = self.store.get(self.store.put(np.arange(16, dtype=np.float32)))
+        self.assertEqual(torch.from_dlpack(got).data_ptr(), address(got))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # torch warns that the array is read-only
+            self.assertEqual(torch.from_numpy(got).data_ptr(), address(got))
 
 
 class CreateTensorTest(_support.StoreTestCase):

@@ -314,6 +314,23 @@ class StoreTransferTest(WorkerTestCase):
         # the worker's pin on the argument went with the call
         self.assertTrue(wait_until(lambda: self.pinned() == 0), self.store.stats())
 
+    def test_an_argument_returned_as_it_was_goes_back_by_its_id(self):
+        w = self.start(threshold=1024)
+        a = np.arange(100_000, dtype=np.float32)
+        ref = self.put_ref(a)
+        objects = self.store.stats().objects
+        for fn in ("worker_fixtures:echo", "worker_fixtures:whole_view"):
+            r = w.call(fn, ref)
+            self.assertEqual((r.kind, kairos_id(r.oid), r.length), ("stored", ref.object_id, ref.length), fn)
+            self.assertEqual(self.store.stats().objects, objects, "nothing written")
+        # a part of it, or a new array, is a new object
+        part = w.call("worker_fixtures:first_half", ref)
+        self.assertEqual(part.kind, "stored")
+        self.assertNotEqual(kairos_id(part.oid), ref.object_id)
+        np.testing.assert_array_equal(self.store.get(part.oid, copy=True), a[:50_000])
+        # the worker holds no pin for a returned argument: only the part's, until RELEASE_RESULT
+        self.assertTrue(wait_until(lambda: self.pinned() == 1), self.store.stats())
+
     def test_missing_ref_object_is_a_threw_reply(self):
         w = self.start()
         r = w.call("worker_fixtures:echo", Ref(bytes(16), 10))

@@ -19,6 +19,14 @@ def echo(x):
     return x
 
 
+def whole_view(a):
+    return a.view()
+
+
+def first_half(a):
+    return a[:len(a) // 2]
+
+
 def nothing():
     return None
 

@@ -30,6 +30,18 @@ def tensor_info(array):
             not array.flags.writeable, str(array.dtype), list(array.shape)]
 
 
+def same(array):
+    return array
+
+
+def same_view(array):
+    return array.view()
+
+
+def tail(array):
+    return array[1:]
+
+
 def arange(n, dtype="float32"):
     return np.arange(n, dtype=dtype)
 

@@ -1,6 +1,7 @@
 package io.kairos;
 
 import io.kairos.exception.GetTimeoutException;
+import io.kairos.exception.ObjectFreedException;
 import io.kairos.exception.TaskCancelledException;
 import io.kairos.exception.TaskFailedException;
 import io.kairos.internal.conductor.KernelCore;
@@ -66,6 +67,26 @@ public final class ObjectRef<T> extends ObjectState implements Serializable {
      */
     public boolean isStored() {
         return storedValue() != null;
+    }
+
+    /**
+     * Frees the value now instead of when this ref is collected: for a program that moves large objects faster than
+     * the garbage collector runs (the store's memory is reclaimed when a ref is unreachable, which the collector only
+     * finds out at its next cycle). The object's store memory goes at once, or when the gets reading it and the
+     * {@link io.kairos.value.Tensor}s read in place from it are done (a task that returned it as it was shares it:
+     * it goes with the last of them). From then on a get, and a task that takes it, throws
+     * {@link ObjectFreedException}; it is not made again. A value kept on the heap (small) goes with the ref as
+     * before. Idempotent. Ray: {@code ray._private.internal_api.free}.
+     *
+     * @throws IllegalStateException         if the object is not ready yet (its task runs)
+     * @throws UnsupportedOperationException for a ref read in a worker process (free it in the kernel's JVM)
+     */
+    public void free() {
+        if (inWorkerProcess()) {
+            throw new UnsupportedOperationException("object " + objectId() + ": a ref in a worker process cannot free "
+                + "its object; free it in the kernel's JVM");
+        }
+        freeValue();
     }
 
     /**

@@ -127,6 +127,30 @@ class PythonWorkerTest {
     }
 
     @Test
+    void aTensorReturnedAsItWasGoesBackByReferenceAndJavaReadsItInPlace() {
+        start(new KernelContext().cpus(2).objectStoreBytes(256L << 20));
+        final int n = 16 << 20;  // 64 MiB of float32
+        final float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = i;
+        }
+        final ObjectRef<Tensor> in = kernel.put(Tensor.of(values));
+        final long objects = kernel.objectStoreStats().objects();
+        final long address = org.agrona.BufferUtil.address(in.get(WAIT).data());
+        for (final String fn : List.of("kairos_fixtures:same", "kairos_fixtures:same_view")) {
+            final Tensor back = (Tensor) kernel.pyTask(fn, in).remote().get(WAIT);
+            assertEquals(address, org.agrona.BufferUtil.address(back.data()), fn + ": the argument's own bytes");
+            assertEquals(objects, kernel.objectStoreStats().objects(), fn + ": no object was written");
+            assertEquals(n - 1f, back.data().getFloat((n - 1) * 4));
+        }
+        final Tensor tail = (Tensor) kernel.pyTask("kairos_fixtures:tail", in).remote().get(WAIT);
+        assertNotEquals(address + 4, org.agrona.BufferUtil.address(tail.data()), "a part of it is a new object");
+        assertArrayEquals(new long[] {n - 1}, tail.shape());
+        assertEquals(1f, tail.data().getFloat(0));
+        assertEquals(objects + 1, kernel.objectStoreStats().objects());
+    }
+
+    @Test
     void aTensorMadeInPythonIsReadInJava() {
         start();
         final int n = 4 << 20;  // 16 MiB of float32: it comes back through the store

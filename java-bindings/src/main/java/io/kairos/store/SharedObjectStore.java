@@ -463,6 +463,23 @@ public final class SharedObjectStore implements AutoCloseable {
     }
 
     /**
+     * The owner removes the store's name now, before {@link #close}: no process attaches from here on, and the
+     * segment leaves {@code /dev/shm} even while this handle's mapping (and the mappings of processes attached
+     * already) stays until they close. For an owner whose buffers must outlive its end. Idempotent; a handle that is
+     * not the owner's does nothing.
+     */
+    public void unlinkName() {
+        if (!owner) {
+            return;
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(SHM_DIRECTORY.resolve("kairos-" + name));
+        } catch (final java.io.IOException e) {
+            // no /dev/shm (another system): close removes the name, as it always does
+        }
+    }
+
+    /**
      * Detaches: this process's pins are released and its unsealed objects aborted; the owner also removes the name
      * (processes still attached keep their mapping). Idempotent. Later calls throw {@link StoreClosedException}.
      * Buffers obtained from this handle must not be touched afterwards.

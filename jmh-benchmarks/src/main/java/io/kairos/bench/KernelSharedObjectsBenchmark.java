@@ -193,6 +193,22 @@ public class KernelSharedObjectsBenchmark {
     }
 
     /**
+     * The churn with the program freeing what it drops ({@link ObjectRef#free}): each put frees the oldest of the last
+     * {@value #CHURN_LIVE} refs instead of leaving it to the garbage collector.
+     */
+    @Benchmark
+    public Object single_client_put_gigabytes_free(final KernelState s, final Churn c) {
+        final ObjectRef<?> oldest = c.live[c.next];
+        if (oldest != null) {
+            oldest.free();
+        }
+        final ObjectRef<byte[]> ref = s.kernel.put(c.large);
+        c.live[c.next] = ref;
+        c.next = (c.next + 1) % CHURN_LIVE;
+        return ref;
+    }
+
+    /**
      * Peer of the churn: copy {@value #LARGE} bytes into the next of 16 off-heap buffers (as much memory as the store,
      * written once before: touched alike), round and round.
      */

@@ -14,8 +14,11 @@ import java.util.Objects;
  * <p>A Tensor holds its data in a little-endian {@link ByteBuffer}, C-contiguous (row-major). The factories copy an
  * array once ({@link #of(float[], long...)}); {@link #wrap} takes a buffer as it is. Immutable once made: the buffer
  * {@link #data()} returns is a read-only view. Thread-safe.
+ *
+ * <p>A get of a stored Tensor reads it where it lies, in the shared store (no copy): the object stays pinned while the
+ * Tensor, or any buffer of it, is reachable; {@link #close} lets it go sooner ({@code try (Tensor t = ref.get())}).
  */
-public final class Tensor {
+public final class Tensor implements AutoCloseable {
     /** The element types of the format, with their codes and sizes. */
     public enum DType {
         /** Booleans, one byte each (0 or 1): NumPy's bool. */
@@ -92,11 +95,15 @@ public final class Tensor {
     private final DType dtype;
     private final long[] shape;
     private final ByteBuffer data;
+    /** Runs once, at the first close; null: close does nothing. */
+    private final Runnable onClose;
+    private volatile boolean closed;
 
-    private Tensor(final DType dtype, final long[] shape, final ByteBuffer data) {
+    private Tensor(final DType dtype, final long[] shape, final ByteBuffer data, final Runnable onClose) {
         this.dtype = dtype;
         this.shape = shape;
         this.data = data;
+        this.onClose = onClose;
     }
 
     /**
@@ -110,6 +117,21 @@ public final class Tensor {
      * @throws IllegalArgumentException if a dimension is negative, there are too many, or the size does not match
      */
     public static Tensor wrap(final DType dtype, final ByteBuffer data, final long... shape) {
+        return wrap(dtype, data, null, shape);
+    }
+
+    /**
+     * A tensor over memory someone else lends, without a copy: as {@link #wrap(DType, ByteBuffer, long...)}, and
+     * {@link #close} runs onClose once (the lender takes its memory back; the tensor is unreadable from then on).
+     *
+     * @param dtype   the element type, not null
+     * @param data    the elements, exactly {@code product(shape) * dtype.itemSize()} bytes remaining
+     * @param onClose what the first close runs, or null for nothing
+     * @param shape   the dimensions, each &gt;= 0, at most {@value #MAX_DIMENSIONS} of them (none: a scalar)
+     * @return the tensor
+     * @throws IllegalArgumentException if a dimension is negative, there are too many, or the size does not match
+     */
+    public static Tensor wrap(final DType dtype, final ByteBuffer data, final Runnable onClose, final long... shape) {
         Objects.requireNonNull(dtype, "dtype");
         Objects.requireNonNull(data, "data");
         final long[] dims = checkShape(shape);
@@ -118,7 +140,7 @@ public final class Tensor {
             throw new IllegalArgumentException("data has " + data.remaining() + " bytes; shape "
                 + Arrays.toString(dims) + " of " + dtype + " needs " + expected);
         }
-        return new Tensor(dtype, dims, data.slice().order(ByteOrder.LITTLE_ENDIAN));
+        return new Tensor(dtype, dims, data.slice().order(ByteOrder.LITTLE_ENDIAN), onClose);
     }
 
     /**
@@ -259,7 +281,31 @@ public final class Tensor {
      * @return a read-only little-endian view of them, position 0
      */
     public ByteBuffer data() {
+        if (closed) {
+            throw new IllegalStateException("the tensor is closed: its memory went back to where it was lent from");
+        }
         return data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * Gives lent memory back now: for a tensor read in place from the shared store, its object is unpinned (and freed,
+     * if its ref is gone or freed), instead of when the Tensor is collected. The Tensor is unreadable afterwards
+     * ({@link #data()} throws), and a buffer taken from it before must not be read either: it may hold another object's
+     * bytes by then (never an unmapped page: the store's memory stays mapped while any buffer of it is reachable).
+     * Nothing for a tensor that owns its data. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (onClose == null || closed) {
+            return;
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        onClose.run();
     }
 
     /**

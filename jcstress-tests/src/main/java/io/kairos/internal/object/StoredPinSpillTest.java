@@ -14,7 +14,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * Store pins across threads: a worker pins a stored object to send it by id to a worker process
- * ({@link StoredObjects.Stored#pinForCall}) while the spiller takes it to move it to disk ({@code beginSpill}, then
+ * ({@link Stored#pinForCall}) while the spiller takes it to move it to disk ({@code beginSpill}, then
  * {@code endSpill} with its file location). Exactly one of them wins: a pinned object is never spilled (its memory
  * freed under the process reading it), and a spilled one is never pinned (it goes inline instead).
  */
@@ -26,7 +26,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class StoredPinSpillTest {
     private static final SpillFiles.Location ON_DISK = new SpillFiles.Location(null, 0, 8, 1);
-    private final StoredObjects.Stored stored = new StoredObjects.Stored(null, ObjectId.of(1, 1), 1, 0, 8);
+    private final Stored stored = new Stored(null, ObjectId.of(1, 1), 1, 0, 8);
 
     @Actor
     public void worker(final III_Result r) {

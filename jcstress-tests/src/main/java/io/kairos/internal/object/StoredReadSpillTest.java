@@ -12,7 +12,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * A get in this JVM reads a stored object ({@link StoredObjects.Stored#read}: it counts itself a reader of the
+ * A get in this JVM reads a stored object ({@link Stored#read}: it counts itself a reader of the
  * store's memory, or reads the spill file) while the spiller moves the object to disk ({@code beginSpill}, then
  * {@code endSpill} with its file location; the store memory is freed after that). A reader that saw the object in the
  * store, then lost the CPU for the whole spill, finds the reader count back at 0: counting itself then must not let it
@@ -28,7 +28,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class StoredReadSpillTest {
     private static final SpillFiles.Location ON_DISK = new SpillFiles.Location(null, 0, 8, 1);
-    private final StoredObjects.Stored stored = new StoredObjects.Stored(null, ObjectId.of(1, 1), 1, 0, 8);
+    private final Stored stored = new Stored(null, ObjectId.of(1, 1), 1, 0, 8);
 
     /** Enters and stays (a reader in the middle of its decode). */
     @Actor

@@ -168,6 +168,9 @@ public final class SuitePlan {
         plan.target("put gigabytes under churn >= 90% of a copy into memory touched alike",
             "KernelSharedObjectsBenchmark.single_client_put_gigabytes_churn",
             "KernelSharedObjectsBenchmark.memory_copy_64MiB_rotating", 0.9);
+        plan.target("put gigabytes under churn, freeing explicitly, >= 90% of a copy into memory touched alike",
+            "KernelSharedObjectsBenchmark.single_client_put_gigabytes_free",
+            "KernelSharedObjectsBenchmark.memory_copy_64MiB_rotating", 0.9);
         plan.target("1M queued tasks submitted in <= 2 s", "queued", 2, false);
         if (!python) {
             return;
@@ -401,6 +404,12 @@ public final class SuitePlan {
         rowWithRay("single_client_put_gigabytes_churn", g, so, "single_client_put_gigabytes_churn", 1,
             null, null, "64 MiB arrays, the last 2 kept: each put pays its share of reclaiming the dropped ones "
                 + "(a GC and the frees); " + NO_STORE, Kind.GIGABYTES_PER_SECOND, gb,
+            peerScaled("memory copy 64 MiB into 16 rotating buffers", so, "memory_copy_64MiB_rotating", 1,
+                Kind.GIGABYTES_PER_SECOND, gb).asCeiling());
+        context = "single_client_put_gigabytes_free";
+        rowWithRay("single_client_put_gigabytes_free", g, so, "single_client_put_gigabytes_free", 1,
+            null, null, "the churn, the program freeing the ref it drops (ObjectRef.free): no GC waited for; "
+                + NO_STORE, Kind.GIGABYTES_PER_SECOND, gb,
             peerScaled("memory copy 64 MiB into 16 rotating buffers", so, "memory_copy_64MiB_rotating", 1,
                 Kind.GIGABYTES_PER_SECOND, gb).asCeiling());
         context = "single_client_wait_1k_refs";

@@ -3,6 +3,7 @@ package io.kairos.ray;
 import io.kairos.exception.ActorDiedException;
 import io.kairos.exception.GetTimeoutException;
 import io.kairos.exception.KairosException;
+import io.kairos.exception.ObjectFreedException;
 import io.kairos.exception.ObjectLostException;
 import io.kairos.exception.PendingCallsLimitExceededException;
 import io.kairos.exception.TaskCancelledException;
@@ -29,7 +30,7 @@ import io.ray.api.id.ActorId;
  *   <tr><td>TaskCancelledException</td><td>RayTaskException (its cause the kernel's exception)</td></tr>
  *   <tr><td>ActorDiedException</td><td>RayActorException</td></tr>
  *   <tr><td>WorkerDiedException</td><td>RayWorkerException; RayActorException for an actor's call</td></tr>
- *   <tr><td>ObjectLostException</td><td>UnreconstructableException</td></tr>
+ *   <tr><td>ObjectLostException, ObjectFreedException</td><td>UnreconstructableException</td></tr>
  *   <tr><td>GetTimeoutException</td><td>RayTimeoutException</td></tr>
  *   <tr><td>PendingCallsLimitExceededException</td><td>Ray's PendingCallsLimitExceededException</td></tr>
  *   <tr><td>any other (closed kernel, unschedulable)</td><td>RayException</td></tr>
@@ -70,7 +71,7 @@ final class RayErrors {
         if (e instanceof TaskFailedException) {
             final Throwable cause = e.getCause();
             if (cause instanceof ActorDiedException || cause instanceof WorkerDiedException
-                || cause instanceof ObjectLostException) {
+                || cause instanceof ObjectLostException || cause instanceof ObjectFreedException) {
                 return toRay((RuntimeException) cause, actor);
             }
             if (actor != null && (cause instanceof Error || cause instanceof RayIntentionalSystemExitException)) {
@@ -94,7 +95,7 @@ final class RayErrors {
             return actor != null ? new RayActorException(PID, e.getMessage(), actor, e)
                 : new RayWorkerException(e.getMessage(), e);
         }
-        if (e instanceof ObjectLostException) {
+        if (e instanceof ObjectLostException || e instanceof ObjectFreedException) {
             return new UnreconstructableException(e.getMessage(), e);
         }
         if (e instanceof PendingCallsLimitExceededException) {

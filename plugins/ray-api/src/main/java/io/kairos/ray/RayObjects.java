@@ -113,10 +113,19 @@ final class RayObjects {
         return new WaitResult<>(ready, unready);
     }
 
-    /** Checks that the refs are this runtime's; freeing is the kernel's, once no ref reaches an object. */
+    /**
+     * Frees the ready objects now ({@link io.kairos.ObjectRef#free}): their store memory goes, a later get throws
+     * {@code ObjectFreedException}. An object still pending goes as every object does, when no ref reaches it.
+     */
     void free(final List<ObjectRef<?>> objectRefs) {
         for (final ObjectRef<?> ref : objectRefs) {
             own(ref, "objectRefs item");
+        }
+        for (final ObjectRef<?> ref : objectRefs) {
+            final io.kairos.ObjectRef<?> kernelRef = ((RayObjectRef<?>) ref).ref;
+            if (kernelRef.isReady()) {
+                kernelRef.free();
+            }
         }
     }
 

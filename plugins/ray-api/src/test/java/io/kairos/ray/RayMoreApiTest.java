@@ -83,6 +83,20 @@ class RayMoreApiTest {
     }
 
     @Test
+    void freeingAnObjectGivesItsStoreMemoryBackAndLaterGetsFail() {
+        final ObjectRef<byte[]> big = Ray.put(new byte[4 << 20]);
+        assertEquals(4 << 20, big.get().length);
+        Ray.internal().free(java.util.List.of(big), false);
+        assertThrows(io.ray.api.exception.UnreconstructableException.class, big::get);
+        assertThrows(io.ray.api.exception.UnreconstructableException.class,
+            () -> Ray.task(RayMoreApiTest::length, big).remote().get());
+    }
+
+    static int length(final byte[] bytes) {
+        return bytes.length;
+    }
+
+    @Test
     void tasksAreRetriedAsConfigured() {
         assertEquals("ok after 3", Ray.task(RayMoreApiTest::flaky, "twice", 2).remote().get());
         assertThrows(io.ray.api.exception.RayTaskException.class,

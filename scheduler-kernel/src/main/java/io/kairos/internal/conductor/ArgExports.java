@@ -1,6 +1,7 @@
 package io.kairos.internal.conductor;
 
 import com.sun.jna.Pointer;
+import io.kairos.internal.object.Stored;
 import io.kairos.internal.object.StoredObjects;
 import io.kairos.spi.cluster.ObjectSource;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -32,11 +33,11 @@ final class ArgExports {
     /** One exported object: pinned once while any task that takes it is in flight on some member. */
     private static final class Export {
         final long exportId;
-        final StoredObjects.Stored stored;
+        final Stored stored;
         /** Tasks in flight per member that may pull it. Guarded by this. */
         final Map<String, Integer> members = new java.util.HashMap<>();
 
-        Export(final long exportId, final StoredObjects.Stored stored) {
+        Export(final long exportId, final Stored stored) {
             this.exportId = exportId;
             this.stored = stored;
         }
@@ -57,7 +58,7 @@ final class ArgExports {
      * @return the export id, or 0 if it goes inline (not in the store, below the threshold, or spilled meanwhile)
      */
     long export(final long taskId, final String member, final ObjectState arg) {
-        final StoredObjects.Stored stored = arg.storedValue();
+        final Stored stored = arg.storedValue();
         if (stored == null || stored.length < HeldResults.HOLD_THRESHOLD_BYTES) {
             return 0;
         }
@@ -124,7 +125,7 @@ final class ArgExports {
                 return null;
             }
         }
-        final StoredObjects.Stored stored = export.stored;
+        final Stored stored = export.stored;
         final ByteBuffer bytes = new Pointer(stored.address).getByteBuffer(0, stored.length);
         return new ObjectSource.Held() {
             @Override

@@ -2,6 +2,7 @@ package io.kairos.internal.conductor;
 
 import com.sun.jna.Pointer;
 import io.kairos.exception.KairosException;
+import io.kairos.internal.object.Stored;
 import io.kairos.internal.object.StoredObjects;
 import io.kairos.internal.object.ValueCodec;
 import io.kairos.spi.cluster.ClusterTransport;
@@ -70,7 +71,7 @@ final class ArgPulls {
         for (int i = 0; i < task.arity; i++) {
             final Object arg = task.args[i];
             if (arg instanceof ObjectState && pulled.remove(arg)) {
-                final StoredObjects.Stored stored = ((ObjectState) arg).storedValue();
+                final Stored stored = ((ObjectState) arg).storedValue();
                 if (stored != null) {
                     stored.freeIfUnread();
                 }
@@ -109,7 +110,7 @@ final class ArgPulls {
         @Override
         public void completed() {
             bytes.addAndGet(length);
-            StoredObjects.Stored stored = null;
+            Stored stored = null;
             Object value = null;
             RuntimeException error = null;
             try {
@@ -122,7 +123,7 @@ final class ArgPulls {
                 error = failure("could not be read: " + e, e);
             }
             heap = null;
-            final StoredObjects.Stored s = stored;
+            final Stored s = stored;
             final Object v = value;
             final RuntimeException err = error;
             conductor.offerFromWorker((Runnable) () -> done(s, v, err));
@@ -146,7 +147,7 @@ final class ArgPulls {
         }
 
         /** Conductor. */
-        private void done(final StoredObjects.Stored stored, final Object value, final RuntimeException error) {
+        private void done(final Stored stored, final Object value, final RuntimeException error) {
             if (error != null) {
                 arg.fail(error);
             } else if (stored != null) {

@@ -1,6 +1,7 @@
 package io.kairos.internal.conductor;
 
 import io.kairos.exception.TaskFailedException;
+import io.kairos.internal.object.Stored;
 import io.kairos.internal.object.StoredObjects;
 import io.kairos.internal.object.ValueCodec;
 import io.kairos.internal.worker.WorkerProtocol;
@@ -62,7 +63,7 @@ final class ClusterResults {
             return putError(at, override != null ? override : task.result.error());
         }
         final boolean holdable = task.kind == TaskSpec.Kind.TASK;  // an actor call's result travels inline
-        final StoredObjects.Stored stored = task.result.storedValue();
+        final Stored stored = task.result.storedValue();
         if (holdable && stored != null && stored.length >= HeldResults.HOLD_THRESHOLD_BYTES) {
             return putHeld(at, held.hold(task.origin.node(), task.origin.taskId(), task.result, stored));
         }

@@ -1,6 +1,7 @@
 package io.kairos.internal.conductor;
 
 import com.sun.jna.Pointer;
+import io.kairos.internal.object.Stored;
 import io.kairos.internal.object.StoredObjects;
 import io.kairos.spi.cluster.ClusterTransport;
 import io.kairos.spi.cluster.ObjectSource;
@@ -49,14 +50,14 @@ final class HeldResults implements ObjectSource {
     }
 
     /** A held result: the executor's object (it keeps a stored value alive) and its bytes. */
-    private record Held(ObjectState state, StoredObjects.Stored stored, byte[] bytes) {
+    private record Held(ObjectState state, Stored stored, byte[] bytes) {
         long length() {
             return stored != null ? stored.length : bytes.length;
         }
     }
 
     /** Conductor: keeps a result whose value is in this kernel's store; returns its length. */
-    long hold(final String owner, final long taskId, final ObjectState state, final StoredObjects.Stored stored) {
+    long hold(final String owner, final long taskId, final ObjectState state, final Stored stored) {
         table(owner).put(taskId, new Held(state, stored, null));
         return stored.length;
     }
@@ -205,7 +206,7 @@ final class HeldResults implements ObjectSource {
     }
 
     /** A held result being sent on the bulk channel; closing it unpins a stored one. */
-    private record Bytes(ByteBuffer bytes, StoredObjects.Stored pinned) implements ObjectSource.Held {
+    private record Bytes(ByteBuffer bytes, Stored pinned) implements ObjectSource.Held {
         @Override
         public void close() {
             if (pinned != null) {

@@ -4,6 +4,7 @@ import io.kairos.exception.GetTimeoutException;
 import io.kairos.exception.ObjectLostException;
 import io.kairos.internal.object.CrossLanguage;
 import io.kairos.internal.object.JavaSerialization;
+import io.kairos.internal.object.Stored;
 import io.kairos.internal.object.StoredObjects;
 import io.kairos.internal.worker.ProcessWorker;
 import io.kairos.internal.worker.PythonFunction;
@@ -40,8 +41,12 @@ final class IsolatedCalls {
         this.conductor = conductor;
     }
 
-    /** A result a worker process put in the shared store: adopted by the task's result object, not copied. */
-    record StoredResult(ObjectId id, int length, ProcessWorker process) {
+    /**
+     * A result a worker process put in the shared store: adopted by the task's result object, not copied; or, with
+     * argument set, one of the call's stored arguments returned as it was (a Python task's tensor), which the result
+     * object then shares.
+     */
+    record StoredResult(ObjectId id, int length, ProcessWorker process, Stored argument) {
     }
 
     /** Conductor, on cancel: ends the worker process running this worker's call, if any. */
@@ -78,7 +83,7 @@ final class IsolatedCalls {
             process = processes.borrow(gpuList(context.gpuInstances()));
             op = WorkerProtocol.TASK;
         }
-        final List<StoredObjects.Stored> pins = new ArrayList<>();
+        final List<Stored> pins = new ArrayList<>();
         boolean dead = false;
         boolean created = false;
         remote = process;
@@ -113,13 +118,13 @@ final class IsolatedCalls {
                 return conductor.codec().decode(ByteBuffer.wrap(WorkerProtocol.readBytes(in)));
             }
             final ObjectId id = ObjectId.of(in.readLong(), in.readLong());
-            return new StoredResult(id, in.readInt(), process);
+            return new StoredResult(id, in.readInt(), process, python ? argumentStored(id, pins) : null);
         } catch (final IOException e) {
             dead = true;
             throw process.died(e);
         } finally {
             remote = null;
-            for (final StoredObjects.Stored pin : pins) {
+            for (final Stored pin : pins) {
                 pin.unpinForCall();
             }
             if (op == WorkerProtocol.TASK) {
@@ -141,7 +146,7 @@ final class IsolatedCalls {
     }
 
     private void writeRequest(final TaskSpec task, final TaskInfo context, final int op, final long actorId,
-                              final List<StoredObjects.Stored> pins) throws IOException {
+                              final List<Stored> pins) throws IOException {
         frame.reset();
         out.writeInt(op);
         out.writeLong(task.taskId());
@@ -170,7 +175,7 @@ final class IsolatedCalls {
     }
 
     private void writePythonRequest(final TaskSpec task, final TaskInfo context, final int op, final long actorId,
-                                    final List<StoredObjects.Stored> pins) throws IOException {
+                                    final List<Stored> pins) throws IOException {
         frame.reset();
         final List<Object> args = new ArrayList<>(task.arity);
         for (int i = 0; i < task.arity; i++) {
@@ -182,8 +187,8 @@ final class IsolatedCalls {
     }
 
     /** An argument as Python reads it: a stored one by reference (pinned until the reply), else its value. */
-    private static Object pythonArgument(final Object arg, final int index, final List<StoredObjects.Stored> pins) {
-        final StoredObjects.Stored stored = pinned(arg, pins);
+    private static Object pythonArgument(final Object arg, final int index, final List<Stored> pins) {
+        final Stored stored = pinned(arg, pins);
         if (stored != null) {
             return new CrossLanguage.StoreRef(stored.id, stored.length);
         }
@@ -202,7 +207,7 @@ final class IsolatedCalls {
      * value (a stored one by id, pinned until the call ends) or its failure, on the call's channel.
      */
     private void answerGet(final DataInputStream in, final ProcessWorker.Call call,
-                           final List<StoredObjects.Stored> pins) throws IOException {
+                           final List<Stored> pins) throws IOException {
         final long id = in.readLong();
         final long timeoutMs = in.readLong();
         final boolean probe = in.readBoolean();
@@ -228,7 +233,7 @@ final class IsolatedCalls {
                 if (status == ObjectState.FAILED) {
                     throw object.error();
                 }
-                final StoredObjects.Stored stored = pinned(object, pins);
+                final Stored stored = pinned(object, pins);
                 if (stored != null) {
                     out.writeByte(WorkerProtocol.OK);
                     WorkerProtocol.writeStored(out, stored.id, stored.length);
@@ -253,9 +258,9 @@ final class IsolatedCalls {
         call.send(frameBytes(), frame.size());
     }
 
-    private void writeArgument(final Object arg, final int index, final List<StoredObjects.Stored> pins)
+    private void writeArgument(final Object arg, final int index, final List<Stored> pins)
         throws IOException {
-        final StoredObjects.Stored stored = pinned(arg, pins);
+        final Stored stored = pinned(arg, pins);
         if (stored != null) {
             WorkerProtocol.writeStored(out, stored.id, stored.length);
             return;
@@ -273,13 +278,23 @@ final class IsolatedCalls {
      * The object's value in the shared store, pinned for this call (added to pins, released when it ends) so that it
      * goes by id; null for a value not in the store, or spilled meanwhile (it goes inline).
      */
-    private static StoredObjects.Stored pinned(final Object arg, final List<StoredObjects.Stored> pins) {
-        final StoredObjects.Stored stored = arg instanceof ObjectState ? ((ObjectState) arg).storedValue() : null;
+    private static Stored pinned(final Object arg, final List<Stored> pins) {
+        final Stored stored = arg instanceof ObjectState ? ((ObjectState) arg).storedValue() : null;
         if (stored == null || !stored.pinForCall()) {
             return null;
         }
         pins.add(stored);
         return stored;
+    }
+
+    /** The call's stored argument with this store id, or null: the result is a new object. */
+    private static Stored argumentStored(final ObjectId id, final List<Stored> pins) {
+        for (final Stored pin : pins) {
+            if (id.equals(pin.id)) {
+                return pin;
+            }
+        }
+        return null;
     }
 
     private static String gpuList(final int[] instances) {

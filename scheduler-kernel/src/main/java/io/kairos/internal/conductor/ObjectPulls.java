@@ -4,6 +4,7 @@ import com.sun.jna.Pointer;
 import io.kairos.exception.KairosException;
 import io.kairos.exception.ObjectLostException;
 import io.kairos.exception.TaskCancelledException;
+import io.kairos.internal.object.Stored;
 import io.kairos.internal.object.StoredObjects;
 import io.kairos.internal.object.ValueCodec;
 import io.kairos.spi.cluster.ClusterTransport;
@@ -154,7 +155,7 @@ final class ObjectPulls {
     }
 
     /** The transport thread assembled an object (stored, or value on the heap), or found it missing at its holder. */
-    private void pulled(final long id, final String from, final StoredObjects.Stored stored, final Object value,
+    private void pulled(final long id, final String from, final Stored stored, final Object value,
                         final RuntimeException error) {
         final Location location = held.get(id);
         if (location == null || !location.holder.equals(from)) {
@@ -320,7 +321,7 @@ final class ObjectPulls {
     /** The object is whole (and no longer among the pulls under way): sealed or decoded, then to the conductor. */
     private void finish(final long id, final String from, final Assembly assembly) {
         pulledBytes.addAndGet(assembly.length);
-        StoredObjects.Stored stored = null;
+        Stored stored = null;
         Object value = null;
         RuntimeException error = null;
         try {
@@ -332,7 +333,7 @@ final class ObjectPulls {
         } catch (final RuntimeException e) {
             error = new KairosException("object " + id + " pulled from node '" + from + "' could not be read: " + e, e);
         }
-        final StoredObjects.Stored s = stored;
+        final Stored s = stored;
         final Object v = value;
         final RuntimeException err = error;
         conductor.offerFromWorker((Runnable) () -> pulled(id, from, s, v, err));

@@ -1,9 +1,12 @@
 package io.kairos.internal.conductor;
 
+import io.kairos.exception.ObjectFreedException;
 import io.kairos.exception.ObjectLostException;
 import io.kairos.internal.object.DeviceValues;
+import io.kairos.internal.object.Stored;
 import io.kairos.internal.object.StoredObjects;
 
+import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -40,7 +43,9 @@ public abstract class ObjectState {
     final KernelCore core;
     private Object value;
     /** Non-null: the value lives in the shared store (or was spilled from it); volatile for reconstruction. */
-    private volatile StoredObjects.Stored stored;
+    private volatile Stored stored;
+    /** This object's hold on its stored value: cleaned once, by {@link #free} or when the object is unreachable. */
+    private Cleaner.Cleanable holding;
     private RuntimeException error;
     private volatile int status;
     private volatile Waiter waiters;
@@ -81,7 +86,7 @@ public abstract class ObjectState {
 
     /** The value of a READY object (the caller checked); a stored value is read back from shared memory. */
     protected final Object value() {
-        final StoredObjects.Stored s = stored;
+        final Stored s = stored;
         if (s == null) {
             return value;
         }
@@ -99,7 +104,7 @@ public abstract class ObjectState {
      * as a get does, so a reader on a worker thread gives its CPU back meanwhile. Before, later readers waited on this
      * object's monitor, holding their CPUs: with one CPU, a reader started ahead of the run kept it from ever running.
      */
-    private Object reconstruct(final StoredObjects.Stored lostFrom, final ObjectLostException lost) {
+    private Object reconstruct(final Stored lostFrom, final ObjectLostException lost) {
         final ObjectState run;
         synchronized (this) {
             if (stored != lostFrom) {
@@ -124,9 +129,10 @@ public abstract class ObjectState {
         final Object v = run.await(Long.MAX_VALUE);  // the run's failure, if it failed, is thrown to every reader
         synchronized (this) {
             if (stored == lostFrom) {  // the first reader back keeps the value
-                final StoredObjects.Stored again = lostFrom.owner.store(id, this, v);
+                final Stored again = lostFrom.owner.store(id, v);
                 if (again != null) {
                     again.reconstructions = lostFrom.reconstructions + 1;  // only a stored value can be lost again
+                    holding = again.owner.track(this, again);
                     stored = again;
                 } else {
                     value = v;
@@ -138,18 +144,33 @@ public abstract class ObjectState {
     }
 
     /** Publishes a value a worker process put in the store (adopted by the kernel, not copied). */
-    void completeStored(final StoredObjects.Stored where) {
+    void completeStored(final Stored where) {
         if (!claim()) {
             return;
         }
         stored = where;
-        where.owner.track(this, where);
+        holding = where.owner.track(this, where);
+        status = READY;
+        wakeAll();
+    }
+
+    /**
+     * Publishes another object's stored value as this one's too (a task that returned its argument as it was): both
+     * objects own it, and it goes when the last of them does.
+     */
+    void completeShared(final Stored where) {
+        if (!claim()) {
+            return;
+        }
+        where.share();
+        stored = where;
+        holding = where.owner.track(this, where);
         status = READY;
         wakeAll();
     }
 
     /** Where a large value lives, or null if it is on the heap. */
-    protected final StoredObjects.Stored storedValue() {
+    protected final Stored storedValue() {
         return stored;
     }
 
@@ -158,14 +179,15 @@ public abstract class ObjectState {
         if (!claim()) {
             return false;
         }
-        final StoredObjects.Stored where;
+        final Stored where;
         try {
-            where = objects == null ? null : objects.store(id, this, v);
+            where = objects == null ? null : objects.store(id, v);
         } catch (final RuntimeException | Error e) {
             status = PENDING;  // not stored: the caller fails it instead (e.g. "its result could not be stored")
             throw e;
         }
         if (where != null) {
+            holding = objects.track(this, where);
             stored = where;
         } else {
             value = v;
@@ -185,6 +207,32 @@ public abstract class ObjectState {
     /** Publishes the value; false if the object was already done (e.g. cancelled first). */
     boolean complete(final Object v) {
         return complete(v, null);
+    }
+
+    /**
+     * Frees a ready object's stored value now rather than when the object is unreachable: its store memory goes once
+     * the reads in progress and the tensors read in place from it are done. Later gets, and tasks that take it, fail
+     * with {@link ObjectFreedException}. A value on the heap stays until the object is unreachable (readers racing the
+     * free keep reading it). Nothing for an object freed or failed already.
+     *
+     * @throws IllegalStateException if the object is not done yet
+     */
+    protected final synchronized void freeValue() {
+        final int s = status();
+        if (s == FAILED) {
+            return;
+        }
+        if (s != READY) {
+            throw new IllegalStateException("object " + id + " is not ready: free it once it is (after a get or a wait"
+                + " that returned it)");
+        }
+        error = new ObjectFreedException("object " + id + " was freed (ObjectRef.free): its value is gone");
+        status = FAILED;
+        final Cleaner.Cleanable h = holding;
+        holding = null;
+        if (h != null) {
+            h.clean();  // at most once: the Cleaner does nothing for it afterwards
+        }
     }
 
     boolean fail(final RuntimeException e) {

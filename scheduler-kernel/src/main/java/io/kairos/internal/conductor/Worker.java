@@ -215,10 +215,15 @@ public final class Worker implements Runnable {
                 task.result.complete(null);
             } else if (value instanceof IsolatedCalls.StoredResult) {
                 final IsolatedCalls.StoredResult stored = (IsolatedCalls.StoredResult) value;
-                try {
-                    task.result.completeStored(conductor.objects().adopt(stored.id(), task.taskId(), stored.length()));
-                } finally {
-                    stored.process().tell(WorkerProtocol.RELEASE_RESULT, stored.id().hi(), stored.id().lo());
+                if (stored.argument() != null) {
+                    task.result.completeShared(stored.argument());  // the argument itself came back: nothing to adopt
+                } else {
+                    try {
+                        task.result.completeStored(
+                            conductor.objects().adopt(stored.id(), task.taskId(), stored.length()));
+                    } finally {
+                        stored.process().tell(WorkerProtocol.RELEASE_RESULT, stored.id().hi(), stored.id().lo());
+                    }
                 }
             } else {
                 try {

@@ -28,7 +28,8 @@ import java.util.Map;
  *
  * Java writes null, Boolean, Byte/Short/Integer/Long, Float/Double, byte[], String, List, Map, {@link Tensor},
  * {@link PythonValue} and {@link StoreRef}; it reads back Long, Double, byte[], String, ArrayList, LinkedHashMap,
- * Tensor (a copy: the store's memory is released after the read) and PythonValue. Thread-safe (stateless).
+ * Tensor and PythonValue; a stored value that is a tensor is read in place ({@link #tensorInPlace}), a tensor
+ * anywhere else is copied. Thread-safe (stateless).
  */
 public final class CrossLanguage {
     /** The {@link ValueCodec} type id of a cross-language value. */
@@ -288,7 +289,7 @@ public final class CrossLanguage {
                 return map;
             }
             case TENSOR:
-                return readTensor(in, base);
+                return readTensor(in, base, null);
             case REF:
                 throw malformed(in, base, "a store reference (kind 10) is only sent to Python");
             default:
@@ -296,7 +297,32 @@ public final class CrossLanguage {
         }
     }
 
-    private static Tensor readTensor(final ByteBuffer in, final long base) {
+    /**
+     * A stored value that is a tensor, read where it lies: a Tensor over the store's bytes (no copy), or null if the
+     * value is something else (read it with the codec). The caller keeps the object pinned while the Tensor lives.
+     *
+     * @param stored  the whole stored value, its {@link ValueCodec} header first, position 0
+     * @param onClose what the Tensor's close runs (it unpins the object)
+     */
+    static Tensor tensorInPlace(final ByteBuffer stored, final Runnable onClose) {
+        final ByteBuffer in = stored.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (in.remaining() <= ValueCodec.HEADER || in.getInt(0) != TYPE_ID || in.get(ValueCodec.HEADER) != TENSOR) {
+            return null;
+        }
+        in.position(ValueCodec.HEADER + 1);
+        try {
+            final Tensor t = readTensor(in, 0, onClose);
+            if (in.hasRemaining()) {
+                throw malformed(in, 0, in.remaining() + " bytes left over after the value");
+            }
+            return t;
+        } catch (final BufferUnderflowException e) {
+            throw new IllegalStateException("malformed cross-language value: it ends early", e);
+        }
+    }
+
+    /** inPlace non-null: the Tensor views in's bytes and its close runs inPlace; null: it holds a copy of them. */
+    private static Tensor readTensor(final ByteBuffer in, final long base, final Runnable inPlace) {
         final long at = base + in.position() - 1;
         final int code = in.get() & 0xff;
         final Tensor.DType dtype;
@@ -346,11 +372,14 @@ public final class CrossLanguage {
                 + " lies past the end of the value (or is larger than a Java buffer)");
         }
         in.position(in.position() + (int) skip);
-        final ByteBuffer copy = ByteBuffer.allocate((int) nbytes).order(ByteOrder.LITTLE_ENDIAN);
         final ByteBuffer source = in.slice();
         source.limit((int) nbytes);
-        copy.put(source).flip();
         in.position(in.position() + (int) nbytes);
+        if (inPlace != null) {
+            return Tensor.wrap(dtype, source, inPlace, shape);
+        }
+        final ByteBuffer copy = ByteBuffer.allocate((int) nbytes).order(ByteOrder.LITTLE_ENDIAN);
+        copy.put(source).flip();
         return Tensor.wrap(dtype, copy, shape);
     }
 

@@ -44,7 +44,7 @@ public final class StoredObjects implements AutoCloseable {
     private static final long READERS_AT_CLOSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
     private final SharedObjectStore store;
-    private final ValueCodec codec;
+    final ValueCodec codec;
     private final long inlineThreshold;
     private final SpillFiles spill;
     private final long spillLimit;
@@ -61,7 +61,12 @@ public final class StoredObjects implements AutoCloseable {
     private final AtomicLong failedSpills = new AtomicLong();
     private volatile String lastSpillFailure;
     /** Set by close before the store is unmapped: a reader checks it after its pin (see {@link #close}). */
-    private volatile boolean closed;
+    volatile boolean closed;
+    /** Tensors read in place ({@link Stored#read}) not yet collected: the store stays mapped while any lives. */
+    final java.util.concurrent.atomic.AtomicInteger liveViews = new java.util.concurrent.atomic.AtomicInteger();
+    /** Set by close: the last view gone closes the store (see {@link #close}). */
+    private volatile boolean storeClosing;
+    private final java.util.concurrent.atomic.AtomicBoolean storeClosed = new java.util.concurrent.atomic.AtomicBoolean();
     /** Threads writing a new object into the store's memory (see {@link #close}). */
     private final java.util.concurrent.atomic.AtomicInteger writers = new java.util.concurrent.atomic.AtomicInteger();
     /** One cleaner thread per process, shared by every kernel: closing a kernel leaves no thread behind. */
@@ -90,10 +95,10 @@ public final class StoredObjects implements AutoCloseable {
     }
 
     /**
-     * Writes value into the store for the object objectId, if it is large enough, and frees it once owner is
-     * unreachable; null keeps it inline (small, no serializer for it, or no room in the store).
+     * Writes value into the store for the object objectId, if it is large enough (the caller then {@link #track}s its
+     * owner); null keeps it inline (small, no serializer for it, or no room in the store).
      */
-    public Stored store(final long objectId, final Object owner, final Object original) {
+    public Stored store(final long objectId, final Object original) {
         if (original == null || !worthStoring(original)) {
             return null;
         }
@@ -131,7 +136,6 @@ public final class StoredObjects implements AutoCloseable {
             } finally {
                 spillLock.unlock();
             }
-            CLEANER.register(owner, stored);
             return stored;
         } finally {
             writers.decrementAndGet();
@@ -238,7 +242,7 @@ public final class StoredObjects implements AutoCloseable {
     }
 
     /** A stored object is unreachable (the Cleaner): frees its store memory or its place in a spill file. */
-    private void free(final Stored s, final SpillFiles.Location spilled) {
+    void free(final Stored s, final SpillFiles.Location spilled) {
         if (spilled != null) {
             spill.free(spilled);
             return;
@@ -342,12 +346,15 @@ public final class StoredObjects implements AutoCloseable {
         return spill == null ? java.util.Map.of() : spill.retained();
     }
 
-    /** Registers the owner's cleanup: when it is unreachable, the stored object goes. */
-    public void track(final Object owner, final Stored stored) {
-        CLEANER.register(owner, stored);
+    /**
+     * Registers the owner's hold on the stored object: when the owner is unreachable, or when the returned cleanable is
+     * cleaned (whichever comes first, once), the hold goes, and the object with its last hold.
+     */
+    public Cleaner.Cleanable track(final Object owner, final Stored stored) {
+        return CLEANER.register(owner, stored);
     }
 
-    private Object restore(final SpillFiles.Location location) {
+    Object restore(final SpillFiles.Location location) {
         final long start = System.nanoTime();
         final ByteBuffer bytes;
         try {
@@ -395,7 +402,7 @@ public final class StoredObjects implements AutoCloseable {
         return store.name();
     }
 
-    private static KernelClosedException closedError(final long objectId) {
+    static KernelClosedException closedError(final long objectId) {
         return new KernelClosedException("the kernel is closed: object " + objectId + " lived in its shared store or "
             + "a spill file, which closed with it");
     }
@@ -417,17 +424,40 @@ public final class StoredObjects implements AutoCloseable {
         spillLock.lock();  // no spill runs from here
         try {
             for (final Stored s : resident) {
-                while (s.readers > 0 && System.nanoTime() - deadline < 0) {
+                while (s.transientReaders() > 0 && System.nanoTime() - deadline < 0) {
                     Thread.yield();  // a get decoding it, or a worker process's call that ends with its process
                 }
             }
         } finally {
             spillLock.unlock();
         }
-        store.close();
+        storeClosing = true;
+        if (liveViews.get() == 0) {
+            closeStore();
+        } else {
+            store.unlinkName();  // no one attaches from now on; the mapping stays for the tensors read in place
+        }
         if (spill != null) {
             spill.close();
         }
+    }
+
+    /** A tensor read in place was collected; the last one after close closes the store (its mapping goes). */
+    void viewGone() {
+        if (liveViews.decrementAndGet() == 0 && storeClosing) {
+            closeStore();  // close and this each write their side before reading the other's: one of them sees both
+        }
+    }
+
+    private void closeStore() {
+        if (storeClosed.compareAndSet(false, true)) {
+            store.close();
+        }
+    }
+
+    /** Tensors read in place from the store that are still reachable (each keeps its object pinned). */
+    public int liveViews() {
+        return liveViews.get();
     }
 
     private boolean worthStoring(final Object value) {
@@ -442,145 +472,5 @@ public final class StoredObjects implements AutoCloseable {
             return ((String) value).length() * 3L + 1 + HEADER >= inlineThreshold;
         }
         return !(value instanceof Number || value instanceof Boolean || value instanceof Character);
-    }
-
-    /**
-     * One stored object: in the store at address, or spilled to a file. Its reader count keeps a spill from freeing
-     * the memory under a reader; it is also the Cleaner's action (it holds no reference to the object's state).
-     */
-    public static final class Stored implements Runnable {
-        private static final int SPILLING = -1;
-        private static final int FREED = -2;
-        private static final AtomicIntegerFieldUpdater<Stored> READERS =
-            AtomicIntegerFieldUpdater.newUpdater(Stored.class, "readers");
-
-        public final StoredObjects owner;
-        public final ObjectId id;
-        /** The id of the kernel object (its ObjectRef's id) whose value this is. */
-        public final long objectId;
-        public final long address;
-        public final int length;
-        private volatile int readers;
-        private volatile SpillFiles.Location spilled;
-        /** CLOCK's bit: read since the last spill pass looked. */
-        public volatile boolean referenced;
-        /** How many times the object's value was made again before this copy (lineage; guarded by its state). */
-        public int reconstructions;
-        /** The run making this lost copy's value again (lineage: the kernel's result object; guarded by its state). */
-        public Object rebuild;
-
-        public Stored(final StoredObjects owner, final ObjectId id, final long objectId, final long address, final int length) {
-            this.owner = owner;
-            this.id = id;
-            this.objectId = objectId;
-            this.address = address;
-            this.length = length;
-        }
-
-        /**
-         * Reads the value back (a fresh copy, as Ray's get), from the store or from its spill file. The reader pins it
-         * as a worker process's call does ({@link #pinForCall}, which checks after its pin that no spill ended first).
-         * Before, a reader that saw "not spilled" and then a reader count of 0 took its pin even when a whole spill
-         * had ended in between, and decoded memory the spill had just freed (SpillTest found other objects' bytes).
-         */
-        public Object read() {
-            if (!enterMemory()) {
-                return owner.restore(spilled);
-            }
-            try {
-                if (owner.closed) {
-                    throw closedError(objectId);
-                }
-                referenced = true;
-                return owner.codec.decode(new Pointer(address).getByteBuffer(0, length));
-            } finally {
-                exitMemory();
-            }
-        }
-
-        /**
-         * A reader's way in: true when it may read the object's store memory (pinned as by {@link #pinForCall} until
-         * {@link #exitMemory}, so no spill takes it meanwhile), false when the value is in its spill file.
-         */
-        boolean enterMemory() {
-            for (;;) {
-                if (spilled != null) {
-                    return false;
-                }
-                if (readers == FREED) {
-                    throw new IllegalStateException("object " + objectId + " was freed");
-                }
-                if (pinForCall()) {
-                    return true;
-                }
-                Thread.onSpinWait();  // being spilled (or spilled meanwhile): read it from the file in a moment
-            }
-        }
-
-        void exitMemory() {
-            unpinForCall();
-        }
-
-        /** Keeps the object in the store while a worker process reads it; false if it was spilled (send it inline). */
-        public boolean pinForCall() {
-            for (;;) {
-                final int r = readers;
-                if (r < 0 || spilled != null) {
-                    return false;
-                }
-                if (READERS.compareAndSet(this, r, r + 1)) {
-                    if (spilled == null) {
-                        return true;
-                    }
-                    READERS.decrementAndGet(this);
-                    return false;
-                }
-            }
-        }
-
-        public void unpinForCall() {
-            READERS.decrementAndGet(this);
-        }
-
-        /** Spiller (under the spill lock): takes the object if no one reads it and it is not freed. */
-        public boolean beginSpill() {
-            return READERS.compareAndSet(this, 0, SPILLING);
-        }
-
-        /** Spiller: the object is in its file now (or, with null, stays in the store). */
-        public void endSpill(final SpillFiles.Location location) {
-            spilled = location;
-            readers = 0;
-        }
-
-        /**
-         * Frees the object now if no one reads or spills it (else the Cleaner does, later): for a holder that knows no
-         * one will read it again (a cluster member's copy of a result its owner has pulled). Any thread; never waits.
-         *
-         * @return true if it was freed now
-         */
-        public boolean freeIfUnread() {
-            if (READERS.compareAndSet(this, 0, FREED)) {
-                owner.free(this, spilled);
-                return true;
-            }
-            return false;
-        }
-
-        /** The Cleaner: the object's state is unreachable. Once only: after {@link #freeIfUnread} it does nothing. */
-        @Override
-        public void run() {
-            for (;;) {
-                final int r = readers;
-                if (r == FREED) {
-                    return;
-                }
-                if (r == 0 && READERS.compareAndSet(this, 0, FREED)) {
-                    break;
-                }
-                Thread.onSpinWait();  // a spill of it (or a last send of it) is in progress
-            }
-            owner.free(this, spilled);
-        }
     }
 }
