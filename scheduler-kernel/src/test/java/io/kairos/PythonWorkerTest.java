@@ -127,6 +127,28 @@ class PythonWorkerTest {
     }
 
     @Test
+    void aTensorWrittenInPlaceInJavaIsReadInPlaceInPython() {
+        start();
+        final int n = 1 << 20;  // 8 MiB of int64
+        final ObjectRef<Tensor> tensor;
+        long sum = 0;
+        try (TensorWriter w = kernel.newTensor(Tensor.DType.INT64, 1024, n / 1024)) {
+            final ByteBuffer data = w.data();
+            for (int i = 0; i < n; i++) {
+                data.putLong(i * 8, i % 777);
+                sum += i % 777;
+            }
+            tensor = w.seal();
+        }
+        @SuppressWarnings("unchecked")
+        final List<Object> info = (List<Object>) kernel.pyTask("kairos_fixtures:tensor_info", tensor).remote()
+            .get(WAIT);
+        assertEquals(true, info.get(1), "read in place, inside the segment: " + info);
+        assertEquals(sum, info.get(2));
+        assertEquals(List.of(1024L, (long) n / 1024), info.get(5));
+    }
+
+    @Test
     void aTensorReturnedAsItWasGoesBackByReferenceAndJavaReadsItInPlace() {
         start(new KernelContext().cpus(2).objectStoreBytes(256L << 20));
         final int n = 16 << 20;  // 64 MiB of float32

@@ -136,6 +136,63 @@ class TensorInPlaceTest {
         }
     }
 
+    @Test
+    void aTensorWrittenInPlaceIsPublishedWithoutACopy() {
+        kernel = Kernel.start(new KernelContext().cpus(2).objectStoreBytes(64L << 20));
+        final long before = kernel.objectStoreStats().objects();
+        final ObjectRef<Tensor> ref;
+        final long address;
+        try (TensorWriter w = kernel.newTensor(Tensor.DType.FLOAT32, 1024, 2048)) {
+            assertTrue(w.inPlace());
+            final ByteBuffer data = w.data();
+            assertEquals(1024 * 2048 * 4, data.remaining());
+            address = BufferUtil.address(data);
+            assertEquals(0, address % 64, "64-byte aligned");
+            for (int i = 0; i < N; i++) {
+                data.putFloat(i * 4, i);
+            }
+            ref = w.seal();
+            assertThrows(IllegalStateException.class, w::data, "nothing is written after the seal");
+        }
+        assertTrue(ref.isStored());
+        assertEquals(before + 1, kernel.objectStoreStats().objects());
+        try (Tensor t = ref.get(WAIT)) {
+            assertEquals(address, BufferUtil.address(t.data()), "the object is the bytes the writer filled");
+            assertArrayEquals(new long[] {1024, 2048}, t.shape());
+            assertEquals(expectedSum(0), sum(t));
+        }
+    }
+
+    @Test
+    void aTensorWriterClosedUnsealedGivesItsRoomBackAndBadShapesAreRefused() {
+        kernel = Kernel.start(new KernelContext().cpus(2).objectStoreBytes(64L << 20));
+        final long used = kernel.objectStoreStats().bytesUsed();
+        final TensorWriter w = kernel.newTensor(Tensor.DType.INT64, 1 << 20);
+        assertTrue(kernel.objectStoreStats().bytesUsed() > used);
+        w.close();
+        assertEquals(used, kernel.objectStoreStats().bytesUsed(), "the room is back");
+        assertThrows(IllegalStateException.class, w::seal);
+        final IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+            () -> kernel.newTensor(Tensor.DType.FLOAT32, 4, -1));
+        assertTrue(negative.getMessage().contains("-1"), negative.getMessage());
+        final IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
+            () -> kernel.newTensor(Tensor.DType.FLOAT64, 1L << 40));
+        assertTrue(huge.getMessage().contains("more than a tensor holds"), huge.getMessage());
+    }
+
+    @Test
+    void aTensorWriterWithoutRoomInTheStoreFillsTheHeapInstead() {
+        kernel = Kernel.start(new KernelContext().cpus(2).objectStoreBytes(4L << 20));
+        try (TensorWriter w = kernel.newTensor(Tensor.DType.FLOAT32, N)) {  // 8 MiB: more than the store
+            assertFalse(w.inPlace());
+            final ByteBuffer data = w.data();
+            for (int i = 0; i < N; i++) {
+                data.putFloat(i * 4, i + 6);
+            }
+            assertEquals(expectedSum(6), sum(w.seal().get(WAIT)));
+        }
+    }
+
     private static void awaitGc(final BooleanSupplier condition, final String what) {
         final long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {

@@ -213,6 +213,24 @@ public final class Tensor implements AutoCloseable {
         return wrap(DType.INT8, b, dims(values.length, shape));
     }
 
+    /**
+     * The bytes a tensor of this type and shape holds, the shape checked as {@link #wrap} checks it.
+     *
+     * @param dtype the element type, not null
+     * @param shape the dimensions, each &gt;= 0, at most {@value #MAX_DIMENSIONS} of them
+     * @return product(shape) * dtype.itemSize()
+     * @throws IllegalArgumentException if a dimension is negative, there are too many, or the size overflows a long
+     */
+    public static long byteSize(final DType dtype, final long... shape) {
+        Objects.requireNonNull(dtype, "dtype");
+        final long elements = elements(checkShape(shape));
+        if (elements > Long.MAX_VALUE / dtype.itemSize) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + dtype + " is more than "
+                + Long.MAX_VALUE + " bytes");
+        }
+        return elements * dtype.itemSize;
+    }
+
     private static long[] dims(final int length, final long[] shape) {
         return shape.length == 0 ? new long[] {length} : shape;
     }

@@ -149,6 +149,15 @@ public final class KernelCore {
         return state;
     }
 
+    /** Publishes an object written in place into the store (sealed here): a put without a copy. */
+    public ObjectState putStored(final StoredObjects.Incoming incoming) {
+        ensureOpen();
+        final long id = ids.incrementAndGet();
+        final ObjectState state = factory.create(id, this);
+        state.completeStored(objects.seal(incoming, id));
+        return state;
+    }
+
     /**
      * Submits a task; resources null asks for the default (1 CPU).
      *

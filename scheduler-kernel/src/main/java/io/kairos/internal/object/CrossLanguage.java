@@ -208,9 +208,18 @@ public final class CrossLanguage {
     }
 
     private static long writeTensor(final Tensor t, final ByteBuffer out, final long at) {
-        final long[] shape = t.shape();
-        out.put(TENSOR).put((byte) t.dtype().code()).put((byte) shape.length).put(new byte[6]);
-        long stride = t.dtype().itemSize();
+        final ByteBuffer data = t.data();
+        final long nbytes = data.remaining();
+        final long start = writeTensorHeader(t.dtype(), t.shape(), nbytes, out, at);
+        out.put(data);
+        return start + nbytes;
+    }
+
+    /** A tensor's kind, dtype, shape, C-order strides and nbytes, then zeros up to its data; returns the data's offset. */
+    private static long writeTensorHeader(final Tensor.DType dtype, final long[] shape, final long nbytes,
+                                          final ByteBuffer out, final long at) {
+        out.put(TENSOR).put((byte) dtype.code()).put((byte) shape.length).put(new byte[6]);
+        long stride = dtype.itemSize();
         final long[] strides = new long[shape.length];
         for (int i = shape.length - 1; i >= 0; i--) {
             strides[i] = stride;
@@ -222,15 +231,30 @@ public final class CrossLanguage {
         for (final long s : strides) {
             out.putLong(s);
         }
-        final ByteBuffer data = t.data();
-        out.putLong(data.remaining());
+        out.putLong(nbytes);
         final long header = at + 9 + 16L * shape.length + 8;
         final long start = dataOffset(at, shape.length);
         for (long i = header; i < start; i++) {
             out.put((byte) 0);
         }
-        out.put(data);
-        return start + t.data().remaining();
+        return start;
+    }
+
+    /** The stored length of a tensor of this shape and size: the codec's header, the tensor's, then its data. */
+    public static long storedTensorLength(final int ndim, final long nbytes) {
+        return dataOffset(ValueCodec.HEADER, ndim) + nbytes;
+    }
+
+    /**
+     * Writes a stored tensor's headers (the codec's, then the tensor's) at the start of the object's bytes, for a
+     * writer that fills its data in place; returns where the data starts.
+     */
+    public static int writeStoredTensorHeader(final ByteBuffer object, final Tensor.DType dtype, final long[] shape,
+                                              final long nbytes) {
+        final ByteBuffer out = object.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        out.order(ByteOrder.nativeOrder()).putInt(0, TYPE_ID).putInt(4, 0).order(ByteOrder.LITTLE_ENDIAN);
+        out.position(ValueCodec.HEADER);
+        return (int) writeTensorHeader(dtype, shape, nbytes, out, ValueCodec.HEADER);
     }
 
     /**

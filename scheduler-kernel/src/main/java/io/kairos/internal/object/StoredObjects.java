@@ -334,6 +334,56 @@ public final class StoredObjects implements AutoCloseable {
     public record Incoming(ObjectId id, long address, int length) {
     }
 
+    /**
+     * Lends an incoming object's bytes to a writer that may outlive the kernel (a tensor filled in place): the store
+     * stays mapped while the returned buffer (or any view of it) is reachable, as for a tensor read in place; if it
+     * is collected before {@link Lent#finish} was claimed, the object is aborted.
+     *
+     * @throws KernelClosedException if the kernel is closed
+     */
+    public Lent lend(final Incoming incoming) {
+        liveViews.incrementAndGet();  // before the check: close, which sets closed first, then sees this lender
+        if (closed) {
+            abort(incoming);
+            viewGone();
+            throw new KernelClosedException("the kernel is closed: its object store takes no new object");
+        }
+        final ByteBuffer bytes = new Pointer(incoming.address()).getByteBuffer(0, incoming.length());
+        final Lent lent = new Lent(incoming, bytes);
+        CLEANER.register(bytes, new LentRelease(this, incoming, lent.open));
+        return lent;
+    }
+
+    /** A lent object's Cleaner action: refers to neither its buffer nor its Lent, which it outlives. */
+    private record LentRelease(StoredObjects objects, Incoming incoming, java.util.concurrent.atomic.AtomicBoolean open)
+        implements Runnable {
+        @Override
+        public void run() {
+            if (open.compareAndSet(true, false)) {
+                objects.abort(incoming);  // collected before it was sealed or aborted
+            }
+            objects.viewGone();
+        }
+    }
+
+    /** An incoming object lent to a writer: its bytes, and the one claim that ends it (a seal or an abort). */
+    public static final class Lent {
+        public final Incoming incoming;
+        /** The object's bytes, from its first (the codec's header); writable. */
+        public final ByteBuffer bytes;
+        final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        Lent(final Incoming incoming, final ByteBuffer bytes) {
+            this.incoming = incoming;
+            this.bytes = bytes;
+        }
+
+        /** Claims the end of the writing (to seal or abort it); false if it was claimed already. */
+        public boolean finish() {
+            return open.compareAndSet(true, false);
+        }
+    }
+
     /** A result a previous kernel spilled and this one kept (see {@link SpillFiles}): readable from its file. */
     public Stored spilled(final SpillFiles.Location location) {
         final Stored stored = new Stored(this, null, location.objectId(), 0, location.length());
