@@ -216,6 +216,14 @@ class TaskTest(WorkerTestCase):
         r = w.call("worker_fixtures:echo", b"bytes")
         self.assertEqual((r.kind, r.type_id, r.value), ("inline", codec.TYPE_XLANG, b"bytes"))
 
+    def test_large_inline_frames_and_frames_back_to_back(self):
+        w = self.start(threshold=64 << 20)  # nothing goes to the store: 3 MiB both ways inline
+        big = bytes(range(256)) * (3 << 12)
+        self.assertEqual(w.value("worker_fixtures:add", big, b"!"), big + b"!")
+        # requests sent back to back are read one after another from what the pipe holds
+        channels = [w.request(TASK, "worker_fixtures:add", (i, 1)) for i in range(50)]
+        self.assertEqual([w.reply(c).value for c in channels], list(range(1, 51)))
+
     def test_task_info_and_gpus(self):
         w = self.start(env={"CUDA_VISIBLE_DEVICES": "3,5"})
         self.assertEqual(w.value("worker_fixtures:environment", "CUDA_VISIBLE_DEVICES"), "3,5")

@@ -23,7 +23,7 @@ public final class ActorHandle<A> extends ActorCalls<A> {
         if (method == null) {
             throw new IllegalArgumentException("method is null");
         }
-        if (method instanceof io.kairos.internal.worker.PythonFunction != state.isPython()) {
+        if (state.kindKnown() && method instanceof io.kairos.internal.worker.PythonFunction != state.isPython()) {
             throw new IllegalArgumentException(state.describe() + (state.isPython()
                 ? " is a Python actor: call its methods by name, task(\"method\", args...)"
                 : " is a Java actor: call its methods by reference, task(A::method, args...)"));

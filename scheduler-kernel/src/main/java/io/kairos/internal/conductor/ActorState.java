@@ -130,6 +130,11 @@ public final class ActorState {
         return python;
     }
 
+    /** Whether this handle knows the actor's kind: not a proxy found by name (its host checks each call instead). */
+    public boolean kindKnown() {
+        return !lookedUp;
+    }
+
     void python(final boolean python) {
         this.python = python;
     }

@@ -70,9 +70,18 @@ final class IsolatedCalls {
         final int op;
         long actorId = 0;
         if (task.kind == TaskSpec.Kind.ACTOR_CALL) {
+            if (!(task.target instanceof WorkerProcesses.RemoteActor)) {  // a Python call of an in-JVM Java actor
+                throw new IllegalArgumentException(task.actor.describe() + " is a Java actor: call its methods by "
+                    + "reference, task(A::method, args...)");
+            }
             final WorkerProcesses.RemoteActor actor = (WorkerProcesses.RemoteActor) task.target;
             task.target = null;
             process = actor.process;
+            if (process.isPython() != python) {  // a call through a handle that could not tell (a name looked up)
+                throw new IllegalArgumentException(task.actor.describe() + (python
+                    ? " is a Java actor: call its methods by reference, task(A::method, args...)"
+                    : " is a Python actor: call its methods by name, task(\"method\", args...)"));
+            }
             actorId = actor.actorId;
             op = WorkerProtocol.ACTOR_CALL;
         } else if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {

@@ -165,7 +165,7 @@ public final class ProcessWorker {
             how = "its pipe broke (" + cause + ")";
         }
         final String early = ready ? "" : "; it ended before its hello, so it could not start: its stderr says why"
-            + ("Python worker".equals(what) ? " (does the interpreter import the kairos package and NumPy?)" : "");
+            + (isPython() ? " (does the interpreter import the kairos package and NumPy?)" : "");
         return new WorkerDiedException(what + " " + process.pid() + " died: " + how + early, cause);
     }
 
@@ -219,6 +219,11 @@ public final class ProcessWorker {
     @Override
     public String toString() {
         return what + " " + process.pid() + (gpus.isEmpty() ? "" : " (CUDA_VISIBLE_DEVICES=" + gpus + ")");
+    }
+
+    /** Whether this is a Python worker (else a worker JVM). */
+    public boolean isPython() {
+        return WorkerProcesses.PYTHON_WORKER.equals(what);
     }
 
     /** One request and its frames: the request, the process's gets and their answers, the reply. */

@@ -35,6 +35,8 @@ public final class WorkerProcesses implements AutoCloseable {
     private final Map<String, String> environment;
     /** What its processes are called in errors. */
     private final String what;
+    /** What a Python worker is called in messages (and how a process tells it is one). */
+    static final String PYTHON_WORKER = "Python worker";
     private final String storeName;
     private final long inlineThreshold;
     private final java.util.function.Supplier<PythonLaunch> pythonLaunch;
@@ -117,7 +119,7 @@ public final class WorkerProcesses implements AutoCloseable {
         this.storeName = kernel.storeName;
         this.inlineThreshold = kernel.inlineThreshold;
         this.pythonLaunch = null;
-        this.what = "Python worker";
+        this.what = PYTHON_WORKER;
         this.command = List.of(python.executable(), "-m", "kairos.worker",
             storeName == null ? "-" : storeName, Long.toString(inlineThreshold));
         final Map<String, String> env = new java.util.HashMap<>();
