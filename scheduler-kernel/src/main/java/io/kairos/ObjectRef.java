@@ -70,6 +70,17 @@ public final class ObjectRef<T> extends ObjectState implements Serializable {
     }
 
     /**
+     * The bytes the value takes in the shared store (or its spill file): its encoding's length. For a plugin that
+     * budgets memory (a dataset's blocks in flight). Never blocks.
+     *
+     * @return the length, or 0 for an inline value, an object not ready, or a ref read in a worker process
+     */
+    public long storedBytes() {
+        final io.kairos.internal.object.Stored s = storedValue();
+        return s == null ? 0 : s.length;
+    }
+
+    /**
      * Frees the value now instead of when this ref is collected: for a program that moves large objects faster than
      * the garbage collector runs (the store's memory is reclaimed when a ref is unreachable, which the collector only
      * finds out at its next cycle). The object's store memory goes at once, or when the gets reading it and the

@@ -1,0 +1,474 @@
+package io.kairos.data;
+
+import io.kairos.Kernel;
+import io.kairos.function.KFunc1;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * A dataset: a lazy plan over blocks of rows (Ray Data's job). Sources split the input ({@link #range},
+ * {@link #from}, {@link #readJsonl}, {@link #readText}); transforms add operators ({@link #map}, {@link #filter},
+ * {@link #flatMap}, {@link #mapBatches}); nothing runs until a sink ({@link #count}, {@link #take},
+ * {@link #takeAll}, {@link #iterator}, {@link #iterBatches}, {@link #writeJsonl}) does. Then every operator runs at
+ * once, block by block: each split is one task of the kernel that reads it and applies the whole chain (adjacent
+ * operators fused), and the blocks are consumed as they come and freed from the object store at once, within a
+ * memory budget (by default half the store): a dataset far larger than the store streams through it without
+ * spilling.
+ *
+ * <pre>{@code
+ * long n = Dataset.readJsonl(kernel, Path.of("events.jsonl"))
+ *     .map(row -> row.get("user"))
+ *     .filter(user -> user != null)
+ *     .count();
+ * }</pre>
+ *
+ * <p>Functions are {@link KFunc1}s (serializable lambdas and method references): a block's task may run in a
+ * worker process or on another member of a cluster. Rows are Java values; a block is a {@code List} of them. Output
+ * is unordered unless {@link #preserveOrder} asks for the sources' order. Immutable: each call returns a new plan.
+ *
+ * @param <T> the rows' type
+ */
+public final class Dataset<T> {
+    /** Rows per block of {@link #range} and {@link #from} unless given. */
+    public static final int DEFAULT_BLOCK_ROWS = 4096;
+    /** Bytes of a file per block of {@link #readJsonl} and {@link #readText} unless given. */
+    public static final long DEFAULT_BLOCK_BYTES = 8L << 20;
+
+    private final Kernel kernel;
+    private final List<Split> splits;
+    private final List<Ops.Op> ops;
+    private final Options options;
+
+    /** How a plan runs: output order, memory budget (bytes), task retries, tasks in flight at most. */
+    record Options(boolean preserveOrder, long memoryBudget, int retries, int maxTasksInFlight) {
+    }
+
+    private Dataset(final Kernel kernel, final List<Split> splits, final List<Ops.Op> ops, final Options options) {
+        this.kernel = kernel;
+        this.splits = splits;
+        this.ops = ops;
+        this.options = options;
+    }
+
+    private static <T> Dataset<T> source(final Kernel kernel, final List<Split> splits) {
+        Objects.requireNonNull(kernel, "kernel");
+        final long store = kernel.objectStoreStats().capacity();
+        final int cpus = (int) Math.max(1, kernel.resources().stream()
+            .mapToDouble(n -> n.total().getOrDefault("CPU", 0.0)).sum());
+        return new Dataset<>(kernel, List.copyOf(splits), List.of(),
+            new Options(false, store > 0 ? store / 2 : Long.MAX_VALUE, 0, 2 * cpus + 2));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // sources
+
+    /**
+     * The numbers 0 to n - 1, as Longs.
+     *
+     * @param kernel    the kernel that runs the plan
+     * @param n         how many, &gt;= 0
+     * @param blockRows rows per block, &gt;= 1
+     * @return the dataset
+     */
+    public static Dataset<Long> range(final Kernel kernel, final long n, final int blockRows) {
+        if (n < 0 || blockRows < 1) {
+            throw new IllegalArgumentException("range: n " + n + " must be >= 0 and blockRows " + blockRows
+                + " >= 1");
+        }
+        final List<Split> splits = new ArrayList<>();
+        for (long start = 0; start < n; start += blockRows) {
+            splits.add(new Split.Range(start, Math.min(n, start + blockRows)));
+        }
+        return source(kernel, splits);
+    }
+
+    /**
+     * The numbers 0 to n - 1 in blocks of {@value #DEFAULT_BLOCK_ROWS}.
+     *
+     * @param kernel the kernel that runs the plan
+     * @param n      how many, &gt;= 0
+     * @return the dataset
+     */
+    public static Dataset<Long> range(final Kernel kernel, final long n) {
+        return range(kernel, n, DEFAULT_BLOCK_ROWS);
+    }
+
+    /**
+     * The program's rows (copied into the plan: they travel in the tasks, so they must be serializable for tasks that
+     * run in other processes).
+     *
+     * @param kernel    the kernel that runs the plan
+     * @param rows      the rows, none null
+     * @param blockRows rows per block, &gt;= 1
+     * @param <T>       their type
+     * @return the dataset
+     */
+    public static <T> Dataset<T> from(final Kernel kernel, final List<T> rows, final int blockRows) {
+        if (blockRows < 1) {
+            throw new IllegalArgumentException("from: blockRows " + blockRows + " must be >= 1");
+        }
+        final List<Split> splits = new ArrayList<>();
+        for (int start = 0; start < rows.size(); start += blockRows) {
+            splits.add(new Split.Items(new ArrayList<>(rows.subList(start, Math.min(rows.size(), start + blockRows)))));
+        }
+        return source(kernel, splits);
+    }
+
+    /**
+     * The program's rows in blocks of {@value #DEFAULT_BLOCK_ROWS}.
+     *
+     * @param kernel the kernel that runs the plan
+     * @param rows   the rows
+     * @param <T>    their type
+     * @return the dataset
+     */
+    public static <T> Dataset<T> from(final Kernel kernel, final List<T> rows) {
+        return from(kernel, rows, DEFAULT_BLOCK_ROWS);
+    }
+
+    /**
+     * JSON Lines files (or the {@code .jsonl} files of directories): a row per line, a {@code Map<String, Object>}
+     * (Jackson's reading: objects as maps, arrays as lists, numbers as Integer, Long or Double); empty lines are
+     * skipped. Files are split by bytes ({@value #DEFAULT_BLOCK_BYTES} a block), read in parallel. A line that is not
+     * a JSON object fails its task, naming the file and the line's byte offset.
+     *
+     * @param kernel the kernel that runs the plan
+     * @param paths  files or directories
+     * @return the dataset
+     */
+    public static Dataset<java.util.Map<String, Object>> readJsonl(final Kernel kernel, final Path... paths) {
+        return source(kernel, Jsonl.splits(files(paths, ".jsonl"), DEFAULT_BLOCK_BYTES, true));
+    }
+
+    /**
+     * Text files (or the files of directories): a row per line (a String without its newline); empty lines are
+     * skipped. Split by bytes as {@link #readJsonl}.
+     *
+     * @param kernel the kernel that runs the plan
+     * @param paths  files or directories
+     * @return the dataset
+     */
+    public static Dataset<String> readText(final Kernel kernel, final Path... paths) {
+        return source(kernel, Jsonl.splits(files(paths, ""), DEFAULT_BLOCK_BYTES, false));
+    }
+
+    private static List<Path> files(final Path[] paths, final String suffix) {
+        if (paths.length == 0) {
+            throw new IllegalArgumentException("no path given");
+        }
+        final List<Path> files = new ArrayList<>();
+        for (final Path p : paths) {
+            if (Files.isDirectory(p)) {
+                try (var list = Files.list(p)) {
+                    list.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(suffix)).sorted()
+                        .forEach(files::add);
+                } catch (final IOException e) {
+                    throw new UncheckedIOException("cannot list '" + p + "': " + e.getMessage(), e);
+                }
+            } else if (Files.isRegularFile(p)) {
+                files.add(p);
+            } else {
+                throw new IllegalArgumentException("'" + p + "' is neither a file nor a directory");
+            }
+        }
+        return files;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // transforms (lazy)
+
+    private <R> Dataset<R> with(final Ops.Op op) {
+        final List<Ops.Op> chain = new ArrayList<>(ops);
+        chain.add(op);
+        return new Dataset<>(kernel, splits, List.copyOf(chain), options);
+    }
+
+    /**
+     * Each row through fn.
+     *
+     * @param fn  the function, not null
+     * @param <R> the new rows' type
+     * @return the dataset
+     */
+    public <R> Dataset<R> map(final KFunc1<? super T, ? extends R> fn) {
+        return with(Ops.map(Objects.requireNonNull(fn, "fn")));
+    }
+
+    /**
+     * The rows for which predicate is true.
+     *
+     * @param predicate the test, not null
+     * @return the dataset
+     */
+    public Dataset<T> filter(final KFunc1<? super T, Boolean> predicate) {
+        return with(Ops.filter(Objects.requireNonNull(predicate, "predicate")));
+    }
+
+    /**
+     * Each row to any number of rows.
+     *
+     * @param fn  the function, not null; it returns the row's rows
+     * @param <R> the new rows' type
+     * @return the dataset
+     */
+    public <R> Dataset<R> flatMap(final KFunc1<? super T, ? extends Iterable<? extends R>> fn) {
+        return with(Ops.flatMap(Objects.requireNonNull(fn, "fn")));
+    }
+
+    /**
+     * Batches of up to batchSize rows of a block through fn (a vectorized stage: a model's forward pass).
+     *
+     * @param fn        the function, not null: a batch in, its rows out (any number, not null)
+     * @param batchSize rows per batch, &gt;= 1 (a block's last batch may be smaller)
+     * @param <R>       the new rows' type
+     * @return the dataset
+     */
+    public <R> Dataset<R> mapBatches(final KFunc1<List<T>, List<R>> fn, final int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("mapBatches: batchSize " + batchSize + " must be >= 1");
+        }
+        return with(Ops.mapBatches(Objects.requireNonNull(fn, "fn"), batchSize));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // options
+
+    /**
+     * Whether sinks see the rows in the sources' order (else as blocks complete: faster when they take unequal time).
+     *
+     * @param ordered true for the sources' order
+     * @return the dataset
+     */
+    public Dataset<T> preserveOrder(final boolean ordered) {
+        return new Dataset<>(kernel, splits, ops, new Options(ordered, options.memoryBudget, options.retries,
+            options.maxTasksInFlight));
+    }
+
+    /**
+     * The bytes of blocks the plan may have in the object store at once (running or waiting to be consumed); by
+     * default half the store. A budget below one block fails the run with both numbers.
+     *
+     * @param bytes the budget, &gt; 0
+     * @return the dataset
+     */
+    public Dataset<T> memoryBudget(final long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("memoryBudget " + bytes + " must be > 0");
+        }
+        return new Dataset<>(kernel, splits, ops, new Options(options.preserveOrder, bytes, options.retries,
+            options.maxTasksInFlight));
+    }
+
+    /**
+     * How many times a block's task runs again after it fails (an exception or a lost process), before the run fails.
+     *
+     * @param retries 0 (the default) or more
+     * @return the dataset
+     */
+    public Dataset<T> retries(final int retries) {
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries " + retries + " must be >= 0");
+        }
+        return new Dataset<>(kernel, splits, ops, new Options(options.preserveOrder, options.memoryBudget, retries,
+            options.maxTasksInFlight));
+    }
+
+    /**
+     * The number of blocks the plan has (one task each).
+     *
+     * @return the number of splits of its sources
+     */
+    public int numBlocks() {
+        return splits.size();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // sinks (each runs the plan)
+
+    /**
+     * Runs the plan and counts its rows (each block's task counts its own: no row comes to this JVM).
+     *
+     * @return the number of rows
+     */
+    public long count() {
+        long n = 0;
+        try (BlockStream blocks = new BlockStream(kernel, splits, append(Ops.count()), options)) {
+            while (blocks.hasNext()) {
+                n += (Long) blocks.next().get(0);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Runs the plan and writes each block to {@code dir/part-NNNNN.jsonl} (NNNNN: the block's index, so a run again
+     * writes the same files), in the blocks' tasks.
+     *
+     * @param dir the directory, made if missing
+     * @return the number of rows written
+     */
+    public long writeJsonl(final Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot make '" + dir + "': " + e.getMessage(), e);
+        }
+        long n = 0;
+        try (BlockStream blocks = new BlockStream(kernel, splits,
+            append(Ops.writeJsonl(dir.toAbsolutePath().toString())), options)) {
+            while (blocks.hasNext()) {
+                n += (Long) blocks.next().get(0);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Runs the plan until it has n rows (the blocks not yet started are not run).
+     *
+     * @param n how many rows at most, &gt;= 0
+     * @return the first n rows (in the sources' order with {@link #preserveOrder})
+     */
+    public List<T> take(final int n) {
+        final List<T> rows = new ArrayList<>(Math.min(n, 1 << 16));
+        final Iterator<T> it = iterator();
+        while (rows.size() < n && it.hasNext()) {
+            rows.add(it.next());
+        }
+        if (it instanceof AutoCloseable) {
+            close((AutoCloseable) it);
+        }
+        return rows;
+    }
+
+    /**
+     * Runs the plan and gathers every row here.
+     *
+     * @return the rows
+     */
+    public List<T> takeAll() {
+        return take(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs the plan as the iterator is read: rows one by one, the blocks in flight bounded by the budget (a slow
+     * reader holds the pipeline back). Read it to its end, or close it (it is {@link AutoCloseable}) to stop the run.
+     *
+     * @return the rows
+     */
+    public Iterator<T> iterator() {
+        return new Rows<>(new BlockStream(kernel, splits, ops, options));
+    }
+
+    /**
+     * Runs the plan as batches of batchSize rows (the last may be smaller), across block boundaries: a training
+     * loop's input. Closeable as {@link #iterator}.
+     *
+     * @param batchSize rows per batch, &gt;= 1
+     * @return the batches
+     */
+    public Iterator<List<T>> iterBatches(final int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("iterBatches: batchSize " + batchSize + " must be >= 1");
+        }
+        final Iterator<T> rows = iterator();
+        return new Batches<>(rows, batchSize);
+    }
+
+    private List<Ops.Op> append(final Ops.Op terminal) {
+        final List<Ops.Op> chain = new ArrayList<>(ops);
+        chain.add(terminal);
+        return chain;
+    }
+
+    private static void close(final AutoCloseable c) {
+        try {
+            c.close();
+        } catch (final Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Dataset(" + splits.size() + " blocks, " + ops.size() + " operators, " + options + ")";
+    }
+
+    /** Rows of the blocks of a stream. */
+    private static final class Rows<T> implements Iterator<T>, AutoCloseable {
+        private final BlockStream blocks;
+        private List<Object> block = List.of();
+        private int at;
+
+        Rows(final BlockStream blocks) {
+            this.blocks = blocks;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (at >= block.size()) {
+                if (!blocks.hasNext()) {
+                    return false;
+                }
+                block = blocks.next();
+                at = 0;
+            }
+            return true;
+        }
+
+        @SuppressWarnings("unchecked")
+        @Override
+        public T next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("no more rows");
+            }
+            return (T) block.get(at++);
+        }
+
+        @Override
+        public void close() {
+            blocks.close();
+        }
+    }
+
+    /** Batches of rows. */
+    private static final class Batches<T> implements Iterator<List<T>>, AutoCloseable {
+        private final Iterator<T> rows;
+        private final int size;
+
+        Batches(final Iterator<T> rows, final int size) {
+            this.rows = rows;
+            this.size = size;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return rows.hasNext();
+        }
+
+        @Override
+        public List<T> next() {
+            final List<T> batch = new ArrayList<>(size);
+            while (batch.size() < size && rows.hasNext()) {
+                batch.add(rows.next());
+            }
+            if (batch.isEmpty()) {
+                throw new NoSuchElementException("no more batches");
+            }
+            return batch;
+        }
+
+        @Override
+        public void close() throws Exception {
+            ((AutoCloseable) rows).close();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.kairos.data;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A part of a source that one task reads into one block: a range of numbers, some items, a byte range of a file. */
+interface Split extends Serializable {
+    /** Reads the split's rows (in the task). */
+    List<Object> read() throws Exception;
+
+    /** The numbers from start (inclusive) to end (exclusive), as Longs. */
+    record Range(long start, long end) implements Split {
+        @Override
+        public List<Object> read() {
+            final List<Object> rows = new ArrayList<>((int) (end - start));
+            for (long i = start; i < end; i++) {
+                rows.add(i);
+            }
+            return rows;
+        }
+    }
+
+    /** Rows given by the program (they travel in the task). */
+    record Items(ArrayList<Object> rows) implements Split {
+        @Override
+        public List<Object> read() {
+            return new ArrayList<>(rows);
+        }
+    }
+}
