@@ -4,6 +4,7 @@ import io.kairos.bench.GpuCopyBenchmark;
 import io.kairos.bench.KernelActorsBenchmark;
 import io.kairos.bench.KernelObjectsBenchmark;
 import io.kairos.bench.KernelPlacementGroupBenchmark;
+import io.kairos.bench.DataBenchmark;
 import io.kairos.bench.KernelPythonTaskBenchmark;
 import io.kairos.bench.KernelQueuedTasksBenchmark;
 import io.kairos.bench.KernelSharedObjectsBenchmark;
@@ -143,6 +144,7 @@ public final class SuitePlan {
         } else {
             System.err.println("kairos bench: the Python rows are left out: no python3 with NumPy on the PATH");
         }
+        s.data();
         s.gpu(cuda);
         ScaleCurves.add(s);
         Envelope.add(s, queued < KernelQueuedTasksBenchmark.QUEUED);
@@ -172,6 +174,8 @@ public final class SuitePlan {
             "KernelSharedObjectsBenchmark.single_client_put_gigabytes_free",
             "KernelSharedObjectsBenchmark.memory_copy_64MiB_rotating", 0.9);
         plan.target("1M queued tasks submitted in <= 2 s", "queued", 2, false);
+        plan.target("data executor overhead <= 20 µs a block (>= 50,000 blocks/s)",
+            "DataBenchmark.empty_map_tiny_blocks", 50_000, true);
         if (!python) {
             return;
         }
@@ -330,6 +334,17 @@ public final class SuitePlan {
      * Python tasks from Java (issue 19): a round trip one at a time against the floor of its transport (a bare Python
      * loop echoing frames over pipes), and tasks in flight from one submitter. Ray's figures are its Python API's.
      */
+    /** The data plugin (kairos-data): its executor's cost per block, against the same blocks on a thread pool. */
+    private void data() {
+        final Class<?> d = DataBenchmark.class;
+        context = "data_executor_tiny_blocks";
+        rowWithRay("data_executor_tiny_blocks", "data", d, "empty_map_tiny_blocks", 1, null, null,
+            "blocks of one row through an empty map, counted: the executor's work per block (a task, its result, "
+                + "the block freed, the window moved)", Kind.OPS_PER_SECOND, 1,
+            peer("ThreadPoolExecutor (2), the same window of " + DataBenchmark.WINDOW + " blocks", d,
+                "executor_tiny_blocks", 1));
+    }
+
     private void python() {
         final Class<?> p = KernelPythonTaskBenchmark.class;
         final String g = "python";

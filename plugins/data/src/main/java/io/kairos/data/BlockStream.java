@@ -1,8 +1,8 @@
 package io.kairos.data;
 
+import io.kairos.ActorHandle;
 import io.kairos.Kernel;
 import io.kairos.ObjectRef;
-import io.kairos.WaitResult;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -10,65 +10,166 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.TreeMap;
 
 /**
- * The streaming executor: one task per split, each running the plan's fused operators ({@link Ops.Fused}), their
- * blocks consumed as they come (in split order when asked) and freed from the store at once ({@link ObjectRef#free}).
- * A new task starts only while the blocks in flight (running or done and not yet consumed) fit the memory budget,
- * counted at the largest block seen so far: the consumer's pace holds the producers back, so the store holds at most
- * the budget of this pipeline's blocks however large the dataset, and nothing is spilled.
+ * The streaming executor. The first stage is one task per split, running its fused operators ({@link Ops.Fused});
+ * each later stage is an actor pool ({@link ActorPool}), one call per block. All stages run at once, block by block:
+ * a block done at one stage waits for the next, the last stage's blocks are consumed as they come (in split order
+ * when asked), and every block is freed from the store as soon as the next stage (or the consumer) has read it
+ * ({@link ObjectRef#free}).
  *
- * <p>One consumer thread. {@link #close} cancels what has not run and frees what is done.
+ * <p>Memory: a new split starts only while the blocks in flight (running, waiting between stages, done and not yet
+ * consumed; an actor call counts its input and its output) fit the memory budget, counted at the largest block seen:
+ * the consumer's pace holds the producers back, and the most downstream work always goes first (a waiting block is
+ * given to an actor before a new split starts), so the pipeline drains and the store holds at most the budget of its
+ * blocks however large the dataset. Nothing is spilled.
+ *
+ * <p>One consumer thread drives it (each {@link #hasNext}/{@link #next} moves the pipeline). {@link #close} cancels
+ * what has not run, frees what is done, and lets the actors go.
  */
 final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
-    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration POLL = Duration.ofMillis(20);
+    /** Blocks in flight at most per task the window allows, whatever their size (inline blocks use no store). */
+    private static final int BLOCKS_PER_WINDOW_SLOT = 4;
 
     private final Kernel kernel;
     private final List<Split> splits;
-    private final List<Ops.Op> ops;
+    private final List<Stage> stages;
     private final Dataset.Options options;
-    private final ArrayDeque<ObjectRef<List<Object>>> inFlight = new ArrayDeque<>();
-    private final int window;
+    private final Pool[] pools;
+    private final List<Block> running = new ArrayList<>();
+    private final List<ArrayDeque<Block>> waiting = new ArrayList<>();
+    private final TreeMap<Integer, Block> outputs = new TreeMap<>();
+    private int runningTasks;
+    private int runningCalls;
+    private int waitingBlocks;
     private int next;
+    private int nextOutput;
     private long largestBlock;
-    private long peakInFlightBytes;
     private long blocks;
     private boolean closed;
 
-    BlockStream(final Kernel kernel, final List<Split> splits, final List<Ops.Op> ops, final Dataset.Options options) {
+    /** A block on its way: the object a stage makes (or made) of it, and the input a running call reads. */
+    private static final class Block {
+        final int index;
+        int stage;
+        ObjectRef<List<Object>> ref;
+        ObjectRef<List<Object>> input;
+        Pool.Member actor;
+
+        Block(final int index, final ObjectRef<List<Object>> ref) {
+            this.index = index;
+            this.ref = ref;
+        }
+    }
+
+    BlockStream(final Kernel kernel, final List<Split> splits, final List<Stage> stages,
+                final Dataset.Options options) {
         this.kernel = kernel;
         this.splits = splits;
-        this.ops = ops;
+        this.stages = stages;
         this.options = options;
-        this.window = options.maxTasksInFlight();
+        this.pools = new Pool[stages.size()];
+        for (int s = 0; s < stages.size(); s++) {
+            waiting.add(new ArrayDeque<>());
+            if (stages.get(s).isActors()) {
+                pools[s] = new Pool(kernel, stages.get(s));
+            }
+        }
     }
 
     @Override
     public boolean hasNext() {
-        if (closed) {
-            return false;
-        }
-        fill();
-        return !inFlight.isEmpty();
+        return !closed && (next < splits.size() || !running.isEmpty() || waitingBlocks > 0 || !outputs.isEmpty());
     }
 
     @Override
     public List<Object> next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException("the dataset has no more blocks");
+        for (;;) {
+            if (!hasNext()) {
+                throw new NoSuchElementException("the dataset has no more blocks");
+            }
+            pump();
+            final Block out = options.preserveOrder() ? outputs.remove(nextOutput)
+                : outputs.isEmpty() ? null : outputs.pollFirstEntry().getValue();
+            if (out != null) {
+                nextOutput++;
+                return consume(out);
+            }
+            awaitAny();
         }
-        final ObjectRef<List<Object>> ref = options.preserveOrder() ? inFlight.peekFirst() : firstReady();
+    }
+
+    private List<Object> consume(final Block out) {
         final List<Object> rows;
         try {
-            rows = ref.get();
+            rows = out.ref.get();
         } catch (final RuntimeException e) {
             close();
             throw e;
         }
-        inFlight.remove(ref);
-        final long bytes = ref.storedBytes();
-        ref.free();  // its store memory back now: the next task may use it
+        out.ref.free();  // its store memory back now: the next task may use it
         blocks++;
+        return rows;
+    }
+
+    /** Moves the pipeline: finished work forward, waiting blocks to free actors (downstream first), new splits. */
+    private void pump() {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            final Block b = running.get(i);
+            if (b.ref.isReady()) {
+                running.remove(i);
+                finished(b);
+            }
+        }
+        final long now = System.nanoTime();
+        for (int s = stages.size() - 1; s >= 1; s--) {
+            final ArrayDeque<Block> queue = waiting.get(s);
+            final Pool pool = pools[s];
+            Pool.Member actor;
+            while (!queue.isEmpty() && (actor = pool.free()) != null) {
+                final Block b = queue.poll();
+                waitingBlocks--;
+                b.input = b.ref;
+                b.ref = actor.call(b.input, b.index);
+                b.stage = s;
+                b.actor = actor;
+                runningCalls++;
+                running.add(b);
+            }
+            pool.scale(queue.size(), now);
+        }
+        while (next < splits.size() && runningTasks < options.maxTasksInFlight() && fits()) {
+            final Ops.Fused work = new Ops.Fused(splits.get(next), stages.get(0).ops(), next);
+            final Block b = new Block(next, kernel.task(Ops.Fused::run, work).setMaxRetries(options.retries())
+                .setRetryExceptions(options.retries() > 0).remote());
+            next++;
+            runningTasks++;
+            running.add(b);
+        }
+    }
+
+    /** Whether one more block fits the budget (at least one is always in flight, so the pipeline moves). */
+    private boolean fits() {
+        final int objects = running.size() + runningCalls + waitingBlocks + outputs.size();
+        return objects == 0 || objects < BLOCKS_PER_WINDOW_SLOT * options.maxTasksInFlight()
+            && (objects + 1) * largestBlock <= options.memoryBudget();
+    }
+
+    private void finished(final Block b) {
+        if (b.input != null) {
+            b.input.free();  // the call has read it
+            b.input = null;
+            runningCalls--;
+        } else {
+            runningTasks--;
+        }
+        if (b.actor != null) {
+            b.actor.done(System.nanoTime());
+            b.actor = null;
+        }
+        final long bytes = b.ref.storedBytes();
         if (bytes > largestBlock) {
             largestBlock = bytes;
             if (bytes > options.memoryBudget()) {
@@ -77,33 +178,24 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
                     + "below one block (" + bytes + " bytes): raise Dataset.memoryBudget or make blocks smaller");
             }
         }
-        return rows;
-    }
-
-    /** Starts tasks while the blocks in flight fit the budget (at least one, so the pipeline always moves). */
-    private void fill() {
-        while (next < splits.size() && inFlight.size() < window
-            && (inFlight.isEmpty() || (inFlight.size() + 1) * largestBlock <= options.memoryBudget())) {
-            final Ops.Fused work = new Ops.Fused(splits.get(next), ops, next);
-            next++;
-            inFlight.addLast(kernel.task(Ops.Fused::run, work).setMaxRetries(options.retries())
-                .setRetryExceptions(options.retries() > 0).remote());
-            peakInFlightBytes = Math.max(peakInFlightBytes, inFlight.size() * largestBlock);
+        final int nextStage = b.stage + 1;
+        if (nextStage == stages.size()) {
+            outputs.put(b.index, b);
+        } else {
+            waiting.get(nextStage).add(b);
+            waitingBlocks++;
         }
     }
 
-    private ObjectRef<List<Object>> firstReady() {
-        for (;;) {
-            for (final ObjectRef<List<Object>> ref : inFlight) {
-                if (ref.isReady()) {
-                    return ref;
-                }
-            }
-            final WaitResult<List<Object>> ready = kernel.wait(new ArrayList<>(inFlight), 1, POLL);
-            if (!ready.ready().isEmpty()) {
-                return ready.ready().get(0);
-            }
+    private void awaitAny() {
+        if (running.isEmpty()) {
+            return;  // nothing runs: the next pump starts something (or the stream ended)
         }
+        final List<ObjectRef<List<Object>>> refs = new ArrayList<>(running.size());
+        for (final Block b : running) {
+            refs.add(b.ref);
+        }
+        kernel.wait(refs, 1, POLL);
     }
 
     /** Blocks consumed so far. */
@@ -116,9 +208,22 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         return largestBlock;
     }
 
-    /** The most bytes of blocks this stream allowed in flight at once (by the largest block seen then). */
-    long peakInFlightBytes() {
-        return peakInFlightBytes;
+    /** Actors alive now, over every pool stage. */
+    int actors() {
+        int n = 0;
+        for (final Pool p : pools) {
+            n += p == null ? 0 : p.members.size();
+        }
+        return n;
+    }
+
+    /** The most actors alive at once so far, over every pool stage. */
+    int peakActors() {
+        int n = 0;
+        for (final Pool p : pools) {
+            n += p == null ? 0 : p.peak;
+        }
+        return n;
     }
 
     @Override
@@ -127,13 +232,110 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
             return;
         }
         closed = true;
-        for (final ObjectRef<List<Object>> ref : inFlight) {
-            if (ref.isReady()) {
-                ref.free();
-            } else {
-                kernel.cancel(ref, false);
+        for (final Block b : running) {
+            kernel.cancel(b.ref, false);
+            if (b.input != null && b.input.isReady()) {
+                b.input.free();
             }
         }
-        inFlight.clear();
+        for (final ArrayDeque<Block> queue : waiting) {
+            for (final Block b : queue) {
+                b.ref.free();
+            }
+        }
+        for (final Block b : outputs.values()) {
+            b.ref.free();
+        }
+        running.clear();
+        outputs.clear();
+        for (final Pool p : pools) {
+            if (p != null) {
+                p.closeAll();
+            }
+        }
+    }
+
+    /** The actors of one pool stage. */
+    private static final class Pool {
+        private final Kernel kernel;
+        private final Stage stage;
+        private final List<Member> members = new ArrayList<>();
+        private int peak;
+
+        /** One actor and its calls in flight (at most two: it is fed up to two blocks ahead). */
+        final class Member {
+            final ActorHandle<Stage.PoolActor> handle;
+            int inFlight;
+            long idleSince;
+
+            Member(final ActorHandle<Stage.PoolActor> handle, final long now) {
+                this.handle = handle;
+                this.idleSince = now;
+            }
+
+            ObjectRef<List<Object>> call(final ObjectRef<List<Object>> block, final int index) {
+                inFlight++;
+                return handle.task(Stage.PoolActor::call, block, index).remote();
+            }
+
+            void done(final long now) {
+                if (--inFlight == 0) {
+                    idleSince = now;
+                }
+            }
+        }
+
+        Pool(final Kernel kernel, final Stage stage) {
+            this.kernel = kernel;
+            this.stage = stage;
+            for (int i = 0; i < stage.pool().min(); i++) {
+                add(System.nanoTime());
+            }
+        }
+
+        private void add(final long now) {
+            final var creator = kernel.actor(Stage.PoolActor::new, stage.factory(), stage.ops(), stage.batchSize());
+            if (!stage.pool().resources().isEmpty()) {
+                creator.setResources(stage.pool().resources());
+            }
+            members.add(new Member(creator.remote(), now));
+            peak = Math.max(peak, members.size());
+        }
+
+        /** The least loaded actor with room for another call, or null. */
+        Member free() {
+            Member best = null;
+            for (final Member m : members) {
+                if (m.inFlight < 2 && (best == null || m.inFlight < best.inFlight)) {
+                    best = m;
+                }
+            }
+            return best;
+        }
+
+        /** One actor more while blocks wait and every actor is fed; one less when one has been idle too long. */
+        void scale(final int queued, final long now) {
+            if (queued > 0 && members.size() < stage.pool().max() && free() == null) {
+                add(now);
+                return;
+            }
+            if (members.size() > stage.pool().min()) {
+                for (int i = 0; i < members.size(); i++) {
+                    final Member m = members.get(i);
+                    if (m.inFlight == 0 && now - m.idleSince > stage.pool().idleTimeout().toNanos()) {
+                        members.remove(i);
+                        kernel.kill(m.handle, true);
+                        return;
+                    }
+                }
+            }
+        }
+
+        void closeAll() {
+            for (final Member m : members) {
+                kernel.kill(m.handle, true);
+            }
+            members.clear();
+        }
     }
 }

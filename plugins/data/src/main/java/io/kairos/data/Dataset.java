@@ -44,17 +44,17 @@ public final class Dataset<T> {
 
     private final Kernel kernel;
     private final List<Split> splits;
-    private final List<Ops.Op> ops;
+    private final List<Stage> stages;
     private final Options options;
 
     /** How a plan runs: output order, memory budget (bytes), task retries, tasks in flight at most. */
     record Options(boolean preserveOrder, long memoryBudget, int retries, int maxTasksInFlight) {
     }
 
-    private Dataset(final Kernel kernel, final List<Split> splits, final List<Ops.Op> ops, final Options options) {
+    private Dataset(final Kernel kernel, final List<Split> splits, final List<Stage> stages, final Options options) {
         this.kernel = kernel;
         this.splits = splits;
-        this.ops = ops;
+        this.stages = stages;
         this.options = options;
     }
 
@@ -63,7 +63,7 @@ public final class Dataset<T> {
         final long store = kernel.objectStoreStats().capacity();
         final int cpus = (int) Math.max(1, kernel.resources().stream()
             .mapToDouble(n -> n.total().getOrDefault("CPU", 0.0)).sum());
-        return new Dataset<>(kernel, List.copyOf(splits), List.of(),
+        return new Dataset<>(kernel, List.copyOf(splits), List.of(Stage.tasks()),
             new Options(false, store > 0 ? store / 2 : Long.MAX_VALUE, 0, 2 * cpus + 2));
     }
 
@@ -186,9 +186,13 @@ public final class Dataset<T> {
     // transforms (lazy)
 
     private <R> Dataset<R> with(final Ops.Op op) {
-        final List<Ops.Op> chain = new ArrayList<>(ops);
-        chain.add(op);
-        return new Dataset<>(kernel, splits, List.copyOf(chain), options);
+        return new Dataset<>(kernel, splits, withLast(op), options);
+    }
+
+    private List<Stage> withLast(final Ops.Op op) {
+        final List<Stage> s = new ArrayList<>(stages);
+        s.set(s.size() - 1, s.get(s.size() - 1).with(op));
+        return List.copyOf(s);
     }
 
     /**
@@ -238,6 +242,30 @@ public final class Dataset<T> {
         return with(Ops.mapBatches(Objects.requireNonNull(fn, "fn"), batchSize));
     }
 
+    /**
+     * A stateful stage: batches of up to batchSize rows of each block through a function made once per actor of an
+     * autoscaling pool (a model loaded once, on a GPU share), e.g. {@code mapBatches(Embedder::new, ActorPool.of(1,
+     * 4).gpus(0.5), 64)} with {@code Embedder implements KFunc1<List<Row>, List<Out>>}. The blocks before it run as
+     * tasks; the pool's actors take them as they come (each fed up to two blocks ahead), all stages at once.
+     *
+     * @param factory   makes the function in each actor (runs in the actor), not null
+     * @param pool      the actors: sizes, resources, idle timeout
+     * @param batchSize rows per call of the function, &gt;= 1 (a block's last batch may be smaller)
+     * @param <R>       the new rows' type
+     * @return the dataset
+     */
+    public <R> Dataset<R> mapBatches(final io.kairos.function.KFunc0<? extends KFunc1<List<T>, List<R>>> factory,
+                                     final ActorPool pool, final int batchSize) {
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(pool, "pool");
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("mapBatches: batchSize " + batchSize + " must be >= 1");
+        }
+        final List<Stage> s = new ArrayList<>(stages);
+        s.add(new Stage(factory, pool, batchSize, List.of()));
+        return new Dataset<>(kernel, splits, List.copyOf(s), options);
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // options
 
@@ -248,7 +276,7 @@ public final class Dataset<T> {
      * @return the dataset
      */
     public Dataset<T> preserveOrder(final boolean ordered) {
-        return new Dataset<>(kernel, splits, ops, new Options(ordered, options.memoryBudget, options.retries,
+        return new Dataset<>(kernel, splits, stages, new Options(ordered, options.memoryBudget, options.retries,
             options.maxTasksInFlight));
     }
 
@@ -263,7 +291,7 @@ public final class Dataset<T> {
         if (bytes <= 0) {
             throw new IllegalArgumentException("memoryBudget " + bytes + " must be > 0");
         }
-        return new Dataset<>(kernel, splits, ops, new Options(options.preserveOrder, bytes, options.retries,
+        return new Dataset<>(kernel, splits, stages, new Options(options.preserveOrder, bytes, options.retries,
             options.maxTasksInFlight));
     }
 
@@ -277,7 +305,7 @@ public final class Dataset<T> {
         if (retries < 0) {
             throw new IllegalArgumentException("retries " + retries + " must be >= 0");
         }
-        return new Dataset<>(kernel, splits, ops, new Options(options.preserveOrder, options.memoryBudget, retries,
+        return new Dataset<>(kernel, splits, stages, new Options(options.preserveOrder, options.memoryBudget, retries,
             options.maxTasksInFlight));
     }
 
@@ -300,7 +328,7 @@ public final class Dataset<T> {
      */
     public long count() {
         long n = 0;
-        try (BlockStream blocks = new BlockStream(kernel, splits, append(Ops.count()), options)) {
+        try (BlockStream blocks = new BlockStream(kernel, splits, withLast(Ops.count()), options)) {
             while (blocks.hasNext()) {
                 n += (Long) blocks.next().get(0);
             }
@@ -323,7 +351,7 @@ public final class Dataset<T> {
         }
         long n = 0;
         try (BlockStream blocks = new BlockStream(kernel, splits,
-            append(Ops.writeJsonl(dir.toAbsolutePath().toString())), options)) {
+            withLast(Ops.writeJsonl(dir.toAbsolutePath().toString())), options)) {
             while (blocks.hasNext()) {
                 n += (Long) blocks.next().get(0);
             }
@@ -364,8 +392,8 @@ public final class Dataset<T> {
      *
      * @return the rows
      */
-    public Iterator<T> iterator() {
-        return new Rows<>(new BlockStream(kernel, splits, ops, options));
+    public DatasetIterator<T> iterator() {
+        return new DatasetIterator<>(new BlockStream(kernel, splits, stages, options));
     }
 
     /**
@@ -383,12 +411,6 @@ public final class Dataset<T> {
         return new Batches<>(rows, batchSize);
     }
 
-    private List<Ops.Op> append(final Ops.Op terminal) {
-        final List<Ops.Op> chain = new ArrayList<>(ops);
-        chain.add(terminal);
-        return chain;
-    }
-
     private static void close(final AutoCloseable c) {
         try {
             c.close();
@@ -399,44 +421,7 @@ public final class Dataset<T> {
 
     @Override
     public String toString() {
-        return "Dataset(" + splits.size() + " blocks, " + ops.size() + " operators, " + options + ")";
-    }
-
-    /** Rows of the blocks of a stream. */
-    private static final class Rows<T> implements Iterator<T>, AutoCloseable {
-        private final BlockStream blocks;
-        private List<Object> block = List.of();
-        private int at;
-
-        Rows(final BlockStream blocks) {
-            this.blocks = blocks;
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (at >= block.size()) {
-                if (!blocks.hasNext()) {
-                    return false;
-                }
-                block = blocks.next();
-                at = 0;
-            }
-            return true;
-        }
-
-        @SuppressWarnings("unchecked")
-        @Override
-        public T next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException("no more rows");
-            }
-            return (T) block.get(at++);
-        }
-
-        @Override
-        public void close() {
-            blocks.close();
-        }
+        return "Dataset(" + splits.size() + " blocks, " + stages.size() + " stages, " + options + ")";
     }
 
     /** Batches of rows. */

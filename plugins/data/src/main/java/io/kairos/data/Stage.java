@@ -1,0 +1,59 @@
+package io.kairos.data;
+
+import io.kairos.function.KFunc0;
+import io.kairos.function.KFunc1;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stage of a plan: the first runs as one task per split (its operators fused after the read); each later one is a
+ * stateful function in an actor pool, called once per block (its operators fused after the function).
+ *
+ * @param factory   makes the stage's function in each actor (null for the first stage)
+ * @param pool      the actors (null for the first stage)
+ * @param batchSize rows per call of the function within a block (0 for the first stage)
+ * @param ops       the row operators fused after it
+ */
+record Stage(KFunc0<? extends KFunc1<?, ?>> factory, ActorPool pool, int batchSize, List<Ops.Op> ops) {
+    static Stage tasks() {
+        return new Stage(null, null, 0, List.of());
+    }
+
+    boolean isActors() {
+        return pool != null;
+    }
+
+    Stage with(final Ops.Op op) {
+        final List<Ops.Op> chain = new ArrayList<>(ops);
+        chain.add(op);
+        return new Stage(factory, pool, batchSize, List.copyOf(chain));
+    }
+
+    /** An actor of a pool stage: the function made once, applied to each block it is given. */
+    static final class PoolActor {
+        private final Ops.Op batches;
+        private final List<Ops.Op> ops;
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        PoolActor(final KFunc0<? extends KFunc1<?, ?>> factory, final List<Ops.Op> ops, final Integer batchSize)
+            throws Exception {
+            final KFunc1 fn = factory.apply();
+            if (fn == null) {
+                throw new IllegalStateException("the actor pool stage's factory returned null");
+            }
+            this.batches = Ops.mapBatches(fn, batchSize);
+            this.ops = ops;
+        }
+
+        /** The call: the block through the function, then the fused operators. */
+        static List<Object> call(final PoolActor actor, final List<Object> block, final Integer index)
+            throws Exception {
+            List<Object> rows = actor.batches.apply(block, index);
+            for (final Ops.Op op : actor.ops) {
+                rows = op.apply(rows, index);
+            }
+            return rows;
+        }
+    }
+}
