@@ -34,6 +34,19 @@ def same(array):
     return array
 
 
+def same_when(array, path):
+    """Says it runs (path + ".started"), then returns its argument once the file at path exists (the test frees the
+    argument's ref meanwhile)."""
+    with open(path + ".started", "w"):
+        pass
+    deadline = time.monotonic() + 30
+    while not os.path.exists(path):
+        if time.monotonic() > deadline:
+            raise TimeoutError(path + " did not appear in 30 s")
+        time.sleep(0.001)
+    return array
+
+
 def same_view(array):
     return array.view()
 

@@ -32,11 +32,12 @@ public final class TensorWriter implements AutoCloseable {
 
     TensorWriter(final KernelCore core, final Tensor.DType dtype, final long[] shape) {
         final long nbytes = Tensor.byteSize(dtype, shape);
-        final long length = CrossLanguage.storedTensorLength(shape.length, nbytes);
+        final long length = nbytes > Integer.MAX_VALUE ? Long.MAX_VALUE
+            : CrossLanguage.storedTensorLength(shape.length, nbytes);
         if (length > Integer.MAX_VALUE - 8 || length > SharedObjectStore.MAX_OBJECT_SIZE) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + dtype + " is " + nbytes
                 + " bytes, more than a tensor holds (" + (Math.min(Integer.MAX_VALUE - 8,
-                SharedObjectStore.MAX_OBJECT_SIZE) - (length - nbytes)) + ")");
+                SharedObjectStore.MAX_OBJECT_SIZE) - CrossLanguage.storedTensorLength(shape.length, 0)) + ")");
         }
         core.ensureOpen();
         this.core = core;

@@ -48,6 +48,36 @@ class ObjectFreeTest {
         assertEquals(8 << 20, kernel.task(ObjectFreeTest::length, kept).remote().get(WAIT));
     }
 
+    /**
+     * A spilled object freed: its get throws ObjectFreedException, and a task's result is not made again by lineage
+     * (before the review's fix, a get read the freed spill location, failed, and re-ran the task).
+     */
+    @Test
+    void aSpilledObjectFreedIsGoneAndNotMadeAgain(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) {
+        kernel = Kernel.start(new KernelContext().cpus(2).objectStoreBytes(16L << 20).spillDirectory(dir));
+        RUNS.set(0);
+        final ObjectRef<byte[]> made = kernel.task(ObjectFreeTest::made).remote();
+        made.get(WAIT);
+        final java.util.List<ObjectRef<byte[]>> more = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {  // four times the store: the first objects go to the spill file
+            more.add(kernel.put(new byte[8 << 20]));
+        }
+        assertTrue(kernel.spillStats().spilledObjects() > 0, kernel.spillStats().toString());
+        made.free();
+        more.get(0).free();
+        assertThrows(ObjectFreedException.class, () -> made.get(WAIT));
+        assertThrows(ObjectFreedException.class, () -> more.get(0).get(WAIT));
+        assertEquals(1, RUNS.get(), "a freed result is not made again");
+        assertEquals(8 << 20, more.get(7).get(WAIT).length, "the others are untouched");
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
+    static byte[] made() {
+        RUNS.incrementAndGet();
+        return new byte[8 << 20];
+    }
+
     @Test
     void aSmallObjectOnTheHeapIsFreedForItsReaders() {
         kernel = Kernel.start(new KernelContext().cpus(2));

@@ -172,6 +172,35 @@ class PythonWorkerTest {
         assertEquals(objects + 1, kernel.objectStoreStats().objects());
     }
 
+    /**
+     * The argument's ref freed while the Python task that returns it runs: the result still holds the object (its
+     * share is taken while the call's pin holds it; before the review's fix the object was freed under the result).
+     */
+    @Test
+    void aResultSharingAnArgumentFreedDuringTheCallKeepsIt(@TempDir final Path dir) throws Exception {
+        start(new KernelContext().cpus(2).objectStoreBytes(64L << 20));
+        final int n = 1 << 20;
+        final float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = i;
+        }
+        final ObjectRef<Tensor> in = kernel.put(Tensor.of(values));
+        final Path go = dir.resolve("go");
+        final ObjectRef<Object> out = kernel.pyTask("kairos_fixtures:same_when", in, go.toString()).remote();
+        final Path started = dir.resolve("go.started");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(started)) {  // the call runs: its pin holds the argument
+            assertTrue(System.nanoTime() - deadline < 0, "the Python task did not start in 30 s");
+            Thread.onSpinWait();
+        }
+        in.free();
+        Files.writeString(go, "go");
+        try (Tensor back = (Tensor) out.get(WAIT)) {
+            assertEquals(n - 1f, back.data().getFloat((n - 1) * 4), "the object lives on with the result");
+        }
+        assertThrows(io.kairos.exception.ObjectFreedException.class, () -> in.get(WAIT));
+    }
+
     @Test
     void aTensorMadeInPythonIsReadInJava() {
         start();

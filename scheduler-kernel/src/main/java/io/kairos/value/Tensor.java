@@ -223,7 +223,13 @@ public final class Tensor implements AutoCloseable {
      */
     public static long byteSize(final DType dtype, final long... shape) {
         Objects.requireNonNull(dtype, "dtype");
-        final long elements = elements(checkShape(shape));
+        final long elements;
+        try {
+            elements = elements(checkShape(shape));
+        } catch (final ArithmeticException e) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than " + Long.MAX_VALUE
+                + " elements");
+        }
         if (elements > Long.MAX_VALUE / dtype.itemSize) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + dtype + " is more than "
                 + Long.MAX_VALUE + " bytes");

@@ -31,6 +31,7 @@ public record ActorPool(int min, int max, Map<String, Double> resources, Duratio
             throw new IllegalArgumentException("ActorPool: min " + min + " must be >= 1 and max " + max + " >= min");
         }
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(resources, "resources");
         if (idleTimeout.isNegative()) {
             throw new IllegalArgumentException("ActorPool: idleTimeout " + idleTimeout + " is negative");
         }

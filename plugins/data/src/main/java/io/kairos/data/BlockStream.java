@@ -81,7 +81,14 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
 
     @Override
     public boolean hasNext() {
-        return !closed && (next < splits.size() || !running.isEmpty() || waitingBlocks > 0 || !outputs.isEmpty());
+        if (closed) {
+            return false;
+        }
+        if (next < splits.size() || !running.isEmpty() || waitingBlocks > 0 || !outputs.isEmpty()) {
+            return true;
+        }
+        close();  // read to its end: the pools' actors go now, not when the reader remembers to close
+        return false;
     }
 
     @Override
@@ -262,15 +269,24 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         private final List<Member> members = new ArrayList<>();
         private int peak;
 
-        /** One actor and its calls in flight (at most two: it is fed up to two blocks ahead). */
+        /**
+         * One actor and its calls in flight (at most two: it is fed up to two blocks ahead). An actor added to grow the
+         * pool is fed once it is alive: one that cannot be placed (no GPU left) holds no block, and goes when idle.
+         */
         final class Member {
             final ActorHandle<Stage.PoolActor> handle;
+            final boolean initial;
             int inFlight;
             long idleSince;
 
-            Member(final ActorHandle<Stage.PoolActor> handle, final long now) {
+            Member(final ActorHandle<Stage.PoolActor> handle, final long now, final boolean initial) {
                 this.handle = handle;
                 this.idleSince = now;
+                this.initial = initial;
+            }
+
+            boolean feedable() {
+                return initial || handle.isAlive();
             }
 
             ObjectRef<List<Object>> call(final ObjectRef<List<Object>> block, final int index) {
@@ -289,16 +305,16 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
             this.kernel = kernel;
             this.stage = stage;
             for (int i = 0; i < stage.pool().min(); i++) {
-                add(System.nanoTime());
+                add(System.nanoTime(), true);
             }
         }
 
-        private void add(final long now) {
+        private void add(final long now, final boolean initial) {
             final var creator = kernel.actor(Stage.PoolActor::new, stage.factory(), stage.ops(), stage.batchSize());
             if (!stage.pool().resources().isEmpty()) {
                 creator.setResources(stage.pool().resources());
             }
-            members.add(new Member(creator.remote(), now));
+            members.add(new Member(creator.remote(), now, initial));
             peak = Math.max(peak, members.size());
         }
 
@@ -306,17 +322,20 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         Member free() {
             Member best = null;
             for (final Member m : members) {
-                if (m.inFlight < 2 && (best == null || m.inFlight < best.inFlight)) {
+                if (m.inFlight < 2 && (best == null || m.inFlight < best.inFlight) && m.feedable()) {
                     best = m;
                 }
             }
             return best;
         }
 
-        /** One actor more while blocks wait and every actor is fed; one less when one has been idle too long. */
+        /**
+         * One actor more while blocks wait, every actor is fed and none is still being created; one less when one has
+         * been idle too long.
+         */
         void scale(final int queued, final long now) {
-            if (queued > 0 && members.size() < stage.pool().max() && free() == null) {
-                add(now);
+            if (queued > 0 && members.size() < stage.pool().max() && free() == null && allFeedable()) {
+                add(now, false);
                 return;
             }
             if (members.size() > stage.pool().min()) {
@@ -329,6 +348,15 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
                     }
                 }
             }
+        }
+
+        private boolean allFeedable() {
+            for (final Member m : members) {
+                if (!m.feedable()) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         void closeAll() {

@@ -25,7 +25,8 @@ import java.util.List;
  * JSON Lines rows are maps (Jackson); text rows are the lines.
  */
 final class Jsonl {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = new ObjectMapper()
+        .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Jsonl() {
     }
@@ -74,8 +75,12 @@ final class Jsonl {
                         line.write(b);
                     }
                     at += line.size() + (b == '\n' ? 1 : 0);
-                    if (line.size() > 0) {  // empty lines are no rows
-                        rows.add(json ? parse(line, lineStart) : line.toString(StandardCharsets.UTF_8));
+                    String text = line.toString(StandardCharsets.UTF_8);
+                    if (text.endsWith("\r")) {  // CRLF line ends
+                        text = text.substring(0, text.length() - 1);
+                    }
+                    if (!text.isBlank()) {  // blank lines are no rows
+                        rows.add(json ? parse(text, lineStart) : text);
                     }
                     if (b == -1) {
                         break;
@@ -85,10 +90,14 @@ final class Jsonl {
             return rows;
         }
 
-        private Object parse(final ByteArrayOutputStream line, final long offset) {
-            final String text = line.toString(StandardCharsets.UTF_8);
+        private Object parse(final String text, final long offset) {
             try {
-                return MAPPER.readValue(text, LinkedHashMap.class);
+                final Object row = MAPPER.readValue(text, LinkedHashMap.class);
+                if (row == null) {
+                    throw new IllegalArgumentException("file '" + file + "', the line at byte offset " + offset
+                        + " is null, not a JSON object");
+                }
+                return row;
             } catch (final JsonProcessingException e) {
                 throw new IllegalArgumentException("file '" + file + "', the line at byte offset " + offset
                     + " is not a JSON object: " + e.getOriginalMessage(), e);

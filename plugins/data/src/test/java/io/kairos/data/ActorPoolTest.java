@@ -74,6 +74,7 @@ class ActorPoolTest {
         assertEquals(expected, rows);
         assertTrue(it.peakActors() >= 1 && it.peakActors() <= 2, "within the pool's sizes: " + it.peakActors());
         assertEquals(it.peakActors(), MODELS.get(), "one model per actor, made once");
+        assertEquals(0, it.actors(), "read to its end, the run let its actors go");
         assertEquals(expected.size(), ds.count());
     }
 

@@ -125,6 +125,25 @@ class DatasetTest {
     }
 
     @Test
+    void crlfLineEndsAndBlankLinesAreReadAsLinesAreElsewhere(@TempDir final Path dir) throws IOException {
+        start(16L << 20);
+        final Path text = dir.resolve("crlf.txt");
+        Files.writeString(text, "a\r\nb\r\n  \r\n\r\nc", StandardCharsets.UTF_8);
+        assertEquals(List.of("a", "b", "c"), Dataset.readText(kernel, text).preserveOrder(true).takeAll());
+        final Path json = dir.resolve("crlf.jsonl");
+        Files.writeString(json, "{\"a\": 1}\r\n\r\n{\"a\": 2}\r\n", StandardCharsets.UTF_8);
+        assertEquals(List.of(Map.of("a", 1), Map.of("a", 2)), Dataset.readJsonl(kernel, json).preserveOrder(true)
+            .takeAll());
+        for (final String bad : List.of("null", "{}{}", "[1, 2]")) {
+            final Path file = dir.resolve("bad-" + bad.length() + ".jsonl");
+            Files.writeString(file, "{\"a\": 1}\n" + bad + "\n", StandardCharsets.UTF_8);
+            final TaskFailedException e = assertThrows(TaskFailedException.class,
+                () -> Dataset.readJsonl(kernel, file).count(), bad);
+            assertTrue(String.valueOf(e.getCause()).contains("byte offset 9"), bad + ": " + e.getCause());
+        }
+    }
+
+    @Test
     void aLineThatIsNotJsonNamesTheFileAndTheLine(@TempDir final Path dir) throws IOException {
         start(16L << 20);
         final Path file = dir.resolve("bad.jsonl");

@@ -296,10 +296,14 @@ final class IsolatedCalls {
         return stored;
     }
 
-    /** The call's stored argument with this store id, or null: the result is a new object. */
+    /**
+     * The call's stored argument with this store id, or null: the result is a new object. The result's ownership is
+     * taken here, while the call's pin still holds the object (the argument's own ref may have been freed meanwhile).
+     */
     private static Stored argumentStored(final ObjectId id, final List<Stored> pins) {
         for (final Stored pin : pins) {
             if (id.equals(pin.id)) {
+                pin.share();
                 return pin;
             }
         }

@@ -93,6 +93,9 @@ public abstract class ObjectState {
         try {
             return s.read();
         } catch (final ObjectLostException lost) {
+            if (status == FAILED) {
+                throw error;  // freed meanwhile (its spill file went with it): not made again
+            }
             return reconstruct(s, lost);
         }
     }
@@ -156,13 +159,14 @@ public abstract class ObjectState {
 
     /**
      * Publishes another object's stored value as this one's too (a task that returned its argument as it was): both
-     * objects own it, and it goes when the last of them does.
+     * objects own it, and it goes when the last of them does. The caller took this object's share already
+     * ({@link Stored#share}, while it held a pin); it is given back if the object is done another way.
      */
     void completeShared(final Stored where) {
         if (!claim()) {
+            where.run();
             return;
         }
-        where.share();
         stored = where;
         holding = where.owner.track(this, where);
         status = READY;

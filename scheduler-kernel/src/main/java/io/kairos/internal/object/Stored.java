@@ -118,11 +118,11 @@ public final class Stored implements Runnable {
      */
     boolean enterMemory() {
         for (;;) {
+            if (readers == FREED) {  // first: a freed object's spill location is gone too
+                throw new ObjectFreedException("object " + objectId + " was freed");
+            }
             if (spilled != null) {
                 return false;
-            }
-            if (readers == FREED) {
-                throw new ObjectFreedException("object " + objectId + " was freed");
             }
             if (pinForCall()) {
                 return true;
@@ -163,14 +163,17 @@ public final class Stored implements Runnable {
         return readers - views;
     }
 
-    /** Another object state owns the value too ({@link #run} frees it when the last owner is gone). */
+    /**
+     * Another object state owns the value too ({@link #run} frees it when the last owner is gone). The caller holds a
+     * pin ({@link #pinForCall}), so the object cannot be freed under it, even if its other owners are all gone.
+     */
     public void share() {
         OWNERS.incrementAndGet(this);
     }
 
     /** Spiller (under the spill lock): takes the object if no one reads it and it is not freed. */
     public boolean beginSpill() {
-        return READERS.compareAndSet(this, 0, SPILLING);
+        return owners > 0 && READERS.compareAndSet(this, 0, SPILLING);  // no owner: it is being freed, not spilled
     }
 
     /** Spiller: the object is in its file now (or, with null, stays in the store). */
