@@ -1,8 +1,10 @@
 package io.kairos.data;
 
+import io.kairos.ActorCreator;
 import io.kairos.ActorHandle;
 import io.kairos.Kernel;
 import io.kairos.ObjectRef;
+import io.kairos.PythonActor;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -134,6 +136,19 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         for (int s = stages.size() - 1; s >= 1; s--) {
             final ArrayDeque<Block> queue = waiting.get(s);
             final Pool pool = pools[s];
+            if (pool == null) {  // a task per block (the operators after a Python stage)
+                while (!queue.isEmpty() && runningCalls < options.maxTasksInFlight()) {
+                    final Block b = queue.poll();
+                    waitingBlocks--;
+                    b.input = b.ref;
+                    b.ref = kernel.task(Ops::runBlock, b.input, stages.get(s).ops(), b.index)
+                        .setMaxRetries(options.retries()).setRetryExceptions(options.retries() > 0).remote();
+                    b.stage = s;
+                    runningCalls++;
+                    running.add(b);
+                }
+                continue;
+            }
             Pool.Member actor;
             while (!queue.isEmpty() && (actor = pool.free()) != null) {
                 final Block b = queue.poll();
@@ -274,12 +289,12 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
          * pool is fed once it is alive: one that cannot be placed (no GPU left) holds no block, and goes when idle.
          */
         final class Member {
-            final ActorHandle<Stage.PoolActor> handle;
+            final ActorHandle<?> handle;
             final boolean initial;
             int inFlight;
             long idleSince;
 
-            Member(final ActorHandle<Stage.PoolActor> handle, final long now, final boolean initial) {
+            Member(final ActorHandle<?> handle, final long now, final boolean initial) {
                 this.handle = handle;
                 this.idleSince = now;
                 this.initial = initial;
@@ -289,9 +304,14 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
                 return initial || handle.isAlive();
             }
 
+            @SuppressWarnings("unchecked")
             ObjectRef<List<Object>> call(final ObjectRef<List<Object>> block, final int index) {
                 inFlight++;
-                return handle.task(Stage.PoolActor::call, block, index).remote();
+                if (stage.isPython()) {
+                    final ObjectRef<?> out = ((ActorHandle<PythonActor>) handle).task("run", block).remote();
+                    return (ObjectRef<List<Object>>) out;
+                }
+                return ((ActorHandle<Stage.PoolActor>) handle).task(Stage.PoolActor::call, block, index).remote();
             }
 
             void done(final long now) {
@@ -310,12 +330,21 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         }
 
         private void add(final long now, final boolean initial) {
-            final var creator = kernel.actor(Stage.PoolActor::new, stage.factory(), stage.ops(), stage.batchSize());
-            if (!stage.pool().resources().isEmpty()) {
-                creator.setResources(stage.pool().resources());
+            final ActorHandle<?> handle;
+            if (stage.isPython()) {
+                final ActorCreator<PythonActor> creator = kernel.pyActor("kairos.stage:BatchActor",
+                    stage.pythonClass(), stage.batchSize());
+                handle = withResources(creator).remote();
+            } else {
+                handle = withResources(kernel.actor(Stage.PoolActor::new, stage.factory(), stage.ops(),
+                    stage.batchSize())).remote();
             }
-            members.add(new Member(creator.remote(), now, initial));
+            members.add(new Member(handle, now, initial));
             peak = Math.max(peak, members.size());
+        }
+
+        private <A> ActorCreator<A> withResources(final ActorCreator<A> creator) {
+            return stage.pool().resources().isEmpty() ? creator : creator.setResources(stage.pool().resources());
         }
 
         /** The least loaded actor with room for another call, or null. */

@@ -191,7 +191,12 @@ public final class Dataset<T> {
 
     private List<Stage> withLast(final Ops.Op op) {
         final List<Stage> s = new ArrayList<>(stages);
-        s.set(s.size() - 1, s.get(s.size() - 1).with(op));
+        final Stage last = s.get(s.size() - 1);
+        if (last.isPython()) {
+            s.add(Stage.tasks().with(op));  // Java operators after a Python stage: a task per block
+        } else {
+            s.set(s.size() - 1, last.with(op));
+        }
         return List.copyOf(s);
     }
 
@@ -262,7 +267,34 @@ public final class Dataset<T> {
             throw new IllegalArgumentException("mapBatches: batchSize " + batchSize + " must be >= 1");
         }
         final List<Stage> s = new ArrayList<>(stages);
-        s.add(new Stage(factory, pool, batchSize, List.of()));
+        s.add(new Stage(factory, null, pool, batchSize, List.of()));
+        return new Dataset<>(kernel, splits, List.copyOf(s), options);
+    }
+
+    /**
+     * A stage in Python: batches of up to batchSize rows of each block through an instance of a Python class, made
+     * once per actor of the pool (a PyTorch model loaded once, on a GPU share), in the kernel's Python workers
+     * ({@code KernelContext.python}). The class's instances are called with a batch (a list of rows) and return its
+     * output rows (a list, or a NumPy array of them). Rows must have a cross-language form (numbers, strings, byte[],
+     * lists and maps of those, tensors); they come back as Java values (Long, Double, String, List, Map, Tensor).
+     *
+     * @param pythonClass "module:Class", importable with the kernel's Python path
+     * @param pool        the actors: sizes, resources (e.g. {@code gpus(0.5)}), idle timeout
+     * @param batchSize   rows per call, &gt;= 1
+     * @param <R>         the new rows' type
+     * @return the dataset
+     */
+    public <R> Dataset<R> mapBatches(final String pythonClass, final ActorPool pool, final int batchSize) {
+        Objects.requireNonNull(pythonClass, "pythonClass");
+        Objects.requireNonNull(pool, "pool");
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("mapBatches: batchSize " + batchSize + " must be >= 1");
+        }
+        if (pythonClass.indexOf(':') <= 0 || pythonClass.endsWith(":")) {
+            throw new IllegalArgumentException("mapBatches: pythonClass '" + pythonClass + "' is not 'module:Class'");
+        }
+        final List<Stage> s = new ArrayList<>(stages);
+        s.add(new Stage(null, pythonClass, pool, batchSize, List.of()));
         return new Dataset<>(kernel, splits, List.copyOf(s), options);
     }
 

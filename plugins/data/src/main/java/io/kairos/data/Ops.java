@@ -39,6 +39,15 @@ final class Ops {
         }
     }
 
+    /** A later task stage's work: a block (read by the kernel from the previous stage's object) through the ops. */
+    static List<Object> runBlock(final List<Object> block, final List<Op> ops, final Integer index) throws Exception {
+        List<Object> rows = block;
+        for (final Op op : ops) {
+            rows = op.apply(rows, index);
+        }
+        return rows;
+    }
+
     @SuppressWarnings({"unchecked", "rawtypes"})
     static Op map(final KFunc1<?, ?> fn) {
         final KFunc1<Object, Object> f = (KFunc1) fn;

@@ -7,27 +7,35 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A stage of a plan: the first runs as one task per split (its operators fused after the read); each later one is a
- * stateful function in an actor pool, called once per block (its operators fused after the function).
+ * A stage of a plan. The first runs as one task per split (its operators fused after the read); a later one is a
+ * function in an actor pool, called once per block (a Java function made in each actor, its operators fused after
+ * it; or a Python class, whose rows come back to Java for a task stage of the operators after it), or a task per
+ * block (the operators after a Python stage).
  *
- * @param factory   makes the stage's function in each actor (null for the first stage)
- * @param pool      the actors (null for the first stage)
- * @param batchSize rows per call of the function within a block (0 for the first stage)
- * @param ops       the row operators fused after it
+ * @param factory     makes the stage's Java function in each actor (null otherwise)
+ * @param pythonClass the stage's Python class, "module:Class" (null otherwise)
+ * @param pool        the actors (null for a task stage)
+ * @param batchSize   rows per call of the function within a block (0 for a task stage)
+ * @param ops         the row operators fused after it
  */
-record Stage(KFunc0<? extends KFunc1<?, ?>> factory, ActorPool pool, int batchSize, List<Ops.Op> ops) {
+record Stage(KFunc0<? extends KFunc1<?, ?>> factory, String pythonClass, ActorPool pool, int batchSize,
+             List<Ops.Op> ops) {
     static Stage tasks() {
-        return new Stage(null, null, 0, List.of());
+        return new Stage(null, null, null, 0, List.of());
     }
 
     boolean isActors() {
         return pool != null;
     }
 
+    boolean isPython() {
+        return pythonClass != null;
+    }
+
     Stage with(final Ops.Op op) {
         final List<Ops.Op> chain = new ArrayList<>(ops);
         chain.add(op);
-        return new Stage(factory, pool, batchSize, List.copyOf(chain));
+        return new Stage(factory, pythonClass, pool, batchSize, List.copyOf(chain));
     }
 
     /** An actor of a pool stage: the function made once, applied to each block it is given. */

@@ -195,12 +195,15 @@ final class IsolatedCalls {
         out.flush();
     }
 
-    /** An argument as Python reads it: a stored one by reference (pinned until the reply), else its value. */
+    /**
+     * An argument as Python reads it: a stored one in a format Python reads by reference (pinned until the reply),
+     * else its value.
+     */
     private static Object pythonArgument(final Object arg, final int index, final List<Stored> pins) {
         final Stored stored = pinned(arg, pins);
-        if (stored != null) {
+        if (stored != null && stored.readableInPython()) {
             return new CrossLanguage.StoreRef(stored.id, stored.length);
-        }
+        }  // else a Java-serialized value (a List, a Map): its value goes inline, in the cross-language format
         final Object value = arg instanceof ObjectState ? ((ObjectState) arg).value() : arg;
         if (!CrossLanguage.writable(value)) {
             throw new IllegalArgumentException("argument " + index + " (" + value.getClass().getName() + ") has no "

@@ -158,6 +158,16 @@ public final class Stored implements Runnable {
         }
     }
 
+    /**
+     * Whether the stored value is in a format Python reads (cross-language, or a pickle), from its header's type id.
+     * The caller holds a pin ({@link #pinForCall}).
+     */
+    public boolean readableInPython() {
+        final int typeId = new org.agrona.concurrent.UnsafeBuffer(address, ValueCodec.HEADER).getInt(0,
+            java.nio.ByteOrder.nativeOrder());
+        return typeId == CrossLanguage.TYPE_ID || typeId == CrossLanguage.PICKLE_TYPE_ID;
+    }
+
     /** Readers other than the tensors read in place: gets decoding it, worker processes' calls. */
     int transientReaders() {
         return readers - views;
