@@ -151,3 +151,20 @@ def linger():
 
 def unpicklable():
     return [1, lambda: 0]
+
+
+class Doubler:
+    """A Python stage of a dataset (kairos.stage): batches in, rows out."""
+
+    def __init__(self, factor=2):
+        self.factor = factor
+        self.batches = []
+
+    def __call__(self, batch):
+        self.batches.append(len(batch))
+        return [x * self.factor for x in batch]
+
+
+class NoneStage:
+    def __call__(self, batch):
+        return None
