@@ -298,6 +298,35 @@ public final class Dataset<T> {
         return new Dataset<>(kernel, splits, List.copyOf(s), options);
     }
 
+    /**
+     * This dataset's rows, then other's (in that order with {@link #preserveOrder}): their blocks run side by side.
+     * Both must belong to the same kernel and have no pool stage yet (union first, then the stateful stages).
+     *
+     * @param other the other dataset, not null
+     * @return the dataset, with this one's options
+     * @throws IllegalArgumentException if the kernels differ or a side has a pool stage
+     */
+    public Dataset<T> union(final Dataset<? extends T> other) {
+        Objects.requireNonNull(other, "other");
+        if (other.kernel != kernel) {
+            throw new IllegalArgumentException("union: the datasets belong to different kernels");
+        }
+        if (stages.size() > 1 || other.stages.size() > 1) {
+            throw new IllegalArgumentException("union: a side has a pool stage (mapBatches with an ActorPool): make "
+                + "the union first, then add the stage");
+        }
+        final List<Split> all = new ArrayList<>(splits.size() + other.splits.size());
+        addWithOps(all, splits, stages.get(0).ops());
+        addWithOps(all, other.splits, other.stages.get(0).ops());
+        return new Dataset<>(kernel, List.copyOf(all), List.of(Stage.tasks()), options);
+    }
+
+    private static void addWithOps(final List<Split> into, final List<Split> splits, final List<Ops.Op> ops) {
+        for (int i = 0; i < splits.size(); i++) {
+            into.add(ops.isEmpty() ? splits.get(i) : new Split.Then(splits.get(i), ops, i));
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // options
 

@@ -21,6 +21,18 @@ interface Split extends Serializable {
         }
     }
 
+    /** A split of a dataset in a union, with the operators it had there (its block index there, for them). */
+    record Then(Split split, List<Ops.Op> ops, int index) implements Split {
+        @Override
+        public List<Object> read() throws Exception {
+            List<Object> rows = split.read();
+            for (final Ops.Op op : ops) {
+                rows = op.apply(rows, index);
+            }
+            return rows;
+        }
+    }
+
     /** Rows given by the program (they travel in the task). */
     record Items(ArrayList<Object> rows) implements Split {
         @Override

@@ -86,6 +86,21 @@ class DatasetTest {
     }
 
     @Test
+    void aUnionIsOneSidesRowsThenTheOthers() {
+        start(16L << 20);
+        final Dataset<Long> evens = Dataset.range(kernel, 1_000, 100).map(x -> x * 2);
+        final Dataset<Long> odds = Dataset.from(kernel, LongStream.range(0, 500).boxed().collect(Collectors.toList()),
+            64).map(x -> x * 2 + 1);
+        final Dataset<Long> both = evens.union(odds).filter(x -> x % 3 == 0);
+        final List<Long> expected = java.util.stream.Stream.concat(LongStream.range(0, 1_000).map(x -> x * 2).boxed(),
+            LongStream.range(0, 500).map(x -> x * 2 + 1).boxed()).filter(x -> x % 3 == 0).collect(Collectors.toList());
+        assertEquals(expected, both.preserveOrder(true).takeAll());
+        assertEquals(10 + 8, both.numBlocks());
+        assertThrows(IllegalArgumentException.class, () -> evens.mapBatches(ActorPoolTest.Model::new,
+            ActorPool.of(1, 1), 10).union(odds));
+    }
+
+    @Test
     void jsonLinesAreReadSplitByBytesAndWrittenOneFilePerBlock(@TempDir final Path dir) throws IOException {
         start(64L << 20);
         final Path in = Files.createDirectories(dir.resolve("in"));
