@@ -15,7 +15,7 @@ import java.util.Objects;
 
 /**
  * A dataset: a lazy plan over blocks of rows (Ray Data's job). Sources split the input ({@link #range},
- * {@link #from}, {@link #readJsonl}, {@link #readText}); transforms add operators ({@link #map}, {@link #filter},
+ * {@link #from}, {@link #readJsonl}, {@link #readText}, {@link #readCsv}); transforms add operators ({@link #map}, {@link #filter},
  * {@link #flatMap}, {@link #mapBatches}); nothing runs until a sink ({@link #count}, {@link #take},
  * {@link #takeAll}, {@link #iterator}, {@link #iterBatches}, {@link #writeJsonl}) does. Then every operator runs at
  * once, block by block: each split is one task of the kernel that reads it and applies the whole chain (adjacent
@@ -158,6 +158,20 @@ public final class Dataset<T> {
      */
     public static Dataset<String> readText(final Kernel kernel, final Path... paths) {
         return source(kernel, Jsonl.splits(files(paths, ""), DEFAULT_BLOCK_BYTES, false));
+    }
+
+    /**
+     * CSV files (or the {@code .csv} files of directories) through Apache Commons CSV: the first record names the
+     * columns, each later record is a row, a {@code Map<String, String>} from column to text (quotes, escaped quotes
+     * and newlines inside quoted fields as RFC 4180 says); empty lines are skipped. A file is one block. A record with
+     * another number of fields than the header fails its task, naming the file, the record and the line.
+     *
+     * @param kernel the kernel that runs the plan
+     * @param paths  files or directories
+     * @return the dataset
+     */
+    public static Dataset<java.util.Map<String, String>> readCsv(final Kernel kernel, final Path... paths) {
+        return source(kernel, Csv.splits(files(paths, ".csv")));
     }
 
     private static List<Path> files(final Path[] paths, final String suffix) {

@@ -86,6 +86,27 @@ class DatasetTest {
     }
 
     @Test
+    void csvFilesAreReadWithTheirHeadersQuotesAndBadRecordsNamed(@TempDir final Path dir) throws IOException {
+        start(16L << 20);
+        final Path in = Files.createDirectories(dir.resolve("csv"));
+        Files.writeString(in.resolve("a.csv"), "name,score,note\r\nann,3,\"likes \"\"quotes\"\"\"\r\n\r\n"
+            + "bob,5,\"two\nlines\"\r\n", StandardCharsets.UTF_8);
+        Files.writeString(in.resolve("b.csv"), "name,score,note\ncid,7,plain\n", StandardCharsets.UTF_8);
+        final List<Map<String, String>> rows = Dataset.readCsv(kernel, in).preserveOrder(true).takeAll();
+        assertEquals(List.of(
+            Map.of("name", "ann", "score", "3", "note", "likes \"quotes\""),
+            Map.of("name", "bob", "score", "5", "note", "two\nlines"),
+            Map.of("name", "cid", "score", "7", "note", "plain")), rows);
+        assertEquals(15L, Dataset.readCsv(kernel, in).map(r -> Long.parseLong(r.get("score")))
+            .takeAll().stream().mapToLong(Long::longValue).sum());
+        final Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "a,b\n1,2\n3\n", StandardCharsets.UTF_8);
+        final TaskFailedException e = assertThrows(TaskFailedException.class, () -> Dataset.readCsv(kernel, bad)
+            .count());
+        assertTrue(String.valueOf(e.getCause()).contains("bad.csv', record 2"), String.valueOf(e.getCause()));
+    }
+
+    @Test
     void aUnionIsOneSidesRowsThenTheOthers() {
         start(16L << 20);
         final Dataset<Long> evens = Dataset.range(kernel, 1_000, 100).map(x -> x * 2);
