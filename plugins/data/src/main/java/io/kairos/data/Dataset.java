@@ -255,9 +255,7 @@ public final class Dataset<T> {
      * @return the dataset
      */
     public <R> Dataset<R> mapBatches(final KFunc1<List<T>, List<R>> fn, final int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("mapBatches: batchSize " + batchSize + " must be >= 1");
-        }
+        Ops.batchSize("mapBatches", batchSize);
         return with(Ops.mapBatches(Objects.requireNonNull(fn, "fn"), batchSize));
     }
 
@@ -277,9 +275,7 @@ public final class Dataset<T> {
                                      final ActorPool pool, final int batchSize) {
         Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(pool, "pool");
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("mapBatches: batchSize " + batchSize + " must be >= 1");
-        }
+        Ops.batchSize("mapBatches", batchSize);
         final List<Stage> s = new ArrayList<>(stages);
         s.add(new Stage(factory, null, pool, batchSize, List.of()));
         return new Dataset<>(kernel, splits, List.copyOf(s), options);
@@ -301,9 +297,7 @@ public final class Dataset<T> {
     public <R> Dataset<R> mapBatches(final String pythonClass, final ActorPool pool, final int batchSize) {
         Objects.requireNonNull(pythonClass, "pythonClass");
         Objects.requireNonNull(pool, "pool");
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("mapBatches: batchSize " + batchSize + " must be >= 1");
-        }
+        Ops.batchSize("mapBatches", batchSize);
         if (pythonClass.indexOf(':') <= 0 || pythonClass.endsWith(":")) {
             throw new IllegalArgumentException("mapBatches: pythonClass '" + pythonClass + "' is not 'module:Class'");
         }
@@ -479,9 +473,7 @@ public final class Dataset<T> {
      * @return the batches
      */
     public Iterator<List<T>> iterBatches(final int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("iterBatches: batchSize " + batchSize + " must be >= 1");
-        }
+        Ops.batchSize("iterBatches", batchSize);
         final Iterator<T> rows = iterator();
         return new Batches<>(rows, batchSize);
     }

@@ -31,21 +31,30 @@ final class Ops {
 
         /** The task: reads the split and runs the operators over its rows. */
         static List<Object> run(final Fused f) throws Exception {
-            List<Object> rows = f.split.read();
-            for (final Op op : f.ops) {
-                rows = op.apply(rows, f.index);
-            }
-            return rows;
+            return applyAll(f.ops, f.split.read(), f.index);
         }
     }
 
     /** A later task stage's work: a block (read by the kernel from the previous stage's object) through the ops. */
     static List<Object> runBlock(final List<Object> block, final List<Op> ops, final Integer index) throws Exception {
+        return applyAll(ops, block, index);
+    }
+
+    /** The block through each operator in turn. */
+    static List<Object> applyAll(final List<Op> ops, final List<Object> block, final int index) throws Exception {
         List<Object> rows = block;
         for (final Op op : ops) {
             rows = op.apply(rows, index);
         }
         return rows;
+    }
+
+    /** Checks a batch size of a call named what. */
+    static int batchSize(final String what, final int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException(what + ": batchSize " + batchSize + " must be >= 1");
+        }
+        return batchSize;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -25,11 +25,7 @@ interface Split extends Serializable {
     record Then(Split split, List<Ops.Op> ops, int index) implements Split {
         @Override
         public List<Object> read() throws Exception {
-            List<Object> rows = split.read();
-            for (final Ops.Op op : ops) {
-                rows = op.apply(rows, index);
-            }
-            return rows;
+            return Ops.applyAll(ops, split.read(), index);
         }
     }
 

@@ -321,18 +321,21 @@ public final class CrossLanguage {
         }
     }
 
+    /** Whether a stored value (its {@link ValueCodec} header first, position 0) is a tensor at its top level. */
+    static boolean isStoredTensor(final ByteBuffer stored) {
+        return stored.remaining() > ValueCodec.HEADER
+            && stored.order(ByteOrder.nativeOrder()).getInt(0) == TYPE_ID && stored.get(ValueCodec.HEADER) == TENSOR;
+    }
+
     /**
-     * A stored value that is a tensor, read where it lies: a Tensor over the store's bytes (no copy), or null if the
-     * value is something else (read it with the codec). The caller keeps the object pinned while the Tensor lives.
+     * A stored value that is a tensor ({@link #isStoredTensor}), read where it lies: a Tensor over the store's bytes
+     * (no copy). The caller keeps the object pinned while the Tensor lives.
      *
      * @param stored  the whole stored value, its {@link ValueCodec} header first, position 0
      * @param onClose what the Tensor's close runs (it unpins the object)
      */
     static Tensor tensorInPlace(final ByteBuffer stored, final Runnable onClose) {
         final ByteBuffer in = stored.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        if (in.remaining() <= ValueCodec.HEADER || in.getInt(0) != TYPE_ID || in.get(ValueCodec.HEADER) != TENSOR) {
-            return null;
-        }
         in.position(ValueCodec.HEADER + 1);
         try {
             final Tensor t = readTensor(in, 0, onClose);

@@ -66,11 +66,11 @@ public final class Stored implements Runnable {
             }
             referenced = true;
             final ByteBuffer bytes = new Pointer(address).getByteBuffer(0, length);
-            final ViewRelease release = new ViewRelease(this);
-            final Tensor view = CrossLanguage.tensorInPlace(bytes, release::unpin);
-            if (view == null) {
+            if (!CrossLanguage.isStoredTensor(bytes)) {
                 return owner.codec.decode(bytes);
             }
+            final ViewRelease release = new ViewRelease(this);
+            final Tensor view = CrossLanguage.tensorInPlace(bytes, release::unpin);
             // The tensor's buffers (and every view of them) keep bytes reachable: when it goes, so does the pin.
             owner.liveViews.incrementAndGet();  // before views: close, seeing this reader as a view, sees it here
             VIEWS.incrementAndGet(this);
