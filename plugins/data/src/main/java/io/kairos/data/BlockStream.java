@@ -37,8 +37,10 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
 
     private final Kernel kernel;
     private final List<Split> splits;
+    private final List<ObjectRef<List<Object>>> inputs;
+    private final int sources;
     private final List<Stage> stages;
-    private final Dataset.Options options;
+    private final RunOptions options;
     private final Pool[] pools;
     private final List<Block> running = new ArrayList<>();
     private final List<ArrayDeque<Block>> waiting = new ArrayList<>();
@@ -50,7 +52,9 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
     private int nextOutput;
     private long largestBlock;
     private long blocks;
+    private long errored;
     private boolean closed;
+    private final Progress progress;
 
     /** A block on its way: the object a stage makes (or made) of it, and the input a running call reads. */
     private static final class Block {
@@ -58,6 +62,8 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         int stage;
         ObjectRef<List<Object>> ref;
         ObjectRef<List<Object>> input;
+        long inputBytes;
+        long started;
         Pool.Member actor;
 
         Block(final int index, final ObjectRef<List<Object>> ref) {
@@ -66,10 +72,16 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         }
     }
 
-    BlockStream(final Kernel kernel, final List<Split> splits, final List<Stage> stages,
-                final Dataset.Options options) {
+    /**
+     * A run over splits (each read by a task) or over blocks already in the store (an exchange's: each freed once its
+     * first-stage task has read it, or handed on as it is when that stage has no operator).
+     */
+    BlockStream(final Kernel kernel, final List<Split> splits, final List<ObjectRef<List<Object>>> inputs,
+                final List<Stage> stages, final RunOptions options) {
         this.kernel = kernel;
         this.splits = splits;
+        this.inputs = inputs == null ? null : new ArrayList<>(inputs);
+        this.sources = inputs == null ? splits.size() : inputs.size();
         this.stages = stages;
         this.options = options;
         this.pools = new Pool[stages.size()];
@@ -79,6 +91,7 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
                 pools[s] = new Pool(kernel, stages.get(s));
             }
         }
+        this.progress = new Progress(stages.size(), options.progress() ? System.err : null, options.memoryBudget());
     }
 
     @Override
@@ -86,7 +99,7 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         if (closed) {
             return false;
         }
-        if (next < splits.size() || !running.isEmpty() || waitingBlocks > 0 || !outputs.isEmpty()) {
+        if (next < sources || !running.isEmpty() || waitingBlocks > 0 || !outputs.isEmpty()) {
             return true;
         }
         close();  // read to its end: the pools' actors go now, not when the reader remembers to close
@@ -99,27 +112,67 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
             if (!hasNext()) {
                 throw new NoSuchElementException("the dataset has no more blocks");
             }
-            pump();
-            final Block out = options.preserveOrder() ? outputs.remove(nextOutput)
-                : outputs.isEmpty() ? null : outputs.pollFirstEntry().getValue();
+            final Block out = nextBlock();
             if (out != null) {
-                nextOutput++;
-                return consume(out);
+                final List<Object> rows = consume(out);
+                if (rows != null) {
+                    return rows;
+                }
             }
-            awaitAny();
         }
     }
 
+    /**
+     * The next block's object itself, not read: the caller owns it (and frees it). For an exchange, which keeps its
+     * input in the store until it reads it.
+     */
+    ObjectRef<List<Object>> nextRef() {
+        for (;;) {
+            if (!hasNext()) {
+                throw new NoSuchElementException("the dataset has no more blocks");
+            }
+            final Block out = nextBlock();
+            if (out != null) {
+                progress.freed(out.ref.storedBytes());
+                blocks++;
+                return out.ref;
+            }
+        }
+    }
+
+    /** Moves the pipeline; the next output block if one is ready (in order when asked), else waits and gives null. */
+    private Block nextBlock() {
+        pump();
+        final Block out = options.preserveOrder() ? outputs.remove(nextOutput)
+            : outputs.isEmpty() ? null : outputs.pollFirstEntry().getValue();
+        if (out != null) {
+            nextOutput++;
+            return out;
+        }
+        awaitAny();
+        return null;
+    }
+
+    /** The block's rows (null for a failed block within {@code maxErroredBlocks}: it is skipped). */
     private List<Object> consume(final Block out) {
-        final List<Object> rows;
+        List<Object> rows;
         try {
             rows = out.ref.get();
         } catch (final RuntimeException e) {
-            close();
-            throw e;
+            if (errored >= options.maxErroredBlocks()) {
+                close();
+                throw e;
+            }
+            errored++;
+            progress.errored(out.index, e);
+            rows = null;
         }
+        progress.freed(out.ref.storedBytes());
         out.ref.free();  // its store memory back now: the next task may use it
-        blocks++;
+        if (rows != null) {
+            blocks++;
+            progress.consumed(rows.size());
+        }
         return rows;
     }
 
@@ -141,6 +194,8 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
                     final Block b = queue.poll();
                     waitingBlocks--;
                     b.input = b.ref;
+                    b.inputBytes = b.ref.storedBytes();
+                    b.started = now;
                     b.ref = kernel.task(Ops::runBlock, b.input, stages.get(s).ops(), b.index)
                         .setMaxRetries(options.retries()).setRetryExceptions(options.retries() > 0).remote();
                     b.stage = s;
@@ -154,6 +209,8 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
                 final Block b = queue.poll();
                 waitingBlocks--;
                 b.input = b.ref;
+                b.inputBytes = b.ref.storedBytes();
+                b.started = now;
                 b.ref = actor.call(b.input, b.index);
                 b.stage = s;
                 b.actor = actor;
@@ -162,14 +219,32 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
             }
             pool.scale(queue.size(), now);
         }
-        while (next < splits.size() && runningTasks < options.maxTasksInFlight() && fits()) {
-            final Ops.Fused work = new Ops.Fused(splits.get(next), stages.get(0).ops(), next);
-            final Block b = new Block(next, kernel.task(Ops.Fused::run, work).setMaxRetries(options.retries())
-                .setRetryExceptions(options.retries() > 0).remote());
+        while (next < sources && runningTasks < options.maxTasksInFlight() && fits()) {
+            final Block b = start(next);
+            b.started = now;
             next++;
             runningTasks++;
             running.add(b);
         }
+        progress.tick(now, this);
+    }
+
+    /** The first stage's work for source i: its split read by a task, or its stored block through the operators. */
+    private Block start(final int i) {
+        final List<Ops.Op> ops = stages.get(0).ops();
+        if (inputs == null) {
+            return new Block(i, kernel.task(Ops.Fused::run, new Ops.Fused(splits.get(i), ops, i))
+                .setMaxRetries(options.retries()).setRetryExceptions(options.retries() > 0).remote());
+        }
+        final ObjectRef<List<Object>> block = inputs.set(i, null);
+        if (ops.isEmpty()) {
+            return new Block(i, block);  // ready: nothing to run on it at this stage
+        }
+        final Block b = new Block(i, kernel.task(Ops::runBlock, block, ops, i).setMaxRetries(options.retries())
+            .setRetryExceptions(options.retries() > 0).remote());
+        b.input = block;
+        b.inputBytes = block.storedBytes();
+        return b;
     }
 
     /** Whether one more block fits the budget (at least one is always in flight, so the pipeline moves). */
@@ -183,6 +258,9 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         if (b.input != null) {
             b.input.free();  // the call has read it
             b.input = null;
+            progress.freed(b.inputBytes);
+        }
+        if (b.stage > 0) {
             runningCalls--;
         } else {
             runningTasks--;
@@ -192,6 +270,7 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
             b.actor = null;
         }
         final long bytes = b.ref.storedBytes();
+        progress.done(b.stage, System.nanoTime() - b.started, bytes);
         if (bytes > largestBlock) {
             largestBlock = bytes;
             if (bytes > options.memoryBudget()) {
@@ -268,6 +347,11 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         for (final Block b : outputs.values()) {
             b.ref.free();
         }
+        if (inputs != null) {
+            for (int i = next; i < inputs.size(); i++) {
+                inputs.get(i).free();  // an exchange's blocks not run
+            }
+        }
         running.clear();
         outputs.clear();
         for (final Pool p : pools) {
@@ -275,6 +359,49 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
                 p.closeAll();
             }
         }
+        progress.end(this);
+    }
+
+    /** How the run went so far (or went, once closed). */
+    DatasetStats stats() {
+        return progress.stats(this);
+    }
+
+    /** Blocks queued before stage s (waiting for an actor or a task slot). */
+    int queued(final int s) {
+        return waiting.get(s).size();
+    }
+
+    /** Blocks whose work at stage s runs now. */
+    int runningAt(final int s) {
+        int n = 0;
+        for (final Block b : running) {
+            n += b.stage == s ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Actors alive now at stage s (0 for a task stage). */
+    int actorsAt(final int s) {
+        return pools[s] == null ? 0 : pools[s].members.size();
+    }
+
+    /** The stages' names, for progress lines. */
+    String stageName(final int s) {
+        final Stage st = stages.get(s);
+        return st.isPython() ? "python " + st.pythonClass() : st.isActors() ? "pool" : s == 0 ? "read+ops" : "ops";
+    }
+
+    int stageCount() {
+        return stages.size();
+    }
+
+    int sources() {
+        return sources;
+    }
+
+    long erroredBlocks() {
+        return errored;
     }
 
     /** The actors of one pool stage. */

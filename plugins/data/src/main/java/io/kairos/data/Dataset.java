@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -44,18 +43,28 @@ public final class Dataset<T> {
 
     private final Kernel kernel;
     private final List<Split> splits;
+    private final Dataset<?> upstream;
+    private final Exchange exchange;
     private final List<Stage> stages;
-    private final Options options;
+    private final RunOptions options;
 
-    /** How a plan runs: output order, memory budget (bytes), task retries, tasks in flight at most. */
-    record Options(boolean preserveOrder, long memoryBudget, int retries, int maxTasksInFlight) {
+    private Dataset(final Kernel kernel, final List<Split> splits, final List<Stage> stages, final RunOptions options) {
+        this(kernel, splits, null, null, stages, options);
     }
 
-    private Dataset(final Kernel kernel, final List<Split> splits, final List<Stage> stages, final Options options) {
+    private Dataset(final Kernel kernel, final List<Split> splits, final Dataset<?> upstream, final Exchange exchange,
+                    final List<Stage> stages, final RunOptions options) {
         this.kernel = kernel;
         this.splits = splits;
+        this.upstream = upstream;
+        this.exchange = exchange;
         this.stages = stages;
         this.options = options;
+    }
+
+    /** The same sources (splits, or an exchange of the plan before it) with other stages and options. */
+    private <R> Dataset<R> derive(final List<Stage> newStages, final RunOptions newOptions) {
+        return new Dataset<>(kernel, splits, upstream, exchange, newStages, newOptions);
     }
 
     private static <T> Dataset<T> source(final Kernel kernel, final List<Split> splits) {
@@ -64,7 +73,7 @@ public final class Dataset<T> {
         final int cpus = (int) Math.max(1, kernel.resources().stream()
             .mapToDouble(n -> n.total().getOrDefault("CPU", 0.0)).sum());
         return new Dataset<>(kernel, List.copyOf(splits), List.of(Stage.tasks()),
-            new Options(false, store > 0 ? store / 2 : Long.MAX_VALUE, 0, 2 * cpus + 2));
+            new RunOptions(false, store > 0 ? store / 2 : Long.MAX_VALUE, 0, 2 * cpus + 2, 0, System.console() != null));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -145,7 +154,7 @@ public final class Dataset<T> {
      * @return the dataset
      */
     public static Dataset<java.util.Map<String, Object>> readJsonl(final Kernel kernel, final Path... paths) {
-        return source(kernel, Jsonl.splits(files(paths, ".jsonl"), DEFAULT_BLOCK_BYTES, true));
+        return source(kernel, Jsonl.splits(Sources.files(paths, ".jsonl"), DEFAULT_BLOCK_BYTES, true));
     }
 
     /**
@@ -157,7 +166,7 @@ public final class Dataset<T> {
      * @return the dataset
      */
     public static Dataset<String> readText(final Kernel kernel, final Path... paths) {
-        return source(kernel, Jsonl.splits(files(paths, ""), DEFAULT_BLOCK_BYTES, false));
+        return source(kernel, Jsonl.splits(Sources.files(paths, ""), DEFAULT_BLOCK_BYTES, false));
     }
 
     /**
@@ -171,36 +180,14 @@ public final class Dataset<T> {
      * @return the dataset
      */
     public static Dataset<java.util.Map<String, String>> readCsv(final Kernel kernel, final Path... paths) {
-        return source(kernel, Csv.splits(files(paths, ".csv")));
-    }
-
-    private static List<Path> files(final Path[] paths, final String suffix) {
-        if (paths.length == 0) {
-            throw new IllegalArgumentException("no path given");
-        }
-        final List<Path> files = new ArrayList<>();
-        for (final Path p : paths) {
-            if (Files.isDirectory(p)) {
-                try (var list = Files.list(p)) {
-                    list.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(suffix)).sorted()
-                        .forEach(files::add);
-                } catch (final IOException e) {
-                    throw new UncheckedIOException("cannot list '" + p + "': " + e.getMessage(), e);
-                }
-            } else if (Files.isRegularFile(p)) {
-                files.add(p);
-            } else {
-                throw new IllegalArgumentException("'" + p + "' is neither a file nor a directory");
-            }
-        }
-        return files;
+        return source(kernel, Csv.splits(Sources.files(paths, ".csv")));
     }
 
     // ------------------------------------------------------------------------------------------------------------
     // transforms (lazy)
 
     private <R> Dataset<R> with(final Ops.Op op) {
-        return new Dataset<>(kernel, splits, withLast(op), options);
+        return derive(withLast(op), options);
     }
 
     private List<Stage> withLast(final Ops.Op op) {
@@ -278,7 +265,7 @@ public final class Dataset<T> {
         Ops.batchSize("mapBatches", batchSize);
         final List<Stage> s = new ArrayList<>(stages);
         s.add(new Stage(factory, null, pool, batchSize, List.of()));
-        return new Dataset<>(kernel, splits, List.copyOf(s), options);
+        return derive(List.copyOf(s), options);
     }
 
     /**
@@ -303,7 +290,7 @@ public final class Dataset<T> {
         }
         final List<Stage> s = new ArrayList<>(stages);
         s.add(new Stage(null, pythonClass, pool, batchSize, List.of()));
-        return new Dataset<>(kernel, splits, List.copyOf(s), options);
+        return derive(List.copyOf(s), options);
     }
 
     /**
@@ -318,6 +305,10 @@ public final class Dataset<T> {
         Objects.requireNonNull(other, "other");
         if (other.kernel != kernel) {
             throw new IllegalArgumentException("union: the datasets belong to different kernels");
+        }
+        if (exchange != null || other.exchange != null) {
+            throw new IllegalArgumentException("union: a side follows an all-to-all operation (repartition, "
+                + "randomShuffle, groupBy, limit): make the union first");
         }
         if (stages.size() > 1 || other.stages.size() > 1) {
             throw new IllegalArgumentException("union: a side has a pool stage (mapBatches with an ActorPool): make "
@@ -336,6 +327,79 @@ public final class Dataset<T> {
     }
 
     // ------------------------------------------------------------------------------------------------------------
+    // all-to-all operations: each runs the plan before it to its end when a sink runs
+
+    /**
+     * The rows in n blocks of equal row counts (within one), in order. The blocks before it stay in the object store
+     * until it reads them (a dataset larger than the store spills there); this JVM holds one block at a time.
+     *
+     * @param n the number of blocks, &gt;= 1
+     * @return the dataset
+     */
+    public Dataset<T> repartition(final int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("repartition: n " + n + " must be >= 1");
+        }
+        return exchange(new Exchange.Repartition(n));
+    }
+
+    /**
+     * The rows in a random order that the seed sets (the same seed and input, the same order), in as many blocks as
+     * before. Every row passes through this JVM, which holds them all meanwhile: for datasets that fit its heap.
+     *
+     * @param seed the random seed
+     * @return the dataset
+     */
+    public Dataset<T> randomShuffle(final long seed) {
+        return exchange(new Exchange.Shuffle(seed));
+    }
+
+    /**
+     * The first n rows in the sources' order: the blocks after them are not run, and each block is cut to n rows in
+     * its task before any row travels.
+     *
+     * @param n how many rows at most, &gt;= 0
+     * @return the dataset
+     */
+    public Dataset<T> limit(final long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("limit: n " + n + " must be >= 0");
+        }
+        return exchange(new Exchange.Limit(n));
+    }
+
+    /**
+     * The rows grouped by a key, to aggregate ({@link GroupedDataset#aggregate}): each block combines its rows per key
+     * in its task, so only one accumulator per key and block travels.
+     *
+     * @param key the row's key (may return null), not null
+     * @param <K> the key's type
+     * @return the grouped dataset
+     */
+    public <K> GroupedDataset<K, T> groupBy(final KFunc1<? super T, ? extends K> key) {
+        return new GroupedDataset<>(this, Objects.requireNonNull(key, "key"));
+    }
+
+    /** A plan whose sources are the blocks the exchange makes of this one. */
+    <R> Dataset<R> exchange(final Exchange e) {
+        return new Dataset<>(kernel, List.of(), this, e, List.of(Stage.tasks()), options);
+    }
+
+    Kernel kernel() {
+        return kernel;
+    }
+
+    /** Runs this plan with one more operator (null for none) for an exchange, in the sources' order if ordered. */
+    BlockStream stream(final Ops.Op last, final boolean ordered) {
+        return open(last == null ? stages : withLast(last), options.ordered(ordered || options.preserveOrder()));
+    }
+
+    private BlockStream open(final List<Stage> runStages, final RunOptions runOptions) {
+        return exchange == null ? new BlockStream(kernel, splits, null, runStages, runOptions)
+            : new BlockStream(kernel, null, exchange.run(upstream), runStages, runOptions);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
     // options
 
     /**
@@ -345,8 +409,7 @@ public final class Dataset<T> {
      * @return the dataset
      */
     public Dataset<T> preserveOrder(final boolean ordered) {
-        return new Dataset<>(kernel, splits, stages, new Options(ordered, options.memoryBudget, options.retries,
-            options.maxTasksInFlight));
+        return derive(stages, options.ordered(ordered));
     }
 
     /**
@@ -360,8 +423,7 @@ public final class Dataset<T> {
         if (bytes <= 0) {
             throw new IllegalArgumentException("memoryBudget " + bytes + " must be > 0");
         }
-        return new Dataset<>(kernel, splits, stages, new Options(options.preserveOrder, bytes, options.retries,
-            options.maxTasksInFlight));
+        return derive(stages, options.budget(bytes));
     }
 
     /**
@@ -374,17 +436,44 @@ public final class Dataset<T> {
         if (retries < 0) {
             throw new IllegalArgumentException("retries " + retries + " must be >= 0");
         }
-        return new Dataset<>(kernel, splits, stages, new Options(options.preserveOrder, options.memoryBudget, retries,
-            options.maxTasksInFlight));
+        return derive(stages, options.retrying(retries));
+    }
+
+    /**
+     * How many blocks may fail (after their retries) before the run does: a failed block within the limit is skipped,
+     * and named on the progress output; the next one fails the run with its error. Ray Data's
+     * {@code max_errored_blocks}.
+     *
+     * @param blocks 0 (the default: the first failure fails the run) or more
+     * @return the dataset
+     */
+    public Dataset<T> maxErroredBlocks(final long blocks) {
+        if (blocks < 0) {
+            throw new IllegalArgumentException("maxErroredBlocks " + blocks + " must be >= 0");
+        }
+        return derive(stages, options.erroring(blocks));
+    }
+
+    /**
+     * Whether a run prints its progress to standard error: a line per second (each stage's blocks done, running and
+     * queued, its actors; rows/s; the store bytes its blocks hold against the budget), rewritten in place on a
+     * terminal, and a summary at the end ({@link DatasetStats}). On by default when the JVM has a console.
+     *
+     * @param on true to print
+     * @return the dataset
+     */
+    public Dataset<T> progress(final boolean on) {
+        return derive(stages, options.printing(on));
     }
 
     /**
      * The number of blocks the plan has (one task each).
      *
-     * @return the number of splits of its sources
+     * @return the number of splits of its sources; after an all-to-all operation, the number it will make, or -1 if
+     *         that depends on the data (groupBy, limit)
      */
     public int numBlocks() {
-        return splits.size();
+        return exchange == null ? splits.size() : exchange.blocks(upstream);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -397,7 +486,7 @@ public final class Dataset<T> {
      */
     public long count() {
         long n = 0;
-        try (BlockStream blocks = new BlockStream(kernel, splits, withLast(Ops.count()), options)) {
+        try (BlockStream blocks = open(withLast(Ops.count()), options)) {
             while (blocks.hasNext()) {
                 n += (Long) blocks.next().get(0);
             }
@@ -419,7 +508,7 @@ public final class Dataset<T> {
             throw new UncheckedIOException("cannot make '" + dir + "': " + e.getMessage(), e);
         }
         long n = 0;
-        try (BlockStream blocks = new BlockStream(kernel, splits,
+        try (BlockStream blocks = open(
             withLast(Ops.writeJsonl(dir.toAbsolutePath().toString())), options)) {
             while (blocks.hasNext()) {
                 n += (Long) blocks.next().get(0);
@@ -462,7 +551,7 @@ public final class Dataset<T> {
      * @return the rows
      */
     public DatasetIterator<T> iterator() {
-        return new DatasetIterator<>(new BlockStream(kernel, splits, stages, options));
+        return new DatasetIterator<>(open(stages, options));
     }
 
     /**
@@ -475,7 +564,7 @@ public final class Dataset<T> {
     public Iterator<List<T>> iterBatches(final int batchSize) {
         Ops.batchSize("iterBatches", batchSize);
         final Iterator<T> rows = iterator();
-        return new Batches<>(rows, batchSize);
+        return new DatasetIterator.Batches<>(rows, batchSize);
     }
 
     private static void close(final AutoCloseable c) {
@@ -489,38 +578,5 @@ public final class Dataset<T> {
     @Override
     public String toString() {
         return "Dataset(" + splits.size() + " blocks, " + stages.size() + " stages, " + options + ")";
-    }
-
-    /** Batches of rows. */
-    private static final class Batches<T> implements Iterator<List<T>>, AutoCloseable {
-        private final Iterator<T> rows;
-        private final int size;
-
-        Batches(final Iterator<T> rows, final int size) {
-            this.rows = rows;
-            this.size = size;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return rows.hasNext();
-        }
-
-        @Override
-        public List<T> next() {
-            final List<T> batch = new ArrayList<>(size);
-            while (batch.size() < size && rows.hasNext()) {
-                batch.add(rows.next());
-            }
-            if (batch.isEmpty()) {
-                throw new NoSuchElementException("no more batches");
-            }
-            return batch;
-        }
-
-        @Override
-        public void close() throws Exception {
-            ((AutoCloseable) rows).close();
-        }
     }
 }

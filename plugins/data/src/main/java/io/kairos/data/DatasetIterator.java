@@ -1,5 +1,6 @@
 package io.kairos.data;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -77,8 +78,50 @@ public final class DatasetIterator<T> implements Iterator<T>, AutoCloseable {
         return blocks.largestBlock();
     }
 
+    /**
+     * How the run goes (or went): rows, blocks, peak store bytes against the budget, each stage's figures.
+     *
+     * @return the figures so far
+     */
+    public DatasetStats stats() {
+        return blocks.stats();
+    }
+
     @Override
     public void close() {
         blocks.close();
+    }
+
+    /** Batches of rows. */
+    static final class Batches<T> implements Iterator<List<T>>, AutoCloseable {
+        private final Iterator<T> rows;
+        private final int size;
+
+        Batches(final Iterator<T> rows, final int size) {
+            this.rows = rows;
+            this.size = size;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return rows.hasNext();
+        }
+
+        @Override
+        public List<T> next() {
+            final List<T> batch = new ArrayList<>(size);
+            while (batch.size() < size && rows.hasNext()) {
+                batch.add(rows.next());
+            }
+            if (batch.isEmpty()) {
+                throw new NoSuchElementException("no more batches");
+            }
+            return batch;
+        }
+
+        @Override
+        public void close() throws Exception {
+            ((AutoCloseable) rows).close();
+        }
     }
 }

@@ -116,6 +116,34 @@ final class Ops {
         };
     }
 
+    /** At most n rows of the block (the first ones): a limit's cut in each block, before the driver's. */
+    static Op limit(final long n) {
+        return (rows, block) -> rows.size() <= n ? rows : new ArrayList<>(rows.subList(0, (int) n));
+    }
+
+    /** The block's rows folded into one accumulator per key: a block of {@link Group}s of key and accumulator. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Op combine(final KFunc1<?, ?> key, final Aggregator<?, ?, ?> aggregator) {
+        final KFunc1<Object, Object> k = (KFunc1) key;
+        final Aggregator<Object, Object, Object> agg = (Aggregator) aggregator;
+        return (rows, block) -> {
+            final java.util.Map<Object, Object> accs = new java.util.HashMap<>();
+            for (final Object row : rows) {
+                final Object key1 = k.apply(row);
+                Object acc = accs.get(key1);
+                if (acc == null) {
+                    acc = agg.init();
+                }
+                accs.put(key1, agg.add(acc, row));
+            }
+            final List<Object> out = new ArrayList<>(accs.size());
+            for (final java.util.Map.Entry<Object, Object> e : accs.entrySet()) {
+                out.add(new Group<>(e.getKey(), e.getValue()));
+            }
+            return out;
+        };
+    }
+
     /** Terminal: the block becomes its row count (a count moves no rows to the driver). */
     static Op count() {
         return (rows, block) -> List.of((long) rows.size());
