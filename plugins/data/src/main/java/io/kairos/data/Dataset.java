@@ -35,7 +35,7 @@ import java.util.Objects;
  *
  * @param <T> the rows' type
  */
-public final class Dataset<T> {
+public final class Dataset<T> extends Sources {
     /** Rows per block of {@link #range} and {@link #from} unless given. */
     public static final int DEFAULT_BLOCK_ROWS = 4096;
     /** Bytes of a file per block of {@link #readJsonl} and {@link #readText} unless given. */
@@ -67,120 +67,13 @@ public final class Dataset<T> {
         return new Dataset<>(kernel, splits, upstream, exchange, newStages, newOptions);
     }
 
-    private static <T> Dataset<T> source(final Kernel kernel, final List<Split> splits) {
+    static <T> Dataset<T> source(final Kernel kernel, final List<Split> splits) {
         Objects.requireNonNull(kernel, "kernel");
         final long store = kernel.objectStoreStats().capacity();
         final int cpus = (int) Math.max(1, kernel.resources().stream()
             .mapToDouble(n -> n.total().getOrDefault("CPU", 0.0)).sum());
         return new Dataset<>(kernel, List.copyOf(splits), List.of(Stage.tasks()),
             new RunOptions(false, store > 0 ? store / 2 : Long.MAX_VALUE, 0, 2 * cpus + 2, 0, System.console() != null));
-    }
-
-    // ------------------------------------------------------------------------------------------------------------
-    // sources
-
-    /**
-     * The numbers 0 to n - 1, as Longs.
-     *
-     * @param kernel    the kernel that runs the plan
-     * @param n         how many, &gt;= 0
-     * @param blockRows rows per block, &gt;= 1
-     * @return the dataset
-     */
-    public static Dataset<Long> range(final Kernel kernel, final long n, final int blockRows) {
-        if (n < 0 || blockRows < 1) {
-            throw new IllegalArgumentException("range: n " + n + " must be >= 0 and blockRows " + blockRows
-                + " >= 1");
-        }
-        final List<Split> splits = new ArrayList<>();
-        for (long start = 0; start < n; start += blockRows) {
-            splits.add(new Split.Range(start, Math.min(n, start + blockRows)));
-        }
-        return source(kernel, splits);
-    }
-
-    /**
-     * The numbers 0 to n - 1 in blocks of {@value #DEFAULT_BLOCK_ROWS}.
-     *
-     * @param kernel the kernel that runs the plan
-     * @param n      how many, &gt;= 0
-     * @return the dataset
-     */
-    public static Dataset<Long> range(final Kernel kernel, final long n) {
-        return range(kernel, n, DEFAULT_BLOCK_ROWS);
-    }
-
-    /**
-     * The program's rows (copied into the plan: they travel in the tasks, so they must be serializable for tasks that
-     * run in other processes).
-     *
-     * @param kernel    the kernel that runs the plan
-     * @param rows      the rows, none null
-     * @param blockRows rows per block, &gt;= 1
-     * @param <T>       their type
-     * @return the dataset
-     */
-    public static <T> Dataset<T> from(final Kernel kernel, final List<T> rows, final int blockRows) {
-        if (blockRows < 1) {
-            throw new IllegalArgumentException("from: blockRows " + blockRows + " must be >= 1");
-        }
-        final List<Split> splits = new ArrayList<>();
-        for (int start = 0; start < rows.size(); start += blockRows) {
-            splits.add(new Split.Items(new ArrayList<>(rows.subList(start, Math.min(rows.size(), start + blockRows)))));
-        }
-        return source(kernel, splits);
-    }
-
-    /**
-     * The program's rows in blocks of {@value #DEFAULT_BLOCK_ROWS}.
-     *
-     * @param kernel the kernel that runs the plan
-     * @param rows   the rows
-     * @param <T>    their type
-     * @return the dataset
-     */
-    public static <T> Dataset<T> from(final Kernel kernel, final List<T> rows) {
-        return from(kernel, rows, DEFAULT_BLOCK_ROWS);
-    }
-
-    /**
-     * JSON Lines files (or the {@code .jsonl} files of directories): a row per line, a {@code Map<String, Object>}
-     * (Jackson's reading: objects as maps, arrays as lists, numbers as Integer, Long or Double); empty lines are
-     * skipped. Files are split by bytes ({@value #DEFAULT_BLOCK_BYTES} a block), read in parallel. A line that is not
-     * a JSON object fails its task, naming the file and the line's byte offset.
-     *
-     * @param kernel the kernel that runs the plan
-     * @param paths  files or directories
-     * @return the dataset
-     */
-    public static Dataset<java.util.Map<String, Object>> readJsonl(final Kernel kernel, final Path... paths) {
-        return source(kernel, Jsonl.splits(Sources.files(paths, ".jsonl"), DEFAULT_BLOCK_BYTES, true));
-    }
-
-    /**
-     * Text files (or the files of directories): a row per line (a String without its newline); empty lines are
-     * skipped. Split by bytes as {@link #readJsonl}.
-     *
-     * @param kernel the kernel that runs the plan
-     * @param paths  files or directories
-     * @return the dataset
-     */
-    public static Dataset<String> readText(final Kernel kernel, final Path... paths) {
-        return source(kernel, Jsonl.splits(Sources.files(paths, ""), DEFAULT_BLOCK_BYTES, false));
-    }
-
-    /**
-     * CSV files (or the {@code .csv} files of directories) through Apache Commons CSV: the first record names the
-     * columns, each later record is a row, a {@code Map<String, String>} from column to text (quotes, escaped quotes
-     * and newlines inside quoted fields as RFC 4180 says); empty lines are skipped. A file is one block. A record with
-     * another number of fields than the header fails its task, naming the file, the record and the line.
-     *
-     * @param kernel the kernel that runs the plan
-     * @param paths  files or directories
-     * @return the dataset
-     */
-    public static Dataset<java.util.Map<String, String>> readCsv(final Kernel kernel, final Path... paths) {
-        return source(kernel, Csv.splits(Sources.files(paths, ".csv")));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -485,13 +378,7 @@ public final class Dataset<T> {
      * @return the number of rows
      */
     public long count() {
-        long n = 0;
-        try (BlockStream blocks = open(withLast(Ops.count()), options)) {
-            while (blocks.hasNext()) {
-                n += (Long) blocks.next().get(0);
-            }
-        }
-        return n;
+        return runCounting(Ops.count());
     }
 
     /**
@@ -502,14 +389,36 @@ public final class Dataset<T> {
      * @return the number of rows written
      */
     public long writeJsonl(final Path dir) {
+        return runCounting(Ops.writeJsonl(directory(dir)));
+    }
+
+    /**
+     * Runs the plan and writes each block to {@code dir/part-NNNNN.parquet} (Snappy), in the blocks' tasks. Rows are
+     * Maps with String keys or records; a block's schema is made from its rows: every column optional, integers
+     * int64, decimals double, Strings UTF-8 strings, byte[] binary, a List or array of those a repeated column. A row
+     * whose column holds another kind of value than the rows before it fails the run naming the block, row and column.
+     * Needs {@code io.kairos:kairos-data-parquet} (type pom) on the classpath.
+     *
+     * @param dir the directory, made if missing
+     * @return the number of rows written
+     */
+    public long writeParquet(final Path dir) {
+        return runCounting(Parquets.write(directory(dir)));
+    }
+
+    private static String directory(final Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot make '" + dir + "': " + e.getMessage(), e);
         }
+        return dir.toAbsolutePath().toString();
+    }
+
+    /** Runs the plan with a terminal operator that makes each block its row count, and sums them. */
+    private long runCounting(final Ops.Op terminal) {
         long n = 0;
-        try (BlockStream blocks = open(
-            withLast(Ops.writeJsonl(dir.toAbsolutePath().toString())), options)) {
+        try (BlockStream blocks = open(withLast(terminal), options)) {
             while (blocks.hasNext()) {
                 n += (Long) blocks.next().get(0);
             }
