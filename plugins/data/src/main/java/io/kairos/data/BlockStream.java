@@ -359,7 +359,7 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
                 p.closeAll();
             }
         }
-        progress.end(this);
+        progress.end(this, options.onStats());
     }
 
     /** How the run went so far (or went, once closed). */

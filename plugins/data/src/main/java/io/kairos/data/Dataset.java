@@ -13,14 +13,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A dataset: a lazy plan over blocks of rows (Ray Data's job). Sources split the input ({@link #range},
- * {@link #from}, {@link #readJsonl}, {@link #readText}, {@link #readCsv}); transforms add operators ({@link #map}, {@link #filter},
- * {@link #flatMap}, {@link #mapBatches}); nothing runs until a sink ({@link #count}, {@link #take},
- * {@link #takeAll}, {@link #iterator}, {@link #iterBatches}, {@link #writeJsonl}) does. Then every operator runs at
- * once, block by block: each split is one task of the kernel that reads it and applies the whole chain (adjacent
- * operators fused), and the blocks are consumed as they come and freed from the object store at once, within a
- * memory budget (by default half the store): a dataset far larger than the store streams through it without
- * spilling.
+ * A dataset: a lazy plan over blocks of rows (Ray Data's job). Sources split the input ({@link #range}, {@link #from},
+ * {@link #readJsonl}, {@link #readText}, {@link #readCsv}, {@link #readParquet}, {@link #readImages},
+ * {@link #readBinaryFiles}); transforms add operators ({@link #map}, {@link #filter}, {@link #flatMap},
+ * {@link #mapBatches}, an actor pool stage in Java or Python); all-to-all operations ({@link #groupBy},
+ * {@link #repartition}, {@link #randomShuffle}, {@link #limit}) gather what comes before them; nothing runs until a
+ * sink ({@link #count}, {@link #take}, {@link #takeAll}, {@link #iterator}, {@link #iterBatches}, {@link #writeJsonl},
+ * {@link #writeParquet}) does. Then every operator runs at once, block by block: each split is one task of the kernel
+ * that reads it and applies the whole chain (adjacent operators fused), and the blocks are consumed as they come and
+ * freed from the object store at once, within a memory budget (by default half the store): a dataset far larger than
+ * the store streams through it without spilling.
  *
  * <pre>{@code
  * long n = Dataset.readJsonl(kernel, Path.of("events.jsonl"))
@@ -73,7 +75,7 @@ public final class Dataset<T> extends Sources {
         final int cpus = (int) Math.max(1, kernel.resources().stream()
             .mapToDouble(n -> n.total().getOrDefault("CPU", 0.0)).sum());
         return new Dataset<>(kernel, List.copyOf(splits), List.of(Stage.tasks()),
-            new RunOptions(false, store > 0 ? store / 2 : Long.MAX_VALUE, 0, 2 * cpus + 2, 0, System.console() != null));
+            new RunOptions(false, store > 0 ? store / 2 : Long.MAX_VALUE, 0, 2 * cpus + 2, 0, System.console() != null, null));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -357,6 +359,17 @@ public final class Dataset<T> extends Sources {
      */
     public Dataset<T> progress(final boolean on) {
         return derive(stages, options.printing(on));
+    }
+
+    /**
+     * Who is told each run's figures ({@link DatasetStats}) as it ends, on the thread that ran the sink: for a
+     * program that logs or checks them (peak store bytes against the budget, per-stage times).
+     *
+     * @param to the consumer, or null for none
+     * @return the dataset
+     */
+    public Dataset<T> onStats(final java.util.function.Consumer<DatasetStats> to) {
+        return derive(stages, options.reporting(to));
     }
 
     /**

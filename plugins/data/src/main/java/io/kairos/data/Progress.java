@@ -100,8 +100,11 @@ final class Progress {
         }
     }
 
-    void end(final BlockStream run) {
+    void end(final BlockStream run, final java.util.function.Consumer<DatasetStats> onStats) {
         endNanos = System.nanoTime();
+        if (onStats != null) {
+            onStats.accept(stats(run));
+        }
         if (out != null) {
             endLine();
             out.println(stats(run));

@@ -140,8 +140,35 @@ abstract class Sources {
     }
 
 
+    /**
+     * Image files (or the JPEG, PNG, BMP and GIF files of directories), decoded by ImageIO: a row per file, an
+     * {@link Image} (RGB bytes, height x width x 3). Files go in blocks of about 1 MiB of encoded bytes (at most 64
+     * files), decoded in parallel. A file that does not decode fails its task, naming the file.
+     *
+     * @param kernel the kernel that runs the plan
+     * @param paths  files or directories
+     * @return the dataset
+     */
+    public static Dataset<Image> readImages(final Kernel kernel, final Path... paths) {
+        return Dataset.source(kernel, wholeFiles(files(paths, ".jpg", ".jpeg", ".png", ".bmp", ".gif"), 1L << 20, 64,
+            true));
+    }
+
+    /**
+     * Files as they are (or every file of directories): a row per file, a {@link BinaryFile} (its path and bytes),
+     * in blocks of up to {@value Dataset#DEFAULT_BLOCK_BYTES} bytes.
+     *
+     * @param kernel the kernel that runs the plan
+     * @param paths  files or directories
+     * @return the dataset
+     */
+    public static Dataset<BinaryFile> readBinaryFiles(final Kernel kernel, final Path... paths) {
+        return Dataset.source(kernel, wholeFiles(files(paths, ""), Dataset.DEFAULT_BLOCK_BYTES, Integer.MAX_VALUE,
+            false));
+    }
+
     /** The files given, and the files of the directories given whose names end with suffix, each directory sorted. */
-    static List<Path> files(final Path[] paths, final String suffix) {
+    static List<Path> files(final Path[] paths, final String... suffixes) {
         if (paths.length == 0) {
             throw new IllegalArgumentException("no path given");
         }
@@ -149,8 +176,7 @@ abstract class Sources {
         for (final Path p : paths) {
             if (Files.isDirectory(p)) {
                 try (var list = Files.list(p)) {
-                    list.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(suffix)).sorted()
-                        .forEach(files::add);
+                    list.filter(f -> Files.isRegularFile(f) && named(f, suffixes)).sorted().forEach(files::add);
                 } catch (final IOException e) {
                     throw new UncheckedIOException("cannot list '" + p + "': " + e.getMessage(), e);
                 }
@@ -161,5 +187,42 @@ abstract class Sources {
             }
         }
         return files;
+    }
+
+    private static boolean named(final Path file, final String[] suffixes) {
+        final String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        for (final String suffix : suffixes) {
+            if (name.endsWith(suffix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whole files in blocks of up to bytesPerBlock of them (and filesPerBlock files), in order. */
+    static List<Split> wholeFiles(final List<Path> files, final long bytesPerBlock, final int filesPerBlock,
+                                  final boolean images) {
+        final List<Split> splits = new ArrayList<>();
+        List<String> block = new ArrayList<>();
+        long bytes = 0;
+        for (final Path f : files) {
+            final long size;
+            try {
+                size = Files.size(f);
+            } catch (final IOException e) {
+                throw new UncheckedIOException("cannot read '" + f + "': " + e.getMessage(), e);
+            }
+            if (!block.isEmpty() && (bytes + size > bytesPerBlock || block.size() == filesPerBlock)) {
+                splits.add(new Split.WholeFiles(block, images));
+                block = new ArrayList<>();
+                bytes = 0;
+            }
+            block.add(f.toAbsolutePath().toString());
+            bytes += size;
+        }
+        if (!block.isEmpty()) {
+            splits.add(new Split.WholeFiles(block, images));
+        }
+        return splits;
     }
 }

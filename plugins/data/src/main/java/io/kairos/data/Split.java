@@ -36,4 +36,17 @@ interface Split extends Serializable {
             return new ArrayList<>(rows);
         }
     }
+
+    /** Whole files: their bytes ({@link BinaryFile}), or their images decoded ({@link Image}). */
+    record WholeFiles(List<String> paths, boolean images) implements Split {
+        @Override
+        public List<Object> read() throws java.io.IOException {
+            final List<Object> rows = new ArrayList<>(paths.size());
+            for (final String path : paths) {
+                final byte[] bytes = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(path));
+                rows.add(images ? Image.decode(path, bytes) : new BinaryFile(path, bytes));
+            }
+            return rows;
+        }
+    }
 }
