@@ -43,6 +43,45 @@ class KernelBenchmarksSmokeTest {
         assertTrue(!io.ray.api.Ray.isInitialized(), "Ray.shutdown() left Ray initialized");
     }
 
+    /** The data pipelines: ours and both peers write the same embeddings; the group-bys agree on a small text. */
+    @Test
+    void dataPipelineBenchmarks() throws Exception {
+        final DataPipelineBenchmark b = new DataPipelineBenchmark();
+        final DataPipelineBenchmark.Images images = new DataPipelineBenchmark.Images();
+        images.setUp();
+        try {
+            images.resetPeaks();
+            assertEquals(DataPipelineBenchmark.IMAGES, b.image_pipeline(images));
+            assertEquals(DataPipelineBenchmark.IMAGES, b.executor_image_pipeline(images));
+            assertEquals(DataPipelineBenchmark.IMAGES, b.parallel_stream_image_pipeline(images));
+            for (final String part : List.of("part-00000.jsonl", "part-00015.jsonl")) {
+                final String ours = java.nio.file.Files.readString(images.out.resolve("ours").resolve(part));
+                assertEquals(ours, java.nio.file.Files.readString(images.out.resolve("executor").resolve(part)), part);
+                assertEquals(ours, java.nio.file.Files.readString(images.out.resolve("stream").resolve(part)), part);
+            }
+        } finally {
+            images.tearDown();
+        }
+        final DataPipelineBenchmark.Text text = new DataPipelineBenchmark.Text();
+        text.jsonlBytes = 4L << 20;
+        text.setUp();
+        try {
+            @SuppressWarnings("unchecked")
+            final List<io.kairos.data.Group<Object, List<Object>>> ours =
+                (List<io.kairos.data.Group<Object, List<Object>>>) b.text_groupby(text);
+            @SuppressWarnings("unchecked")
+            final java.util.Map<Object, double[]> peer = (java.util.Map<Object, double[]>) b
+                .parallel_stream_text_groupby(text);
+            assertEquals(peer.size(), ours.size());
+            for (final io.kairos.data.Group<Object, List<Object>> g : ours) {
+                assertEquals((long) peer.get(g.key())[0], g.value().get(0), "count of " + g.key());
+                assertEquals(peer.get(g.key())[1], (Double) g.value().get(1), 1e-6 * peer.get(g.key())[1]);
+            }
+        } finally {
+            text.tearDown();
+        }
+    }
+
     @Test
     void tasksBenchmarks() throws Exception {
         final KernelTasksBenchmark b = new KernelTasksBenchmark();

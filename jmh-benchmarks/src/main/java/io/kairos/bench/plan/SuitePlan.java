@@ -176,6 +176,12 @@ public final class SuitePlan {
         plan.target("1M queued tasks submitted in <= 2 s", "queued", 2, false);
         plan.target("data executor overhead <= 20 µs a block (>= 50,000 blocks/s)",
             "DataBenchmark.empty_map_tiny_blocks", 50_000, true);
+        plan.target("data image pipeline >= 0.9x a hand-written ExecutorService pipeline", DataSection.IMAGES,
+            DataSection.IMAGES_EXECUTOR, 0.9);
+        plan.target("data image pipeline >= 1.0x parallelStream", DataSection.IMAGES, DataSection.IMAGES_STREAM, 1.0);
+        plan.target("data image pipeline: peak store bytes of its blocks within its budget ("
+            + io.kairos.bench.DataPipelineBenchmark.BUDGET / (1 << 20) + " MiB)", DataSection.IMAGES + ".store",
+            io.kairos.bench.DataPipelineBenchmark.BUDGET / (double) (1 << 20), false);
         if (!python) {
             return;
         }
@@ -331,10 +337,9 @@ public final class SuitePlan {
     }
 
     /**
-     * Python tasks from Java (issue 19): a round trip one at a time against the floor of its transport (a bare Python
-     * loop echoing frames over pipes), and tasks in flight from one submitter. Ray's figures are its Python API's.
+     * The data plugin (kairos-data): its executor's cost per block, against the same blocks on a thread pool; then its
+     * pipelines ({@link DataSection}).
      */
-    /** The data plugin (kairos-data): its executor's cost per block, against the same blocks on a thread pool. */
     private void data() {
         final Class<?> d = DataBenchmark.class;
         context = "data_executor_tiny_blocks";
@@ -343,8 +348,14 @@ public final class SuitePlan {
                 + "the block freed, the window moved)", Kind.OPS_PER_SECOND, 1,
             peer("ThreadPoolExecutor (2), the same window of " + DataBenchmark.WINDOW + " blocks", d,
                 "executor_tiny_blocks", 1));
+        DataSection.add(this, queued < KernelQueuedTasksBenchmark.QUEUED);
+        context = "";
     }
 
+    /**
+     * Python tasks from Java (issue 19): a round trip one at a time against the floor of its transport (a bare Python
+     * loop echoing frames over pipes), and tasks in flight from one submitter. Ray's figures are its Python API's.
+     */
     private void python() {
         final Class<?> p = KernelPythonTaskBenchmark.class;
         final String g = "python";

@@ -150,8 +150,26 @@ abstract class Sources {
      * @return the dataset
      */
     public static Dataset<Image> readImages(final Kernel kernel, final Path... paths) {
-        return Dataset.source(kernel, wholeFiles(files(paths, ".jpg", ".jpeg", ".png", ".bmp", ".gif"), 1L << 20, 64,
-            true));
+        return Dataset.source(kernel, wholeFiles(imageFiles(paths), 1L << 20, 64, true));
+    }
+
+    /**
+     * Image files as {@link #readImages(Kernel, Path...)}, imagesPerBlock files to a block (the last may have fewer).
+     *
+     * @param kernel         the kernel that runs the plan
+     * @param imagesPerBlock files per block, &gt;= 1
+     * @param paths          files or directories
+     * @return the dataset
+     */
+    public static Dataset<Image> readImages(final Kernel kernel, final int imagesPerBlock, final Path... paths) {
+        if (imagesPerBlock < 1) {
+            throw new IllegalArgumentException("readImages: imagesPerBlock " + imagesPerBlock + " must be >= 1");
+        }
+        return Dataset.source(kernel, wholeFiles(imageFiles(paths), Long.MAX_VALUE, imagesPerBlock, true));
+    }
+
+    private static List<Path> imageFiles(final Path[] paths) {
+        return files(paths, ".jpg", ".jpeg", ".png", ".bmp", ".gif");
     }
 
     /**
