@@ -53,7 +53,7 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>an image pipeline: {@value #IMAGES} JPEGs (made at set-up) decoded, resized to {@value #SIDE} x
  *   {@value #SIDE}, normalised, through a "model" (a seeded random projection to {@value #EMBEDDING} floats, made once
- *   per actor of a pool of 1 to 2; once per thread in the peers), written as JSON lines a file per block. Peers: an
+ *   per actor of a pool of 1 to 2 each run; once per thread each run in the peers), written as JSON lines a file per block. Peers: an
  *   {@code ExecutorService} of 2 threads with the same window of blocks, and a {@code parallelStream} over the same
  *   blocks. Each reports images/s, and its peak heap (and ours the peak store bytes of its blocks) as secondary
  *   results;</li>
@@ -69,7 +69,7 @@ import java.util.stream.Stream;
 @Fork(value = 3, jvmArgsAppend = {JvmFlags.ADD_EXPORTS_MISC, JvmFlags.ENABLE_NATIVE_ACCESS})
 public class DataPipelineBenchmark {
     /** Images per pipeline run. */
-    public static final int IMAGES = 256;
+    public static final int IMAGES = 1024;
     /** Their size. */
     public static final int WIDTH = 256;
     public static final int HEIGHT = 192;
@@ -138,7 +138,8 @@ public class DataPipelineBenchmark {
         List<List<Path>> blocks;
         Kernel kernel;
         ExecutorService pool;
-        final ThreadLocal<Model> models = ThreadLocal.withInitial(Model::new);
+        /** The peers' models: made once per thread per run, as ours are once per actor per run. */
+        ThreadLocal<Model> models;
 
         @Setup(Level.Trial)
         public void setUp() throws IOException {
@@ -237,6 +238,7 @@ public class DataPipelineBenchmark {
     @Benchmark
     @OperationsPerInvocation(IMAGES)
     public long executor_image_pipeline(final Images s) throws ExecutionException, InterruptedException, IOException {
+        s.models = ThreadLocal.withInitial(Model::new);
         final Path out = Files.createDirectories(s.out.resolve("executor"));
         final ArrayDeque<Future<Long>> inFlight = new ArrayDeque<>(WINDOW);
         long n = 0;
@@ -257,6 +259,7 @@ public class DataPipelineBenchmark {
     @Benchmark
     @OperationsPerInvocation(IMAGES)
     public long parallel_stream_image_pipeline(final Images s) throws IOException {
+        s.models = ThreadLocal.withInitial(Model::new);
         final Path out = Files.createDirectories(s.out.resolve("stream"));
         final long n = java.util.stream.IntStream.range(0, s.blocks.size()).parallel().mapToLong(index -> {
             try {

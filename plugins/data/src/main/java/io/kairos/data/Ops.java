@@ -31,13 +31,13 @@ final class Ops {
 
         /** The task: reads the split and runs the operators over its rows. */
         static List<Object> run(final Fused f) throws Exception {
-            return applyAll(f.ops, f.split.read(), f.index);
+            return Block.of(applyAll(f.ops, f.split.read(), f.index));
         }
     }
 
     /** A later task stage's work: a block (read by the kernel from the previous stage's object) through the ops. */
     static List<Object> runBlock(final List<Object> block, final List<Op> ops, final Integer index) throws Exception {
-        return applyAll(ops, block, index);
+        return Block.of(applyAll(ops, block, index));
     }
 
     /** The block through each operator in turn. */

@@ -57,7 +57,7 @@ record Stage(KFunc0<? extends KFunc1<?, ?>> factory, String pythonClass, ActorPo
         /** The call: the block through the function, then the fused operators. */
         static List<Object> call(final PoolActor actor, final List<Object> block, final Integer index)
             throws Exception {
-            return Ops.applyAll(actor.ops, actor.batches.apply(block, index), index);
+            return Block.of(Ops.applyAll(actor.ops, actor.batches.apply(block, index), index));
         }
     }
 }

@@ -41,12 +41,9 @@ public final class DefaultSerializer implements Serializer {
     public static Object prepare(final Object value) {
         final boolean raw = value instanceof byte[] || value instanceof ByteBuffer || value instanceof String
             || value instanceof Long || value instanceof Integer || value instanceof Double;
-        return raw ? value : new JavaBytes(javaSerialize(value));
+        return raw ? value : JavaSerialization.toSerialized(value);
     }
 
-    /** A value already Java-serialized by {@link #prepare}. */
-    private record JavaBytes(byte[] bytes) {
-    }
 
     @Override
     public long serializedSize(final Object value) {
@@ -65,7 +62,8 @@ public final class DefaultSerializer implements Serializer {
         if (value instanceof Integer) {
             return 5;
         }
-        return 1L + (value instanceof JavaBytes ? ((JavaBytes) value).bytes() : javaSerialize(value)).length;
+        return 1L + (value instanceof JavaSerialization.Serialized ? ((JavaSerialization.Serialized) value).length()
+            : javaSerialize(value).length);
     }
 
     @Override
@@ -83,7 +81,13 @@ public final class DefaultSerializer implements Serializer {
         } else if (value instanceof Double) {
             out.put(DOUBLE).putDouble((Double) value);
         } else {
-            out.put(JAVA).put(value instanceof JavaBytes ? ((JavaBytes) value).bytes() : javaSerialize(value));
+            out.put(JAVA);
+            if (value instanceof JavaSerialization.Serialized) {
+                final JavaSerialization.Serialized s = (JavaSerialization.Serialized) value;
+                out.put(s.bytes(), 0, s.length());
+            } else {
+                out.put(javaSerialize(value));
+            }
         }
     }
 
@@ -112,11 +116,8 @@ public final class DefaultSerializer implements Serializer {
                 return in.getInt();
             case DOUBLE:
                 return in.getDouble();
-            case JAVA: {
-                final byte[] bytes = new byte[in.remaining()];
-                in.get(bytes);
-                return JavaSerialization.fromBytes(bytes, null);
-            }
+            case JAVA:
+                return JavaSerialization.fromBuffer(in, null);
             default:
                 throw new IllegalStateException("unknown stored kind " + kind);
         }
