@@ -135,6 +135,7 @@ public class DataPipelineBenchmark {
     public static class Images {
         Path dir;
         Path out;
+        /** The peers' blocks, listed from the directory each run (as ours are). */
         List<List<Path>> blocks;
         Kernel kernel;
         ExecutorService pool;
@@ -146,7 +147,6 @@ public class DataPipelineBenchmark {
             dir = Files.createTempDirectory("kairos-bench-images");
             out = Files.createTempDirectory("kairos-bench-images-out");
             final SplittableRandom random = new SplittableRandom(3);
-            final List<Path> files = new ArrayList<>();
             for (int i = 0; i < IMAGES; i++) {
                 final BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
                 for (int y = 0; y < HEIGHT; y++) {
@@ -156,11 +156,6 @@ public class DataPipelineBenchmark {
                 }
                 final Path f = dir.resolve(String.format("img-%04d.jpg", i));
                 ImageIO.write(img, "jpg", f.toFile());
-                files.add(f);
-            }
-            blocks = new ArrayList<>();
-            for (int i = 0; i < files.size(); i += IMAGES_PER_BLOCK) {
-                blocks.add(files.subList(i, Math.min(files.size(), i + IMAGES_PER_BLOCK)));
             }
             kernel = Kernel.start(new KernelContext().cpus(2).objectStoreBytes(256L << 20));
             pool = Executors.newFixedThreadPool(2);
@@ -178,6 +173,18 @@ public class DataPipelineBenchmark {
             kernel = null;
             KernelBench.deleteTree(dir);
             KernelBench.deleteTree(out);
+        }
+    }
+
+    /** The peers' listing: the directory's files, sorted, in blocks of {@value #IMAGES_PER_BLOCK}. */
+    private static void listBlocks(final Images s) throws IOException {
+        final List<Path> files;
+        try (Stream<Path> list = Files.list(s.dir)) {
+            files = list.filter(f -> f.toString().endsWith(".jpg")).sorted().collect(Collectors.toList());
+        }
+        s.blocks = new ArrayList<>();
+        for (int i = 0; i < files.size(); i += IMAGES_PER_BLOCK) {
+            s.blocks.add(files.subList(i, Math.min(files.size(), i + IMAGES_PER_BLOCK)));
         }
     }
 
@@ -239,6 +246,7 @@ public class DataPipelineBenchmark {
     @OperationsPerInvocation(IMAGES)
     public long executor_image_pipeline(final Images s) throws ExecutionException, InterruptedException, IOException {
         s.models = ThreadLocal.withInitial(Model::new);
+        listBlocks(s);
         final Path out = Files.createDirectories(s.out.resolve("executor"));
         final ArrayDeque<Future<Long>> inFlight = new ArrayDeque<>(WINDOW);
         long n = 0;
@@ -260,6 +268,7 @@ public class DataPipelineBenchmark {
     @OperationsPerInvocation(IMAGES)
     public long parallel_stream_image_pipeline(final Images s) throws IOException {
         s.models = ThreadLocal.withInitial(Model::new);
+        listBlocks(s);
         final Path out = Files.createDirectories(s.out.resolve("stream"));
         final long n = java.util.stream.IntStream.range(0, s.blocks.size()).parallel().mapToLong(index -> {
             try {
