@@ -1,0 +1,122 @@
+package io.kairos.cluster.aeron;
+
+import io.kairos.Kernel;
+import io.kairos.KernelContext;
+import io.kairos.TaskContext;
+import io.kairos.data.ActorPool;
+import io.kairos.data.Aggregator;
+import io.kairos.data.Dataset;
+import io.kairos.data.DatasetIterator;
+import io.kairos.data.Group;
+import org.agrona.CloseHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A dataset run by a driver (no CPUs) on three nodes joined over Aeron: its blocks are made on the nodes (large ones
+ * in their stores, pulled where they are read), a pool stage's actors live on the nodes, and the results are those
+ * of a sequential stream.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DatasetClusterTest {
+    private static final ClusterSecret SECRET = ClusterSecret.of("a test secret of 32 bytes, or so".getBytes());
+
+    @TempDir
+    Path dir;
+
+    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private final List<Kernel> kernels = new ArrayList<>();
+    private LocalControlStore store;
+
+    @BeforeEach
+    void startControlStore() {
+        store = new LocalControlStore(dir.resolve("control"), errors::add).start(new ControlService(2_000, 200));
+    }
+
+    @AfterEach
+    void closeAll() {
+        for (int i = kernels.size() - 1; i >= 0; i--) {
+            kernels.get(i).close();
+        }
+        CloseHelper.close(store);
+    }
+
+    private Kernel member(final String id, final double cpus) {
+        final Kernel kernel = Kernel.start(new KernelContext()
+            .node(id, Map.of("CPU", cpus), Map.of())
+            .objectStoreBytes(64L << 20)
+            .objectStoreName("kairos-data-cluster-" + ProcessHandle.current().pid() + "-" + id)
+            .cluster(new AeronClusterTransport(new AeronClusterTransport.Settings(store.ingressEndpoints(),
+                "localhost", 0, dir.resolve(id), 100, 10_000, SECRET))));
+        kernels.add(kernel);
+        return kernel;
+    }
+
+    /** A row and where it was made. */
+    record Row(long value, String node, float[] payload) implements java.io.Serializable {
+    }
+
+    static Row made(final long x) {
+        return new Row(x, TaskContext.current().nodeId(), new float[64]);
+    }
+
+    @Test
+    void aDatasetRunsOnThreeNodesAsASequentialStreamWould() {
+        member("node-a", 1);
+        member("node-b", 1);
+        member("node-c", 1);
+        final Kernel driver = member("driver", 0);
+        final int n = 30_000;
+        final Dataset<Row> rows = Dataset.range(driver, n, 500).map(DatasetClusterTest::made);
+
+        final List<Long> values = new ArrayList<>();
+        final Set<String> nodes = new HashSet<>();
+        try (DatasetIterator<Row> it = rows.filter(r -> r.value() % 3 != 0).preserveOrder(true).iterator()) {
+            while (it.hasNext()) {
+                final Row r = it.next();
+                values.add(r.value());
+                nodes.add(r.node());
+            }
+        }
+        assertEquals(LongStream.range(0, n).filter(x -> x % 3 != 0).boxed().collect(Collectors.toList()), values);
+        assertEquals(Set.of("node-a", "node-b", "node-c"), nodes, "every node made blocks");
+
+        final Map<Long, Long> expected = LongStream.range(0, n).boxed()
+            .collect(Collectors.groupingBy(x -> x % 7, Collectors.counting()));
+        final List<Group<Long, Long>> groups = rows.groupBy(r -> r.value() % 7).count().takeAll();
+        assertEquals(expected, groups.stream().collect(Collectors.toMap(Group::key, Group::value)));
+
+        final long sum = rows.mapBatches(() -> batch -> batch.stream().map(r -> r.value() * 2)
+            .collect(Collectors.toList()), ActorPool.of(1, 3), 100)
+            .groupBy(x -> 0).aggregate(Aggregator.sum(x -> x)).takeAll().get(0).value().longValue();
+        assertEquals(2L * n * (n - 1) / 2, sum, "a pool stage on the nodes");
+        assertTrue(errors.isEmpty(), errors::toString);
+        assertEquals(0, driver.objectStoreStats().bytesUsed(), "no block left in the driver's store");
+        // A node keeps its copy of a block it sent back inline until its collector finds the copy unreachable (all
+        // members are in this JVM: one collection covers them); then nothing is left anywhere.
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long held;
+        do {
+            System.gc();
+            held = kernels.stream().mapToLong(k -> k.objectStoreStats().bytesUsed()).sum();
+        } while (held > 0 && System.nanoTime() < deadline);
+        assertEquals(0, held, "no block left in any member's store after a collection");
+    }
+}
