@@ -5,17 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.ByteArrayOutputStream;
-import java.io.BufferedInputStream;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -27,6 +24,8 @@ import java.util.List;
 final class Jsonl {
     static final ObjectMapper MAPPER = new ObjectMapper()
         .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private static final com.fasterxml.jackson.databind.ObjectReader READER = MAPPER.readerFor(LinkedHashMap.class);
 
     private Jsonl() {
     }
@@ -53,46 +52,82 @@ final class Jsonl {
 
     /** The lines starting in [start, end) of a file; a JSON Lines file's rows are parsed into maps. */
     record Lines(String file, long start, long end, boolean json) implements Split {
+        /** Reads in chunks of this many bytes (a longer line grows the buffer). */
+        private static final int CHUNK = 1 << 16;
+
         @Override
         public List<Object> read() throws IOException {
             final List<Object> rows = new ArrayList<>();
             try (FileChannel ch = FileChannel.open(Path.of(file), StandardOpenOption.READ)) {
-                boolean midLine = false;
+                boolean skip = false;
                 if (start > 0) {  // a line that started before this split belongs to the previous one
                     final ByteBuffer before = ByteBuffer.allocate(1);
                     ch.read(before, start - 1);
-                    midLine = before.get(0) != '\n';
+                    skip = before.get(0) != '\n';
                 }
-                ch.position(start);
-                final InputStream in = new BufferedInputStream(Channels.newInputStream(ch), 1 << 16);
-                long at = start + (midLine ? skipLine(in) : 0);
-                final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-                while (at < end) {
-                    line.reset();
-                    final long lineStart = at;
-                    int b;
-                    while ((b = in.read()) != -1 && b != '\n') {
-                        line.write(b);
+                byte[] buf = new byte[CHUNK];
+                long base = start;  // the file offset of buf[0]
+                int filled = 0;
+                int lineStart = 0;
+                int scan = 0;
+                for (;;) {
+                    while (scan < filled && buf[scan] != '\n') {
+                        scan++;
                     }
-                    at += line.size() + (b == '\n' ? 1 : 0);
-                    String text = line.toString(StandardCharsets.UTF_8);
-                    if (text.endsWith("\r")) {  // CRLF line ends
-                        text = text.substring(0, text.length() - 1);
+                    if (scan < filled) {  // a whole line: [lineStart, scan)
+                        if (skip) {
+                            skip = false;
+                        } else if (base + lineStart >= end) {
+                            break;
+                        } else {
+                            emit(rows, buf, lineStart, scan, base + lineStart);
+                        }
+                        lineStart = ++scan;
+                        continue;
                     }
-                    if (!text.isBlank()) {  // blank lines are no rows
-                        rows.add(json ? parse(text, lineStart) : text);
+                    if (lineStart > 0) {  // keep the partial line at the front
+                        System.arraycopy(buf, lineStart, buf, 0, filled - lineStart);
+                        base += lineStart;
+                        filled -= lineStart;
+                        scan -= lineStart;
+                        lineStart = 0;
                     }
-                    if (b == -1) {
+                    if (filled == buf.length) {
+                        buf = Arrays.copyOf(buf, buf.length * 2);
+                    }
+                    final int n = ch.read(ByteBuffer.wrap(buf, filled, buf.length - filled), base + filled);
+                    if (n <= 0) {  // the end of the file: a last line without a newline
+                        if (!skip && filled > 0 && base < end) {
+                            emit(rows, buf, 0, filled, base);
+                        }
                         break;
                     }
+                    filled += n;
                 }
             }
             return rows;
         }
 
-        private Object parse(final String text, final long offset) {
+        /** A line (without its newline; a CR before it dropped); a blank line is no row. */
+        private void emit(final List<Object> rows, final byte[] buf, final int from, final int to, final long offset) {
+            int last = to;
+            if (last > from && buf[last - 1] == '\r') {
+                last--;
+            }
+            boolean blank = true;
+            for (int i = from; i < last && blank; i++) {
+                blank = buf[i] == ' ' || buf[i] == '\t';
+            }
+            if (blank) {
+                return;
+            }
+            rows.add(json ? parse(buf, from, last - from, offset) : new String(buf, from, last - from,
+                StandardCharsets.UTF_8));
+        }
+
+        private Object parse(final byte[] buf, final int from, final int length, final long offset) {
             try {
-                final Object row = MAPPER.readValue(text, LinkedHashMap.class);
+                final Object row = READER.readValue(buf, from, length);
                 if (row == null) {
                     throw new IllegalArgumentException("file '" + file + "', the line at byte offset " + offset
                         + " is null, not a JSON object");
@@ -101,19 +136,9 @@ final class Jsonl {
             } catch (final JsonProcessingException e) {
                 throw new IllegalArgumentException("file '" + file + "', the line at byte offset " + offset
                     + " is not a JSON object: " + e.getOriginalMessage(), e);
+            } catch (final IOException e) {
+                throw new UncheckedIOException(e);
             }
-        }
-
-        private static long skipLine(final InputStream in) throws IOException {
-            long n = 0;
-            int b;
-            while ((b = in.read()) != -1) {
-                n++;
-                if (b == '\n') {
-                    break;
-                }
-            }
-            return n;
         }
     }
 }
