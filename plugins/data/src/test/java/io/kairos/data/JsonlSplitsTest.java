@@ -61,7 +61,7 @@ class JsonlSplitsTest {
         final IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
             IllegalArgumentException.class, whole::read);
         assertEquals(true, e.getMessage().contains("rows.jsonl', the line at byte offset 21"), e.getMessage());
-        final List<Object> good = Jsonl.splits(List.of(f), 12, true).get(0).read();
+        final List<Object> good = Jsonl.splits(List.of(f), 9, true).get(0).read();
         assertEquals(List.of(java.util.Map.of("a", 1)), good, "the first split: the lines that start in it");
     }
 }
