@@ -57,7 +57,8 @@ import java.util.stream.Stream;
  *   {@code ExecutorService} of 2 threads with the same window of blocks, and a {@code parallelStream} over the same
  *   blocks. Each reports images/s, and its peak heap (and ours the peak store bytes of its blocks) as secondary
  *   results;</li>
- *   <li>a text pipeline: JSON lines ({@code jsonlBytes}, 10 GiB by default, made once and kept in the temp directory)
+ *   <li>a text pipeline: JSON lines ({@code jsonlBytes}, 10 GiB by default, made once and kept in the temp directory
+ *   when 1 GiB or more)
  *   grouped by a column, a count and a sum per key: rows/s, peak heap and peak store. Peer: a {@code parallel()}
  *   stream of the files' lines, parsed by the same Jackson mapper and grouped alike.</li>
  * </ul>
@@ -346,10 +347,14 @@ public class DataPipelineBenchmark {
             EnvelopeFootprint.resetPeaks();
         }
 
+        /** Closes the kernel; deletes a set below 1 GiB (a smoke run's: cheap to make again), keeps a larger one. */
         @TearDown(Level.Trial)
         public void tearDown() {
             KernelBench.closeKernel(kernel);
             kernel = null;
+            if (jsonlBytes < (1L << 30)) {
+                KernelBench.deleteTree(dir);
+            }
         }
     }
 

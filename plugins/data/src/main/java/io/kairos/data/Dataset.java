@@ -41,7 +41,7 @@ public final class Dataset<T> extends Sources {
     /** Rows per block of {@link #range} and {@link #from} unless given. */
     public static final int DEFAULT_BLOCK_ROWS = 4096;
     /** Bytes of a file per block of {@link #readJsonl} and {@link #readText} unless given. */
-    public static final long DEFAULT_BLOCK_BYTES = 8L << 20;
+    public static final long DEFAULT_BLOCK_BYTES = 1L << 20;
 
     private final Kernel kernel;
     private final List<Split> splits;
