@@ -363,7 +363,8 @@ public final class Dataset<T> extends Sources {
 
     /**
      * Who is told each run's figures ({@link DatasetStats}) as it ends, on the thread that ran the sink: for a
-     * program that logs or checks them (peak store bytes against the budget, per-stage times).
+     * program that logs or checks them (peak store bytes against the budget, per-stage times). The input of an
+     * all-to-all operation is a run of its own: it is told first.
      *
      * @param to the consumer, or null for none
      * @return the dataset
