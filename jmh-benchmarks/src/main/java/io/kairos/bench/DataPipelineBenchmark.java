@@ -83,7 +83,7 @@ public class DataPipelineBenchmark {
     /** The image pipeline's memory budget. */
     public static final long BUDGET = 64L << 20;
     /** Images per block (the peers' blocks are the dataset's). */
-    public static final int IMAGES_PER_BLOCK = 16;
+    public static final int IMAGES_PER_BLOCK = 32;
     /** The peers' blocks in flight: the dataset's window on 2 CPUs. */
     public static final int WINDOW = 6;
     /** Secondary results: peak heap (MiB) of an iteration, and the peak store bytes (MiB) of our blocks. */
