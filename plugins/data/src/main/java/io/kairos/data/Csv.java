@@ -60,4 +60,38 @@ final class Csv {
         }
         return splits;
     }
+
+    /**
+     * Terminal: writes the block to dir/part-NNNNN.csv (a header of the columns, then a record per row; RFC 4180
+     * quoting) and counts its rows. Rows are Maps (their keys, in the first row's order, are the columns) or records
+     * (their components); a value is written as its text, a null as an empty field.
+     */
+    static Ops.Op write(final String dir) {
+        return (rows, block) -> {
+            final Path file = Path.of(dir).resolve(String.format("part-%05d.csv", block));
+            List<String> columns = null;
+            try (java.io.Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                 org.apache.commons.csv.CSVPrinter out = new org.apache.commons.csv.CSVPrinter(w, CSVFormat.RFC4180)) {
+                for (int r = 0; r < rows.size(); r++) {
+                    final Map<String, Object> row = Parquet.asMap(rows.get(r), block, r, "writeCsv");
+                    if (columns == null) {
+                        columns = new ArrayList<>(row.keySet());
+                        out.printRecord(columns);
+                    } else if (!columns.equals(new ArrayList<>(row.keySet())) && !new java.util.HashSet<>(columns)
+                        .equals(row.keySet())) {
+                        throw new IllegalArgumentException("writeCsv: block " + block + ", row " + r + " has the "
+                            + "columns " + row.keySet() + "; the block's first row has " + columns);
+                    }
+                    final List<Object> values = new ArrayList<>(columns.size());
+                    for (final String c : columns) {
+                        values.add(row.get(c));
+                    }
+                    out.printRecord(values);
+                }
+            } catch (final IOException e) {
+                throw new IOException("writing " + file + ": " + e.getMessage(), e);
+            }
+            return List.of((long) rows.size());
+        };
+    }
 }

@@ -19,10 +19,10 @@ import java.util.Objects;
  * {@link #mapBatches}, an actor pool stage in Java or Python); all-to-all operations ({@link #groupBy},
  * {@link #repartition}, {@link #randomShuffle}, {@link #limit}) gather what comes before them; nothing runs until a
  * sink ({@link #count}, {@link #take}, {@link #takeAll}, {@link #iterator}, {@link #iterBatches}, {@link #writeJsonl},
- * {@link #writeParquet}) does. Then every operator runs at once, block by block: each split is one task of the kernel
- * that reads it and applies the whole chain (adjacent operators fused), and the blocks are consumed as they come and
- * freed from the object store at once, within a memory budget (by default half the store): a dataset far larger than
- * the store streams through it without spilling.
+ * {@link #writeCsv}, {@link #writeParquet}) does. Then every operator runs at once, block by block: each split is
+ * one task of the kernel that reads it and applies the whole chain (adjacent operators fused), and the blocks are
+ * consumed as they come and freed from the object store at once, within a memory budget (by default half the store):
+ * a dataset far larger than the store streams through it without spilling.
  *
  * <pre>{@code
  * long n = Dataset.readJsonl(kernel, Path.of("events.jsonl"))
@@ -404,6 +404,19 @@ public final class Dataset<T> extends Sources {
      */
     public long writeJsonl(final Path dir) {
         return runCounting(Ops.writeJsonl(directory(dir)));
+    }
+
+    /**
+     * Runs the plan and writes each block to {@code dir/part-NNNNN.csv} through Apache Commons CSV, in the blocks'
+     * tasks: a header of the columns, then a record per row (RFC 4180 quoting). Rows are Maps with String keys (the
+     * first row's keys are the columns; a later row with other keys fails naming block and row) or records; a value is
+     * written as its text, a null as an empty field. {@link #readCsv} reads the files back.
+     *
+     * @param dir the directory, made if missing
+     * @return the number of rows written
+     */
+    public long writeCsv(final Path dir) {
+        return runCounting(Csv.write(directory(dir)));
     }
 
     /**

@@ -190,7 +190,7 @@ final class Parquet {
             final Path file = Path.of(dir).resolve(String.format("part-%05d.parquet", block));
             final List<Map<String, Object>> maps = new ArrayList<>(rows.size());
             for (int r = 0; r < rows.size(); r++) {
-                maps.add(asMap(rows.get(r), block, r));
+                maps.add(asMap(rows.get(r), block, r, "writeParquet"));
             }
             final MessageType schema = schemaOf(maps, block);
             Files.deleteIfExists(file);
@@ -207,8 +207,10 @@ final class Parquet {
         };
     }
 
+    /** A row as a map of column to value: a Map with String keys as it is, a record by its components. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(final Object row, final int block, final int r) throws Exception {
+    static Map<String, Object> asMap(final Object row, final int block, final int r, final String sink)
+        throws Exception {
         if (row instanceof Map) {
             return (Map<String, Object>) row;
         }
@@ -219,7 +221,7 @@ final class Parquet {
             }
             return m;
         }
-        throw new IllegalArgumentException("writeParquet: row " + r + " of block " + block + " is "
+        throw new IllegalArgumentException(sink + ": row " + r + " of block " + block + " is "
             + (row == null ? "null" : "a " + row.getClass().getName()) + "; a row must be a Map or a record");
     }
 

@@ -106,6 +106,30 @@ class DatasetTest {
         assertTrue(String.valueOf(e.getCause()).contains("bad.csv', record 2"), String.valueOf(e.getCause()));
     }
 
+    /** A row written as CSV. */
+    record Person(String name, long age, String note) implements java.io.Serializable {
+    }
+
+    @Test
+    void rowsWrittenAsCsvReadBackWithTheirQuotesAndNewlines(@TempDir final Path dir) {
+        start(64L << 20);
+        final List<Person> people = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            people.add(new Person("p" + i, i % 90, i % 7 == 0 ? "says \"hi\", then\nleaves" : i % 5 == 0 ? null : "ok"));
+        }
+        assertEquals(2_500, Dataset.from(kernel, people, 1_000).writeCsv(dir));
+        final List<Map<String, String>> back = Dataset.readCsv(kernel, dir).preserveOrder(true).takeAll();
+        assertEquals(people.stream().map(p -> Map.of("name", p.name(), "age", Long.toString(p.age()), "note",
+            p.note() == null ? "" : p.note())).collect(Collectors.toList()), back, "a null is an empty field");
+        final List<Object> mixed = new ArrayList<>();
+        mixed.add(Map.of("a", 1));
+        mixed.add(Map.of("b", 2));
+        final TaskFailedException e = assertThrows(TaskFailedException.class,
+            () -> Dataset.from(kernel, mixed).writeCsv(dir.resolve("mixed")));
+        assertTrue(String.valueOf(e.getCause()).contains("block 0, row 1 has the columns [b]"),
+            String.valueOf(e.getCause()));
+    }
+
     @Test
     void aUnionIsOneSidesRowsThenTheOthers() {
         start(16L << 20);
