@@ -47,6 +47,11 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
     private final TreeMap<Integer, Block> outputs = new TreeMap<>();
     private int runningTasks;
     private int runningCalls;
+    /** Per stage: its work running now, and the bytes of its blocks not yet read by the next stage or the consumer. */
+    private final int[] runningAt;
+    private final long[] queuedBytes;
+    /** Whether a block is done: until then no block size is known. */
+    private boolean sized;
     private int waitingBlocks;
     private int next;
     private int nextOutput;
@@ -63,6 +68,7 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         ObjectRef<List<Object>> ref;
         ObjectRef<List<Object>> input;
         long inputBytes;
+        long bytes;
         long started;
         Pool.Member actor;
 
@@ -85,6 +91,8 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         this.stages = stages;
         this.options = options;
         this.pools = new Pool[stages.size()];
+        this.runningAt = new int[stages.size()];
+        this.queuedBytes = new long[stages.size()];
         for (int s = 0; s < stages.size(); s++) {
             waiting.add(new ArrayDeque<>());
             if (stages.get(s).isActors()) {
@@ -134,6 +142,7 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
             final Block out = nextBlock();
             if (out != null) {
                 progress.freed(out.ref.storedBytes());
+                queuedBytes[out.stage] -= out.bytes;
                 blocks++;
                 return out.ref;
             }
@@ -168,6 +177,7 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
             rows = null;
         }
         progress.freed(out.ref.storedBytes());
+        queuedBytes[out.stage] -= out.bytes;
         out.ref.free();  // its store memory back now: the next task may use it
         if (rows != null) {
             blocks++;
@@ -190,7 +200,7 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
             final ArrayDeque<Block> queue = waiting.get(s);
             final Pool pool = pools[s];
             if (pool == null) {  // a task per block (the operators after a Python stage)
-                while (!queue.isEmpty() && runningCalls < options.maxTasksInFlight()) {
+                while (!queue.isEmpty() && runningCalls < options.maxTasksInFlight() && stageFits(s)) {
                     final Block b = queue.poll();
                     waitingBlocks--;
                     b.input = b.ref;
@@ -200,12 +210,13 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
                         .setMaxRetries(options.retries()).setRetryExceptions(options.retries() > 0).remote();
                     b.stage = s;
                     runningCalls++;
+                    runningAt[s]++;
                     running.add(b);
                 }
                 continue;
             }
             Pool.Member actor;
-            while (!queue.isEmpty() && (actor = pool.free()) != null) {
+            while (!queue.isEmpty() && stageFits(s) && (actor = pool.free()) != null) {
                 final Block b = queue.poll();
                 waitingBlocks--;
                 b.input = b.ref;
@@ -215,15 +226,17 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
                 b.stage = s;
                 b.actor = actor;
                 runningCalls++;
+                runningAt[s]++;
                 running.add(b);
             }
             pool.scale(queue.size(), now);
         }
-        while (next < sources && runningTasks < options.maxTasksInFlight() && fits()) {
+        while (next < sources && runningTasks < options.maxTasksInFlight() && fits() && stageFits(0)) {
             final Block b = start(next);
             b.started = now;
             next++;
             runningTasks++;
+            runningAt[0]++;
             running.add(b);
         }
         progress.tick(now, this);
@@ -247,6 +260,21 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         return b;
     }
 
+    /**
+     * Whether stage s may start one more block: its blocks waiting for the next stage (or the consumer), and one of
+     * the largest size for each of its running blocks and the new one, fit its share of the budget (the budget over
+     * the stages); a stage with nothing waiting and nothing running may always start one.
+     */
+    private boolean stageFits(final int s) {
+        if (queuedBytes[s] == 0 && runningAt[s] == 0) {
+            return true;
+        }
+        if (!sized) {  // no block is done yet, so none has a size: one wave over the CPUs
+            return runningAt[s] < Math.max(1, (options.maxTasksInFlight() - 2) / 2);
+        }
+        return queuedBytes[s] + (runningAt[s] + 1) * largestBlock <= options.memoryBudget() / stages.size();
+    }
+
     /** Whether one more block fits the budget (at least one is always in flight, so the pipeline moves). */
     private boolean fits() {
         final int objects = running.size() + runningCalls + waitingBlocks + outputs.size();
@@ -259,7 +287,11 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
             b.input.free();  // the call has read it
             b.input = null;
             progress.freed(b.inputBytes);
+            if (b.stage > 0) {
+                queuedBytes[b.stage - 1] -= b.inputBytes;
+            }
         }
+        runningAt[b.stage]--;
         if (b.stage > 0) {
             runningCalls--;
         } else {
@@ -270,7 +302,10 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
             b.actor = null;
         }
         final long bytes = b.ref.storedBytes();
-        progress.done(b.stage, System.nanoTime() - b.started, bytes);
+        sized = true;
+        b.bytes = bytes;
+        queuedBytes[b.stage] += bytes;
+        progress.done(b.stage, System.nanoTime() - b.started, bytes, queuedBytes[b.stage]);
         if (bytes > largestBlock) {
             largestBlock = bytes;
             if (bytes > options.memoryBudget()) {

@@ -28,9 +28,12 @@ public record DatasetStats(long rows, long blocks, long erroredBlocks, Duration 
      * @param blocks     the blocks it made
      * @param bytes      their bytes in the object store (0 for blocks small enough to stay inline)
      * @param blockTime  the time its blocks took, summed: from the work's submission to its result seen done
+     * @param peakQueued the most bytes of its blocks in the store at once waiting for the next stage or the consumer
+     *                   (held within its share of the budget: the budget over the stages)
      * @param peakActors the most actors its pool had at once (0 for a task stage)
      */
-    public record StageStats(String name, long blocks, long bytes, Duration blockTime, int peakActors) {
+    public record StageStats(String name, long blocks, long bytes, Duration blockTime, long peakQueued,
+                             int peakActors) {
     }
 
     @Override
@@ -44,8 +47,8 @@ public record DatasetStats(long rows, long blocks, long erroredBlocks, Duration 
         }
         for (int i = 0; i < stages.size(); i++) {
             final StageStats s = stages.get(i);
-            sb.append(String.format("%n  stage %d %-14s %,8d blocks %10s %9.2f s block time", i, s.name, s.blocks,
-                mib(s.bytes), s.blockTime.toNanos() / 1e9));
+            sb.append(String.format("%n  stage %d %-14s %,8d blocks %10s %9.2f s block time, %s waiting at most", i,
+                s.name, s.blocks, mib(s.bytes), s.blockTime.toNanos() / 1e9, mib(s.peakQueued)));
             if (s.peakActors > 0) {
                 sb.append(String.format(", %d actors at most", s.peakActors));
             }

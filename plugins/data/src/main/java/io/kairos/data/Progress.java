@@ -19,6 +19,7 @@ final class Progress {
     private final long[] stageBytes;
     private final long[] stageNanos;
     private final int[] peakActors;
+    private final long[] peakQueued;
     private final long startNanos = System.nanoTime();
     private long endNanos;
     private long lastLine = startNanos;
@@ -34,9 +35,11 @@ final class Progress {
         this.stageBytes = new long[stages];
         this.stageNanos = new long[stages];
         this.peakActors = new int[stages];
+        this.peakQueued = new long[stages];
     }
 
-    void done(final int stage, final long nanos, final long bytes) {
+    void done(final int stage, final long nanos, final long bytes, final long queued) {
+        peakQueued[stage] = Math.max(peakQueued[stage], queued);
         stageBlocks[stage]++;
         stageBytes[stage] += bytes;
         stageNanos[stage] += nanos;
@@ -116,7 +119,7 @@ final class Progress {
         final List<DatasetStats.StageStats> stages = new ArrayList<>(stageBlocks.length);
         for (int s = 0; s < stageBlocks.length; s++) {
             stages.add(new DatasetStats.StageStats(run.stageName(s), stageBlocks[s], stageBytes[s],
-                Duration.ofNanos(stageNanos[s]), peakActors[s]));
+                Duration.ofNanos(stageNanos[s]), peakQueued[s], peakActors[s]));
         }
         final long to = endNanos != 0 ? endNanos : System.nanoTime();
         return new DatasetStats(rows, run.blocks(), run.erroredBlocks(), Duration.ofNanos(to - startNanos),

@@ -259,6 +259,29 @@ class DatasetTest {
     }
 
     @Test
+    void eachStageKeepsItsWaitingBlocksWithinItsShareOfTheBudget() {
+        start(64L << 20);
+        final long budget = 8L << 20;
+        final DatasetIterator<byte[]> it = Dataset.range(kernel, 400, 4)  // blocks of 4 rows of 256 KiB
+            .map(x -> new byte[256 << 10])
+            .mapBatches(() -> batch -> batch, ActorPool.of(1, 2), 4)
+            .memoryBudget(budget).iterator();
+        long rows = 0;
+        while (it.hasNext()) {
+            it.next();
+            rows++;
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);  // a slow reader: the stages back up
+        }
+        assertEquals(400, rows);
+        final DatasetStats stats = it.stats();
+        for (final DatasetStats.StageStats s : stats.stages()) {
+            assertTrue(s.peakQueued() <= budget / 2, s + ": within its share, half the budget");
+        }
+        assertTrue(stats.stages().get(1).peakQueued() > 0, "the reader's blocks waited");
+        assertTrue(stats.peakStoreBytes() <= budget, "peak " + stats.peakStoreBytes());
+    }
+
+    @Test
     void aBudgetBelowOneBlockIsRefusedWithTheNumbers() {
         start(64L << 20);
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
