@@ -53,7 +53,8 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>an image pipeline: {@value #IMAGES} JPEGs (made at set-up) decoded, resized to {@value #SIDE} x
  *   {@value #SIDE}, normalised, through a "model" (a seeded random projection to {@value #EMBEDDING} floats, made once
- *   per actor of a pool of 1 to 2 each run; once per thread each run in the peers), written as JSON lines a file per block. Peers: an
+ *   per actor of a pool of 1 to 2 each run; once per thread each run in the peers), written as JSON lines a file per
+ *   block. Peers: an
  *   {@code ExecutorService} of 2 threads with the same window of blocks, and a {@code parallelStream} over the same
  *   blocks. Each reports images/s, and its peak heap (and ours the peak store bytes of its blocks) as secondary
  *   results;</li>

@@ -88,7 +88,9 @@ class EmbeddingReadmeTest {
                 .getDocumentElement();
             final String packaging = EmbeddingFiles.child(pom, "packaging");
             final String artifactId = EmbeddingFiles.child(pom, "artifactId");
-            if ((packaging == null || packaging.equals("jar")) && !NOT_PUBLISHED.contains(artifactId)) {
+            // a jar, or a pom that users depend on for what it brings (dependencies, as kairos-data-parquet)
+            final boolean dependencyPom = "pom".equals(packaging) && EmbeddingFiles.childElement(pom, "dependencies") != null;
+            if ((packaging == null || packaging.equals("jar") || dependencyPom) && !NOT_PUBLISHED.contains(artifactId)) {
                 published.add(artifactId);
             }
         }

@@ -75,7 +75,8 @@ public final class Dataset<T> extends Sources {
         final int cpus = (int) Math.max(1, kernel.resources().stream()
             .mapToDouble(n -> n.total().getOrDefault("CPU", 0.0)).sum());
         return new Dataset<>(kernel, List.copyOf(splits), List.of(Stage.tasks()),
-            new RunOptions(false, store > 0 ? store / 2 : Long.MAX_VALUE, 0, 2 * cpus + 2, 0, System.console() != null, null));
+            new RunOptions(false, store > 0 ? store / 2 : Long.MAX_VALUE, 0, 2 * cpus + 2, 0,
+                System.console() != null, null));
     }
 
     // ------------------------------------------------------------------------------------------------------------

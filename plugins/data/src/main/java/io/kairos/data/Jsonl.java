@@ -41,7 +41,8 @@ final class Jsonl {
                 throw new UncheckedIOException("cannot read '" + file + "': " + e.getMessage(), e);
             }
             for (long start = 0; start < size || start == 0 && size == 0; start += blockBytes) {
-                splits.add(new Lines(file.toAbsolutePath().toString(), start, Math.min(size, start + blockBytes), json));
+                splits.add(new Lines(file.toAbsolutePath().toString(), start, Math.min(size, start + blockBytes),
+                    json));
                 if (size == 0) {
                     break;
                 }

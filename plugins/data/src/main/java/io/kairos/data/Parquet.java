@@ -347,7 +347,8 @@ final class Parquet {
                 g.add(name, (Boolean) v);
                 break;
             default:
-                g.add(name, v instanceof String ? Binary.fromString((String) v) : Binary.fromConstantByteArray((byte[]) v));
+                g.add(name, v instanceof String ? Binary.fromString((String) v)
+                    : Binary.fromConstantByteArray((byte[]) v));
         }
     }
 }

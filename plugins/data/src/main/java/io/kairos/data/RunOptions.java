@@ -17,7 +17,8 @@ record RunOptions(boolean preserveOrder, long memoryBudget, int retries, int max
     }
 
     RunOptions retrying(final int times) {
-        return new RunOptions(preserveOrder, memoryBudget, times, maxTasksInFlight, maxErroredBlocks, progress, onStats);
+        return new RunOptions(preserveOrder, memoryBudget, times, maxTasksInFlight, maxErroredBlocks, progress,
+            onStats);
     }
 
     RunOptions erroring(final long blocks) {

@@ -87,8 +87,8 @@ abstract class Sources {
     /**
      * JSON Lines files (or the {@code .jsonl} files of directories): a row per line, a {@code Map<String, Object>}
      * (Jackson's reading: objects as maps, arrays as lists, numbers as Integer, Long or Double); empty lines are
-     * skipped. Files are split by bytes ({@value Dataset#DEFAULT_BLOCK_BYTES} a block), read in parallel. A line that is not
-     * a JSON object fails its task, naming the file and the line's byte offset.
+     * skipped. Files are split by bytes ({@value Dataset#DEFAULT_BLOCK_BYTES} a block), read in parallel. A line that
+     * is not a JSON object fails its task, naming the file and the line's byte offset.
      *
      * @param kernel the kernel that runs the plan
      * @param paths  files or directories

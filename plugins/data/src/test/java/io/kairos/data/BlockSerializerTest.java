@@ -44,9 +44,10 @@ class BlockSerializerTest {
     @Test
     void everyKindRoundTripsInTheAnnouncedSize() {
         final BlockSerializer s = new BlockSerializer();
-        final Block in = block(null, 42L, -7, 2.5, 1.25f, true, false, "", "héllo wörld ✓ 𝄞", new byte[] {1, -2, 3},
-            new float[] {1.5f, -0f, Float.NaN}, new double[] {Math.PI, Double.MIN_VALUE}, new long[] {Long.MIN_VALUE, 3},
-            new int[] {}, new Image("a/b.png", 2, 1, new byte[] {1, 2, 3, 4, 5, 6}), new Image(null, 1, 1, new byte[3]));
+        final Block in = block(null, 42L, -7, 2.5, 1.25f, true, false, "", "héllo wörld ✓ 𝄞",
+            new byte[] {1, -2, 3}, new float[] {1.5f, -0f, Float.NaN}, new double[] {Math.PI, Double.MIN_VALUE},
+            new long[] {Long.MIN_VALUE, 3}, new int[] {}, new Image("a/b.png", 2, 1, new byte[] {1, 2, 3, 4, 5, 6}),
+            new Image(null, 1, 1, new byte[3]));
         assertTrue(s.supports(in));
         final long size = s.serializedSize(in);
         final ByteBuffer buffer = ByteBuffer.allocate((int) size);

@@ -115,7 +115,8 @@ class DatasetTest {
         start(64L << 20);
         final List<Person> people = new ArrayList<>();
         for (int i = 0; i < 2_500; i++) {
-            people.add(new Person("p" + i, i % 90, i % 7 == 0 ? "says \"hi\", then\nleaves" : i % 5 == 0 ? null : "ok"));
+            final String note = i % 7 == 0 ? "says \"hi\", then\nleaves" : i % 5 == 0 ? null : "ok";
+            people.add(new Person("p" + i, i % 90, note));
         }
         assertEquals(2_500, Dataset.from(kernel, people, 1_000).writeCsv(dir));
         final List<Map<String, String>> back = Dataset.readCsv(kernel, dir).preserveOrder(true).takeAll();
