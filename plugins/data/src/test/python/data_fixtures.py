@@ -30,3 +30,22 @@ class Whoami:
 
     def __call__(self, batch):
         return [[x, os.getpid()] for x in batch]
+
+
+class FailsOn13:
+    """Raises on a batch holding 13; passes other batches through."""
+
+    def __call__(self, batch):
+        if 13 in batch:
+            raise ValueError("thirteen is unlucky")
+        return batch
+
+
+class FailsToLoad:
+    """A model whose loading fails: the stage's actors cannot be made."""
+
+    def __init__(self):
+        raise RuntimeError("weights not found")
+
+    def __call__(self, batch):
+        return batch

@@ -2,6 +2,7 @@ package io.kairos.data;
 
 import io.kairos.Kernel;
 import io.kairos.KernelContext;
+import io.kairos.exception.TaskFailedException;
 import io.kairos.function.KFunc1;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,48 @@ class ActorPoolTest {
             sum += it.next();
         }
         assertEquals(3_000L * 2_999 / 2, sum, "every row once");
+    }
+
+    /** A model that throws on a batch holding 13. */
+    public static final class FailsOn13 implements KFunc1<List<Long>, List<Long>> {
+        @Override
+        public List<Long> apply(final List<Long> batch) {
+            if (batch.contains(13L)) {
+                throw new IllegalStateException("thirteen is unlucky");
+            }
+            return batch;
+        }
+    }
+
+    /** A model whose loading fails. */
+    public static final class FailsToLoad implements KFunc1<List<Long>, List<Long>> {
+        public FailsToLoad() {
+            throw new IllegalStateException("weights not found");
+        }
+
+        @Override
+        public List<Long> apply(final List<Long> batch) {
+            return batch;
+        }
+    }
+
+    @Test
+    void aStageThatThrowsFailsTheRunOrIsSkippedAndNothingHangs() {
+        kernel = Kernel.start(new KernelContext().cpus(2).objectStoreBytes(64L << 20));
+        final Dataset<Long> ds = Dataset.range(kernel, 1_000, 100).mapBatches(FailsOn13::new, ActorPool.of(1, 2), 10);
+        final TaskFailedException e = assertThrows(TaskFailedException.class, ds::count);
+        assertTrue(PythonStageTest.chain(e).contains("thirteen is unlucky"), PythonStageTest.chain(e));
+        assertEquals(900, ds.maxErroredBlocks(1).count(), "the block holding 13 skipped");
+        final DatasetIterator<Long> it = ds.iterator();
+        assertThrows(TaskFailedException.class, () -> {
+            while (it.hasNext()) {
+                it.next();
+            }
+        });
+        assertEquals(0, it.actors(), "a failed run lets its actors go");
+        final RuntimeException load = assertThrows(RuntimeException.class,
+            () -> Dataset.range(kernel, 100, 10).mapBatches(FailsToLoad::new, ActorPool.of(1, 2), 10).count());
+        assertTrue(PythonStageTest.chain(load).contains("weights not found"), PythonStageTest.chain(load));
     }
 
     @Test

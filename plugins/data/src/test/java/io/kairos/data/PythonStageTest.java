@@ -2,6 +2,7 @@ package io.kairos.data;
 
 import io.kairos.Kernel;
 import io.kairos.KernelContext;
+import io.kairos.exception.TaskFailedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +65,29 @@ class PythonStageTest {
             .mapBatches("data_fixtures:TripleArray", ActorPool.of(1, 1), 256);
         assertEquals(LongStream.range(0, 10_000).map(x -> x * 3).boxed().collect(Collectors.toList()),
             vectorized.preserveOrder(true).takeAll(), "a NumPy array back is its rows");
+    }
+
+    @Test
+    void aPythonStageThatRaisesFailsTheRunOrIsSkippedAndNothingHangs() {
+        start();
+        final Dataset<Object> ds = Dataset.range(kernel, 1_000, 100)
+            .mapBatches("data_fixtures:FailsOn13", ActorPool.of(1, 2), 10);
+        final TaskFailedException e = assertThrows(TaskFailedException.class, ds::count);
+        assertTrue(chain(e).contains("thirteen is unlucky"), chain(e));
+        assertEquals(900, ds.maxErroredBlocks(1).count(), "the block holding 13 skipped");
+        final TaskFailedException load = assertThrows(TaskFailedException.class,
+            () -> Dataset.range(kernel, 100, 10).mapBatches("data_fixtures:FailsToLoad", ActorPool.of(1, 2), 10)
+                .count());
+        assertTrue(chain(load).contains("weights not found"), chain(load));
+    }
+
+    /** The exception and its causes, as text: the Python error is a cause some levels down. */
+    static String chain(final Throwable e) {
+        final StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            sb.append(t).append(" <- ");
+        }
+        return sb.toString();
     }
 
     @Test
