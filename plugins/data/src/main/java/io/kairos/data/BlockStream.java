@@ -421,14 +421,15 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         return pools[s] == null ? 0 : pools[s].members.size();
     }
 
+    /** The most actors alive at once so far at stage s (0 for a task stage). */
+    int peakActorsAt(final int s) {
+        return pools[s] == null ? 0 : pools[s].peak;
+    }
+
     /** The stages' names, for progress lines. */
     String stageName(final int s) {
         final Stage st = stages.get(s);
         return st.isPython() ? "python " + st.pythonClass() : st.isActors() ? "pool" : s == 0 ? "read+ops" : "ops";
-    }
-
-    int stageCount() {
-        return stages.size();
     }
 
     int sources() {

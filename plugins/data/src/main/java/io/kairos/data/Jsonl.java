@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -34,12 +33,7 @@ final class Jsonl {
     static List<Split> splits(final List<Path> files, final long blockBytes, final boolean json) {
         final List<Split> splits = new ArrayList<>();
         for (final Path file : files) {
-            final long size;
-            try {
-                size = Files.size(file);
-            } catch (final IOException e) {
-                throw new UncheckedIOException("cannot read '" + file + "': " + e.getMessage(), e);
-            }
+            final long size = Sources.size(file);
             for (long start = 0; start < size || start == 0 && size == 0; start += blockBytes) {
                 splits.add(new Lines(file.toAbsolutePath().toString(), start, Math.min(size, start + blockBytes),
                     json));

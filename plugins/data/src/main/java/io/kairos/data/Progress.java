@@ -18,7 +18,6 @@ final class Progress {
     private final long[] stageBlocks;
     private final long[] stageBytes;
     private final long[] stageNanos;
-    private final int[] peakActors;
     private final long[] peakQueued;
     private final long startNanos = System.nanoTime();
     private long endNanos;
@@ -34,7 +33,6 @@ final class Progress {
         this.stageBlocks = new long[stages];
         this.stageBytes = new long[stages];
         this.stageNanos = new long[stages];
-        this.peakActors = new int[stages];
         this.peakQueued = new long[stages];
     }
 
@@ -63,9 +61,6 @@ final class Progress {
     }
 
     void tick(final long now, final BlockStream run) {
-        for (int s = 0; s < peakActors.length; s++) {
-            peakActors[s] = Math.max(peakActors[s], run.actorsAt(s));
-        }
         if (out == null || now - lastLine < LINE_EVERY_NANOS) {
             return;
         }
@@ -119,7 +114,7 @@ final class Progress {
         final List<DatasetStats.StageStats> stages = new ArrayList<>(stageBlocks.length);
         for (int s = 0; s < stageBlocks.length; s++) {
             stages.add(new DatasetStats.StageStats(run.stageName(s), stageBlocks[s], stageBytes[s],
-                Duration.ofNanos(stageNanos[s]), peakQueued[s], peakActors[s]));
+                Duration.ofNanos(stageNanos[s]), peakQueued[s], run.peakActorsAt(s)));
         }
         final long to = endNanos != 0 ? endNanos : System.nanoTime();
         return new DatasetStats(rows, run.blocks(), run.erroredBlocks(), Duration.ofNanos(to - startNanos),

@@ -217,6 +217,15 @@ abstract class Sources {
         return false;
     }
 
+    /** A file's size, or an unchecked error naming it. */
+    static long size(final Path file) {
+        try {
+            return Files.size(file);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read '" + file + "': " + e.getMessage(), e);
+        }
+    }
+
     /** Whole files in blocks of up to bytesPerBlock of them (and filesPerBlock files), in order. */
     static List<Split> wholeFiles(final List<Path> files, final long bytesPerBlock, final int filesPerBlock,
                                   final boolean images) {
@@ -224,12 +233,7 @@ abstract class Sources {
         List<String> block = new ArrayList<>();
         long bytes = 0;
         for (final Path f : files) {
-            final long size;
-            try {
-                size = Files.size(f);
-            } catch (final IOException e) {
-                throw new UncheckedIOException("cannot read '" + f + "': " + e.getMessage(), e);
-            }
+            final long size = size(f);
             if (!block.isEmpty() && (bytes + size > bytesPerBlock || block.size() == filesPerBlock)) {
                 splits.add(new Split.WholeFiles(block, images));
                 block = new ArrayList<>();

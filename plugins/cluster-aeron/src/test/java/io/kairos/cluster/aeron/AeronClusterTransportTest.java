@@ -4,7 +4,6 @@ import io.kairos.Kernel;
 import io.kairos.KernelContext;
 import io.kairos.ObjectRef;
 import io.kairos.TaskContext;
-import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,36 +32,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class AeronClusterTransportTest {
-    private static final ClusterSecret SECRET = ClusterSecret.of("a test secret of 32 bytes, or so".getBytes());
+    private static final ClusterSecret SECRET = AeronMembers.SECRET;
 
     @TempDir
     Path dir;
 
-    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
-    private final List<Kernel> kernels = new ArrayList<>();
+    private AeronMembers members;
+    private List<Throwable> errors;
+    private List<Kernel> kernels;
     private LocalControlStore store;
 
     @BeforeEach
     void startControlStore() {
-        store = new LocalControlStore(dir.resolve("control"), errors::add).start(new ControlService(2_000, 200));
+        members = new AeronMembers(dir);
+        errors = members.errors;
+        kernels = members.kernels;
+        store = members.store;
     }
 
     @AfterEach
     void closeAll() {
-        for (int i = kernels.size() - 1; i >= 0; i--) {
-            kernels.get(i).close();
-        }
-        CloseHelper.close(store);
+        members.close();
     }
 
     private Kernel member(final String id, final double cpus) {
-        final Kernel kernel = Kernel.start(new KernelContext()
-            .node(id, Map.of("CPU", cpus), Map.of())
-            .objectStoreBytes(0)
-            .cluster(new AeronClusterTransport(new AeronClusterTransport.Settings(store.ingressEndpoints(),
-                "localhost", 0, dir.resolve(id), 100, 10_000, SECRET))));
-        kernels.add(kernel);
-        return kernel;
+        return members.member(id, cpus);
     }
 
     static long square(final long x) {

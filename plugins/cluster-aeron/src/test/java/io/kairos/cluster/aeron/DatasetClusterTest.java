@@ -8,7 +8,6 @@ import io.kairos.data.Aggregator;
 import io.kairos.data.Dataset;
 import io.kairos.data.DatasetIterator;
 import io.kairos.data.Group;
-import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -36,37 +34,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DatasetClusterTest {
-    private static final ClusterSecret SECRET = ClusterSecret.of("a test secret of 32 bytes, or so".getBytes());
-
     @TempDir
     Path dir;
 
-    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
-    private final List<Kernel> kernels = new ArrayList<>();
-    private LocalControlStore store;
+    private AeronMembers members;
 
     @BeforeEach
     void startControlStore() {
-        store = new LocalControlStore(dir.resolve("control"), errors::add).start(new ControlService(2_000, 200));
+        members = new AeronMembers(dir);
     }
 
     @AfterEach
     void closeAll() {
-        for (int i = kernels.size() - 1; i >= 0; i--) {
-            kernels.get(i).close();
-        }
-        CloseHelper.close(store);
+        members.close();
     }
 
     private Kernel member(final String id, final double cpus) {
-        final Kernel kernel = Kernel.start(new KernelContext()
-            .node(id, Map.of("CPU", cpus), Map.of())
-            .objectStoreBytes(64L << 20)
-            .objectStoreName("kairos-data-cluster-" + ProcessHandle.current().pid() + "-" + id)
-            .cluster(new AeronClusterTransport(new AeronClusterTransport.Settings(store.ingressEndpoints(),
-                "localhost", 0, dir.resolve(id), 100, 10_000, SECRET))));
-        kernels.add(kernel);
-        return kernel;
+        return members.member(id, cpus, new KernelContext().objectStoreBytes(64L << 20)
+            .objectStoreName("kairos-data-cluster-" + ProcessHandle.current().pid() + "-" + id));
     }
 
     /** A row and where it was made. */
@@ -105,7 +90,7 @@ class DatasetClusterTest {
             }
         }
         assertEquals(LongStream.range(0, n).boxed().collect(Collectors.toList()), values);
-        assertTrue(errors.isEmpty(), errors::toString);
+        assertTrue(members.errors.isEmpty(), members.errors::toString);
     }
 
     @Test
@@ -138,7 +123,7 @@ class DatasetClusterTest {
             .collect(Collectors.toList()), ActorPool.of(1, 3), 100)
             .groupBy(x -> 0).aggregate(Aggregator.sum(x -> x)).takeAll().get(0).value().longValue();
         assertEquals(2L * n * (n - 1) / 2, sum, "a pool stage on the nodes");
-        assertTrue(errors.isEmpty(), errors::toString);
+        assertTrue(members.errors.isEmpty(), members.errors::toString);
         assertEquals(0, driver.objectStoreStats().bytesUsed(), "no block left in the driver's store");
         // A node keeps its copy of a block it sent back inline until its collector finds the copy unreachable (all
         // members are in this JVM: one collection covers them); then nothing is left anywhere.
@@ -146,7 +131,7 @@ class DatasetClusterTest {
         long held;
         do {
             System.gc();
-            held = kernels.stream().mapToLong(k -> k.objectStoreStats().bytesUsed()).sum();
+            held = members.kernels.stream().mapToLong(k -> k.objectStoreStats().bytesUsed()).sum();
         } while (held > 0 && System.nanoTime() < deadline);
         assertEquals(0, held, "no block left in any member's store after a collection");
     }
