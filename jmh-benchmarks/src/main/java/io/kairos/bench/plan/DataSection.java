@@ -26,8 +26,6 @@ final class DataSection {
     static final String IMAGES = "DataPipelineBenchmark.image_pipeline";
     static final String IMAGES_EXECUTOR = "DataPipelineBenchmark.executor_image_pipeline";
     static final String IMAGES_STREAM = "DataPipelineBenchmark.parallel_stream_image_pipeline";
-    static final String TEXT = "DataPipelineBenchmark.text_groupby";
-    static final String TEXT_STREAM = "DataPipelineBenchmark.parallel_stream_text_groupby";
     /** The text pipeline's bytes in a smoke run (a check of the harness, not the 10 GiB figure). */
     static final long SMOKE_TEXT_BYTES = 64L << 20;
 
@@ -37,10 +35,10 @@ final class DataSection {
     static void add(final SuitePlan s, final boolean small) {
         final String ours = "the dataset (pool of 1-2 model actors, budget "
             + DataPipelineBenchmark.BUDGET / (1 << 20) + " MiB)";
-        step(s, IMAGES, "image pipeline: " + ours, "image_pipeline", Mode.Throughput, Map.of(), true);
-        step(s, IMAGES_EXECUTOR, "image pipeline: ExecutorService (2)", "executor_image_pipeline", Mode.Throughput,
+        step(s, "image pipeline: " + ours, "image_pipeline", Mode.Throughput, Map.of(), true);
+        step(s, "image pipeline: ExecutorService (2)", "executor_image_pipeline", Mode.Throughput,
             Map.of(), false);
-        step(s, IMAGES_STREAM, "image pipeline: parallelStream", "parallel_stream_image_pipeline", Mode.Throughput,
+        step(s, "image pipeline: parallelStream", "parallel_stream_image_pipeline", Mode.Throughput,
             Map.of(), false);
         final String imagesNote = DataPipelineBenchmark.IMAGES + " JPEGs " + DataPipelineBenchmark.WIDTH + "x"
             + DataPipelineBenchmark.HEIGHT + " decoded, resized to " + DataPipelineBenchmark.SIDE + "x"
@@ -60,9 +58,9 @@ final class DataSection {
 
         final Map<String, String> text = small ? Map.of("jsonlBytes", Long.toString(SMOKE_TEXT_BYTES)) : Map.of();
         final String size = small ? SMOKE_TEXT_BYTES / (1 << 20) + " MiB" : "10 GiB";
-        final String t = step(s, TEXT, "text group-by over " + size + " of JSON lines: the dataset", "text_groupby",
+        final String t = step(s, "text group-by over " + size + " of JSON lines: the dataset", "text_groupby",
             Mode.SingleShotTime, text, true);
-        final String tp = step(s, TEXT_STREAM, "text group-by over " + size + " of JSON lines: parallel stream",
+        final String tp = step(s, "text group-by over " + size + " of JSON lines: parallel stream",
             "parallel_stream_text_groupby", Mode.SingleShotTime, text, false);
         s.rows.add(new Row("data_text_groupby", GROUP, Kind.OPS_PER_SECOND, t, List.of(
             new Subject("parallel stream of lines, Jackson, per-file maps merged", tp)), null, null, size
@@ -74,12 +72,9 @@ final class DataSection {
     }
 
     /** A step whose figure is its rate (the score, or for a single shot the rate it publishes) and its memory. */
-    private static String step(final SuitePlan s, final String key, final String label, final String method,
-                               final Mode mode, final Map<String, String> params, final boolean store) {
-        final StringBuilder k = new StringBuilder(key);
-        params.entrySet().stream().sorted(Map.Entry.comparingByKey())
-            .forEach(e -> k.append('.').append(e.getKey()).append('=').append(e.getValue()));
-        final String full = k.toString();
+    private static String step(final SuitePlan s, final String label, final String method, final Mode mode,
+                               final Map<String, String> params, final boolean store) {
+        final String full = SuitePlan.stepKey(B, method, 1, params);
         final List<Figure> figures = new ArrayList<>();
         figures.add(mode == Mode.Throughput ? new Figure(full, label, Kind.OPS_PER_SECOND, Source.SCORE)
             : new Figure(full, label, Kind.OPS_PER_SECOND, Source.SECONDARY, DataPipelineBenchmark.ROWS_PER_SECOND, 1));

@@ -564,18 +564,24 @@ public final class SuitePlan {
     /** Adds (or finds) the step running a method with these threads and params; its figure's key. */
     private String step(final String label, final Class<?> benchmark, final String method, final int threads,
                         final Map<String, String> params, final Mode mode, final Kind kind, final double scale) {
+        final String k = stepKey(benchmark, method, threads, params);
+        if (!stepsByKey.containsKey(k)) {
+            final String full = context.isEmpty() || label.startsWith(context) ? label : context + ": " + label;
+            addStep(new Step(k, full, benchmark, method, params, mode, kind, scale).onThreads(threads));
+        }
+        return k;
+    }
+
+    /** A step's figure key: Class.method, then .tN for N > 1 threads, then .name=value for each param, sorted. */
+    static String stepKey(final Class<?> benchmark, final String method, final int threads,
+                          final Map<String, String> params) {
         final StringBuilder key = new StringBuilder(benchmark.getSimpleName()).append('.').append(method);
         if (threads > 1) {
             key.append(".t").append(threads);
         }
         params.entrySet().stream().sorted(Map.Entry.comparingByKey())
             .forEach(e -> key.append('.').append(e.getKey()).append('=').append(e.getValue()));
-        final String k = key.toString();
-        if (!stepsByKey.containsKey(k)) {
-            final String full = context.isEmpty() || label.startsWith(context) ? label : context + ": " + label;
-            addStep(new Step(k, full, benchmark, method, params, mode, kind, scale).onThreads(threads));
-        }
-        return k;
+        return key.toString();
     }
 
     void addStep(final Step step) {
