@@ -1,6 +1,8 @@
 package io.kairos.data;
 
+import io.kairos.function.KFunc0;
 import io.kairos.function.KFunc1;
+import io.kairos.function.KFunc2;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -54,35 +56,86 @@ public interface Aggregator<T, A, R> extends Serializable {
     R finish(A acc);
 
     /**
+     * An aggregation from its four functions (serializable lambdas), e.g. a count:
+     * {@code Aggregator.of(() -> new long[1], (a, row) -> { a[0]++; return a; }, (a, b) -> { a[0] += b[0]; return a; },
+     * a -> a[0])}.
+     *
+     * @param init   a new, empty accumulator
+     * @param add    the accumulator with one more row
+     * @param merge  two accumulators as one
+     * @param finish the group's value from its accumulator
+     * @param <T>    the rows' type
+     * @param <A>    the accumulator's type
+     * @param <R>    the result's type
+     * @return the aggregation
+     */
+    static <T, A, R> Aggregator<T, A, R> of(final KFunc0<A> init, final KFunc2<A, T, A> add,
+                                            final KFunc2<A, A, A> merge, final KFunc1<A, R> finish) {
+        Objects.requireNonNull(init, "init");
+        Objects.requireNonNull(add, "add");
+        Objects.requireNonNull(merge, "merge");
+        Objects.requireNonNull(finish, "finish");
+        return new Aggregator<>() {
+            @Override
+            public A init() {
+                try {
+                    return init.apply();
+                } catch (final RuntimeException e) {
+                    throw e;
+                } catch (final Exception e) {
+                    throw failed(e);
+                }
+            }
+
+            @Override
+            public A add(final A acc, final T row) {
+                try {
+                    return add.apply(acc, row);
+                } catch (final RuntimeException e) {
+                    throw e;
+                } catch (final Exception e) {
+                    throw failed(e);
+                }
+            }
+
+            @Override
+            public A merge(final A left, final A right) {
+                try {
+                    return merge.apply(left, right);
+                } catch (final RuntimeException e) {
+                    throw e;
+                } catch (final Exception e) {
+                    throw failed(e);
+                }
+            }
+
+            @Override
+            public R finish(final A acc) {
+                try {
+                    return finish.apply(acc);
+                } catch (final RuntimeException e) {
+                    throw e;
+                } catch (final Exception e) {
+                    throw failed(e);
+                }
+            }
+        };
+    }
+
+    /**
      * The number of rows.
      *
      * @param <T> the rows' type
      * @return the aggregation
      */
     static <T> Aggregator<T, long[], Long> count() {
-        return new Aggregator<>() {
-            @Override
-            public long[] init() {
-                return new long[1];
-            }
-
-            @Override
-            public long[] add(final long[] acc, final T row) {
-                acc[0]++;
-                return acc;
-            }
-
-            @Override
-            public long[] merge(final long[] left, final long[] right) {
-                left[0] += right[0];
-                return left;
-            }
-
-            @Override
-            public Long finish(final long[] acc) {
-                return acc[0];
-            }
-        };
+        return of(() -> new long[1], (a, row) -> {
+            a[0]++;
+            return a;
+        }, (a, b) -> {
+            a[0] += b[0];
+            return a;
+        }, a -> a[0]);
     }
 
     /**
@@ -94,30 +147,14 @@ public interface Aggregator<T, A, R> extends Serializable {
      */
     static <T> Aggregator<T, double[], Double> sum(final KFunc1<? super T, ? extends Number> field) {
         Objects.requireNonNull(field, "field");
-        return new Aggregator<>() {
-            @Override
-            public double[] init() {
-                return new double[1];
-            }
-
-            @Override
-            public double[] add(final double[] acc, final T row) {
-                final Number x = apply(field, row);
-                acc[0] += x == null ? 0 : x.doubleValue();
-                return acc;
-            }
-
-            @Override
-            public double[] merge(final double[] left, final double[] right) {
-                left[0] += right[0];
-                return left;
-            }
-
-            @Override
-            public Double finish(final double[] acc) {
-                return acc[0];
-            }
-        };
+        return of(() -> new double[1], (a, row) -> {
+            final Number x = field.apply(row);
+            a[0] += x == null ? 0 : x.doubleValue();
+            return a;
+        }, (a, b) -> {
+            a[0] += b[0];
+            return a;
+        }, a -> a[0]);
     }
 
     /**
@@ -129,34 +166,18 @@ public interface Aggregator<T, A, R> extends Serializable {
      */
     static <T> Aggregator<T, double[], Double> mean(final KFunc1<? super T, ? extends Number> field) {
         Objects.requireNonNull(field, "field");
-        return new Aggregator<>() {
-            @Override
-            public double[] init() {
-                return new double[2];
+        return of(() -> new double[2], (a, row) -> {
+            final Number x = field.apply(row);
+            if (x != null) {
+                a[0] += x.doubleValue();
+                a[1]++;
             }
-
-            @Override
-            public double[] add(final double[] acc, final T row) {
-                final Number x = apply(field, row);
-                if (x != null) {
-                    acc[0] += x.doubleValue();
-                    acc[1]++;
-                }
-                return acc;
-            }
-
-            @Override
-            public double[] merge(final double[] left, final double[] right) {
-                left[0] += right[0];
-                left[1] += right[1];
-                return left;
-            }
-
-            @Override
-            public Double finish(final double[] acc) {
-                return acc[1] == 0 ? Double.NaN : acc[0] / acc[1];
-            }
-        };
+            return a;
+        }, (a, b) -> {
+            a[0] += b[0];
+            a[1] += b[1];
+            return a;
+        }, a -> a[1] == 0 ? Double.NaN : a[0] / a[1]);
     }
 
     /**
@@ -183,39 +204,18 @@ public interface Aggregator<T, A, R> extends Serializable {
         return extreme(field, 1);
     }
 
+    @SuppressWarnings("unchecked")
     private static <T, V extends Comparable<? super V>> Aggregator<T, Object[], V> extreme(
         final KFunc1<? super T, V> field, final int sign) {
         Objects.requireNonNull(field, "field");
-        return new Aggregator<>() {
-            @Override
-            public Object[] init() {
-                return new Object[1];
+        final KFunc2<Object[], Object, Object[]> keep = (a, x) -> {
+            if (x != null && (a[0] == null || sign * ((V) x).compareTo((V) a[0]) > 0)) {
+                a[0] = x;
             }
-
-            @Override
-            public Object[] add(final Object[] acc, final T row) {
-                return keep(acc, apply(field, row));
-            }
-
-            @Override
-            public Object[] merge(final Object[] left, final Object[] right) {
-                return keep(left, right[0]);
-            }
-
-            @SuppressWarnings("unchecked")
-            private Object[] keep(final Object[] acc, final Object x) {
-                if (x != null && (acc[0] == null || sign * ((V) x).compareTo((V) acc[0]) > 0)) {
-                    acc[0] = x;
-                }
-                return acc;
-            }
-
-            @SuppressWarnings("unchecked")
-            @Override
-            public V finish(final Object[] acc) {
-                return (V) acc[0];
-            }
+            return a;
         };
+        return of(() -> new Object[1], (a, row) -> keep.apply(a, field.apply(row)), (a, b) -> keep.apply(a, b[0]),
+            a -> (V) a[0]);
     }
 
     /**
@@ -232,51 +232,33 @@ public interface Aggregator<T, A, R> extends Serializable {
             throw new IllegalArgumentException("Aggregator.all: no aggregator given");
         }
         final Aggregator[] aggs = aggregators.clone();
-        return new Aggregator<>() {
-            @Override
-            public Object[] init() {
-                final Object[] acc = new Object[aggs.length];
-                for (int i = 0; i < aggs.length; i++) {
-                    acc[i] = aggs[i].init();
-                }
-                return acc;
+        return of(() -> {
+            final Object[] acc = new Object[aggs.length];
+            for (int i = 0; i < aggs.length; i++) {
+                acc[i] = aggs[i].init();
             }
-
-            @Override
-            public Object[] add(final Object[] acc, final T row) {
-                for (int i = 0; i < aggs.length; i++) {
-                    acc[i] = aggs[i].add(acc[i], row);
-                }
-                return acc;
+            return acc;
+        }, (acc, row) -> {
+            for (int i = 0; i < aggs.length; i++) {
+                acc[i] = aggs[i].add(acc[i], row);
             }
-
-            @Override
-            public Object[] merge(final Object[] left, final Object[] right) {
-                for (int i = 0; i < aggs.length; i++) {
-                    left[i] = aggs[i].merge(left[i], right[i]);
-                }
-                return left;
+            return acc;
+        }, (left, right) -> {
+            for (int i = 0; i < aggs.length; i++) {
+                left[i] = aggs[i].merge(left[i], right[i]);
             }
-
-            @Override
-            public List<Object> finish(final Object[] acc) {
-                final List<Object> out = new ArrayList<>(aggs.length);
-                for (int i = 0; i < aggs.length; i++) {
-                    out.add(aggs[i].finish(acc[i]));
-                }
-                return out;
+            return left;
+        }, acc -> {
+            final List<Object> out = new ArrayList<>(aggs.length);
+            for (int i = 0; i < aggs.length; i++) {
+                out.add(aggs[i].finish(acc[i]));
             }
-        };
+            return out;
+        });
     }
 
-    /** A field function applied, its checked exception unchecked (KFunc1 may throw). */
-    private static <T, V> V apply(final KFunc1<? super T, V> field, final T row) {
-        try {
-            return field.apply(row);
-        } catch (final RuntimeException e) {
-            throw e;
-        } catch (final Exception e) {
-            throw new IllegalStateException("an aggregation's field function failed: " + e, e);
-        }
+    /** An aggregation function's checked exception, unchecked (the KFuncs may throw). */
+    private static IllegalStateException failed(final Exception e) {
+        return new IllegalStateException("an aggregation's function failed: " + e, e);
     }
 }

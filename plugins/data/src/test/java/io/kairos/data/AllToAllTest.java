@@ -84,6 +84,19 @@ class AllToAllTest {
         expectedCounts.values().removeIf(c -> c <= 600);
         assertEquals(expectedCounts, counts.stream().filter(g -> g.key() != null)
             .collect(Collectors.toMap(Group::key, Group::value)), "operators before and after the group-by");
+        final Aggregator<Sale, java.util.HashSet<Long>, Integer> distinct = Aggregator.of(java.util.HashSet::new,
+            (set, sale) -> {
+                set.add(sale.amount());
+                return set;
+            }, (a, b) -> {
+                a.addAll(b);
+                return a;
+            }, java.util.HashSet::size);
+        final Map<String, Integer> expectedDistinct = rows.stream().filter(s -> s.region() != null)
+            .collect(Collectors.groupingBy(Sale::region, Collectors.collectingAndThen(
+                Collectors.mapping(Sale::amount, Collectors.toSet()), java.util.Set::size)));
+        assertEquals(expectedDistinct, ds.filter(s -> s.region() != null).groupBy(Sale::region).aggregate(distinct)
+            .takeAll().stream().collect(Collectors.toMap(Group::key, Group::value)), "an aggregation of one's own");
         assertEquals(0, kernel.objectStoreStats().bytesUsed(), "no block left in the store");
     }
 
