@@ -89,6 +89,16 @@ public final class ActorHandle<A> extends ActorCalls<A> {
         return state.status() == ActorState.Status.ALIVE;
     }
 
+    /**
+     * The node the actor lives on while it is alive (on a cluster of kernels, possibly another member's node); a
+     * snapshot, for a library that feeds work to the actor whose node holds its input ({@link ObjectRef#heldOnNode}).
+     *
+     * @return the node's id, or null while the actor is being created, restarted, or after it died
+     */
+    public String nodeId() {
+        return state.nodeId();
+    }
+
     @Override
     public String toString() {
         return "ActorHandle(" + state.describe() + ", " + state.status() + ")";

@@ -439,6 +439,26 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
      *                                  timeout is null or negative
      */
     public <T> WaitResult<T> wait(final List<ObjectRef<T>> refs, final int numReturns, final Duration timeout) {
+        return wait(refs, numReturns, timeout, true);
+    }
+
+    /**
+     * {@link #wait(List, int, Duration)} with Ray's {@code fetch_local}: with fetchLocal false, on a cluster of
+     * kernels, an object whose task is done and whose value another member holds ({@link ObjectRef#isHeldElsewhere})
+     * counts as ready and is not pulled here: for a program that hands results on to tasks (which run where their
+     * arguments are) without reading them itself. With true (the three-argument form) such objects are pulled, all
+     * together, and count once they are here.
+     *
+     * @param refs       the refs, none null
+     * @param numReturns how many to wait for, 0 to refs.size()
+     * @param timeout    how long to wait at most, not null or negative
+     * @param fetchLocal whether objects held by other members must be pulled here to count as ready
+     * @param <T>        the values' type
+     * @return the ready and the unready refs; ready may hold fewer than numReturns if timeout passed
+     * @throws IllegalArgumentException as the three-argument form
+     */
+    public <T> WaitResult<T> wait(final List<ObjectRef<T>> refs, final int numReturns, final Duration timeout,
+                                  final boolean fetchLocal) {
         checkRefs(refs);
         if (numReturns < 0 || numReturns > refs.size()) {
             throw new IllegalArgumentException("numReturns " + numReturns + " is outside 0.." + refs.size());
@@ -448,10 +468,10 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             int done = 0;
             ObjectRef<T> firstPending = null;
             for (final ObjectRef<T> ref : refs) {
-                if (ref.isReady()) {
+                if (ref.isReady() || !fetchLocal && ref.isHeldElsewhere()) {
                     done++;
                 } else {
-                    if (round == 0) {
+                    if (round == 0 && fetchLocal) {
                         ref.prefetch();  // objects held by other members are pulled together, not one by one
                     }
                     if (firstPending == null) {
@@ -465,12 +485,12 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
             // Wait on the first pending ref for a bounded slice, then look at them all again.
             final long slice = Math.min(deadline - System.nanoTime(),
                 TimeUnit.MICROSECONDS.toNanos(Math.min(1000, 10L << Math.min(round, 6))));
-            firstPending.waitUntil(System.nanoTime() + Math.max(0, slice));
+            firstPending.waitUntil(System.nanoTime() + Math.max(0, slice), fetchLocal);
         }
         final List<ObjectRef<T>> ready = new ArrayList<>(Math.min(numReturns, refs.size()));
         final List<ObjectRef<T>> unready = new ArrayList<>(refs.size());
         for (final ObjectRef<T> ref : refs) {
-            if (ready.size() < numReturns && ref.isReady()) {
+            if (ready.size() < numReturns && (ref.isReady() || !fetchLocal && ref.isHeldElsewhere())) {
                 ready.add(ref);
             } else {
                 unready.add(ref);

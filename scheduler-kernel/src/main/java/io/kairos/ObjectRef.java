@@ -70,14 +70,37 @@ public final class ObjectRef<T> extends ObjectState implements Serializable {
     }
 
     /**
-     * The bytes the value takes in the shared store (or its spill file): its encoding's length. For a plugin that
-     * budgets memory (a dataset's blocks in flight). Never blocks.
+     * The bytes the value takes in the shared store (or its spill file): its encoding's length; on a cluster, for a
+     * value another member holds and this kernel has not pulled ({@link #isHeldElsewhere}), the bytes it takes there.
+     * For a plugin that budgets memory (a dataset's blocks in flight). Never blocks.
      *
      * @return the length, or 0 for an inline value, an object not ready, or a ref read in a worker process
      */
     public long storedBytes() {
         final io.kairos.internal.object.Stored s = storedValue();
-        return s == null ? 0 : s.length;
+        return s == null ? heldBytes() : s.length;
+    }
+
+    /**
+     * On a cluster of kernels: whether the object's task is done and its value is held by the member that ran it, not
+     * pulled here yet (a large result stays where it was made until it is read: Ray's ownership). A get pulls it; a
+     * task that takes it runs on that member when it can and reads it there; {@link Kernel#wait(List, int, Duration,
+     * boolean)} without fetching counts it as ready. Never blocks.
+     *
+     * @return true while another member holds it and it is not done here
+     */
+    public boolean isHeldElsewhere() {
+        return heldBytes() > 0;
+    }
+
+    /**
+     * The node id of the cluster member that holds the value while {@link #isHeldElsewhere} (Ray's object locations):
+     * for a library that places work where its inputs are (a task that takes it goes there by itself). Never blocks.
+     *
+     * @return that node's id, or null if no other member holds it
+     */
+    public String heldOnNode() {
+        return heldOn();
     }
 
     /**
@@ -87,9 +110,10 @@ public final class ObjectRef<T> extends ObjectState implements Serializable {
      * {@link io.kairos.value.Tensor}s read in place from it are done (a task that returned it as it was shares it:
      * it goes with the last of them). From then on a get, and a task that takes it, throws
      * {@link ObjectFreedException}; it is not made again. A value kept on the heap (small) goes with the ref as
-     * before. Idempotent. Ray: {@code ray._private.internal_api.free}.
+     * before. On a cluster, a value another member holds ({@link #isHeldElsewhere}) is let go there, unread.
+     * Idempotent. Ray: {@code ray._private.internal_api.free}.
      *
-     * @throws IllegalStateException         if the object is not ready yet (its task runs)
+     * @throws IllegalStateException         if the object is not ready yet (its task runs) and no other member holds it
      * @throws UnsupportedOperationException for a ref read in a worker process (free it in the kernel's JVM)
      */
     public void free() {
@@ -143,6 +167,11 @@ public final class ObjectRef<T> extends ObjectState implements Serializable {
     /** Waits until done or the deadline (helping the conductor as a get does); returns the status. */
     int waitUntil(final long deadlineNanos) {
         return awaitDone(deadlineNanos);
+    }
+
+    /** As {@link #waitUntil(long)}; with fetch false an object another member holds is not pulled here. */
+    int waitUntil(final long deadlineNanos, final boolean fetch) {
+        return awaitDone(deadlineNanos, fetch);
     }
 
     /** It will be read soon (a wait): a pull starts if another cluster member holds it. */

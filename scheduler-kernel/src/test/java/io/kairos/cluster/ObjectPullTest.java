@@ -38,7 +38,7 @@ class ObjectPullTest {
     static volatile CountDownLatch gate;
 
     final LoopbackTransports hub = hub();
-    private final List<Kernel> kernels = new ArrayList<>();
+    final List<Kernel> kernels = new ArrayList<>();
 
     /** Objects go in messages here; {@link ObjectPullBulkTest} runs the same on a bulk channel. */
     LoopbackTransports hub() {
@@ -159,14 +159,149 @@ class ObjectPullTest {
         assertEquals(1, counters(driver)[0], "one pull for two readers");
     }
 
+    /** Ray's locality: a task that takes a held result runs where it is held and reads it there; nothing is pulled. */
     @Test
-    void aDependentTaskOnTheDriversBehalfReceivesIt() {
-        member("node-a", 2, 0);
+    void aDependentTaskRunsWhereItsArgumentIsHeld() {
+        final Kernel a = member("node-a", 2, 0);
+        final Kernel b = member("node-b", 2, 0);
         final Kernel driver = member("driver", 0, 0);
         final ObjectRef<byte[]> big = driver.task(ObjectPullTest::make, 32 * MIB, 13L).remote();
-        final ObjectRef<Long> sum = driver.task(ObjectPullTest::crc, big).remote();
-        assertEquals(crc(bytes(32 * MIB, 13L)), sum.get(Duration.ofSeconds(60)));
+        final ObjectRef<String> where = driver.task(ObjectPullTest::crcAndNode, big).remote();
+        assertEquals(crc(bytes(32 * MIB, 13L)) + "@" + RAN_ON.get(13L), where.get(Duration.ofSeconds(60)));
+        assertEquals(0, counters(driver)[0], "nothing pulled");
+        assertEquals(1, counters(RAN_ON.get(13L).equals("node-a") ? a : b)[9], "read in place at its holder");
+        assertEquals(crc(bytes(32 * MIB, 13L)), crc(big.get(Duration.ofSeconds(60))), "and the owner can still read it");
         assertEquals(1, counters(driver)[0]);
+    }
+
+    static String crcAndNode(final byte[] b) {
+        return crc(b) + "@" + TaskContext.current().nodeId();
+    }
+
+    /**
+     * Ray's {@code wait(fetch_local=False)}: a result held elsewhere counts as ready without a pull; the ref says where
+     * and how large it is, and freeing it lets the holder's copy go unread.
+     */
+    @Test
+    void waitWithoutFetchingSeesHeldObjectsAndFreeLetsThemGo() {
+        final Kernel a = member("node-a", 2, 0);
+        final Kernel b = member("node-b", 2, 0);
+        final Kernel driver = member("driver", 0, 0);
+        final ObjectRef<byte[]> big = driver.task(ObjectPullTest::make, 4 * MIB, 83L).remote();
+        assertEquals(1, driver.wait(List.of(big), 1, Duration.ofSeconds(60), false).ready().size());
+        assertTrue(big.isHeldElsewhere() && !big.isReady());
+        assertEquals(RAN_ON.get(83L), big.heldOnNode());
+        assertTrue(big.storedBytes() >= 4L * MIB, "the held bytes: " + big.storedBytes());
+        assertEquals(0, counters(driver)[0], "nothing pulled");
+        final Kernel holder = RAN_ON.get(83L).equals("node-a") ? a : b;
+        assertEquals(1, counters(holder)[3]);
+        big.free();
+        awaitCondition(() -> counters(holder)[3] == 0, "the holder let its copy go");
+        assertThrows(io.kairos.exception.ObjectFreedException.class, () -> big.get(Duration.ofSeconds(5)));
+        assertTrue(!big.isHeldElsewhere() && big.heldOnNode() == null && big.storedBytes() == 0);
+        assertEquals(0, counters(driver)[0], "still nothing pulled");
+        final io.kairos.ActorHandle<Summer> summer = driver.actor(Summer::new).remote();
+        final String home = summer.task(Summer::node).remote().get(Duration.ofSeconds(30));
+        assertEquals(home, summer.nodeId(), "the handle knows its actor's node");
+    }
+
+    static volatile CountDownLatch started;
+    static volatile CountDownLatch release;
+
+    static String crcAndNodeAfterRelease(final byte[] b) throws InterruptedException {
+        started.countDown();
+        release.await();
+        return crcAndNode(b);
+    }
+
+    static String nodeAfterRelease() throws InterruptedException {
+        started.countDown();
+        release.await();
+        return TaskContext.current().nodeId();
+    }
+
+    /** A call of an actor that lives where its argument is held reads it there: nothing is pulled. */
+    @Test
+    void anActorCallOnTheHoldersNodeReadsItThere() {
+        final Kernel a = member("node-a", 2, 128L * MIB);
+        member("node-b", 2, 128L * MIB);
+        final Kernel driver = member("driver", 0, 128L * MIB);
+        final io.kairos.ActorHandle<Summer> summer = driver.actor(Summer::new).remote();
+        final String home = summer.task(Summer::node).remote().get(Duration.ofSeconds(30));
+        callWithHeldArgument(driver, summer, home);  // the argument's reference is dropped on return
+        assertEquals(0, counters(driver)[0], "nothing pulled");
+        assertEquals(0, counters(driver)[8], "nothing exported");
+        final Kernel holder = home.equals("node-a") ? a : kernels.get(1);
+        assertEquals(1, counters(holder)[9], "read in place");
+        final long objects = holder.objectStoreStats().objects();
+        assertTrue(objects >= 1, "the held copy is in the holder's store");
+        awaitCondition(() -> {
+            System.gc();  // the owner drops its reference: the holder is told to let the copy go
+            return counters(holder)[3] == 0 && holder.objectStoreStats().objects() == objects - 1;
+        }, "the held copy freed once the owner dropped it, the call having given it back");
+    }
+
+    private static void callWithHeldArgument(final Kernel driver, final io.kairos.ActorHandle<Summer> summer,
+                                             final String home) {
+        final ObjectRef<byte[]> big = driver.task(ObjectPullTest::make, 8 * MIB, 71L)
+            .setSchedulingStrategy(io.kairos.spi.scheduling.SchedulingStrategy.nodeAffinity(home, false)).remote();
+        assertEquals(crc(bytes(8 * MIB, 71L)), summer.task(Summer::crcOf, big).remote().get(Duration.ofSeconds(60)));
+    }
+
+    /**
+     * The holder has no room when the task's turn comes: the task does not wait for it, the argument is pulled and the
+     * task runs on the member that has room.
+     */
+    @Test
+    void aTaskWhoseHolderIsFullRunsElsewhereWithItPulled() throws Exception {
+        member("node-a", 1, 0);
+        member("node-b", 1, 0);
+        final Kernel driver = member("driver", 0, 0);
+        final ObjectRef<byte[]> big = driver.task(ObjectPullTest::make, 4 * MIB, 73L)
+            .setSchedulingStrategy(io.kairos.spi.scheduling.SchedulingStrategy.nodeAffinity("node-a", false)).remote();
+        awaitCondition(() -> driverKnowsHeld(driver), "the driver heard the result is held");
+        started = new CountDownLatch(1);
+        release = new CountDownLatch(1);
+        try {
+            final ObjectRef<String> busy = driver.task(ObjectPullTest::nodeAfterRelease)
+                .setSchedulingStrategy(io.kairos.spi.scheduling.SchedulingStrategy.nodeAffinity("node-a", false))
+                .remote();
+            assertTrue(started.await(30, TimeUnit.SECONDS), "node-a's only CPU taken");
+            final ObjectRef<String> where = driver.task(ObjectPullTest::crcAndNode, big).remote();
+            assertEquals(crc(bytes(4 * MIB, 73L)) + "@node-b", where.get(Duration.ofSeconds(60)));
+            assertEquals(1, counters(driver)[0], "pulled once, to be sent on");
+            release.countDown();
+            assertEquals("node-a", busy.get(Duration.ofSeconds(30)));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /**
+     * The holder leaves while the task that reads its copy runs there: the task runs again, its argument is made again
+     * by lineage on the member that is left, and the result is right.
+     */
+    @Test
+    void aHolderThatLeavesUnderItsReaderHasBothRunAgain() throws Exception {
+        member("node-a", 2, 0);
+        member("node-b", 2, 0);
+        final Kernel driver = member("driver", 0, 0);
+        final ObjectRef<byte[]> big = driver.task(ObjectPullTest::make, 4 * MIB, 79L).setMaxRetries(2)
+            .setSchedulingStrategy(io.kairos.spi.scheduling.SchedulingStrategy.nodeAffinity("node-a", true)).remote();
+        awaitCondition(() -> driverKnowsHeld(driver), "the driver heard the result is held");
+        started = new CountDownLatch(1);
+        release = new CountDownLatch(1);
+        try {
+            final ObjectRef<String> where = driver.task(ObjectPullTest::crcAndNodeAfterRelease, big).remote();
+            assertTrue(started.await(30, TimeUnit.SECONDS), "the reader started on the holder");
+            hub.kill("node-a");
+            release.countDown();
+            assertEquals(crc(bytes(4 * MIB, 79L)) + "@node-b", where.get(Duration.ofSeconds(60)));
+            assertEquals("node-b", RAN_ON.get(79L), "made again on the member that is left");
+            assertEquals(1, counters(driver)[2], "one reconstruction");
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test
@@ -325,6 +460,10 @@ class ObjectPullTest {
     public static final class Summer {
         public long crcOf(final byte[] bytes) {
             return crc(bytes);
+        }
+
+        public String node() {
+            return TaskContext.current().nodeId();
         }
     }
 }

@@ -190,7 +190,7 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
     private void pump() {
         for (int i = running.size() - 1; i >= 0; i--) {
             final Block b = running.get(i);
-            if (b.ref.isReady()) {
+            if (done(b.ref)) {
                 running.remove(i);
                 finished(b);
             }
@@ -216,7 +216,7 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
                 continue;
             }
             Pool.Member actor;
-            while (!queue.isEmpty() && stageFits(s) && (actor = pool.free()) != null) {
+            while (!queue.isEmpty() && stageFits(s) && (actor = pool.free(queue.peek().ref)) != null) {
                 final Block b = queue.poll();
                 waitingBlocks--;
                 b.input = b.ref;
@@ -331,7 +331,15 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         for (final Block b : running) {
             refs.add(b.ref);
         }
-        kernel.wait(refs, 1, POLL);
+        kernel.wait(refs, 1, POLL, false);
+    }
+
+    /**
+     * Whether a block's task is done: its value is here, or (on a cluster) held by the member that made it, where the
+     * next stage's task or actor call reads it without pulling it here.
+     */
+    private static boolean done(final ObjectRef<?> ref) {
+        return ref.isReady() || ref.isHeldElsewhere();
     }
 
     /** Blocks consumed so far. */
@@ -370,7 +378,7 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         closed = true;
         for (final Block b : running) {
             kernel.cancel(b.ref, false);
-            if (b.input != null && b.input.isReady()) {
+            if (b.input != null && done(b.input)) {
                 b.input.free();
             }
         }
@@ -510,15 +518,32 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
             return stage.pool().resources().isEmpty() ? creator : creator.setResources(stage.pool().resources());
         }
 
-        /** The least loaded actor with room for another call, or null. */
-        Member free() {
+        /**
+         * The actor with room for another call that should take this block: on a cluster, the least loaded one on the
+         * node that holds the block (it reads the block there, nothing moves), else the least loaded; null if none has
+         * room.
+         */
+        Member free(final ObjectRef<?> block) {
+            final String holder = block == null ? null : block.heldOnNode();
             Member best = null;
+            Member near = null;
             for (final Member m : members) {
-                if (m.inFlight < 2 && (best == null || m.inFlight < best.inFlight) && m.feedable()) {
-                    best = m;
+                if (m.inFlight < 2 && m.feedable()) {
+                    if (best == null || m.inFlight < best.inFlight) {
+                        best = m;
+                    }
+                    if (holder != null && (near == null || m.inFlight < near.inFlight)
+                        && holder.equals(m.handle.nodeId())) {
+                        near = m;
+                    }
                 }
             }
-            return best;
+            return near != null ? near : best;
+        }
+
+        /** The least loaded actor with room for another call, or null. */
+        Member free() {
+            return free(null);
         }
 
         /**

@@ -181,13 +181,14 @@ public final class KairosRayRuntime implements RayRuntime {
     }
 
     /**
-     * Waits until numReturns of the refs are ready (their value or their error) or timeoutMs passes. fetchLocal has no
-     * meaning on one node: a ready object is local.
+     * Waits until numReturns of the refs are ready (their value or their error) or timeoutMs passes. With fetchLocal
+     * false, on a cluster, an object another node holds counts as ready without being pulled here (on one node every
+     * ready object is local).
      */
     @Override
     public <T> WaitResult<T> wait(final List<ObjectRef<T>> waitList, final int numReturns, final int timeoutMs,
                                   final boolean fetchLocal) {
-        return objects.wait(waitList, numReturns, timeoutMs);
+        return objects.wait(waitList, numReturns, timeoutMs, fetchLocal);
     }
 
     /** Does nothing more than dropping the refs does: the kernel frees an object once no ref reaches it. */

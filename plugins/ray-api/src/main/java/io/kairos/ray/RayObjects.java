@@ -82,7 +82,8 @@ final class RayObjects {
         return values;
     }
 
-    <T> WaitResult<T> wait(final List<ObjectRef<T>> waitList, final int numReturns, final int timeoutMs) {
+    <T> WaitResult<T> wait(final List<ObjectRef<T>> waitList, final int numReturns, final int timeoutMs,
+                           final boolean fetchLocal) {
         if (waitList == null) {
             throw new IllegalArgumentException("waitList is null");
         }
@@ -95,7 +96,8 @@ final class RayObjects {
         }
         final io.kairos.WaitResult<T> result;
         try {
-            result = kernel.wait(refs, numReturns, Duration.ofMillis(timeoutMs < 0 ? Integer.MAX_VALUE : timeoutMs));
+            result = kernel.wait(refs, numReturns, Duration.ofMillis(timeoutMs < 0 ? Integer.MAX_VALUE : timeoutMs),
+                fetchLocal);
         } catch (final RuntimeException e) {
             throw RayErrors.toRay(e, null);
         }

@@ -491,7 +491,12 @@ final class ActorLifecycle {
     private int sendCalls(final ActorState actor, final ArrayDeque<TaskSpec> queue) {
         int dispatched = 0;
         TaskSpec call;
-        while (actor.status == ActorState.Status.ALIVE && (call = nextReadyCall(queue)) != null) {
+        while (actor.status == ActorState.Status.ALIVE && (call = peekReadyCall(queue)) != null) {
+            if (call.heldArgs && !actor.hostNode.equals(conductor.clusterLink().holderOf(call))) {
+                waits.waitForPulls(call);  // its arguments are not all on the actor's member: pulled here first
+                continue;  // waiting, it holds back the calls behind it (or it is ready again, or failed)
+            }
+            queue.poll();
             dispatched += conductor.clusterLink().actors().sendCalls(actor, call);
         }
         return dispatched;

@@ -121,6 +121,12 @@ public final class ActorState {
         return status;
     }
 
+    /** The node it lives on while alive (another member's on a cluster), or null; read from any thread. */
+    public String nodeId() {
+        final LogicalNode n = node;
+        return status == Status.ALIVE && n != null ? n.nodeId() : null;
+    }
+
     /** Whether it lives on another member of the cluster (this is its proxy). */
     boolean isProxy() {
         return hostNode != null;

@@ -424,6 +424,11 @@ final class ClusterInbox implements ClusterListener {
             into[index] = null;
             return at + 1;
         }
+        if (tag == ClusterWire.HELD) {
+            final Object held = link.held().lend(sender, in.getLong(at + 1));
+            into[index] = held instanceof byte[] ? codec.decode(ByteBuffer.wrap((byte[]) held)) : held;
+            return at + 9;
+        }
         if (tag == ClusterWire.REF && link.argPulls() != null) {
             into[index] = link.argPulls().start(sender, in.getLong(at + 1), in.getLong(at + 9));
             return at + 17;

@@ -139,6 +139,7 @@ final class ClusterLink {
         this.held = new HeldResults(transport);
         this.results = new ClusterResults(transport, wire, codec, held);
         this.pulls = new ObjectPulls(conductor, transport, codec);
+        wire.pulls = pulls;
     }
 
     void link(final TaskDispatcher dispatcher, final DependencyWaits waits, final ActorLifecycle lifecycle,
@@ -309,6 +310,40 @@ final class ClusterLink {
         exports.release(task.taskId(), task.node.nodeId());
     }
 
+    /**
+     * The member that holds every pending argument of a task that took held objects as ready, if one member holds
+     * them all and none is being pulled; else null.
+     */
+    String holderOf(final TaskSpec task) {
+        String holder = null;
+        for (int i = 0; i < task.arity; i++) {
+            if (task.args[i] instanceof ObjectState && ((ObjectState) task.args[i]).status() == ObjectState.PENDING) {
+                final String at = pulls.holder((ObjectState) task.args[i]);
+                if (at == null || holder != null && !holder.equals(at)) {
+                    return null;
+                }
+                holder = at;
+            }
+        }
+        return holder;
+    }
+
+    /**
+     * Ray's locality: a task that took held objects as ready goes to the member that holds them if its node has room
+     * now, and reads them there in place; else it waits for them to be pulled here, as any task.
+     *
+     * @return whether it was sent (else it waits, or failed with an argument)
+     */
+    boolean runWhereHeld(final TaskSpec task) {
+        final int index = cluster.indexOfNode(holderOf(task));
+        final LogicalNode node = index < 0 ? null : cluster.logicalNode(index);
+        if (node != null && node.isRemote() && node.fits(task.demand) && forward(task, node, null)) {
+            return true;
+        }
+        waits.waitForPulls(task);
+        return false;
+    }
+
     /** Someone reads one of this kernel's objects: a held one is pulled (once), one not back yet when it is held. */
     void want(final ObjectState state) {
         if (!state.isDone()) {
@@ -370,6 +405,7 @@ final class ClusterLink {
         if (argPulls != null) {
             argPulls.finished(task);  // pulled again with the task, wherever it goes next
         }
+        held.giveBack(task);
         out.putInt(0, SPILLBACK);
         out.putLong(4, task.origin.taskId());
         out.putInt(12, task.attempts);
@@ -406,6 +442,7 @@ final class ClusterLink {
         if (argPulls != null) {
             argPulls.finished(task);
         }
+        held.giveBack(task);
         final Long2ObjectHashMap<TaskSpec> byId = executing.get(task.origin.node());
         if (byId != null) {
             byId.remove(task.origin.taskId());

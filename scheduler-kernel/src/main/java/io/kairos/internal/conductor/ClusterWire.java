@@ -43,6 +43,14 @@ final class ClusterWire {
 
     /** A value sent by reference: REF (byte 3), export id (long), length (long) ({@link ArgExports}). */
     static final byte REF = 3;
+    /**
+     * An object the receiving member holds for the sender ({@link HeldResults}): HELD (byte 4), the sender's object id
+     * (long). The task was sent where its argument is, which reads it in place.
+     */
+    static final byte HELD = 4;
+
+    /** Where this kernel's objects are held elsewhere (owner side); null for a wire that only answers. */
+    ObjectPulls pulls;
 
     /** The function, then the arity and the argument values (all inline). */
     int putCall(final int start, final TaskSpec task) {
@@ -64,6 +72,13 @@ final class ClusterWire {
         at += 4;
         for (int i = 0; i < task.arity; i++) {
             final Object arg = task.args[i];
+            if (task.heldArgs && arg instanceof ObjectState && member != null && pulls != null
+                && member.equals(pulls.holder((ObjectState) arg))) {
+                out.putByte(at, HELD);
+                out.putLong(at + 1, ((ObjectState) arg).id);
+                at += 9;
+                continue;
+            }
             final long exportId = exports != null && arg instanceof ObjectState
                 ? exports.export(task.taskId(), member, (ObjectState) arg) : 0;
             if (exportId != 0) {

@@ -43,16 +43,21 @@ final class DependencyWaits {
                     return;
                 }
                 if (status == ObjectState.PENDING) {
+                    if (arg.producer != null) {
+                        arg.producer.hasDependents = true;
+                        if (arg.producer.state == TaskSpec.State.DONE && conductor.clusterLink() != null) {
+                            final String holder = conductor.clusterLink().pulls().holder(arg);
+                            if (holder != null && canRunWhereHeld(task, holder)) {
+                                task.heldArgs = true;  // done, held by another member: the task may run there
+                                continue;
+                            }
+                            conductor.clusterLink().want(arg);  // done, yet pending: held by another member
+                        }
+                    }
                     if (arg.dependents == null) {
                         arg.dependents = new ArrayList<>(2);
                     }
                     arg.dependents.add(task);
-                    if (arg.producer != null) {
-                        arg.producer.hasDependents = true;
-                        if (arg.producer.state == TaskSpec.State.DONE && conductor.clusterLink() != null) {
-                            conductor.clusterLink().want(arg);  // done, yet pending: held by another member
-                        }
-                    }
                     pending++;
                 }
             }
@@ -109,6 +114,87 @@ final class DependencyWaits {
                     makeReady(task);
                 }
             }
+        }
+    }
+
+    /**
+     * Ray's locality: whether a task may take an object another member holds as ready, to run on that member with it
+     * read in place there: a plain task of this kernel placed by the default policy (the dispatcher sends it there if
+     * that member has room when it is its turn, else it waits for a pull), or a call of an actor that lives there.
+     */
+    static boolean canRunWhereHeld(final TaskSpec task, final String holder) {
+        if (task.kind == TaskSpec.Kind.TASK) {
+            return task.origin == null && task.group == null
+                && task.strategy.kind() == io.kairos.spi.scheduling.SchedulingStrategy.Kind.DEFAULT;
+        }
+        return task.kind == TaskSpec.Kind.ACTOR_CALL && holder.equals(task.actor.hostNode);
+    }
+
+    /**
+     * An object came back held by another member: its dependents that can run where it is take it as ready
+     * ({@link #canRunWhereHeld}).
+     *
+     * @return whether no dependent is left that needs it pulled here
+     */
+    boolean takeWhereHeld(final ObjectState object, final String holder) {
+        final ArrayList<TaskSpec> dependents = object.dependents;
+        if (dependents == null) {
+            return true;
+        }
+        int kept = 0;
+        for (int i = 0, n = dependents.size(); i < n; i++) {
+            final TaskSpec task = dependents.get(i);
+            if (task.state != TaskSpec.State.WAITING_FOR_ARGS) {
+                continue;
+            }
+            if (!canRunWhereHeld(task, holder)) {
+                dependents.set(kept++, task);
+                continue;
+            }
+            task.heldArgs = true;
+            if (--task.pendingArgs == 0) {
+                makeReady(task);
+            }
+        }
+        if (kept == 0) {
+            object.dependents = null;
+            return true;
+        }
+        dependents.subList(kept, dependents.size()).clear();
+        return false;
+    }
+
+    /**
+     * A task that took held objects as ready cannot run where they are (that member has no room now, they are on
+     * different members, or one was pulled or lost since): it waits for its pending arguments here, as any task,
+     * and those held elsewhere are pulled.
+     */
+    void waitForPulls(final TaskSpec task) {
+        task.heldArgs = false;
+        int pending = 0;
+        for (int i = 0; i < task.arity; i++) {
+            if (task.args[i] instanceof ObjectState) {
+                final ObjectState arg = (ObjectState) task.args[i];
+                final int status = arg.status();
+                if (status == ObjectState.FAILED) {
+                    finish(task, new TaskFailedException(task.name(), "argument " + i + " failed", arg.error()));
+                    return;
+                }
+                if (status == ObjectState.PENDING) {
+                    if (arg.dependents == null) {
+                        arg.dependents = new ArrayList<>(2);
+                    }
+                    arg.dependents.add(task);
+                    conductor.clusterLink().want(arg);
+                    pending++;
+                }
+            }
+        }
+        if (pending == 0) {
+            makeReady(task);
+        } else {
+            task.pendingArgs = pending;
+            task.state = TaskSpec.State.WAITING_FOR_ARGS;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.kairos.internal.conductor;
 
 import com.sun.jna.Pointer;
+import io.kairos.exception.KairosException;
 import io.kairos.internal.object.Stored;
 import io.kairos.internal.object.StoredObjects;
 import io.kairos.spi.cluster.ClusterTransport;
@@ -11,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Executor side of Ray's ownership model: the large results of tasks other members forwarded here stay here, per
@@ -40,6 +43,9 @@ final class HeldResults implements ObjectSource {
     static final byte DATA_MISSING = 1;
 
     private final ConcurrentHashMap<String, ConcurrentHashMap<Long, Held>> byOwner = new ConcurrentHashMap<>();
+    /** Held objects that tasks running here read as arguments now (or read while they were released). */
+    private final ConcurrentHashMap<ObjectState, Held> lent = new ConcurrentHashMap<>();
+    private final AtomicLong lends = new AtomicLong();
     private final UnsafeBuffer source = new UnsafeBuffer(0, 0);
     private final ClusterTransport transport;
     private byte[] chunk;
@@ -49,8 +55,25 @@ final class HeldResults implements ObjectSource {
         this.transport = transport;
     }
 
-    /** A held result: the executor's object (it keeps a stored value alive) and its bytes. */
-    private record Held(ObjectState state, Stored stored, byte[] bytes) {
+    /**
+     * A held result: the executor's object (it keeps a stored value alive) and its bytes; the tasks of its owner that
+     * read it here as an argument ({@link #lend}) and whether its owner has let it go.
+     */
+    private static final class Held {
+        final String owner;
+        final ObjectState state;
+        final Stored stored;
+        final byte[] bytes;
+        final AtomicInteger borrowers = new AtomicInteger();
+        volatile boolean released;
+
+        Held(final String owner, final ObjectState state, final Stored stored, final byte[] bytes) {
+            this.owner = owner;
+            this.state = state;
+            this.stored = stored;
+            this.bytes = bytes;
+        }
+
         long length() {
             return stored != null ? stored.length : bytes.length;
         }
@@ -58,14 +81,57 @@ final class HeldResults implements ObjectSource {
 
     /** Conductor: keeps a result whose value is in this kernel's store; returns its length. */
     long hold(final String owner, final long taskId, final ObjectState state, final Stored stored) {
-        table(owner).put(taskId, new Held(state, stored, null));
+        table(owner).put(taskId, new Held(owner, state, stored, null));
         return stored.length;
     }
 
     /** Conductor: keeps a result's encoded bytes (no store here, or the value stayed on the heap). */
     long hold(final String owner, final long taskId, final byte[] bytes) {
-        table(owner).put(taskId, new Held(null, null, bytes));
+        table(owner).put(taskId, new Held(owner, null, null, bytes));
         return bytes.length;
+    }
+
+    /**
+     * Transport thread, reading a task its owner sent here because this member holds one of its arguments (Ray's
+     * locality): the held object itself, read in place (a stored one is not freed while the task has it, even if
+     * its owner releases it meanwhile: {@link #giveBack}), or the held encoded bytes, to decode.
+     *
+     * @throws KairosException if nothing is held here under that id for that owner any more
+     */
+    Object lend(final String owner, final long taskId) {
+        final ConcurrentHashMap<Long, Held> t = byOwner.get(owner);
+        final Held held = t == null ? null : t.get(taskId);
+        if (held == null) {
+            throw new KairosException("object " + taskId + " of node '" + owner + "' is no longer held here, where "
+                + "a task that reads it was sent to run");
+        }
+        lends.incrementAndGet();
+        if (held.stored == null) {
+            return held.bytes;
+        }
+        held.borrowers.incrementAndGet();
+        lent.put(held.state, held);
+        return held.state;
+    }
+
+    /** Conductor: a task that ran here is done (or goes back unstarted): the held objects it read are given back. */
+    void giveBack(final TaskSpec task) {
+        if (lent.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < task.arity; i++) {
+            final Object arg = task.args[i];
+            final Held held = arg instanceof ObjectState ? lent.get(arg) : null;
+            if (held != null && held.borrowers.decrementAndGet() == 0 && held.released) {
+                lent.remove(arg, held);
+                held.stored.freeIfUnread();
+            }
+        }
+    }
+
+    /** Arguments read in place here, where they were held (one per task that read one). */
+    long lends() {
+        return lends.get();
     }
 
     private ConcurrentHashMap<Long, Held> table(final String owner) {
@@ -90,18 +156,24 @@ final class HeldResults implements ObjectSource {
         final ConcurrentHashMap<Long, Held> t = byOwner.get(owner);
         final Held held = t == null ? null : t.remove(taskId);
         if (held != null && held.stored != null) {
-            held.stored.freeIfUnread();
+            held.released = true;  // then borrowers read: a task giving it back at once sees one or the other
+            if (held.borrowers.get() == 0) {
+                lent.remove(held.state, held);
+                held.stored.freeIfUnread();
+            }
         }
     }
 
     /** The owner left (no one will pull its results) or this kernel closes: its results go. */
     void ownerLeft(final String owner) {
         byOwner.remove(owner);
+        lent.values().removeIf(held -> held.owner.equals(owner));
     }
 
     /** Close: every result goes, and the pull server stops. */
     synchronized void clear() {
         byOwner.clear();
+        lent.clear();
         if (server != null) {
             server.shutdownNow();
         }
@@ -151,7 +223,7 @@ final class HeldResults implements ObjectSource {
                 transport.send(owner, missing, 0, missing.length);
                 return;
             }
-            sendChunks(owner, taskId, new Held(null, null, bytes), out, chunkBytes);
+            sendChunks(owner, taskId, new Held(owner, null, null, bytes), out, chunkBytes);
             return;
         }
         try {

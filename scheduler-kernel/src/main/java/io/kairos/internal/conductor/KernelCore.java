@@ -425,7 +425,14 @@ public final class KernelCore {
 
     /** Waits for state to be done; inside a task the task's CPU is given back meanwhile. Returns the status. */
     int awaitDone(final ObjectState state, final long deadlineNanos) {
-        state.want();
+        return awaitDone(state, deadlineNanos, true);
+    }
+
+    /** As {@link #awaitDone(ObjectState, long)}; with fetch false an object another member holds is not pulled. */
+    int awaitDone(final ObjectState state, final long deadlineNanos, final boolean fetch) {
+        if (fetch) {
+            state.want();
+        }
         final Worker worker = Worker.current();
         final TaskSpec task = worker != null ? worker.running : null;
         if (task != null) {

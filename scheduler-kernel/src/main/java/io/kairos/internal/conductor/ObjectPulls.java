@@ -104,16 +104,26 @@ final class ObjectPulls {
     // ------------------------------------------------------------------------------------------------------------
     // conductor
 
-    /** A task's result is held by the member that ran it: it is pulled now if someone already waits for it. */
+    /**
+     * A task's result is held by the member that ran it: it is pulled now if someone already waits for it here, or a
+     * task that takes it cannot run where it is (those that can go there: {@link DependencyWaits#takeWhereHeld}).
+     */
     void onHeld(final TaskSpec task, final String holder, final long length) {
         final Location location = new Location(task, holder, length);
         held.put(task.taskId(), location);
         heldCount = held.size();
         final long id = task.taskId();
         StoredObjects.cleaner().register(task.result, () -> collected.add(new Unreachable(id, holder)));
-        if (task.resultWanted || task.hasDependents) {
+        task.result.heldElsewhere(new ObjectState.HeldAt(holder, length));
+        if (task.resultWanted || task.hasDependents && !waits.takeWhereHeld(task.result, holder)) {
             start(location);
         }
+    }
+
+    /** The member that holds this object, if another one does and no pull of it has begun; else null. */
+    String holder(final ObjectState state) {
+        final Location location = held.get(state.id);
+        return location == null || location.pulling ? null : location.holder;
     }
 
     /**
@@ -168,12 +178,13 @@ final class ObjectPulls {
         heldCount = held.size();
         send(ClusterLink.RELEASE, from, id);
         final TaskSpec task = location.task.get();
-        if (task == null) {  // no one can read it any more
+        if (task == null || task.result.isDone()) {  // no one can read it any more, or it was freed meanwhile
             if (stored != null) {
                 stored.run();
             }
             return;
         }
+        task.result.heldElsewhere(null);
         if (error instanceof ObjectLostException) {
             lost(location, error.getMessage());
             return;
@@ -214,6 +225,24 @@ final class ObjectPulls {
         return work;
     }
 
+    /**
+     * The owner freed an object another member holds ({@code ObjectRef.free}, which failed it already): unless a pull
+     * of it has begun, its holder lets its copy go now; its dependents hear it failed.
+     */
+    void freed(final ObjectState state) {
+        final Location location = held.get(state.id);
+        if (location != null && !location.pulling) {
+            held.remove(state.id);
+            heldCount = held.size();
+            state.heldElsewhere(null);
+            send(ClusterLink.RELEASE, location.holder, state.id);
+        }
+        if (state.dependents != null) {
+            waits.doneObjects.add(state);
+            conductor.dispatchNeeded = true;
+        }
+    }
+
     /** A member left: the objects it held and this kernel had not pulled whole are made again, or fail. */
     void holderLeft(final String nodeId, final String reason) {
         List<Location> gone = null;
@@ -245,6 +274,7 @@ final class ObjectPulls {
         if (task == null) {
             return;  // no one can read it any more
         }
+        task.result.heldElsewhere(null);
         if (task.kind == TaskSpec.Kind.TASK && task.attempts < task.maxRetries && !task.cancelled
             && !conductor.closing) {
             task.resultWanted |= location.pulling;  // someone waits: the new result is pulled as soon as it is held

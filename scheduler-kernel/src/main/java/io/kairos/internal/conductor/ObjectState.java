@@ -49,6 +49,12 @@ public abstract class ObjectState {
     private RuntimeException error;
     private volatile int status;
     private volatile Waiter waiters;
+    /** Where another member holds this pending object's value (its task ran there), or null. */
+    private volatile HeldAt heldAt;
+
+    /** A member that holds an object's value for its owner, and the value's length there. */
+    record HeldAt(String nodeId, long bytes) {
+    }
 
     /** The task that produces this object (set before it is submitted; read by the conductor). */
     TaskSpec producer;
@@ -222,6 +228,9 @@ public abstract class ObjectState {
      * @throws IllegalStateException if the object is not done yet
      */
     protected final synchronized void freeValue() {
+        if (freeHeld()) {
+            return;
+        }
         final int s = status();
         if (s == FAILED) {
             return;
@@ -274,6 +283,42 @@ public abstract class ObjectState {
      * The value will be read soon (a get or wait): if another cluster member holds it (a large result stays where it
      * was made), the conductor pulls it, once. Nothing in a kernel outside a cluster, or for a done object.
      */
+    /** Conductor: another member holds this object's value (null: no longer, it was pulled or lost). */
+    void heldElsewhere(final HeldAt where) {
+        heldAt = where;
+    }
+
+    /**
+     * The length of the value another member of the cluster holds for this object, not pulled here; 0 if there is
+     * none (the object is done here, its task runs, or this kernel is alone).
+     */
+    protected final long heldBytes() {
+        final HeldAt h = heldAt;
+        return h != null && status() == PENDING ? h.bytes() : 0;
+    }
+
+    /** The node of the member that holds this object's value, not pulled here; null if none does. */
+    protected final String heldOn() {
+        final HeldAt h = heldAt;
+        return h != null && status() == PENDING ? h.nodeId() : null;
+    }
+
+    /**
+     * Frees an object another member holds (Ray's free of a remote object): it fails here with
+     * {@link ObjectFreedException} and its holder is told to let its copy go. Nothing if it was pulled meanwhile.
+     *
+     * @return false if it is not held elsewhere (the caller frees it as a local object)
+     */
+    protected final boolean freeHeld() {
+        final ClusterLink link = core.conductor().clusterLink();
+        if (link == null || heldBytes() == 0 || !fail(new ObjectFreedException("object " + id
+            + " was freed (ObjectRef.free): its value is gone"))) {
+            return false;
+        }
+        core.conductor().offerFromWorker((Runnable) () -> link.pulls().freed(this));
+        return true;
+    }
+
     protected final void want() {
         final ClusterLink link = core.conductor().clusterLink();
         if (link != null && producer != null && !isDone()) {
@@ -284,6 +329,11 @@ public abstract class ObjectState {
     /** Waits until done or the deadline (helping the conductor as a get does); returns the status. */
     protected final int awaitDone(final long deadlineNanos) {
         return core.awaitDone(this, deadlineNanos);
+    }
+
+    /** As {@link #awaitDone(long)}; with fetch false an object another member holds is not pulled here. */
+    protected final int awaitDone(final long deadlineNanos, final boolean fetch) {
+        return core.awaitDone(this, deadlineNanos, fetch);
     }
 
     /** Parks the calling thread until done or the deadline; returns the status. */

@@ -244,16 +244,17 @@ public final class SchedulerConductor implements Agent {
     /**
      * Pulls started, bytes pulled, objects made again (their holder left), results held here for other members, this
      * kernel's objects other members hold, those of them let go unread (no one could read them any more), arguments
-     * pulled by reference for tasks run here and their bytes, and this kernel's arguments exported now.
+     * pulled by reference for tasks run here and their bytes, this kernel's arguments exported now, and held results
+     * read here in place by tasks their owners sent where they were (locality).
      */
     public long[] clusterObjectCounters() {
         if (link == null) {
-            return new long[9];
+            return new long[10];
         }
         final long[] pulls = link.pulls().counters();
         final long[] args = link.argPulls() == null ? new long[2] : link.argPulls().counters();
         return new long[] {pulls[0], pulls[1], pulls[2], link.held().count(), pulls[3], pulls[4], args[0], args[1],
-            link.exports().count()};
+            link.exports().count(), link.held().lends()};
     }
 
     /** This kernel as a member of a cluster of kernels, or null. */

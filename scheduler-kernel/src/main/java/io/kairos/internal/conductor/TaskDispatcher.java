@@ -227,6 +227,13 @@ final class TaskDispatcher {
                     queue.poll();  // cancelled while queued
                     continue;
                 }
+                if (task.heldArgs) {  // it runs where its arguments are, or waits for them to come here
+                    queue.poll();
+                    if (link.runWhereHeld(task)) {
+                        dispatched++;
+                    }
+                    continue;
+                }
                 final SchedulingResult result = schedule(task);
                 if (result.status() == SchedulingResult.Status.UNAVAILABLE) {
                     break;  // the rest of this class waits too
@@ -320,6 +327,10 @@ final class TaskDispatcher {
                     queue.poll();
                 }
                 if (next == null) {
+                    return chained;
+                }
+                if (next.heldArgs) {
+                    conductor.dispatchNeeded = true;  // it goes where its arguments are, on the next pass
                     return chained;
                 }
                 queue.poll();

@@ -64,6 +64,11 @@ final class TaskSpec {
     boolean hasDependents;
     /** Someone read the result here before it came back: if another member holds it, it is pulled at once. */
     boolean resultWanted;
+    /**
+     * Some argument is held by another member and taken as ready: the task runs there when it can, or else waits for
+     * it to be pulled here ({@link DependencyWaits#canRunWhereHeld}).
+     */
+    boolean heldArgs;
     LogicalNode node;
     ResourceAllocation allocation;
     Worker worker;

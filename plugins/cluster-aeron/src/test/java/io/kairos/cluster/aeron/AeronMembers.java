@@ -19,6 +19,8 @@ final class AeronMembers implements AutoCloseable {
 
     final List<Throwable> errors = new CopyOnWriteArrayList<>();
     final List<Kernel> kernels = new ArrayList<>();
+    /** Each member's transport, by node id. */
+    final Map<String, AeronClusterTransport> transports = new java.util.HashMap<>();
     final LocalControlStore store;
     private final Path dir;
 
@@ -34,11 +36,11 @@ final class AeronMembers implements AutoCloseable {
 
     /** A member of id with cpus CPUs, the rest of its context as given. */
     Kernel member(final String id, final double cpus, final KernelContext context) {
-        final Kernel kernel = Kernel.start(context
-            .node(id, Map.of("CPU", cpus), Map.of())
-            .cluster(new AeronClusterTransport(new AeronClusterTransport.Settings(store.ingressEndpoints(),
-                "localhost", 0, dir.resolve(id), 100, 10_000, SECRET))));
+        final AeronClusterTransport transport = new AeronClusterTransport(new AeronClusterTransport.Settings(
+            store.ingressEndpoints(), "localhost", 0, dir.resolve(id), 100, 10_000, SECRET));
+        final Kernel kernel = Kernel.start(context.node(id, Map.of("CPU", cpus), Map.of()).cluster(transport));
         kernels.add(kernel);
+        transports.put(id, transport);
         return kernel;
     }
 

@@ -62,6 +62,10 @@ class DatasetClusterTest {
         return new Row(x, TaskContext.current().nodeId(), new float[64]);
     }
 
+    static float[] floats(final int n) {
+        return new float[n];
+    }
+
     static float[] big(final long x) {
         final float[] row = new float[600];  // 500 rows a block: 1.2 MB, held on its node until pulled
         row[0] = x;
@@ -91,6 +95,33 @@ class DatasetClusterTest {
         }
         assertEquals(LongStream.range(0, n).boxed().collect(Collectors.toList()), values);
         assertTrue(members.errors.isEmpty(), members.errors::toString);
+    }
+
+    /**
+     * Locality: the blocks a node makes are read on that node by the pool stage's actor that lives there; none goes to
+     * the driver and back (before, each went to the driver and was pulled back by the node: two copies a block).
+     */
+    @Test
+    void blocksAreReadWhereTheyWereMade() {
+        final Kernel node = member("node-a", 2);
+        final Kernel driver = member("driver", 0);
+        final int n = 20_000;  // 40 blocks of 500 rows, 1.2 MB each: held on node-a
+        final List<Double> sums = Dataset.range(driver, n, 500).map(DatasetClusterTest::big)
+            .mapBatches(() -> batch -> List.of(batch.stream().mapToDouble(r -> r[0]).sum()), ActorPool.of(1, 1), 500)
+            .takeAll();
+        assertEquals(40, sums.size());
+        assertEquals((double) n * (n - 1) / 2, sums.stream().mapToDouble(Double::doubleValue).sum());
+        assertEquals(0, members.transports.get("driver").bulkPulled()[0], "no block pulled to the driver");
+        assertEquals(0, members.transports.get("node-a").bulkPulled()[0], "none pulled back to the node");
+        assertEquals(1 << 20, driver.task(DatasetClusterTest::floats, 1 << 20).remote().get().length);
+        assertEquals(1, members.transports.get("driver").bulkPulled()[0], "a value read by the driver is pulled");
+        assertTrue(members.errors.isEmpty(), members.errors::toString);
+        // each block was freed by the run once its call was done: the node lets it go without waiting for a collection
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (node.objectStoreStats().bytesUsed() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(0, node.objectStoreStats().bytesUsed(), "no block left in the node's store");
     }
 
     @Test
