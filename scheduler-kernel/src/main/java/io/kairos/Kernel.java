@@ -463,40 +463,8 @@ public final class Kernel extends TaskCalls implements AutoCloseable {
         if (numReturns < 0 || numReturns > refs.size()) {
             throw new IllegalArgumentException("numReturns " + numReturns + " is outside 0.." + refs.size());
         }
-        final long deadline = io.kairos.internal.conductor.Deadlines.of(timeout, "timeout");
-        for (int round = 0; ; round++) {
-            int done = 0;
-            ObjectRef<T> firstPending = null;
-            for (final ObjectRef<T> ref : refs) {
-                if (ref.isReady() || !fetchLocal && ref.isHeldElsewhere()) {
-                    done++;
-                } else {
-                    if (round == 0 && fetchLocal) {
-                        ref.prefetch();  // objects held by other members are pulled together, not one by one
-                    }
-                    if (firstPending == null) {
-                        firstPending = ref;
-                    }
-                }
-            }
-            if (done >= numReturns || firstPending == null || System.nanoTime() - deadline >= 0) {
-                break;
-            }
-            // Wait on the first pending ref for a bounded slice, then look at them all again.
-            final long slice = Math.min(deadline - System.nanoTime(),
-                TimeUnit.MICROSECONDS.toNanos(Math.min(1000, 10L << Math.min(round, 6))));
-            firstPending.waitUntil(System.nanoTime() + Math.max(0, slice), fetchLocal);
-        }
-        final List<ObjectRef<T>> ready = new ArrayList<>(Math.min(numReturns, refs.size()));
-        final List<ObjectRef<T>> unready = new ArrayList<>(refs.size());
-        for (final ObjectRef<T> ref : refs) {
-            if (ready.size() < numReturns && (ref.isReady() || !fetchLocal && ref.isHeldElsewhere())) {
-                ready.add(ref);
-            } else {
-                unready.add(ref);
-            }
-        }
-        return new WaitResult<>(ready, unready);
+        return WaitResult.await(refs, numReturns, io.kairos.internal.conductor.Deadlines.of(timeout, "timeout"),
+            fetchLocal);
     }
 
     /**

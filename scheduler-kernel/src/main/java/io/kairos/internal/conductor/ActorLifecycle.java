@@ -439,10 +439,10 @@ final class ActorLifecycle {
             final ActorState actor = dirtyActors.get(i);
             actor.dirty = false;
             if (actor.isProxy()) {  // it lives on another member: its calls go there in order, that member runs them
-                dispatched += sendCalls(actor, actor.calls);
+                dispatched += conductor.clusterLink().actors().sendQueue(actor, actor.calls);
                 if (actor.groups != null) {
                     for (int g = 1; g < actor.groups.queues.length; g++) {
-                        dispatched += sendCalls(actor, actor.groups.queues[g]);
+                        dispatched += conductor.clusterLink().actors().sendQueue(actor, actor.groups.queues[g]);
                     }
                 }
                 continue;
@@ -488,20 +488,6 @@ final class ActorLifecycle {
         return worker;
     }
 
-    private int sendCalls(final ActorState actor, final ArrayDeque<TaskSpec> queue) {
-        int dispatched = 0;
-        TaskSpec call;
-        while (actor.status == ActorState.Status.ALIVE && (call = peekReadyCall(queue)) != null) {
-            if (call.heldArgs && !actor.hostNode.equals(conductor.clusterLink().holderOf(call))) {
-                waits.waitForPulls(call);  // its arguments are not all on the actor's member: pulled here first
-                continue;  // waiting, it holds back the calls behind it (or it is ready again, or failed)
-            }
-            queue.poll();
-            dispatched += conductor.clusterLink().actors().sendCalls(actor, call);
-        }
-        return dispatched;
-    }
-
     /** An actor with concurrency groups: each group starts its ready calls up to its own limit, in its own order. */
     private int dispatchGroups(final ActorState actor, final ConcurrencyGroups groups) {
         int dispatched = 0;
@@ -529,7 +515,7 @@ final class ActorLifecycle {
     }
 
     /** The head call if it is ready, left queued; drops the cancelled ones before it. */
-    private static TaskSpec peekReadyCall(final ArrayDeque<TaskSpec> queue) {
+    static TaskSpec peekReadyCall(final ArrayDeque<TaskSpec> queue) {
         TaskSpec call;
         while ((call = queue.peek()) != null && call.state == TaskSpec.State.DONE) {
             queue.poll();  // cancelled while queued

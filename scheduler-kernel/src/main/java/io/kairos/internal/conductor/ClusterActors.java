@@ -11,6 +11,7 @@ import io.kairos.spi.scheduling.SchedulingStrategy;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -164,7 +165,25 @@ final class ClusterActors {
         return true;
     }
 
-    /** A proxy's calls that are ready go to its member, in order (the member runs them as its own actor's). */
+    /**
+     * A proxy's ready calls at the head of queue go to its member, in order; a call whose held arguments are not all
+     * on that member waits for them to be pulled here first, holding back the calls behind it.
+     */
+    int sendQueue(final ActorState actor, final ArrayDeque<TaskSpec> queue) {
+        int dispatched = 0;
+        TaskSpec call;
+        while (actor.status == ActorState.Status.ALIVE && (call = ActorLifecycle.peekReadyCall(queue)) != null) {
+            if (call.heldArgs && !actor.hostNode.equals(link.pulls().holderOf(call))) {
+                waits.waitForPulls(call);  // waiting, or ready again (looked at anew), or failed (dropped)
+                continue;
+            }
+            queue.poll();
+            dispatched += sendCalls(actor, call);
+        }
+        return dispatched;
+    }
+
+    /** A proxy's call goes to its member (the member runs it as its own actor's). */
     int sendCalls(final ActorState actor, final TaskSpec call) {
         int at = 0;
         out.putInt(at, ACTOR_CALL);

@@ -311,31 +311,13 @@ final class ClusterLink {
     }
 
     /**
-     * The member that holds every pending argument of a task that took held objects as ready, if one member holds
-     * them all and none is being pulled; else null.
-     */
-    String holderOf(final TaskSpec task) {
-        String holder = null;
-        for (int i = 0; i < task.arity; i++) {
-            if (task.args[i] instanceof ObjectState && ((ObjectState) task.args[i]).status() == ObjectState.PENDING) {
-                final String at = pulls.holder((ObjectState) task.args[i]);
-                if (at == null || holder != null && !holder.equals(at)) {
-                    return null;
-                }
-                holder = at;
-            }
-        }
-        return holder;
-    }
-
-    /**
      * Ray's locality: a task that took held objects as ready goes to the member that holds them if its node has room
      * now, and reads them there in place; else it waits for them to be pulled here, as any task.
      *
      * @return whether it was sent (else it waits, or failed with an argument)
      */
     boolean runWhereHeld(final TaskSpec task) {
-        final int index = cluster.indexOfNode(holderOf(task));
+        final int index = cluster.indexOfNode(pulls.holderOf(task));
         final LogicalNode node = index < 0 ? null : cluster.logicalNode(index);
         if (node != null && node.isRemote() && node.fits(task.demand) && forward(task, node, null)) {
             return true;

@@ -120,6 +120,24 @@ final class ObjectPulls {
         }
     }
 
+    /**
+     * The member that holds every pending argument of a task that took held objects as ready, if one member holds
+     * them all and none is being pulled; else null.
+     */
+    String holderOf(final TaskSpec task) {
+        String holder = null;
+        for (int i = 0; i < task.arity; i++) {
+            if (task.args[i] instanceof ObjectState && ((ObjectState) task.args[i]).status() == ObjectState.PENDING) {
+                final String at = holder((ObjectState) task.args[i]);
+                if (at == null || holder != null && !holder.equals(at)) {
+                    return null;
+                }
+                holder = at;
+            }
+        }
+        return holder;
+    }
+
     /** The member that holds this object, if another one does and no pull of it has begun; else null. */
     String holder(final ObjectState state) {
         final Location location = held.get(state.id);
