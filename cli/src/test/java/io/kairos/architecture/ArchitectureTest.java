@@ -54,7 +54,8 @@ class ArchitectureTest {
 
     static ArchRule pluginsAndCliUseThePublicApiOnly() {
         return noClasses().that().resideInAnyPackage("io.kairos.cli..", "io.kairos.spi..", "io.kairos.journal..",
-                "io.kairos.metadata..", "io.kairos.cluster..", "io.kairos.data..", "io.kairos.architecture.planted.plugin..")
+                "io.kairos.metadata..", "io.kairos.cluster..", "io.kairos.data..", "io.kairos.train..",
+                "io.kairos.architecture.planted.plugin..")
             .should().dependOnClassesThat().resideInAPackage("io.kairos.internal..")
             .because("plugins and the CLI see the SPI and the public API; the machinery may change under them");
     }

@@ -1,0 +1,121 @@
+package io.kairos.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The group's meeting point, an actor of the trainer with a thread per worker: the all-reduce (each rank's vector
+ * summed in rank order, so every run of the same steps sums alike), the barrier, and the reports (rank 0's metrics
+ * kept for the trainer, checkpoints moved into the run's directory). {@link #abort} releases every rank waiting in
+ * it when the group fails.
+ */
+final class Coordinator {
+    private final int world;
+    private final Checkpoints checkpoints;
+    private final double[][] parts;
+    private int arrived;
+    private long round;
+    private double[] sum;
+    private String aborted;
+    private final List<Map<String, Double>> reports = new ArrayList<>();
+
+    Coordinator(final Integer world, final String checkpointDir, final Integer keep) {
+        this.world = world;
+        this.checkpoints = checkpointDir.isEmpty() ? null : new Checkpoints(Path.of(checkpointDir), keep);
+        this.parts = new double[world][];
+    }
+
+    /** Each rank's vector in, their sum (in rank order) out to every rank once all arrived. */
+    double[] allReduce(final Integer rank, final double[] values) throws InterruptedException {
+        synchronized (this) {
+            if (aborted != null) {
+                throw new IllegalStateException("the training group stopped: " + aborted);
+            }
+            if (parts[rank] != null) {
+                throw new IllegalStateException("rank " + rank + " entered the same all-reduce twice");
+            }
+            parts[rank] = values;
+            final long mine = round;
+            if (++arrived == world) {
+                final double[] total = new double[values.length];
+                for (final double[] part : parts) {
+                    if (part.length != total.length) {
+                        aborted = "the ranks' all-reduce vectors differ in length (" + part.length + " and "
+                            + total.length + ")";
+                        notifyAll();
+                        throw new IllegalArgumentException(aborted);
+                    }
+                    for (int i = 0; i < total.length; i++) {
+                        total[i] += part[i];
+                    }
+                }
+                java.util.Arrays.fill(parts, null);
+                arrived = 0;
+                sum = total;
+                round++;
+                notifyAll();
+                return total.clone();
+            }
+            while (round == mine && aborted == null) {
+                wait();
+            }
+            if (round == mine) {
+                throw new IllegalStateException("the training group stopped: " + aborted);
+            }
+            return sum.clone();
+        }
+    }
+
+    /** Waits until every rank is here. */
+    Boolean barrier(final Integer rank) throws InterruptedException {
+        allReduce(rank, new double[0]);
+        return true;
+    }
+
+    /** A report: rank 0's metrics are kept; a checkpoint directory (any rank's) becomes the newest checkpoint. */
+    String report(final Integer rank, final HashMap<String, Double> metrics, final String checkpoint)
+        throws IOException {
+        String kept = "";
+        if (!checkpoint.isEmpty()) {
+            if (checkpoints == null) {
+                throw new IllegalStateException("rank " + rank + " reported a checkpoint, but the trainer has no "
+                    + "checkpoint directory (Trainer.Builder.checkpoints)");
+            }
+            kept = checkpoints.persist(Path.of(checkpoint)).toString();
+        }
+        if (rank == 0) {
+            synchronized (this) {
+                reports.add(Map.copyOf(metrics));
+            }
+        }
+        return kept;
+    }
+
+    /** A fresh directory for rank's next checkpoint, inside the run's checkpoint directory. */
+    String staging(final Integer rank) throws IOException {
+        if (checkpoints == null) {
+            throw new IllegalStateException("the trainer has no checkpoint directory (Trainer.Builder.checkpoints)");
+        }
+        return checkpoints.newStaging(rank).toString();
+    }
+
+    /** Every rank waiting here, and every later call, fails with why. */
+    synchronized Boolean abort(final String why) {
+        if (aborted == null) {
+            aborted = why;
+        }
+        notifyAll();
+        return true;
+    }
+
+    /** Rank 0's reports so far, taken. */
+    synchronized ArrayList<Map<String, Double>> drain() {
+        final ArrayList<Map<String, Double>> out = new ArrayList<>(reports);
+        reports.clear();
+        return out;
+    }
+}

@@ -1,0 +1,175 @@
+package io.kairos.train;
+
+import io.kairos.ActorHandle;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a worker of a training group knows: its rank and the group's shape, the rendezvous (the variables PyTorch's
+ * {@code init_process_group} reads, in {@link #env}), the trainer's config, the checkpoint to resume from, and the
+ * group's collectives ({@link #allReduce}, {@link #barrier}) and {@link #report}. {@link #current} gives it to code
+ * deeper in the loop.
+ */
+public final class TrainContext {
+    private static final ThreadLocal<TrainContext> CURRENT = new ThreadLocal<>();
+
+    private final Setup setup;
+    private final ActorHandle<Coordinator> coordinator;
+
+    /** A worker's place in its group, decided by the trainer once every worker is placed. */
+    record Setup(int rank, int localRank, int worldSize, int localWorldSize, int nodeRank, String nodeId,
+                 String masterAddr, int masterPort, String cudaVisibleDevices, Serializable config,
+                 String checkpoint, int restarts) implements Serializable {
+    }
+
+    TrainContext(final Setup setup, final ActorHandle<Coordinator> coordinator) {
+        this.setup = setup;
+        this.coordinator = coordinator;
+    }
+
+    /**
+     * The context of the training loop running on this thread.
+     *
+     * @throws IllegalStateException outside a training worker
+     */
+    public static TrainContext current() {
+        final TrainContext c = CURRENT.get();
+        if (c == null) {
+            throw new IllegalStateException("TrainContext.current() is only available inside a training loop");
+        }
+        return c;
+    }
+
+    static void enter(final TrainContext context) {
+        CURRENT.set(context);
+    }
+
+    static void leave() {
+        CURRENT.remove();
+    }
+
+    /** This worker's rank, 0 to worldSize - 1 (ranks on one node are consecutive). */
+    public int rank() {
+        return setup.rank();
+    }
+
+    /** Its rank among the group's workers on its node. */
+    public int localRank() {
+        return setup.localRank();
+    }
+
+    /** The number of workers. */
+    public int worldSize() {
+        return setup.worldSize();
+    }
+
+    /** The number of the group's workers on this worker's node. */
+    public int localWorldSize() {
+        return setup.localWorldSize();
+    }
+
+    /** The rank of this worker's node among the group's nodes (rank 0's node is 0). */
+    public int nodeRank() {
+        return setup.nodeRank();
+    }
+
+    /** The kernel node this worker runs on. */
+    public String nodeId() {
+        return setup.nodeId();
+    }
+
+    /** Where rank 0 listens for a rendezvous (PyTorch's MASTER_ADDR). */
+    public String masterAddr() {
+        return setup.masterAddr();
+    }
+
+    /** A port that was free on rank 0's host when the group started (PyTorch's MASTER_PORT). */
+    public int masterPort() {
+        return setup.masterPort();
+    }
+
+    /** The GPUs of every worker of the group on this node, comma-separated (empty without GPUs). */
+    public String cudaVisibleDevices() {
+        return setup.cudaVisibleDevices();
+    }
+
+    /**
+     * The rendezvous as environment variables, as torchrun sets them: RANK, LOCAL_RANK, WORLD_SIZE,
+     * LOCAL_WORLD_SIZE, NODE_RANK, MASTER_ADDR, MASTER_PORT, CUDA_VISIBLE_DEVICES.
+     */
+    public Map<String, String> env() {
+        final Map<String, String> env = new LinkedHashMap<>();
+        env.put("RANK", Integer.toString(rank()));
+        env.put("LOCAL_RANK", Integer.toString(localRank()));
+        env.put("WORLD_SIZE", Integer.toString(worldSize()));
+        env.put("LOCAL_WORLD_SIZE", Integer.toString(localWorldSize()));
+        env.put("NODE_RANK", Integer.toString(nodeRank()));
+        env.put("MASTER_ADDR", masterAddr());
+        env.put("MASTER_PORT", Integer.toString(masterPort()));
+        env.put("CUDA_VISIBLE_DEVICES", cudaVisibleDevices());
+        return env;
+    }
+
+    /** The config given to {@link Trainer.Builder#jvm}, or null. */
+    @SuppressWarnings("unchecked")
+    public <C extends Serializable> C config() {
+        return (C) setup.config();
+    }
+
+    /** How many times the group failed and started again before this run of it (0 on the first). */
+    public int restarts() {
+        return setup.restarts();
+    }
+
+    /** The latest checkpoint when the group started (to resume from), if there is one. */
+    public Optional<Path> latestCheckpoint() {
+        return setup.checkpoint().isEmpty() ? Optional.empty() : Optional.of(Path.of(setup.checkpoint()));
+    }
+
+    /**
+     * Sums a vector over every rank (e.g. gradients): each rank passes its own, all get the sum, the same on every
+     * rank (added in rank order). Every rank must call it the same number of times with vectors of one length.
+     *
+     * @throws IllegalStateException if the group stopped (another rank failed) meanwhile
+     */
+    public double[] allReduce(final double[] values) {
+        return coordinator.task(Coordinator::allReduce, rank(), values).remote().get();
+    }
+
+    /** Waits until every rank calls it. */
+    public void barrier() {
+        coordinator.task(Coordinator::barrier, rank()).remote().get();
+    }
+
+    /** Reports metrics (rank 0's are the run's history, {@link TrainResult}). */
+    public void report(final Map<String, Double> metrics) {
+        coordinator.task(Coordinator::report, rank(), new HashMap<>(metrics), "").remote().get();
+    }
+
+    /**
+     * Reports metrics with a checkpoint: the directory (from {@link #newCheckpointDir}, or one on the same file
+     * system) is moved into the run's checkpoint directory as the newest checkpoint.
+     *
+     * @return where the checkpoint is kept now
+     */
+    public Path report(final Map<String, Double> metrics, final Path checkpoint) {
+        return Path.of(coordinator.task(Coordinator::report, rank(), new HashMap<>(metrics), checkpoint.toString())
+            .remote().get());
+    }
+
+    /** A new empty directory to write a checkpoint into before reporting it. */
+    public Path newCheckpointDir() throws IOException {
+        return Path.of(coordinator.task(Coordinator::staging, rank()).remote().get());
+    }
+
+    @Override
+    public String toString() {
+        return "TrainContext" + env();
+    }
+}

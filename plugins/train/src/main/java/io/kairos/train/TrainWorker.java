@@ -1,0 +1,44 @@
+package io.kairos.train;
+
+import io.kairos.ActorHandle;
+import io.kairos.TaskContext;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+/** One worker of a training group: an actor in its bundle of the group's placement group. */
+final class TrainWorker {
+    /** Where a worker landed: its node and the GPUs it holds. */
+    record Placement(String nodeId, int[] gpus) implements Serializable {
+    }
+
+    Placement where() {
+        final TaskContext t = TaskContext.current();
+        return new Placement(t.nodeId(), t.gpuInstances());
+    }
+
+    /**
+     * Rank 0: an address of this host and a port free on it now, "host:port": loopback when the whole group is on
+     * this host's node, else the host's address.
+     */
+    String freePort(final Boolean loopback) throws IOException {
+        final InetAddress host = loopback ? InetAddress.getLoopbackAddress() : InetAddress.getLocalHost();
+        try (ServerSocket socket = new ServerSocket(0, 1, host)) {
+            return host.getHostAddress() + ":" + socket.getLocalPort();
+        }
+    }
+
+    Boolean run(final TrainLoop loop, final TrainContext.Setup setup, final ActorHandle<Coordinator> coordinator)
+        throws Exception {
+        final TrainContext context = new TrainContext(setup, coordinator);
+        TrainContext.enter(context);
+        try {
+            loop.run(context);
+            return true;
+        } finally {
+            TrainContext.leave();
+        }
+    }
+}

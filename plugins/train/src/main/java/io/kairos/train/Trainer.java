@@ -1,0 +1,305 @@
+package io.kairos.train;
+
+import io.kairos.ActorHandle;
+import io.kairos.Kernel;
+import io.kairos.ObjectRef;
+import io.kairos.PlacementGroup;
+import io.kairos.WaitResult;
+import io.kairos.spi.scheduling.PlacementStrategy;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Runs a training loop on a gang of workers (Ray Train's job): one placement group of N bundles reserved all or
+ * nothing, a worker actor in each, told its rank and the rendezvous ({@link TrainContext}), with an all-reduce, a
+ * barrier and reports through the group's coordinator; when a worker fails (an exception, its actor or node lost)
+ * the whole group stops, its bundles are freed, and a new group starts from the latest checkpoint, up to
+ * {@link Builder#maxFailures} times.
+ *
+ * <pre>{@code
+ * TrainResult r = Trainer.builder(kernel).workers(4).resourcesPerWorker(Map.of("CPU", 1.0))
+ *     .jvm(MyLoop::train, config).checkpoints(Path.of("ckpt"), 3).maxFailures(2).run();
+ * }</pre>
+ */
+public final class Trainer {
+    private final Kernel kernel;
+    private final int workers;
+    private final Map<String, Double> resources;
+    private final PlacementStrategy strategy;
+    private final TrainLoop loop;
+    private final Serializable config;
+    private final Path checkpointDir;
+    private final int keep;
+    private final int maxFailures;
+    private final Duration startTimeout;
+
+    private Trainer(final Builder b) {
+        this.kernel = b.kernel;
+        this.workers = b.workers;
+        this.resources = Map.copyOf(b.resources);
+        this.strategy = b.strategy;
+        this.loop = b.loop;
+        this.config = b.config;
+        this.checkpointDir = b.checkpointDir;
+        this.keep = b.keep;
+        this.maxFailures = b.maxFailures;
+        this.startTimeout = b.startTimeout;
+    }
+
+    /** A trainer on kernel: set at least {@link Builder#jvm}. */
+    public static Builder builder(final Kernel kernel) {
+        return new Builder(Objects.requireNonNull(kernel, "kernel"));
+    }
+
+    /** A trainer's settings. */
+    public static final class Builder {
+        private final Kernel kernel;
+        private int workers = 1;
+        private Map<String, Double> resources = Map.of("CPU", 1.0);
+        private PlacementStrategy strategy = PlacementStrategy.PACK;
+        private TrainLoop loop;
+        private Serializable config;
+        private Path checkpointDir;
+        private int keep = 3;
+        private int maxFailures;
+        private Duration startTimeout = Duration.ofSeconds(60);
+
+        private Builder(final Kernel kernel) {
+            this.kernel = kernel;
+        }
+
+        /** How many workers (default 1), at least 1. */
+        public Builder workers(final int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("workers must be at least 1, was " + n);
+            }
+            this.workers = n;
+            return this;
+        }
+
+        /** What each worker holds, e.g. {@code Map.of("GPU", 1.0, "CPU", 4.0)} (default one CPU). */
+        public Builder resourcesPerWorker(final Map<String, Double> amounts) {
+            Objects.requireNonNull(amounts, "resourcesPerWorker");
+            for (final Map.Entry<String, Double> e : amounts.entrySet()) {
+                if (e.getValue() == null || !(e.getValue() >= 0) || e.getValue().isInfinite()) {
+                    throw new IllegalArgumentException("resourcesPerWorker: " + e.getKey() + " must be a finite "
+                        + "amount >= 0, was " + e.getValue());
+                }
+            }
+            this.resources = amounts;
+            return this;
+        }
+
+        /** How the workers' bundles spread over nodes (default PACK). */
+        public Builder strategy(final PlacementStrategy s) {
+            this.strategy = Objects.requireNonNull(s, "strategy");
+            return this;
+        }
+
+        /** The JVM training loop every worker runs, and its config (serializable, may be null). */
+        public Builder jvm(final TrainLoop trainLoop, final Serializable trainConfig) {
+            this.loop = Objects.requireNonNull(trainLoop, "loop");
+            this.config = trainConfig;
+            return this;
+        }
+
+        /**
+         * Where reported checkpoints are kept (a directory every worker's node can reach), the newest keep of them; a
+         * run started on a directory that holds checkpoints resumes from the latest.
+         */
+        public Builder checkpoints(final Path dir, final int keepNewest) {
+            if (keepNewest < 1) {
+                throw new IllegalArgumentException("checkpoints: keep must be at least 1, was " + keepNewest);
+            }
+            this.checkpointDir = Objects.requireNonNull(dir, "checkpoint directory").toAbsolutePath();
+            this.keep = keepNewest;
+            return this;
+        }
+
+        /** How many group failures to recover from (default 0; -1: any number). */
+        public Builder maxFailures(final int n) {
+            if (n < -1) {
+                throw new IllegalArgumentException("maxFailures must be -1 (forever) or more, was " + n);
+            }
+            this.maxFailures = n;
+            return this;
+        }
+
+        /** How long the group may wait for its resources (default 60 s). */
+        public Builder startTimeout(final Duration timeout) {
+            if (timeout == null || timeout.isNegative()) {
+                throw new IllegalArgumentException("startTimeout must be a duration >= 0, was " + timeout);
+            }
+            this.startTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Runs the training to its end.
+         *
+         * @throws TrainingFailedException if the group failed more than maxFailures times, or could not be placed
+         */
+        public TrainResult run() {
+            if (loop == null) {
+                throw new IllegalStateException("no training loop: call jvm(loop, config) before run()");
+            }
+            return new Trainer(this).runAll();
+        }
+    }
+
+    private TrainResult runAll() {
+        final List<Map<String, Double>> history = new ArrayList<>();
+        final Checkpoints checkpoints = checkpointDir == null ? null : new Checkpoints(checkpointDir, keep);
+        int failures = 0;
+        while (true) {
+            final Throwable failure = runGroup(failures, checkpoints, history);
+            if (failure == null) {
+                return new TrainResult(history, checkpoints == null ? Optional.empty()
+                    : new Checkpoints(checkpointDir, keep).latest(), failures);
+            }
+            failures++;
+            if (maxFailures != -1 && failures > maxFailures) {
+                throw new TrainingFailedException("the training group of " + workers + " worker(s) failed "
+                    + failures + " time(s), more than maxFailures (" + maxFailures + "): " + failure, failure);
+            }
+        }
+    }
+
+    /** One group from start to end; null if it finished, else the first worker failure. */
+    private Throwable runGroup(final int restarts, final Checkpoints checkpoints,
+                               final List<Map<String, Double>> history) {
+        final PlacementGroup group = place();
+        final List<ActorHandle<TrainWorker>> members = new ArrayList<>(workers);
+        ActorHandle<Coordinator> coordinator = null;
+        try {
+            coordinator = kernel.actor(Coordinator::new, workers,
+                    checkpointDir == null ? "" : checkpointDir.toString(), keep)
+                .setMaxConcurrency(workers + 2).remote();
+            final Map<String, Double> held = new HashMap<>();  // its bundle, all of it
+            resources.forEach((name, amount) -> {
+                if (amount > 0) {
+                    held.put(name, amount);
+                }
+            });
+            for (int i = 0; i < workers; i++) {
+                members.add(kernel.actor(TrainWorker::new).setPlacementGroup(group, i).setResources(held).remote());
+            }
+            final List<TrainContext.Setup> setups = rendezvous(members, restarts,
+                checkpoints == null ? "" : new Checkpoints(checkpointDir, keep).latest().map(Path::toString).orElse(""));
+            final List<ObjectRef<Boolean>> runs = new ArrayList<>(workers);
+            for (int i = 0; i < workers; i++) {
+                runs.add(members.get(i).task(TrainWorker::run, loop, setups.get(i), coordinator).remote());
+            }
+            return await(runs, coordinator);
+        } catch (final RuntimeException e) {
+            return e;
+        } finally {
+            if (coordinator != null) {
+                try {
+                    history.addAll(coordinator.task(Coordinator::drain).remote().get(Duration.ofSeconds(30)));
+                } catch (final RuntimeException e) {
+                    // its reports are lost with it (a failed group's metrics are not the run's)
+                }
+                kernel.kill(coordinator, true);
+            }
+            for (final ActorHandle<TrainWorker> m : members) {
+                kernel.kill(m, true);
+            }
+            kernel.removePlacementGroup(group);
+        }
+    }
+
+    private PlacementGroup place() {
+        final List<Map<String, Double>> bundles = Collections.nCopies(workers, resources);
+        final PlacementGroup group;
+        try {
+            group = kernel.createPlacementGroup(bundles, strategy);
+            if (group.ready(startTimeout)) {
+                return group;
+            }
+        } catch (final RuntimeException e) {
+            throw new TrainingFailedException("the training group of " + workers + " worker(s) of " + resources
+                + " (" + strategy + ") cannot be placed: " + e.getMessage(), e);
+        }
+        kernel.removePlacementGroup(group);
+        throw new TrainingFailedException("the training group of " + workers + " worker(s) of " + resources + " ("
+            + strategy + ") was not placed within " + startTimeout.toMillis() + " ms: the cluster has not that much "
+            + "free now (nodes: " + kernel.resources() + ")", null);
+    }
+
+    /**
+     * Ranks by node (rank 0's node first, consecutive ranks on a node, nodes in the order their first bundle
+     * comes), each node's GPUs as the union of its workers', and rank 0's address and a free port on its host.
+     */
+    private List<TrainContext.Setup> rendezvous(final List<ActorHandle<TrainWorker>> members, final int restarts,
+                                                final String checkpoint) {
+        final List<ObjectRef<TrainWorker.Placement>> asks = new ArrayList<>(members.size());
+        for (final ActorHandle<TrainWorker> m : members) {
+            asks.add(m.task(TrainWorker::where).remote());
+        }
+        final List<TrainWorker.Placement> placements = kernel.get(asks, startTimeout);
+        final Map<String, List<Integer>> byNode = new LinkedHashMap<>();
+        for (int i = 0; i < placements.size(); i++) {
+            byNode.computeIfAbsent(placements.get(i).nodeId(), n -> new ArrayList<>()).add(i);
+        }
+        final int[] rankOf = new int[members.size()];
+        final Map<String, String> devices = new HashMap<>();
+        int rank = 0;
+        for (final Map.Entry<String, List<Integer>> node : byNode.entrySet()) {
+            final TreeSet<Integer> gpus = new TreeSet<>();
+            for (final int i : node.getValue()) {
+                rankOf[i] = rank++;
+                for (final int g : placements.get(i).gpus()) {
+                    gpus.add(g);
+                }
+            }
+            devices.put(node.getKey(), String.join(",", gpus.stream().map(String::valueOf).toList()));
+        }
+        int first = 0;
+        while (rankOf[first] != 0) {
+            first++;
+        }
+        final String master = members.get(first).task(TrainWorker::freePort, byNode.size() == 1).remote()
+            .get(startTimeout);
+        final int colon = master.lastIndexOf(':');
+        final List<String> nodes = new ArrayList<>(byNode.keySet());
+        final List<TrainContext.Setup> setups = new ArrayList<>(members.size());
+        for (int i = 0; i < members.size(); i++) {
+            final String node = placements.get(i).nodeId();
+            final List<Integer> local = byNode.get(node);
+            setups.add(new TrainContext.Setup(rankOf[i], local.indexOf(i), members.size(), local.size(),
+                nodes.indexOf(node), node, master.substring(0, colon), Integer.parseInt(master.substring(colon + 1)),
+                devices.get(node), config, checkpoint, restarts));
+        }
+        return setups;
+    }
+
+    /** Waits for every worker; at the first failure the rest are released (the coordinator aborts) and it returns. */
+    private Throwable await(final List<ObjectRef<Boolean>> runs, final ActorHandle<Coordinator> coordinator) {
+        final List<ObjectRef<Boolean>> pending = new ArrayList<>(runs);
+        while (!pending.isEmpty()) {
+            final WaitResult<Boolean> done = kernel.wait(pending, 1, Duration.ofSeconds(1));
+            for (final ObjectRef<Boolean> ref : done.ready()) {
+                pending.remove(ref);
+                try {
+                    ref.get();
+                } catch (final RuntimeException e) {
+                    coordinator.task(Coordinator::abort, "rank " + runs.indexOf(ref) + " failed: " + e).remote();
+                    return e;
+                }
+            }
+        }
+        return null;
+    }
+}

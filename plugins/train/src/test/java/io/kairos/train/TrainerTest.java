@@ -1,0 +1,290 @@
+package io.kairos.train;
+
+import io.kairos.Kernel;
+import io.kairos.KernelContext;
+import io.kairos.spi.scheduling.PlacementStrategy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real data-parallel job: logistic regression by full-batch gradient descent, each rank's shard's gradient summed
+ * over the group by the all-reduce every step, checked against the same steps run in one process.
+ */
+@Timeout(120)
+class TrainerTest {
+    static final int SAMPLES = 2_000;
+    static final int FEATURES = 8;
+    static final double LEARNING_RATE = 0.5;
+
+    @TempDir
+    Path dir;
+
+    private Kernel kernel;
+
+    @AfterEach
+    void close() {
+        if (kernel != null) {
+            kernel.close();
+        }
+    }
+
+    /** The job's settings: steps, a checkpoint every few, and which rank throws at which step on the first run. */
+    record Job(int steps, int checkpointEvery, int failingRank, int failAtStep) implements Serializable {
+    }
+
+    static final AtomicInteger FAILURES_LEFT = new AtomicInteger();
+
+    static double[][] features() {
+        final SplittableRandom random = new SplittableRandom(42);
+        final double[][] x = new double[SAMPLES][FEATURES];
+        for (final double[] row : x) {
+            for (int j = 0; j < FEATURES; j++) {
+                row[j] = random.nextDouble(-1, 1);
+            }
+        }
+        return x;
+    }
+
+    static double[] labels(final double[][] x) {
+        final SplittableRandom random = new SplittableRandom(7);
+        final double[] truth = new double[FEATURES];
+        for (int j = 0; j < FEATURES; j++) {
+            truth[j] = random.nextDouble(-2, 2);
+        }
+        final double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = sigmoid(dot(truth, x[i])) > random.nextDouble() ? 1 : 0;
+        }
+        return y;
+    }
+
+    static double sigmoid(final double z) {
+        return 1 / (1 + Math.exp(-z));
+    }
+
+    static double dot(final double[] a, final double[] b) {
+        double s = 0;
+        for (int j = 0; j < a.length; j++) {
+            s += a[j] * b[j];
+        }
+        return s;
+    }
+
+    /** The gradient of the log loss over the samples from..to step stride, summed (last slot: the loss). */
+    static double[] gradient(final double[] w, final double[][] x, final double[] y, final int from, final int stride) {
+        final double[] g = new double[FEATURES + 1];
+        for (int i = from; i < x.length; i += stride) {
+            final double p = sigmoid(dot(w, x[i]));
+            for (int j = 0; j < FEATURES; j++) {
+                g[j] += (p - y[i]) * x[i][j];
+            }
+            g[FEATURES] -= y[i] * Math.log(p) + (1 - y[i]) * Math.log(1 - p);
+        }
+        return g;
+    }
+
+    static void step(final double[] w, final double[] sum) {
+        for (int j = 0; j < FEATURES; j++) {
+            w[j] -= LEARNING_RATE * sum[j] / SAMPLES;
+        }
+    }
+
+    /** The training loop every rank runs: its shard is every worldSize-th sample from its rank. */
+    static void train(final TrainContext ctx) throws Exception {
+        final Job job = ctx.config();
+        final double[][] x = features();
+        final double[] y = labels(x);
+        double[] w = new double[FEATURES];
+        int start = 0;
+        if (ctx.latestCheckpoint().isPresent()) {
+            try (DataInputStream in = new DataInputStream(Files.newInputStream(
+                ctx.latestCheckpoint().get().resolve("model.bin")))) {
+                start = in.readInt();
+                for (int j = 0; j < FEATURES; j++) {
+                    w[j] = in.readDouble();
+                }
+            }
+        }
+        double loss = 0;
+        for (int s = start; s < job.steps(); s++) {
+            if (ctx.rank() == job.failingRank() && s == job.failAtStep() && FAILURES_LEFT.getAndDecrement() > 0) {
+                throw new IllegalStateException("rank " + ctx.rank() + " fails at step " + s + " (injected)");
+            }
+            final double[] sum = ctx.allReduce(gradient(w, x, y, ctx.rank(), ctx.worldSize()));
+            step(w, sum);
+            loss = sum[FEATURES] / SAMPLES;
+            if (ctx.rank() == 0 && (s + 1) % job.checkpointEvery() == 0 && s + 1 < job.steps()) {
+                final Path checkpoint = ctx.newCheckpointDir();
+                try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(
+                    checkpoint.resolve("model.bin")))) {
+                    out.writeInt(s + 1);
+                    for (final double v : w) {
+                        out.writeDouble(v);
+                    }
+                }
+                ctx.report(Map.of("step", (double) (s + 1), "loss", loss), checkpoint);
+            }
+        }
+        if (ctx.rank() == 0) {
+            final Map<String, Double> metrics = new HashMap<>();
+            metrics.put("step", (double) job.steps());
+            metrics.put("loss", loss);
+            for (int j = 0; j < FEATURES; j++) {
+                metrics.put("w" + j, w[j]);
+            }
+            ctx.report(metrics);
+        }
+    }
+
+    /** The same steps in one process. */
+    static double[] sequential(final int steps) {
+        final double[][] x = features();
+        final double[] y = labels(x);
+        final double[] w = new double[FEATURES];
+        for (int s = 0; s < steps; s++) {
+            step(w, gradient(w, x, y, 0, 1));
+        }
+        return w;
+    }
+
+    private static double[] weights(final TrainResult r) {
+        final double[] w = new double[FEATURES];
+        for (int j = 0; j < FEATURES; j++) {
+            w[j] = r.metrics().get("w" + j);
+        }
+        return w;
+    }
+
+    private static void assertClose(final double[] expected, final double[] actual, final double relative) {
+        for (int j = 0; j < expected.length; j++) {
+            assertEquals(expected[j], actual[j], relative * Math.abs(expected[j]), "w" + j);
+        }
+    }
+
+    @Test
+    void fourWorkersReachTheSingleProcessModel() {
+        kernel = Kernel.start(new KernelContext().cpus(4));
+        FAILURES_LEFT.set(0);
+        final TrainResult r = Trainer.builder(kernel).workers(4).resourcesPerWorker(Map.of("CPU", 1.0))
+            .jvm(TrainerTest::train, new Job(60, 20, -1, -1)).checkpoints(dir.resolve("ckpt"), 2).run();
+        assertClose(sequential(60), weights(r), 1e-9);
+        assertEquals(0, r.failures());
+        assertEquals(List.of(20.0, 40.0, 60.0), r.history().stream().map(m -> m.get("step")).toList());
+        assertTrue(r.history().get(2).get("loss") < r.history().get(0).get("loss"), "the loss falls");
+        assertEquals(dir.resolve("ckpt").resolve("checkpoint_000001").toAbsolutePath(), r.checkpoint().orElseThrow());
+        assertEquals(List.of("checkpoint_000000", "checkpoint_000001"),
+            listCheckpoints(dir.resolve("ckpt")), "both kept (keep 2)");
+        assertTrue(kernel.resources().stream().allMatch(n -> n.available().equals(n.total())),
+            "every worker's resources given back: " + kernel.resources());
+    }
+
+    @Test
+    void aWorkerThatFailsRestartsTheGroupFromTheLatestCheckpoint() throws Exception {
+        kernel = Kernel.start(new KernelContext().cpus(3));
+        FAILURES_LEFT.set(1);
+        final TrainResult r = Trainer.builder(kernel).workers(3)
+            .jvm(TrainerTest::train, new Job(50, 10, 1, 25)).checkpoints(dir.resolve("ckpt"), 1).maxFailures(1).run();
+        assertEquals(1, r.failures());
+        assertClose(sequential(50), weights(r), 1e-9);
+        assertEquals(List.of(10.0, 20.0, 30.0, 40.0, 50.0), r.history().stream().map(m -> m.get("step")).toList(),
+            "the failed group's reports up to its failure, then the new group's from step 20 on");
+        assertEquals(List.of("checkpoint_000003"), listCheckpoints(dir.resolve("ckpt")), "only the newest kept");
+        assertEquals(List.of("checkpoint_000003"), Files.readAllLines(dir.resolve("ckpt").resolve(Checkpoints.INDEX)));
+    }
+
+    @Test
+    void withNoFailuresAllowedTheRunFailsWithTheWorkersError() {
+        kernel = Kernel.start(new KernelContext().cpus(2));
+        FAILURES_LEFT.set(5);
+        final TrainingFailedException e = assertThrows(TrainingFailedException.class, () -> Trainer.builder(kernel)
+            .workers(2).jvm(TrainerTest::train, new Job(10, 5, 1, 3)).run());
+        assertTrue(e.getMessage().contains("rank 1 fails at step 3 (injected)"), e::getMessage);
+        assertTrue(e.getMessage().contains("maxFailures (0)"), e::getMessage);
+        assertTrue(kernel.resources().stream().allMatch(n -> n.available().equals(n.total())),
+            "the group's bundles freed: " + kernel.resources());
+    }
+
+    @Test
+    void aDriverStartedAgainOnTheSameDirectoryResumes() {
+        kernel = Kernel.start(new KernelContext().cpus(2));
+        FAILURES_LEFT.set(1);
+        assertThrows(TrainingFailedException.class, () -> Trainer.builder(kernel).workers(2)
+            .jvm(TrainerTest::train, new Job(40, 10, 0, 35)).checkpoints(dir.resolve("ckpt"), 3).run());
+        FAILURES_LEFT.set(0);
+        final TrainResult r = Trainer.builder(kernel).workers(2)
+            .jvm(TrainerTest::train, new Job(40, 10, 0, 35)).checkpoints(dir.resolve("ckpt"), 3).run();
+        assertEquals(List.of(40.0), r.history().stream().map(m -> m.get("step")).toList(), "resumed at step 30");
+        assertClose(sequential(40), weights(r), 1e-9);
+    }
+
+    static final Map<Integer, Map<String, String>> ENVS = new ConcurrentHashMap<>();
+
+    static void recordEnv(final TrainContext ctx) {
+        ENVS.put(ctx.rank(), ctx.env());
+        assertEquals(ctx, TrainContext.current());
+    }
+
+    @Test
+    void everyWorkerGetsTheRendezvous() {
+        kernel = Kernel.start(new KernelContext().cpus(4).simulatedGpus("4x16GiB"));
+        ENVS.clear();
+        Trainer.builder(kernel).workers(4).resourcesPerWorker(Map.of("CPU", 1.0, "GPU", 1.0))
+            .strategy(PlacementStrategy.PACK).jvm(TrainerTest::recordEnv, null).run();
+        assertEquals(Set.of(0, 1, 2, 3), ENVS.keySet(), "ranks unique and dense");
+        final Set<String> ports = new TreeSet<>();
+        for (final Map.Entry<Integer, Map<String, String>> e : ENVS.entrySet()) {
+            final Map<String, String> env = e.getValue();
+            assertEquals(String.valueOf(e.getKey()), env.get("RANK"));
+            assertEquals(env.get("RANK"), env.get("LOCAL_RANK"), "one node: local ranks are the ranks");
+            assertEquals("4", env.get("WORLD_SIZE"));
+            assertEquals("4", env.get("LOCAL_WORLD_SIZE"));
+            assertEquals("0", env.get("NODE_RANK"));
+            assertEquals("127.0.0.1", env.get("MASTER_ADDR"));
+            assertEquals("0,1,2,3", env.get("CUDA_VISIBLE_DEVICES"), "the union of the group's GPUs on the node");
+            ports.add(env.get("MASTER_PORT"));
+        }
+        assertEquals(1, ports.size(), "one master port");
+        assertTrue(Integer.parseInt(ports.iterator().next()) > 0);
+    }
+
+    @Test
+    void aGroupNoNodeCanHoldFailsNamingItsResources() {
+        kernel = Kernel.start(new KernelContext().cpus(2));
+        final TrainingFailedException e = assertThrows(TrainingFailedException.class, () -> Trainer.builder(kernel)
+            .workers(3).resourcesPerWorker(Map.of("CPU", 1.0)).strategy(PlacementStrategy.STRICT_PACK)
+            .startTimeout(Duration.ofSeconds(5)).jvm(TrainerTest::recordEnv, null).run());
+        assertTrue(e.getMessage().contains("3 worker(s) of {CPU=1.0}"), e::getMessage);
+        assertThrows(IllegalArgumentException.class, () -> Trainer.builder(kernel).workers(0));
+        assertThrows(IllegalStateException.class, () -> Trainer.builder(kernel).run());
+    }
+
+    private static List<String> listCheckpoints(final Path root) throws RuntimeException {
+        try (var files = Files.list(root)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("checkpoint_")).sorted()
+                .toList();
+        } catch (final java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
