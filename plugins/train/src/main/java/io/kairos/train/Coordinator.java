@@ -22,11 +22,37 @@ final class Coordinator {
     private double[] sum;
     private String aborted;
     private final List<Map<String, Double>> reports = new ArrayList<>();
+    /** When each rank was last heard from (System.nanoTime), and whether it waits in a collective now. */
+    private final long[] lastSeen;
+    private final boolean[] inCollective;
 
     Coordinator(final Integer world, final String checkpointDir, final Integer keep) {
         this.world = world;
         this.checkpoints = checkpointDir.isEmpty() ? null : new Checkpoints(Path.of(checkpointDir), keep);
         this.parts = new double[world][];
+        this.lastSeen = new long[world];
+        this.inCollective = new boolean[world];
+        java.util.Arrays.fill(lastSeen, System.nanoTime());
+    }
+
+    /** Rank is alive (a report, a heartbeat, a collective). */
+    synchronized Boolean heartbeat(final Integer rank) {
+        lastSeen[rank] = System.nanoTime();
+        return true;
+    }
+
+    /**
+     * The first rank not heard from for longer than silentNanos and not waiting in a collective (a rank waiting
+     * for the others is not the one that hangs), or -1.
+     */
+    synchronized Integer silent(final Long silentNanos) {
+        final long now = System.nanoTime();
+        for (int r = 0; r < world; r++) {
+            if (!inCollective[r] && now - lastSeen[r] > silentNanos) {
+                return r;
+            }
+        }
+        return -1;
     }
 
     /** Each rank's vector in, their sum (in rank order) out to every rank once all arrived. */
@@ -39,6 +65,7 @@ final class Coordinator {
                 throw new IllegalStateException("rank " + rank + " entered the same all-reduce twice");
             }
             parts[rank] = values;
+            lastSeen[rank] = System.nanoTime();
             final long mine = round;
             if (++arrived == world) {
                 final double[] total = new double[values.length];
@@ -54,12 +81,15 @@ final class Coordinator {
                     }
                 }
                 java.util.Arrays.fill(parts, null);
+                java.util.Arrays.fill(inCollective, false);
+                java.util.Arrays.fill(lastSeen, System.nanoTime());
                 arrived = 0;
                 sum = total;
                 round++;
                 notifyAll();
                 return total.clone();
             }
+            inCollective[rank] = true;
             while (round == mine && aborted == null) {
                 wait();
             }
@@ -87,8 +117,9 @@ final class Coordinator {
             }
             kept = checkpoints.persist(Path.of(checkpoint)).toString();
         }
-        if (rank == 0) {
-            synchronized (this) {
+        synchronized (this) {
+            lastSeen[rank] = System.nanoTime();
+            if (rank == 0) {
                 reports.add(Map.copyOf(metrics));
             }
         }

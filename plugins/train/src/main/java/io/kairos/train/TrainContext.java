@@ -147,6 +147,14 @@ public final class TrainContext {
         coordinator.task(Coordinator::barrier, rank()).remote().get();
     }
 
+    /**
+     * Says this rank is alive, for a step that runs longer than the trainer's health timeout without a collective or
+     * a report ({@link Trainer.Builder#healthCheck}).
+     */
+    public void heartbeat() {
+        coordinator.task(Coordinator::heartbeat, rank()).remote().get();
+    }
+
     /** Reports metrics (rank 0's are the run's history, {@link TrainResult}). */
     public void report(final Map<String, Double> metrics) {
         coordinator.task(Coordinator::report, rank(), new HashMap<>(metrics), "").remote().get();

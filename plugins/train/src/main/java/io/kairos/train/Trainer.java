@@ -43,6 +43,8 @@ public final class Trainer {
     private final int keep;
     private final int maxFailures;
     private final Duration startTimeout;
+    private final Duration healthInterval;
+    private final Duration healthTimeout;
 
     private Trainer(final Builder b) {
         this.kernel = b.kernel;
@@ -55,6 +57,8 @@ public final class Trainer {
         this.keep = b.keep;
         this.maxFailures = b.maxFailures;
         this.startTimeout = b.startTimeout;
+        this.healthInterval = b.healthInterval;
+        this.healthTimeout = b.healthTimeout;
     }
 
     /** A trainer on kernel: set at least {@link Builder#jvm}. */
@@ -74,6 +78,8 @@ public final class Trainer {
         private int keep = 3;
         private int maxFailures;
         private Duration startTimeout = Duration.ofSeconds(60);
+        private Duration healthInterval = Duration.ofSeconds(1);
+        private Duration healthTimeout = Duration.ofMinutes(10);
 
         private Builder(final Kernel kernel) {
             this.kernel = kernel;
@@ -142,6 +148,24 @@ public final class Trainer {
                 throw new IllegalArgumentException("startTimeout must be a duration >= 0, was " + timeout);
             }
             this.startTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How often the trainer looks for a hung worker (default every second), and how long a worker may go without
+         * a collective, a report or a {@link TrainContext#heartbeat} before it counts as hung (default 10 minutes):
+         * the group then fails as if the worker had thrown.
+         */
+        public Builder healthCheck(final Duration interval, final Duration timeout) {
+            if (interval == null || interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("healthCheck: interval must be > 0, was " + interval);
+            }
+            if (timeout == null || timeout.compareTo(interval) < 0) {
+                throw new IllegalArgumentException("healthCheck: timeout must be at least the interval ("
+                    + interval.toMillis() + " ms), was " + timeout);
+            }
+            this.healthInterval = interval;
+            this.healthTimeout = timeout;
             return this;
         }
 
@@ -285,11 +309,24 @@ public final class Trainer {
         return setups;
     }
 
-    /** Waits for every worker; at the first failure the rest are released (the coordinator aborts) and it returns. */
+    /**
+     * Waits for every worker; at the first failure, or a worker silent past the health timeout, the rest are released
+     * (the coordinator aborts) and it returns the failure.
+     */
     private Throwable await(final List<ObjectRef<Boolean>> runs, final ActorHandle<Coordinator> coordinator) {
         final List<ObjectRef<Boolean>> pending = new ArrayList<>(runs);
         while (!pending.isEmpty()) {
-            final WaitResult<Boolean> done = kernel.wait(pending, 1, Duration.ofSeconds(1));
+            final WaitResult<Boolean> done = kernel.wait(pending, 1, healthInterval);
+            if (done.ready().isEmpty()) {
+                final int hung = coordinator.task(Coordinator::silent, healthTimeout.toNanos()).remote()
+                    .get(startTimeout);
+                if (hung >= 0) {
+                    final String why = "rank " + hung + " was silent for over " + healthTimeout.toMillis()
+                        + " ms (no allReduce, barrier, report or heartbeat): taken as hung";
+                    coordinator.task(Coordinator::abort, why).remote();
+                    return new TrainingFailedException(why, null);
+                }
+            }
             for (final ObjectRef<Boolean> ref : done.ready()) {
                 pending.remove(ref);
                 try {

@@ -238,6 +238,42 @@ class TrainerTest {
         assertClose(sequential(40), weights(r), 1e-9);
     }
 
+    static final AtomicInteger HANGS_LEFT = new AtomicInteger();
+
+    /** Rank 1 hangs (no collective, no report) on the first run of the group, until its actor is killed. */
+    static void hangOnce(final TrainContext ctx) throws InterruptedException {
+        ctx.barrier();
+        if (ctx.rank() == 1 && HANGS_LEFT.getAndDecrement() > 0) {
+            final long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < until && !Thread.currentThread().isInterrupted()) {
+                Thread.sleep(5);  // hung: says nothing to the group
+            }
+            return;
+        }
+        ctx.report(Map.of("done", 1.0));
+        ctx.barrier();
+    }
+
+    @Test
+    void aHungWorkerIsFoundByTheHealthCheckAndTheGroupStartsAgain() {
+        kernel = Kernel.start(new KernelContext().cpus(4));
+        HANGS_LEFT.set(1);
+        final long start = System.nanoTime();
+        final TrainResult r = Trainer.builder(kernel).workers(2)
+            .healthCheck(Duration.ofMillis(50), Duration.ofMillis(500)).maxFailures(1)
+            .jvm(TrainerTest::hangOnce, null).run();
+        assertEquals(1, r.failures());
+        assertEquals(List.of(Map.of("done", 1.0), Map.of("done", 1.0)), r.history(), "rank 0 reported in both groups");
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos(), "found within the timeout, not after");
+        HANGS_LEFT.set(1);
+        final TrainingFailedException e = assertThrows(TrainingFailedException.class, () -> Trainer.builder(kernel)
+            .workers(2).healthCheck(Duration.ofMillis(50), Duration.ofMillis(500)).jvm(TrainerTest::hangOnce, null)
+            .run());
+        assertTrue(e.getMessage().contains("rank 1 was silent for over 500 ms"), e::getMessage);
+        assertThrows(IllegalArgumentException.class, () -> Trainer.builder(kernel)
+            .healthCheck(Duration.ofSeconds(2), Duration.ofSeconds(1)));
+    }
+
     static final Map<Integer, Map<String, String>> ENVS = new ConcurrentHashMap<>();
 
     static void recordEnv(final TrainContext ctx) {
