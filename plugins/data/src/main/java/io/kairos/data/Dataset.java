@@ -1,6 +1,7 @@
 package io.kairos.data;
 
 import io.kairos.Kernel;
+import io.kairos.ObjectRef;
 import io.kairos.function.KFunc1;
 
 import java.io.IOException;
@@ -237,6 +238,26 @@ public final class Dataset<T> extends Sources {
             throw new IllegalArgumentException("repartition: n " + n + " must be >= 1");
         }
         return exchange(new Exchange.Repartition(n));
+    }
+
+    /**
+     * The rows in n datasets of equal row counts (within one), in order: one per consumer, such as the ranks of a
+     * training group (Ray Data's {@code split(n, equal=True)}). Runs the plan now: each part is one block in the
+     * object store, kept while its dataset is reachable, and each run of a part (an epoch) reads a copy of it.
+     *
+     * @param n the number of parts, &gt;= 1
+     * @return the parts, in order
+     */
+    public List<Dataset<T>> split(final int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("split: n " + n + " must be >= 1");
+        }
+        final List<Dataset<T>> parts = new ArrayList<>(n);
+        for (final ObjectRef<List<Object>> block : new Exchange.Repartition(n).run(this)) {
+            parts.add(new Dataset<>(kernel, List.of(), null, new Exchange.Kept(kernel, block), List.of(Stage.tasks()),
+                options));
+        }
+        return parts;
     }
 
     /**

@@ -41,6 +41,27 @@ abstract class Exchange {
         return (long) rows.size();
     }
 
+    /** One block kept in the store, a part of {@link Dataset#split}: each run reads a copy of it. */
+    static final class Kept extends Exchange {
+        private final Kernel kernel;
+        private final ObjectRef<List<Object>> block;
+
+        Kept(final Kernel kernel, final ObjectRef<List<Object>> block) {
+            this.kernel = kernel;
+            this.block = block;
+        }
+
+        @Override
+        List<ObjectRef<List<Object>>> run(final Dataset<?> upstream) {
+            return List.of(kernel.put(new ArrayList<>(block.get())));
+        }
+
+        @Override
+        int blocks(final Dataset<?> upstream) {
+            return 1;
+        }
+    }
+
     /**
      * n blocks of equal row counts (within one), the rows in order. The upstream blocks stay in the store until read
      * (as a materialized dataset: beyond the store the kernel spills them); this JVM holds one block at a time.

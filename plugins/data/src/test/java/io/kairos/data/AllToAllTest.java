@@ -101,6 +101,25 @@ class AllToAllTest {
     }
 
     @Test
+    void splitGivesPartsOfEqualRowCountsInOrderEachReadableAgain() {
+        start();
+        final List<Dataset<Long>> parts = Dataset.range(kernel, 10_007, 3_000).filter(x -> x % 3 != 0).split(4);
+        final List<Long> expected = LongStream.range(0, 10_007).filter(x -> x % 3 != 0).boxed()
+            .collect(Collectors.toList());
+        final List<Long> all = new ArrayList<>();
+        for (final Dataset<Long> part : parts) {
+            final List<Long> rows = part.takeAll();
+            assertTrue(rows.size() == expected.size() / 4 || rows.size() == expected.size() / 4 + 1,
+                "equal within one: " + rows.size());
+            assertEquals(rows, part.map(x -> x).takeAll(), "a second epoch reads the same rows");
+            assertEquals(1, part.numBlocks());
+            all.addAll(rows);
+        }
+        assertEquals(expected, all, "every row once, in order");
+        assertThrows(IllegalArgumentException.class, () -> Dataset.range(kernel, 10, 5).split(0));
+    }
+
+    @Test
     void repartitionMakesEqualBlocksInOrder() {
         start();
         final Dataset<Long> ds = Dataset.range(kernel, 10_007, 3_000).filter(x -> x % 3 != 0).repartition(7);

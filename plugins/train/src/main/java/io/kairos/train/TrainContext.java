@@ -1,6 +1,7 @@
 package io.kairos.train;
 
 import io.kairos.ActorHandle;
+import io.kairos.data.Dataset;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -21,6 +22,7 @@ public final class TrainContext {
 
     private final Setup setup;
     private final ActorHandle<Coordinator> coordinator;
+    private final Map<String, Dataset<?>> shards;
 
     /** A worker's place in its group, decided by the trainer once every worker is placed. */
     record Setup(int rank, int localRank, int worldSize, int localWorldSize, int nodeRank, String nodeId,
@@ -28,9 +30,10 @@ public final class TrainContext {
                  String checkpoint, int restarts) implements Serializable {
     }
 
-    TrainContext(final Setup setup, final ActorHandle<Coordinator> coordinator) {
+    TrainContext(final Setup setup, final ActorHandle<Coordinator> coordinator, final Map<String, Dataset<?>> shards) {
         this.setup = setup;
         this.coordinator = coordinator;
+        this.shards = shards;
     }
 
     /**
@@ -125,6 +128,22 @@ public final class TrainContext {
     /** How many times the group failed and started again before this run of it (0 on the first). */
     public int restarts() {
         return setup.restarts();
+    }
+
+    /**
+     * This rank's shard of a dataset given to {@link Trainer.Builder#dataset}: the rank-th of worldSize parts of equal
+     * row counts (within one), in order; iterate it once per epoch ({@code shard.iterBatches(n)}).
+     *
+     * @throws IllegalArgumentException if the trainer was given no dataset of that name
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Dataset<T> shard(final String name) {
+        final Dataset<?> shard = shards.get(name);
+        if (shard == null) {
+            throw new IllegalArgumentException("no dataset '" + name + "' was given to the trainer; it has "
+                + shards.keySet());
+        }
+        return (Dataset<T>) shard;
     }
 
     /** The latest checkpoint when the group started (to resume from), if there is one. */

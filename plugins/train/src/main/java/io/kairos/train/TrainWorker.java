@@ -2,11 +2,13 @@ package io.kairos.train;
 
 import io.kairos.ActorHandle;
 import io.kairos.TaskContext;
+import io.kairos.data.Dataset;
 
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.Map;
 
 /** One worker of a training group: an actor in its bundle of the group's placement group. */
 final class TrainWorker {
@@ -30,9 +32,9 @@ final class TrainWorker {
         }
     }
 
-    Boolean run(final TrainLoop loop, final TrainContext.Setup setup, final ActorHandle<Coordinator> coordinator)
-        throws Exception {
-        final TrainContext context = new TrainContext(setup, coordinator);
+    Boolean run(final TrainLoop loop, final TrainContext.Setup setup, final ActorHandle<Coordinator> coordinator,
+                final Map<String, Dataset<?>> shards) throws Exception {
+        final TrainContext context = new TrainContext(setup, coordinator, shards);
         TrainContext.enter(context);
         try {
             loop.run(context);

@@ -5,6 +5,7 @@ import io.kairos.Kernel;
 import io.kairos.ObjectRef;
 import io.kairos.PlacementGroup;
 import io.kairos.WaitResult;
+import io.kairos.data.Dataset;
 import io.kairos.spi.scheduling.PlacementStrategy;
 
 import java.io.Serializable;
@@ -45,6 +46,9 @@ public final class Trainer {
     private final Duration startTimeout;
     private final Duration healthInterval;
     private final Duration healthTimeout;
+    private final Map<String, Dataset<?>> datasets;
+    /** Each dataset split in one part per worker, made when the first group starts (kept for its restarts). */
+    private Map<String, List<? extends Dataset<?>>> shards;
 
     private Trainer(final Builder b) {
         this.kernel = b.kernel;
@@ -59,6 +63,7 @@ public final class Trainer {
         this.startTimeout = b.startTimeout;
         this.healthInterval = b.healthInterval;
         this.healthTimeout = b.healthTimeout;
+        this.datasets = Map.copyOf(b.datasets);
     }
 
     /** A trainer on kernel: set at least {@link Builder#jvm}. */
@@ -80,6 +85,7 @@ public final class Trainer {
         private Duration startTimeout = Duration.ofSeconds(60);
         private Duration healthInterval = Duration.ofSeconds(1);
         private Duration healthTimeout = Duration.ofMinutes(10);
+        private final Map<String, Dataset<?>> datasets = new LinkedHashMap<>();
 
         private Builder(final Kernel kernel) {
             this.kernel = kernel;
@@ -117,6 +123,19 @@ public final class Trainer {
         public Builder jvm(final TrainLoop trainLoop, final Serializable trainConfig) {
             this.loop = Objects.requireNonNull(trainLoop, "loop");
             this.config = trainConfig;
+            return this;
+        }
+
+        /**
+         * A dataset the workers read, each its own part ({@link TrainContext#shard}): split in one part per worker
+         * of equal row counts when the first group starts ({@link Dataset#split}), the same parts after a restart.
+         * The workers run in this JVM's kernel (the parts are its objects).
+         */
+        public Builder dataset(final String name, final Dataset<?> dataset) {
+            if (name == null || name.isEmpty()) {
+                throw new IllegalArgumentException("dataset: the name must not be empty");
+            }
+            datasets.put(name, Objects.requireNonNull(dataset, "dataset"));
             return this;
         }
 
@@ -221,9 +240,16 @@ public final class Trainer {
             }
             final List<TrainContext.Setup> setups = rendezvous(members, restarts,
                 checkpoints == null ? "" : new Checkpoints(checkpointDir, keep).latest().map(Path::toString).orElse(""));
+            if (shards == null) {
+                shards = new LinkedHashMap<>();
+                datasets.forEach((name, ds) -> shards.put(name, ds.split(workers)));
+            }
             final List<ObjectRef<Boolean>> runs = new ArrayList<>(workers);
             for (int i = 0; i < workers; i++) {
-                runs.add(members.get(i).task(TrainWorker::run, loop, setups.get(i), coordinator).remote());
+                final Map<String, Dataset<?>> mine = new HashMap<>();
+                final int rank = setups.get(i).rank();
+                shards.forEach((name, parts) -> mine.put(name, parts.get(rank)));
+                runs.add(members.get(i).task(TrainWorker::run, loop, setups.get(i), coordinator, mine).remote());
             }
             return await(runs, coordinator);
         } catch (final RuntimeException e) {

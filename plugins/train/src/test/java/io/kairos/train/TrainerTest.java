@@ -274,6 +274,46 @@ class TrainerTest {
             .healthCheck(Duration.ofSeconds(2), Duration.ofSeconds(1)));
     }
 
+    static final Map<Integer, Long> SHARD_ROWS = new ConcurrentHashMap<>();
+
+    /** Two epochs over this rank's shard; the sums all-reduced, rank 0 reports the total. */
+    static void sumShard(final TrainContext ctx) {
+        final io.kairos.data.Dataset<Long> shard = ctx.shard("train");
+        double total = 0;
+        for (int epoch = 0; epoch < 2; epoch++) {
+            long rows = 0;
+            double sum = 0;
+            for (final java.util.Iterator<List<Long>> it = shard.iterBatches(64); it.hasNext(); ) {
+                for (final long x : it.next()) {
+                    sum += x;
+                    rows++;
+                }
+            }
+            SHARD_ROWS.merge(ctx.rank(), rows, (a, b) -> a.equals(b) ? a : -1L);
+            total = ctx.allReduce(new double[] {sum})[0];
+        }
+        if (ctx.rank() == 0) {
+            ctx.report(Map.of("total", total));
+        }
+    }
+
+    @Test
+    void eachWorkerReadsItsShardOfTheDatasetEveryEpoch() {
+        kernel = Kernel.start(new KernelContext().cpus(4).objectStoreBytes(64L << 20));
+        SHARD_ROWS.clear();
+        final TrainResult r = Trainer.builder(kernel).workers(3)
+            .dataset("train", io.kairos.data.Dataset.range(kernel, 1_000, 128).progress(false))
+            .jvm(TrainerTest::sumShard, null).run();
+        assertEquals(1_000.0 * 999 / 2, r.metrics().get("total"), "every row once, all-reduced");
+        assertEquals(Set.of(0, 1, 2), SHARD_ROWS.keySet());
+        for (final long rows : SHARD_ROWS.values()) {
+            assertTrue(rows == 333 || rows == 334, "equal within one, the same each epoch: " + rows);
+        }
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> Trainer.builder(kernel).dataset("", io.kairos.data.Dataset.range(kernel, 1, 1)));
+        assertTrue(e.getMessage().contains("name"), e::getMessage);
+    }
+
     static final Map<Integer, Map<String, String>> ENVS = new ConcurrentHashMap<>();
 
     static void recordEnv(final TrainContext ctx) {
