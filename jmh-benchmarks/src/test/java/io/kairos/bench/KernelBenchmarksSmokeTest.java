@@ -43,6 +43,29 @@ class KernelBenchmarksSmokeTest {
         assertTrue(!io.ray.api.Ray.isInitialized(), "Ray.shutdown() left Ray initialized");
     }
 
+    /** The training benchmarks: a gang of 8 starts and ends; the trainer's descent and the hand loop's agree. */
+    @Test
+    void trainBenchmarks() throws Exception {
+        final TrainBenchmark b = new TrainBenchmark();
+        final TrainBenchmark.Gang gang = new TrainBenchmark.Gang();
+        gang.workers = 8;
+        gang.setUp();
+        try {
+            assertEquals(0, b.gang_start(gang).failures());
+        } finally {
+            gang.tearDown();
+        }
+        final TrainBenchmark.Descent descent = new TrainBenchmark.Descent();
+        descent.setUp();
+        try {
+            final double ours = b.trainer_descent(descent);
+            assertEquals(b.hand_descent(descent), ours, "the same steps, summed in the same order");
+            assertTrue(ours != 0, "the weights moved");
+        } finally {
+            descent.tearDown();
+        }
+    }
+
     /** The data pipelines: ours and both peers write the same embeddings; the group-bys agree on a small text. */
     @Test
     void dataPipelineBenchmarks() throws Exception {

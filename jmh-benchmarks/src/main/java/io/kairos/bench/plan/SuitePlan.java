@@ -145,6 +145,7 @@ public final class SuitePlan {
             System.err.println("kairos bench: the Python rows are left out: no python3 with NumPy on the PATH");
         }
         s.data();
+        TrainSection.add(s);
         s.gpu(cuda);
         ScaleCurves.add(s);
         Envelope.add(s, queued < KernelQueuedTasksBenchmark.QUEUED);
@@ -156,6 +157,7 @@ public final class SuitePlan {
     /** The goals the issues set, judged on this run ({@link SuiteTargets} adds the ratio goals). */
     private void targets() {
         SuiteTargets.add(this);
+        TrainSection.targets(this);
         plan.target("hybrid decision at 10,000 nodes (busy cluster) <= 5 µs", "policy.hybrid.busy.10000", 5_000,
             false);
         plan.target("hybrid decision at 10,000 nodes (mixed load) <= 5 µs", "policy.hybrid.mixed.10000", 5_000,
