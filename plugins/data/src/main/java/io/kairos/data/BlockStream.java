@@ -114,11 +114,18 @@ final class BlockStream implements Iterator<List<Object>>, AutoCloseable {
         return false;
     }
 
+    /**
+     * The next block's rows; an empty list when the blocks left were all failed ones skipped within
+     * {@code maxErroredBlocks} (hasNext could not know they would fail).
+     */
     @Override
     public List<Object> next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("the dataset has no more blocks");
+        }
         for (;;) {
             if (!hasNext()) {
-                throw new NoSuchElementException("the dataset has no more blocks");
+                return List.of();
             }
             final Block out = nextBlock();
             if (out != null) {

@@ -469,7 +469,8 @@ public final class Dataset<T> extends Sources {
         long n = 0;
         try (BlockStream blocks = open(withLast(terminal), options)) {
             while (blocks.hasNext()) {
-                n += (Long) blocks.next().get(0);
+                final List<Object> counted = blocks.next();
+                n += counted.isEmpty() ? 0 : (Long) counted.get(0);  // empty: the last blocks failed and were skipped
             }
         }
         return n;

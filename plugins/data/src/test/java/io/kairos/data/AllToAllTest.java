@@ -203,6 +203,14 @@ class AllToAllTest {
         assertTrue(String.valueOf(e.getCause()).contains("bad row"), "the error: " + e);
         assertThrows(TaskFailedException.class, ds::count, "0 by default: the first failure fails the run");
         assertThrows(IllegalArgumentException.class, () -> ds.maxErroredBlocks(-1));
+        final Dataset<Long> lastFails = Dataset.range(kernel, 3_000, 1_000).map(x -> {
+            if (x == 2_500) {
+                throw new IllegalStateException("bad row " + x);
+            }
+            return x;
+        }).preserveOrder(true).maxErroredBlocks(1);
+        assertEquals(2_000, lastFails.count(), "the last block failed and was skipped: the run still ends well");
+        assertEquals(2_000, lastFails.takeAll().size());
     }
 
     @Test
