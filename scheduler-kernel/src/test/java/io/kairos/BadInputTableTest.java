@@ -186,9 +186,9 @@ class BadInputTableTest {
             row("B28 placement group bundle NaN", iae, k -> k.createPlacementGroup(List.of(Map.of("CPU", 1.0),
                 Map.of("CPU", Double.NaN)), PlacementStrategy.PACK), "bundle 1: resource 'CPU' amount NaN",
                 "is outside 0..70368744177664"),
-            row("B29 placement group of 2000 bundles", iae, k -> k.createPlacementGroup(
-                Collections.nCopies(2000, Map.of("CPU", 0.001)), PlacementStrategy.SPREAD),
-                "bundles holds 2000 bundles; the limit is 1000"),
+            row("B29 placement group of 5000 bundles", iae, k -> k.createPlacementGroup(
+                Collections.nCopies(5000, Map.of("CPU", 0.001)), PlacementStrategy.SPREAD),
+                "bundles holds 5000 bundles; the limit is 4096"),
             row("B30 placement group bundle larger than any node", UnschedulableException.class,
                 k -> k.createPlacementGroup(List.of(Map.of("CPU", 64.0)), PlacementStrategy.PACK).ready(WAIT),
                 "bundle 0", "no node can ever provide CPU: 64.0 requested, the largest node has 2.0"),

@@ -3,15 +3,15 @@ package io.kairos.train;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The group's meeting point, an actor of the trainer with a thread per worker: the all-reduce (each rank's vector
- * summed in rank order, so every run of the same steps sums alike), the barrier, and the reports (rank 0's metrics
- * kept for the trainer, checkpoints moved into the run's directory). {@link #abort} releases every rank waiting in
- * it when the group fails.
+ * The group's meeting point, shared by the trainer and its workers in this JVM (the workers are actors of the
+ * trainer's kernel): the all-reduce (each rank's vector summed in rank order, so every run of the same steps sums
+ * alike), the barrier, the reports (rank 0's metrics kept for the trainer, checkpoints moved into the run's
+ * directory) and the ranks' liveness. {@link #abort} releases every rank waiting in it when the group fails.
+ * Thread-safe: one monitor.
  */
 final class Coordinator {
     private final int world;
@@ -26,9 +26,12 @@ final class Coordinator {
     private final long[] lastSeen;
     private final boolean[] inCollective;
 
-    Coordinator(final Integer world, final String checkpointDir, final Integer keep) {
+    /**
+     * @param checkpoints where reported checkpoints go, or null for none
+     */
+    Coordinator(final int world, final Checkpoints checkpoints) {
         this.world = world;
-        this.checkpoints = checkpointDir.isEmpty() ? null : new Checkpoints(Path.of(checkpointDir), keep);
+        this.checkpoints = checkpoints;
         this.parts = new double[world][];
         this.lastSeen = new long[world];
         this.inCollective = new boolean[world];
@@ -36,16 +39,15 @@ final class Coordinator {
     }
 
     /** Rank is alive (a report, a heartbeat, a collective). */
-    synchronized Boolean heartbeat(final Integer rank) {
+    synchronized void heartbeat(final int rank) {
         lastSeen[rank] = System.nanoTime();
-        return true;
     }
 
     /**
      * The first rank not heard from for longer than silentNanos and not waiting in a collective (a rank waiting
      * for the others is not the one that hangs), or -1.
      */
-    synchronized Integer silent(final Long silentNanos) {
+    synchronized int silent(final long silentNanos) {
         final long now = System.nanoTime();
         for (int r = 0; r < world; r++) {
             if (!inCollective[r] && now - lastSeen[r] > silentNanos) {
@@ -56,7 +58,7 @@ final class Coordinator {
     }
 
     /** Each rank's vector in, their sum (in rank order) out to every rank once all arrived. */
-    double[] allReduce(final Integer rank, final double[] values) throws InterruptedException {
+    double[] allReduce(final int rank, final double[] values) throws InterruptedException {
         synchronized (this) {
             if (aborted != null) {
                 throw new IllegalStateException("the training group stopped: " + aborted);
@@ -100,51 +102,43 @@ final class Coordinator {
         }
     }
 
-    /** Waits until every rank is here. */
-    Boolean barrier(final Integer rank) throws InterruptedException {
-        allReduce(rank, new double[0]);
-        return true;
-    }
-
     /** A report: rank 0's metrics are kept; a checkpoint directory (any rank's) becomes the newest checkpoint. */
-    String report(final Integer rank, final HashMap<String, Double> metrics, final String checkpoint)
-        throws IOException {
-        String kept = "";
-        if (!checkpoint.isEmpty()) {
+    Path report(final int rank, final Map<String, Double> metrics, final Path checkpoint) throws IOException {
+        Path kept = null;
+        if (checkpoint != null) {
             if (checkpoints == null) {
                 throw new IllegalStateException("rank " + rank + " reported a checkpoint, but the trainer has no "
                     + "checkpoint directory (Trainer.Builder.checkpoints)");
             }
-            kept = checkpoints.persist(Path.of(checkpoint)).toString();
+            kept = checkpoints.persist(checkpoint);
         }
         synchronized (this) {
             lastSeen[rank] = System.nanoTime();
             if (rank == 0) {
-                reports.add(Map.copyOf(metrics));
+                reports.add(metrics);
             }
         }
         return kept;
     }
 
     /** A fresh directory for rank's next checkpoint, inside the run's checkpoint directory. */
-    String staging(final Integer rank) throws IOException {
+    Path staging(final int rank) throws IOException {
         if (checkpoints == null) {
             throw new IllegalStateException("the trainer has no checkpoint directory (Trainer.Builder.checkpoints)");
         }
-        return checkpoints.newStaging(rank).toString();
+        return checkpoints.newStaging(rank);
     }
 
     /** Every rank waiting here, and every later call, fails with why. */
-    synchronized Boolean abort(final String why) {
+    synchronized void abort(final String why) {
         if (aborted == null) {
             aborted = why;
         }
         notifyAll();
-        return true;
     }
 
     /** Rank 0's reports so far, taken. */
-    synchronized ArrayList<Map<String, Double>> drain() {
+    synchronized List<Map<String, Double>> drain() {
         final ArrayList<Map<String, Double>> out = new ArrayList<>(reports);
         reports.clear();
         return out;

@@ -1,12 +1,11 @@
 package io.kairos.train;
 
-import io.kairos.ActorHandle;
 import io.kairos.data.Dataset;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Serializable;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +20,7 @@ public final class TrainContext {
     private static final ThreadLocal<TrainContext> CURRENT = new ThreadLocal<>();
 
     private final Setup setup;
-    private final ActorHandle<Coordinator> coordinator;
+    private final Coordinator coordinator;
     private final Map<String, Dataset<?>> shards;
 
     /** A worker's place in its group, decided by the trainer once every worker is placed. */
@@ -30,7 +29,7 @@ public final class TrainContext {
                  String checkpoint, int restarts) implements Serializable {
     }
 
-    TrainContext(final Setup setup, final ActorHandle<Coordinator> coordinator, final Map<String, Dataset<?>> shards) {
+    TrainContext(final Setup setup, final Coordinator coordinator, final Map<String, Dataset<?>> shards) {
         this.setup = setup;
         this.coordinator = coordinator;
         this.shards = shards;
@@ -158,12 +157,17 @@ public final class TrainContext {
      * @throws IllegalStateException if the group stopped (another rank failed) meanwhile
      */
     public double[] allReduce(final double[] values) {
-        return coordinator.task(Coordinator::allReduce, rank(), values).remote().get();
+        try {
+            return coordinator.allReduce(rank(), values);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("rank " + rank() + " was interrupted in an all-reduce", e);
+        }
     }
 
     /** Waits until every rank calls it. */
     public void barrier() {
-        coordinator.task(Coordinator::barrier, rank()).remote().get();
+        allReduce(new double[0]);
     }
 
     /**
@@ -171,28 +175,33 @@ public final class TrainContext {
      * a report ({@link Trainer.Builder#healthCheck}).
      */
     public void heartbeat() {
-        coordinator.task(Coordinator::heartbeat, rank()).remote().get();
+        coordinator.heartbeat(rank());
     }
 
     /** Reports metrics (rank 0's are the run's history, {@link TrainResult}). */
     public void report(final Map<String, Double> metrics) {
-        coordinator.task(Coordinator::report, rank(), new HashMap<>(metrics), "").remote().get();
+        report(metrics, (Path) null);
     }
 
     /**
      * Reports metrics with a checkpoint: the directory (from {@link #newCheckpointDir}, or one on the same file
      * system) is moved into the run's checkpoint directory as the newest checkpoint.
      *
-     * @return where the checkpoint is kept now
+     * @param checkpoint the directory, or null for none
+     * @return where the checkpoint is kept now, or null without one
      */
     public Path report(final Map<String, Double> metrics, final Path checkpoint) {
-        return Path.of(coordinator.task(Coordinator::report, rank(), new HashMap<>(metrics), checkpoint.toString())
-            .remote().get());
+        try {
+            return coordinator.report(rank(), Map.copyOf(metrics), checkpoint);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("rank " + rank() + ": checkpoint " + checkpoint + " could not be kept: "
+                + e.getMessage(), e);
+        }
     }
 
     /** A new empty directory to write a checkpoint into before reporting it. */
     public Path newCheckpointDir() throws IOException {
-        return Path.of(coordinator.task(Coordinator::staging, rank()).remote().get());
+        return coordinator.staging(rank());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.kairos.train;
 
-import io.kairos.ActorHandle;
 import io.kairos.TaskContext;
 import io.kairos.data.Dataset;
 
@@ -32,7 +31,7 @@ final class TrainWorker {
         }
     }
 
-    Boolean run(final TrainLoop loop, final TrainContext.Setup setup, final ActorHandle<Coordinator> coordinator,
+    Boolean run(final TrainLoop loop, final TrainContext.Setup setup, final Coordinator coordinator,
                 final Map<String, Dataset<?>> shards) throws Exception {
         final TrainContext context = new TrainContext(setup, coordinator, shards);
         TrainContext.enter(context);

@@ -24,7 +24,8 @@ import java.util.TreeSet;
 /**
  * Runs a training loop on a gang of workers (Ray Train's job): one placement group of N bundles reserved all or
  * nothing, a worker actor in each, told its rank and the rendezvous ({@link TrainContext}), with an all-reduce, a
- * barrier and reports through the group's coordinator; when a worker fails (an exception, its actor or node lost)
+ * barrier and reports through the group's coordinator (an object of this JVM: the workers are actors of this
+ * kernel); when a worker fails (an exception, its actor or node lost)
  * the whole group stops, its bundles are freed, and a new group starts from the latest checkpoint, up to
  * {@link Builder#maxFailures} times.
  *
@@ -208,8 +209,8 @@ public final class Trainer {
         while (true) {
             final Throwable failure = runGroup(failures, checkpoints, history);
             if (failure == null) {
-                return new TrainResult(history, checkpoints == null ? Optional.empty()
-                    : new Checkpoints(checkpointDir, keep).latest(), failures);
+                return new TrainResult(history, checkpoints == null ? Optional.empty() : checkpoints.latest(),
+                    failures);
             }
             failures++;
             if (maxFailures != -1 && failures > maxFailures) {
@@ -224,11 +225,8 @@ public final class Trainer {
                                final List<Map<String, Double>> history) {
         final PlacementGroup group = place();
         final List<ActorHandle<TrainWorker>> members = new ArrayList<>(workers);
-        ActorHandle<Coordinator> coordinator = null;
+        final Coordinator coordinator = new Coordinator(workers, checkpoints);
         try {
-            coordinator = kernel.actor(Coordinator::new, workers,
-                    checkpointDir == null ? "" : checkpointDir.toString(), keep)
-                .setMaxConcurrency(workers + 2).remote();
             final Map<String, Double> held = new HashMap<>();  // its bundle, all of it
             resources.forEach((name, amount) -> {
                 if (amount > 0) {
@@ -239,7 +237,7 @@ public final class Trainer {
                 members.add(kernel.actor(TrainWorker::new).setPlacementGroup(group, i).setResources(held).remote());
             }
             final List<TrainContext.Setup> setups = rendezvous(members, restarts,
-                checkpoints == null ? "" : new Checkpoints(checkpointDir, keep).latest().map(Path::toString).orElse(""));
+                checkpoints == null ? "" : checkpoints.latest().map(Path::toString).orElse(""));
             if (shards == null) {
                 shards = new LinkedHashMap<>();
                 datasets.forEach((name, ds) -> shards.put(name, ds.split(workers)));
@@ -255,14 +253,8 @@ public final class Trainer {
         } catch (final RuntimeException e) {
             return e;
         } finally {
-            if (coordinator != null) {
-                try {
-                    history.addAll(coordinator.task(Coordinator::drain).remote().get(Duration.ofSeconds(30)));
-                } catch (final RuntimeException e) {
-                    // its reports are lost with it (a failed group's metrics are not the run's)
-                }
-                kernel.kill(coordinator, true);
-            }
+            coordinator.abort("the group ended");  // no rank waits on in it after this
+            history.addAll(coordinator.drain());
             for (final ActorHandle<TrainWorker> m : members) {
                 kernel.kill(m, true);
             }
@@ -339,17 +331,16 @@ public final class Trainer {
      * Waits for every worker; at the first failure, or a worker silent past the health timeout, the rest are released
      * (the coordinator aborts) and it returns the failure.
      */
-    private Throwable await(final List<ObjectRef<Boolean>> runs, final ActorHandle<Coordinator> coordinator) {
+    private Throwable await(final List<ObjectRef<Boolean>> runs, final Coordinator coordinator) {
         final List<ObjectRef<Boolean>> pending = new ArrayList<>(runs);
         while (!pending.isEmpty()) {
             final WaitResult<Boolean> done = kernel.wait(pending, 1, healthInterval);
             if (done.ready().isEmpty()) {
-                final int hung = coordinator.task(Coordinator::silent, healthTimeout.toNanos()).remote()
-                    .get(startTimeout);
+                final int hung = coordinator.silent(healthTimeout.toNanos());
                 if (hung >= 0) {
                     final String why = "rank " + hung + " was silent for over " + healthTimeout.toMillis()
                         + " ms (no allReduce, barrier, report or heartbeat): taken as hung";
-                    coordinator.task(Coordinator::abort, why).remote();
+                    coordinator.abort(why);
                     return new TrainingFailedException(why, null);
                 }
             }
@@ -358,7 +349,7 @@ public final class Trainer {
                 try {
                     ref.get();
                 } catch (final RuntimeException e) {
-                    coordinator.task(Coordinator::abort, "rank " + runs.indexOf(ref) + " failed: " + e).remote();
+                    coordinator.abort("rank " + runs.indexOf(ref) + " failed: " + e);
                     return e;
                 }
             }

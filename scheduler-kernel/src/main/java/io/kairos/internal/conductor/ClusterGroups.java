@@ -84,7 +84,7 @@ final class ClusterGroups {
     private final ArrayList<GroupState> live = new ArrayList<>();
     /** Owner: created groups that lost bundles with a member, to place again. */
     private final ArrayList<GroupState> lost = new ArrayList<>();
-    /** Holder: the bundles held here for other members, by owner, then group id * 1024 + bundle index. */
+    /** Holder: the bundles held here for other members, by owner, then group id * 4096 + bundle index. */
     private final Map<String, Long2ObjectHashMap<GroupState>> hosted = new HashMap<>();
     private long hostedIds;
 
@@ -483,7 +483,7 @@ final class ClusterGroups {
     }
 
     private static long key(final long groupId, final int index) {
-        return groupId * 1024 + index;  // PlacementGroupState.MAX_BUNDLES < 1024
+        return groupId * 4096 + index;  // PlacementGroupState.MAX_BUNDLES <= 4096
     }
 
     private boolean send(final int type, final LogicalNode node, final long groupId, final int index,

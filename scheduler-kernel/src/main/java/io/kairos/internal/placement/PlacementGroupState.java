@@ -16,8 +16,11 @@ import java.util.Map;
  * <p>Thread-safety: none; owned by the conductor. The factories validate on any thread.
  */
 public final class PlacementGroupState {
-    /** The most bundles one group may have. */
-    public static final int MAX_BUNDLES = 1000;
+    /**
+     * The most bundles one group may have (a training gang of thousands of workers); a cluster's control store keeps
+     * groups of up to its own limit (1,000 in kairos-cluster-aeron's PlacementGroupTable).
+     */
+    public static final int MAX_BUNDLES = 4096;
 
     public enum Status { PENDING, CREATED, REMOVED, FAILED }
 

@@ -66,10 +66,10 @@ class PlacementGroupStateTest {
     }
 
     @Test
-    void rejectsMoreThanAThousandBundles() {
-        final List<Map<String, Double>> bundles = new ArrayList<>(Collections.nCopies(1001, Map.of("CPU", 1.0)));
-        assertEquals("bundles holds 1001 bundles; the limit is 1000", rejection(PlacementStrategy.SPREAD, bundles));
-        PlacementGroupState.create(1, null, PlacementStrategy.SPREAD, bundles.subList(0, 1000), registry);
+    void rejectsMoreThan4096Bundles() {
+        final List<Map<String, Double>> bundles = new ArrayList<>(Collections.nCopies(4097, Map.of("CPU", 1.0)));
+        assertEquals("bundles holds 4097 bundles; the limit is 4096", rejection(PlacementStrategy.SPREAD, bundles));
+        PlacementGroupState.create(1, null, PlacementStrategy.SPREAD, bundles.subList(0, 4096), registry);
     }
 
     @Test
