@@ -13,7 +13,7 @@ import java.util.Map;
  * directory) and the ranks' liveness. {@link #abort} releases every rank waiting in it when the group fails.
  * Thread-safe: one monitor.
  */
-final class Coordinator {
+final class Coordinator implements Group {
     private final int world;
     private final Checkpoints checkpoints;
     private final double[][] parts;
@@ -39,7 +39,8 @@ final class Coordinator {
     }
 
     /** Rank is alive (a report, a heartbeat, a collective). */
-    synchronized void heartbeat(final int rank) {
+    @Override
+    public synchronized void heartbeat(final int rank) {
         lastSeen[rank] = System.nanoTime();
     }
 
@@ -58,7 +59,8 @@ final class Coordinator {
     }
 
     /** Each rank's vector in, their sum (in rank order) out to every rank once all arrived. */
-    double[] allReduce(final int rank, final double[] values) throws InterruptedException {
+    @Override
+    public double[] allReduce(final int rank, final double[] values) throws InterruptedException {
         synchronized (this) {
             if (aborted != null) {
                 throw new IllegalStateException("the training group stopped: " + aborted);
@@ -103,7 +105,8 @@ final class Coordinator {
     }
 
     /** A report: rank 0's metrics are kept; a checkpoint directory (any rank's) becomes the newest checkpoint. */
-    Path report(final int rank, final Map<String, Double> metrics, final Path checkpoint) throws IOException {
+    @Override
+    public Path report(final int rank, final Map<String, Double> metrics, final Path checkpoint) throws IOException {
         Path kept = null;
         if (checkpoint != null) {
             if (checkpoints == null) {
@@ -122,7 +125,8 @@ final class Coordinator {
     }
 
     /** A fresh directory for rank's next checkpoint, inside the run's checkpoint directory. */
-    Path staging(final int rank) throws IOException {
+    @Override
+    public Path staging(final int rank) throws IOException {
         if (checkpoints == null) {
             throw new IllegalStateException("the trainer has no checkpoint directory (Trainer.Builder.checkpoints)");
         }

@@ -20,18 +20,18 @@ public final class TrainContext {
     private static final ThreadLocal<TrainContext> CURRENT = new ThreadLocal<>();
 
     private final Setup setup;
-    private final Coordinator coordinator;
+    private final Group group;
     private final Map<String, Dataset<?>> shards;
 
     /** A worker's place in its group, decided by the trainer once every worker is placed. */
     record Setup(int rank, int localRank, int worldSize, int localWorldSize, int nodeRank, String nodeId,
                  String masterAddr, int masterPort, String cudaVisibleDevices, Serializable config,
-                 String checkpoint, int restarts) implements Serializable {
+                 String checkpoint, int restarts, String groupAddress, long groupToken) implements Serializable {
     }
 
-    TrainContext(final Setup setup, final Coordinator coordinator, final Map<String, Dataset<?>> shards) {
+    TrainContext(final Setup setup, final Group group, final Map<String, Dataset<?>> shards) {
         this.setup = setup;
-        this.coordinator = coordinator;
+        this.group = group;
         this.shards = shards;
     }
 
@@ -158,10 +158,12 @@ public final class TrainContext {
      */
     public double[] allReduce(final double[] values) {
         try {
-            return coordinator.allReduce(rank(), values);
+            return group.allReduce(rank(), values);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("rank " + rank() + " was interrupted in an all-reduce", e);
+        } catch (final IOException e) {
+            throw unreachable(e);
         }
     }
 
@@ -175,7 +177,11 @@ public final class TrainContext {
      * a report ({@link Trainer.Builder#healthCheck}).
      */
     public void heartbeat() {
-        coordinator.heartbeat(rank());
+        try {
+            group.heartbeat(rank());
+        } catch (final IOException e) {
+            throw unreachable(e);
+        }
     }
 
     /** Reports metrics (rank 0's are the run's history, {@link TrainResult}). */
@@ -192,7 +198,7 @@ public final class TrainContext {
      */
     public Path report(final Map<String, Double> metrics, final Path checkpoint) {
         try {
-            return coordinator.report(rank(), Map.copyOf(metrics), checkpoint);
+            return group.report(rank(), Map.copyOf(metrics), checkpoint);
         } catch (final IOException e) {
             throw new UncheckedIOException("rank " + rank() + ": checkpoint " + checkpoint + " could not be kept: "
                 + e.getMessage(), e);
@@ -201,7 +207,12 @@ public final class TrainContext {
 
     /** A new empty directory to write a checkpoint into before reporting it. */
     public Path newCheckpointDir() throws IOException {
-        return coordinator.staging(rank());
+        return group.staging(rank());
+    }
+
+    private UncheckedIOException unreachable(final IOException e) {
+        return new UncheckedIOException("rank " + rank() + " lost its group's coordinator at " + setup.groupAddress()
+            + ": " + e.getMessage(), e);
     }
 
     @Override

@@ -31,15 +31,25 @@ final class TrainWorker {
         }
     }
 
+    /**
+     * Runs the loop with the group's coordinator: the object itself in the trainer's JVM, or (coordinator null, in a
+     * worker process) a connection to it.
+     */
     Boolean run(final TrainLoop loop, final TrainContext.Setup setup, final Coordinator coordinator,
                 final Map<String, Dataset<?>> shards) throws Exception {
-        final TrainContext context = new TrainContext(setup, coordinator, shards);
+        final GroupClient client = coordinator == null
+            ? new GroupClient(setup.groupAddress(), setup.groupToken(), setup.rank()) : null;
+        final TrainContext context = new TrainContext(setup, coordinator != null ? coordinator : client,
+            shards == null ? Map.of() : shards);
         TrainContext.enter(context);
         try {
             loop.run(context);
             return true;
         } finally {
             TrainContext.leave();
+            if (client != null) {
+                client.close();
+            }
         }
     }
 }

@@ -48,6 +48,7 @@ public final class Trainer {
     private final Duration healthInterval;
     private final Duration healthTimeout;
     private final Map<String, Dataset<?>> datasets;
+    private final boolean processes;
     /** Each dataset split in one part per worker, made when the first group starts (kept for its restarts). */
     private Map<String, List<? extends Dataset<?>>> shards;
 
@@ -65,6 +66,7 @@ public final class Trainer {
         this.healthInterval = b.healthInterval;
         this.healthTimeout = b.healthTimeout;
         this.datasets = Map.copyOf(b.datasets);
+        this.processes = b.processes;
     }
 
     /** A trainer on kernel: set at least {@link Builder#jvm}. */
@@ -87,6 +89,7 @@ public final class Trainer {
         private Duration healthInterval = Duration.ofSeconds(1);
         private Duration healthTimeout = Duration.ofMinutes(10);
         private final Map<String, Dataset<?>> datasets = new LinkedHashMap<>();
+        private boolean processes;
 
         private Builder(final Kernel kernel) {
             this.kernel = kernel;
@@ -137,6 +140,17 @@ public final class Trainer {
                 throw new IllegalArgumentException("dataset: the name must not be empty");
             }
             datasets.put(name, Objects.requireNonNull(dataset, "dataset"));
+            return this;
+        }
+
+        /**
+         * Runs each worker in a JVM process of its own (an isolated actor; the job's classpath, as any worker
+         * process), talking to the group's coordinator over a loopback socket: a worker's crash or {@code kill -9}
+         * fails the group, which starts again from the latest checkpoint. Default false (threads of this JVM). The loop
+         * and config must serialize; datasets are for in-process workers only, for now.
+         */
+        public Builder workerProcesses(final boolean inProcesses) {
+            this.processes = inProcesses;
             return this;
         }
 
@@ -198,6 +212,10 @@ public final class Trainer {
             if (loop == null) {
                 throw new IllegalStateException("no training loop: call jvm(loop, config) before run()");
             }
+            if (processes && !datasets.isEmpty()) {
+                throw new IllegalStateException("datasets " + datasets.keySet() + " are for in-process workers only "
+                    + "for now: drop workerProcesses(true) or read the data in the loop");
+            }
             return new Trainer(this).runAll();
         }
     }
@@ -226,7 +244,11 @@ public final class Trainer {
         final PlacementGroup group = place();
         final List<ActorHandle<TrainWorker>> members = new ArrayList<>(workers);
         final Coordinator coordinator = new Coordinator(workers, checkpoints);
+        GroupServer server = null;
         try {
+            if (processes) {
+                server = new GroupServer(coordinator);
+            }
             final Map<String, Double> held = new HashMap<>();  // its bundle, all of it
             resources.forEach((name, amount) -> {
                 if (amount > 0) {
@@ -234,10 +256,11 @@ public final class Trainer {
                 }
             });
             for (int i = 0; i < workers; i++) {
-                members.add(kernel.actor(TrainWorker::new).setPlacementGroup(group, i).setResources(held).remote());
+                members.add(kernel.actor(TrainWorker::new).setPlacementGroup(group, i).setResources(held)
+                    .setIsolated(processes).remote());
             }
             final List<TrainContext.Setup> setups = rendezvous(members, restarts,
-                checkpoints == null ? "" : checkpoints.latest().map(Path::toString).orElse(""));
+                checkpoints == null ? "" : checkpoints.latest().map(Path::toString).orElse(""), server);
             if (shards == null) {
                 shards = new LinkedHashMap<>();
                 datasets.forEach((name, ds) -> shards.put(name, ds.split(workers)));
@@ -247,13 +270,17 @@ public final class Trainer {
                 final Map<String, Dataset<?>> mine = new HashMap<>();
                 final int rank = setups.get(i).rank();
                 shards.forEach((name, parts) -> mine.put(name, parts.get(rank)));
-                runs.add(members.get(i).task(TrainWorker::run, loop, setups.get(i), coordinator, mine).remote());
+                runs.add(members.get(i).task(TrainWorker::run, loop, setups.get(i), processes ? null : coordinator,
+                    processes ? null : mine).remote());
             }
             return await(runs, coordinator);
-        } catch (final RuntimeException e) {
+        } catch (final RuntimeException | java.io.IOException e) {
             return e;
         } finally {
             coordinator.abort("the group ended");  // no rank waits on in it after this
+            if (server != null) {
+                server.close();
+            }
             history.addAll(coordinator.drain());
             for (final ActorHandle<TrainWorker> m : members) {
                 kernel.kill(m, true);
@@ -285,7 +312,7 @@ public final class Trainer {
      * comes), each node's GPUs as the union of its workers', and rank 0's address and a free port on its host.
      */
     private List<TrainContext.Setup> rendezvous(final List<ActorHandle<TrainWorker>> members, final int restarts,
-                                                final String checkpoint) {
+                                                final String checkpoint, final GroupServer server) {
         final List<ObjectRef<TrainWorker.Placement>> asks = new ArrayList<>(members.size());
         for (final ActorHandle<TrainWorker> m : members) {
             asks.add(m.task(TrainWorker::where).remote());
@@ -322,7 +349,8 @@ public final class Trainer {
             final List<Integer> local = byNode.get(node);
             setups.add(new TrainContext.Setup(rankOf[i], local.indexOf(i), members.size(), local.size(),
                 nodes.indexOf(node), node, master.substring(0, colon), Integer.parseInt(master.substring(colon + 1)),
-                devices.get(node), config, checkpoint, restarts));
+                devices.get(node), config, checkpoint, restarts, server == null ? "" : server.address(),
+                server == null ? 0 : server.token()));
         }
         return setups;
     }

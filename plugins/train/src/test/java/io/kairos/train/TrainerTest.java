@@ -50,7 +50,11 @@ class TrainerTest {
     }
 
     /** The job's settings: steps, a checkpoint every few, and which rank throws at which step on the first run. */
-    record Job(int steps, int checkpointEvery, int failingRank, int failAtStep) implements Serializable {
+    record Job(int steps, int checkpointEvery, int failingRank, int failAtStep, String pidFile)
+        implements Serializable {
+        Job(final int steps, final int checkpointEvery, final int failingRank, final int failAtStep) {
+            this(steps, checkpointEvery, failingRank, failAtStep, null);
+        }
     }
 
     static final AtomicInteger FAILURES_LEFT = new AtomicInteger();
@@ -128,7 +132,15 @@ class TrainerTest {
         }
         double loss = 0;
         for (int s = start; s < job.steps(); s++) {
-            if (ctx.rank() == job.failingRank() && s == job.failAtStep() && FAILURES_LEFT.getAndDecrement() > 0) {
+            if (ctx.rank() == job.failingRank() && s == job.failAtStep() && job.pidFile() != null
+                && ctx.restarts() == 0) {
+                final Path tmp = Path.of(job.pidFile() + ".tmp");  // a worker process: the test kills it -9 now
+                Files.writeString(tmp, Long.toString(ProcessHandle.current().pid()));
+                Files.move(tmp, Path.of(job.pidFile()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Thread.sleep(Duration.ofSeconds(60).toMillis());
+            }
+            if (ctx.rank() == job.failingRank() && s == job.failAtStep() && job.pidFile() == null
+                && FAILURES_LEFT.getAndDecrement() > 0) {
                 throw new IllegalStateException("rank " + ctx.rank() + " fails at step " + s + " (injected)");
             }
             final double[] sum = ctx.allReduce(gradient(w, x, y, ctx.rank(), ctx.worldSize()));
@@ -272,6 +284,58 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("rank 1 was silent for over 500 ms"), e::getMessage);
         assertThrows(IllegalArgumentException.class, () -> Trainer.builder(kernel)
             .healthCheck(Duration.ofSeconds(2), Duration.ofSeconds(1)));
+    }
+
+    /**
+     * kill -9 of a worker process at a step drawn at random (seeded): the group starts again from the latest
+     * checkpoint and ends on the weights of the uninterrupted run; with maxFailures(0) the run fails naming it.
+     */
+    @Test
+    @Timeout(240)
+    void aWorkerProcessKilledMidRunRestartsTheGroupFromTheLatestCheckpoint() throws Exception {
+        kernel = Kernel.start(new KernelContext().cpus(2));
+        final int killAt = 10 + new SplittableRandom(2026).nextInt(20);
+        final Path pidFile = dir.resolve("rank1.pid");
+        final java.util.concurrent.CompletableFuture<TrainResult> run = java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> Trainer.builder(kernel).workers(2).workerProcesses(true)
+                .jvm(TrainerTest::train, new Job(40, 5, 1, killAt, pidFile.toString()))
+                .checkpoints(dir.resolve("ckpt"), 2).maxFailures(1).run());
+        killWhenReady(pidFile, run);
+        final TrainResult r = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, r.failures());
+        assertClose(sequential(40), weights(r), 1e-9);
+        assertTrue(kernel.resources().stream().allMatch(n -> n.available().equals(n.total())),
+            "every bundle given back: " + kernel.resources());
+
+        final Path second = dir.resolve("again.pid");
+        final java.util.concurrent.CompletableFuture<TrainResult> failing = java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> Trainer.builder(kernel).workers(2).workerProcesses(true)
+                .jvm(TrainerTest::train, new Job(40, 5, 1, killAt, second.toString()))
+                .checkpoints(dir.resolve("ckpt2"), 1).run());
+        killWhenReady(second, failing);
+        final java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> failing.get(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof TrainingFailedException && e.getCause().getMessage().contains("maxFailures (0)"),
+            () -> String.valueOf(e.getCause()));
+    }
+
+    /** Waits (bounded) for the worker to write its pid, then kills that process as kill -9 does. */
+    private void killWhenReady(final Path pidFile, final java.util.concurrent.Future<?> run) throws Exception {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!Files.exists(pidFile)) {
+            if (run.isDone()) {
+                run.get();  // its failure, if it failed before the kill step
+                throw new AssertionError("the run ended before its worker reached the kill step");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no worker wrote " + pidFile + " within 90 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        final long pid = Long.parseLong(Files.readString(pidFile).trim());
+        assertTrue(kernel.workerProcessIds().contains(pid), "the rank runs in a worker process of the kernel: " + pid
+            + " in " + kernel.workerProcessIds());
+        assertTrue(ProcessHandle.of(pid).orElseThrow().destroyForcibly(), "killed");
     }
 
     static final Map<Integer, Long> SHARD_ROWS = new ConcurrentHashMap<>();
