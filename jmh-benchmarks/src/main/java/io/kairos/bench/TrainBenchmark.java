@@ -20,6 +20,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.BrokenBarrierException;
@@ -91,6 +94,160 @@ public class TrainBenchmark {
             .strategy(PlacementStrategy.PACK).jvm(TrainBenchmark::enter, null).run();
         FootprintProfiler.publish(GANG_START_S, (LAST_ENTRY.get() - start) / 1e9, "s");
         return r;
+    }
+
+    /** Peer: as many platform threads started by hand, each at a latch on entry (the floor of an in-process gang). */
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 3)
+    @Measurement(iterations = 10)
+    public long threads_gang_start(final Gang g) throws InterruptedException {
+        LAST_ENTRY.set(0);
+        final long start = System.nanoTime();
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(g.workers);
+        final Thread[] threads = new Thread[g.workers];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new Thread(() -> {
+                LAST_ENTRY.accumulateAndGet(System.nanoTime(), Math::max);
+                entered.countDown();
+            });
+            threads[i].start();
+        }
+        entered.await();
+        FootprintProfiler.publish(GANG_START_S, (LAST_ENTRY.get() - start) / 1e9, "s");
+        for (final Thread t : threads) {
+            t.join();
+        }
+        return LAST_ENTRY.get();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // recovery: kill -9 of a worker process, to every worker of the new group in its loop with the checkpoint read
+
+    /** Secondary result of recovery: seconds from the kill to every worker of the new group past its restore. */
+    public static final String RECOVERY_S = "train.recovery.s";
+    /** Workers of the recovery run, each in a process of its own. */
+    public static final int RECOVERY_WORKERS = 8;
+
+    /** A kernel of a CPU per worker, and a directory for checkpoints and the victim's pid. */
+    @State(Scope.Benchmark)
+    public static class Recovery {
+        Kernel kernel;
+        Path dir;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            kernel = Kernel.start(new KernelContext().cpus(RECOVERY_WORKERS));
+            dir = Files.createTempDirectory("kairos-train-recovery-");
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            kernel.close();
+            try (var files = Files.walk(dir)) {
+                for (final Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * The first group checkpoints, then rank 1 names its process and every rank idles until stopped; the second group
+     * reads the checkpoint, meets, and rank 0 reports the wall-clock time it got there.
+     */
+    static void recoveryLoop(final TrainContext ctx) throws Exception {
+        final Path pidFile = Path.of((String) ctx.config());
+        if (ctx.restarts() == 0) {
+            if (ctx.rank() == 0) {
+                final Path checkpoint = ctx.newCheckpointDir();
+                Files.writeString(checkpoint.resolve("state"), "step 10");
+                ctx.report(Map.of("step", 10.0), checkpoint);
+            }
+            ctx.barrier();
+            if (ctx.rank() == 1) {
+                final Path tmp = Path.of(pidFile + ".tmp");
+                Files.writeString(tmp, Long.toString(ProcessHandle.current().pid()));
+                Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            Thread.sleep(60_000);  // until the group is stopped
+            return;
+        }
+        Files.readString(ctx.latestCheckpoint().orElseThrow().resolve("state"));
+        ctx.barrier();
+        if (ctx.rank() == 0) {
+            ctx.report(Map.of("recovered", (double) System.currentTimeMillis()));
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @Warmup(iterations = 1)
+    @Measurement(iterations = 3)
+    public double recovery(final Recovery r) throws Exception {
+        final Path pidFile = r.dir.resolve("victim-" + System.nanoTime() + ".pid");
+        final Path checkpoints = r.dir.resolve("ckpt-" + System.nanoTime());
+        final java.util.concurrent.CompletableFuture<TrainResult> run = java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> Trainer.builder(r.kernel).workers(RECOVERY_WORKERS).workerProcesses(true)
+                .jvm(TrainBenchmark::recoveryLoop, pidFile.toString()).checkpoints(checkpoints, 1).maxFailures(1)
+                .run());
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(pidFile)) {
+            if (run.isDone() || System.nanoTime() > deadline) {
+                run.get(1, TimeUnit.SECONDS);
+                throw new IllegalStateException("the first group never reached its kill point");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        final long pid = Long.parseLong(Files.readString(pidFile).trim());
+        final long killedAt = System.currentTimeMillis();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        final TrainResult result = run.get(120, TimeUnit.SECONDS);
+        final double seconds = (result.metrics().get("recovered") - killedAt) / 1e3;
+        FootprintProfiler.publish(RECOVERY_S, seconds, "s");
+        return seconds;
+    }
+
+    /** The peer's process: says it runs, and ends. */
+    public static final class Ready {
+        public static void main(final String[] args) {
+            System.out.println("ready");
+        }
+    }
+
+    /**
+     * Peer: as many JVMs started by hand on this JVM's class path, each saying it runs (the floor of starting a new
+     * group of worker processes).
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @Warmup(iterations = 1)
+    @Measurement(iterations = 3)
+    public double processes_start(final Recovery r) throws Exception {
+        final String javaBin = ProcessHandle.current().info().command().orElse("java");
+        final long start = System.nanoTime();
+        final Process[] processes = new Process[RECOVERY_WORKERS];
+        for (int i = 0; i < processes.length; i++) {
+            processes[i] = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                Ready.class.getName()).redirectErrorStream(true).start();
+        }
+        for (final Process p : processes) {
+            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                if (!"ready".equals(in.readLine())) {
+                    throw new IllegalStateException("a peer JVM did not start");
+                }
+            }
+        }
+        final double seconds = (System.nanoTime() - start) / 1e9;
+        for (final Process p : processes) {
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        FootprintProfiler.publish(RECOVERY_S, seconds, "s");
+        return seconds;
     }
 
     // ------------------------------------------------------------------------------------------------------------

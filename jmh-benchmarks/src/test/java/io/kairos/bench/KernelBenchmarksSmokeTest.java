@@ -43,7 +43,10 @@ class KernelBenchmarksSmokeTest {
         assertTrue(!io.ray.api.Ray.isInitialized(), "Ray.shutdown() left Ray initialized");
     }
 
-    /** The training benchmarks: a gang of 8 starts and ends; the trainer's descent and the hand loop's agree. */
+    /**
+     * The training benchmarks: a gang of 8 starts and ends; a group of worker processes recovers from a kill -9; the
+     * trainer's descent and the hand loop's agree.
+     */
     @Test
     void trainBenchmarks() throws Exception {
         final TrainBenchmark b = new TrainBenchmark();
@@ -54,6 +57,14 @@ class KernelBenchmarksSmokeTest {
             assertEquals(0, b.gang_start(gang).failures());
         } finally {
             gang.tearDown();
+        }
+        final TrainBenchmark.Recovery recovery = new TrainBenchmark.Recovery();
+        recovery.setUp();
+        try {
+            final double seconds = b.recovery(recovery);
+            assertTrue(seconds > 0 && seconds < 120, "a recovery time: " + seconds + " s");
+        } finally {
+            recovery.tearDown();
         }
         final TrainBenchmark.Descent descent = new TrainBenchmark.Descent();
         descent.setUp();
