@@ -33,34 +33,9 @@ final class DependencyWaits {
             finish(task, new TaskCancelledException("kernel closed before task '" + task.name() + "' ran"));
             return;
         }
-        int pending = 0;
-        for (int i = 0; i < task.arity; i++) {
-            if (task.args[i] instanceof ObjectState) {
-                final ObjectState arg = (ObjectState) task.args[i];
-                final int status = arg.status();
-                if (status == ObjectState.FAILED) {
-                    finish(task, new TaskFailedException(task.name(), "argument " + i + " failed", arg.error()));
-                    return;
-                }
-                if (status == ObjectState.PENDING) {
-                    if (arg.producer != null) {
-                        arg.producer.hasDependents = true;
-                        if (arg.producer.state == TaskSpec.State.DONE && conductor.clusterLink() != null) {
-                            final String holder = conductor.clusterLink().pulls().holder(arg);
-                            if (holder != null && canRunWhereHeld(task, holder)) {
-                                task.heldArgs = true;  // done, held by another member: the task may run there
-                                continue;
-                            }
-                            conductor.clusterLink().want(arg);  // done, yet pending: held by another member
-                        }
-                    }
-                    if (arg.dependents == null) {
-                        arg.dependents = new ArrayList<>(2);
-                    }
-                    arg.dependents.add(task);
-                    pending++;
-                }
-            }
+        final int pending = awaitArgs(task, true);
+        if (pending < 0) {
+            return;
         }
         task.pendingArgs = pending;
         if (task.kind == TaskSpec.Kind.ACTOR_CREATION) {
@@ -77,6 +52,49 @@ final class DependencyWaits {
         } else {
             task.state = TaskSpec.State.WAITING_FOR_ARGS;
         }
+    }
+
+    /**
+     * Makes the task a dependent of each of its pending arguments and returns how many there are, or -1 after failing
+     * it for a failed one. With locality (at submission), an argument another member holds that the task can read
+     * where it is counts as ready ({@link #canRunWhereHeld}); without (its held arguments could not be read there),
+     * every pending argument held elsewhere is pulled, now or as soon as it is held.
+     */
+    private int awaitArgs(final TaskSpec task, final boolean locality) {
+        final ClusterLink link = conductor.clusterLink();
+        int pending = 0;
+        for (int i = 0; i < task.arity; i++) {
+            if (!(task.args[i] instanceof ObjectState)) {
+                continue;
+            }
+            final ObjectState arg = (ObjectState) task.args[i];
+            final int status = arg.status();
+            if (status == ObjectState.FAILED) {
+                finish(task, new TaskFailedException(task.name(), "argument " + i + " failed", arg.error()));
+                return -1;
+            }
+            if (status != ObjectState.PENDING) {
+                continue;
+            }
+            final TaskSpec producer = arg.producer;
+            if (producer != null) {
+                producer.hasDependents = true;
+            }
+            if (link != null && (!locality || producer != null && producer.state == TaskSpec.State.DONE)) {
+                final String holder = locality ? link.pulls().holder(arg) : null;  // done, yet pending: held elsewhere
+                if (holder != null && canRunWhereHeld(task, holder)) {
+                    task.heldArgs = true;  // it may run there
+                    continue;
+                }
+                link.want(arg);
+            }
+            if (arg.dependents == null) {
+                arg.dependents = new ArrayList<>(2);
+            }
+            arg.dependents.add(task);
+            pending++;
+        }
+        return pending;
     }
 
     /** Marks a task that never ran (or will not run again) done with a failure. */
@@ -171,24 +189,9 @@ final class DependencyWaits {
      */
     void waitForPulls(final TaskSpec task) {
         task.heldArgs = false;
-        int pending = 0;
-        for (int i = 0; i < task.arity; i++) {
-            if (task.args[i] instanceof ObjectState) {
-                final ObjectState arg = (ObjectState) task.args[i];
-                final int status = arg.status();
-                if (status == ObjectState.FAILED) {
-                    finish(task, new TaskFailedException(task.name(), "argument " + i + " failed", arg.error()));
-                    return;
-                }
-                if (status == ObjectState.PENDING) {
-                    if (arg.dependents == null) {
-                        arg.dependents = new ArrayList<>(2);
-                    }
-                    arg.dependents.add(task);
-                    conductor.clusterLink().want(arg);
-                    pending++;
-                }
-            }
+        final int pending = awaitArgs(task, false);
+        if (pending < 0) {
+            return;
         }
         if (pending == 0) {
             makeReady(task);
