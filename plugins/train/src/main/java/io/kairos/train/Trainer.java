@@ -4,6 +4,7 @@ import io.kairos.ActorHandle;
 import io.kairos.Kernel;
 import io.kairos.ObjectRef;
 import io.kairos.PlacementGroup;
+import io.kairos.PythonActor;
 import io.kairos.WaitResult;
 import io.kairos.data.Dataset;
 import io.kairos.spi.scheduling.PlacementStrategy;
@@ -41,6 +42,9 @@ public final class Trainer {
     private final PlacementStrategy strategy;
     private final TrainLoop loop;
     private final Serializable config;
+    /** A Python loop ("module:function") instead of a JVM one, and its config. */
+    private final String pythonLoop;
+    private final Map<String, Object> pythonConfig;
     private final Path checkpointDir;
     private final int keep;
     private final int maxFailures;
@@ -59,6 +63,8 @@ public final class Trainer {
         this.strategy = b.strategy;
         this.loop = b.loop;
         this.config = b.config;
+        this.pythonLoop = b.pythonLoop;
+        this.pythonConfig = b.pythonConfig;
         this.checkpointDir = b.checkpointDir;
         this.keep = b.keep;
         this.maxFailures = b.maxFailures;
@@ -82,6 +88,8 @@ public final class Trainer {
         private PlacementStrategy strategy = PlacementStrategy.PACK;
         private TrainLoop loop;
         private Serializable config;
+        private String pythonLoop;
+        private Map<String, Object> pythonConfig;
         private Path checkpointDir;
         private int keep = 3;
         private int maxFailures;
@@ -127,6 +135,26 @@ public final class Trainer {
         public Builder jvm(final TrainLoop trainLoop, final Serializable trainConfig) {
             this.loop = Objects.requireNonNull(trainLoop, "loop");
             this.config = trainConfig;
+            this.pythonLoop = null;
+            return this;
+        }
+
+        /**
+         * A Python training loop instead: {@code "module:function"}, called in each worker (a Python actor) with a
+         * {@code kairos.train.TrainContext} once the rendezvous is in {@code os.environ}, so that
+         * {@code torch.distributed.init_process_group(backend, init_method="env://")} finds its peers. The config (a map
+         * of values Python and Java both hold) is the context's {@code config}. Needs the kernel's Python workers
+         * ({@code KernelContext.python}); the module must be on their path.
+         */
+        public Builder python(final String function, final Map<String, ?> trainConfig) {
+            Objects.requireNonNull(function, "function");
+            if (!function.matches("[\\w.]+:[\\w.]+")) {
+                throw new IllegalArgumentException("python: the loop must be named \"module:function\", was \""
+                    + function + "\"");
+            }
+            this.pythonLoop = function;
+            this.pythonConfig = trainConfig == null ? Map.of() : new LinkedHashMap<>(trainConfig);
+            this.loop = null;
             return this;
         }
 
@@ -209,10 +237,11 @@ public final class Trainer {
          * @throws TrainingFailedException if the group failed more than maxFailures times, or could not be placed
          */
         public TrainResult run() {
-            if (loop == null) {
-                throw new IllegalStateException("no training loop: call jvm(loop, config) before run()");
+            if (loop == null && pythonLoop == null) {
+                throw new IllegalStateException("no training loop: call jvm(loop, config) or python(name, config) "
+                    + "before run()");
             }
-            if (processes && !datasets.isEmpty()) {
+            if ((processes || pythonLoop != null) && !datasets.isEmpty()) {
                 throw new IllegalStateException("datasets " + datasets.keySet() + " are for in-process workers only "
                     + "for now: drop workerProcesses(true) or read the data in the loop");
             }
@@ -242,11 +271,11 @@ public final class Trainer {
     private Throwable runGroup(final int restarts, final Checkpoints checkpoints,
                                final List<Map<String, Double>> history) {
         final PlacementGroup group = place();
-        final List<ActorHandle<TrainWorker>> members = new ArrayList<>(workers);
+        final List<ActorHandle<?>> members = new ArrayList<>(workers);
         final Coordinator coordinator = new Coordinator(workers, checkpoints);
         GroupServer server = null;
         try {
-            if (processes) {
+            if (processes || pythonLoop != null) {
                 server = new GroupServer(coordinator);
             }
             final Map<String, Double> held = new HashMap<>();  // its bundle, all of it
@@ -256,8 +285,10 @@ public final class Trainer {
                 }
             });
             for (int i = 0; i < workers; i++) {
-                members.add(kernel.actor(TrainWorker::new).setPlacementGroup(group, i).setResources(held)
-                    .setIsolated(processes).remote());
+                members.add(pythonLoop != null
+                    ? kernel.pyActor("kairos.train:TrainWorker").setPlacementGroup(group, i).setResources(held).remote()
+                    : kernel.actor(TrainWorker::new).setPlacementGroup(group, i).setResources(held)
+                        .setIsolated(processes).remote());
             }
             final List<TrainContext.Setup> setups = rendezvous(members, restarts,
                 checkpoints == null ? "" : checkpoints.latest().map(Path::toString).orElse(""), server);
@@ -270,8 +301,10 @@ public final class Trainer {
                 final Map<String, Dataset<?>> mine = new HashMap<>();
                 final int rank = setups.get(i).rank();
                 shards.forEach((name, parts) -> mine.put(name, parts.get(rank)));
-                runs.add(members.get(i).task(TrainWorker::run, loop, setups.get(i), processes ? null : coordinator,
-                    processes ? null : mine).remote());
+                runs.add(pythonLoop != null
+                    ? booleanRef(python(members.get(i)).task("run", pythonLoop, pythonSetup(setups.get(i))).remote())
+                    : jvm(members.get(i)).task(TrainWorker::run, loop, setups.get(i), processes ? null : coordinator,
+                        processes ? null : mine).remote());
             }
             return await(runs, coordinator);
         } catch (final RuntimeException | java.io.IOException e) {
@@ -282,7 +315,7 @@ public final class Trainer {
                 server.close();
             }
             history.addAll(coordinator.drain());
-            for (final ActorHandle<TrainWorker> m : members) {
+            for (final ActorHandle<?> m : members) {
                 kernel.kill(m, true);
             }
             kernel.removePlacementGroup(group);
@@ -311,13 +344,9 @@ public final class Trainer {
      * Ranks by node (rank 0's node first, consecutive ranks on a node, nodes in the order their first bundle
      * comes), each node's GPUs as the union of its workers', and rank 0's address and a free port on its host.
      */
-    private List<TrainContext.Setup> rendezvous(final List<ActorHandle<TrainWorker>> members, final int restarts,
+    private List<TrainContext.Setup> rendezvous(final List<ActorHandle<?>> members, final int restarts,
                                                 final String checkpoint, final GroupServer server) {
-        final List<ObjectRef<TrainWorker.Placement>> asks = new ArrayList<>(members.size());
-        for (final ActorHandle<TrainWorker> m : members) {
-            asks.add(m.task(TrainWorker::where).remote());
-        }
-        final List<TrainWorker.Placement> placements = kernel.get(asks, startTimeout);
+        final List<TrainWorker.Placement> placements = placements(members);
         final Map<String, List<Integer>> byNode = new LinkedHashMap<>();
         for (int i = 0; i < placements.size(); i++) {
             byNode.computeIfAbsent(placements.get(i).nodeId(), n -> new ArrayList<>()).add(i);
@@ -339,8 +368,9 @@ public final class Trainer {
         while (rankOf[first] != 0) {
             first++;
         }
-        final String master = members.get(first).task(TrainWorker::freePort, byNode.size() == 1).remote()
-            .get(startTimeout);
+        final String master = pythonLoop != null
+            ? (String) python(members.get(first)).task("free_port", byNode.size() == 1).remote().get(startTimeout)
+            : jvm(members.get(first)).task(TrainWorker::freePort, byNode.size() == 1).remote().get(startTimeout);
         final int colon = master.lastIndexOf(':');
         final List<String> nodes = new ArrayList<>(byNode.keySet());
         final List<TrainContext.Setup> setups = new ArrayList<>(members.size());
@@ -353,6 +383,65 @@ public final class Trainer {
                 server == null ? 0 : server.token()));
         }
         return setups;
+    }
+
+    /** Where each worker landed: its node, and its GPUs (a Python worker's from its CUDA_VISIBLE_DEVICES). */
+    private List<TrainWorker.Placement> placements(final List<ActorHandle<?>> members) {
+        if (pythonLoop == null) {
+            final List<ObjectRef<TrainWorker.Placement>> asks = new ArrayList<>(members.size());
+            for (final ActorHandle<?> m : members) {
+                asks.add(jvm(m).task(TrainWorker::where).remote());
+            }
+            return kernel.get(asks, startTimeout);
+        }
+        final List<ObjectRef<Object>> asks = new ArrayList<>(members.size());
+        for (final ActorHandle<?> m : members) {
+            asks.add(python(m).task("where").remote());
+        }
+        final List<Object> gpus = kernel.get(asks, startTimeout);
+        final List<TrainWorker.Placement> placements = new ArrayList<>(members.size());
+        for (int i = 0; i < members.size(); i++) {
+            final String list = String.valueOf(gpus.get(i)).trim();
+            placements.add(new TrainWorker.Placement(members.get(i).nodeId(), list.isEmpty() ? new int[0]
+                : java.util.Arrays.stream(list.split(",")).mapToInt(g -> Integer.parseInt(g.trim())).toArray()));
+        }
+        return placements;
+    }
+
+    /** A Python worker's place in the group, as kairos.train.TrainWorker.run reads it. */
+    private Map<String, Object> pythonSetup(final TrainContext.Setup s) {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rank", s.rank());
+        m.put("local_rank", s.localRank());
+        m.put("world_size", s.worldSize());
+        m.put("local_world_size", s.localWorldSize());
+        m.put("node_rank", s.nodeRank());
+        m.put("node_id", s.nodeId());
+        m.put("master_addr", s.masterAddr());
+        m.put("master_port", s.masterPort());
+        m.put("cuda_visible_devices", s.cudaVisibleDevices());
+        m.put("config", pythonConfig);
+        m.put("checkpoint", s.checkpoint());
+        m.put("restarts", s.restarts());
+        m.put("group_address", s.groupAddress());
+        m.put("group_token", s.groupToken());
+        return m;
+    }
+
+    /** A Python worker's run: it returns True. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ObjectRef<Boolean> booleanRef(final ObjectRef<Object> ref) {
+        return (ObjectRef) ref;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ActorHandle<TrainWorker> jvm(final ActorHandle<?> member) {
+        return (ActorHandle<TrainWorker>) member;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ActorHandle<PythonActor> python(final ActorHandle<?> member) {
+        return (ActorHandle) member;
     }
 
     /**
