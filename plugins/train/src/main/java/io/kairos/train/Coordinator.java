@@ -26,12 +26,17 @@ final class Coordinator implements Group {
     private final long[] lastSeen;
     private final boolean[] inCollective;
 
+    private final java.util.function.Consumer<Map<String, Double>> onRankZeroReport;
+
     /**
-     * @param checkpoints where reported checkpoints go, or null for none
+     * @param checkpoints      where reported checkpoints go, or null for none
+     * @param onRankZeroReport hears each of rank 0's reports as it comes
      */
-    Coordinator(final int world, final Checkpoints checkpoints) {
+    Coordinator(final int world, final Checkpoints checkpoints,
+                final java.util.function.Consumer<Map<String, Double>> onRankZeroReport) {
         this.world = world;
         this.checkpoints = checkpoints;
+        this.onRankZeroReport = onRankZeroReport;
         this.parts = new double[world][];
         this.lastSeen = new long[world];
         this.inCollective = new boolean[world];
@@ -120,6 +125,9 @@ final class Coordinator implements Group {
             if (rank == 0) {
                 reports.add(metrics);
             }
+        }
+        if (rank == 0) {
+            onRankZeroReport.accept(metrics);
         }
         return kept;
     }

@@ -53,6 +53,7 @@ public final class Trainer {
     private final Duration healthTimeout;
     private final Map<String, Dataset<?>> datasets;
     private final boolean processes;
+    private final java.util.function.Consumer<TrainEvent> events;
     /** Each dataset split in one part per worker, made when the first group starts (kept for its restarts). */
     private Map<String, List<? extends Dataset<?>>> shards;
 
@@ -73,6 +74,7 @@ public final class Trainer {
         this.healthTimeout = b.healthTimeout;
         this.datasets = Map.copyOf(b.datasets);
         this.processes = b.processes;
+        this.events = b.events;
     }
 
     /** A trainer on kernel: set at least {@link Builder#jvm}. */
@@ -98,6 +100,7 @@ public final class Trainer {
         private Duration healthTimeout = Duration.ofMinutes(10);
         private final Map<String, Dataset<?>> datasets = new LinkedHashMap<>();
         private boolean processes;
+        private java.util.function.Consumer<TrainEvent> events = event -> { };
 
         private Builder(final Kernel kernel) {
             this.kernel = kernel;
@@ -232,6 +235,30 @@ public final class Trainer {
         }
 
         /**
+         * Hears the run's events as they happen: each group's start and failure, rank 0's reports, the end. Called on
+         * the trainer's or the reporting worker's thread; an exception it throws is dropped.
+         */
+        public Builder onEvent(final java.util.function.Consumer<TrainEvent> listener) {
+            this.events = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** {@link #run} on a thread of its own. */
+        public java.util.concurrent.CompletableFuture<TrainResult> runAsync() {
+            final java.util.concurrent.CompletableFuture<TrainResult> result = new java.util.concurrent.CompletableFuture<>();
+            final Thread t = new Thread(() -> {
+                try {
+                    result.complete(run());
+                } catch (final Throwable e) {
+                    result.completeExceptionally(e);
+                }
+            }, "kairos-trainer");
+            t.setDaemon(true);
+            t.start();
+            return result;
+        }
+
+        /**
          * Runs the training to its end.
          *
          * @throws TrainingFailedException if the group failed more than maxFailures times, or could not be placed
@@ -255,7 +282,11 @@ public final class Trainer {
         int failures = 0;
         while (true) {
             final Throwable failure = runGroup(failures, checkpoints, history);
+            if (failure != null) {
+                emit(new TrainEvent(TrainEvent.Kind.GROUP_FAILED, failures, workers, null, failure));
+            }
             if (failure == null) {
+                emit(new TrainEvent(TrainEvent.Kind.FINISHED, failures, workers, null, null));
                 return new TrainResult(history, checkpoints == null ? Optional.empty() : checkpoints.latest(),
                     failures);
             }
@@ -272,7 +303,8 @@ public final class Trainer {
                                final List<Map<String, Double>> history) {
         final PlacementGroup group = place();
         final List<ActorHandle<?>> members = new ArrayList<>(workers);
-        final Coordinator coordinator = new Coordinator(workers, checkpoints);
+        final Coordinator coordinator = new Coordinator(workers, checkpoints,
+            metrics -> emit(new TrainEvent(TrainEvent.Kind.REPORTED, restarts, workers, metrics, null)));
         GroupServer server = null;
         try {
             if (processes || pythonLoop != null) {
@@ -296,6 +328,7 @@ public final class Trainer {
                 shards = new LinkedHashMap<>();
                 datasets.forEach((name, ds) -> shards.put(name, ds.split(workers)));
             }
+            emit(new TrainEvent(TrainEvent.Kind.GROUP_STARTED, restarts, workers, null, null));
             final List<ObjectRef<Boolean>> runs = new ArrayList<>(workers);
             for (int i = 0; i < workers; i++) {
                 final Map<String, Dataset<?>> mine = new HashMap<>();
@@ -319,6 +352,14 @@ public final class Trainer {
                 kernel.kill(m, true);
             }
             kernel.removePlacementGroup(group);
+        }
+    }
+
+    private void emit(final TrainEvent event) {
+        try {
+            events.accept(event);
+        } catch (final RuntimeException e) {
+            // the listener's own failure is not the run's
         }
     }
 

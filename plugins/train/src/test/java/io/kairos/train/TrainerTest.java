@@ -226,6 +226,23 @@ class TrainerTest {
     }
 
     @Test
+    void runAsyncTellsEachGroupsStartReportsAndFailureAsTheyHappen() throws Exception {
+        kernel = Kernel.start(new KernelContext().cpus(2));
+        FAILURES_LEFT.set(1);
+        final List<TrainEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final TrainResult r = Trainer.builder(kernel).workers(2).jvm(TrainerTest::train, new Job(20, 10, 1, 15))
+            .checkpoints(dir.resolve("ckpt"), 1).maxFailures(1).onEvent(events::add).runAsync()
+            .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(List.of(TrainEvent.Kind.GROUP_STARTED, TrainEvent.Kind.REPORTED, TrainEvent.Kind.GROUP_FAILED,
+            TrainEvent.Kind.GROUP_STARTED, TrainEvent.Kind.REPORTED, TrainEvent.Kind.FINISHED),
+            events.stream().map(TrainEvent::kind).toList());
+        assertEquals(10.0, events.get(1).metrics().get("step"));
+        assertTrue(String.valueOf(events.get(2).error()).contains("rank 1 fails at step 15 (injected)"));
+        assertEquals(List.of(0, 0, 0, 1, 1, 1), events.stream().map(TrainEvent::group).toList());
+        assertEquals(r.metrics(), events.get(4).metrics());
+    }
+
+    @Test
     void withNoFailuresAllowedTheRunFailsWithTheWorkersError() {
         kernel = Kernel.start(new KernelContext().cpus(2));
         FAILURES_LEFT.set(5);
