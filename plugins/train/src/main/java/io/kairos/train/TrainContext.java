@@ -124,7 +124,7 @@ public final class TrainContext {
         return (C) setup.config();
     }
 
-    /** How many times the group failed and started again before this run of it (0 on the first). */
+    /** How many times the group started again (after a failure, or to grow) before this run of it (0 on the first). */
     public int restarts() {
         return setup.restarts();
     }

@@ -37,7 +37,8 @@ import java.util.TreeSet;
  */
 public final class Trainer {
     private final Kernel kernel;
-    private final int workers;
+    private final int minWorkers;
+    private final int maxWorkers;
     private final Map<String, Double> resources;
     private final PlacementStrategy strategy;
     private final TrainLoop loop;
@@ -54,12 +55,13 @@ public final class Trainer {
     private final Map<String, Dataset<?>> datasets;
     private final boolean processes;
     private final java.util.function.Consumer<TrainEvent> events;
-    /** Each dataset split in one part per worker, made when the first group starts (kept for its restarts). */
-    private Map<String, List<? extends Dataset<?>>> shards;
+    /** Each dataset split in one part per worker, by group size, made when a group of that size first starts. */
+    private final Map<Integer, Map<String, List<? extends Dataset<?>>>> shards = new HashMap<>();
 
     private Trainer(final Builder b) {
         this.kernel = b.kernel;
-        this.workers = b.workers;
+        this.minWorkers = b.minWorkers;
+        this.maxWorkers = b.maxWorkers;
         this.resources = Map.copyOf(b.resources);
         this.strategy = b.strategy;
         this.loop = b.loop;
@@ -85,7 +87,8 @@ public final class Trainer {
     /** A trainer's settings. */
     public static final class Builder {
         private final Kernel kernel;
-        private int workers = 1;
+        private int minWorkers = 1;
+        private int maxWorkers = 1;
         private Map<String, Double> resources = Map.of("CPU", 1.0);
         private PlacementStrategy strategy = PlacementStrategy.PACK;
         private TrainLoop loop;
@@ -111,7 +114,21 @@ public final class Trainer {
             if (n < 1) {
                 throw new IllegalArgumentException("workers must be at least 1, was " + n);
             }
-            this.workers = n;
+            return workers(n, n);
+        }
+
+        /**
+         * An elastic group: it starts with as many workers as fit (at least min, waiting up to the start timeout for
+         * them), grows towards max when resources for more appear (looked for at each health-check interval), and
+         * starts smaller when a worker or its node is lost; each resize is a new group from the latest checkpoint
+         * (a resize is not a failure; a lost worker is).
+         */
+        public Builder workers(final int min, final int max) {
+            if (min < 1 || max < min) {
+                throw new IllegalArgumentException("workers(min, max) needs 1 <= min <= max, was " + min + ", " + max);
+            }
+            this.minWorkers = min;
+            this.maxWorkers = max;
             return this;
         }
 
@@ -276,32 +293,65 @@ public final class Trainer {
         }
     }
 
+    /** How a group ended: finished, failed, or stopped to start again with more workers. */
+    private record Outcome(int size, Throwable failure, int growTo) {
+    }
+
     private TrainResult runAll() {
         final List<Map<String, Double>> history = new ArrayList<>();
         final Checkpoints checkpoints = checkpointDir == null ? null : new Checkpoints(checkpointDir, keep);
         int failures = 0;
-        while (true) {
-            final Throwable failure = runGroup(failures, checkpoints, history);
-            if (failure != null) {
-                emit(new TrainEvent(TrainEvent.Kind.GROUP_FAILED, failures, workers, null, failure));
+        int desired = Math.max(minWorkers, Math.min(maxWorkers, freeWorkers()));
+        for (int group = 0; ; group++) {
+            final Outcome outcome = runGroup(desired, group, checkpoints, history);
+            final int size = outcome.size();
+            if (outcome.growTo() > 0) {
+                desired = outcome.growTo();  // resources for more workers appeared: a bigger group from the checkpoint
+                continue;
             }
+            desired = size;  // after a failure: as many again if they fit, else fewer (down to min)
+            final Throwable failure = outcome.failure();
             if (failure == null) {
-                emit(new TrainEvent(TrainEvent.Kind.FINISHED, failures, workers, null, null));
+                emit(new TrainEvent(TrainEvent.Kind.FINISHED, group, size, null, null));
                 return new TrainResult(history, checkpoints == null ? Optional.empty() : checkpoints.latest(),
                     failures);
             }
+            emit(new TrainEvent(TrainEvent.Kind.GROUP_FAILED, group, size, null, failure));
             failures++;
             if (maxFailures != -1 && failures > maxFailures) {
-                throw new TrainingFailedException("the training group of " + workers + " worker(s) failed "
+                throw new TrainingFailedException("the training group of " + size + " worker(s) failed "
                     + failures + " time(s), more than maxFailures (" + maxFailures + "): " + failure, failure);
             }
         }
     }
 
-    /** One group from start to end; null if it finished, else the first worker failure. */
-    private Throwable runGroup(final int restarts, final Checkpoints checkpoints,
-                               final List<Map<String, Double>> history) {
-        final PlacementGroup group = place();
+    /**
+     * How many more workers' bundles the nodes have free now (each node's free amount of every resource a worker
+     * needs, divided by the need, the least of them, summed over nodes); the maximum when workers need nothing.
+     */
+    private int freeWorkers() {
+        if (minWorkers == maxWorkers) {
+            return maxWorkers;
+        }
+        long free = 0;
+        for (final io.kairos.NodeInfo node : kernel.resources()) {
+            long fit = Long.MAX_VALUE;
+            for (final Map.Entry<String, Double> need : resources.entrySet()) {
+                if (need.getValue() > 0) {
+                    fit = Math.min(fit, (long) Math.floor(node.available().getOrDefault(need.getKey(), 0.0)
+                        / need.getValue() + 1e-9));
+                }
+            }
+            free += fit == Long.MAX_VALUE ? maxWorkers : Math.max(0, fit);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, free);
+    }
+
+    /** One group of up to desired workers from start to end: finished, its first worker failure, or grown. */
+    private Outcome runGroup(final int desired, final int restarts, final Checkpoints checkpoints,
+                             final List<Map<String, Double>> history) {
+        final PlacementGroup group = place(desired);
+        final int workers = group.bundleCount();
         final List<ActorHandle<?>> members = new ArrayList<>(workers);
         final Coordinator coordinator = new Coordinator(workers, checkpoints,
             metrics -> emit(new TrainEvent(TrainEvent.Kind.REPORTED, restarts, workers, metrics, null)));
@@ -324,24 +374,25 @@ public final class Trainer {
             }
             final List<TrainContext.Setup> setups = rendezvous(members, restarts,
                 checkpoints == null ? "" : checkpoints.latest().map(Path::toString).orElse(""), server);
-            if (shards == null) {
-                shards = new LinkedHashMap<>();
-                datasets.forEach((name, ds) -> shards.put(name, ds.split(workers)));
-            }
+            final Map<String, List<? extends Dataset<?>>> split = shards.computeIfAbsent(workers, n -> {
+                final Map<String, List<? extends Dataset<?>>> parts = new LinkedHashMap<>();
+                datasets.forEach((name, ds) -> parts.put(name, ds.split(n)));
+                return parts;
+            });
             emit(new TrainEvent(TrainEvent.Kind.GROUP_STARTED, restarts, workers, null, null));
             final List<ObjectRef<Boolean>> runs = new ArrayList<>(workers);
             for (int i = 0; i < workers; i++) {
                 final Map<String, Dataset<?>> mine = new HashMap<>();
                 final int rank = setups.get(i).rank();
-                shards.forEach((name, parts) -> mine.put(name, parts.get(rank)));
+                split.forEach((name, parts) -> mine.put(name, parts.get(rank)));
                 runs.add(pythonLoop != null
                     ? booleanRef(python(members.get(i)).task("run", pythonLoop, pythonSetup(setups.get(i))).remote())
                     : jvm(members.get(i)).task(TrainWorker::run, loop, setups.get(i), processes ? null : coordinator,
                         processes ? null : mine).remote());
             }
-            return await(runs, coordinator);
+            return await(runs, coordinator, workers);
         } catch (final RuntimeException | java.io.IOException e) {
-            return e;
+            return new Outcome(workers, e, 0);
         } finally {
             coordinator.abort("the group ended");  // no rank waits on in it after this
             if (server != null) {
@@ -363,23 +414,38 @@ public final class Trainer {
         }
     }
 
-    private PlacementGroup place() {
-        final List<Map<String, Double>> bundles = Collections.nCopies(workers, resources);
-        final PlacementGroup group;
-        try {
-            group = kernel.createPlacementGroup(bundles, strategy);
-            if (group.ready(startTimeout)) {
-                return group;
+    /**
+     * The group's placement group: desired bundles, or for an elastic group fewer down to min, each size but the
+     * last given {@link #PROBE} to be placed (resources a group just freed come back within it), min the start timeout.
+     */
+    private PlacementGroup place(final int desired) {
+        for (int workers = desired; ; workers--) {
+            final boolean last = workers <= minWorkers;
+            final Duration wait = last ? startTimeout : PROBE.compareTo(startTimeout) < 0 ? PROBE : startTimeout;
+            final PlacementGroup group;
+            try {
+                group = kernel.createPlacementGroup(Collections.nCopies(workers, resources), strategy);
+                if (group.ready(wait)) {
+                    return group;
+                }
+            } catch (final RuntimeException e) {
+                if (!last) {
+                    continue;  // e.g. STRICT_SPREAD over fewer nodes than bundles: fewer workers may do
+                }
+                throw new TrainingFailedException("the training group of " + workers + " worker(s) of " + resources
+                    + " (" + strategy + ") cannot be placed: " + e.getMessage(), e);
             }
-        } catch (final RuntimeException e) {
-            throw new TrainingFailedException("the training group of " + workers + " worker(s) of " + resources
-                + " (" + strategy + ") cannot be placed: " + e.getMessage(), e);
+            kernel.removePlacementGroup(group);
+            if (last) {
+                throw new TrainingFailedException("the training group of " + workers + " worker(s) of " + resources
+                    + " (" + strategy + ") was not placed within " + startTimeout.toMillis() + " ms: the cluster has "
+                    + "not that much free now (nodes: " + kernel.resources() + ")", null);
+            }
         }
-        kernel.removePlacementGroup(group);
-        throw new TrainingFailedException("the training group of " + workers + " worker(s) of " + resources + " ("
-            + strategy + ") was not placed within " + startTimeout.toMillis() + " ms: the cluster has not that much "
-            + "free now (nodes: " + kernel.resources() + ")", null);
     }
+
+    /** How long an elastic group waits for a size above its minimum before it tries one worker fewer. */
+    static final Duration PROBE = Duration.ofSeconds(1);
 
     /**
      * Ranks by node (rank 0's node first, consecutive ranks on a node, nodes in the order their first bundle
@@ -489,7 +555,7 @@ public final class Trainer {
      * Waits for every worker; at the first failure, or a worker silent past the health timeout, the rest are released
      * (the coordinator aborts) and it returns the failure.
      */
-    private Throwable await(final List<ObjectRef<Boolean>> runs, final Coordinator coordinator) {
+    private Outcome await(final List<ObjectRef<Boolean>> runs, final Coordinator coordinator, final int workers) {
         final List<ObjectRef<Boolean>> pending = new ArrayList<>(runs);
         while (!pending.isEmpty()) {
             final WaitResult<Boolean> done = kernel.wait(pending, 1, healthInterval);
@@ -499,7 +565,13 @@ public final class Trainer {
                     final String why = "rank " + hung + " was silent for over " + healthTimeout.toMillis()
                         + " ms (no allReduce, barrier, report or heartbeat): taken as hung";
                     coordinator.abort(why);
-                    return new TrainingFailedException(why, null);
+                    return new Outcome(workers, new TrainingFailedException(why, null), 0);
+                }
+                final int more = workers < maxWorkers && pending.size() == runs.size() ? freeWorkers() : 0;
+                if (more > 0) {
+                    coordinator.abort("the group grows from " + workers + " to " + Math.min(maxWorkers,
+                        workers + more) + " workers");
+                    return new Outcome(workers, null, Math.min(maxWorkers, workers + more));
                 }
             }
             for (final ObjectRef<Boolean> ref : done.ready()) {
@@ -508,10 +580,10 @@ public final class Trainer {
                     ref.get();
                 } catch (final RuntimeException e) {
                     coordinator.abort("rank " + runs.indexOf(ref) + " failed: " + e);
-                    return e;
+                    return new Outcome(workers, e, 0);
                 }
             }
         }
-        return null;
+        return new Outcome(workers, null, 0);
     }
 }

@@ -50,10 +50,15 @@ class TrainerTest {
     }
 
     /** The job's settings: steps, a checkpoint every few, and which rank throws at which step on the first run. */
-    record Job(int steps, int checkpointEvery, int failingRank, int failAtStep, String pidFile)
+    record Job(int steps, int checkpointEvery, int failingRank, int failAtStep, String pidFile, int stepMillis)
         implements Serializable {
         Job(final int steps, final int checkpointEvery, final int failingRank, final int failAtStep) {
-            this(steps, checkpointEvery, failingRank, failAtStep, null);
+            this(steps, checkpointEvery, failingRank, failAtStep, null, 0);
+        }
+
+        Job(final int steps, final int checkpointEvery, final int failingRank, final int failAtStep,
+            final String pidFile) {
+            this(steps, checkpointEvery, failingRank, failAtStep, pidFile, 0);
         }
     }
 
@@ -142,6 +147,9 @@ class TrainerTest {
             if (ctx.rank() == job.failingRank() && s == job.failAtStep() && job.pidFile() == null
                 && FAILURES_LEFT.getAndDecrement() > 0) {
                 throw new IllegalStateException("rank " + ctx.rank() + " fails at step " + s + " (injected)");
+            }
+            if (job.stepMillis() > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(job.stepMillis() * 1_000_000L);  // a longer step
             }
             final double[] sum = ctx.allReduce(gradient(w, x, y, ctx.rank(), ctx.worldSize()));
             step(w, sum);
@@ -240,6 +248,35 @@ class TrainerTest {
         assertTrue(String.valueOf(events.get(2).error()).contains("rank 1 fails at step 15 (injected)"));
         assertEquals(List.of(0, 0, 0, 1, 1, 1), events.stream().map(TrainEvent::group).toList());
         assertEquals(r.metrics(), events.get(4).metrics());
+    }
+
+    /**
+     * Elastic: two of four CPUs are taken when the run starts, so it starts with 2 workers; once they are freed the
+     * group grows to 4 from the latest checkpoint (not a failure), and the model is the single-process one.
+     */
+    @Test
+    void anElasticGroupGrowsWhenResourcesAppear() {
+        kernel = Kernel.start(new KernelContext().cpus(4));
+        final io.kairos.PlacementGroup taken = kernel.createPlacementGroup(List.of(Map.of("CPU", 2.0)),
+            PlacementStrategy.PACK);
+        assertTrue(taken.ready(Duration.ofSeconds(10)));
+        FAILURES_LEFT.set(0);
+        final List<TrainEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicBoolean freed = new java.util.concurrent.atomic.AtomicBoolean();
+        final TrainResult r = Trainer.builder(kernel).workers(2, 4)
+            .healthCheck(Duration.ofMillis(20), Duration.ofSeconds(30))
+            .jvm(TrainerTest::train, new Job(60, 10, -1, -1, null, 10)).checkpoints(dir.resolve("ckpt"), 2)
+            .onEvent(e -> {
+                events.add(e);
+                if (e.kind() == TrainEvent.Kind.REPORTED && freed.compareAndSet(false, true)) {
+                    kernel.removePlacementGroup(taken);
+                }
+            }).run();
+        assertEquals(List.of(2, 4), events.stream().filter(e -> e.kind() == TrainEvent.Kind.GROUP_STARTED)
+            .map(TrainEvent::workers).toList(), "2 workers, then 4 once the CPUs were free");
+        assertEquals(0, r.failures(), "a resize is not a failure");
+        assertClose(sequential(60), weights(r), 1e-9);
+        assertThrows(IllegalArgumentException.class, () -> Trainer.builder(kernel).workers(3, 2));
     }
 
     @Test
