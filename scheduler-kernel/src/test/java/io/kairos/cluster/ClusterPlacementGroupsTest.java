@@ -102,6 +102,9 @@ class ClusterPlacementGroupsTest {
         assertTrue(group.ready(WAIT));
         final var actor = driver.actor(Where::new).setPlacementGroup(group, 0).remote();
         assertEquals("node-a", actor.task(Where::node).remote().get(WAIT));
+        // one that holds its bundle's CPU too, though the driver itself has none (a training worker does)
+        final var holding = driver.actor(Where::new).setPlacementGroup(group, 0).setResource("CPU", 1.0).remote();
+        assertEquals("node-a", holding.task(Where::node).remote().get(WAIT));
     }
 
     @Test

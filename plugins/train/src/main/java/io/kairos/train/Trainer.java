@@ -357,9 +357,7 @@ public final class Trainer {
             metrics -> emit(new TrainEvent(TrainEvent.Kind.REPORTED, restarts, workers, metrics, null)));
         GroupServer server = null;
         try {
-            if (processes || pythonLoop != null) {
-                server = new GroupServer(coordinator);
-            }
+            server = new GroupServer(coordinator);  // for the workers not in this JVM
             final Map<String, Double> held = new HashMap<>();  // its bundle, all of it
             resources.forEach((name, amount) -> {
                 if (amount > 0) {
@@ -380,15 +378,23 @@ public final class Trainer {
                 return parts;
             });
             emit(new TrainEvent(TrainEvent.Kind.GROUP_STARTED, restarts, workers, null, null));
+            final java.util.Set<String> here = new java.util.HashSet<>();  // this kernel's nodes (not other members')
+            kernel.resources().forEach(n -> here.add(n.nodeId()));
             final List<ObjectRef<Boolean>> runs = new ArrayList<>(workers);
             for (int i = 0; i < workers; i++) {
+                final boolean inJvm = !processes && here.contains(setups.get(i).nodeId());
+                if (!inJvm && !datasets.isEmpty()) {
+                    throw new IllegalStateException("rank " + setups.get(i).rank() + " runs on node '"
+                        + setups.get(i).nodeId() + "', outside this JVM: datasets " + datasets.keySet() + " are for "
+                        + "workers in this JVM only, for now");
+                }
                 final Map<String, Dataset<?>> mine = new HashMap<>();
                 final int rank = setups.get(i).rank();
                 split.forEach((name, parts) -> mine.put(name, parts.get(rank)));
                 runs.add(pythonLoop != null
                     ? booleanRef(python(members.get(i)).task("run", pythonLoop, pythonSetup(setups.get(i))).remote())
-                    : jvm(members.get(i)).task(TrainWorker::run, loop, setups.get(i), processes ? null : coordinator,
-                        processes ? null : mine).remote());
+                    : jvm(members.get(i)).task(TrainWorker::run, loop, setups.get(i), inJvm ? coordinator : null,
+                        inJvm ? mine : null).remote());
             }
             return await(runs, coordinator, workers);
         } catch (final RuntimeException | java.io.IOException e) {

@@ -242,8 +242,8 @@ public final class KernelCore {
                 + maxConcurrency);
         }
         final long[] demand = registry.demand(resources != null ? resources : Map.of());
-        // a cluster member places actors on any member (those of a placement group stay in the group, here)
-        final String infeasible = clusterTransport != null && group == null ? cluster.infeasibleReason(demand)
+        // a cluster member places actors on any member (those of a placement group in its bundles, on any member)
+        final String infeasible = clusterTransport != null ? cluster.infeasibleReason(demand)
             : cluster.infeasibleLocally(demand);
         final long id = ids.incrementAndGet();
         final ActorState actor = new ActorState(id, name, FunctionNames.className(constructor), maxConcurrency,
