@@ -19,8 +19,6 @@ final class ClusterResults {
     private final ExpandableArrayBuffer out;
     private final ValueCodec codec;
     private final HeldResults held;
-    /** Whether the result just encoded stays here, held for its owner. */
-    private boolean heldNow;
 
     ClusterResults(final ClusterTransport transport, final ClusterWire wire, final ValueCodec codec,
                    final HeldResults held) {
@@ -46,7 +44,7 @@ final class ClusterResults {
         }
         transport.send(task.origin.node(), out.byteArray(), 0, length);  // false: the owner left, no one waits
         final Stored stored = task.result.storedValue();
-        if (stored != null && !heldNow) {
+        if (stored != null && !held.holds(task.origin.node(), task.origin.taskId())) {
             stored.freeIfUnread();  // sent inline: nothing here reads this copy again (not left for a collection)
         }
     }
@@ -64,7 +62,6 @@ final class ClusterResults {
     }
 
     private int encodeResult(final TaskSpec task, final boolean ok, final RuntimeException override) {
-        heldNow = false;
         int at = putResultHeader(task.origin.taskId(), task.origin.attempt());
         if (!ok || override != null) {
             return putError(at, override != null ? override : task.result.error());
@@ -88,7 +85,6 @@ final class ClusterResults {
     }
 
     private int putHeld(final int start, final long length) {
-        heldNow = true;
         out.putByte(start, ClusterLink.RESULT_HELD);
         out.putLong(start + 1, length);
         return start + 9;

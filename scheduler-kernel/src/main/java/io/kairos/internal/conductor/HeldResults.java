@@ -129,6 +129,12 @@ final class HeldResults implements ObjectSource {
         }
     }
 
+    /** Whether a result of owner's task is held here now. */
+    boolean holds(final String owner, final long taskId) {
+        final ConcurrentHashMap<Long, Held> t = byOwner.get(owner);
+        return t != null && t.containsKey(taskId);
+    }
+
     /** Arguments read in place here, where they were held (one per task that read one). */
     long lends() {
         return lends.get();

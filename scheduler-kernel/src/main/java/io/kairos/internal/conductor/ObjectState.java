@@ -279,10 +279,6 @@ public abstract class ObjectState {
         return null;  // PENDING after the deadline: the caller throws its timeout
     }
 
-    /**
-     * The value will be read soon (a get or wait): if another cluster member holds it (a large result stays where it
-     * was made), the conductor pulls it, once. Nothing in a kernel outside a cluster, or for a done object.
-     */
     /** Conductor: another member holds this object's value (null: no longer, it was pulled or lost). */
     void heldElsewhere(final HeldAt where) {
         heldAt = where;
@@ -319,6 +315,10 @@ public abstract class ObjectState {
         return true;
     }
 
+    /**
+     * The value will be read soon (a get or wait): if another cluster member holds it (a large result stays where it
+     * was made), the conductor pulls it, once. Nothing in a kernel outside a cluster, or for a done object.
+     */
     protected final void want() {
         final ClusterLink link = core.conductor().clusterLink();
         if (link != null && producer != null && !isDone()) {
