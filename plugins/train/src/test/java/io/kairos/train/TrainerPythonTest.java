@@ -65,8 +65,7 @@ class TrainerPythonTest {
         assertEquals(2.0, r.metrics().get("scale"), "the config reached Python");
         assertTrue(r.metrics().get("port") > 0, "a master port");
         assertEquals("[6.0, 3.0]", Files.readString(r.checkpoint().orElseThrow().resolve("state")));
-        assertTrue(kernel.resources().stream().allMatch(n -> n.available().equals(n.total())),
-            "every bundle given back: " + kernel.resources());
+        TrainerTest.assertIdle(kernel, "every bundle given back");
     }
 
     @Test

@@ -215,8 +215,7 @@ class TrainerTest {
         assertEquals(dir.resolve("ckpt").resolve("checkpoint_000001").toAbsolutePath(), r.checkpoint().orElseThrow());
         assertEquals(List.of("checkpoint_000000", "checkpoint_000001"),
             listCheckpoints(dir.resolve("ckpt")), "both kept (keep 2)");
-        assertTrue(kernel.resources().stream().allMatch(n -> n.available().equals(n.total())),
-            "every worker's resources given back: " + kernel.resources());
+        assertIdle(kernel, "every worker's resources given back");
     }
 
     @Test
@@ -287,8 +286,7 @@ class TrainerTest {
             .workers(2).jvm(TrainerTest::train, new Job(10, 5, 1, 3)).run());
         assertTrue(e.getMessage().contains("rank 1 fails at step 3 (injected)"), e::getMessage);
         assertTrue(e.getMessage().contains("maxFailures (0)"), e::getMessage);
-        assertTrue(kernel.resources().stream().allMatch(n -> n.available().equals(n.total())),
-            "the group's bundles freed: " + kernel.resources());
+        assertIdle(kernel, "the group's bundles freed");
     }
 
     @Test
@@ -358,8 +356,7 @@ class TrainerTest {
         final TrainResult r = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
         assertEquals(1, r.failures());
         assertClose(sequential(40), weights(r), 1e-9);
-        assertTrue(kernel.resources().stream().allMatch(n -> n.available().equals(n.total())),
-            "every bundle given back: " + kernel.resources());
+        assertIdle(kernel, "every bundle given back");
 
         final Path second = dir.resolve("again.pid");
         final java.util.concurrent.CompletableFuture<TrainResult> failing = java.util.concurrent.CompletableFuture
@@ -480,5 +477,16 @@ class TrainerTest {
         } catch (final java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** Every node's resources back, within 10 s (the placement group's removal and the actors' ends are asynchronous). */
+    static void assertIdle(final Kernel kernel, final String what) {
+        final long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!kernel.resources().stream().allMatch(n -> n.available().equals(n.total()))
+            && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        assertTrue(kernel.resources().stream().allMatch(n -> n.available().equals(n.total())),
+            what + ": " + kernel.resources());
     }
 }
