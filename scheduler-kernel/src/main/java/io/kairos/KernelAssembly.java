@@ -96,7 +96,7 @@ final class KernelAssembly {
         this.core = new KernelCore(cluster, registry, conductor, namedActors, objects, journal, processes, metadata,
             replay != null ? replay.maxId() : 0, ObjectRef::new);
         final IdleStrategy idle = new ConductorIdleStrategy(context.defaultIdleStrategy() ? null
-            : context.idleStrategy(), conductor);
+            : context.idleStrategy(), conductor, context.cluster() != null);
         final AgentRunner runner;
         if (context.threadingMode() == ThreadingMode.INVOKER) {
             runner = null;

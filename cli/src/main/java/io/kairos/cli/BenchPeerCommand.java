@@ -6,10 +6,10 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FragmentHandler;
+import io.kairos.cluster.aeron.TransportDuty;
+import io.kairos.cluster.aeron.TransportIdle;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,6 +21,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
 
 /**
  * {@code kairos bench peer}: the far side of the cluster section's raw peers ({@link ClusterBench}), a process of its
@@ -95,11 +97,19 @@ final class BenchPeerCommand implements Callable<Integer> {
         try {
             final FragmentHandler echo = (buffer, offset, length, header) -> {
                 while (end.publication.offer(buffer, offset, length) < 0) {
+                    end.sent();
                     end.idle(0);
                 }
+                end.sent();
             };
+            if (end.spins()) {
+                while (true) {
+                    end.idle(end.subscription.poll(echo, 16));
+                }
+            }
+            end.receiveOnTransport(() -> end.subscription.poll(echo, 16));
             while (true) {
-                end.idle(end.subscription.poll(echo, 16));
+                LockSupport.park(this);  // the transport thread echoes
             }
         } finally {
             end.close();
@@ -108,28 +118,30 @@ final class BenchPeerCommand implements Callable<Integer> {
 
     /**
      * One side of an Aeron UDP ping-pong: a media driver of its own, a subscription on loopback:listen and a
-     * publication to loopback:reply. With spin, the driver and the client's conductor are invokers driven by the polling thread, which never
-     * idles; else the transport's settings: a shared driver with its default backoff, the poller backing off as
-     * AeronClusterTransport's receiver does (up to 100 µs parks).
+     * publication to loopback:reply. With spin, the driver and the client's conductor are invokers driven by the
+     * polling thread, which never idles; else as a member's transport: one {@link TransportDuty} thread runs the
+     * driver and polls, idling as {@link TransportIdle} says, and the sender runs the driver after its offer.
      */
     static final class AeronEndpoint implements AutoCloseable {
-        final MediaDriver driver;
         final Aeron aeron;
         final Subscription subscription;
         final Publication publication;
+        /** Spin: the driver, run by the polling thread; else null. */
+        private final MediaDriver driver;
         private final AgentInvoker invoker;
         private final AgentInvoker clientInvoker;
-        private final IdleStrategy idle;
+        /** Else: the driver and its thread, as a member's transport runs them. */
+        private final TransportDuty duty;
 
-        private AeronEndpoint(final MediaDriver driver, final Aeron aeron, final Subscription subscription,
-                              final Publication publication, final boolean spin) {
+        private AeronEndpoint(final MediaDriver driver, final TransportDuty duty, final Aeron aeron,
+                              final Subscription subscription, final Publication publication) {
             this.driver = driver;
+            this.duty = duty;
             this.aeron = aeron;
             this.subscription = subscription;
             this.publication = publication;
-            this.invoker = spin ? driver.sharedAgentInvoker() : null;
-            this.clientInvoker = spin ? aeron.conductorAgentInvoker() : null;
-            this.idle = spin ? null : new BackoffIdleStrategy(64, 16, 1_000, 100_000);
+            this.invoker = driver != null ? driver.sharedAgentInvoker() : null;
+            this.clientInvoker = driver != null ? aeron.conductorAgentInvoker() : null;
         }
 
         static AeronEndpoint open(final Path dir, final boolean spin, final int listen, final int reply) {
@@ -138,41 +150,56 @@ final class BenchPeerCommand implements Callable<Integer> {
                 .termBufferSparseFile(true)
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true);
-            if (spin) {
-                context.threadingMode(ThreadingMode.INVOKER);
-            } else {
-                context.threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(new BackoffIdleStrategy());
-            }
-            final MediaDriver driver = MediaDriver.launch(context);
+            MediaDriver driver = null;
+            TransportDuty duty = null;
             Aeron aeron = null;
             try {
-                final Aeron.Context client = new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName());
                 if (spin) {
-                    client.driverAgentInvoker(driver.sharedAgentInvoker()).useConductorAgentInvoker(true);
+                    driver = MediaDriver.launch(context.threadingMode(ThreadingMode.INVOKER));
+                    aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName())
+                        .driverAgentInvoker(driver.sharedAgentInvoker()).useConductorAgentInvoker(true));
+                } else {
+                    duty = TransportDuty.launch(context, TransportIdle.fromSystemProperty(), "kairos-peer-transport");
+                    aeron = duty.connectClient();
                 }
-                aeron = Aeron.connect(client);
                 final Subscription sub = aeron.addSubscription("aeron:udp?endpoint=localhost:" + listen, STREAM_ID);
                 final Publication pub = aeron.addPublication("aeron:udp?endpoint=localhost:" + reply, STREAM_ID);
-                return new AeronEndpoint(driver, aeron, sub, pub, spin);
+                return new AeronEndpoint(driver, duty, aeron, sub, pub);
             } catch (final RuntimeException e) {
-                CloseHelper.quietCloseAll(aeron, driver);
+                CloseHelper.quietCloseAll(aeron, driver, duty);
                 throw e;
             }
         }
 
-        /** One idle step after work items of work: the invoker's duty cycle when spinning, else a backoff. */
+        /** Without spin: what the transport thread polls after each of its duty cycles. */
+        void receiveOnTransport(final IntSupplier poll) {
+            duty.receiveWith(poll);
+        }
+
+        boolean spins() {
+            return duty == null;
+        }
+
+        /** After an offer: the datagram leaves now (without spin, as a member's send does). */
+        void sent() {
+            if (duty != null) {
+                duty.sendNow();
+            }
+        }
+
+        /** One idle step: with spin, the invokers' duty cycles; else a yield (the transport thread polls). */
         void idle(final int work) {
             if (invoker != null) {
                 invoker.invoke();
                 clientInvoker.invoke();
-            } else {
-                idle.idle(work);
+            } else if (work == 0) {
+                Thread.yield();
             }
         }
 
         @Override
         public void close() {
-            CloseHelper.quietCloseAll(publication, subscription, aeron, driver);
+            CloseHelper.quietCloseAll(publication, subscription, aeron, driver, duty);
         }
     }
 }

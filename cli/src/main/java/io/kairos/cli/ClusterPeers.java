@@ -102,25 +102,36 @@ final class ClusterPeers {
         private final BenchPeerCommand.AeronEndpoint end;
         private final Process peer;
         private final UnsafeBuffer message = new UnsafeBuffer(ByteBuffer.allocateDirect(Cluster.MESSAGE_BYTES));
-        private final boolean[] got = new boolean[1];
-        private final FragmentHandler handler = (buffer, offset, length, header) -> got[0] = true;
+        private volatile boolean got;
+        private final FragmentHandler handler = (buffer, offset, length, header) -> got = true;
 
         AeronPing(final BenchPeerCommand.AeronEndpoint end, final Process peer) {
             this.end = end;
             this.peer = peer;
+            if (!end.spins()) {
+                end.receiveOnTransport(() -> end.subscription.poll(handler, 1));  // as a member receives
+            }
         }
 
         void ping() {
+            got = false;
             long result;
             while ((result = end.publication.offer(message, 0, Cluster.MESSAGE_BYTES)) < 0) {
                 if (result == Publication.CLOSED || result == Publication.NOT_CONNECTED) {
                     throw new IllegalStateException("the Aeron peer went away");
                 }
+                end.sent();
                 end.idle(0);
             }
-            got[0] = false;
-            while (!got[0]) {
-                end.idle(end.subscription.poll(handler, 1));
+            end.sent();
+            if (end.spins()) {
+                while (!got) {
+                    end.idle(end.subscription.poll(handler, 1));
+                }
+            } else {
+                while (!got) {
+                    Thread.yield();  // the transport thread polls
+                }
             }
         }
 

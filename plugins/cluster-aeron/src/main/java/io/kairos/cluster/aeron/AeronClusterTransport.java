@@ -4,7 +4,6 @@ import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.kairos.spi.cluster.ClusterListener;
 import io.kairos.spi.cluster.ClusterNode;
 import io.kairos.spi.cluster.ClusterTransport;
@@ -12,7 +11,6 @@ import io.kairos.spi.cluster.ObjectSink;
 import io.kairos.spi.cluster.ObjectSource;
 import io.kairos.spi.scheduling.FixedPoint;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.IdleStrategy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +27,10 @@ import java.util.concurrent.TimeUnit;
  * and moves messages between members over Aeron UDP (one subscription on this member's endpoint, one publication to
  * each other member's).
  *
- * <p>Two threads: the receiver polls the data subscription and hands whole messages to the kernel; the control
- * thread heartbeats, refreshes the membership and tells the kernel who joined and left. A message longer than one
+ * <p>Two threads: the transport thread ({@link TransportDuty}) runs the media driver and polls the data
+ * subscription, handing whole messages to the kernel (and then letting the kernel act on them on that thread,
+ * {@link ClusterListener#onMessagesDelivered}); the control thread heartbeats, refreshes the membership and tells the
+ * kernel who joined and left. A thread that sends runs the driver itself, so its datagram leaves at once. A message longer than one
  * Aeron message is sent in parts and put back together by the receiver (Aeron keeps a publication's messages in
  * order). Each publication starts with a hello naming its sender and endpoint, so a member can answer another
  * before the control store has told it about the newcomer.
@@ -61,7 +61,7 @@ public final class AeronClusterTransport implements ClusterTransport {
     private final ControlRequests requests;
     private final Map<String, PeerChannel> peers = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
-    private MediaDriver driver;
+    private TransportDuty duty;
     private Aeron aeron;
     private Subscription subscription;
     private ControlClient control;
@@ -80,7 +80,6 @@ public final class AeronClusterTransport implements ClusterTransport {
     /** Control store work asked for from other threads, done by the control thread (the client is its alone). */
     private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> controlTasks =
         new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private Thread receiver;
     private volatile InboundSessions inbound;
     private Thread controller;
     /** Large objects: served from objectSource and pulled over TCP, beside Aeron (null: off). */
@@ -181,10 +180,8 @@ public final class AeronClusterTransport implements ClusterTransport {
                 dir = Files.createTempDirectory("kairos-aeron-");
                 ownDirectory = dir;
             }
-            driver = MediaDriver.launch(new MediaDriver.Context()
+            duty = TransportDuty.launch(new MediaDriver.Context()
                 .aeronDirectoryName(dir.resolve("driver").toString())
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(idle.newDriverStrategy())
                 .termBufferSparseFile(true)
                 .publicationTermBufferLength(PeerChannel.TERM_LENGTH)
                 // big objects cross in 256 KiB frames: 8 KiB datagrams and a 2 MiB window (not 1408 B and 128 KiB)
@@ -194,8 +191,8 @@ public final class AeronClusterTransport implements ClusterTransport {
                 .initialWindowLength(PeerChannel.WINDOW)
                 .ipcTermBufferLength(PeerChannel.TERM_LENGTH)
                 .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true));
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+                .dirDeleteOnShutdown(true), idle, "kairos-cluster-transport");
+            aeron = duty.connectClient();
             if (objectSource != null) {
                 bulk = new BulkChannel(node.nodeId(), settings.secret(), objectSource, settings.bindHost(),
                     settings.connectTimeoutMs());
@@ -216,9 +213,17 @@ public final class AeronClusterTransport implements ClusterTransport {
         }
         running = true;
         inbound = newInbound();
-        receiver = new Thread(this::receive, "kairos-cluster-receiver");
-        receiver.setDaemon(true);
-        receiver.start();
+        final InboundSessions sessions = inbound;
+        final Subscription from = subscription;
+        final ClusterListener kernel = listener;
+        final io.aeron.logbuffer.FragmentHandler handler = new io.aeron.FragmentAssembler(sessions::onFrame);
+        duty.receiveWith(() -> {
+            final int fragments = from.poll(handler, FRAGMENT_LIMIT);
+            if (fragments > 0) {
+                kernel.onMessagesDelivered();
+            }
+            return fragments + sessions.retry();
+        });
         controller = new Thread(this::heartbeats, "kairos-cluster-control");
         controller.setDaemon(true);
         controller.start();
@@ -236,7 +241,7 @@ public final class AeronClusterTransport implements ClusterTransport {
     private ControlClient connectControl() {
         try {
             return ControlConnect.withRetries(attemptMs -> ControlClient.connect(new AeronCluster.Context()
-                .aeronDirectoryName(driver.aeronDirectoryName())
+                .aeronDirectoryName(duty.aeronDirectoryName())
                 .egressChannel("aeron:udp?endpoint=" + settings.bindHost() + ":0")
                 .ingressChannel("aeron:udp")
                 .ingressEndpoints(settings.controlEndpoints())
@@ -403,7 +408,7 @@ public final class AeronClusterTransport implements ClusterTransport {
         final BulkChannel b = bulk;
         final int bulkPort = b == null ? 0 : b.port();
         return peers.computeIfAbsent(name, n -> new PeerChannel(aeron, n, at, self.nodeId(), endpoint, bulkPort,
-            settings.connectTimeoutMs(), channel -> running && peers.get(n) == channel));
+            settings.connectTimeoutMs(), channel -> running && peers.get(n) == channel, duty::sendNow));
     }
 
     @Override
@@ -510,15 +515,6 @@ public final class AeronClusterTransport implements ClusterTransport {
     // ------------------------------------------------------------------------------------------------------------
     // receiving
 
-    private void receive() {
-        final IdleStrategy idle = this.idle.newStrategy();
-        final InboundSessions sessions = inbound;
-        final io.aeron.logbuffer.FragmentHandler handler = new io.aeron.FragmentAssembler(sessions::onFrame);
-        while (running) {
-            idle.idle(subscription.poll(handler, FRAGMENT_LIMIT) + sessions.retry());
-        }
-    }
-
     /** Sessions of other members' channels this member refused (no proof of the secret). */
     public long refusedSessions() {
         return inbound == null ? 0 : inbound.refusals();
@@ -557,7 +553,6 @@ public final class AeronClusterTransport implements ClusterTransport {
         running = false;
         if (wasRunning) {
             join(controller);
-            join(receiver);
             try {
                 control.deregisterNode(incarnation);
             } catch (final RuntimeException e) {
@@ -586,11 +581,14 @@ public final class AeronClusterTransport implements ClusterTransport {
             p.close();
         }
         peers.clear();
-        CloseHelper.quietCloseAll(control, subscription, aeron, driver);
+        if (duty != null) {
+            duty.stopReceiving();
+        }
+        CloseHelper.quietCloseAll(control, subscription, aeron, duty);
         control = null;
         subscription = null;
         aeron = null;
-        driver = null;
+        duty = null;
         if (ownDirectory != null) {
             org.agrona.IoUtil.delete(ownDirectory.toFile(), true);  // a failure leaves it in the temporary directory
             ownDirectory = null;

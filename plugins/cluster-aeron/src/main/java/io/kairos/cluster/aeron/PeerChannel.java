@@ -44,17 +44,21 @@ final class PeerChannel {
     private final int selfBulkPort;
     private final long connectTimeoutMs;
     private final java.util.function.Predicate<PeerChannel> wanted;
+    /** Runs the media driver's duty cycle so that what was offered leaves now ({@link TransportDuty#sendNow}). */
+    private final Runnable sendNow;
     private final IdleStrategy idle = new BackoffIdleStrategy(16, 16, 1_000, 1_000_000);
     boolean greeted;
     /** Parts of two messages never mix; the receiver's thread only tries it ({@link #trySendControl}). */
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
 
     /**
-     * @param wanted whether this channel is still the one to its peer (false: the peer left, stop waiting)
+     * @param wanted  whether this channel is still the one to its peer (false: the peer left, stop waiting)
+     * @param sendNow runs the media driver after each offer (and while the channel is full, so it drains)
      */
     PeerChannel(final Aeron aeron, final String name, final String endpoint, final String selfName,
                 final String selfEndpoint, final int selfBulkPort, final long connectTimeoutMs,
-                final java.util.function.Predicate<PeerChannel> wanted) {
+                final java.util.function.Predicate<PeerChannel> wanted, final Runnable sendNow) {
+        this.sendNow = sendNow;
         this.name = name;
         this.endpoint = endpoint;
         this.selfName = selfName;
@@ -99,7 +103,9 @@ final class PeerChannel {
             }
             frame.putByte(0, type);
             frame.putBytes(1, payload);
-            return publication.offer(frame, 0, payload.length + 1) > 0;
+            final boolean sent = publication.offer(frame, 0, payload.length + 1) > 0;
+            sendNow.run();
+            return sent;
         } finally {
             lock.unlock();
         }
@@ -159,6 +165,7 @@ final class PeerChannel {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMs);
         while (true) {
             final long result = publication.offer(buffer, at, length);
+            sendNow.run();
             if (result > 0) {
                 return true;
             }

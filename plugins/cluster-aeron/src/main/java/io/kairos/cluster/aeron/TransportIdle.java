@@ -1,53 +1,58 @@
 package io.kairos.cluster.aeron;
 
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
- * How a member's transport threads (its media driver and its receiver) wait for work, chosen with the system
- * property {@value #PROPERTY}: {@code backoff} (the default) spins briefly, then parks (the receiver up to
- * {@value #MAX_PARK_US} µs, the driver up to 1 ms), which many JVMs on few cores can afford; {@code spin} never parks, for machines with a
- * core to spare per member, where a cross-node round trip costs tens of microseconds, not hundreds.
+ * How a member's transport thread ({@link TransportDuty}: its media driver and its receiving) waits for work, chosen
+ * with the system property {@value #PROPERTY}:
+ * <ul>
+ *   <li>{@code hot} (the default): after work it keeps polling for {@value #HOT_WINDOW_US} µs, yielding the CPU
+ *   between polls (an answer usually comes within that window: a round trip takes tens of µs), then parks with a
+ *   backoff up to {@value #MAX_PARK_US} µs; a member that sends wakes it;</li>
+ *   <li>{@code backoff}: a few spins and yields, then the same parks, with no window: less CPU when traffic is
+ *   sparse, a round trip of hundreds of µs;</li>
+ *   <li>{@code spin}: never parks, for machines with a core to spare per member.</li>
+ * </ul>
  */
 public enum TransportIdle {
+    HOT,
     BACKOFF,
     SPIN;
 
     /** The system property that chooses it. */
     public static final String PROPERTY = "kairos.cluster.idle";
-    /** The longest park of the receiver in the backoff mode, in µs. */
+    /** The longest park of the transport thread, in µs. */
     public static final long MAX_PARK_US = 100;
+    /** How long the {@code hot} mode polls after the last work before it parks, in µs. */
+    public static final long HOT_WINDOW_US = 500;
 
     /**
-     * The mode the system property names ({@code backoff} when unset).
+     * The mode the system property names ({@code hot} when unset).
      *
-     * @throws IllegalArgumentException naming the property and its values when it names neither
+     * @throws IllegalArgumentException naming the property and its values when it names none of them
      */
     public static TransportIdle fromSystemProperty() {
-        final String value = System.getProperty(PROPERTY, "backoff").trim().toLowerCase(Locale.ROOT);
+        final String value = System.getProperty(PROPERTY, "hot").trim().toLowerCase(Locale.ROOT);
         return switch (value) {
+            case "hot" -> HOT;
             case "backoff" -> BACKOFF;
             case "spin" -> SPIN;
-            default -> throw new IllegalArgumentException(PROPERTY + " must be backoff or spin, was '"
+            default -> throw new IllegalArgumentException(PROPERTY + " must be hot, backoff or spin, was '"
                 + System.getProperty(PROPERTY) + "'");
         };
     }
 
-    /** A new strategy for the member's receiver thread. */
+    /** A new strategy for a transport thread. */
     IdleStrategy newStrategy() {
-        return this == SPIN ? new BusySpinIdleStrategy()
-            : new BackoffIdleStrategy(64, 16, 1_000, MAX_PARK_US * 1_000);
-    }
-
-    /**
-     * A new strategy for the member's media driver: Agrona's default backoff (10 spins, 5 yields, parks up to 1 ms).
-     * On a few shared cores its spinning takes the CPU the conductor and the workers need: with the receiver's 64
-     * spins and 16 yields the round trip went from 280 to 650 µs here, and a shorter park bought nothing (288 µs).
-     */
-    IdleStrategy newDriverStrategy() {
-        return this == SPIN ? new BusySpinIdleStrategy() : new BackoffIdleStrategy(10, 5, 1_000, 1_000_000);
+        final long maxParkNs = TimeUnit.MICROSECONDS.toNanos(MAX_PARK_US);
+        return switch (this) {
+            case HOT -> new HotWindowIdleStrategy(TimeUnit.MICROSECONDS.toNanos(HOT_WINDOW_US), 1_000, maxParkNs);
+            case BACKOFF -> new HotWindowIdleStrategy(0, 1_000, maxParkNs);
+            case SPIN -> new BusySpinIdleStrategy();
+        };
     }
 }

@@ -295,7 +295,7 @@ class AeronClusterTransportTest {
                 .aeronDirectoryName(media.aeronDirectoryName()))) {
                 final long refusedBefore = a.refusedSessions();
                 final PeerChannel rogue = new PeerChannel(aeron, "node-a", a.endpoint(), "node-b", "localhost:9", 0,
-                    5_000, c -> true);
+                    5_000, c -> true, () -> { });
                 final byte[] fake = "from a rogue".getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 assertTrue(rogue.send(fake, 0, fake.length));
                 // it cannot answer the challenge (sent to the endpoint it named); a guessed proof is wrong

@@ -24,4 +24,12 @@ public interface ClusterListener {
      * @param message its bytes from position to limit; valid only during the call
      */
     void onMessage(String fromNodeId, ByteBuffer message);
+
+    /**
+     * The transport handed over what it had ({@link #onMessage}, one or more) and will poll again: the kernel may act
+     * on them now, on this thread (e.g. dispatch a task that arrived rather than wake its scheduler's thread for it).
+     * Nothing by default.
+     */
+    default void onMessagesDelivered() {
+    }
 }
