@@ -188,15 +188,14 @@ final class ClusterBench implements AutoCloseable {
     }
 
     /**
-     * The driver's store: room for every object a row moves (the warm-up and the timed ones). The driver drops each
-     * result at once, but its store frees an object only when a garbage collection finds its ref unreachable; in a
-     * smaller store the row would time the spilling of the ones not collected yet (measured: 1 GiB in a 2 GiB store
-     * spilled 2 GiB, 0.43 GB/s), not the transfer.
+     * The driver's store: room for a few objects of the largest size. The driver frees each result once it has read
+     * it ({@code ObjectRef.free}); left to the garbage collector, the store would fill with results not collected yet
+     * and the row would time their spilling (measured: 1 GiB in a 2 GiB store spilled 2 GiB, 0.43 GB/s).
      */
     private long driverStoreBytes() {
         long most = storeBytes();
         for (final long bytes : sizes()) {
-            most = Math.max(most, ((long) warmups(bytes) + repeats(bytes)) * bytes + (64L << 20));
+            most = Math.max(most, 4 * bytes + (64L << 20));
         }
         return most;
     }
@@ -334,7 +333,7 @@ final class ClusterBench implements AutoCloseable {
         if (timing.repeatScale() == 0) {
             return 1;
         }
-        return (int) Math.max(2, timing.repeatScale() * Math.min(32, (64L << 20) / bytes));
+        return (int) Math.max(2, timing.repeatScale() * Math.min(256, (256L << 20) / bytes));
     }
 
     /**
@@ -358,11 +357,15 @@ final class ClusterBench implements AutoCloseable {
             if (up) {
                 final io.kairos.SpillStats before = driver.spillStats();
                 for (int i = 0; i < warmups(bytes); i++) {  // the first one: the node makes its array
-                    driver.task(ClusterBenchTasks::payload, n).remote().get(limit);
+                    final io.kairos.ObjectRef<byte[]> ref = driver.task(ClusterBenchTasks::payload, n).remote();
+                    ref.get(limit);
+                    ref.free();
                 }
                 final long t0 = System.nanoTime();
                 for (int i = 0; i < repeats; i++) {
-                    final byte[] got = driver.task(ClusterBenchTasks::payload, n).remote().get(limit);
+                    final io.kairos.ObjectRef<byte[]> ref = driver.task(ClusterBenchTasks::payload, n).remote();
+                    final byte[] got = ref.get(limit);
+                    ref.free();  // its store memory now, not at the collector's next cycle
                     if (got.length != n) {
                         throw new IllegalStateException("a transfer of " + n + " bytes gave " + got.length);
                     }
