@@ -552,6 +552,7 @@ public final class AeronClusterTransport implements ClusterTransport {
         final boolean wasRunning = running;
         running = false;
         if (wasRunning) {
+            duty.stopReceiving();  // nothing more reaches the kernel; the driver runs on for the goodbye below
             join(controller);
             try {
                 control.deregisterNode(incarnation);

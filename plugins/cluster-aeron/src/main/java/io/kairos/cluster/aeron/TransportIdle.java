@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code hot} (the default): after work it keeps polling for {@value #HOT_WINDOW_US} µs, yielding the CPU
  *   between polls (an answer usually comes within that window: a round trip takes tens of µs), then parks with a
  *   backoff up to {@value #MAX_PARK_US} µs; a member that sends wakes it;</li>
- *   <li>{@code backoff}: a few spins and yields, then the same parks, with no window: less CPU when traffic is
- *   sparse, a round trip of hundreds of µs;</li>
+ *   <li>{@code backoff}: no window: it parks as soon as a poll finds nothing (1 µs, doubling up to the same
+ *   {@value #MAX_PARK_US} µs): the least CPU when traffic is sparse, a round trip of hundreds of µs;</li>
  *   <li>{@code spin}: never parks, for machines with a core to spare per member.</li>
  * </ul>
  */

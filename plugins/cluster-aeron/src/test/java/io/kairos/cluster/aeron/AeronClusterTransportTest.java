@@ -283,7 +283,7 @@ class AeronClusterTransportTest {
         try (a; b) {
             final byte[] real = "from the real node-b".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(b.send("node-a", real, 0, real.length));
-            awaitCondition("node-b heard", () -> atA.messages.contains("node-b: from the real node-b"));
+            Await.condition("node-b heard", () -> atA.messages.contains("node-b: from the real node-b"));
 
             final io.aeron.driver.MediaDriver media = io.aeron.driver.MediaDriver.launch(
                 new io.aeron.driver.MediaDriver.Context()
@@ -302,21 +302,13 @@ class AeronClusterTransportTest {
                 final byte[] guess = new byte[36];
                 java.nio.ByteBuffer.wrap(guess).putInt(rogue.sessionId());
                 assertTrue(rogue.sendControl(PeerChannel.PROOF, guess));
-                awaitCondition("the rogue refused", () -> a.refusedSessions() > refusedBefore);
+                Await.condition("the rogue refused", () -> a.refusedSessions() > refusedBefore);
                 rogue.close();
             }
             assertTrue(atA.messages.stream().noneMatch(m -> m.contains("rogue")), () -> "delivered: " + atA.messages);
             final byte[] again = "again from node-b".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(b.send("node-a", again, 0, again.length));
-            awaitCondition("node-b still heard", () -> atA.messages.contains("node-b: again from node-b"));
-        }
-    }
-
-    private static void awaitCondition(final String what, final java.util.function.BooleanSupplier condition) {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() - deadline < 0, "timed out waiting for " + what);
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            Await.condition("node-b still heard", () -> atA.messages.contains("node-b: again from node-b"));
         }
     }
 }

@@ -155,7 +155,7 @@ class BulkChannelTest {
         assertTrue(rogue.pull("node-a", at(a), 1, sink));
         final Object outcome = sink.await();
         assertTrue(String.valueOf(outcome).startsWith("failed: "), () -> String.valueOf(outcome));
-        awaitCondition("the rogue refused at node-a", () -> a.refusals() > 0);
+        Await.condition("the rogue refused at node-a", () -> a.refusals() > 0);
         assertTrue(opened.isEmpty(), () -> "opened for a rogue: " + opened);
     }
 
@@ -182,7 +182,7 @@ class BulkChannelTest {
             assertEquals(-1, in.read());  // closed by node-a, not timed out here
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(15));
         }
-        awaitCondition("the stranger refused", () -> a.refusals() > 0);
+        Await.condition("the stranger refused", () -> a.refusals() > 0);
     }
 
     @Test
@@ -239,13 +239,5 @@ class BulkChannelTest {
         final Sink again = new Sink(true);
         assertTrue(b.pull("node-a", at(a2), 1, again));
         assertArrayEquals(held.get("node-b/1"), (byte[]) again.await());
-    }
-
-    private static void awaitCondition(final String what, final java.util.function.BooleanSupplier condition) {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() - deadline < 0, "timed out waiting for " + what);
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
     }
 }

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,7 +35,7 @@ class TransportDutyTest {
             TimeUnit.SECONDS.toNanos(30));
         final Thread t = new Thread(idle::idle);
         t.start();
-        await("the thread parked", idle::parked);
+        Await.condition("the thread parked", idle::parked);
         final long start = System.nanoTime();
         idle.wake();
         t.join(TimeUnit.SECONDS.toMillis(10));
@@ -92,7 +91,7 @@ class TransportDutyTest {
                     polls.incrementAndGet();
                     return subA.poll(collecting, 10);
                 });
-                await(mode + ": connected", () -> toB.isConnected() && toA.isConnected());
+                Await.condition(mode + ": connected", () -> toB.isConnected() && toA.isConnected());
                 final UnsafeBuffer message = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
                 for (int i = 0; i < 100; i++) {
                     final int length = message.putStringWithoutLengthAscii(0, "ping " + i);
@@ -102,7 +101,7 @@ class TransportDutyTest {
                     }
                     a.sendNow();
                 }
-                await(mode + ": 100 echoes", () -> atA.size() == 100);
+                Await.condition(mode + ": 100 echoes", () -> atA.size() == 100);
                 int i = 0;
                 for (final String got : atA) {
                     assertEquals("duty-a:ping " + i++, got, mode + ": in order, on a's transport thread");
@@ -110,7 +109,7 @@ class TransportDutyTest {
                 a.stopReceiving();
                 final long after = polls.get();
                 final long cycles = a.cycles();
-                await(mode + ": three more cycles", () -> a.cycles() - cycles >= 3);
+                Await.condition(mode + ": three more cycles", () -> a.cycles() - cycles >= 3);
                 assertEquals(after, polls.get(), mode + ": polled after stopReceiving");
                 a.close();
                 assertFalse(a.thread().isAlive(), mode + ": a's transport thread still runs after close");
@@ -129,16 +128,6 @@ class TransportDutyTest {
     private static int freeUdpPort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
-        }
-    }
-
-    private static void await(final String what, final BooleanSupplier condition) {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.onSpinWait();
         }
     }
 }
